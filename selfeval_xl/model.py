@@ -1,0 +1,133 @@
+"""The tables as read from a workbook: typed, and every value with the cell it came from.
+
+Readers fill these; checks, writeback, reports and the add-in read them. Nothing here knows a file
+format. A value is kept as the cell held it (number or text) so that checks can say what was found.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def quote_sheet(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell as read: its value (the cached result for a formula) and its formula, if known.
+
+    ``formula`` is None where the source gave no formulas (.xls, a values-only read); ``has_formula``
+    then says nothing either way.
+    """
+
+    sheet: str
+    ref: str                       # "H14"
+    value: Any = None
+    formula: str | None = None
+
+    @property
+    def address(self) -> str:
+        return f"{quote_sheet(self.sheet)}!{self.ref}"
+
+    @property
+    def blank(self) -> bool:
+        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+
+    @property
+    def text(self) -> str:
+        return "" if self.value is None else str(self.value).strip()
+
+    @property
+    def row(self) -> int:
+        return int("".join(ch for ch in self.ref if ch.isdigit()))
+
+    @property
+    def column(self) -> str:
+        return "".join(ch for ch in self.ref if ch.isalpha())
+
+
+@dataclass
+class FundRow:
+    """A row of the funds block (年度资金总额, 当年财政拨款 …; 合计, 基本支出 …), cells by column key."""
+
+    key: str
+    label: Cell
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+    def get(self, key: str) -> Cell | None:
+        return self.cells.get(key)
+
+
+@dataclass
+class IndicatorRow:
+    """A row of the indicator table. ``level1``/``level2`` are filled down from merged cells.
+
+    ``kind`` is ``indicator``, ``subtotal`` (a ``<一级>小计`` row) or ``bonus`` (加减分项).
+    """
+
+    row: int
+    level1: str
+    level2: str
+    cells: dict[str, Cell] = field(default_factory=dict)
+    kind: str = "indicator"
+
+    def get(self, key: str) -> Cell | None:
+        return self.cells.get(key)
+
+    def value(self, key: str) -> Any:
+        cell = self.cells.get(key)
+        return None if cell is None else cell.value
+
+    @property
+    def level3(self) -> str:
+        cell = self.cells.get("level3")
+        return cell.text if cell else ""
+
+
+@dataclass
+class Table:
+    """One 自评表 found in a workbook: a 项目支出 (``project``) or 部门整体支出 (``department``) table."""
+
+    kind: str
+    sheet: str
+    title: Cell | None = None
+    year: int | None = None
+    fields: dict[str, Cell] = field(default_factory=dict)
+    funds: dict[str, FundRow] = field(default_factory=dict)
+    goal: dict[str, Cell] = field(default_factory=dict)
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    total: Cell | None = None
+    grade: Cell | None = None
+    from_template: bool = False            # made from our template (found through defined names)
+    system_name: str | None = None         # as recorded in the template's hidden sheet
+    anchor: Cell | None = None             # a cell to point at when a whole block is missing
+
+    def field_text(self, key: str) -> str:
+        cell = self.fields.get(key)
+        return cell.text if cell else ""
+
+    @property
+    def name(self) -> str:
+        """项目名称 or 部门（单位）名称: what a person calls this table."""
+        return self.field_text("project_name") or self.field_text("unit_name")
+
+    @property
+    def unit(self) -> str:
+        """The 单位 the table belongs to: the department table's name, the project's 实施单位 or 主管部门."""
+        return (self.field_text("unit_name") or self.field_text("implementer")
+                or self.field_text("department"))
+
+    def rows(self, kind: str = "indicator") -> list[IndicatorRow]:
+        return [r for r in self.indicators if r.kind == kind]
+
+
+@dataclass
+class WorkbookData:
+    """Everything read from one file. ``problems`` are reading problems (code, message, cell)."""
+
+    path: str
+    format: str                                   # "xlsx", "xlsm", "xls"
+    tables: list[Table] = field(default_factory=list)
+    has_formulas: bool = False
+    problems: list[tuple[str, str, str]] = field(default_factory=list)

@@ -1,0 +1,157 @@
+"""Cell text → what it means: operator, number, unit, or 定性 tier.
+
+Departments type what they see on paper: ``≥150天``, ``≤30万元``, ``150天以上``, ``1.5万人次``,
+``"1,011.98"``, ``"99.76%"``, ``区间 90%–110%``, ``达成年度指标``. This module reads all of these and,
+where it cannot, says so in a :class:`ParseError` rather than guessing.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .rules import DEFAULT_SETTINGS, Direction, RuleError, Settings, Tier, find_tier
+
+
+class ParseError(RuleError):
+    """Text that cannot be read as the value a cell needs."""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with the unit typed beside it. ``%`` values keep their percent figure (98 for 98%)."""
+
+    number: Decimal
+    unit: str = ""
+
+    def scaled(self, factor: int) -> "Quantity":
+        return Quantity(self.number * factor, self.unit[1:] if self.unit.startswith("万") else self.unit)
+
+
+@dataclass(frozen=True)
+class Value:
+    """A parsed indicator value: a comparison with a quantity, a range, or a 定性 phrase."""
+
+    text: str
+    direction: Direction
+    quantity: Quantity | None = None
+    high: Quantity | None = None          # the upper bound of a 区间
+    tier: Tier | None = None              # the 定性 tier named, if any
+
+    @property
+    def qualitative(self) -> bool:
+        return self.direction is Direction.QUAL
+
+
+_NUM = r"[-+]?\d[\d,，]*(?:\.\d+)?|[-+]?\.\d+"
+_OPERATORS = (
+    ("≥", Direction.GE), (">=", Direction.GE), ("≧", Direction.GE), ("＞＝", Direction.GE),
+    ("≤", Direction.LE), ("<=", Direction.LE), ("≦", Direction.LE), ("＜＝", Direction.LE),
+    (">", Direction.GT), ("＞", Direction.GT), ("<", Direction.LT), ("＜", Direction.LT),
+    ("=", Direction.EQ), ("＝", Direction.EQ),
+)
+_PREFIX_WORDS = (
+    ("不低于", Direction.GE), ("不少于", Direction.GE), ("大于等于", Direction.GE), ("达到", Direction.GE),
+    ("不高于", Direction.LE), ("不超过", Direction.LE), ("不多于", Direction.LE), ("小于等于", Direction.LE),
+    ("控制在", Direction.LE), ("大于", Direction.GT), ("高于", Direction.GT), ("多于", Direction.GT),
+    ("小于", Direction.LT), ("低于", Direction.LT), ("少于", Direction.LT), ("等于", Direction.EQ),
+)
+_SUFFIX_WORDS = (
+    ("以上", Direction.GE), ("及以上", Direction.GE), ("以内", Direction.LE), ("以下", Direction.LE),
+    ("及以下", Direction.LE), ("之内", Direction.LE),
+)
+_QUANTITY = re.compile(rf"^\s*({_NUM})\s*([^\d\s]*?)\s*$")
+_RANGE_NUM = r"\d+(?:\.\d+)?"
+_RANGE = re.compile(rf"^[\[［(（]?({_RANGE_NUM})([^\d~～至到–—\-]*?)(?:[~～至到–—]|--?)"
+                    rf"({_RANGE_NUM})([^\d\]］)）]*?)[\]］)）]?$")
+_UNIT_OK = re.compile(r"^[^\d<>=≥≤＜＞＝]*$")
+
+
+def parse_number(value: object, what: str = "数值") -> Decimal:
+    """An amount or rate as typed: ``1011.98``, ``"1,011.98"``, ``"99.76%"`` (→ 0.9976), ``"12万元"``?
+
+    Only a bare number or a percentage is accepted; a unit or words make a :class:`ParseError`.
+    """
+    if isinstance(value, bool):
+        raise ParseError(f"{what}不是数字：{value}", f"#{what}不是数字")
+    if isinstance(value, (int, float)):
+        return Decimal(format(float(value), ".15g")) if isinstance(value, float) else Decimal(value)
+    if isinstance(value, Decimal):
+        return value
+    text = str(value if value is not None else "").strip().replace(",", "").replace("，", "")
+    if not text:
+        raise ParseError(f"{what}为空", f"#{what}为空")
+    percent = text.endswith(("%", "％"))
+    try:
+        number = Decimal(text[:-1] if percent else text)
+    except InvalidOperation:
+        raise ParseError(f"{what}不是数字：{value}", f"#{what}不是数字") from None
+    if not number.is_finite():
+        raise ParseError(f"{what}不是有效数字：{value}", f"#{what}无效")
+    return number / 100 if percent else number
+
+
+def parse_quantity(text: object, what: str = "数值") -> Quantity:
+    """``162天`` → (162, 天); ``1.5万人次`` → (1.5, 万人次); ``99.5%`` → (99.5, %)."""
+    if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool):
+        return Quantity(parse_number(text, what))
+    raw = str(text if text is not None else "").strip()
+    match = _QUANTITY.match(raw)
+    if not match or not _UNIT_OK.match(match.group(2)):
+        raise ParseError(f"无法识别{what}：{raw or '空'}", f"#无法识别{what}")
+    unit = match.group(2).replace("％", "%")
+    return Quantity(parse_number(match.group(1), what), unit)
+
+
+def parse_value(text: object, what: str = "年度指标值",
+                settings: Settings = DEFAULT_SETTINGS) -> Value:
+    """Read an indicator value as typed. A bare number is 正向 (≥); words make it 定性."""
+    if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool):
+        return Value(str(text), Direction.GE, Quantity(parse_number(text, what)))
+    raw = str(text if text is not None else "").strip()
+    if not raw:
+        raise ParseError(f"{what}为空", f"#{what}为空")
+    body = raw.replace(" ", "").replace("\u3000", "")
+    tier = find_tier(body, settings)
+    if tier is not None and not re.search(r"\d", body):
+        return Value(raw, Direction.QUAL, tier=tier)
+    range_match = _RANGE.match(body.removeprefix("区间"))
+    if range_match:
+        lo_unit, hi_unit = range_match.group(2), range_match.group(4)
+        low = Quantity(parse_number(range_match.group(1), what), (lo_unit or hi_unit).replace("％", "%"))
+        high = Quantity(parse_number(range_match.group(3), what), (hi_unit or lo_unit).replace("％", "%"))
+        if low.number > high.number:
+            raise ParseError(f"区间下限大于上限：{raw}", "#区间下限大于上限")
+        return Value(raw, Direction.RANGE, low, high)
+    direction, rest = Direction.GE, body
+    for symbol, found in _OPERATORS:
+        if rest.startswith(symbol):
+            direction, rest = found, rest[len(symbol):]
+            break
+    else:
+        for word, found in _PREFIX_WORDS:
+            if rest.startswith(word):
+                direction, rest = found, rest[len(word):]
+                break
+        for word, found in sorted(_SUFFIX_WORDS, key=lambda w: -len(w[0])):
+            if rest.endswith(word):
+                direction, rest = found, rest[: -len(word)]
+                break
+    if not re.search(r"\d", rest):
+        return Value(raw, Direction.QUAL, tier=tier)
+    return Value(raw, direction, parse_quantity(rest, what))
+
+
+def align(target: Quantity, actual: Quantity, what: str = "实际完成值") -> tuple[Decimal, Decimal]:
+    """Bring a target and an actual to one unit: ``1.5万人次`` against ``46845人次`` → 15000, 46845.
+
+    A blank unit on one side takes the other's. Units that differ otherwise are a :class:`ParseError`.
+    """
+    t_unit, a_unit = target.unit, actual.unit
+    if t_unit == a_unit or not t_unit or not a_unit:
+        return target.number, actual.number
+    if t_unit == "万" + a_unit:
+        return target.number * 10000, actual.number
+    if a_unit == "万" + t_unit:
+        return target.number, actual.number * 10000
+    raise ParseError(f"{what}单位（{a_unit}）与年度指标值单位（{t_unit}）不一致", "#单位不一致")

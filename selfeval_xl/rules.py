@@ -1,0 +1,332 @@
+"""Every scoring rule of the 绩效自评, in pure Python.
+
+Why floats inside and Decimal outside: Excel and LibreOffice compute each formula in IEEE doubles and
+then ``ROUND`` takes the double to 15 significant digits before rounding half away from zero. To give
+the very numbers a spreadsheet shows, each rule performs the same double operations in the same order
+as its native formula (see ``excel_rules``) and rounds with :func:`xl_round`. Results are ``Decimal``
+with two places, so totals add exactly.
+
+This module knows no workbook, no file format and nothing of ours: it is the single source of truth
+that the UDFs, the native formulas, the checker and the add-in mirror or call.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import Enum
+from typing import Sequence, Union
+
+Number = Union[int, float, Decimal, str]
+
+TWO_PLACES = Decimal("0.01")
+
+
+class RuleError(ValueError):
+    """Bad input to a rule: a clear Chinese message, and a short ``#…`` form for a cell."""
+
+    def __init__(self, message: str, short: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.short = short or ("#" + message.split("（")[0].split("，")[0])
+
+
+def xl_round(value: Number, digits: int = 2) -> Decimal:
+    """``ROUND(value, digits)`` as Excel and LibreOffice compute it.
+
+    The double is first taken to 15 significant digits (what the spreadsheet stores and shows), then
+    rounded half away from zero: ``xl_round(114/200*2.5)`` is 1.43, although the double is
+    1.4249999999999998.
+    """
+    if isinstance(value, Decimal):
+        dec = value
+    else:
+        number = float(value)
+        if not math.isfinite(number):
+            raise RuleError("数值无效（无穷大或非数字）", "#数值无效")
+        dec = Decimal(format(number, ".15g"))
+    return dec.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP) + 0  # +0 drops -0.00
+
+
+def to_float(value: Number | None, what: str) -> float:
+    """Read a number that a rule needs; text like ``"1,011.98"`` or ``"99.76%"`` is accepted."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise RuleError(f"{what}为空", f"#{what}为空")
+    if isinstance(value, bool):
+        raise RuleError(f"{what}不是数字：{value}", f"#{what}不是数字")
+    if isinstance(value, (int, float, Decimal)):
+        number = float(value)
+    else:
+        text = str(value).strip().replace(",", "").replace("，", "")
+        scale = 1.0
+        if text.endswith(("%", "％")):
+            text, scale = text[:-1], 0.01
+        try:
+            number = float(Decimal(text)) * scale
+        except (InvalidOperation, ValueError):
+            raise RuleError(f"{what}不是数字：{value}", f"#{what}不是数字") from None
+    if not math.isfinite(number):
+        raise RuleError(f"{what}不是有效数字：{value}", f"#{what}无效")
+    return number
+
+
+def _non_negative(value: Number | None, what: str) -> float:
+    number = to_float(value, what)
+    if number < 0:
+        raise RuleError(f"{what}不能为负数：{value}", f"#{what}为负")
+    return number
+
+
+def _weight(weight: Number | None) -> float:
+    return _non_negative(weight, "分值")
+
+
+# --------------------------------------------------------------------------- budget execution
+
+def exec_rate(budget: Number | None, spent: Number | None) -> float:
+    """执行率 = 全年执行数 / 全年预算数, unrounded (a budget of 0 or blank is an input error)."""
+    b = _non_negative(budget, "全年预算数")
+    s = _non_negative(spent, "全年执行数")
+    if b == 0:
+        raise RuleError("全年预算数为0，无法计算执行率", "#全年预算数为0")
+    return s / b
+
+
+def exec_score(budget: Number | None, spent: Number | None, weight: Number = 10) -> Decimal:
+    """预算执行得分 = ROUND(MIN(执行率, 1) × 分值, 2): over-spending earns no extra point."""
+    w = _weight(weight)
+    return xl_round(min(exec_rate(budget, spent), 1.0) * w)
+
+
+# --------------------------------------------------------------------------- directions
+
+class Direction(str, Enum):
+    """指标性质: how an actual value is compared with its target."""
+
+    GE = "≥"
+    GT = ">"
+    LE = "≤"
+    LT = "<"
+    EQ = "="
+    RANGE = "区间"
+    QUAL = "定性"
+
+    @property
+    def positive(self) -> bool:
+        return self in (Direction.GE, Direction.GT)
+
+    @property
+    def reverse(self) -> bool:
+        return self in (Direction.LE, Direction.LT)
+
+
+_DIRECTION_WORDS = {
+    "≥": Direction.GE, ">=": Direction.GE, "＞=": Direction.GE, "正向": Direction.GE, ">": Direction.GT,
+    "＞": Direction.GT, "≤": Direction.LE, "<=": Direction.LE, "反向": Direction.LE, "<": Direction.LT,
+    "＜": Direction.LT, "=": Direction.EQ, "＝": Direction.EQ, "等于": Direction.EQ, "区间": Direction.RANGE,
+    "定性": Direction.QUAL,
+}
+
+DIRECTION_CHOICES = ("≥", "≤", "=", "区间", "定性")
+"""The 指标性质 a form offers (``>``/``<`` are accepted and scored as ``≥``/``≤``)."""
+
+
+def parse_direction(text: object) -> Direction:
+    """``"≥"``, ``">="``, ``"正向"`` … → :class:`Direction`; anything else is a :class:`RuleError`."""
+    if isinstance(text, Direction):
+        return text
+    key = str(text if text is not None else "").strip()
+    try:
+        return _DIRECTION_WORDS[key]
+    except KeyError:
+        raise RuleError(f"未知的指标性质：{key or '空'}（应为 ≥ ≤ = 区间 定性 或 正向 反向 等于）",
+                        "#未知指标性质") from None
+
+
+class ReverseFormula(str, Enum):
+    """How a 反向 indicator that missed its target is scored: a setting of the indicator system."""
+
+    RATIO = "ratio"    # target / actual × 分值 (default)
+    LINEAR = "linear"  # (1 − (actual − target) / target) × 分值, floored at 0
+
+
+# --------------------------------------------------------------------------- settings
+
+@dataclass(frozen=True)
+class Tier:
+    """A 定性 tier: its official phrase, short aliases, and the band of 分值 it may earn."""
+
+    key: str
+    phrase: str
+    aliases: tuple[str, ...]
+    low: float
+    high: float
+    default: float
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.phrase, *self.aliases)
+
+
+DEFAULT_TIERS = (
+    Tier("achieved", "达成年度指标", ("达成", "全部达成", "完成"), 0.8, 1.0, 1.0),
+    Tier("partial", "部分达成年度指标并具有一定效果", ("部分达成", "部分完成"), 0.6, 0.8, 0.8),
+    Tier("failed", "未达成年度指标且效果较差", ("未达成", "未完成"), 0.0, 0.6, 0.6),
+)
+
+DEFAULT_GRADES = ((90.0, "优"), (80.0, "良"), (60.0, "中"), (0.0, "差"))
+
+
+@dataclass(frozen=True)
+class Band:
+    """One step of a banded rate score: values up to ``upto`` (inclusive) earn ``fraction`` × 分值."""
+
+    upto: float
+    fraction: float
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Local practice that an indicator system may change; defaults are the national text."""
+
+    reverse_formula: ReverseFormula = ReverseFormula.RATIO
+    overachievement_ratio: float = 1.2
+    exec_rate_explain_below: float = 0.9
+    tiers: tuple[Tier, ...] = DEFAULT_TIERS
+    grades: tuple[tuple[float, str], ...] = DEFAULT_GRADES
+    bonus_min: float = -5.0
+    bonus_max: float = 5.0
+    score_tolerance: float = 0.0   # a stated score may differ from the recomputed by at most this
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+# --------------------------------------------------------------------------- quantitative scores
+
+def _fraction(direction: Direction, target: float, actual: float, settings: Settings) -> float:
+    """The share of 分值 earned, computed with the same double operations as the native formula."""
+    if direction.positive:
+        if actual >= target:
+            return 1.0
+        return max(actual / target, 0.0)
+    if direction.reverse:
+        if actual <= target:
+            return 1.0
+        if settings.reverse_formula is ReverseFormula.LINEAR:
+            return 0.0 if target == 0 else max(1 - (actual - target) / target, 0.0)
+        return target / actual
+    if direction is Direction.EQ:
+        if actual == target:
+            return 1.0
+        return min(actual, target) / max(actual, target)
+    raise RuleError(f"指标性质{direction.value}不是定量比较", "#指标性质不符")
+
+
+def indicator_score(target: Number | None, actual: Number | None, weight: Number | None,
+                    direction: object, settings: Settings = DEFAULT_SETTINGS) -> Decimal:
+    """定量 score: full 分值 when the target is met, else the share the direction's rule gives."""
+    d = parse_direction(direction)
+    if d is Direction.RANGE:
+        raise RuleError("区间指标需给出上下限，请用区间评分", "#区间需上下限")
+    if d is Direction.QUAL:
+        raise RuleError("定性指标按档次评分", "#定性按档次")
+    t = _non_negative(target, "年度指标值")
+    a = _non_negative(actual, "实际完成值")
+    w = _weight(weight)
+    return xl_round(_fraction(d, t, a, settings) * w)
+
+
+def range_score(low: Number | None, high: Number | None, actual: Number | None,
+                weight: Number | None) -> Decimal:
+    """区间 [lo, hi]: inside → full; below → actual / lo × 分值; above → hi / actual × 分值."""
+    lo = _non_negative(low, "区间下限")
+    hi = _non_negative(high, "区间上限")
+    a = _non_negative(actual, "实际完成值")
+    w = _weight(weight)
+    if lo > hi:
+        raise RuleError(f"区间下限{lo:g}大于上限{hi:g}", "#区间下限大于上限")
+    if a < lo:
+        return xl_round(a / lo * w)
+    if a > hi:
+        return xl_round(hi / a * w)
+    return xl_round(w)
+
+
+def band_score(value: Number | None, bands: Sequence[Band], weight: Number | None) -> Decimal:
+    """A rate scored by bands (e.g. 预算调整率 0 → full): the first band whose ``upto`` ≥ value."""
+    v = to_float(value, "指标值")
+    w = _weight(weight)
+    for band in sorted(bands, key=lambda b: b.upto):
+        if v <= band.upto:
+            return xl_round(band.fraction * w)
+    return Decimal("0.00")
+
+
+def is_overachieved(target: Number, actual: Number, direction: object,
+                    settings: Settings = DEFAULT_SETTINGS) -> bool:
+    """超额完成: a 正向 actual ≥ ratio × target, which asks for the reason (the ratio is a setting)."""
+    d = parse_direction(direction)
+    t, a = to_float(target, "年度指标值"), to_float(actual, "实际完成值")
+    return d.positive and t > 0 and a >= settings.overachievement_ratio * t
+
+
+# --------------------------------------------------------------------------- qualitative
+
+def find_tier(text: object, settings: Settings = DEFAULT_SETTINGS) -> Tier | None:
+    """The 定性 tier a phrase names (longest phrase wins, so 未达成 is never read as 达成)."""
+    key = str(text or "").strip()
+    if not key:
+        return None
+    candidates = [(len(name), tier) for tier in settings.tiers for name in tier.names if name in key]
+    return max(candidates, key=lambda c: c[0])[1] if candidates else None
+
+
+def tier_of(text: object, settings: Settings = DEFAULT_SETTINGS) -> Tier:
+    """Like :func:`find_tier` but an unknown phrase is a :class:`RuleError`."""
+    tier = find_tier(text, settings)
+    if tier is None:
+        names = " / ".join(t.aliases[0] for t in settings.tiers)
+        raise RuleError(f"未知的定性档次：{text or '空'}（应为 {names} 或官方档次表述）", "#未知定性档次")
+    return tier
+
+
+def qual_score(tier: object, weight: Number | None, settings: Settings = DEFAULT_SETTINGS) -> Decimal:
+    """A 定性 tier's default score: the upper bound of its band (100%, 80%, 60% of 分值)."""
+    t = tier if isinstance(tier, Tier) else tier_of(tier, settings)
+    return xl_round(t.default * _weight(weight))
+
+
+def qual_band(tier: Tier, weight: Number) -> tuple[Decimal, Decimal]:
+    """The closed band of scores a tier allows: its share of 分值, its default score included."""
+    w = _weight(weight)
+    return xl_round(tier.low * w), xl_round(tier.high * w)
+
+
+def qual_score_in_band(tier: Tier, weight: Number, score: Number) -> bool:
+    low, high = qual_band(tier, weight)
+    return low <= xl_round(to_float(score, "得分")) <= high
+
+
+# --------------------------------------------------------------------------- totals and grade
+
+def total_score(scores: Sequence[Number | None]) -> Decimal:
+    """总分 = ROUND(SUM(scores), 2); blank scores add nothing."""
+    return xl_round(math.fsum(to_float(s, "得分") for s in scores if s is not None and s != ""))
+
+
+def grade(total: Number | None, settings: Settings = DEFAULT_SETTINGS) -> str:
+    """等级: 90 (含) 优, 80 (含) 良, 60 (含) 中, below 60 差 (the bands are a setting)."""
+    value = to_float(total, "总分")
+    if value < 0 or value > 100:
+        raise RuleError(f"总分应在0–100之间：{total}", "#总分超出0-100")
+    for floor, name in sorted(settings.grades, key=lambda g: -g[0]):
+        if value >= floor:
+            return name
+    return settings.grades[-1][1]
+
+
+def clamp_total(total: Number) -> Decimal:
+    """The department total stays within 0–100 whatever the 加减分."""
+    return min(max(xl_round(to_float(total, "总分")), Decimal("0.00")), Decimal("100.00"))

@@ -1,0 +1,179 @@
+"""Indicator systems (指标体系) as data: levels, weights and the local settings of scoring.
+
+A system is declared in YAML (``selfeval_xl/systems/*.yaml`` or any file) and validated on load:
+weights sum to their parent, directions and tiers are known. Declaring is separate from scoring
+(as in pandera): the checker and the template builder read a loaded :class:`IndicatorSystem`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .datafiles import DataFileError, load_yaml, packaged_names
+from .rules import (
+    DEFAULT_SETTINGS, Band, Direction, ReverseFormula, RuleError, Settings, Tier, parse_direction,
+)
+
+DEFAULT_SYSTEMS = {"project": "national-project", "department": "guangzhou-department"}
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """A suggested third-level indicator: its name, direction, typical target and optional bands."""
+
+    name: str
+    direction: Direction = Direction.GE
+    target: str = ""
+    bands: tuple[Band, ...] = ()
+
+
+@dataclass(frozen=True)
+class Level:
+    """A first- or second-level indicator; ``weight`` is None where the system leaves it open."""
+
+    name: str
+    weight: Decimal | None = None
+    children: tuple["Level", ...] = ()
+    indicators: tuple[IndicatorSpec, ...] = ()
+    bonus: bool = False
+
+    def child(self, name: str) -> "Level | None":
+        return next((c for c in self.children if c.name == name), None)
+
+
+@dataclass(frozen=True)
+class IndicatorSystem:
+    name: str
+    title: str
+    version: str
+    kind: str                      # "project" or "department"
+    total: Decimal
+    levels: tuple[Level, ...]
+    settings: Settings = DEFAULT_SETTINGS
+    budget_execution_weight: Decimal = Decimal(0)
+    source: str = ""
+
+    def level(self, name: str) -> Level | None:
+        return next((lv for lv in self.levels if lv.name == name), None)
+
+    @property
+    def scored_levels(self) -> tuple[Level, ...]:
+        """First-level indicators scored from indicator rows (加减分 excluded)."""
+        return tuple(lv for lv in self.levels if not lv.bonus)
+
+    @property
+    def bonus_level(self) -> Level | None:
+        return next((lv for lv in self.levels if lv.bonus), None)
+
+
+def available_systems() -> list[str]:
+    return packaged_names("systems")
+
+
+def load_system(name_or_path: str | Path | None = None, kind: str = "project") -> IndicatorSystem:
+    """Load a system by packaged name or by path; ``None`` gives the default for ``kind``."""
+    source, data = load_yaml("systems", name_or_path or DEFAULT_SYSTEMS[kind])
+    problems: list[str] = []
+    system = _build(data, source, problems)
+    if problems:
+        raise DataFileError(source, problems)
+    return system
+
+
+def _decimal(value: Any, where: str, problems: list[str]) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except Exception:
+        problems.append(f"{where}: 权重不是数字 / weight is not a number: {value!r}")
+        return None
+
+
+def _indicator(raw: Any, where: str, problems: list[str]) -> IndicatorSpec | None:
+    if isinstance(raw, str):
+        return IndicatorSpec(raw)
+    if not isinstance(raw, dict) or not raw.get("name"):
+        problems.append(f"{where}: 三级指标需有 name / indicator needs a name")
+        return None
+    try:
+        direction = parse_direction(raw.get("direction", "≥"))
+    except RuleError as exc:
+        problems.append(f"{where} {raw['name']}: {exc.message}")
+        direction = Direction.GE
+    bands = tuple(Band(float(b["upto"]), float(b["fraction"])) for b in raw.get("bands", []) or [])
+    if any(not 0 <= b.fraction <= 1 for b in bands):
+        problems.append(f"{where} {raw['name']}: 分档比例应在0–1之间 / band fraction must be 0–1")
+    return IndicatorSpec(str(raw["name"]), direction, str(raw.get("target", "")), bands)
+
+
+def _level(raw: Any, where: str, problems: list[str]) -> Level | None:
+    if not isinstance(raw, dict) or not raw.get("name"):
+        problems.append(f"{where}: 每个指标需有 name / every level needs a name")
+        return None
+    name = str(raw["name"])
+    here = f"{where} › {name}"
+    weight = _decimal(raw.get("weight"), here, problems)
+    children = tuple(c for c in (_level(r, here, problems) for r in raw.get("children", []) or [])
+                     if c is not None)
+    indicators = tuple(s for s in (_indicator(r, here, problems) for r in raw.get("indicators", []) or [])
+                       if s is not None)
+    child_weights = [c.weight for c in children if c.weight is not None]
+    if weight is not None and child_weights:
+        if len(child_weights) != len(children):
+            problems.append(f"{here}: 二级指标权重应全部给出或全部不给 / give all child weights or none")
+        elif sum(child_weights) != weight:
+            problems.append(f"{here}: 下级权重之和 {sum(child_weights)} ≠ {weight} / child weights do not sum"
+                            " to the parent")
+    return Level(name, weight, children, indicators, bool(raw.get("bonus", False)))
+
+
+def _settings(raw: dict, source: str, problems: list[str]) -> Settings:
+    kwargs: dict[str, Any] = {}
+    try:
+        if "reverse_formula" in raw:
+            kwargs["reverse_formula"] = ReverseFormula(raw["reverse_formula"])
+    except ValueError:
+        problems.append(f"settings.reverse_formula: 应为 ratio 或 linear / must be ratio or linear: "
+                        f"{raw['reverse_formula']!r}")
+    for key in ("overachievement_ratio", "exec_rate_explain_below", "score_tolerance"):
+        if key in raw:
+            kwargs[key] = float(raw[key])
+    if "tiers" in raw:
+        tiers = []
+        for t in raw["tiers"]:
+            low, high = (float(x) for x in t["band"])
+            default = float(t.get("default", high))
+            if not 0 <= low <= default <= high <= 1:
+                problems.append(f"settings.tiers {t.get('phrase')}: 档次区间应满足 0 ≤ 下限 ≤ 默认 ≤ 上限 ≤ 1")
+            tiers.append(Tier(str(t["key"]), str(t["phrase"]), tuple(t.get("aliases", [])), low, high, default))
+        kwargs["tiers"] = tuple(tiers)
+    if "grades" in raw:
+        kwargs["grades"] = tuple((float(floor), str(name)) for floor, name in raw["grades"])
+    if "bonus" in raw:
+        kwargs["bonus_min"], kwargs["bonus_max"] = (float(x) for x in raw["bonus"])
+    return Settings(**kwargs, extra={k: v for k, v in raw.items() if k not in Settings.__dataclass_fields__})
+
+
+def _build(data: dict, source: str, problems: list[str]) -> IndicatorSystem:
+    for key in ("name", "kind", "levels"):
+        if key not in data:
+            problems.append(f"缺少字段 / missing key: {key}")
+    kind = str(data.get("kind", "project"))
+    if kind not in DEFAULT_SYSTEMS:
+        problems.append(f"kind 应为 project 或 department / kind must be project or department: {kind}")
+    levels = tuple(lv for lv in (_level(r, "levels", problems) for r in data.get("levels", []) or [])
+                   if lv is not None)
+    total = _decimal(data.get("total", 100), "total", problems) or Decimal(100)
+    exec_weight = _decimal(data.get("budget_execution_weight", 0), "budget_execution_weight", problems)
+    exec_weight = exec_weight or Decimal(0)
+    if any(lv.weight is None for lv in levels):
+        problems.append("每个一级指标都需给出权重 / every first-level indicator needs a weight")
+    elif levels and sum(lv.weight for lv in levels) + exec_weight != total:
+        problems.append(f"一级指标权重之和 {sum(lv.weight for lv in levels) + exec_weight} ≠ 总分 {total} / "
+                        "first-level weights do not sum to the total")
+    settings = _settings(data.get("settings", {}) or {}, source, problems)
+    return IndicatorSystem(str(data.get("name", "")), str(data.get("title", data.get("name", ""))),
+                           str(data.get("version", "")), kind, total, levels, settings, exec_weight, source)
