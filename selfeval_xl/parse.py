@@ -62,7 +62,7 @@ _SUFFIX_WORDS = (
 )
 _QUANTITY = re.compile(rf"^\s*({_NUM})\s*([^\d\s]*?)\s*$")
 _RANGE_NUM = r"\d+(?:\.\d+)?"
-_RANGE = re.compile(rf"^[\[［(（]?({_RANGE_NUM})([^\d~～至到–—\-]*?)(?:[~～至到–—]|--?)"
+_RANGE = re.compile(rf"^[\[［(（]?({_RANGE_NUM})([^\d~～至到–—,，\-]*?)(?:[~～至到–—]|--?)"
                     rf"({_RANGE_NUM})([^\d\]］)）]*?)[\]］)）]?$")
 _UNIT_OK = re.compile(r"^[^\d<>=≥≤＜＞＝]*$")
 
@@ -115,7 +115,10 @@ def parse_value(text: object, what: str = "年度指标值",
     tier = find_tier(body, settings)
     if tier is not None and not re.search(r"\d", body):
         return Value(raw, Direction.QUAL, tier=tier)
-    range_match = _RANGE.match(body.removeprefix("区间"))
+    candidate = body.removeprefix("区间")
+    if candidate[:1] in "[［(（":   # "[90,110]": a comma separates bounds only inside brackets
+        candidate = re.sub("[,，]", "~", candidate, count=1)
+    range_match = _RANGE.match(candidate)
     if range_match:
         lo_unit, hi_unit = range_match.group(2), range_match.group(4)
         low = Quantity(parse_number(range_match.group(1), what), (lo_unit or hi_unit).replace("％", "%"))

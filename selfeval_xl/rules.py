@@ -86,10 +86,9 @@ def _weight(weight: Number | None) -> float:
 def exec_rate(budget: Number | None, spent: Number | None) -> float:
     """执行率 = 全年执行数 / 全年预算数, unrounded (a budget of 0 or blank is an input error)."""
     b = _non_negative(budget, "全年预算数")
-    s = _non_negative(spent, "全年执行数")
     if b == 0:
         raise RuleError("全年预算数为0，无法计算执行率", "#全年预算数为0")
-    return s / b
+    return _non_negative(spent, "全年执行数") / b
 
 
 def exec_score(budget: Number | None, spent: Number | None, weight: Number = 10) -> Decimal:

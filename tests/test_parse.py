@@ -1,0 +1,107 @@
+"""Every example of SPEC.md's "How the cells are filled in practice" is read as a person reads it."""
+from decimal import Decimal
+
+import pytest
+
+from selfeval_xl.parse import ParseError, Quantity, align, parse_number, parse_quantity, parse_value
+from selfeval_xl.rules import Direction
+
+D = Decimal
+
+
+@pytest.mark.parametrize("text, direction, number, unit", [
+    ("≥150天", Direction.GE, "150", "天"),
+    ("≤30万元", Direction.LE, "30", "万元"),
+    ("=100%", Direction.EQ, "100", "%"),
+    ("100%", Direction.GE, "100", "%"),          # a bare number is 正向
+    ("≥98%", Direction.GE, "98", "%"),
+    ("21集", Direction.GE, "21", "集"),
+    ("1.5万人次", Direction.GE, "1.5", "万人次"),
+    ("150天以上", Direction.GE, "150", "天"),
+    ("30万元以内", Direction.LE, "30", "万元"),
+    ("30万元以下", Direction.LE, "30", "万元"),
+    ("162天", Direction.GE, "162", "天"),
+    ("46845人次", Direction.GE, "46845", "人次"),
+    ("99.5%", Direction.GE, "99.5", "%"),
+    (">=90%", Direction.GE, "90", "%"),
+    ("<=5", Direction.LE, "5", ""),
+    ("＞80%", Direction.GT, "80", "%"),
+    ("不低于95%", Direction.GE, "95", "%"),
+    ("不超过 12 个月", Direction.LE, "12", "个月"),
+    ("≥0", Direction.GE, "0", ""),
+    ("1,011.98", Direction.GE, "1011.98", ""),
+    (21, Direction.GE, "21", ""),
+])
+def test_quantitative_values(text, direction, number, unit):
+    value = parse_value(text)
+    assert value.direction is direction
+    assert value.quantity == Quantity(D(number), unit)
+
+
+@pytest.mark.parametrize("text, lo, hi, unit", [
+    ("区间 90%–110%", "90", "110", "%"), ("90%-110%", "90", "110", "%"),
+    ("区间90~110", "90", "110", ""), ("3至5天", "3", "5", "天"), ("[90,110]", "90", "110", ""),
+])
+def test_ranges(text, lo, hi, unit):
+    value = parse_value(text)
+    assert value.direction is Direction.RANGE
+    assert value.quantity == Quantity(D(lo), unit) and value.high == Quantity(D(hi), unit)
+
+
+def test_range_with_bounds_reversed_is_reported():
+    with pytest.raises(ParseError, match="下限大于上限"):
+        parse_value("区间 110–90")
+
+
+@pytest.mark.parametrize("text, tier", [
+    ("达成年度指标", "achieved"), ("部分达成年度指标并具有一定效果", "partial"),
+    ("未达成年度指标且效果较差", "failed"), ("未达成", "failed"),
+    ("较好", None), ("有效提升", None), ("作用明显", None), ("很满意", None),
+])
+def test_qualitative_words(text, tier):
+    value = parse_value(text)
+    assert value.direction is Direction.QUAL
+    assert (value.tier.key if value.tier else None) == tier
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1,011.98", "1011.98"), ("99.76%", "0.9976"), (" 12 ", "12"), (1011.98, "1011.98"), (3, "3"),
+    ("１２", "12"),   # full-width digits, as some input methods type them
+    ("12元", None),
+])
+def test_parse_number(text, expected):
+    if expected is None:
+        with pytest.raises(ParseError):
+            parse_number(text)
+    else:
+        assert parse_number(text) == D(expected)
+
+
+@pytest.mark.parametrize("text", ["", None, "十二", "12元", True, "1.2.3"])
+def test_parse_number_says_what_it_cannot_read(text):
+    with pytest.raises(ParseError) as info:
+        parse_number(text, "全年预算数")
+    assert "全年预算数" in info.value.message
+
+
+@pytest.mark.parametrize("text", ["", "   ", None])
+def test_blank_value_is_reported(text):
+    with pytest.raises(ParseError, match="为空"):
+        parse_value(text)
+
+
+def test_unparseable_quantity_is_reported_not_guessed():
+    with pytest.raises(ParseError, match="无法识别"):
+        parse_quantity("约150天左右≥")
+
+
+def test_wan_aligns_units_that_differ():
+    target, actual = parse_quantity("1.5万人次"), parse_quantity("46845人次")
+    assert align(target, actual) == (D("15000.0"), D("46845"))
+    assert align(parse_quantity("30万元"), parse_quantity("28万元")) == (D("30"), D("28"))
+    assert align(parse_quantity("20"), parse_quantity("21集")) == (D("20"), D("21"))
+
+
+def test_units_that_cannot_be_aligned_are_reported():
+    with pytest.raises(ParseError, match="单位"):
+        align(parse_quantity("150天"), parse_quantity("12个月"))

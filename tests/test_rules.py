@@ -1,0 +1,260 @@
+"""Every scoring rule of SPEC.md, its edge cases, and properties that must hold for any input."""
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+
+from selfeval_xl import rules
+from selfeval_xl.rules import Direction, ReverseFormula, RuleError, Settings
+
+D = Decimal
+
+
+# --------------------------------------------------------------------------- rounding
+@pytest.mark.parametrize("value, expected", [
+    (0.125, "0.13"), (0.135, "0.14"), (2.675, "2.68"), (1.005, "1.01"), (-0.125, "-0.13"),
+    (114 / 200 * 2.5, "1.43"),        # the double is 1.4249999999999998
+    (58 / 480 * 6, "0.73"),           # 28-digit Decimal division would give 0.72
+    (0.0, "0.00"), (-0.001, "0.00"), (99.995, "100.00"), (1e-20, "0.00"),
+])
+def test_xl_round_matches_excel(value, expected):
+    assert rules.xl_round(value) == D(expected)
+
+
+def test_plain_round_would_be_wrong_on_the_spec_examples():
+    # The reason xl_round exists: Python's round() disagrees with Excel here.
+    assert round(114 / 200 * 2.5, 2) == 1.42
+    assert rules.xl_round(114 / 200 * 2.5) == D("1.43")
+
+
+def test_xl_round_rejects_infinity():
+    with pytest.raises(RuleError):
+        rules.xl_round(float("inf"))
+
+
+# --------------------------------------------------------------------------- execution
+def test_guangzhou_archive_execution_rate_and_score():
+    # SPEC: 1011.98 / 1014.4 万元 → 执行率 99.76%, 得分 9.98
+    rate = rules.exec_rate(1014.4, 1011.98)
+    assert rules.xl_round(rate * 100) == D("99.76")
+    assert rules.exec_score(1014.4, 1011.98) == D("9.98")
+    # against the other stated 支出预算 the rate would not be 99.76%
+    assert rules.xl_round(rules.exec_rate(1132.01, 1011.98) * 100) == D("89.40")
+
+
+def test_exec_rate_is_unrounded():
+    assert rules.exec_rate(3, 1) == 1 / 3
+
+
+def test_overspending_earns_no_extra_point():
+    assert rules.exec_score(100, 130) == D("10.00")
+    assert rules.exec_score(100, 130, 8) == D("8.00")
+
+
+@pytest.mark.parametrize("budget", [0, 0.0, None, "", "  "])
+def test_zero_or_blank_budget_is_an_input_error(budget):
+    with pytest.raises(RuleError) as info:
+        rules.exec_score(budget, 50)
+    assert "全年预算数" in info.value.message
+    assert info.value.short.startswith("#")
+
+
+def test_text_amounts_are_read_and_words_rejected():
+    assert rules.exec_score("1,014.40", "1011.98") == D("9.98")
+    with pytest.raises(RuleError, match="不是数字"):
+        rules.exec_score("一千", 5)
+
+
+def test_negative_amounts_are_errors():
+    with pytest.raises(RuleError, match="负"):
+        rules.exec_score(100, -1)
+
+
+# --------------------------------------------------------------------------- quantitative
+@pytest.mark.parametrize("target, actual, weight, direction, expected", [
+    (150, 162, 5, "≥", "5.00"),           # 展厅正常开放 162 天 (≥150)
+    (15000, 46845, 5, "≥", "5.00"),
+    (100, 80, 10, "≥", "8.00"),
+    (200, 114, 2.5, ">=", "1.43"),
+    (480, 58, 6, "正向", "0.73"),
+    (30, 28, 5, "≤", "5.00"),
+    (30, 40, 5, "≤", "3.75"),             # ratio: 30/40×5
+    (30, 40, 5, "反向", "3.75"),
+    (100, 100, 4, "=", "4.00"),
+    (100, 80, 4, "=", "3.20"),
+    (100, 125, 4, "等于", "3.20"),
+    (0, 0, 4, "≥", "4.00"),               # target 0 met
+    (0, 5, 4, "≤", "0.00"),               # target 0 missed: 0/5
+    (0, 0, 4, "=", "4.00"),
+    (98, 100, 3, "≥", "3.00"),
+    (90, 99.5, 3, ">", "3.00"),
+    (10, 5, 3, "<", "3.00"),
+])
+def test_indicator_scores(target, actual, weight, direction, expected):
+    assert rules.indicator_score(target, actual, weight, direction) == D(expected)
+
+
+def test_reverse_linear_is_a_setting():
+    linear = Settings(reverse_formula=ReverseFormula.LINEAR)
+    assert rules.indicator_score(30, 40, 5, "≤", linear) == D("3.33")   # (1 − 10/30) × 5
+    assert rules.indicator_score(30, 90, 5, "≤", linear) == D("0.00")   # floored at 0
+    assert rules.indicator_score(0, 5, 5, "≤", linear) == D("0.00")
+
+
+@pytest.mark.parametrize("direction", ["?", "", None, "大约"])
+def test_unknown_direction_is_an_error(direction):
+    with pytest.raises(RuleError, match="指标性质"):
+        rules.indicator_score(1, 1, 1, direction)
+
+
+def test_range_and_qual_need_their_own_rules():
+    with pytest.raises(RuleError):
+        rules.indicator_score(1, 1, 1, "区间")
+    with pytest.raises(RuleError):
+        rules.indicator_score(1, 1, 1, "定性")
+
+
+@pytest.mark.parametrize("lo, hi, actual, expected", [
+    (90, 110, 100, "5.00"), (90, 110, 90, "5.00"), (90, 110, 110, "5.00"),
+    (90, 110, 45, "2.50"), (90, 110, 120, "4.58"), (0, 10, 0, "5.00"),
+])
+def test_range_scores(lo, hi, actual, expected):
+    assert rules.range_score(lo, hi, actual, 5) == D(expected)
+
+
+def test_range_bounds_must_be_ordered():
+    with pytest.raises(RuleError, match="下限"):
+        rules.range_score(110, 90, 100, 5)
+
+
+def test_band_score():
+    bands = [rules.Band(0, 1.0), rules.Band(0.05, 0.8), rules.Band(0.1, 0.6)]
+    assert rules.band_score(0, bands, 4) == D("4.00")
+    assert rules.band_score(0.03, bands, 4) == D("3.20")
+    assert rules.band_score(0.1, bands, 4) == D("2.40")
+    assert rules.band_score(0.2, bands, 4) == D("0.00")
+
+
+def test_overachievement_flag():
+    assert rules.is_overachieved(100, 120, "≥")
+    assert not rules.is_overachieved(100, 119.9, "≥")
+    assert not rules.is_overachieved(100, 200, "≤")
+    assert rules.is_overachieved(100, 111, "≥", Settings(overachievement_ratio=1.1))
+
+
+# --------------------------------------------------------------------------- qualitative
+@pytest.mark.parametrize("tier, expected", [
+    ("达成年度指标", "10.00"), ("达成", "10.00"),
+    ("部分达成年度指标并具有一定效果", "8.00"), ("部分达成", "8.00"),
+    ("未达成年度指标且效果较差", "6.00"), ("未达成", "6.00"),
+])
+def test_qual_default_is_the_tier_upper_bound(tier, expected):
+    assert rules.qual_score(tier, 10) == D(expected)
+
+
+def test_unknown_tier_is_an_error():
+    with pytest.raises(RuleError, match="定性档次"):
+        rules.qual_score("还行", 10)
+
+
+def test_tier_lookup_never_reads_weidacheng_as_dacheng():
+    assert rules.tier_of("未达成").key == "failed"
+    assert rules.tier_of("部分达成").key == "partial"
+
+
+@pytest.mark.parametrize("tier, score, ok", [
+    ("达成", 8, True), ("达成", 10, True), ("达成", 7.99, False),
+    ("部分达成", 6, True), ("部分达成", 8, True), ("部分达成", 8.01, False), ("部分达成", 5.99, False),
+    ("未达成", 0, True), ("未达成", 6, True), ("未达成", 6.5, False),
+])
+def test_qual_bands_accept_the_default_bound(tier, score, ok):
+    assert rules.qual_score_in_band(rules.tier_of(tier), 10, score) is ok
+
+
+def test_tier_fractions_are_settings():
+    custom = Settings(tiers=(rules.Tier("a", "达成年度指标", ("达成",), 0.9, 1.0, 0.95),))
+    assert rules.qual_score("达成", 10, custom) == D("9.50")
+
+
+# --------------------------------------------------------------------------- totals, grades
+def test_total_and_grade_of_the_department_case():
+    total = rules.total_score([D("44.43"), D("50"), D("0")])
+    assert total == D("94.43")
+    assert rules.grade(total) == "优"
+
+
+def test_total_ignores_blank_scores():
+    assert rules.total_score([1.5, None, "", "2.25"]) == D("3.75")
+
+
+@pytest.mark.parametrize("total, expected", [
+    (100, "优"), (90, "优"), (89.99, "良"), (80, "良"), (79.99, "中"), (60, "中"), (59.99, "差"), (0, "差"),
+])
+def test_grade_bounds(total, expected):
+    assert rules.grade(total) == expected
+
+
+@pytest.mark.parametrize("total", [-0.01, 100.01])
+def test_grade_outside_0_100_is_an_error(total):
+    with pytest.raises(RuleError):
+        rules.grade(total)
+
+
+def test_clamp_total():
+    assert rules.clamp_total(103) == D("100.00")
+    assert rules.clamp_total(-2) == D("0.00")
+
+
+# --------------------------------------------------------------------------- properties
+amounts = st.floats(min_value=0, max_value=1e7, allow_nan=False, allow_infinity=False)
+positive = st.floats(min_value=0.01, max_value=1e7, allow_nan=False, allow_infinity=False)
+weights = st.floats(min_value=0, max_value=100, allow_nan=False, allow_infinity=False)
+quant = st.sampled_from(["≥", ">", "≤", "<", "="])
+
+
+@hsettings(max_examples=2000)
+@given(target=amounts, actual=amounts, weight=weights, direction=quant)
+def test_score_never_exceeds_weight_nor_goes_negative(target, actual, weight, direction):
+    score = rules.indicator_score(target, actual, weight, direction)
+    assert D(0) <= score <= rules.xl_round(weight)
+
+
+@hsettings(max_examples=1000)
+@given(target=positive, a1=amounts, a2=amounts, weight=weights)
+def test_positive_scores_are_monotone_in_the_actual(target, a1, a2, weight):
+    lo, hi = sorted((a1, a2))
+    assert rules.indicator_score(target, lo, weight, "≥") <= rules.indicator_score(target, hi, weight, "≥")
+
+
+@hsettings(max_examples=1000)
+@given(target=positive, a1=amounts, a2=amounts, weight=weights,
+       formula=st.sampled_from(list(ReverseFormula)))
+def test_reverse_scores_never_rise_with_the_actual(target, a1, a2, weight, formula):
+    lo, hi = sorted((a1, a2))
+    s = Settings(reverse_formula=formula)
+    assert rules.indicator_score(target, hi, weight, "≤", s) <= rules.indicator_score(target, lo, weight, "≤", s)
+
+
+@hsettings(max_examples=1000)
+@given(budget=positive, s1=amounts, s2=amounts, weight=weights)
+def test_exec_score_bounded_and_monotone(budget, s1, s2, weight):
+    lo, hi = sorted((s1, s2))
+    a, b = rules.exec_score(budget, lo, weight), rules.exec_score(budget, hi, weight)
+    assert D(0) <= a <= b <= rules.xl_round(weight)
+
+
+@hsettings(max_examples=1000)
+@given(lo=amounts, width=amounts, actual=amounts, weight=weights)
+def test_range_score_bounded(lo, width, actual, weight):
+    score = rules.range_score(lo, lo + width, actual, weight)
+    assert D(0) <= score <= rules.xl_round(weight)
+
+
+@hsettings(max_examples=500)
+@given(x=st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
+def test_xl_round_is_what_15_digits_then_half_up_gives(x):
+    # ROUND(x, 2) never moves a value by more than half a cent beyond its 15-digit form.
+    r = rules.xl_round(x)
+    shown = D(format(x, ".15g"))
+    assert abs(r - shown) <= D("0.005")
+    assert r == r.quantize(D("0.01"))
