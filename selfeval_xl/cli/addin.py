@@ -1,0 +1,74 @@
+"""``selfeval addin build|install``: the Excel add-in with the 绩效自评 tab and its 计算得分 button."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+
+def xlstart_folder() -> Path | None:
+    """Excel's per-user start-up folder on Windows (add-ins there open with Excel); None elsewhere."""
+    if sys.platform != "win32" or not os.environ.get("APPDATA"):
+        return None
+    return Path(os.environ["APPDATA"]) / "Microsoft" / "Excel" / "XLSTART"
+
+
+def windows_interpreter() -> str:
+    """The Python the button starts: this one, windowless (pythonw.exe) where it exists."""
+    here = Path(sys.executable)
+    windowless = here.with_name("pythonw.exe")
+    return str(windowless if windowless.exists() else here)
+
+
+@click.group()
+def command() -> None:
+    """Excel 加载项（绩效自评选项卡、计算得分按钮）/ the Excel add-in."""
+
+
+@command.command()
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="输出文件夹 / output folder")
+def build(out_dir: str) -> int:
+    """生成 selfeval_xl.xlam / build the add-in file."""
+    from ..addin_build import AddinBuildError, build_addin
+
+    try:
+        path = build_addin(out_dir)
+    except AddinBuildError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"已生成加载项 / built: {path.resolve()}")
+    return 0
+
+
+@command.command()
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="非 Windows 系统上生成加载项的文件夹 / where to build it on systems other than Windows")
+def install(out_dir: str) -> int:
+    """安装到 Excel 启动文件夹（仅 Windows）/ install into Excel's XLSTART folder (Windows only)."""
+    import tempfile
+
+    from ..addin_build import AddinBuildError, build_addin, copy_to
+
+    folder = xlstart_folder()
+    try:
+        if folder is None:
+            path = build_addin(out_dir)
+            click.echo("Excel 加载项只能安装在 Windows 上的 Excel 中；此处未安装。\n"
+                       "Excel add-ins install on Windows only; nothing was installed here.\n"
+                       f"已生成加载项 / built file: {path.resolve()}\n"
+                       "在 Windows 上运行 `selfeval addin install`，或把该文件复制到 "
+                       r"%APPDATA%\Microsoft\Excel\XLSTART。", err=True)
+            return 1
+        with tempfile.TemporaryDirectory() as tmp:
+            target, replaced = copy_to(build_addin(tmp, interpreter=windows_interpreter()), folder)
+    except AddinBuildError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"无法写入 Excel 启动文件夹 / cannot write to XLSTART: {exc}"
+                                   "（请先关闭 Excel / close Excel first）") from None
+    click.echo(f"{'已更新' if replaced else '已安装'} / {'updated' if replaced else 'installed'}: {target}\n"
+               f"按钮调用的 Python / Python the button runs: {windows_interpreter()}\n"
+               "重新打开 Excel 后可见“绩效自评”选项卡 / restart Excel to see the 绩效自评 tab.")
+    return 0
