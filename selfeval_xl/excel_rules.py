@@ -1,0 +1,197 @@
+"""The Excel formula text of every scoring rule, written next to the rule it mirrors.
+
+Why: a template must compute in WPS and LibreOffice, where no add-in runs, and give exactly the number
+:mod:`selfeval_xl.rules` gives. Each mirror performs the same double operations in the same order as
+its rule (``MIN(spent/budget,1)*weight`` …) and rounds with ``ROUND(…, 2)``, which the spreadsheet
+computes like :func:`rules.xl_round`. Functions take cell references (``"F12"``) and return formula
+text without the leading ``=``, so they compose. Local practice (反向 formula, 定性 tiers, grade bands)
+is read from :class:`rules.Settings`, never written here.
+
+Two formula sets share one interface (:class:`NativeFormulas`, :class:`UdfFormulas`): the template
+asks ``formula_set(mode, settings)`` and never knows which it got. Bad input shows the same short
+``#…`` text a UDF shows (``#全年预算数为0``), which ``SUM`` skips.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import rules
+from .rules import Direction, ReverseFormula, Settings
+
+FORMULA_MODES = ("native", "udf")
+
+
+def _num(value: float) -> str:
+    """A float as formula text that parses back to the very same double (``0.8``, ``1``)."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _text(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _is(ref: str, *directions: Direction) -> str:
+    tests = [f"{ref}={_text(d.value)}" for d in directions]
+    return tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
+
+
+# --------------------------------------------------------------------------- one mirror per rule
+
+def exec_rate(budget: str, spent: str) -> str:
+    """Mirrors :func:`rules.exec_rate`: 全年执行数 / 全年预算数, unrounded."""
+    return f"{spent}/{budget}"
+
+
+def exec_score(budget: str, spent: str, weight: str) -> str:
+    """Mirrors :func:`rules.exec_score`: ``ROUND(MIN(执行率,1)*分值,2)``."""
+    return f"ROUND(MIN({spent}/{budget},1)*{weight},2)"
+
+
+def positive_score(target: str, actual: str, weight: str) -> str:
+    """Mirrors the 正向 branch of :func:`rules.indicator_score`: met → full; else actual/target."""
+    return f"ROUND(IF({actual}>={target},1,MAX({actual}/{target},0))*{weight},2)"
+
+
+def reverse_score(target: str, actual: str, weight: str, settings: Settings) -> str:
+    """Mirrors the 反向 branch: met → full; else target/actual (ratio) or 1−(a−t)/t floored (linear)."""
+    if settings.reverse_formula is ReverseFormula.LINEAR:
+        missed = f"IF({target}=0,0,MAX(1-({actual}-{target})/{target},0))"
+    else:
+        missed = f"{target}/{actual}"
+    return f"ROUND(IF({actual}<={target},1,{missed})*{weight},2)"
+
+
+def equal_score(target: str, actual: str, weight: str) -> str:
+    """Mirrors the 等于 branch: equal → full; else MIN(a,t)/MAX(a,t)."""
+    return f"ROUND(IF({actual}={target},1,MIN({actual},{target})/MAX({actual},{target}))*{weight},2)"
+
+
+def range_score(low: str, high: str, actual: str, weight: str) -> str:
+    """Mirrors :func:`rules.range_score`: inside → full; below → a/lo; above → hi/a."""
+    return (f'IF({low}>{high},"#区间下限大于上限",'
+            f"ROUND(IF({actual}<{low},{actual}/{low},IF({actual}>{high},{high}/{actual},1))*{weight},2))")
+
+
+def qual_score(text: str, weight: str, settings: Settings) -> str:
+    """Mirrors :func:`rules.find_tier` + :func:`rules.qual_score`: the tier named in the text scores
+    its default share of 分值. Names are tried longest first, as ``find_tier`` prefers the longest."""
+    names = sorted(((name, tier) for tier in settings.tiers for name in tier.names), key=lambda p: -len(p[0]))
+    formula = '"#未知定性档次"'
+    for name, tier in reversed(names):
+        formula = f"IF(ISNUMBER(FIND({_text(name)},{text})),ROUND({_num(tier.default)}*{weight},2),{formula})"
+    return formula
+
+
+def total(refs: str) -> str:
+    """Mirrors :func:`rules.total_score`: ``ROUND(SUM(…),2)``; blanks and ``#…`` texts add nothing."""
+    return f"ROUND(SUM({refs}),2)"
+
+
+def clamped_total(refs: str) -> str:
+    """Mirrors :func:`rules.clamp_total` of :func:`rules.total_score`: the department total in 0–100."""
+    return f"MIN(MAX({total(refs)},0),100)"
+
+
+def grade(total_ref: str, settings: Settings) -> str:
+    """Mirrors :func:`rules.grade`: the first band (highest floor first) the total reaches."""
+    formula = _text(settings.grades[-1][1])
+    for floor, name in sorted(settings.grades, key=lambda g: g[0]):
+        formula = f"IF({total_ref}>={_num(floor)},{_text(name)},{formula})"
+    return f'IF(OR({total_ref}<0,{total_ref}>100),"#总分超出0-100",{formula})'
+
+
+# --------------------------------------------------------------------------- the cells of a form
+
+def blank_unless(refs: tuple[str, ...], formula: str) -> str:
+    """An empty cell until every input is given: a half-filled form never shows points not earned."""
+    test = refs[0] + '=""' if len(refs) == 1 else "OR(" + ",".join(f'{r}=""' for r in refs) + ")"
+    return f'IF({test},"",{formula})'
+
+
+def blank_if_none(refs: str, formula: str) -> str:
+    """An empty total while no score is there to add up."""
+    return f'IF(COUNT({refs})=0,"",{formula})'
+
+
+@dataclass(frozen=True)
+class IndicatorCells:
+    """The cells one indicator row's score reads."""
+
+    direction: str
+    target: str
+    high: str
+    actual: str
+    weight: str
+
+
+@dataclass(frozen=True)
+class NativeFormulas:
+    """Plain Excel formulas: the form computes in Excel, WPS and LibreOffice with no add-in."""
+
+    settings: Settings = rules.DEFAULT_SETTINGS
+
+    def exec_rate(self, budget: str, spent: str) -> str:
+        return blank_unless((budget, spent), f'IF({budget}=0,"#全年预算数为0",{exec_rate(budget, spent)})')
+
+    def exec_score(self, budget: str, spent: str, weight: str) -> str:
+        return blank_unless((budget, spent, weight),
+                            f'IF({budget}=0,"#全年预算数为0",{exec_score(budget, spent, weight)})')
+
+    def indicator(self, c: IndicatorCells) -> str:
+        t, a, w, d = c.target, c.actual, c.weight, c.direction
+        quantitative = (
+            f'IF(NOT(ISNUMBER({t})),"#年度指标值不是数字",IF(NOT(ISNUMBER({a})),"#实际完成值不是数字",'
+            f"IF({_is(d, Direction.GE, Direction.GT)},{positive_score(t, a, w)},"
+            f"IF({_is(d, Direction.LE, Direction.LT)},{reverse_score(t, a, w, self.settings)},"
+            f"IF({_is(d, Direction.EQ)},{equal_score(t, a, w)},"
+            f'IF({d}="","#指标性质为空","#未知指标性质"))))))')
+        ranged = (f'IF(OR(NOT(ISNUMBER({t})),NOT(ISNUMBER({c.high}))),"#区间需上下限",'
+                  f'IF(NOT(ISNUMBER({a})),"#实际完成值不是数字",{range_score(t, c.high, a, w)}))')
+        return blank_unless((a, w), f"IF({_is(d, Direction.QUAL)},{qual_score(a, w, self.settings)},"
+                                    f"IF({_is(d, Direction.RANGE)},{ranged},{quantitative}))")
+
+    def grade(self, total_ref: str) -> str:
+        return blank_unless((total_ref,), grade(total_ref, self.settings))
+
+
+@dataclass(frozen=True)
+class UdfFormulas:
+    """Cells calling the SE_* functions of ``udfs.py`` (Excel with the add-in, or ``formulas``).
+
+    The UDFs score with the national defaults, so a system whose settings differ cannot use them.
+    """
+
+    settings: Settings = rules.DEFAULT_SETTINGS
+
+    def __post_init__(self) -> None:
+        ours, default = self.settings, rules.DEFAULT_SETTINGS
+        if (ours.reverse_formula, ours.tiers, ours.grades) != (default.reverse_formula, default.tiers,
+                                                               default.grades):
+            raise ValueError("该指标体系的反向公式、定性档次或等级与 SE_* 函数的默认值不同，请使用 native 公式 / "
+                             "this system's reverse formula, tiers or grades differ from the SE_* defaults: "
+                             "use --formulas native")
+
+    def exec_rate(self, budget: str, spent: str) -> str:
+        return blank_unless((budget, spent), f"SE_EXEC_RATE({budget},{spent})")
+
+    def exec_score(self, budget: str, spent: str, weight: str) -> str:
+        return blank_unless((budget, spent, weight), f"SE_EXEC_SCORE({budget},{spent},{weight})")
+
+    def indicator(self, c: IndicatorCells) -> str:
+        t, a, w, d = c.target, c.actual, c.weight, c.direction
+        return blank_unless((a, w), f"IF({_is(d, Direction.QUAL)},SE_QUAL_SCORE({a},{w}),"
+                                    f"IF({_is(d, Direction.RANGE)},SE_RANGE_SCORE({t},{c.high},{a},{w}),"
+                                    f"SE_IND_SCORE({t},{a},{w},{d})))")
+
+    def grade(self, total_ref: str) -> str:
+        return blank_unless((total_ref,), f"SE_GRADE({total_ref})")
+
+
+def formula_set(mode: str, settings: Settings) -> NativeFormulas | UdfFormulas:
+    """``native`` or ``udf``: the formulas a template's computed cells hold."""
+    if mode == "native":
+        return NativeFormulas(settings)
+    if mode == "udf":
+        return UdfFormulas(settings)
+    raise ValueError(f"公式方式应为 native 或 udf / formulas must be native or udf: {mode!r}")
