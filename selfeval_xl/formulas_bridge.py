@@ -4,7 +4,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from . import rules
 from .cellfuncs import FUNCTIONS
+
+
+def excel_round(value: Any, digits: Any = 0) -> float:
+    """``ROUND`` as Excel and LibreOffice compute it (15 significant digits, then half away from zero).
+
+    formulas 1.3 rounds the bare double, so ``ROUND(114/200*2.5, 2)`` gave 1.42 where Excel shows 1.43;
+    :func:`register` puts this one in its place, so native-formula templates recompute like Excel.
+    """
+    return float(rules.xl_round(value, int(digits)))
 
 
 def _plain(value: Any) -> Any:
@@ -28,6 +38,7 @@ def register() -> None:
     for name, fn in FUNCTIONS.items():
         registry[name] = wrap_ufunc(fn, input_parser=lambda *a: [_plain(x) for x in a],
                                     args_parser=lambda *a: a, check_error=lambda *a: None)
+    registry["ROUND"] = wrap_ufunc(excel_round)
 
 
 def calculate(path: str | Path) -> dict[str, Any]:

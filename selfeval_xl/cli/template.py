@@ -1,0 +1,43 @@
+"""``selfeval template project|department``: write a 绩效自评表 template that computes as users type."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(["project", "department"]))
+@click.option("--system", "system_name", metavar="NAME|FILE",
+              help="指标体系：内置名称或 YAML 文件（默认按表格种类）/ indicator system: built-in name or file")
+@click.option("--formulas", type=click.Choice(["native", "udf"]), default="native", show_default=True,
+              help="native：Excel 原生公式（WPS、LibreOffice 通用）；udf：调用 SE_* 函数（需加载项）")
+@click.option("--year", type=click.IntRange(1990, 2100), metavar="YYYY",
+              help="标题中的年度（默认留空由填表人填写）/ the year in the title (blank if omitted)")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="输出文件 .xlsx / output file")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件 / overwrite an existing file")
+def command(kind: str, system_name: str | None, formulas: str, year: int | None, output: str, force: bool) -> int:
+    """生成项目支出或部门整体支出绩效自评表模板 / write a project or department self-evaluation template."""
+    from ..datafiles import DataFileError
+    from ..template import build_template, save_workbook, template_map
+
+    path = Path(output)
+    if path.suffix.lower() != ".xlsx":
+        raise click.UsageError(f"输出文件应为 .xlsx：{output} / the output must be an .xlsx file")
+    if path.exists() and not force:
+        raise click.UsageError(f"文件已存在，未覆盖（加 --force 覆盖）：{output} / "
+                               "file exists, not overwritten (use --force)")
+    if not path.parent.is_dir():
+        raise click.UsageError(f"文件夹不存在：{path.parent} / folder does not exist")
+    try:
+        workbook = build_template(kind, system_name, formulas=formulas, year=year)
+    except DataFileError as exc:
+        raise click.UsageError(str(exc)) from None
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    save_workbook(workbook, path)
+    plan = template_map(kind, system_name)
+    click.echo(f"已生成 / written: {path}（{plan.sheet}，{len(plan.indicator_rows)} 行指标 / indicator rows，"
+               f"{'原生公式 / native formulas' if formulas == 'native' else 'SE_* 函数 / UDF formulas'}）")
+    return 0
