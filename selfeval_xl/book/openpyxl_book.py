@@ -1,0 +1,183 @@
+"""The workbook interface over a file, through openpyxl (batch ``score`` and the tests of the button).
+
+Lossless where openpyxl allows: styles, merged cells, comments, data validation, defined names and
+other sheets are kept by openpyxl itself; an .xlsm keeps its VBA project byte for byte (``keep_vba``);
+the cached values of formula cells, which openpyxl drops, are put back after the save
+(:mod:`.cached`), with the recomputed value wherever a score cell keeps its formula.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..read.grid import Grid
+from . import CellContent, Link, plain_value
+from .cached import Cached, from_python, read_cached, to_python, write_cached
+
+MACRO_SUFFIXES = (".xlsm", ".xltm")
+AUTHOR = "selfeval"
+
+
+class OpenpyxlBook:
+    """A workbook file opened with openpyxl; ``save(path)`` writes it (and its cached values)."""
+
+    def __init__(self, workbook: Any, cached: dict[str, dict[str, Cached]] | None = None):
+        self.wb = workbook
+        self._cached = cached or {}
+
+    @classmethod
+    def open(cls, path: str | Path) -> "OpenpyxlBook":
+        from openpyxl import load_workbook
+
+        path = Path(path)
+        workbook = load_workbook(path, keep_vba=path.suffix.lower() in MACRO_SUFFIXES, keep_links=True,
+                                 rich_text=True)
+        return cls(workbook, read_cached(path))
+
+    # -- cells -------------------------------------------------------------------------------------
+    def _cell(self, sheet: str, ref: str) -> Any:
+        """The cell at ``ref``; inside a merged range, the range's first cell (the one that holds it)."""
+        ws = self.wb[sheet]
+        cell = ws[ref]
+        if type(cell).__name__ == "MergedCell":
+            for merged in ws.merged_cells.ranges:
+                if ref in merged:
+                    return ws.cell(merged.min_row, merged.min_col)
+        return cell
+
+    def sheet_names(self) -> list[str]:
+        return list(self.wb.sheetnames)
+
+    def read(self, sheet: str, ref: str) -> CellContent:
+        value = self._cell(sheet, ref).value
+        if _is_formula(value):
+            cached = self._cached.get(sheet, {}).get(ref)
+            return CellContent(to_python(cached) if cached else None, _formula_text(value))
+        return CellContent(value, None)
+
+    def write(self, sheet: str, ref: str, value: Any) -> None:
+        self._cell(sheet, ref).value = plain_value(value)
+        self._cached.get(sheet, {}).pop(ref, None)
+
+    def store_result(self, sheet: str, ref: str, value: Any) -> None:
+        cached = from_python(plain_value(value))
+        if cached is None:
+            self._cached.get(sheet, {}).pop(ref, None)
+        else:
+            self._cached.setdefault(sheet, {})[ref] = cached
+
+    # -- names -------------------------------------------------------------------------------------
+    def defined_names(self) -> dict[str, str]:
+        return {name: dn.attr_text for name, dn in self.wb.defined_names.items() if dn.attr_text}
+
+    def destinations(self, name: str) -> list[tuple[str, str]]:
+        dn = self.wb.defined_names.get(name)
+        if dn is None:
+            return []
+        try:
+            return [(sheet, ref.replace("$", "")) for sheet, ref in dn.destinations]
+        except Exception:            # a name that refers to a constant or a formula has no cells
+            return []
+
+    # -- marks -------------------------------------------------------------------------------------
+    def comment(self, sheet: str, ref: str) -> str:
+        note = self._cell(sheet, ref).comment
+        return note.text if note is not None else ""
+
+    def set_comment(self, sheet: str, ref: str, text: str) -> None:
+        from openpyxl.comments import Comment
+
+        cell = self._cell(sheet, ref)
+        if not text:
+            cell.comment = None
+            return
+        author = cell.comment.author if cell.comment is not None and cell.comment.author else AUTHOR
+        note = Comment(text, author)
+        note.width, note.height = 300, max(80, 18 * (text.count("\n") + 2))
+        cell.comment = note
+
+    def fill(self, sheet: str, ref: str) -> str | None:
+        fill = self._cell(sheet, ref).fill
+        if fill is None or fill.fill_type is None:
+            return ""
+        color = fill.fgColor
+        if fill.fill_type == "solid" and color is not None and color.type == "rgb" and isinstance(color.rgb, str):
+            return color.rgb[-6:].upper()
+        return None
+
+    def set_fill(self, sheet: str, ref: str, color: str) -> None:
+        from openpyxl.styles import PatternFill
+
+        self._cell(sheet, ref).fill = (PatternFill(fill_type="solid", fgColor="FF" + color, bgColor="FF" + color)
+                                    if color else PatternFill(fill_type=None))
+
+    # -- sheets ------------------------------------------------------------------------------------
+    def put_sheet(self, name: str, rows: Sequence[Sequence[Any]], links: dict[tuple[int, int], Link],
+                  widths: Sequence[float] = ()) -> None:
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.hyperlink import Hyperlink
+
+        from ..model import quote_sheet
+
+        index = None
+        if name in self.wb.sheetnames:
+            index = self.wb.sheetnames.index(name)
+            self.wb.remove(self.wb[name])
+            self._cached.pop(name, None)
+        ws = self.wb.create_sheet(name, index)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                cell = ws.cell(r, c, plain_value(value))
+                if r == 1:
+                    cell.font = Font(bold=True)
+        for (r, c), link in links.items():
+            cell = ws.cell(r + 1, c + 1)
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote_sheet(link.sheet)}!{link.ref}",
+                                       display=str(cell.value or ""))
+            cell.font = Font(color="FF0563C1", underline="single")
+        for c, width in enumerate(widths, start=1):
+            dimension = ws.column_dimensions[get_column_letter(c)]
+            dimension.width, dimension.hidden = (width, False) if width else (dimension.width, True)
+        ws.freeze_panes = "A2"
+
+    def grids(self) -> list[Grid]:
+        result = []
+        for ws in self.wb.worksheets:
+            rows: list[list[Any]] = []
+            formulas: dict[tuple[int, int], str] = {}
+            cached = self._cached.get(ws.title, {})
+            for r, line in enumerate(ws.iter_rows(), start=0):
+                values = []
+                for c, cell in enumerate(line):
+                    value = cell.value
+                    if _is_formula(value):
+                        formulas[(r, c)] = _formula_text(value)
+                        hit = cached.get(cell.coordinate)
+                        value = to_python(hit) if hit else None
+                    elif value is not None and not isinstance(value, (str, int, float, bool)) \
+                            and type(value).__name__ == "CellRichText":
+                        value = str(value)
+                    values.append(value)
+                rows.append(values)
+            merged = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
+            result.append(Grid(ws.title, rows, formulas, merged, hidden=ws.sheet_state != "visible"))
+        return result
+
+    # -- file --------------------------------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        """Write the workbook to ``path``; Excel and LibreOffice are asked to recalculate on open."""
+        self.wb.calculation.fullCalcOnLoad = True
+        self.wb.save(path)
+        write_cached(path, self._cached)
+
+
+def _is_formula(value: Any) -> bool:
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    return isinstance(value, ArrayFormula) or (isinstance(value, str) and value.startswith("=") and len(value) > 1)
+
+
+def _formula_text(value: Any) -> str:
+    text = getattr(value, "text", value)
+    return text if text.startswith("=") else "=" + text

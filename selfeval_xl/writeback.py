@@ -1,0 +1,238 @@
+"""Put recomputed values and problem marks into a workbook, through the :mod:`book` interface.
+
+:func:`score_book` is the one function behind both the 计算得分 button and ``selfeval score``: read the
+book through the batch reader's locator, recompute every computed cell, write the values, check the
+table as it now stands, mark the problems and list them.
+
+Values: a cell that holds a formula keeps it (the checker flags a formula replaced by a typed number);
+only what it computes is recorded. Any other cell gets the recomputed value.
+
+Marks: each finding's cell is filled (red for errors, yellow for warnings) and carries a comment with
+the Chinese messages; a 检查结果 sheet lists every finding with a link to its cell. A second run first
+takes its earlier marks away — the cells' own fill colours (kept in a hidden column of 检查结果) come
+back and the comments lose the part we wrote — so a fixed problem does not stay red. A comment the
+user wrote is kept: ours is appended below a marker line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+from .book import Book, Link
+from .findings import FileReport, Finding, Severity
+from .model import Table, quote_sheet
+from .read.grid import Grid
+
+if TYPE_CHECKING:
+    from .system import IndicatorSystem
+
+RESULTS_SHEET = "检查结果"
+ERROR_FILL = "FFC7CE"
+WARNING_FILL = "FFEB9C"
+MARK_FILLS = (ERROR_FILL, WARNING_FILL)
+MARKER = "【绩效自评检查】"
+SEVERITY_TEXT = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
+HEADER = ("序号", "类别", "工作表", "单元格", "问题", "应为", "实为", "代码", "原底色")
+WIDTHS = (6, 6, 22, 16, 60, 14, 14, 22, 0)          # 原底色 is hidden (width 0)
+LINK_COLUMN = HEADER.index("单元格")
+
+
+@dataclass(frozen=True)
+class Written:
+    """What :func:`write_values` did: constants written, formula cells whose result was recorded."""
+
+    values: int
+    formulas: int
+
+
+def write_values(book: Book, values: Mapping[tuple[str, str], Any]) -> Written:
+    """Write each recomputed value into its (sheet, ref); formula cells keep their formula."""
+    constants = formulas = 0
+    for (sheet, ref), value in values.items():
+        if book.read(sheet, ref).formula:
+            book.store_result(sheet, ref, value)
+            formulas += 1
+        else:
+            book.write(sheet, ref, value)
+            constants += 1
+    return Written(constants, formulas)
+
+
+def _markable(finding: Finding, sheets: set[str]) -> bool:
+    return bool(finding.cell) and finding.sheet in sheets and finding.sheet != RESULTS_SHEET \
+        and ":" not in finding.cell
+
+
+def clear_marks(book: Book, previous: Grid | None) -> None:
+    """Undo the marks an earlier run left, as listed in its 检查结果 sheet (``previous``)."""
+    if previous is None or not previous.rows:
+        return
+    header = [str(v or "") for v in previous.rows[0]]
+    if not all(h in header for h in ("工作表", "单元格", "原底色")):
+        return
+    at_sheet, at_cell, at_fill = header.index("工作表"), header.index("单元格"), header.index("原底色")
+    sheets = set(book.sheet_names())
+    done: set[tuple[str, str]] = set()
+    for r in range(1, previous.height):
+        sheet, cell = previous.value(r, at_sheet), previous.value(r, at_cell)
+        if not sheet or not cell or str(sheet) not in sheets:
+            continue
+        sheet, ref = str(sheet), str(cell).rsplit("!", 1)[-1].replace("$", "")
+        if (sheet, ref) in done:
+            continue
+        done.add((sheet, ref))
+        if book.fill(sheet, ref) in MARK_FILLS:
+            original = previous.value(r, at_fill)
+            book.set_fill(sheet, ref, "" if original in (None, "无") else str(original))
+        text = book.comment(sheet, ref)
+        if MARKER in text:
+            book.set_comment(sheet, ref, text.split(MARKER)[0].rstrip())
+
+
+def mark_findings(book: Book, findings: Iterable[Finding], previous: Grid | None = None) -> int:
+    """Mark each finding's cell and write the 检查结果 sheet; returns how many cells were marked."""
+    findings = list(findings)
+    clear_marks(book, previous)
+    sheets = set(book.sheet_names())
+    by_cell: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        if _markable(f, sheets):
+            by_cell.setdefault((f.sheet, f.cell), []).append(f)
+    originals: dict[tuple[str, str], str] = {}
+    for (sheet, ref), found in by_cell.items():
+        original = book.fill(sheet, ref)
+        originals[(sheet, ref)] = "无" if not original else original
+        worst = ERROR_FILL if any(f.severity is Severity.ERROR for f in found) else WARNING_FILL
+        book.set_fill(sheet, ref, worst)
+        own = book.comment(sheet, ref).split(MARKER)[0].rstrip()
+        ours = MARKER + "\n" + "\n".join(f"{SEVERITY_TEXT[f.severity]}：{f.message}" for f in found)
+        book.set_comment(sheet, ref, f"{own}\n{ours}" if own else ours)
+    _write_results(book, findings, originals)
+    return len(by_cell)
+
+
+def _write_results(book: Book, findings: list[Finding], originals: dict[tuple[str, str], str]) -> None:
+    ordered = sorted(findings, key=lambda f: (f.severity is not Severity.ERROR, f.sheet, _row_of(f.cell), f.cell))
+    rows: list[list[Any]] = [list(HEADER)]
+    links: dict[tuple[int, int], Link] = {}
+    for n, f in enumerate(ordered, start=1):
+        position = f"{quote_sheet(f.sheet)}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
+        rows.append([n, SEVERITY_TEXT[f.severity], f.sheet, position, f.message, _shown(f.expected),
+                     _shown(f.found), f.code, originals.get((f.sheet, f.cell), "")])
+        if (f.sheet, f.cell) in originals:
+            links[(n, LINK_COLUMN)] = Link(f.sheet, f.cell)
+    if not ordered:
+        rows.append(["", "", "", "", "未发现问题", "", "", "", ""])
+    book.put_sheet(RESULTS_SHEET, rows, links, WIDTHS)
+
+
+def _row_of(ref: str) -> int:
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    return int(digits) if digits else 0
+
+
+def _shown(value: Any) -> Any:
+    """Expected / found values as a cell shows them: numbers as numbers, anything else as text."""
+    from decimal import Decimal
+
+    if value is None or isinstance(value, (int, float, str)):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value)
+
+
+# --------------------------------------------------------------------------- the whole job
+
+@dataclass(frozen=True)
+class TableScore:
+    """One table's recomputed result, for the message box and the command's output."""
+
+    name: str
+    kind: str
+    sheet: str
+    total: Decimal | None
+    grade: str | None
+
+
+@dataclass
+class Summary:
+    """What :func:`score_book` did to one workbook."""
+
+    tables: list[TableScore] = field(default_factory=list)
+    report: FileReport | None = None
+    written: Written = Written(0, 0)
+    marked: int = 0
+
+    @property
+    def errors(self) -> int:
+        return self.report.errors if self.report else 0
+
+    @property
+    def warnings(self) -> int:
+        return self.report.warnings if self.report else 0
+
+    @property
+    def problems(self) -> int:
+        return self.errors + self.warnings
+
+    def message(self) -> str:
+        """A few Chinese lines: each table's 总分 and 等级, then the problem count."""
+        if not self.tables:
+            return "未找到绩效自评表，未写入得分。详见“检查结果”工作表。"
+        lines = [f"{t.name or t.sheet}：总分 {_total_text(t.total)}，等级 {t.grade or '—'}" for t in self.tables]
+        if self.problems:
+            lines.append(f"发现 {self.problems} 个问题（错误 {self.errors}，警告 {self.warnings}），"
+                         f"已在单元格中标出，详见“{RESULTS_SHEET}”工作表。")
+        else:
+            lines.append("未发现问题。")
+        return "\n".join(lines)
+
+
+def _total_text(total: Decimal | None) -> str:
+    return "—" if total is None else f"{total:.2f}"
+
+
+def score_book(book: Book, system: "IndicatorSystem | None" = None, path: str = "") -> Summary:
+    """Recompute and write every 执行率, score, 小计, 总分 and 等级 of the book's tables, check the
+    result, mark the problems and write the 检查结果 sheet. ``system`` None: each table's own (the
+    template records it) or the default for its kind. The caller saves (or, in Excel, the user does)."""
+    from .checks import check_workbook
+    from .recompute import recompute
+
+    grids = book.grids()
+    previous = next((g for g in grids if g.name == RESULTS_SHEET), None)
+    data = _read(book, grids, path)
+    summary = Summary()
+    values: dict[tuple[str, str], Any] = {}
+    for table in data.tables:
+        result = recompute(table, system_for(table, system))
+        values.update({(sheet, ref): value for sheet, ref, value in result.writes()})
+        summary.tables.append(TableScore(table.name, table.kind, table.sheet, result.total, result.grade))
+    summary.written = write_values(book, values)
+    summary.report = check_workbook(_read(book, book.grids(), path) if values else data, system)
+    summary.marked = mark_findings(book, summary.report.findings, previous)
+    return summary
+
+
+def _read(book: Book, grids: list[Grid], path: str):
+    from .read import read_grids
+
+    fmt = Path(path).suffix.lower().lstrip(".") or "grid"
+    return read_grids([g for g in grids if g.name != RESULTS_SHEET], path, book.defined_names(), fmt)
+
+
+def system_for(table: Table, system: "IndicatorSystem | None") -> "IndicatorSystem":
+    """The system a table is scored under: the one given (if of the table's kind), the one its
+    template names, or the default for its kind."""
+    from .datafiles import DataFileError
+    from .system import load_system
+
+    if system is not None and system.kind == table.kind:
+        return system
+    try:
+        return load_system(table.system_name, kind=table.kind) if table.system_name else load_system(None, table.kind)
+    except DataFileError:
+        return load_system(None, kind=table.kind)
