@@ -1,0 +1,112 @@
+"""``selfeval fill``: from a data table to one filled 自评表 workbook per project and per 单位.
+
+:func:`fill` reads DATA (layout in :mod:`.schema`), reports wrong rows with their Excel row numbers,
+writes every workbook whose rows are right from the official template, and records what each
+formula computes (engine values) so the workbooks read correctly even where no spreadsheet has
+recalculated them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..system import DEFAULT_SYSTEMS, IndicatorSystem, load_system
+from .data import DataError, FillData, RowProblem, read_data
+from .names import NamePicker, safe_stem
+
+__all__ = ["fill", "FillResult", "Written", "RowProblem", "DataError", "load_systems", "DEPARTMENT_SUFFIX"]
+
+DEPARTMENT_SUFFIX = "部门整体支出绩效自评表"
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    kind: str              # "project" or "department"
+    unit: str
+    name: str              # 项目名称, or the 单位 for a department table
+    renamed: bool = False  # a file of the plain name existed already
+
+
+@dataclass
+class FillResult:
+    source: str
+    written: list[Written] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def load_systems(names: Iterable[str] = ()) -> dict[str, IndicatorSystem]:
+    """The project and department systems: each given name or file goes to its own kind."""
+    systems: dict[str, IndicatorSystem] = {}
+    for name in names:
+        for kind in DEFAULT_SYSTEMS:
+            try:
+                system = load_system(name, kind)
+            except ValueError:
+                continue
+            systems[system.kind] = system
+            break
+        else:
+            load_system(name)          # raises the loader's own explanation
+    for kind in DEFAULT_SYSTEMS:
+        systems.setdefault(kind, load_system(None, kind))
+    return systems
+
+
+def _overflows(data: FillData, systems: dict[str, IndicatorSystem]) -> None:
+    """Tables with more indicators than the template has rows are reported, not written short."""
+    from ..template import template_map
+    from .writer import overflow
+
+    shown = {"project": "指标", "department": "部门指标"}
+    for kind, owners in (("project", data.projects), ("department", data.units)):
+        plan = template_map(kind, systems[kind])
+        for owner in list(owners):
+            extra = overflow(owner.indicators, plan, systems[kind])
+            if not extra:
+                continue
+            owners.remove(owner)
+            rows = "、".join(str(i.row) for i in extra)
+            capacity = {lv: len(r) for lv, r in plan.level1_rows.items()}
+            data.problems.append(RowProblem(
+                shown[kind], extra[0].row,
+                f"{extra[0].level1}的指标超过模板行数（各一级指标可填行数：{capacity}；加减分项"
+                f"{len(plan.bonus_rows)}行），第{rows}行放不下，该表未生成"))
+
+
+def fill(data_path: str | Path, outdir: str | Path, systems: dict[str, IndicatorSystem] | None = None,
+         formulas: str = "native", year: int | None = None, overwrite: bool = False,
+         progress: Callable[[Written], None] | None = None) -> FillResult:
+    """Fill the templates from DATA into ``outdir``. Raises :class:`DataError` if DATA is unreadable."""
+    from ..template import save_workbook
+    from .writer import department_workbook, project_workbook, store_computed
+
+    systems = systems or load_systems()
+    data = read_data(data_path, systems["project"], systems["department"])
+    _overflows(data, systems)
+    result = FillResult(str(data_path), problems=data.problems, notes=data.notes)
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    names = NamePicker(out, overwrite)
+    existing = {p.name.casefold() for p in out.iterdir()}
+    jobs = [("project", p.unit, p.name, f"{p.unit}-{p.name}", p) for p in data.projects]
+    jobs += [("department", u.unit, u.unit, f"{u.unit}-{DEPARTMENT_SUFFIX}", u) for u in data.units]
+    for kind, unit, name, stem, record in jobs:
+        make = project_workbook if kind == "project" else department_workbook
+        path = names.pick(stem)
+        renamed = not overwrite and f"{safe_stem(stem)}.xlsx".casefold() in existing
+        save_workbook(make(record, systems[kind], formulas, year), path)
+        store_computed(path, systems[kind])
+        written = Written(path, kind, unit, name, renamed)
+        result.written.append(written)
+        if renamed:
+            result.notes.append(f"{safe_stem(stem)}.xlsx 已存在，未覆盖，另存为 {path.name}")
+        if progress:
+            progress(written)
+    return result
