@@ -102,6 +102,9 @@ class Table:
     from_template: bool = False            # made from our template (found through defined names)
     system_name: str | None = None         # as recorded in the template's hidden sheet
     anchor: Cell | None = None             # a cell to point at when a whole block is missing
+    total_weight: Cell | None = None       # the 分值 cell of the 总分 row (the stated sum of weights)
+    amount_unit: str = "万元"              # the unit the funds block states (万元 or 元)
+    headers: dict[str, Cell] = field(default_factory=dict)   # header cells, "funds.budget", "indicators.weight"
 
     def field_text(self, key: str) -> str:
         cell = self.fields.get(key)
@@ -124,10 +127,13 @@ class Table:
 
 @dataclass
 class WorkbookData:
-    """Everything read from one file. ``problems`` are reading problems (code, message, cell)."""
+    """Everything read from one file. ``problems`` are reading problems (code, message, position), the
+    position being a sheet-qualified address (``'自评表'!H14``), a quoted sheet name, or ``""``."""
 
     path: str
     format: str                                   # "xlsx", "xlsm", "xls"
     tables: list[Table] = field(default_factory=list)
     has_formulas: bool = False
     problems: list[tuple[str, str, str]] = field(default_factory=list)
+    defined_names: dict[str, str] = field(default_factory=dict)   # name → "'Sheet'!$H$14"
+    meta: dict[str, str] = field(default_factory=dict)            # our template's hidden sheet, if any

@@ -1,0 +1,102 @@
+"""The checks of a 自评表, each under a stable code (see ``selfeval check --list`` / :data:`CHECKS`).
+
+- :func:`check_workbook` — one file's :class:`~selfeval_xl.model.WorkbookData` → a
+  :class:`~selfeval_xl.findings.FileReport` (findings by file, sheet and cell; stated and recomputed 总分).
+- :func:`check_unit` — across the files of one 单位 (the 项目支出 budget against its project tables).
+
+A check never raises: a crash becomes a ``check-failed`` finding and the run goes on.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..findings import FileReport, Finding, finding
+from ..model import Table, WorkbookData
+from ..recompute import recompute
+from ..system import IndicatorSystem, load_system
+from . import reading  # noqa: F401  (declares the reader's codes)
+from . import required, numbers, scores, weights, totals, explain, formulas, crossfile  # noqa: F401  (register)
+from .base import CHECKS, Check, Context, run_checks
+from .crossfile import TableFigures, check_unit, figures_of
+
+__all__ = ["CHECKS", "Check", "Context", "check_workbook", "check_table", "check_unit", "figures_of",
+           "TableFigures", "system_for"]
+
+
+@lru_cache(maxsize=None)
+def _load(name: str | None, kind: str) -> IndicatorSystem:
+    return load_system(name, kind)
+
+
+def system_for(table: Table, given: IndicatorSystem | None = None) -> IndicatorSystem:
+    """The system a table is checked under: the one given (if of its kind), the one our template
+    recorded, or the default of its kind."""
+    if given is not None and given.kind == table.kind:
+        return given
+    if table.system_name:
+        try:
+            system = _load(table.system_name, table.kind)
+            if system.kind == table.kind:
+                return system
+        except Exception:  # noqa: BLE001 - an unknown recorded system falls back to the default
+            pass
+    return _load(None, table.kind)
+
+
+def _split(position: str) -> tuple[str, str]:
+    if not position:
+        return "", ""
+    if position.startswith("'"):
+        end = position.rfind("'")
+        sheet = position[1:end].replace("''", "'")
+        rest = position[end + 1:]
+        return sheet, rest[1:] if rest.startswith("!") else ""
+    sheet, _, cell = position.partition("!")
+    return sheet, cell
+
+
+def check_table(path: str, table: Table, system: IndicatorSystem | None = None,
+                formulas_known: bool = False) -> list[Finding]:
+    """Every check on one table."""
+    chosen = system_for(table, system)
+    try:
+        context = Context(path, table, chosen, recompute(table, chosen), formulas_known)
+    except Exception as exc:  # noqa: BLE001 - the run goes on
+        cell = table.anchor
+        return [finding("check-failed", f"重算出错：{type(exc).__name__}: {exc}", file=path, sheet=table.sheet,
+                        cell=cell.ref if cell else "")]
+    return list(run_checks(context))
+
+
+def check_workbook(data: WorkbookData, system: IndicatorSystem | None = None) -> FileReport:
+    """Check every table of one workbook; the report carries the first table's 单位, name and totals."""
+    report = FileReport(data.path)
+    for code, message, position in data.problems:
+        sheet, cell = _split(position)
+        report.findings.append(finding(code, message, file=data.path, sheet=sheet, cell=cell))
+    if not data.tables:
+        if not any(code == "unreadable" for code, _, _ in data.problems):
+            report.findings.append(finding("no-table", "未找到项目支出或部门整体支出绩效自评表（按标题和表头查找）",
+                                           file=data.path))
+        return report
+    for table in data.tables:
+        report.findings.extend(check_table(data.path, table, system, data.has_formulas))
+    _summarise(report, data.tables, system)
+    return report
+
+
+def _summarise(report: FileReport, tables: list[Table], system: IndicatorSystem | None) -> None:
+    first = tables[0]
+    report.kind = first.kind
+    report.unit = first.unit
+    report.name = "；".join(dict.fromkeys(t.name for t in tables if t.name))
+    try:
+        result = recompute(first, system_for(first, system))
+    except Exception:  # noqa: BLE001 - already reported as check-failed
+        return
+    report.stated_total = first.total.value if first.total is not None else None
+    report.total, report.grade = result.total, result.grade or ""
+    funds = first.funds.get("total")
+    if funds is not None:
+        from ..recompute import number
+        report.budget, report.spent = number(funds.get("budget")), number(funds.get("spent"))

@@ -1,0 +1,92 @@
+"""The same figure stated twice must agree: within a 部门整体 table, and across the files of one 单位."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable, Iterator
+
+from ..findings import Finding, finding
+from ..layout import normalize_label
+from ..model import Table
+from ..recompute import number
+from .base import Context, check, percent, show
+
+RATE_INDICATOR = "预算完成率"      # the 三级 indicator that restates the 资金情况 block's rate
+_TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001")}
+
+
+@check("figure-inconsistent", "warning", "同一数字在两处不一致")
+def figure_inconsistent(ctx: Context) -> Iterator[Finding]:
+    """The same figure given differently in two places. Within a 部门整体 table: the 预算完成率
+    indicator's 实际完成值 against the 资金情况 block's 支出决算数 / 支出预算数. Across the files of one
+    单位 (see :func:`check_unit`): the 项目支出 budget against the sum of the project tables.
+
+    Bad: 资金情况 gives 支出预算 1132.01 and 决算 1011.98 (89.40%) while the indicator reads ``99.76%``
+    (that is 1011.98 / 1014.4). Fix: one 支出预算数 everywhere.
+    """
+    rate = ctx.re.exec_rate
+    if ctx.table.kind != "department" or rate is None:
+        return
+    for out in ctx.re.rows:
+        if RATE_INDICATOR not in normalize_label(out.row.level3):
+            continue
+        stated = number(out.row.get("actual"))
+        if stated is None:
+            continue
+        stated = stated / 100 if stated > 2 else stated        # "99.76" typed without %
+        if abs(stated - Decimal(format(rate, ".15g"))) >= Decimal("0.0001"):
+            yield ctx.find("figure-inconsistent", out.row.get("actual"),
+                           f"预算完成率指标的实际完成值 {percent(stated)} 与资金情况表的 {percent(rate)}"
+                           f"（支出决算数 / 支出预算数）不一致", percent(rate), out.row.value("actual"))
+
+
+@dataclass(frozen=True)
+class TableFigures:
+    """The figures of one table that another file of the same 单位 may state too (amounts in 万元)."""
+
+    file: str
+    kind: str
+    unit: str
+    sheet: str
+    name: str = ""
+    budget: Decimal | None = None             # project: 年度资金总额 全年预算数
+    project_budget: Decimal | None = None     # department: 项目支出 支出预算数
+    project_budget_cell: str = ""
+
+
+def figures_of(path: str, tables: Iterable[Table]) -> list[TableFigures]:
+    out = []
+    for t in tables:
+        scale = _TO_WAN.get(t.amount_unit, Decimal(1))
+        total = t.funds.get("total")
+        project = t.funds.get("project")
+        budget = number(total.get("budget")) if total else None
+        pb_cell = project.get("budget") if project and t.kind == "department" else None
+        pb = number(pb_cell)
+        out.append(TableFigures(path, t.kind, normalize_label(t.unit), t.sheet, t.name,
+                                budget * scale if budget is not None else None,
+                                pb * scale if pb is not None else None, pb_cell.ref if pb_cell else ""))
+    return out
+
+
+def check_unit(figures: Iterable[TableFigures]) -> list[Finding]:
+    """Across files: each 部门整体 table's 项目支出 budget against the sum of its 单位's project tables'
+    全年预算数 (a warning: a 单位 may not send every project)."""
+    by_unit: dict[str, list[TableFigures]] = {}
+    for f in figures:
+        if f.unit:
+            by_unit.setdefault(f.unit, []).append(f)
+    found = []
+    for unit, items in by_unit.items():
+        projects = [f for f in items if f.kind == "project" and f.budget is not None]
+        if not projects:
+            continue
+        total = sum((f.budget for f in projects), Decimal(0))
+        for dept in (f for f in items if f.kind == "department" and f.project_budget is not None):
+            if abs(dept.project_budget - total) > Decimal("0.005"):
+                found.append(finding("figure-inconsistent",
+                                     f"部门整体表的项目支出预算 {show(dept.project_budget)} 万元，与本单位 {len(projects)} "
+                                     f"个项目表的全年预算数合计 {show(total)} 万元不一致",
+                                     file=dept.file, sheet=dept.sheet, cell=dept.project_budget_cell,
+                                     expected=total, found=dept.project_budget))
+    return found

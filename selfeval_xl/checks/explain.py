@@ -1,0 +1,67 @@
+"""Where the rules ask for words: a deviation reason, an unexplained low 执行率 or over-achievement."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Finding
+from ..rules import is_overachieved
+from .base import Context, check, percent, show
+
+EXEC_WORDS = ("执行",)   # 实际完成情况 text that speaks of execution counts as the explanation
+
+
+def _reason_blank(row) -> bool:
+    cell = row.get("reason")
+    return cell is not None and cell.blank
+
+
+@check("missing-deviation-reason", "error", "得分低于分值但未说明偏差原因")
+def missing_deviation_reason(ctx: Context) -> Iterator[Finding]:
+    """An indicator scored below its 分值 with 偏差原因分析及改进措施 (扣分原因) left blank.
+
+    Bad: 得分 8 of 10, reason empty. Fix: say why the target was missed and what will change.
+    """
+    for out in ctx.re.rows:
+        score = out.stated if out.stated is not None else out.expected
+        if out.weight is None or score is None or score >= out.weight or not _reason_blank(out.row):
+            continue
+        yield ctx.find("missing-deviation-reason", out.row.get("reason"),
+                       f"“{out.row.level3}”得分 {show(score)} 低于分值 {show(out.weight)}，须填写偏差原因及改进措施",
+                       "原因说明", None)
+
+
+@check("exec-rate-unexplained", "error", "执行率偏低但未说明原因")
+def exec_rate_unexplained(ctx: Context) -> Iterator[Finding]:
+    """执行率 below the threshold (90% by default, ``exec_rate_explain_below``) with no explanation: a
+    note beside the 年度资金总额 row, or 实际完成情况 text about 执行.
+
+    Bad: 执行率 75%, nothing said. Fix: explain (e.g. ``政府采购延期，资金于次年支付``).
+    """
+    rate, funds = ctx.re.exec_rate, ctx.table.funds.get("total")
+    if ctx.table.kind != "project" or rate is None or funds is None or rate >= ctx.settings.exec_rate_explain_below:
+        return
+    achieved = ctx.table.goal.get("achieved")
+    if "note" in funds.cells or (achieved is not None and any(w in achieved.text for w in EXEC_WORDS)):
+        return
+    cell = funds.get("rate") or funds.get("spent")
+    yield ctx.find("exec-rate-unexplained", cell, f"执行率 {percent(rate)} 低于 "
+                   f"{percent(ctx.settings.exec_rate_explain_below)}，须说明原因", "原因说明", None)
+
+
+@check("overachievement-unexplained", "warning", "超额完成但未说明原因")
+def overachievement_unexplained(ctx: Context) -> Iterator[Finding]:
+    """A 正向 indicator achieved at or above 120% of its target (``overachievement_ratio``) with no reason
+    given: the target may have been set too low, which the national text says should cost points.
+
+    Bad: ``≥15000人次``, actual ``46845人次``, reason blank. Fix: explain, or set realistic targets.
+    """
+    for out in ctx.re.rows:
+        s = out.scored
+        if s is None or s.target is None or s.actual is None or not s.direction.positive:
+            continue
+        if is_overachieved(s.target, s.actual, s.direction, ctx.settings) and _reason_blank(out.row):
+            yield ctx.find("overachievement-unexplained", out.row.get("reason") or out.row.get("actual"),
+                           f"“{out.row.level3}”实际完成 {show(s.actual)} 达到指标值 {show(s.target)} 的 "
+                           f"{percent(s.actual / s.target)}，请说明超额原因", "原因说明", out.row.value("actual"))
+
+

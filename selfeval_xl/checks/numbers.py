@@ -1,0 +1,119 @@
+"""Cells that must hold numbers: amounts, 分值, 得分, rates; and indicator values the parser cannot read."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..findings import Finding
+from ..model import Cell
+from ..parse import ParseError, parse_number
+from ..recompute import match_level
+from ..rules import Direction
+from .base import Context, check
+
+_DASH = re.compile(r"^[—–\-－/／]+$")
+_AMOUNTS = ("initial", "budget", "spent")
+
+
+def _not_number(cell: Cell | None) -> bool:
+    if cell is None or cell.blank or _DASH.match(cell.text):
+        return False
+    try:
+        parse_number(cell.value)
+    except ParseError:
+        return True
+    return False
+
+
+def _numeric_cells(ctx: Context) -> Iterator[tuple[Cell, str]]:
+    t = ctx.table
+    for row in t.funds.values():
+        for key, cell in row.cells.items():
+            if key in ("note",):
+                continue
+            yield cell, f"{row.label.text}的{ctx.layout.funds.column(key).label}"
+    for row in t.indicators:
+        for key, name in (("weight", "分值"), ("score", "得分")):
+            if row.get(key) is not None:
+                yield row.cells[key], f"“{row.level3 or row.level1}”的{name}"
+    if t.total is not None:
+        yield t.total, "总分"
+
+
+@check("not-a-number", "error", "应填数字的单元格不是数字")
+def not_a_number(ctx: Context) -> Iterator[Finding]:
+    """A cell that must hold a number holds words: an amount, a rate, a 分值 or a 得分.
+
+    Bad: 全年执行数 typed as ``约1000万``. Fix: type the number (``1000``); text like ``"1,011.98"`` or
+    ``"99.76%"`` is accepted, a dash ``—`` is read as blank where the table shows one.
+    """
+    for cell, what in _numeric_cells(ctx):
+        if _not_number(cell):
+            yield ctx.find("not-a-number", cell, f"{what}不是数字：{cell.text}", "数字", cell.value)
+
+
+@check("negative-amount", "error", "金额为负数")
+def negative_amount(ctx: Context) -> Iterator[Finding]:
+    """An amount of the funds block is negative.
+
+    Bad: 全年执行数 ``-50``. Fix: amounts are never negative; correct the figure.
+    """
+    for row in ctx.table.funds.values():
+        for key in _AMOUNTS:
+            cell = row.get(key)
+            if cell is None or cell.blank or _not_number(cell) or _DASH.match(cell.text):
+                continue
+            if parse_number(cell.value) < 0:
+                yield ctx.find("negative-amount", cell, f"{row.label.text}的金额不能为负数：{cell.text}",
+                               "≥0", cell.value)
+
+
+def _spec_direction(ctx: Context, level1: str, level2: str, name: str) -> Direction | None:
+    level = match_level(ctx.system.levels, level1)
+    for lv in ([level] if level else list(ctx.system.levels)):
+        for child in (lv.children or (lv,)):
+            for spec in child.indicators:
+                if spec.name == name:
+                    return spec.direction
+    return None
+
+
+@check("target-not-numeric", "error", "定量指标的年度指标值不是数字")
+def target_not_numeric(ctx: Context) -> Iterator[Finding]:
+    """A 定量 indicator (its 指标性质 is ≥ ≤ = 区间, or the indicator system says so) whose 年度指标值 is
+    words, so no score can be computed.
+
+    Bad: 预算完成率 with 年度指标值 ``较好``. Fix: state the target as a number, e.g. ``≥95%``.
+    """
+    for out in ctx.re.rows:
+        row, target = out.row, out.row.get("target")
+        if target is None or target.blank or re.search(r"\d", target.text):
+            continue
+        if out.error is not None and out.error.short == "#指标值不是数字":
+            yield ctx.find("target-not-numeric", target, f"“{row.level3}”是定量指标，年度指标值应为数字：{target.text}",
+                           "数字", target.value)
+            continue
+        spec = _spec_direction(ctx, row.level1, row.level2, row.level3)
+        if spec is not None and spec is not Direction.QUAL and out.qualitative:
+            yield ctx.find("target-not-numeric", target,
+                           f"指标体系中“{row.level3}”为定量指标（{spec.value}），年度指标值应为数字：{target.text}",
+                           "数字", target.value)
+
+
+@check("unparseable-value", "error", "指标值无法识别")
+def unparseable_value(ctx: Context) -> Iterator[Finding]:
+    """The text of 年度指标值, 实际完成值 or 指标性质 cannot be read, so the score cannot be recomputed.
+
+    Bad: 年度指标值 ``≥1.5万人次`` with 实际完成值 ``4.6万元`` (units differ), or 指标性质 ``高``. Fix: use
+    one unit on both sides (万 may differ) and a 指标性质 of ≥ ≤ = 区间 定性.
+    """
+    for out in ctx.re.rows:
+        err = out.error
+        if err is None or err.short == "#指标值不是数字" or "为空" in err.message:
+            continue
+        cell = out.error_cell
+        if cell is not None and cell.blank:
+            continue            # a blank input is required-blank's to report
+        yield ctx.find("unparseable-value", cell, f"“{out.row.level3}”：{err.message}", None,
+                       cell.value if cell else None)
+

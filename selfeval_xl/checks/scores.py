@@ -1,0 +1,88 @@
+"""Stated scores and rates against what the engine computes from the same inputs."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Finding
+from ..recompute import number
+from ..rules import qual_band
+from .base import Context, check, differs, percent, show
+
+
+@check("exec-rate-mismatch", "error", "执行率与重算值不符")
+def exec_rate_mismatch(ctx: Context) -> Iterator[Finding]:
+    """执行率 is not 全年执行数 / 全年预算数 (compared at the precision it was typed with).
+
+    Bad: 全年预算数 1014.4, 全年执行数 1011.98, 执行率 ``95%``. Fix: 1011.98 / 1014.4 = ``99.76%``.
+    """
+    for e in ctx.re.of_kind("exec_rate"):
+        if differs(ctx, e):
+            yield ctx.find("exec-rate-mismatch", e.cell, f"执行率应为 {percent(e.value)}（{e.note}），表中为 "
+                           f"{percent(number(e.cell)) if number(e.cell) is not None else '空'}", e.value, e.cell.value)
+
+
+@check("exec-score-mismatch", "error", "预算执行得分与重算值不符")
+def exec_score_mismatch(ctx: Context) -> Iterator[Finding]:
+    """预算执行得分 is not ROUND(MIN(执行率, 1) × 分值, 2). Over-spending earns no extra point.
+
+    Bad: 执行率 99.76%, 分值 10, 得分 ``10``. Fix: ``9.98``.
+    """
+    for e in ctx.re.of_kind("exec_score"):
+        if differs(ctx, e):
+            yield ctx.find("exec-score-mismatch", e.cell, f"预算执行得分应为 {show(e.value)}（{e.note}），"
+                           f"表中为 {show(e.cell.value)}", e.value, e.cell.value)
+
+
+@check("score-mismatch", "error", "指标得分与重算值不符")
+def score_mismatch(ctx: Context) -> Iterator[Finding]:
+    """An indicator's 得分 is not what its 年度指标值, 实际完成值 and 分值 give under the scoring rules.
+
+    Bad: ``≥150天``, actual ``120天``, 分值 10, 得分 ``10``. Fix: 120 / 150 × 10 = ``8``.
+    """
+    for e in ctx.re.of_kind("score"):
+        out = next(o for o in ctx.re.rows if o.row is e.row)
+        if out.out_of_band or (out.stated is not None and out.weight is not None and out.stated > out.weight):
+            continue
+        if differs(ctx, e):
+            yield ctx.find("score-mismatch", e.cell, f"“{e.row.level3}”得分应为 {show(e.value)}（{e.note}），"
+                           f"表中为 {show(e.cell.value)}", e.value, e.cell.value)
+
+
+@check("qual-score-out-of-band", "error", "定性指标得分超出所评档次的分数区间")
+def qual_score_out_of_band(ctx: Context) -> Iterator[Finding]:
+    """A 定性 score outside its tier's band (达成 80–100%, 部分达成 60–80%, 未达成 0–60% of 分值; the
+    tier's default, its upper bound, is always accepted). The bands are a setting of the system.
+
+    Bad: 部分达成年度指标, 分值 10, 得分 ``9``. Fix: a score from 6 to 8.
+    """
+    for out in ctx.re.rows:
+        if not out.out_of_band:
+            continue
+        if out.weight is not None and out.stated is not None and out.stated > out.weight:
+            continue
+        low, high = qual_band(out.tier, out.weight)
+        yield ctx.find("qual-score-out-of-band", out.row.get("score"),
+                       f"“{out.row.level3}”评为“{out.tier.phrase}”，得分应在 {show(low)}–{show(high)} 之间，表中为 "
+                       f"{show(out.stated)}", f"{show(low)}–{show(high)}", out.row.value("score"))
+
+
+@check("score-over-weight", "error", "得分超过分值")
+def score_over_weight(ctx: Context) -> Iterator[Finding]:
+    """A score above its 分值: an indicator row, a 小计 row, or 预算执行得分 above its weight.
+
+    Bad: 分值 10, 得分 ``12``. Fix: no score exceeds its 分值; over-achievement earns full marks only.
+    """
+    t = ctx.table
+    rows = [(r, number(r.get("weight"))) for r in t.indicators if r.kind in ("indicator", "subtotal")]
+    for row, weight in rows:
+        score = number(row.get("score"))
+        if weight is not None and score is not None and score > weight:
+            yield ctx.find("score-over-weight", row.get("score"), f"“{row.level3 or row.level1}”得分 {show(score)} "
+                           f"超过分值 {show(weight)}", weight, row.value("score"))
+    funds = t.funds.get("total")
+    if t.kind == "project" and funds is not None and ctx.re.exec_weight is not None:
+        score = number(funds.get("score"))
+        if score is not None and score > ctx.re.exec_weight:
+            yield ctx.find("score-over-weight", funds.get("score"), f"预算执行得分 {show(score)} 超过分值 "
+                           f"{show(ctx.re.exec_weight)}", ctx.re.exec_weight, funds.get("score").value)
+

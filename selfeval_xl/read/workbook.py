@@ -1,0 +1,182 @@
+"""Read a workbook file (or grids given by someone else) into :class:`~selfeval_xl.model.WorkbookData`.
+
+Why it never raises: a batch of hundreds of files from strangers holds corrupt zips, password-protected
+files, WPS .et files, empty books and XML bombs; each becomes an ``unreadable`` problem with its reason
+and the run goes on. Files are opened read-only and nothing in them is executed (no macros, no
+external links, no XML entities).
+"""
+from __future__ import annotations
+
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from ..layout import META_SHEET
+from ..model import WorkbookData, quote_sheet
+from .grid import Grid
+from .locate import locate_tables
+
+MAX_ROWS = 5000                        # rows scanned per sheet; a 自评表 has well under 200
+MAX_COLUMNS = 200
+MAX_UNCOMPRESSED = 256 * 1024 * 1024   # a zip that inflates beyond this is refused (zip bomb)
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class Unreadable(Exception):
+    """Why a file cannot be read, in Chinese, for the ``unreadable`` finding."""
+
+
+def read_workbook(path: str | Path, max_rows: int = MAX_ROWS) -> WorkbookData:
+    """Read every 自评表 of an .xlsx / .xlsm / .xls file. Never raises for bad input: problems are
+    recorded in ``WorkbookData.problems`` (``unreadable`` with the reason, ``sheet-truncated`` …)."""
+    path = Path(path)
+    data = WorkbookData(str(path), path.suffix.lower().lstrip("."))
+    try:
+        grids, names, formula_source = _load(path, max_rows)
+    except Unreadable as exc:
+        data.problems.append(("unreadable", str(exc), ""))
+        return data
+    except Exception as exc:  # noqa: BLE001 - a reader library failing on a stranger's file
+        data.problems.append(("unreadable", f"文件无法读取：{type(exc).__name__}: {exc}"[:300], ""))
+        return data
+    return _locate(data, grids, names, formula_source, max_rows)
+
+
+def read_grids(grids: Iterable[Grid], path: str = "", defined_names: dict[str, str] | None = None,
+               fmt: str = "grid") -> WorkbookData:
+    """The same locator over grids built elsewhere (the Excel add-in builds them from a live book).
+
+    ``defined_names`` maps a workbook-level name to its target, ``"'Sheet'!$H$14"``. A grid named
+    :data:`selfeval_xl.layout.META_SHEET` is read as our template's key/value sheet.
+    """
+    data = WorkbookData(path, fmt)
+    return _locate(data, list(grids), defined_names or {}, None, MAX_ROWS)
+
+
+def _locate(data: WorkbookData, grids: list[Grid], names: dict[str, str], formula_source, max_rows: int
+            ) -> WorkbookData:
+    data.defined_names = dict(names)
+    if not any(True for g in grids for _ in g.cells()):
+        data.problems.append(("unreadable", "工作簿是空的，没有任何内容", ""))
+        return data
+    for grid in grids:
+        if grid.name == META_SHEET:
+            data.meta = {str(r[0]).strip(): str(r[1]).strip() for r in grid.rows if len(r) > 1 and r[0]}
+            continue
+        if grid.truncated:
+            data.problems.append(("sheet-truncated", f"工作表“{grid.name}”超过 {max_rows} 行，只检查了前"
+                                  f" {max_rows} 行", quote_sheet(grid.name)))
+        tables = locate_tables(grid, names, _bonus_names())
+        if tables and formula_source is not None:
+            grid.formulas = formula_source(grid.name)
+            tables = locate_tables(grid, names, _bonus_names())
+        data.has_formulas = data.has_formulas or bool(grid.formulas)
+        for table in tables:
+            if data.meta.get("kind") == table.kind:
+                table.from_template = True
+                table.system_name = data.meta.get("system") or None
+        data.tables.extend(tables)
+    return data
+
+
+@lru_cache(maxsize=1)
+def _bonus_names() -> tuple[str, ...]:
+    """The 一级 names that mark 加减分 rows: the bonus levels of the packaged systems."""
+    from ..system import DEFAULT_SYSTEMS, load_system
+
+    names = {lv.name for kind in DEFAULT_SYSTEMS for lv in load_system(None, kind).levels if lv.bonus}
+    return tuple(sorted(names)) + ("加减分",)
+
+
+def _load(path: Path, max_rows: int):
+    """(grids, defined names, a function sheet name → formulas or None)."""
+    if not path.is_file():
+        raise Unreadable("文件不存在或不是文件")
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(_ZIP):
+        return _load_zip(path, max_rows)
+    if head == _OLE:
+        _refuse_encrypted(path)
+        return _load_calamine(path, max_rows), {}, None
+    if not head:
+        raise Unreadable("文件是空的（0 字节）")
+    raise Unreadable("不是 Excel 工作簿（文件内容既不是 .xlsx 也不是 .xls 格式，可能是改了扩展名的网页或文本）")
+
+
+def _load_zip(path: Path, max_rows: int):
+    from .xlsx_xml import read_workbook_xml, sheet_formulas
+
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise Unreadable(f"文件已损坏（zip 结构错误：{exc}）") from None
+    with zf:
+        infos = zf.infolist()
+        if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
+            raise Unreadable("文件解压后过大（疑似压缩炸弹），已拒绝读取")
+        if "xl/workbook.xml" not in zf.namelist():
+            if "content.xml" in zf.namelist():
+                raise Unreadable("这是 OpenDocument（.ods）或 WPS 文件，请另存为 .xlsx 后重新提交")
+            raise Unreadable("不是 Excel 工作簿（zip 文件中没有 xl/workbook.xml）")
+        try:
+            book = read_workbook_xml(zf)
+        except zipfile.BadZipFile as exc:
+            raise Unreadable(f"文件已损坏：{exc}") from None
+        except Exception as exc:  # noqa: BLE001 - defusedxml refusals, malformed XML
+            raise Unreadable(f"工作簿 XML 无法解析（{type(exc).__name__}），可能已损坏或含有不安全内容") from None
+        grids = _load_calamine(path, max_rows)
+
+    def formulas(sheet: str) -> dict[tuple[int, int], str] | None:
+        part = book.sheet_paths.get(sheet)
+        if not part:
+            return None
+        try:
+            with zipfile.ZipFile(path) as again:
+                return sheet_formulas(again, part, max_rows)
+        except Exception:  # noqa: BLE001 - values are still good without formulas
+            return None
+
+    return grids, book.defined_names, formulas
+
+
+def _refuse_encrypted(path: Path) -> None:
+    """An encrypted .xlsx is an OLE file holding an ``EncryptionInfo`` stream; say so plainly."""
+    with path.open("rb") as handle:
+        blob = handle.read(4 * 1024 * 1024)
+    if "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob:
+        raise Unreadable("文件有密码保护（已加密），请去掉密码后重新提交")
+
+
+def _load_calamine(path: Path, max_rows: int) -> list[Grid]:
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # noqa: BLE001 - calamine's errors name the format problem
+        message = str(exc)
+        if "password" in message.lower() or "encrypt" in message.lower():
+            raise Unreadable("文件有密码保护（已加密），请去掉密码后重新提交") from None
+        if path.suffix.lower() == ".et":
+            raise Unreadable(f"WPS 表格（.et）文件无法读取，请在 WPS 中另存为 .xlsx：{message}"[:300]) from None
+        raise Unreadable(f"文件已损坏或格式不受支持：{message}"[:300]) from None
+    grids = []
+    try:
+        for meta in book.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            sheet = book.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False, nrows=max_rows)
+            if rows and len(rows[0]) > MAX_COLUMNS:
+                rows = [r[:MAX_COLUMNS] for r in rows]
+            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+            last_row = sheet.end[0] + 1 if sheet.end else 0
+            grids.append(Grid(meta.name, rows, None, merged, meta.visible != SheetVisibleEnum.Visible,
+                              last_row > max_rows))
+    except Exception as exc:  # noqa: BLE001
+        raise Unreadable(f"工作表无法读取：{type(exc).__name__}: {exc}"[:300]) from None
+    finally:
+        book.close()
+    return grids

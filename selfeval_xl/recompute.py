@@ -1,0 +1,309 @@
+"""What every computed cell of a table SHOULD hold, computed once with the engine.
+
+Two users, one computation: the checks compare these values with what the workbook states, and the
+writeback writes them into the workbook. Every number comes from :mod:`selfeval_xl.rules` and
+:mod:`selfeval_xl.scoring`; nothing here re-implements a rule.
+
+For each target cell :func:`recompute` gives an :class:`Expected` with two values:
+
+- ``value`` — what the cell holds after a full recompute (every score recomputed from its inputs).
+  This is what the writeback writes.
+- ``from_stated`` — what the cell should hold given what the *other* cells state (a 小计 or 总分 as the
+  sum of the scores as typed). Equal to ``value`` for cells computed from inputs only (执行率, a score).
+  The arithmetic checks (total-mismatch, subtotal-mismatch …) compare with this, so one wrong score is
+  reported once, at its own cell, and not again at every sum above it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from . import rules
+from .layout import normalize_label
+from .model import Cell, IndicatorRow, Table
+from .parse import ParseError, parse_number
+from .rules import RuleError, Tier
+from .scoring import Scored, score_indicator
+from .system import IndicatorSystem, Level
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One computed cell: where it is, what it should hold, and how that was computed.
+
+    ``what`` is one of ``exec_rate``, ``exec_score``, ``score``, ``subtotal``, ``bonus``, ``total``,
+    ``grade``, ``dept_rate``, ``funds_total``. Rates are fractions (0.9976 for 99.76%); ``places`` is
+    the precision a stated value is compared at (None: the 2 places of a score).
+    """
+
+    cell: Cell
+    what: str
+    value: Any
+    from_stated: Any = None
+    row: IndicatorRow | None = None
+    places: int | None = None
+    note: str = ""
+
+
+@dataclass
+class RowResult:
+    """An indicator row recomputed: its weight, stated and expected score, and why it could not be."""
+
+    row: IndicatorRow
+    level: Level | None
+    weight: Decimal | None
+    stated: Decimal | None
+    expected: Decimal | None
+    scored: Scored | None = None
+    error: RuleError | None = None
+    error_cell: Cell | None = None
+    out_of_band: bool = False
+
+    @property
+    def qualitative(self) -> bool:
+        return self.scored is not None and self.scored.direction is rules.Direction.QUAL
+
+    @property
+    def tier(self) -> Tier | None:
+        return self.scored.tier if self.scored else None
+
+
+@dataclass
+class Recomputed:
+    """The recomputation of one table under one indicator system."""
+
+    table: Table
+    system: IndicatorSystem
+    cells: dict[str, Expected] = field(default_factory=dict)     # by Cell.address
+    rows: list[RowResult] = field(default_factory=list)           # kind == "indicator" rows
+    exec_rate: float | None = None
+    exec_score: Decimal | None = None
+    exec_weight: Decimal | None = None
+    level_scores: dict[str, Decimal] = field(default_factory=dict)
+    bonus: Decimal = ZERO
+    total: Decimal | None = None
+    grade: str | None = None
+    stated_total: Decimal | None = None
+
+    def add(self, expected: Expected) -> None:
+        self.cells[expected.cell.address] = expected
+
+    def expected(self, cell: Cell | None) -> Expected | None:
+        return None if cell is None else self.cells.get(cell.address)
+
+    def of_kind(self, what: str) -> list[Expected]:
+        return [e for e in self.cells.values() if e.what == what]
+
+    def writes(self) -> list[tuple[str, str, Any]]:
+        """(sheet, ref, value) for every cell whose value is known: what the writeback puts in."""
+        return [(e.cell.sheet, e.cell.ref, e.value) for e in self.cells.values() if e.value is not None]
+
+
+def number(cell: Cell | None) -> Decimal | None:
+    """A cell's value as a number (``"1,011.98"`` and ``"95%"`` accepted); None if blank or not a number."""
+    if cell is None or cell.blank:
+        return None
+    try:
+        return parse_number(cell.value)
+    except ParseError:
+        return None
+
+
+def places_of(value: Decimal, minimum: int = 2) -> int:
+    """The decimals a stated rate was typed or stored with (99.76% → 0.9976 → 4), capped at 10."""
+    exponent = value.normalize().as_tuple().exponent
+    return min(max(-exponent if isinstance(exponent, int) else 0, minimum), 10)
+
+
+def match_level(levels: tuple[Level, ...], text: str) -> Level | None:
+    """The level a row's 一级 / 二级 text names: equal, or one the prefix of the other (满意度 ~ 满意度指标)."""
+    t = normalize_label(text)
+    if not t:
+        return None
+    for level in levels:
+        name = normalize_label(level.name)
+        if t == name:
+            return level
+    for level in levels:
+        name = normalize_label(level.name)
+        if len(t) >= 2 and (name.startswith(t) or t.startswith(name)):
+            return level
+    return None
+
+
+def recompute(table: Table, system: IndicatorSystem) -> Recomputed:
+    """Recompute every computed cell of ``table``; never raises for bad cell contents."""
+    result = Recomputed(table, system)
+    if table.kind == "department":
+        _dept_funds(table, result)
+    else:
+        _project_funds(table, system, result)
+    for row in table.rows("indicator"):
+        result.rows.append(_score_row(row, system, result))
+    _levels_and_total(table, system, result)
+    return result
+
+
+# --------------------------------------------------------------------------- funds
+
+def _rate(result: Recomputed, cell: Cell | None, budget: Decimal | None, spent: Decimal | None,
+          what: str) -> float | None:
+    if budget is None or spent is None:
+        return None
+    try:
+        rate = rules.exec_rate(budget, spent)
+    except RuleError:
+        return None
+    if cell is not None:
+        stated = number(cell)
+        value = Decimal(format(rate, ".15g"))
+        result.add(Expected(cell, what, value, value, places=places_of(stated, 4) if stated is not None else 4,
+                            note=f"{spent} / {budget}"))
+    return rate
+
+
+def _sum_rows(result: Recomputed, table: Table, total_key: str, parts: tuple[str, ...], columns: tuple[str, ...]
+              ) -> None:
+    total = table.funds.get(total_key)
+    rows = [table.funds[k] for k in parts if k in table.funds]
+    if total is None or not rows:
+        return
+    for column in columns:
+        values = [number(r.get(column)) for r in rows]
+        if all(v is None for v in values) or total.get(column) is None:
+            continue
+        value = sum((v for v in values if v is not None), Decimal(0))
+        names = " + ".join(r.label.text for r in rows)
+        result.add(Expected(total.cells[column], "funds_total", value, value, note=names))
+
+
+def _project_funds(table: Table, system: IndicatorSystem, result: Recomputed) -> None:
+    _sum_rows(result, table, "total", ("current", "carryover", "other"), ("initial", "budget", "spent"))
+    total = table.funds.get("total")
+    if total is None:
+        return
+    weight = number(total.get("weight"))
+    result.exec_weight = weight if weight is not None else system.budget_execution_weight
+    budget, spent = number(total.get("budget")), number(total.get("spent"))
+    result.exec_rate = _rate(result, total.get("rate"), budget, spent, "exec_rate")
+    if result.exec_rate is None:
+        return
+    result.exec_score = rules.exec_score(budget, spent, result.exec_weight)
+    if total.get("score") is not None:
+        result.add(Expected(total.cells["score"], "exec_score", result.exec_score, result.exec_score,
+                            note=f"MIN(执行率, 1) × {result.exec_weight}"))
+
+
+def _dept_funds(table: Table, result: Recomputed) -> None:
+    _sum_rows(result, table, "total", ("basic", "project"), ("budget", "spent"))
+    for key, row in table.funds.items():
+        rate = _rate(result, row.get("rate"), number(row.get("budget")), number(row.get("spent")), "dept_rate")
+        if key == "total":
+            result.exec_rate = rate
+
+
+# --------------------------------------------------------------------------- indicator rows
+
+def _error_cell(row: IndicatorRow, error: RuleError) -> Cell | None:
+    message = error.message
+    for key, words in (("actual", "实际完成值"), ("weight", "分值"), ("direction", "指标性质"),
+                       ("target_high", "区间上限"), ("target", "")):
+        if words in message and row.get(key) is not None:
+            return row.get(key)
+    return row.get("target")
+
+
+def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -> RowResult:
+    level = match_level(system.levels, row.level1)
+    weight, stated = number(row.get("weight")), number(row.get("score"))
+    out = RowResult(row, level, weight, stated, None)
+    if weight is None:
+        return out
+    direction = row.value("direction") if row.get("direction") is not None else None
+    try:
+        out.scored = score_indicator(row.value("target"), row.value("actual"), weight, direction,
+                                     row.value("target_high"), system.settings)
+    except RuleError as exc:
+        out.error, out.error_cell = exc, _error_cell(row, exc)
+        return out
+    out.expected = _qualitative_score(out, system) if out.qualitative else out.scored.score
+    if row.get("score") is not None and out.expected is not None:
+        result.add(Expected(row.cells["score"], "score", out.expected, out.expected, row,
+                            note=_how(out)))
+    return out
+
+
+def _qualitative_score(out: RowResult, system: IndicatorSystem) -> Decimal | None:
+    """定性: the tier's default when no score is typed, else the typed score if inside the tier's band."""
+    tier, stated, weight = out.tier, out.stated, out.weight
+    if tier is None:
+        return stated if stated is not None and 0 <= stated <= weight else None
+    default = rules.qual_score(tier, weight, system.settings)
+    if stated is None:
+        return default
+    if rules.qual_score_in_band(tier, weight, stated) or rules.xl_round(stated) == default:
+        return rules.xl_round(stated)
+    out.out_of_band = True
+    return default
+
+
+def _how(out: RowResult) -> str:
+    s = out.scored
+    if s is None:
+        return ""
+    if s.direction is rules.Direction.QUAL:
+        return f"定性：{s.tier.phrase}" if s.tier else "定性：按所填得分"
+    if s.direction is rules.Direction.RANGE:
+        return f"区间 [{s.target:g}, {s.high:g}]，实际 {s.actual:g}"
+    return f"{s.direction.value}{s.target:g}，实际 {s.actual:g}"
+
+
+# --------------------------------------------------------------------------- levels, total, grade
+
+def _stated_or(cell: Cell | None, fallback: Decimal | None) -> Decimal | None:
+    value = number(cell)
+    return value if value is not None else fallback
+
+
+def _levels_and_total(table: Table, system: IndicatorSystem, result: Recomputed) -> None:
+    settings = system.settings
+    stated_levels: dict[str, Decimal] = {}
+    for out in result.rows:
+        name = out.level.name if out.level else out.row.level1
+        result.level_scores[name] = result.level_scores.get(name, ZERO) + (out.expected or ZERO)
+        stated_levels[name] = stated_levels.get(name, ZERO) + (_stated_or(out.row.get("score"), out.expected)
+                                                               or ZERO)
+    for row in table.rows("subtotal"):
+        level = match_level(system.levels, row.level1)
+        name = level.name if level else row.level1
+        if row.get("score") is not None:
+            result.add(Expected(row.cells["score"], "subtotal", result.level_scores.get(name, ZERO),
+                                stated_levels.get(name, ZERO), row, note=f"{name}各项得分之和"))
+        stated = number(row.get("score"))
+        if stated is not None:
+            stated_levels[name] = stated
+    bonus_stated = sum((number(r.get("score")) or ZERO for r in table.rows("bonus")), ZERO)
+    result.bonus = min(max(bonus_stated, Decimal(str(settings.bonus_min))), Decimal(str(settings.bonus_max)))
+    if table.kind == "department":
+        total = rules.clamp_total(sum(result.level_scores.values(), ZERO) + result.bonus)
+        from_stated = rules.clamp_total(sum(stated_levels.values(), ZERO) + bonus_stated)
+    else:
+        exec_stated = _stated_or(table.funds["total"].get("score") if "total" in table.funds else None,
+                                 result.exec_score)
+        total = rules.total_score([result.exec_score, *result.level_scores.values()])
+        from_stated = rules.total_score([exec_stated, *stated_levels.values()])
+    result.total = total
+    result.grade = rules.grade(total, settings)
+    result.stated_total = number(table.total)
+    if table.total is not None:
+        result.add(Expected(table.total, "total", total, from_stated, note="各项得分之和"))
+    if table.grade is not None:
+        basis = result.stated_total if result.stated_total is not None else from_stated
+        try:
+            grade_stated = rules.grade(basis, settings)
+        except RuleError:
+            grade_stated = None
+        result.add(Expected(table.grade, "grade", result.grade, grade_stated, note="按总分定等级"))
