@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .book import Book, Link
 from .findings import FileReport, Finding, Severity
-from .model import Table, quote_sheet
+from .model import quote_sheet
 from .read.grid import Grid
 
 if TYPE_CHECKING:
@@ -199,7 +199,7 @@ def score_book(book: Book, system: "IndicatorSystem | None" = None, path: str = 
     """Recompute and write every 执行率, score, 小计, 总分 and 等级 of the book's tables, check the
     result, mark the problems and write the 检查结果 sheet. ``system`` None: each table's own (the
     template records it) or the default for its kind. The caller saves (or, in Excel, the user does)."""
-    from .checks import check_workbook
+    from .checks import check_workbook, system_for
     from .recompute import recompute
 
     grids = book.grids()
@@ -223,16 +223,3 @@ def _read(book: Book, grids: list[Grid], path: str):
     fmt = Path(path).suffix.lower().lstrip(".") or "grid"
     return read_grids([g for g in grids if g.name != RESULTS_SHEET], path, book.defined_names(), fmt)
 
-
-def system_for(table: Table, system: "IndicatorSystem | None") -> "IndicatorSystem":
-    """The system a table is scored under: the one given (if of the table's kind), the one its
-    template names, or the default for its kind."""
-    from .datafiles import DataFileError
-    from .system import load_system
-
-    if system is not None and system.kind == table.kind:
-        return system
-    try:
-        return load_system(table.system_name, kind=table.kind) if table.system_name else load_system(None, table.kind)
-    except DataFileError:
-        return load_system(None, kind=table.kind)

@@ -171,6 +171,25 @@ class OpenpyxlBook:
         self.wb.save(path)
         write_cached(path, self._cached)
 
+    def save_atomic(self, target: str | Path, backup: Path | None = None) -> None:
+        """Save so that ``target`` is either its old self or the complete new file, never half written:
+        a temporary file in the same folder, then one rename. ``backup``: copy the old file there first."""
+        import os
+        import shutil
+        import tempfile
+
+        target = Path(target)
+        handle, temporary = tempfile.mkstemp(prefix=".~selfeval-", suffix=target.suffix, dir=target.parent)
+        os.close(handle)
+        try:
+            self.save(temporary)
+            if backup is not None and target.exists():
+                shutil.copy2(target, backup)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
 
 def _is_formula(value: Any) -> bool:
     from openpyxl.worksheet.formula import ArrayFormula

@@ -1,0 +1,143 @@
+"""``selfeval score FILE... (-o DIR | --in-place)``: recompute and write every score into workbooks.
+
+Each file is scored on its own: one that cannot be scored is left untouched and reported with its
+reason, the others are still written, and the exit status says something went wrong. Writes are
+atomic (temporary file + rename); ``--in-place`` keeps the original as ``<name>.bak<ext>``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from ..writeback import Summary
+
+WRITABLE = (".xlsx", ".xlsm")
+CONVERTIBLE = (".xls",)
+
+
+@dataclass
+class Job:
+    """One file to score: where it came from, what is opened, where it goes, and what went wrong."""
+
+    source: Path
+    opened: Path | None = None           # the file read (a LibreOffice conversion for an .xls)
+    target: Path | None = None
+    backup: Path | None = None
+    failure: str = ""
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.bak{path.suffix}")
+
+
+def plan(sources: list[Path], out_dir: Path | None) -> list[Job]:
+    """Where each file goes; an .xls becomes an .xlsx (beside it, or in DIR)."""
+    jobs = []
+    for source in sources:
+        suffix = source.suffix.lower()
+        job = Job(source, opened=source)
+        if suffix not in WRITABLE + CONVERTIBLE:
+            job.failure = f"不支持的文件类型 {source.suffix or '（无扩展名）'}：只能处理 .xlsx、.xlsm、.xls"
+        name = source.name if suffix in WRITABLE else f"{source.stem}.xlsx"
+        job.target = (out_dir / name) if out_dir is not None else source.with_name(name)
+        if out_dir is None:
+            job.backup = backup_path(job.target) if job.target.exists() else None
+        elif job.target.resolve() == source.resolve():
+            job.failure = "输出文件就是原文件；要改写原文件请用 --in-place / the output is the input: use --in-place"
+        jobs.append(job)
+    return jobs
+
+
+def convert_xls(jobs: list[Job], workdir: Path) -> None:
+    """Convert the .xls files to .xlsx with LibreOffice (keeps the formatting), one soffice run per batch
+    of distinct names; without LibreOffice each .xls fails with a clear reason."""
+    from ..recalc import LibreOfficeError, recalculate, soffice_available
+
+    pending = [j for j in jobs if not j.failure and j.source.suffix.lower() in CONVERTIBLE]
+    if pending and not soffice_available():
+        for job in pending:
+            job.failure = (".xls 需先转换为 .xlsx，但未安装 LibreOffice：请安装 LibreOffice，或在 Excel/WPS 中"
+                           "另存为 .xlsx 后再评分 / .xls needs LibreOffice to convert; none is installed")
+        return
+    batch_no = 0
+    while pending:
+        seen, batch, rest = set(), [], []
+        for job in pending:
+            (rest if job.source.stem in seen else batch).append(job)
+            seen.add(job.source.stem)
+        outdir = workdir / f"xls{batch_no}"
+        try:
+            for job, converted in zip(batch, recalculate([j.source for j in batch], outdir)):
+                job.opened = converted
+        except LibreOfficeError as exc:
+            for job in batch:
+                job.failure = f"无法把 .xls 转换为 .xlsx：{exc}"
+        pending, batch_no = rest, batch_no + 1
+
+
+def score_job(job: Job, system) -> "Summary | None":
+    """Score one file and write it. Sets ``job.failure`` (and returns None) when it cannot."""
+    from ..book.openpyxl_book import OpenpyxlBook
+    from ..writeback import score_book
+
+    try:
+        book = OpenpyxlBook.open(job.opened)
+    except Exception as exc:  # noqa: BLE001 - a stranger's file that openpyxl cannot open
+        job.failure = f"文件无法打开：{type(exc).__name__}: {exc}"[:300]
+        return None
+    summary = score_book(book, system, str(job.source))
+    if not summary.tables:
+        job.failure = "未找到绩效自评表，未写入 / no 自评表 found"
+        return None
+    try:
+        book.save_atomic(job.target, job.backup)
+    except OSError as exc:
+        job.failure = f"无法写入 {job.target}：{exc}"
+        return None
+    return summary
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="写到此文件夹（保留文件名和扩展名）/ write into this folder, same names")
+@click.option("--in-place", is_flag=True, help="改写原文件（原文件另存为 .bak）/ rewrite the files, keeping a .bak")
+@click.option("--system", "system_name", help="指标体系名称或文件 / indicator system name or file")
+def command(files: tuple[Path, ...], out_dir: Path | None, in_place: bool, system_name: str | None) -> int:
+    """重新计算执行率、得分、总分和等级并写入工作簿 / recompute and write scores into workbooks."""
+    import tempfile
+
+    from ..datafiles import DataFileError
+    from ..system import load_system
+
+    if bool(out_dir) == in_place:
+        raise click.UsageError("请给出 -o 文件夹 或 --in-place 之一 / give exactly one of -o DIR or --in-place")
+    try:
+        system = load_system(system_name) if system_name else None
+    except DataFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    jobs = plan(list(files), out_dir)
+    failed = problems = 0
+    with tempfile.TemporaryDirectory(prefix="selfeval-score-") as workdir:
+        convert_xls(jobs, Path(workdir))
+        for n, job in enumerate(jobs, start=1):
+            summary = None if job.failure else score_job(job, system)
+            prefix = f"[{n}/{len(jobs)}] {job.source}"
+            if job.failure:
+                failed += 1
+                click.echo(f"{prefix}：未评分，原文件未改动 / not scored, file untouched — {job.failure}", err=True)
+                continue
+            if job.source.suffix.lower() in CONVERTIBLE:
+                click.echo(f"{prefix}：.xls 不能原样写回，已另存为 / .xls cannot be written, saved as {job.target}")
+            problems += summary.errors
+            where = f" → {job.target}" if job.target != job.source else ""
+            backup = f"（原文件备份 / backup: {job.backup.name}）" if job.backup else ""
+            click.echo(f"{prefix}{where}{backup}：{summary.message().replace(chr(10), '；')}")
+    click.echo(f"已评分 {len(jobs) - failed} 个，未评分 {failed} 个 / scored {len(jobs) - failed}, failed {failed}")
+    return 1 if failed or problems else 0
