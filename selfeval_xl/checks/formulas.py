@@ -32,11 +32,10 @@ def formula_replaced(ctx: Context) -> Iterator[Finding]:
     if not ctx.formulas_known:
         return
     peers = _with_formula_peers(ctx)
-    template = ctx.table.from_template
     for e in ctx.re.cells.values():
         if e.cell.formula or e.cell.blank:
             continue
-        if e.what in peers or (template and peers):
+        if e.what in peers:
             yield ctx.find("formula-replaced", e.cell, f"此单元格应为公式，现为手工填写的 {show(e.cell.value)}",
                            "公式", e.cell.value)
 

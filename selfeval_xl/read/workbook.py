@@ -64,6 +64,8 @@ def _locate(data: WorkbookData, grids: list[Grid], names: dict[str, str], formul
     for grid in grids:
         if grid.name == META_SHEET:
             data.meta = {str(r[0]).strip(): str(r[1]).strip() for r in grid.rows if len(r) > 1 and r[0]}
+    for grid in grids:
+        if grid.name == META_SHEET:
             continue
         if grid.truncated:
             data.problems.append(("sheet-truncated", f"工作表“{grid.name}”超过 {max_rows} 行，只检查了前"

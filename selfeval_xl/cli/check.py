@@ -1,0 +1,77 @@
+"""``selfeval check PATH...``: check submitted workbooks, every problem by file, sheet and cell."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+PROGRESS_MIN_FILES = 5
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--system", "-s", "system_ref", metavar="NAME|FILE",
+              help="指标体系（内置名称或 YAML 文件）；默认按表类型选用 / indicator system (default per table kind)")
+@click.option("--report", "-r", "report_path", type=click.Path(dir_okay=False),
+              help="写出 report.xlsx（汇总 + 问题清单） / write the report workbook")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False),
+              help="写出 JSON 格式的全部问题 / write all findings as JSON")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="全部核心 / all cores",
+              help="并行进程数 / worker processes")
+@click.option("--quiet", "-q", is_flag=True, help="不打印汇总 / no console summary")
+def command(paths, system_ref, report_path, json_path, jobs, quiet) -> int:
+    """检查绩效自评表（.xlsx/.xlsm/.xls，可给文件夹），逐文件、逐单元格列出问题。
+
+    Check 自评表 workbooks (files or folders, searched recursively). Exit status: 0 no errors,
+    1 errors found, 2 usage error.
+    """
+    from ..batch import find_workbooks, run
+    from ..datafiles import DataFileError
+    from ..report import summary
+    from ..system import load_system
+
+    if system_ref:
+        try:
+            load_system(system_ref)
+        except DataFileError as exc:
+            raise click.UsageError(f"指标体系无法使用 / unusable indicator system: {exc}") from None
+    files = find_workbooks(paths, exclude=[p for p in (report_path, json_path) if p])
+    if not files:
+        raise click.UsageError("没有找到 .xlsx / .xlsm / .xls 文件 / no workbooks found")
+    writer = None
+    if report_path:
+        from ..report import XlsxReport
+        writer = XlsxReport(report_path)
+    bar = _progress(len(files))
+
+    def on_result(result) -> None:
+        if writer:
+            writer.add(result.report)
+        if bar:
+            bar.update(1)
+
+    def on_cross(findings) -> None:
+        if writer:
+            writer.add(None, findings)
+
+    report = run(files, system_ref, jobs, on_result, on_cross)
+    if bar:
+        bar.close()
+    if writer:
+        writer.close(report.files)
+        click.echo(f"报告已写入 / report written: {report_path}", err=True)
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as handle:
+            handle.write(report.to_json())
+        click.echo(f"JSON 已写入 / JSON written: {json_path}", err=True)
+    if not quiet:
+        click.echo(summary(report))
+    return 1 if report.errors else 0
+
+
+def _progress(total: int):
+    """A progress bar on stderr, only for an interactive run over several files."""
+    if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+    return tqdm(total=total, unit="个文件", file=sys.stderr, desc="检查")

@@ -1,0 +1,128 @@
+"""report.xlsx: a 汇总 sheet (one row per file) and a 问题清单 sheet (one row per finding), streamed.
+
+Why write-only openpyxl: hundreds of files and thousands of findings are written row by row to disk as
+results arrive; memory does not grow with the number of rows. Every text cell is written as a string
+(``data_type = "s"``) after :func:`safe.cell_value`, so nothing from a workbook becomes a formula.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..findings import FileReport, Finding, Severity
+from .safe import cell_value
+
+SUMMARY_SHEET, FINDINGS_SHEET = "汇总", "问题清单"
+SUMMARY_HEADERS = ("文件", "单位", "项目 / 部门", "表类型", "填报总分", "重算总分", "等级", "错误数", "警告数",
+                   "状态", "全年预算数（万元）", "全年执行数（万元）")
+FINDING_HEADERS = ("文件", "工作表", "单元格", "级别", "代码", "问题说明", "应为", "实为", "位置链接")
+SUMMARY_WIDTHS = (42, 24, 34, 10, 10, 10, 8, 8, 8, 10, 14, 14)
+FINDING_WIDTHS = (42, 22, 9, 8, 26, 70, 18, 18, 12)
+KIND_NAMES = {"project": "项目支出", "department": "部门整体"}
+SEVERITY_NAMES = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
+FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "ok": "C6EFCE"}
+
+
+def status(report: FileReport) -> str:
+    """What a reviewer reads in the 状态 column."""
+    if any(f.code == "unreadable" for f in report.findings):
+        return "无法读取"
+    if report.errors:
+        return "有错误"
+    return "有警告" if report.warnings else "通过"
+
+
+class XlsxReport:
+    """Stream findings into report.xlsx with :meth:`add`; :meth:`close` writes the 汇总 and saves."""
+
+    def __init__(self, path: str | Path):
+        from openpyxl import Workbook
+        from openpyxl.styles import Font, PatternFill
+
+        self.path = Path(path)
+        self.base = self.path.resolve().parent
+        self._wb = Workbook(write_only=True)
+        self._fills = {k: PatternFill("solid", fgColor=v) for k, v in FILLS.items()}
+        self._bold = Font(bold=True)
+        self._summary = self._sheet(SUMMARY_SHEET, SUMMARY_HEADERS, SUMMARY_WIDTHS)
+        self._findings = self._sheet(FINDINGS_SHEET, FINDING_HEADERS, FINDING_WIDTHS)
+        self._finding_rows = 1
+
+    def _sheet(self, title: str, headers: tuple[str, ...], widths: tuple[int, ...]):
+        from openpyxl.utils import get_column_letter
+
+        ws = self._wb.create_sheet(title)
+        ws.freeze_panes = "A2"
+        for i, width in enumerate(widths, 1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.append([self._cell(ws, h, bold=True) for h in headers])
+        return ws
+
+    def _cell(self, ws, value: Any, bold: bool = False, fill: str | None = None, link: str | None = None):
+        from openpyxl.cell import WriteOnlyCell
+
+        safe = cell_value(value)
+        cell = WriteOnlyCell(ws, value=safe)
+        if isinstance(safe, str):
+            cell.data_type = "s"
+        if bold:
+            cell.font = self._bold
+        if fill:
+            cell.fill = self._fills[fill]
+        if link:
+            cell.hyperlink = link
+        return cell
+
+    def _link(self, path: str, sheet: str = "", ref: str = "") -> str:
+        try:
+            target = os.path.relpath(Path(path).resolve(), self.base)
+        except ValueError:         # another drive on Windows
+            target = str(Path(path).resolve())
+        target = target.replace(os.sep, "/")
+        if sheet:
+            target += "#'" + sheet.replace("'", "''") + "'" + (f"!{ref}" if ref else "")
+        return target
+
+    def add(self, report: FileReport | None, findings: Iterable[Finding] | None = None) -> None:
+        """Append one file's findings (or the ``findings`` given) to 问题清单; the 汇总 rows are written
+        at :meth:`close`."""
+        ws = self._findings
+        for f in report.findings if findings is None else findings:
+            fill = f.severity.value
+            ws.append([self._cell(ws, Path(f.file).name), self._cell(ws, f.sheet), self._cell(ws, f.cell),
+                       self._cell(ws, SEVERITY_NAMES[f.severity], fill=fill), self._cell(ws, f.code),
+                       self._cell(ws, f.message), self._cell(ws, f.expected), self._cell(ws, f.found),
+                       self._cell(ws, "打开" if f.sheet else "", link=self._link(f.file, f.sheet, f.cell)
+                                  if f.file and f.sheet else None)])
+            self._finding_rows += 1
+
+    def close(self, reports: Iterable[FileReport]) -> Path:
+        """Write one 汇总 row per file, the filters, and save."""
+        from openpyxl.utils import get_column_letter
+
+        ws = self._summary
+        rows = 1
+        for r in reports:
+            state = status(r)
+            fill = {"通过": "ok", "有警告": "warning"}.get(state, "error")
+            ws.append([self._cell(ws, Path(r.path).name, link=self._link(r.path)), self._cell(ws, r.unit),
+                       self._cell(ws, r.name), self._cell(ws, KIND_NAMES.get(r.kind, r.kind)),
+                       self._cell(ws, r.stated_total), self._cell(ws, r.total),
+                       self._cell(ws, r.grade), self._cell(ws, r.errors), self._cell(ws, r.warnings),
+                       self._cell(ws, state, fill=fill), self._cell(ws, r.budget),
+                       self._cell(ws, r.spent)])
+            rows += 1
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(SUMMARY_HEADERS))}{rows}"
+        self._findings.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_HEADERS))}{self._finding_rows}"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._wb.save(self.path)
+        return self.path
+
+
+def write_report(path: str | Path, reports: list[FileReport]) -> Path:
+    """The whole report at once (for callers that already hold every FileReport)."""
+    out = XlsxReport(path)
+    for r in reports:
+        out.add(r)
+    return out.close(reports)
