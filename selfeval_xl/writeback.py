@@ -35,7 +35,7 @@ MARK_FILLS = (ERROR_FILL, WARNING_FILL)
 MARKER = "【绩效自评检查】"
 SEVERITY_TEXT = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
 HEADER = ("序号", "类别", "工作表", "单元格", "问题", "应为", "实为", "代码", "原底色")
-WIDTHS = (6, 6, 22, 16, 60, 14, 14, 22, 0)          # 原底色 is hidden (width 0)
+WIDTHS = (6, 6, 20, 28, 60, 12, 12, 26, 0)          # 原底色 is hidden (width 0)
 LINK_COLUMN = HEADER.index("单元格")
 
 

@@ -30,13 +30,15 @@ def project_workbook(path: Path) -> tuple[Path, dict[str, str]]:
     ws[PROJECT.funds[("total", "budget")]], ws[PROJECT.funds[("total", "spent")]] = 1014.4, 1011.98
     ws[PROJECT.funds[("current", "budget")]], ws[PROJECT.funds[("current", "spent")]] = 1014.4, 1011.98
     rows = PROJECT.indicator_rows
-    for n, row in enumerate(rows):
+    for n, row in enumerate(rows):                          # numbers in 年度指标值, the unit beside them
+        satisfaction = n >= len(rows) - 2
         ws[_at(PROJECT, "level3", row)] = f"指标{n + 1}"
         ws[_at(PROJECT, "direction", row)] = "≥"
-        ws[_at(PROJECT, "target", row)] = "≥90%" if n >= len(rows) - 2 else f"{100 + n}个"
-        ws[_at(PROJECT, "actual", row)] = "95%" if n >= len(rows) - 2 else f"{100 + n}个"
+        ws[_at(PROJECT, "unit", row)] = "%" if satisfaction else "个"
+        ws[_at(PROJECT, "target", row)] = 90 if satisfaction else 100 + n
+        ws[_at(PROJECT, "actual", row)] = 95 if satisfaction else 100 + n
     short, blank = rows[2], rows[5]
-    ws[_at(PROJECT, "actual", short)] = "90个"              # 90 of 102: below 分值, and no 偏差原因
+    ws[_at(PROJECT, "actual", short)] = 90                  # 90 of 102: below 分值, and no 偏差原因
     ws[_at(PROJECT, "actual", blank)] = None                # a required cell left blank
     save_workbook(wb, path)
     return path, {"reason": _at(PROJECT, "reason", short), "blank": _at(PROJECT, "actual", blank),
@@ -130,7 +132,7 @@ def test_department_scores_and_marks(tmp_path):
 def test_second_click_after_fixing_clears_the_mark(tmp_path):
     source, planted = project_workbook(tmp_path / "项目.xlsx")
     book, _, _ = press_button(source)
-    book.write(PROJECT.sheet, planted["blank"], "106个")                        # the accountant fills it in
+    book.write(PROJECT.sheet, planted["blank"], 105)                        # the accountant fills it in
     book.save(tmp_path / "fixed.xlsx")
     book, shown, summary = press_button(tmp_path / "fixed.xlsx")
     assert book.fill(PROJECT.sheet, planted["blank"]) not in (ERROR_FILL, WARNING_FILL)

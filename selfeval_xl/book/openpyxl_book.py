@@ -140,6 +140,10 @@ class OpenpyxlBook:
             dimension = ws.column_dimensions[get_column_letter(c)]
             dimension.width, dimension.hidden = (width, False) if width else (dimension.width, True)
         ws.freeze_panes = "A2"
+        ws.page_setup.orientation = "landscape"            # printed: one page wide, as many pages long
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.print_title_rows = "1:1"
 
     def grids(self) -> list[Grid]:
         result = []

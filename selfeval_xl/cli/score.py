@@ -133,10 +133,10 @@ def command(files: tuple[Path, ...], out_dir: Path | None, in_place: bool, syste
                 failed += 1
                 click.echo(f"{prefix}：未评分，原文件未改动 / not scored, file untouched — {job.failure}", err=True)
                 continue
-            if job.source.suffix.lower() in CONVERTIBLE:
-                click.echo(f"{prefix}：.xls 不能原样写回，已另存为 / .xls cannot be written, saved as {job.target}")
             problems += summary.errors
             where = f" → {job.target}" if job.target != job.source else ""
+            if job.source.suffix.lower() in CONVERTIBLE:
+                where += "（.xls 不能原样写回，已另存为 .xlsx / .xls cannot be written back, saved as .xlsx）"
             backup = f"（原文件备份 / backup: {job.backup.name}）" if job.backup else ""
             click.echo(f"{prefix}{where}{backup}：{summary.message().replace(chr(10), '；')}")
     click.echo(f"已评分 {len(jobs) - failed} 个，未评分 {failed} 个 / scored {len(jobs) - failed}, failed {failed}")

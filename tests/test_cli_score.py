@@ -1,0 +1,233 @@
+"""``selfeval score``: scores written into copies or in place, losslessly, atomically, file by file."""
+import hashlib
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlwings
+from openpyxl.comments import Comment
+from openpyxl.worksheet.datavalidation import DataValidation
+from python_calamine import CalamineWorkbook
+
+from selfeval_xl.book.openpyxl_book import OpenpyxlBook
+from selfeval_xl.cli import main as cli_main
+from selfeval_xl.recalc import recalculate
+from selfeval_xl.writeback import RESULTS_SHEET
+from test_addin import PROJECT, project_workbook
+
+SAMPLES = Path("/work/shared/samples")
+QUICKSTART_XLSM = Path(xlwings.__file__).parent / "quickstart.xlsm"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def values(path: Path, sheet: str) -> list[list]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+
+def value_at(path: Path, sheet: str, ref: str):
+    col = ord(ref[0]) - 65
+    row = int(ref[1:]) - 1
+    rows = values(path, sheet)
+    return rows[row][col] if row < len(rows) and col < len(rows[row]) else None
+
+
+def macro_workbook(path: Path) -> Path:
+    """Our project table in an .xlsm with a VBA project and a sheet of the department's own."""
+    source, _ = project_workbook(path.with_suffix(".xlsx"))
+    wb = openpyxl.load_workbook(source)
+    notes = wb.create_sheet("附件说明")
+    notes["A1"], notes["B1"], notes["B2"] = "合计", 12.5, "=B1*2"
+    notes.merge_cells("A3:C3")
+    notes["A3"] = "合并的说明"
+    notes["A4"].comment = Comment("会计的批注", "会计")
+    dv = DataValidation(type="list", formula1='"是,否"')
+    notes.add_data_validation(dv)
+    dv.add("D1")
+    wb.vba_archive = zipfile.ZipFile(QUICKSTART_XLSM)
+    wb.save(path)
+    return path
+
+
+def every_cell(ws) -> dict:
+    return {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
+
+
+def test_output_folder_keeps_names_and_leaves_sources_alone(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    source, _ = project_workbook(tmp_path / "in" / "城市档案.xlsx")
+    before = digest(source)
+    code = cli_main(["score", str(source), "-o", str(tmp_path / "out")])
+    target = tmp_path / "out" / "城市档案.xlsx"
+    assert target.is_file() and digest(source) == before
+    assert code == 1                      # the planted problems are errors: exit 1, as `check` does
+    # a values-only reader sees the scores (cached values of formula cells were written)
+    assert value_at(target, PROJECT.sheet, PROJECT.funds[("total", "score")]) == 9.98
+    assert value_at(target, PROJECT.sheet, PROJECT.grade) in ("优", "良", "中", "差")
+    assert "总分" in capsys.readouterr().out
+
+
+def test_in_place_keeps_a_backup(tmp_path):
+    source, _ = project_workbook(tmp_path / "城市档案.xlsx")
+    original = source.read_bytes()
+    cli_main(["score", str(source), "--in-place"])
+    backup = tmp_path / "城市档案.bak.xlsx"
+    assert backup.read_bytes() == original
+    assert RESULTS_SHEET in openpyxl.load_workbook(source).sheetnames
+    assert value_at(source, PROJECT.sheet, PROJECT.funds[("total", "score")]) == 9.98
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["城市档案.bak.xlsx", "城市档案.xlsx"]
+
+
+def test_a_bad_file_is_untouched_reported_and_the_rest_scored(tmp_path, capsys):
+    good, _ = project_workbook(tmp_path / "好.xlsx")
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"PK\x03\x04 broken zip")
+    empty = tmp_path / "没有表.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "不是自评表"
+    wb.save(empty)
+    digests = {p: digest(p) for p in (bad, empty)}
+    code = cli_main(["score", str(bad), str(empty), str(good), "--in-place"])
+    assert code != 0
+    assert all(digest(p) == d for p, d in digests.items())
+    assert not (tmp_path / "坏.bak.xlsx").exists() and not (tmp_path / "没有表.bak.xlsx").exists()
+    assert (tmp_path / "好.bak.xlsx").exists()
+    err = capsys.readouterr().err
+    assert "坏.xlsx" in err and "无法打开" in err and "未找到绩效自评表" in err
+
+
+def test_an_interrupted_in_place_write_leaves_the_original_intact(tmp_path, monkeypatch):
+    source, _ = project_workbook(tmp_path / "城市档案.xlsx")
+    before = digest(source)
+    real_save = OpenpyxlBook.save
+
+    def save_then_crash(self, path):
+        real_save(self, path)                                    # the temporary file is half done …
+        Path(path).write_bytes(Path(path).read_bytes()[:100])
+        raise OSError("磁盘已满（模拟）")                          # … and the write fails
+
+    monkeypatch.setattr(OpenpyxlBook, "save", save_then_crash)
+    assert cli_main(["score", str(source), "--in-place"]) == 1
+    assert digest(source) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["城市档案.xlsx"]      # no temp file, no .bak
+
+
+def test_ctrl_c_during_the_save_leaves_the_original_intact(tmp_path, monkeypatch):
+    source, _ = project_workbook(tmp_path / "城市档案.xlsx")
+    before = digest(source)
+
+    def crash(self, path):
+        Path(path).write_bytes(b"partial")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(OpenpyxlBook, "save", crash)
+    assert cli_main(["score", str(source), "--in-place"]) == 2          # click: 已取消 / aborted
+    assert digest(source) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["城市档案.xlsx"]
+
+
+def test_xlsm_keeps_vba_and_other_sheets(tmp_path):
+    source = macro_workbook(tmp_path / "城市档案.xlsm")
+    cli_main(["score", str(source), "-o", str(tmp_path / "out")])
+    target = tmp_path / "out" / "城市档案.xlsm"
+    with zipfile.ZipFile(source) as a, zipfile.ZipFile(target) as b:
+        assert a.read("xl/vbaProject.bin") == b.read("xl/vbaProject.bin")
+    old = openpyxl.load_workbook(source, keep_vba=True)
+    new = openpyxl.load_workbook(target, keep_vba=True)
+    assert new.sheetnames == old.sheetnames + [RESULTS_SHEET]
+    for name in old.sheetnames:
+        if name != PROJECT.sheet:
+            assert every_cell(new[name]) == every_cell(old[name]), name
+    notes_old, notes_new = old["附件说明"], new["附件说明"]
+    assert notes_new.merged_cells.ranges == notes_old.merged_cells.ranges
+    assert notes_new["A4"].comment.text == "会计的批注"
+    assert [str(d.sqref) for d in notes_new.data_validations.dataValidation] == ["D1"]
+    assert set(new.defined_names) == set(old.defined_names)
+    assert new[PROJECT.sheet].merged_cells.ranges == old[PROJECT.sheet].merged_cells.ranges
+    assert len(new[PROJECT.sheet].data_validations.dataValidation) == \
+        len(old[PROJECT.sheet].data_validations.dataValidation)
+    # the table's own input cells are unchanged too; only computed cells and marks differ
+    for ref in (PROJECT.fields["project_name"], PROJECT.funds[("total", "budget")]):
+        assert new[PROJECT.sheet][ref].value == old[PROJECT.sheet][ref].value
+    for ref in (PROJECT.total, PROJECT.grade):
+        assert new[PROJECT.sheet][ref].value == old[PROJECT.sheet][ref].value   # formulas kept
+
+
+def test_official_copy_without_formulas_gets_numbers(tmp_path):
+    source, _ = project_workbook(tmp_path / "官方.xlsx")
+    wb = openpyxl.load_workbook(source)
+    ws = wb[PROJECT.sheet]
+    for ref in (PROJECT.funds[("total", "rate")], PROJECT.funds[("total", "score")], PROJECT.total, PROJECT.grade):
+        ws[ref] = None
+    ws[PROJECT.funds[("total", "score")]] = 7                     # typed, and wrong
+    wb.save(source)
+    cli_main(["score", str(source), "--in-place"])
+    ws = openpyxl.load_workbook(source)[PROJECT.sheet]
+    assert ws[PROJECT.funds[("total", "score")]].value == 9.98
+    assert isinstance(ws[PROJECT.total].value, float)
+    assert ws[PROJECT.grade].value in ("优", "良", "中", "差")
+
+
+def test_usage_needs_exactly_one_destination(tmp_path):
+    source, _ = project_workbook(tmp_path / "a.xlsx")
+    assert cli_main(["score", str(source)]) == 2
+    assert cli_main(["score", str(source), "--in-place", "-o", str(tmp_path)]) == 2
+
+
+def test_output_folder_equal_to_the_input_folder_is_refused(tmp_path, capsys):
+    source, _ = project_workbook(tmp_path / "a.xlsx")
+    before = digest(source)
+    assert cli_main(["score", str(source), "-o", str(tmp_path)]) == 1
+    assert digest(source) == before and "--in-place" in capsys.readouterr().err
+
+
+def test_xls_without_libreoffice_says_what_to_do(tmp_path, monkeypatch, capsys):
+    xls = tmp_path / "导出.xls"
+    shutil.copy(SAMPLES / "项目库导出_已填指标.xls", xls)
+    monkeypatch.setattr("selfeval_xl.recalc.soffice_available", lambda: False)
+    assert cli_main(["score", str(xls), "--in-place"]) == 1
+    assert "LibreOffice" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["导出.xls"]
+
+
+@pytest.mark.libreoffice
+def test_xls_in_place_writes_an_xlsx_beside_it(tmp_path, capsys):
+    xls = tmp_path / "导出.xls"
+    shutil.copy(SAMPLES / "项目库导出_已填指标.xls", xls)
+    before = digest(xls)
+    cli_main(["score", str(xls), "--in-place"])
+    assert digest(xls) == before
+    out = tmp_path / "导出.xlsx"
+    assert out.is_file()
+    assert "已另存为 .xlsx" in capsys.readouterr().out
+    wb = openpyxl.load_workbook(out)
+    assert RESULTS_SHEET in wb.sheetnames and len(wb.sheetnames) > 5       # all eleven sheets came along
+
+
+@pytest.mark.libreoffice
+def test_cached_values_agree_with_what_libreoffice_computes(tmp_path):
+    """The values we store for formula cells are what a spreadsheet computes from them."""
+    (tmp_path / "in").mkdir()
+    source, _ = project_workbook(tmp_path / "in" / "城市档案.xlsx")
+    cli_main(["score", str(source), "-o", str(tmp_path / "out")])
+    ours = tmp_path / "out" / "城市档案.xlsx"
+    stripped = tmp_path / "stripped" / "城市档案.xlsx"          # no cached values: LibreOffice computes all
+    stripped.parent.mkdir()
+    openpyxl.load_workbook(ours).save(stripped)
+    assert value_at(stripped, PROJECT.sheet, PROJECT.total) in (None, "")
+    (theirs,) = recalculate([stripped], tmp_path / "lo")
+    refs = [PROJECT.funds[("total", "rate")], PROJECT.funds[("total", "score")], PROJECT.total, PROJECT.grade,
+            *(f"{PROJECT.columns['score']}{r}" for r in PROJECT.indicator_rows)]
+    for ref in refs:
+        a, b = value_at(ours, PROJECT.sheet, ref), value_at(theirs, PROJECT.sheet, ref)
+        if a in (None, "") or b in (None, ""):
+            assert a in (None, "") and b in (None, ""), (ref, a, b)
+        elif isinstance(a, str) or isinstance(b, str):
+            assert a == b, ref
+        else:
+            assert a == pytest.approx(b, abs=1e-12), ref
+    assert value_at(ours, PROJECT.sheet, PROJECT.total) not in (None, "")
