@@ -264,6 +264,10 @@ def _how(out: RowResult) -> str:
 # --------------------------------------------------------------------------- levels, total, grade
 
 def _stated_or(cell: Cell | None, fallback: Decimal | None) -> Decimal | None:
+    """What a cell states for the sums above it: its number, or (blank, words, or a formula — which
+    states what it computes, whatever stale value was cached) the recomputed ``fallback``."""
+    if cell is not None and cell.formula:
+        return fallback
     value = number(cell)
     return value if value is not None else fallback
 
@@ -282,7 +286,7 @@ def _levels_and_total(table: Table, system: IndicatorSystem, result: Recomputed)
         if row.get("score") is not None:
             result.add(Expected(row.cells["score"], "subtotal", result.level_scores.get(name, ZERO),
                                 stated_levels.get(name, ZERO), row, note=f"{name}各项得分之和"))
-        stated = number(row.get("score"))
+        stated = _stated_or(row.get("score"), None)
         if stated is not None:
             stated_levels[name] = stated
     bonus_stated = sum((number(r.get("score")) or ZERO for r in table.rows("bonus")), ZERO)

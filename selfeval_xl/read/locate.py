@@ -241,12 +241,23 @@ def _all_labels(lab: _Labels) -> set[str]:
 
 def _read_fields(sheet: _Sheet, table: Table, start: int, end: int, lab: _Labels) -> None:
     stop = _all_labels(lab)
+    found: dict[str, tuple[int, int]] = {}
     for r in range(start, end):
         for c in range(len(sheet.grid.rows[r])):
             key = sheet.key(r, c, lab.fields)
             if key and key not in table.fields:
                 table.fields[key] = sheet.value_right_of(r, c, stop)
                 table.headers[f"fields.{key}"] = sheet.cell(r, c)
+                found[key] = (r, c)
+    # A blank value has no cell of its own to point at: take the column where the value of a field
+    # with the label in the same column sits (项目名称's value is below 主管部门's).
+    for key, (r, c) in found.items():
+        if not table.fields[key].blank:
+            continue
+        columns = [parse_ref(table.fields[k].ref)[1] for k, (rr, cc) in found.items()
+                   if cc == c and k != key and not table.fields[k].blank]
+        if columns:
+            table.fields[key] = sheet.cell(r, columns[0])
 
 
 def _read_funds(sheet: _Sheet, table: Table, funds_at: tuple[int, dict[str, int]], stop_row: int,
