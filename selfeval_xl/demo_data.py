@@ -181,27 +181,40 @@ GOALS = {
 class Planted:
     """A deliberate mistake: in the data (``edit`` empty) or made by editing the filled workbook.
 
-    ``edit``: ``total`` (type a wrong 总分 over its formula), ``score`` (type a score above the 分值 of
-    the first indicator row), ``figure`` (type another 支出预算数 for 项目支出 in the 部门 table).
-    ``value`` is what is typed; ``expect`` the finding codes a checker should raise for the workbook.
+    ``data``: how the data is made wrong: ``effect-40`` (效益 weighs 40, no 满意度 rows), ``output-60``
+    (产出 weighs 60, no 满意度 rows), ``no-reason`` (a missed target without 偏差原因), ``budget-gap``
+    (the 部门 table's 项目支出 budget is more than its projects' sum). ``edit``: how the filled workbook
+    is edited: ``total`` (type ``value`` over the 总分 formula), ``score`` (type 分值 + ``value`` over
+    the score formula of the first indicator row), ``funds-total`` (type ``value`` as the 合计 支出预算数 of the
+    部门 table). ``expect``: the finding codes a checker raises for the workbook, and no others.
     """
 
     unit: str
     project: str | None          # None: the unit's 部门整体 table
     what: str
+    expect: tuple[str, ...]
+    data: str = ""
     edit: str = ""
     value: Any = None
 
 
 REAL_UNIT = UNITS[0][0]
+CROSS_FILE_GAP = Decimal("35.60")
 PLANTED = (
-    Planted(REAL_UNIT, "档案数字化加工服务项目", "效益指标分值合计40（应为30），且缺少满意度指标（真实案例）"),
-    Planted(REAL_UNIT, "声像档案专辑制作项目", "填报总分95.95与各项得分之和不符（真实案例）", "total", 95.95),
-    Planted("广州市城市建设档案馆", "城建档案库房改造项目", "得分低于分值但未填偏差原因"),
-    Planted("广州市城市建设档案馆", "城建档案查询服务项目", "缺少满意度指标（产出指标分值60）"),
-    Planted("广州市地方志馆", "方志馆展陈提升项目", "手工填写的得分12超过分值", "score", 12),
-    Planted(REAL_UNIT, None, "部门整体表项目支出预算数与各项目预算合计不一致（1132.01 与 1014.4 之争的同类问题）",
-            "figure", None),
+    Planted(REAL_UNIT, "档案数字化加工服务项目", "效益指标分值40（应为30）且没有满意度指标（真实案例）",
+            ("level-missing", "weight-split-differs"), data="effect-40"),
+    Planted(REAL_UNIT, "声像档案专辑制作项目", "手填总分95.95，与各项得分之和不符（真实案例的总分）",
+            ("total-mismatch",), edit="total", value=95.95),
+    Planted(UNITS[1][0], "城建档案库房改造项目", "得分低于分值但未填偏差原因", ("missing-deviation-reason",),
+            data="no-reason"),
+    Planted(UNITS[1][0], "城建档案查询服务项目", "没有满意度指标（产出指标分值60）",
+            ("level-missing", "weight-split-differs"), data="output-60"),
+    Planted(UNITS[2][0], "方志馆展陈提升项目", "第一项指标手填得分，比分值高2分",
+            ("score-over-weight", "formula-replaced"), edit="score", value=2),
+    Planted(REAL_UNIT, None, "支出预算数合计写作1132.01，而基本支出与项目支出之和为1014.4（真实案例）",
+            ("dept-funds-sum-mismatch", "figure-inconsistent"), edit="funds-total", value=1132.01),
+    Planted(UNITS[3][0], None, f"部门整体表的项目支出预算数比各项目表合计多{CROSS_FILE_GAP}万元（跨文件）",
+            ("figure-inconsistent",), data="budget-gap"),
 )
 
 
@@ -251,16 +264,19 @@ def _actual(spec: Spec, miss: float, rng: random.Random) -> Any:
     return round(value, 1) if (t < 10 or spec.unit in ("%", "元/页")) else int(round(value))
 
 
+LATE = "受疫情影响，部分工作进度滞后；将加强统筹调度，确保下年度按计划完成"
+
+
 def _rows_of(unit: str, project: str, specs: list[Spec], weights: list[int], rng: random.Random,
              struggling: bool) -> list[dict[str, Any]]:
     rows = []
     for spec, weight in zip(specs, weights):
-        missed = bool(spec.reason) and rng.random() < (0.9 if struggling else 0.25)
-        miss = rng.uniform(0.25, 0.5) if missed and struggling else rng.uniform(0.03, 0.2) if missed else 0
+        missed = rng.random() < (0.8 if struggling else 0.25 if spec.reason else 0)
+        miss = rng.uniform(0.3, 0.6) if missed and struggling else rng.uniform(0.03, 0.2) if missed else 0
         rows.append({"项目": project, "单位": unit, "一级指标": spec.level1, "二级指标": spec.level2,
                      "三级指标": spec.name, "指标性质": spec.direction, "度量单位": spec.unit,
                      "年度指标值": spec.target, "区间上限": spec.high, "实际完成值": _actual(spec, miss, rng),
-                     "分值": weight, "偏差原因": spec.reason if miss else None})
+                     "分值": weight, "偏差原因": (spec.reason or LATE) if miss else None})
     return rows
 
 
@@ -269,16 +285,17 @@ def _project_indicators(unit: str, project: str, own: tuple[Spec, ...], rng: ran
     """Own indicators plus the common ones, weights 产出 50 / 效益 30 / 满意度 10 (or as planted)."""
     specs = list(own) + [s for s in COMMON if rng.random() < 0.6 or s.level1 == SAT]
     weights_of = {OUT: 50, EFFECT: 30, SAT: 10}
-    if plant and "缺少满意度" in plant.what:
+    data = plant.data if plant else ""
+    if data in ("effect-40", "output-60"):
         specs = [s for s in specs if s.level1 != SAT]
-        weights_of = {OUT: 60, EFFECT: 30} if "产出指标分值60" in plant.what else {OUT: 50, EFFECT: 40}
+        weights_of = {OUT: 60, EFFECT: 30} if data == "output-60" else {OUT: 50, EFFECT: 40}
     rows = []
     for level1, points in weights_of.items():
         group = [s for s in specs if s.level1 == level1]
         if not group:       # every level needs a row: borrow the common one
             group = [next(s for s in COMMON if s.level1 == level1)]
         rows += _rows_of(unit, project, group, _split(points, len(group), rng), rng, struggling)
-    if plant and "偏差原因" in plant.what:
+    if data == "no-reason":
         first_quant = next(r for r in rows if r["指标性质"] == "≥")
         first_quant["实际完成值"] = round(float(first_quant["年度指标值"]) * 0.85, 1)
         first_quant["偏差原因"] = None
@@ -323,18 +340,24 @@ def _archive_center_department(unit: str) -> list[dict[str, Any]]:
         row(perf, "社会效益", "档案利用服务水平", "定性", "", ACHIEVED, ACHIEVED, 5),
         row(perf, "社会效益", "档案文化影响力", "定性", "", ACHIEVED, ACHIEVED, 5),
         row(perf, "服务对象满意度", "观众满意度", "≥", "%", 90, 99.5, 4),
-        row(perf, "服务对象满意度", "运维用户满意率", "≥", "%", 80, 100, 4),
+        row(perf, "服务对象满意度", "运维用户满意率", "≥", "%", 80, 100, 4, "运维服务响应及时，用户评价高于预期"),
         row("加减分项", "加减分项", "加减分", "", "", None, None, 5, score=0),
     ]
 
 
-def _department(unit: str, rng: random.Random) -> list[dict[str, Any]]:
-    """A department table in the Guangzhou system's shape, with made-up but plausible figures."""
+def _department(unit: str, funds: dict[str, Decimal], rng: random.Random) -> list[dict[str, Any]]:
+    """A department table in the Guangzhou system's shape, with made-up but plausible figures; its
+    预算完成率 restates the 资金情况 block, as it must."""
     rows = _archive_center_department(unit)
+    budget = funds["基本支出预算数"] + funds["项目支出预算数"]
+    spent = funds["基本支出决算数"] + funds["项目支出决算数"]
     for r in rows:
-        if r["指标性质"] in ("≥",) and r["度量单位"] == "%" and r["一级指标"] == "管理效能":
-            r["实际完成值"] = round(rng.uniform(88, 100), 2)
+        if r["三级指标"] in ("预算完成率", "支付进度率"):
+            r["实际完成值"] = float(round(spent / budget * 100, 2))
             r["扣分原因"] = "部分项目支出进度滞后" if r["实际完成值"] < r["年度指标值"] else None
+        elif r["一级指标"] == "管理效能" and r["指标性质"] == "≥":
+            r["实际完成值"] = round(rng.uniform(92, 100), 1)
+            r["扣分原因"] = "部分采购项目延期" if r["实际完成值"] < r["年度指标值"] else None
         if r["一级指标"] == "履职效能" and r["指标性质"] == "≥":
             r["三级指标"] = f"{r['三级指标']}（{unit[3:7]}）" if r["度量单位"] != "%" else r["三级指标"]
             miss = rng.random() < 0.2
@@ -342,8 +365,7 @@ def _department(unit: str, rng: random.Random) -> list[dict[str, Any]]:
             r["实际完成值"] = round(target * (rng.uniform(0.85, 0.97) if miss else rng.uniform(1.0, 1.1)), 1)
             if r["度量单位"] == "%":
                 r["实际完成值"] = min(r["实际完成值"], 100)
-            r["扣分原因"] = "受疫情影响，部分工作未能按计划完成" if miss else None
-        r["单位"] = unit
+            r["扣分原因"] = LATE if miss else None
     return rows
 
 
@@ -356,13 +378,15 @@ def generate(seed: int = SEED) -> DemoData:
         budgets, spents = [], []
         for name, own in THEMES[theme]:
             budget = _money(rng.uniform(40, 120) if unit == REAL_UNIT else rng.uniform(30, 260))
-            struggling = rng.random() < 0.2 and (unit, name) not in plants and unit != REAL_UNIT
+            struggling = rng.random() < 0.3 and (unit, name) not in plants and unit != REAL_UNIT
             rate = rng.uniform(0.55, 0.85) if struggling else rng.choice([1.0, 1.0, 0.995, 0.98, 0.96, 0.93])
             rate = 1.0 if unit == REAL_UNIT else rate      # its 2.42 万元 unspent were 基本支出
             spent = _money(float(budget) * rate)
             carry = _money(float(budget) * rng.choice([0, 0, 0, 0.1, 0.2]))
             other = _money(float(budget) * rng.choice([0, 0, 0, 0.05]))
             goal_expected, goal_achieved = GOALS[theme]
+            if rate < 0.9:       # 执行率 below 90% must be explained (the 实际完成情况 says why)
+                goal_achieved += f"；资金执行率{rate:.0%}，因部分合同尚未验收，余款将于次年支付"
             projects.append({"单位": unit, "项目名称": name, "主管部门": supervisor, "实施单位": unit,
                              "年初预算数": budget if rng.random() < 0.7 else _money(float(budget) * 0.9),
                              "全年预算数": budget, "全年执行数": spent,
@@ -376,9 +400,12 @@ def generate(seed: int = SEED) -> DemoData:
         else:
             basic_budget = _money(float(sum(budgets)) * rng.uniform(1.2, 1.8))
             basic_spent = _money(float(basic_budget) * rng.uniform(0.97, 1.0))
-        units.append({"单位": unit, "基本支出预算数": basic_budget, "基本支出决算数": basic_spent,
-                      "项目支出预算数": sum(budgets), "项目支出决算数": sum(spents)})
-        dept += _archive_center_department(unit) if unit == REAL_UNIT else _department(unit, rng)
+        gap = getattr(plants.get((unit, None)), "data", "") == "budget-gap"
+        funds = {"基本支出预算数": basic_budget, "基本支出决算数": basic_spent,
+                 "项目支出预算数": sum(budgets) + (CROSS_FILE_GAP if gap else 0),
+                 "项目支出决算数": sum(spents)}
+        units.append({"单位": unit, **funds})
+        dept += _archive_center_department(unit) if unit == REAL_UNIT else _department(unit, funds, rng)
     return DemoData({"项目": projects, "指标": indicators, "单位": units, "部门指标": dept})
 
 

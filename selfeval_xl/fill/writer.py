@@ -66,7 +66,10 @@ class _Filler:
         self.ws: "Worksheet" = wb[plan.sheet]
 
     def put(self, ref: str, value: Any, fmt: str | None = None) -> None:
+        """Write an input cell; a cell the template computes (a formula) is never overwritten."""
         cell = self.ws[ref]
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            return
         cell.value = value
         if fmt:
             cell.number_format = fmt
@@ -174,7 +177,8 @@ def store_computed(path: str | Path, system: IndicatorSystem) -> int:
     """Record what every formula computes as its cached value, computed with the engine.
 
     Why: openpyxl saves formulas without values; a values-only reader (the checker without
-    LibreOffice, Excel's preview, a bureau's own tools) would see blank scores. Returns the cells stored.
+    LibreOffice, Excel's preview, a bureau's own tools) would see blank scores. Also after a planted
+    edit (demo): the sums then include what was typed, as a spreadsheet would show. Returns the count.
     """
     from ..book.cached import from_python, write_cached
     from ..read import read_workbook
@@ -183,7 +187,10 @@ def store_computed(path: str | Path, system: IndicatorSystem) -> int:
     data = read_workbook(path)
     cached: dict[str, dict[str, tuple[str | None, str]]] = {}
     for table in data.tables:
-        values = {(sheet, ref): value for sheet, ref, value in recompute(table, system).writes()}
+        # ``from_stated``: a sum over what the cells state, as the formula computes it (a typed score
+        # included), which is the full recomputation where nothing was typed over a formula.
+        values = {(e.cell.sheet, e.cell.ref): e.value if e.from_stated is None else e.from_stated
+                  for e in recompute(table, system).cells.values() if e.cell.formula}
         for row in table.rows("subtotal"):        # =SUM(分值) of the level's rows: plain arithmetic
             weight = row.get("weight")
             if weight is not None:

@@ -1,0 +1,52 @@
+"""``selfeval summary PATH... -o summary.xlsx``: check the workbooks and draw the picture across 单位."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="输出的汇总工作簿 .xlsx / the summary workbook to write")
+@click.option("--system", "-s", "system_ref", metavar="NAME|FILE",
+              help="指标体系（内置名称或 YAML 文件）；默认按表类型选用 / indicator system (default per table kind)")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="全部核心 / all cores",
+              help="并行进程数 / worker processes")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件 / overwrite an existing file")
+def command(paths, output, system_ref, jobs, force) -> int:
+    """检查并汇总绩效自评表：每个工作簿一行、各单位合计、等级分布和图表。
+
+    Check the workbooks (files or folders, searched recursively) and write a summary workbook:
+    one row per workbook, a sheet per 单位, totals, the grade distribution and charts.
+    Exit status: 0 no errors in the workbooks, 1 errors found, 2 usage error.
+    """
+    from ..batch import find_workbooks, run
+    from ..datafiles import DataFileError
+    from ..report.summary import write_summary
+    from ..system import load_system
+
+    path = Path(output)
+    if path.suffix.lower() != ".xlsx":
+        raise click.UsageError(f"输出文件应为 .xlsx：{output} / the output must be an .xlsx file")
+    if path.exists() and not force:
+        raise click.UsageError(f"文件已存在，未覆盖（加 --force 覆盖）：{output} / file exists (use --force)")
+    if system_ref:
+        try:
+            load_system(system_ref)
+        except DataFileError as exc:
+            raise click.UsageError(f"指标体系无法使用 / unusable indicator system: {exc}") from None
+    files = find_workbooks(paths, exclude=[path])
+    if not files:
+        raise click.UsageError("没有找到 .xlsx / .xlsm / .xls 文件 / no workbooks found")
+    from tqdm import tqdm
+
+    with tqdm(total=len(files), unit="个文件", desc="检查", file=sys.stderr, disable=None, leave=False) as bar:
+        report = run(files, system_ref, jobs, on_result=lambda _: bar.update())
+    info = write_summary(report.files, path)
+    click.echo(f"汇总已写入 / summary written: {info.path}（{info.workbooks} 个工作簿，{info.units} 个单位；"
+               f"工作表：{'、'.join(info.sheets[:5])} 及各单位）")
+    click.echo(f"共 {report.errors} 个错误、{report.warnings} 个警告 / errors, warnings")
+    return 1 if report.errors else 0

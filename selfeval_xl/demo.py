@@ -1,0 +1,172 @@
+"""``selfeval demo``: the whole product on a realistic data set, with nothing but the installed package.
+
+Generate the data (:mod:`demo_data`) → fill the templates → plant the edits a person makes by hand →
+recalculate with LibreOffice where installed (and compare with the engine's values) → check every
+workbook (report.xlsx, findings.json) → summarize (summary.xlsx). Each planted mistake names the
+finding codes it must raise, so the demo also shows that the checker finds exactly those.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .demo_data import PLANTED, SEED, YEAR, Planted, generate, write_xlsx
+from .findings import Report
+
+DEFAULT_DIR = "selfeval-demo"
+DATA_FILE, WORKBOOKS_DIR = "示例数据.xlsx", "工作簿"
+REPORT_FILE, JSON_FILE, SUMMARY_FILE = "report.xlsx", "findings.json", "summary.xlsx"
+OUTPUTS = (DATA_FILE, WORKBOOKS_DIR, REPORT_FILE, JSON_FILE, SUMMARY_FILE)
+
+
+class DemoError(RuntimeError):
+    """The demo cannot run here (the folder holds other files)."""
+
+
+@dataclass
+class PlantedResult:
+    planted: Planted
+    path: Path
+    found: tuple[str, ...]          # error and warning codes the check raised for the workbook
+
+    @property
+    def caught(self) -> bool:
+        return set(self.found) == set(self.planted.expect)
+
+
+@dataclass
+class DemoResult:
+    folder: Path
+    data: Path
+    workbooks: list[Path] = field(default_factory=list)
+    planted: list[PlantedResult] = field(default_factory=list)
+    recalculated: int | None = None        # formula cells LibreOffice recomputed (None: not installed)
+    recalc_mismatches: list[str] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+    fill_problems: list[str] = field(default_factory=list)
+
+    @property
+    def outputs(self) -> dict[str, Path]:
+        return {"示例数据 / data": self.data, "工作簿 / workbooks": self.folder / WORKBOOKS_DIR,
+                "检查报告 / report": self.folder / REPORT_FILE, "问题清单 JSON / findings": self.folder / JSON_FILE,
+                "汇总与图表 / summary": self.folder / SUMMARY_FILE}
+
+    @property
+    def clean(self) -> list[Path]:
+        """The workbooks nothing was planted in that the check passed without an error."""
+        planted = {p.path for p in self.planted}
+        return [Path(r.path) for r in self.report.files if Path(r.path) not in planted and not r.errors]
+
+
+def prepare(folder: Path, force: bool) -> None:
+    """An empty (or new) folder; with ``force`` the outputs of an earlier demo are removed first."""
+    if folder.exists() and any(folder.iterdir()):
+        ours = [folder / name for name in OUTPUTS if (folder / name).exists()]
+        if not force:
+            raise DemoError(f"文件夹不为空：{folder}（换一个文件夹，或加 --force 覆盖上次演示的输出）/ "
+                            "folder is not empty (choose another, or --force to replace an earlier demo)")
+        for path in ours:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def apply_edit(path: Path, planted: Planted, kind: str) -> None:
+    """Make the edit a person would make in Excel (a typed number over a formula), then store what the
+    formulas compute from it, as Excel would on saving."""
+    from openpyxl import load_workbook
+
+    from .fill import load_systems
+    from .fill.writer import store_computed
+    from .template import save_workbook, template_map
+
+    system = load_systems()[kind]
+    plan = template_map(kind, system)
+    wb = load_workbook(path)
+    ws = wb[plan.sheet]
+    if planted.edit == "total":
+        ref = plan.total
+        value = planted.value
+    elif planted.edit == "score":
+        row = plan.indicator_rows[0]
+        ref = plan.cell(row, "score")
+        value = float(ws[plan.cell(row, "weight")].value) + planted.value
+    else:                                           # funds-total
+        ref = plan.funds["total", "budget"]
+        value = planted.value
+    ws[ref] = value
+    save_workbook(wb, path)
+    store_computed(path, system)
+
+
+def compare_with_libreoffice(paths: list[Path]) -> tuple[int, list[str]]:
+    """Recalculate with LibreOffice and compare every formula result with the cached engine value."""
+    from .book.cached import read_cached, to_python
+    from .recalc import recalculate
+
+    compared, mismatches = 0, []
+    with tempfile.TemporaryDirectory(prefix="selfeval-demo-") as tmp:
+        for ours, theirs in zip(paths, recalculate(paths, tmp)):
+            mine, lo = read_cached(ours), read_cached(theirs)
+            for sheet, cells in lo.items():
+                for ref, cached in cells.items():
+                    value = to_python(cached)
+                    if value in ("", None):
+                        continue
+                    compared += 1
+                    own = to_python(mine.get(sheet, {}).get(ref, (None, ""))) if ref in mine.get(sheet, {}) else None
+                    same = own == value or (isinstance(own, (int, float)) and isinstance(value, (int, float))
+                                            and abs(own - value) < 1e-9)
+                    if not same:
+                        mismatches.append(f"{ours.name} {sheet}!{ref}: 引擎 {own} / LibreOffice {value}")
+    return compared, mismatches
+
+
+def run_demo(folder: str | Path = DEFAULT_DIR, force: bool = False, recalc: bool = True, jobs: int = 0,
+             seed: int = SEED, step: Callable[[str], None] = lambda _: None) -> DemoResult:
+    """Run the whole demo into ``folder``; ``step`` hears what is being done."""
+    from .batch import run
+    from .fill import fill
+    from .recalc import soffice_available
+    from .report import XlsxReport
+    from .report.summary import write_summary
+
+    folder = Path(folder)
+    prepare(folder, force)
+    step("生成示例数据 / generating the data set")
+    data = generate(seed)
+    result = DemoResult(folder, folder / DATA_FILE)
+    write_xlsx(data, result.data)
+
+    step("填写自评表 / filling the workbooks")
+    filled = fill(result.data, folder / WORKBOOKS_DIR, year=YEAR)
+    result.fill_problems = [str(p) for p in filled.problems]
+    result.workbooks = [w.path for w in filled.written]
+    by_owner = {(w.unit, w.name if w.kind == "project" else None): w for w in filled.written}
+    for planted in data.planted:
+        written = by_owner[planted.unit, planted.project]
+        if planted.edit:
+            apply_edit(written.path, planted, written.kind)
+
+    if recalc and soffice_available():
+        step("LibreOffice 重算并核对 / recalculating with LibreOffice")
+        result.recalculated, result.recalc_mismatches = compare_with_libreoffice(result.workbooks)
+
+    step("检查 / checking")
+    writer = XlsxReport(folder / REPORT_FILE)
+    result.report = run(result.workbooks, None, jobs, on_result=lambda r: writer.add(r.report),
+                        on_cross=lambda found: writer.add(None, found))
+    writer.close(result.report.files)
+    (folder / JSON_FILE).write_text(result.report.to_json(), encoding="utf-8")
+    codes = {Path(r.path): tuple(sorted({f.code for f in r.findings})) for r in result.report.files}
+    result.planted = [PlantedResult(p, by_owner[p.unit, p.project].path,
+                                    codes.get(by_owner[p.unit, p.project].path, ())) for p in data.planted]
+
+    step("汇总 / summarizing")
+    write_summary(result.report.files, folder / SUMMARY_FILE)
+    return result
+
+
+__all__ = ["run_demo", "DemoResult", "DemoError", "PLANTED", "DEFAULT_DIR"]

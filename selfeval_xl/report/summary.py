@@ -1,0 +1,474 @@
+"""summary.xlsx: the picture across 单位 that a finance bureau looks at before it reads anything.
+
+Sheets: 概览 (key figures and three native charts), 汇总 (one row per workbook), 按单位 (totals per 单位),
+等级分布, 执行率排序 (the projects by 执行率, the chart's data), then one sheet per 单位. Every figure is
+a value computed here (totals with the engine's rules), so the file reads the same in Excel, WPS,
+LibreOffice and value-only readers; text from workbooks goes through :func:`safe.cell_value`.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from ..findings import FileReport, Severity
+from ..rules import DEFAULT_SETTINGS, RuleError, exec_rate, xl_round
+from .safe import cell_value
+from .xlsx import KIND_NAMES, status
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+OVERVIEW, ROWS, UNITS, GRADES, RATES = "概览", "汇总", "按单位", "等级分布", "执行率排序"
+FIXED_SHEETS = (OVERVIEW, ROWS, UNITS, GRADES, RATES)
+NO_UNIT = "（未填单位）"
+GRADE_NAMES = tuple(name for _, name in DEFAULT_SETTINGS.grades)
+GRADE_COLORS = {"优": "C6EFCE", "良": "DDEBF7", "中": "FFEB9C", "差": "FFC7CE"}
+GRADE_FONTS = {"优": "006100", "良": "1F4E79", "中": "9C5700", "差": "9C0006"}
+CHART_GRADE_COLORS = {"优": "70AD47", "良": "5B9BD5", "中": "FFC000", "差": "E0474C"}
+HEADER_FILL, TITLE_COLOR, LOW_RATE_FILL = "1F4E79", "1F4E79", "FCE4D6"
+MAX_CHART_PROJECTS = 40
+"""The 执行率 chart shows at most this many projects (the lowest rates first: those need a look)."""
+PROBLEMS_SHOWN = 3
+
+ROW_HEADERS = ("序号", "单位", "表类型", "项目 / 部门", "全年预算数（万元）", "全年执行数（万元）", "执行率", "总分",
+               "填报总分", "等级", "错误", "警告", "主要问题", "文件")
+ROW_WIDTHS = (6, 24, 10, 30, 14, 14, 10, 9, 9, 7, 7, 7, 60, 40)
+UNIT_HEADERS = ("单位", "项目数", "项目预算合计（万元）", "项目执行合计（万元）", "执行率", "项目平均分",
+                "部门整体得分", "部门整体等级", *GRADE_NAMES, "有错误的工作簿", "错误", "警告")
+UNIT_WIDTHS = (26, 8, 16, 16, 10, 11, 12, 12, 6, 6, 6, 6, 14, 8, 8)
+
+
+# --------------------------------------------------------------------------- the numbers
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One workbook as the summary shows it (amounts in 万元, rate a fraction, total recomputed)."""
+
+    unit: str
+    kind: str
+    name: str
+    budget: Decimal | None
+    spent: Decimal | None
+    rate: float | None
+    total: Decimal | None
+    stated_total: Any
+    grade: str
+    errors: int
+    warnings: int
+    problems: str
+    file: str
+    status: str
+
+    @classmethod
+    def of(cls, report: FileReport) -> "SummaryRow":
+        return cls(report.unit or NO_UNIT, report.kind, report.name or Path(report.path).stem, report.budget,
+                   report.spent, _rate(report.budget, report.spent), report.total, report.stated_total,
+                   report.grade, report.errors, report.warnings, _problems(report), report.path, status(report))
+
+    @property
+    def stated_differs(self) -> bool:
+        try:
+            return self.stated_total is not None and self.total is not None and \
+                xl_round(float(self.stated_total)) != self.total
+        except (TypeError, ValueError, RuleError):
+            return True
+
+
+def _rate(budget: Decimal | None, spent: Decimal | None) -> float | None:
+    try:
+        return exec_rate(budget, spent)
+    except RuleError:
+        return None
+
+
+def _problems(report: FileReport) -> str:
+    """The first few messages, errors first, without repeats: what a reviewer reads in one line."""
+    ordered = sorted(report.findings, key=lambda f: f.severity is not Severity.ERROR)
+    messages = list(dict.fromkeys(f.message for f in ordered))
+    text = "；".join(messages[:PROBLEMS_SHOWN])
+    return text + (f"；等共 {len(messages)} 项" if len(messages) > PROBLEMS_SHOWN else "")
+
+
+def _mean(values: list[Decimal]) -> Decimal | None:
+    return xl_round(sum(values, Decimal(0)) / len(values)) if values else None
+
+
+@dataclass
+class UnitTotals:
+    unit: str
+    rows: list[SummaryRow] = field(default_factory=list)
+
+    @property
+    def projects(self) -> list[SummaryRow]:
+        return [r for r in self.rows if r.kind == "project"]
+
+    @property
+    def department(self) -> SummaryRow | None:
+        return next((r for r in self.rows if r.kind == "department"), None)
+
+    def _sum(self, key: str) -> Decimal | None:
+        values = [getattr(r, key) for r in self.projects if getattr(r, key) is not None]
+        return sum(values, Decimal(0)) if values else None
+
+    @property
+    def budget(self) -> Decimal | None:
+        return self._sum("budget")
+
+    @property
+    def spent(self) -> Decimal | None:
+        return self._sum("spent")
+
+    @property
+    def rate(self) -> float | None:
+        return _rate(self.budget, self.spent)
+
+    @property
+    def mean_score(self) -> Decimal | None:
+        return _mean([r.total for r in self.projects if r.total is not None])
+
+    @property
+    def grades(self) -> Counter:
+        return Counter(r.grade for r in self.projects if r.grade)
+
+
+@dataclass
+class Summary:
+    """Everything the workbook shows, computed once from the reports."""
+
+    rows: list[SummaryRow]
+    units: list[UnitTotals]
+
+    @classmethod
+    def of(cls, reports: Iterable[FileReport]) -> "Summary":
+        rows = sorted((SummaryRow.of(r) for r in reports),
+                      key=lambda r: (r.unit == NO_UNIT, r.unit, r.kind != "project", r.name))
+        units: dict[str, UnitTotals] = {}
+        for row in rows:
+            units.setdefault(row.unit, UnitTotals(row.unit)).rows.append(row)
+        return cls(rows, list(units.values()))
+
+    @property
+    def projects(self) -> list[SummaryRow]:
+        return [r for r in self.rows if r.kind == "project"]
+
+    def grade_counts(self, kind: str) -> Counter:
+        return Counter(r.grade for r in self.rows if r.kind == kind and r.grade)
+
+
+# --------------------------------------------------------------------------- sheet names
+
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def safe_sheet_name(name: str, taken: set[str]) -> str:
+    """A worksheet name Excel accepts: no ``[]:*?/\\``, ≤31 characters, no leading or trailing
+    apostrophe, not ``History``, unique among ``taken`` (compared case-insensitively, as Excel does)."""
+    base = _SHEET_BAD.sub("_", name).strip().strip("'") or "Sheet"
+    if base.casefold() == "history":
+        base += "_"
+    candidate, n = base[:31], 1
+    while candidate.casefold() in {t.casefold() for t in taken}:
+        n += 1
+        suffix = f"({n})"
+        candidate = base[:31 - len(suffix)] + suffix
+    taken.add(candidate)
+    return candidate
+
+
+# --------------------------------------------------------------------------- writing
+
+class _Styles:
+    def __init__(self) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        thin = Side(style="thin", color="BFBFBF")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.header_font = Font(bold=True, color="FFFFFF")
+        self.header_fill = PatternFill("solid", fgColor=HEADER_FILL)
+        self.title_font = Font(size=18, bold=True, color=TITLE_COLOR)
+        self.subtitle_font = Font(size=11, color="595959")
+        self.bold = Font(bold=True)
+        self.total_fill = PatternFill("solid", fgColor="F2F2F2")
+        self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.wrap = Alignment(vertical="center", wrap_text=True)
+        self.fills = {k: PatternFill("solid", fgColor=v) for k, v in GRADE_COLORS.items()}
+        self.low_rate = PatternFill("solid", fgColor=LOW_RATE_FILL)
+
+
+NUMBER_FORMATS = {"amount": "#,##0.00", "rate": "0.00%", "score": "0.00", "count": "0"}
+
+
+class _Sheet:
+    """A table sheet: title, header row, rows with formats, widths, frozen header, filter."""
+
+    def __init__(self, ws: "Worksheet", st: _Styles, title: str, headers: tuple[str, ...],
+                 widths: tuple[int, ...], formats: dict[int, str]):
+        from openpyxl.utils import get_column_letter
+
+        self.ws, self.st, self.headers, self.formats = ws, st, headers, formats
+        ws["A1"] = title
+        ws["A1"].font = st.title_font
+        ws.row_dimensions[1].height = 30
+        for i, (header, width) in enumerate(zip(headers, widths), start=1):
+            cell = ws.cell(3, i, header)
+            cell.font, cell.fill, cell.alignment, cell.border = st.header_font, st.header_fill, st.center, st.border
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.row_dimensions[3].height = 32
+        ws.freeze_panes = "A4"
+        self.next_row = 4
+
+    def add(self, values: Iterable[Any], total: bool = False) -> int:
+        row = self.next_row
+        for i, value in enumerate(values, start=1):
+            cell = self.ws.cell(row, i, cell_value(value))
+            cell.border = self.st.border
+            cell.alignment = self.st.wrap if isinstance(value, str) and len(value) > 12 else self.st.center
+            if i in self.formats:
+                cell.number_format = NUMBER_FORMATS[self.formats[i]]
+            if total:
+                cell.font, cell.fill = self.st.bold, self.st.total_fill
+        self.next_row += 1
+        return row
+
+    def finish(self, grade_column: int | None = None, rate_column: int | None = None) -> None:
+        """Filter on the header, colour grades and low rates (conditional, so they follow edits)."""
+        from openpyxl.formatting.rule import CellIsRule, FormulaRule
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        last = max(self.next_row - 1, 4)
+        self.ws.auto_filter.ref = f"A3:{get_column_letter(len(self.headers))}{last}"
+        if grade_column:
+            letter = get_column_letter(grade_column)
+            for grade, fill in self.st.fills.items():
+                self.ws.conditional_formatting.add(
+                    f"{letter}4:{letter}{last}",
+                    CellIsRule(operator="equal", formula=[f'"{grade}"'], fill=fill,
+                               font=Font(bold=True, color=GRADE_FONTS[grade])))
+        if rate_column:
+            letter = get_column_letter(rate_column)
+            threshold = DEFAULT_SETTINGS.exec_rate_explain_below
+            self.ws.conditional_formatting.add(
+                f"{letter}4:{letter}{last}",
+                FormulaRule(formula=[f'AND(ISNUMBER({letter}4),{letter}4<{threshold})'], fill=self.st.low_rate))
+        self.ws.page_setup.orientation = "landscape"
+        self.ws.page_setup.fitToWidth, self.ws.page_setup.fitToHeight = 1, 0
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.print_title_rows = "3:3"
+
+
+def _f(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _row_values(i: int, r: SummaryRow) -> tuple:
+    stated = r.stated_total if r.stated_differs else None
+    return (i, r.unit, KIND_NAMES.get(r.kind, r.kind or "—"), r.name, _f(r.budget), _f(r.spent), r.rate,
+            _f(r.total), stated, r.grade or "—", r.errors, r.warnings, r.problems or "无", r.file)
+
+
+ROW_FORMATS = {5: "amount", 6: "amount", 7: "rate", 8: "score", 9: "score"}
+
+
+def _rows_sheet(wb, st: _Styles, title: str, name: str, rows: list[SummaryRow], totals: UnitTotals | None):
+    sheet = _Sheet(wb.create_sheet(name), st, title, ROW_HEADERS, ROW_WIDTHS, ROW_FORMATS)
+    sheet.ws["A2"] = "总分为按规则重算的得分；“填报总分”仅在与重算不一致时列出；执行率低于90%标浅红"
+    sheet.ws["A2"].font = st.subtitle_font
+    for i, r in enumerate(rows, start=1):
+        at = sheet.add(_row_values(i, r))
+        if r.errors:
+            sheet.ws.cell(at, 11).fill = st.fills["差"]
+        if r.stated_differs:
+            sheet.ws.cell(at, 9).fill = st.fills["差"]
+    if totals is not None:
+        sheet.add(("", "合计", f"{len(totals.projects)} 个项目", "项目支出合计 / 平均分", _f(totals.budget),
+                   _f(totals.spent), totals.rate, _f(totals.mean_score), None, "", sum(r.errors for r in rows),
+                   sum(r.warnings for r in rows), "", ""), total=True)
+    sheet.finish(grade_column=10, rate_column=7)
+    return sheet
+
+
+def _units_sheet(wb, st: _Styles, summary: Summary) -> _Sheet:
+    sheet = _Sheet(wb.create_sheet(UNITS), st, "各单位汇总", UNIT_HEADERS, UNIT_WIDTHS,
+                   {3: "amount", 4: "amount", 5: "rate", 6: "score", 7: "score"})
+    sheet.ws["A2"] = "预算、执行与平均分按项目支出表计；部门整体得分取部门整体支出绩效自评表"
+    sheet.ws["A2"].font = st.subtitle_font
+    for u in summary.units:
+        dept = u.department
+        grades = u.grades
+        sheet.add((u.unit, len(u.projects), _f(u.budget), _f(u.spent), u.rate, _f(u.mean_score),
+                   _f(dept.total) if dept else None, dept.grade if dept and dept.grade else "—",
+                   *(grades.get(g, 0) for g in GRADE_NAMES), sum(1 for r in u.rows if r.errors),
+                   sum(r.errors for r in u.rows), sum(r.warnings for r in u.rows)))
+    every = UnitTotals("合计", summary.rows)
+    grades = every.grades
+    sheet.add(("合计", len(every.projects), _f(every.budget), _f(every.spent), every.rate, _f(every.mean_score),
+               _f(_mean([d.total for u in summary.units if (d := u.department) and d.total is not None])), "",
+               *(grades.get(g, 0) for g in GRADE_NAMES), sum(1 for r in summary.rows if r.errors),
+               sum(r.errors for r in summary.rows), sum(r.warnings for r in summary.rows)), total=True)
+    sheet.finish(grade_column=8, rate_column=5)
+    return sheet
+
+
+def _grades_sheet(wb, st: _Styles, summary: Summary) -> _Sheet:
+    sheet = _Sheet(wb.create_sheet(GRADES), st, "等级分布", ("等级", "分数段", "项目支出", "部门整体", "合计"),
+                   (8, 16, 10, 10, 10), {})
+    bands = sorted(DEFAULT_SETTINGS.grades, key=lambda g: -g[0])
+    projects, departments = summary.grade_counts("project"), summary.grade_counts("department")
+    upper = 100.0
+    for floor, grade in bands:
+        sheet.add((grade, f"{floor:g}（含）–{upper:g}", projects.get(grade, 0), departments.get(grade, 0),
+                   projects.get(grade, 0) + departments.get(grade, 0)))
+        upper = floor
+    sheet.add(("合计", "", sum(projects.values()), sum(departments.values()),
+               sum(projects.values()) + sum(departments.values())), total=True)
+    sheet.finish(grade_column=1)
+    return sheet
+
+
+def _rates_sheet(wb, st: _Styles, summary: Summary) -> tuple[_Sheet, int]:
+    """Projects by 执行率, lowest first; returns the sheet and how many rows the chart shows."""
+    sheet = _Sheet(wb.create_sheet(RATES), st, "项目执行率（由低到高）", ("项目", "单位", "执行率", "总分", "等级"),
+                   (34, 24, 10, 9, 7), {3: "rate", 4: "score"})
+    rated = sorted((r for r in summary.projects if r.rate is not None), key=lambda r: (r.rate, r.name))
+    for r in rated:
+        sheet.add((r.name, r.unit, r.rate, _f(r.total), r.grade or "—"))
+    sheet.finish(grade_column=5, rate_column=3)
+    return sheet, min(len(rated), MAX_CHART_PROJECTS)
+
+
+def _bar(title: str, y_title: str, horizontal: bool = False):
+    from openpyxl.chart import BarChart
+
+    chart = BarChart()
+    chart.type = "bar" if horizontal else "col"
+    chart.title, chart.y_axis.title = title, y_title
+    chart.style = 10
+    chart.x_axis.delete = chart.y_axis.delete = False            # openpyxl ≥3.1 hides axes by default
+    return chart
+
+
+def _labels(**shown: bool):
+    """Data labels showing only what is asked (LibreOffice shows every part left unset)."""
+    from openpyxl.chart.label import DataLabelList
+
+    parts = ("showLegendKey", "showVal", "showCatName", "showSerName", "showPercent", "showBubbleSize")
+    return DataLabelList(**{p: shown.get(p, False) for p in parts})
+
+
+def _charts(ws: "Worksheet", units: _Sheet, grades: _Sheet, rates: _Sheet, shown: int, summary: Summary) -> None:
+    from openpyxl.chart import PieChart, Reference
+    from openpyxl.chart.series import DataPoint
+
+    n_units = len(summary.units)
+    scores = _bar("各单位得分", "分")
+    data = Reference(units.ws, min_col=6, max_col=7, min_row=3, max_row=3 + n_units)
+    scores.add_data(data, titles_from_data=True)
+    scores.set_categories(Reference(units.ws, min_col=1, min_row=4, max_row=3 + n_units))
+    values = [float(v) for u in summary.units for v in (u.mean_score, u.department.total if u.department else None)
+              if v is not None]
+    scores.y_axis.scaling.min = max(0, (int(min(values, default=0)) // 10 - 1) * 10)
+    scores.y_axis.scaling.max = 100
+    scores.y_axis.majorUnit = 10
+    scores.dataLabels = _labels(showVal=True)
+    scores.width, scores.height = 16, 8.5
+    ws.add_chart(scores, "A8")
+
+    pie = PieChart()
+    pie.title = "等级分布（工作簿数）"
+    pie.add_data(Reference(grades.ws, min_col=5, min_row=3, max_row=3 + len(GRADE_NAMES)), titles_from_data=True)
+    pie.set_categories(Reference(grades.ws, min_col=1, min_row=4, max_row=3 + len(GRADE_NAMES)))
+    for i, grade in enumerate(GRADE_NAMES):
+        point = DataPoint(idx=i)
+        point.graphicalProperties.solidFill = CHART_GRADE_COLORS[grade]
+        pie.series[0].dPt.append(point)
+    pie.dataLabels = _labels(showVal=True, showCatName=True)
+    pie.width, pie.height = 11, 8.5
+    ws.add_chart(pie, "I8")
+
+    if shown:
+        rates_chart = _bar(f"项目执行率（最低的 {shown} 个）" if shown < len(summary.projects) else "项目执行率",
+                           "执行率", horizontal=True)
+        rates_chart.add_data(Reference(rates.ws, min_col=3, min_row=3, max_row=3 + shown), titles_from_data=True)
+        rates_chart.set_categories(Reference(rates.ws, min_col=1, min_row=4, max_row=3 + shown))
+        rates_chart.y_axis.number_format = "0%"
+        rates_chart.y_axis.scaling.min = 0
+        rates_chart.y_axis.scaling.max = 1.0
+        rates_chart.x_axis.scaling.orientation = "maxMin"      # lowest at the top
+        rates_chart.legend = None
+        rates_chart.series[0].graphicalProperties.solidFill = "5B9BD5"
+        rates_chart.width, rates_chart.height = 27, max(7.5, 0.5 * shown + 2)
+        ws.add_chart(rates_chart, "A26")
+
+
+def _overview(ws: "Worksheet", st: _Styles, summary: Summary) -> None:
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    every = UnitTotals("合计", summary.rows)
+    projects = len(summary.projects)
+    with_errors = sum(1 for r in summary.rows if r.errors)
+    ws["A1"] = "预算绩效自评汇总"
+    ws["A1"].font = st.title_font
+    ws["A2"] = (f"共 {len(summary.rows)} 个工作簿（项目支出 {projects}，部门整体 {len(summary.rows) - projects}），"
+                f"{len(summary.units)} 个单位；有错误的工作簿 {with_errors} 个，详见“{ROWS}”与各单位工作表")
+    ws["A2"].font = st.subtitle_font
+    tiles = (("项目预算合计（万元）", _f(every.budget), "#,##0.00"), ("项目执行合计（万元）", _f(every.spent), "#,##0.00"),
+             ("总体执行率", every.rate, "0.00%"), ("项目平均分", _f(every.mean_score), "0.00"),
+             ("有错误的工作簿", with_errors, "0"))
+    for i, (label, value, fmt) in enumerate(tiles):
+        col = 1 + i * 3
+        ws.merge_cells(start_row=4, start_column=col, end_row=4, end_column=col + 1)
+        ws.merge_cells(start_row=5, start_column=col, end_row=6, end_column=col + 1)
+        head, body = ws.cell(4, col, label), ws.cell(5, col, value)
+        red = label == "有错误的工作簿" and with_errors
+        fill = PatternFill("solid", fgColor="FFC7CE" if red else "DDEBF7")
+        head.font, head.fill, head.alignment = Font(size=10, color="404040"), fill, st.center
+        body.font = Font(size=20, bold=True, color="9C0006" if red else TITLE_COLOR)
+        body.fill, body.alignment, body.number_format = fill, st.center, fmt
+        for c in range(col, col + 2):
+            for r in (4, 5, 6):
+                ws.cell(r, c).fill = fill
+    for c in range(1, 16):
+        ws.column_dimensions[get_column_letter(c)].width = 9.5
+    ws.sheet_view.showGridLines = False
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+@dataclass(frozen=True)
+class SummaryInfo:
+    path: Path
+    sheets: tuple[str, ...]
+    workbooks: int
+    units: int
+
+
+def write_summary(reports: Iterable[FileReport], path: str | Path) -> SummaryInfo:
+    """Write summary.xlsx from the checked workbooks' reports."""
+    from openpyxl import Workbook
+
+    summary = Summary.of(reports)
+    st = _Styles()
+    wb = Workbook()
+    overview = wb.active
+    overview.title = OVERVIEW
+    _overview(overview, st, summary)
+    _rows_sheet(wb, st, f"全部工作簿（{len(summary.rows)} 个）", ROWS, summary.rows, None)
+    units = _units_sheet(wb, st, summary)
+    grades = _grades_sheet(wb, st, summary)
+    rates, shown = _rates_sheet(wb, st, summary)
+    _charts(overview, units, grades, rates, shown, summary)
+    taken = set(FIXED_SHEETS)
+    for u in summary.units:
+        _rows_sheet(wb, st, u.unit, safe_sheet_name(u.unit, taken), u.rows, u)
+    wb.properties.creator = "selfeval-xl"
+    wb.properties.title = "预算绩效自评汇总"
+    path = Path(path)
+    wb.save(path)
+    return SummaryInfo(path, tuple(wb.sheetnames), len(summary.rows), len(summary.units))
