@@ -56,12 +56,13 @@ def department_workbook(path: Path) -> tuple[Path, dict[str, str]]:
         if plan.spec is None:
             ws[_at(DEPARTMENT, "level3", row)] = f"履职指标{row}"
             ws[_at(DEPARTMENT, "direction", row)] = "≥"
-            ws[_at(DEPARTMENT, "target", row)] = "≥100"
+            ws[_at(DEPARTMENT, "target", row)] = 100
             ws[_at(DEPARTMENT, "actual", row)] = 120 if row != 27 else 80        # row 27 falls short
         elif plan.spec.direction.value == "定性":
             ws[_at(DEPARTMENT, "actual", row)] = "达成年度指标"
         else:
-            ws[_at(DEPARTMENT, "actual", row)] = ws[_at(DEPARTMENT, "target", row)].value or "100%"
+            target = ws[_at(DEPARTMENT, "target", row)].value
+            ws[_at(DEPARTMENT, "actual", row)] = 1 if target is None else target
     save_workbook(wb, path)
     return path, {"reason": _at(DEPARTMENT, "reason", 27)}
 

@@ -15,7 +15,7 @@ from selfeval_xl.book.openpyxl_book import OpenpyxlBook
 from selfeval_xl.cli import main as cli_main
 from selfeval_xl.recalc import recalculate
 from selfeval_xl.writeback import RESULTS_SHEET
-from test_addin import PROJECT, project_workbook
+from test_addin import DEPARTMENT, PROJECT, department_workbook, project_workbook
 
 SAMPLES = Path("/work/shared/samples")
 QUICKSTART_XLSM = Path(xlwings.__file__).parent / "quickstart.xlsm"
@@ -210,24 +210,26 @@ def test_xls_in_place_writes_an_xlsx_beside_it(tmp_path, capsys):
 
 @pytest.mark.libreoffice
 def test_cached_values_agree_with_what_libreoffice_computes(tmp_path):
-    """The values we store for formula cells are what a spreadsheet computes from them."""
+    """The values we store for formula cells are what a spreadsheet computes from them (both kinds)."""
     (tmp_path / "in").mkdir()
-    source, _ = project_workbook(tmp_path / "in" / "城市档案.xlsx")
-    cli_main(["score", str(source), "-o", str(tmp_path / "out")])
-    ours = tmp_path / "out" / "城市档案.xlsx"
-    stripped = tmp_path / "stripped" / "城市档案.xlsx"          # no cached values: LibreOffice computes all
-    stripped.parent.mkdir()
-    openpyxl.load_workbook(ours).save(stripped)
-    assert value_at(stripped, PROJECT.sheet, PROJECT.total) in (None, "")
-    (theirs,) = recalculate([stripped], tmp_path / "lo")
-    refs = [PROJECT.funds[("total", "rate")], PROJECT.funds[("total", "score")], PROJECT.total, PROJECT.grade,
-            *(f"{PROJECT.columns['score']}{r}" for r in PROJECT.indicator_rows)]
-    for ref in refs:
-        a, b = value_at(ours, PROJECT.sheet, ref), value_at(theirs, PROJECT.sheet, ref)
-        if a in (None, "") or b in (None, ""):
-            assert a in (None, "") and b in (None, ""), (ref, a, b)
-        elif isinstance(a, str) or isinstance(b, str):
-            assert a == b, ref
-        else:
-            assert a == pytest.approx(b, abs=1e-12), ref
-    assert value_at(ours, PROJECT.sheet, PROJECT.total) not in (None, "")
+    sources = [project_workbook(tmp_path / "in" / "项目.xlsx")[0], department_workbook(tmp_path / "in" / "部门.xlsx")[0]]
+    cli_main(["score", *map(str, sources), "-o", str(tmp_path / "out")])
+    ours = [tmp_path / "out" / s.name for s in sources]
+    (tmp_path / "stripped").mkdir()
+    stripped = [tmp_path / "stripped" / s.name for s in sources]    # no cached values: LibreOffice computes all
+    for a, b in zip(ours, stripped):
+        openpyxl.load_workbook(a).save(b)
+    theirs = recalculate(stripped, tmp_path / "lo")                 # one soffice run for both
+    for plan, mine, lo in zip((PROJECT, DEPARTMENT), ours, theirs):
+        assert value_at(mine, plan.sheet, plan.total) not in (None, "")
+        refs = [plan.total, plan.grade, *(f"{plan.columns['score']}{r}" for r in plan.indicator_rows),
+                *(ref for (row, col), ref in plan.funds.items()               # the rates the engine computes
+                  if col in ("rate", "score") and (plan.kind == "department" or row == "total"))]
+        for ref in refs:
+            a, b = value_at(mine, plan.sheet, ref), value_at(lo, plan.sheet, ref)
+            if a in (None, "") or b in (None, ""):
+                assert a in (None, "") and b in (None, ""), (plan.kind, ref, a, b)
+            elif isinstance(a, str) or isinstance(b, str):
+                assert a == b, (plan.kind, ref)
+            else:
+                assert a == pytest.approx(b, abs=1e-12), (plan.kind, ref, a, b)
