@@ -50,7 +50,10 @@ class Expected:
 
 @dataclass
 class RowResult:
-    """An indicator row recomputed: its weight, stated and expected score, and why it could not be."""
+    """An indicator row recomputed: its weight, stated and expected score, and why it could not be.
+
+    ``stated`` is the score as typed: None for a blank, words, or a formula (which states what it
+    computes — ``expected`` — whatever value was cached)."""
 
     row: IndicatorRow
     level: Level | None
@@ -218,7 +221,9 @@ def _error_cell(row: IndicatorRow, error: RuleError) -> Cell | None:
 
 def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -> RowResult:
     level = match_level(system.levels, row.level1)
-    weight, stated = number(row.get("weight")), number(row.get("score"))
+    score_cell = row.get("score")
+    weight = number(row.get("weight"))
+    stated = None if score_cell is not None and score_cell.formula else number(score_cell)
     out = RowResult(row, level, weight, stated, None)
     if weight is None:
         return out
