@@ -221,9 +221,11 @@ class _Styles:
     body: object
     center: object
     left: object
+    right: object
     header_fill: object
     input_fill: object
     formula_fill: object
+    score_fill: object
 
     @classmethod
     def make(cls) -> "_Styles":
@@ -235,8 +237,9 @@ class _Styles:
                    Font(name="宋体", size=10),
                    Alignment(horizontal="center", vertical="center", wrap_text=True),
                    Alignment(horizontal="left", vertical="center", wrap_text=True),
+                   Alignment(horizontal="right", vertical="center"),
                    PatternFill("solid", fgColor="D9E1F2"), PatternFill("solid", fgColor="FFF7D6"),
-                   PatternFill("solid", fgColor="EDEDED"))
+                   PatternFill("solid", fgColor="EDEDED"), PatternFill("solid", fgColor="E2EFDA"))
 
 
 class _Writer:
@@ -267,7 +270,7 @@ class _Writer:
                 c.font = st.bold if kind == "header" else st.body
                 c.alignment = align or (st.left if kind == "input" else st.center)
                 c.protection = Protection(locked=kind not in ("input", "override"))
-                fill = {"header": st.header_fill, "input": st.input_fill, "override": st.input_fill,
+                fill = {"header": st.header_fill, "input": st.input_fill, "override": st.score_fill,
                         "formula": st.formula_fill}.get(kind)
                 if fill is not None:
                     c.fill = fill
@@ -326,6 +329,7 @@ class _Writer:
         self.put(f"C{header}", None, kind="header", span=f"D{header}")
         for c in lay.columns:
             self.put(f"{_col(spans[c.key][0])}{header}", c.label, kind="header", span=f"{_col(spans[c.key][1])}{header}")
+        self.ws.row_dimensions[header].height = 20
         scored_row = next((r.key for r in lay.rows if r.scored), None)
         for r, row in zip(lay.rows, rows):
             self.put(f"C{row}", r.label, kind="label", span=f"D{row}", align=self.st.left)
@@ -335,7 +339,8 @@ class _Writer:
                 if c.key in ("weight", "score") and r.key != scored_row:
                     self.put(ref, "—", span=end)
                 elif c.key == "weight":
-                    self.put(ref, float(self.system.budget_execution_weight), kind="input", span=end, fmt="0.00")
+                    self.put(ref, float(self.system.budget_execution_weight), kind="input", span=end, fmt="0.00",
+                             align=self.st.center)
                     self.validate("weight", ref, type="decimal", operator="greaterThanOrEqual", formula1="0")
                 elif c.key == "rate":
                     self.put(ref, "=" + fx.exec_rate(cells["budget"], cells["spent"]), kind="formula",
@@ -344,7 +349,7 @@ class _Writer:
                     self.put(ref, "=" + fx.exec_score(cells["budget"], cells["spent"], cells["weight"]),
                              kind="formula", span=end, fmt="0.00")
                 else:
-                    self.put(ref, None, kind="input", span=end, fmt="#,##0.00")
+                    self.put(ref, None, kind="input", span=end, fmt="#,##0.00", align=self.st.right)
                     self.validate("amount", ref, type="decimal", operator="greaterThanOrEqual", formula1="0",
                                   error="金额应为不小于0的数字（万元）", errorTitle="金额")
             first, last = cells[lay.columns[0].key], f"{_col(spans[lay.columns[-1].key][1])}{row}"
@@ -549,43 +554,56 @@ def _meta(wb: "Workbook", kind: str, system: IndicatorSystem, mode: str) -> None
 
 
 def _instructions(wb: "Workbook", layout: Layout, system: IndicatorSystem, mode: str) -> None:
+    """The 填表说明 sheet: how to enter each value, and the rules the cells compute, in the layout's words."""
     from openpyxl.styles import Alignment, Font
 
-    s = system.settings
-    tiers = "；".join(f"“{t.phrase}”默认得分为分值的{t.default:.0%}（可自填{t.low:.0%}–{t.high:.0%}）" for t in s.tiers)
-    grades = "，".join(f"{floor:g}分（含）以上{name}" for floor, name in sorted(s.grades, key=lambda g: -g[0]))
-    reverse = ("年度指标值÷实际完成值×分值" if s.reverse_formula.value == "ratio"
-               else "（1−(实际完成值−年度指标值)÷年度指标值）×分值，最低为0")
+    s, col = system.settings, {c.key: c.label for c in layout.indicators.columns}
+    fund = {c.key: c.label for c in layout.funds.columns}
+    tiers = "；".join(f"“{t.phrase}”默认得{t.default:.0%}分值（自评可在{t.low:.0%}–{t.high:.0%}之间）" for t in s.tiers)
+    grades = "，".join(f"{floor:g}分（含）以上为{name}" for floor, name in sorted(s.grades, key=lambda g: -g[0]))
+    reverse = (f"{col['target']}÷{col['actual']}×{col['weight']}" if s.reverse_formula.value == "ratio"
+               else f"（1−({col['actual']}−{col['target']})÷{col['target']}）×{col['weight']}，最低为0")
     weights = " + ".join(f"{lv.name}{lv.weight:g}" for lv in system.levels)
     if system.budget_execution_weight:
-        weights = f"预算执行率{system.budget_execution_weight:g} + {weights}"
+        weights = f"预算执行{system.budget_execution_weight:g} + {weights}"
+    unit = f"，计量单位写在“{col['unit']}”列" if "unit" in col else ""
+    rate = next(c.label for c in layout.funds.columns if c.key == "rate")
+    capped = "，超过100%按100%计分" if "score" in fund else ""
     lines = [
         f"{layout.title} 填表说明",
-        f"指标体系：{system.title}（{system.name} v{system.version}）；分值构成：{weights} = {system.total:g}。",
-        "1. 浅黄色单元格为填写项，灰色单元格为自动计算，工作表已保护（无密码，可在“审阅—撤销工作表保护”解除）。",
-        "2. 金额单位为万元，保留两位小数；执行率 = 全年执行数 ÷ 全年预算数，超过100%按100%计分。",
-        "3. 指标性质从下拉列表选择：≥（正向，越大越好）、≤（反向，越小越好）、=（等于）、区间、定性。",
-        "4. 年度指标值、实际完成值填数字，单位写在“度量单位”列；百分比带%输入（如 98%），两列口径须一致。",
-        "5. 区间指标：年度指标值填下限，区间上限填上限；低于下限按 实际÷下限×分值，高于上限按 上限÷实际×分值。",
-        f"6. 正向指标未达到按 实际÷指标值×分值；反向指标超出按 {reverse}；等于指标按 较小值÷较大值×分值。",
-        f"7. 定性指标的实际完成值从下拉列表选择档次：{tiers}。需要自评其他分数时，直接在得分单元格填写分数。",
-        "8. 实际完成值为空的指标不计分，不计入总分；得分低于分值的指标须填写偏差原因分析及改进措施。",
-        "9. 预置分值按指标体系权重平均分配，可按实际调整，但同一级指标的分值合计应保持不变。",
-        f"10. 等级：{grades}。",
+        f"指标体系：{system.title}（{system.name}，版本 {system.version}）；分值构成：{weights} = {system.total:g}。",
+        "浅黄色单元格为填写项；灰色单元格自动计算；工作表已保护（无密码，可在“审阅—撤销工作表保护”解除）。",
+        f"金额单位为万元，保留两位小数；{rate} = {fund['spent']} ÷ {fund['budget']}{capped}。",
+        f"{col['direction']}从下拉列表选择：≥（正向，越大越好）、≤（反向，越小越好）、=（等于）、区间、定性。",
+        f"{col['target']}、{col['actual']}填数字{unit}；百分比连同%输入（如 98%），两列口径须一致。",
+        f"区间指标：{col['target']}填下限，{col['target_high']}填上限；在区间内得满分，低于下限按 实际÷下限×"
+        f"{col['weight']}，高于上限按 上限÷实际×{col['weight']}。",
+        f"正向指标未达到按 {col['actual']}÷{col['target']}×{col['weight']}；反向指标超出按 {reverse}；"
+        f"等于指标按 较小值÷较大值×{col['weight']}。得分四舍五入保留两位小数。",
+        f"定性指标的{col['actual']}从下拉列表选择档次：{tiers}。",
+        f"“{col['score']}”列（浅绿）已预置公式；定性指标需自评其他分数时，可直接在该单元格填写分数，定量指标请勿改动。",
+        f"{col['actual']}为空的指标不计分、不计入总分；得分低于分值的指标须填写“{col['reason']}”。",
+        f"预置{col['weight']}按指标体系权重平均分配，可按实际调整，同一级指标的{col['weight']}合计应保持不变。"
+        "需要更多指标行时，在指标中间插入整行并复制上一行。",
+        f"{layout.total.label}为各项得分之和；{layout.grade.label}：{grades}。",
     ]
     if system.bonus_level is not None:
-        lines.append(f"11. 加减分项在“自评得分”列直接填写 {s.bonus_min:g} 至 {s.bonus_max:g} 分；"
-                     "总分 = 各一级指标小计 + 加减分，最低0分、最高100分。")
-    lines.append(f"模板版本 {TEMPLATE_VERSION}；得分公式：{'Excel 原生公式（Excel、WPS、LibreOffice 通用）' if mode == 'native' else 'SE_* 自定义函数（需安装加载项）'}。")
+        lines.append(f"{system.bonus_level.name}在“{col['score']}”列直接填写 {s.bonus_min:g} 至 {s.bonus_max:g} 分；"
+                     f"{layout.total.label} = 各一级指标{layout.subtotal_suffix} + 加减分，最低0分、最高100分。")
+    lines = lines[:2] + [f"{i}. {line}" for i, line in enumerate(lines[2:], start=1)]
+    lines.append(f"模板版本 {TEMPLATE_VERSION}；得分公式："
+                 f"{'Excel 原生公式（Excel、WPS、LibreOffice 通用）' if mode == 'native' else 'SE_* 函数（需安装 selfeval 加载项）'}。")
     ws = wb.create_sheet(INSTRUCTIONS_SHEET)
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = 100
     for i, line in enumerate(lines, start=1):
         cell = ws.cell(i, 1, line)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.font = Font(name="宋体", size=14 if i == 1 else 11, bold=i == 1)
-        ws.row_dimensions[i].height = 30 if i == 1 else 34
+        ws.row_dimensions[i].height = 30 if i == 1 else 16 * (1 + len(line) // 75)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def build_template(kind: str, system: IndicatorSystem | str | None = None, formulas: str = "native",
@@ -639,10 +657,10 @@ def save_workbook(wb: "Workbook", path: str | Path) -> Path:
     return path
 
 
-TEMPLATE_FILES = {("project", "native"): "项目支出绩效自评表.xlsx",
-                  ("project", "udf"): "项目支出绩效自评表-udf.xlsx",
-                  ("department", "native"): "部门整体支出绩效自评表.xlsx",
-                  ("department", "udf"): "部门整体支出绩效自评表-udf.xlsx"}
+TEMPLATE_FILES = {("project", "native"): "project.xlsx",
+                  ("project", "udf"): "project-udf.xlsx",
+                  ("department", "native"): "department.xlsx",
+                  ("department", "udf"): "department-udf.xlsx"}
 """The committed templates in ``workbook_templates/`` (default systems, year left blank)."""
 
 
@@ -654,11 +672,32 @@ def regenerate(directory: str | Path) -> list[Path]:
             for (kind, mode), name in TEMPLATE_FILES.items()]
 
 
+def render_previews(templates: str | Path, docs: str | Path, dpi: int = 100) -> list[Path]:
+    """Render the native templates with LibreOffice to ``docs/template-<kind>.png`` (the table's page)."""
+    import shutil
+    import tempfile
+
+    from .recalc import pdf_to_png, to_pdf
+
+    sources = [Path(templates) / TEMPLATE_FILES[kind, "native"] for kind in ("project", "department")]
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind, pdf in zip(("project", "department"), to_pdf(sources, tmp)):
+            first_page = pdf_to_png(pdf, Path(tmp) / kind, dpi)[0]
+            written.append(Path(shutil.copyfile(first_page, Path(docs) / f"template-{kind}.png")))
+    return written
+
+
 def _main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="重新生成 workbook_templates/ 中的模板 / regenerate the templates")
-    parser.add_argument("--regenerate", metavar="DIR", required=True)
-    for path in regenerate(parser.parse_args(argv).regenerate):
+    parser.add_argument("--regenerate", metavar="DIR", required=True, help="模板文件夹 / templates folder")
+    parser.add_argument("--render", metavar="DOCS", help="用 LibreOffice 生成预览图 / render PNG previews here")
+    args = parser.parse_args(argv)
+    for path in regenerate(args.regenerate):
         print(path)
+    if args.render:
+        for path in render_previews(args.regenerate, args.render):
+            print(path)
 
 
 if __name__ == "__main__":
