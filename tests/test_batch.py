@@ -1,0 +1,38 @@
+"""Batch: which files are found, results streamed in order, parallel equals serial."""
+from __future__ import annotations
+
+from check_workbooks import build_department, build_project
+from selfeval_xl.batch import check_files, find_workbooks, run
+
+
+def test_find_workbooks_recursive_skips_lock_files_and_report(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    build_project(tmp_path / "a" / "b" / "p.xlsx")
+    (tmp_path / "a" / "~$p.xlsx").write_bytes(b"lock")
+    (tmp_path / "a" / "notes.txt").write_text("x")
+    (tmp_path / "old.XLS").write_bytes(b"x")
+    (tmp_path / "report.xlsx").write_bytes(b"x")
+    found = find_workbooks([tmp_path], exclude=[tmp_path / "report.xlsx"])
+    assert [p.name for p in found] == ["p.xlsx", "old.XLS"]
+
+
+def test_parallel_results_equal_serial_and_keep_order(tmp_path):
+    paths = []
+    for i in range(6):
+        built = (build_project if i % 2 else build_department)(tmp_path / f"{i}.xlsx",
+                                                               edits={"total": 90} if i == 3 else None)
+        paths.append(built.path)
+    serial = [r.report.to_dict() for r in check_files(paths, jobs=1)]
+    parallel = [r.report.to_dict() for r in check_files(paths, jobs=2)]
+    assert serial == parallel
+    assert [d["path"] for d in serial] == [str(p) for p in paths]
+    assert [f["code"] for f in serial[3]["findings"]] == ["total-mismatch"]
+
+
+def test_run_streams_each_result_and_cross_findings(tmp_path):
+    build_project(tmp_path / "p.xlsx")
+    build_department(tmp_path / "d.xlsx")
+    seen, cross = [], []
+    report = run(find_workbooks([tmp_path]), jobs=1, on_result=seen.append, on_cross=cross.extend)
+    assert len(seen) == 2 and [f.code for f in cross] == ["figure-inconsistent"]
+    assert report.warnings == 1 and report.valid

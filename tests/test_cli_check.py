@@ -1,0 +1,75 @@
+"""``selfeval check``: exit status, report.xlsx, JSON, bad files, formula-safe text."""
+from __future__ import annotations
+
+import json
+
+from check_workbooks import build_department, build_project
+from test_read import _bad_files
+from selfeval_xl.cli import main
+
+
+def test_clean_folder_exits_0(tmp_path, capsys):
+    build_project(tmp_path / "a.xlsx")
+    build_department(tmp_path / "b.xlsx")
+    assert main(["check", str(tmp_path), "--jobs", "1"]) == 0
+    assert "检查了 2 个文件" in capsys.readouterr().out
+
+
+def test_bad_files_each_unreadable_exit_1(tmp_path):
+    files = _bad_files(tmp_path / "bad")
+    out = tmp_path / "f.json"
+    code = main(["check", str(tmp_path / "bad"), str(files["wps"]), "--json", str(out), "-q", "--jobs", "2"])
+    assert code == 1
+    report = json.loads(out.read_text(encoding="utf-8"))
+    names = {f["path"].rsplit("/", 1)[-1] for f in report["files"]}
+    assert names == {p.name for p in files.values()}
+    for entry in report["files"]:
+        assert [f["code"] for f in entry["findings"]] == ["unreadable"], entry
+
+
+def test_report_and_json(tmp_path):
+    from openpyxl import load_workbook
+
+    subs = tmp_path / "in" / "sub"
+    subs.mkdir(parents=True)
+    build_project(subs / "p.xlsx", edits={"total": 95.95, ("field", "project_name"): "+1+cmd|' /C calc'!A0"})
+    build_department(tmp_path / "in" / "d.xlsx")
+    report_path, json_path = tmp_path / "report.xlsx", tmp_path / "f.json"
+    code = main(["check", str(tmp_path / "in"), "-r", str(report_path), "--json", str(json_path), "-q"])
+    assert code == 1
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    finding = next(f for r in data["files"] for f in r["findings"] if f["code"] == "total-mismatch")
+    assert finding["position"].endswith("!" + finding["cell"]) and finding["expected"] == 99.98
+    wb = load_workbook(report_path)
+    assert wb.sheetnames == ["汇总", "问题清单"]
+    summary, problems = wb["汇总"], wb["问题清单"]
+    assert summary.freeze_panes == "A2" and summary.auto_filter.ref and problems.auto_filter.ref
+    rows = {r[0].value: r for r in summary.iter_rows(min_row=2)}
+    assert rows["p.xlsx"][9].value == "有错误" and rows["d.xlsx"][9].value == "有警告"   # cross-file budget
+    assert rows["p.xlsx"][0].hyperlink.target.endswith("p.xlsx")
+    assert rows["p.xlsx"][4].value == 95.95 and rows["p.xlsx"][5].value == 99.98
+    codes = [r[4].value for r in problems.iter_rows(min_row=2)]
+    assert "total-mismatch" in codes
+    for row in list(summary.iter_rows()) + list(problems.iter_rows()):
+        for cell in row:
+            assert cell.data_type != "f", cell.value         # nothing from a workbook became a formula
+    assert rows["p.xlsx"][2].value == "'+1+cmd|' /C calc'!A0"           # neutralised, shown as text
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert main(["check", str(tmp_path / "missing")]) == 2
+    assert main(["check", str(tmp_path)]) == 2                            # no workbooks
+    build_project(tmp_path / "a.xlsx")
+    assert main(["check", str(tmp_path), "--system", "no-such-system"]) == 2
+
+
+def test_cross_file_budget_warning(tmp_path):
+    build_project(tmp_path / "p.xlsx")                                    # 全年预算数 1014.4
+    build_department(tmp_path / "d.xlsx")                                 # 项目支出 214.4
+    out = tmp_path / "f.json"
+    assert main(["check", str(tmp_path), "--json", str(out), "-q"]) == 0  # a warning only
+    data = json.loads(out.read_text(encoding="utf-8"))
+    dept = next(r for r in data["files"] if r["path"].endswith("d.xlsx"))
+    [f] = dept["findings"]
+    assert f["code"] == "figure-inconsistent" and f["severity"] == "warning"
+    assert f["expected"] == 1014.4 and f["found"] == 214.4

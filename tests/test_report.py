@@ -1,0 +1,24 @@
+"""Report pieces: formula-safe cells, the console summary."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import selfeval_xl.checks  # noqa: F401  (declares the codes)
+from selfeval_xl.findings import FileReport, Report, finding
+from selfeval_xl.report import cell_value, summary
+
+
+def test_text_that_looks_like_a_formula_is_neutralised():
+    for text in ("=1+1", "+1", "-2+3", "@SUM(A1)", "\t=x"):
+        assert cell_value(text) == "'" + text
+    assert cell_value("正常文字") == "正常文字"
+    assert cell_value(Decimal("9.98")) == 9.98 and cell_value(-5) == -5 and cell_value(None) is None
+
+
+def test_console_summary_counts_and_lists():
+    bad = FileReport("/x/坏.xlsx", total=Decimal("90.00"), stated_total=95.95,
+                     findings=[finding("total-mismatch", file="/x/坏.xlsx", sheet="自评表", cell="H30")])
+    good = FileReport("/x/好.xlsx")
+    text = summary(Report([bad, good]))
+    assert "检查了 2 个文件：通过 1" in text and "有错误 1" in text
+    assert "total-mismatch" in text and "坏.xlsx" in text and "95.95/90.00" in text
