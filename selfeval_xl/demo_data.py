@@ -438,3 +438,38 @@ def write_xlsx(data: DemoData, path) -> None:
 
 def _cell(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
+
+
+EXAMPLE_PROJECTS = ("档案展厅运营项目", "缩微档案抢救保护项目", "档案信息系统运维项目")
+
+
+def example(seed: int = SEED) -> DemoData:
+    """The small, correct data set of ``examples/``: three projects and the department table of
+    广州市档案发展中心 (2021 figures), nothing planted."""
+    full = generate(seed).tables
+    projects = [p for p in full["项目"] if p["单位"] == REAL_UNIT and p["项目名称"] in EXAMPLE_PROJECTS]
+    budget = sum(p["全年预算数"] for p in projects)
+    spent = sum(p["全年执行数"] for p in projects)
+    unit = {"单位": REAL_UNIT, "基本支出预算数": _money(1014.4) - budget, "基本支出决算数": _money(1011.98) - spent,
+            "项目支出预算数": budget, "项目支出决算数": spent}
+    return DemoData({"项目": projects,
+                     "指标": [i for i in full["指标"] if i["单位"] == REAL_UNIT and i["项目"] in EXAMPLE_PROJECTS],
+                     "单位": [unit], "部门指标": [d for d in full["部门指标"] if d["单位"] == REAL_UNIT]}, ())
+
+
+def write_csv(data: DemoData, folder) -> None:
+    """The same tables as CSV files named after them (UTF-8 with BOM, so Excel opens them right)."""
+    import csv
+    from pathlib import Path
+
+    from .fill.schema import TABLES
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for spec in TABLES:
+        headers = [c.name for c in spec.columns]
+        with open(folder / f"{spec.name}.csv", "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(headers)
+            writer.writerows([["" if row.get(h) is None else _cell(row.get(h)) for h in headers]
+                              for row in data.tables.get(spec.name, [])])

@@ -243,15 +243,17 @@ def _indicator(check: _RowCheck, system: IndicatorSystem) -> IndicatorData | Non
             check.fail(f"{BONUS_LEVEL}需填写得分", check.spec.column("score").name)
         values = _Normalized(Direction.QUAL, v.get("target"), None, v.get("actual"), str(v.get("measure") or ""))
     else:
-        given = None
+        given, readable = None, True
         if v.get("direction") is not None:
             try:
                 given = parse_direction(v["direction"])
             except RuleError as exc:
                 check.fail(exc.message, check.spec.column("direction").name)
+                readable = False
         if v.get("target") is None:
             check.fail("年度指标值为空", check.spec.column("target").name)
-        values = _normalize(check, given, system.settings) if check.ok else None
+            readable = False
+        values = _normalize(check, given, system.settings) if readable else None
         if score is not None:
             check.fail(f"只有{BONUS_LEVEL}可填得分（其余得分由公式计算）", check.spec.column("score").name)
     if not check.ok or weight is None or values is None:

@@ -44,8 +44,10 @@ class TableSpec:
 
 
 _INDICATOR_COLUMNS = (
-    Column("一级指标", "level1", TEXT, True, doc="如 产出指标、效益指标、满意度指标"),
-    Column("二级指标", "level2", TEXT, True, doc="如 数量指标、社会效益指标、服务对象满意度指标"),
+    Column("一级指标", "level1", TEXT, True,
+           doc="指标体系的一级指标：项目表如 产出指标、效益指标、满意度指标；部门表如 管理效能、履职效能、加减分项"),
+    Column("二级指标", "level2", TEXT, True,
+           doc="指标体系的二级指标：如 数量指标、社会效益指标；部门表如 资金管理、产出数量（加减分项行填“加减分项”）"),
     Column("三级指标", "level3", TEXT, True, ("指标名称",), "指标名称，如 展厅正常开放天数"),
     Column("指标性质", "direction", DIRECTION, False, ("方向",),
            "≥ ≤ = 区间 定性（或 正向 反向 等于）；空则从年度指标值的文字判断（如 ≥150天）"),

@@ -195,6 +195,7 @@ class _Styles:
         self.total_fill = PatternFill("solid", fgColor="F2F2F2")
         self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.wrap = Alignment(vertical="center", wrap_text=True)
+        self.left = Alignment(vertical="center")
         self.fills = {k: PatternFill("solid", fgColor=v) for k, v in GRADE_COLORS.items()}
         self.low_rate = PatternFill("solid", fgColor=LOW_RATE_FILL)
 
@@ -206,10 +207,10 @@ class _Sheet:
     """A table sheet: title, header row, rows with formats, widths, frozen header, filter."""
 
     def __init__(self, ws: "Worksheet", st: _Styles, title: str, headers: tuple[str, ...],
-                 widths: tuple[int, ...], formats: dict[int, str]):
+                 widths: tuple[int, ...], formats: dict[int, str], nowrap: tuple[int, ...] = ()):
         from openpyxl.utils import get_column_letter
 
-        self.ws, self.st, self.headers, self.formats = ws, st, headers, formats
+        self.ws, self.st, self.headers, self.formats, self.nowrap = ws, st, headers, formats, nowrap
         ws["A1"] = title
         ws["A1"].font = st.title_font
         ws.row_dimensions[1].height = 30
@@ -222,15 +223,24 @@ class _Sheet:
         self.next_row = 4
 
     def add(self, values: Iterable[Any], total: bool = False) -> int:
-        row = self.next_row
+        """Append a row; long text wraps and the row grows to show it (LibreOffice does not size it)."""
+        from openpyxl.utils import get_column_letter
+
+        row, lines = self.next_row, 1
         for i, value in enumerate(values, start=1):
             cell = self.ws.cell(row, i, cell_value(value))
             cell.border = self.st.border
-            cell.alignment = self.st.wrap if isinstance(value, str) and len(value) > 12 else self.st.center
+            wrap = isinstance(value, str) and len(value) > 12 and i not in self.nowrap
+            cell.alignment = self.st.wrap if wrap else self.st.left if i in self.nowrap else self.st.center
+            if wrap:
+                width = self.ws.column_dimensions[get_column_letter(i)].width or 10
+                lines = max(lines, -(-len(value) * 2 // int(width)))
             if i in self.formats:
                 cell.number_format = NUMBER_FORMATS[self.formats[i]]
             if total:
                 cell.font, cell.fill = self.st.bold, self.st.total_fill
+        if lines > 1:
+            self.ws.row_dimensions[row].height = 14 * min(lines, 6)
         self.next_row += 1
         return row
 
@@ -268,18 +278,31 @@ def _f(value: Decimal | None) -> float | None:
 def _row_values(i: int, r: SummaryRow) -> tuple:
     stated = r.stated_total if r.stated_differs else None
     return (i, r.unit, KIND_NAMES.get(r.kind, r.kind or "—"), r.name, _f(r.budget), _f(r.spent), r.rate,
-            _f(r.total), stated, r.grade or "—", r.errors, r.warnings, r.problems or "无", r.file)
+            _f(r.total), stated, r.grade or "—", r.errors, r.warnings, r.problems or "无", Path(r.file).name)
 
 
 ROW_FORMATS = {5: "amount", 6: "amount", 7: "rate", 8: "score", 9: "score"}
 
 
-def _rows_sheet(wb, st: _Styles, title: str, name: str, rows: list[SummaryRow], totals: UnitTotals | None):
-    sheet = _Sheet(wb.create_sheet(name), st, title, ROW_HEADERS, ROW_WIDTHS, ROW_FORMATS)
+def _relative(file: str, base: Path) -> str:
+    """A link from the summary to a workbook that still works when the folder is moved or mailed."""
+    import os
+
+    try:
+        return Path(os.path.relpath(Path(file).resolve(), base)).as_posix()
+    except ValueError:          # another drive on Windows
+        return Path(file).resolve().as_uri()
+
+
+def _rows_sheet(wb, st: _Styles, title: str, name: str, rows: list[SummaryRow], totals: UnitTotals | None,
+                base: Path):
+    sheet = _Sheet(wb.create_sheet(name), st, title, ROW_HEADERS, ROW_WIDTHS, ROW_FORMATS, (len(ROW_HEADERS),))
     sheet.ws["A2"] = "总分为按规则重算的得分；“填报总分”仅在与重算不一致时列出；执行率低于90%标浅红"
     sheet.ws["A2"].font = st.subtitle_font
     for i, r in enumerate(rows, start=1):
         at = sheet.add(_row_values(i, r))
+        link = sheet.ws.cell(at, len(ROW_HEADERS))
+        link.hyperlink = _relative(r.file, base)
         if r.errors:
             sheet.ws.cell(at, 11).fill = st.fills["差"]
         if r.stated_differs:
@@ -376,6 +399,7 @@ def _charts(ws: "Worksheet", units: _Sheet, grades: _Sheet, rates: _Sheet, shown
     scores.y_axis.majorUnit = 10
     scores.dataLabels = _labels(showVal=True)
     scores.width, scores.height = 16, 8.5
+    scores.gapWidth = 80
     ws.add_chart(scores, "A8")
 
     pie = PieChart()
@@ -391,8 +415,8 @@ def _charts(ws: "Worksheet", units: _Sheet, grades: _Sheet, rates: _Sheet, shown
     ws.add_chart(pie, "I8")
 
     if shown:
-        rates_chart = _bar(f"项目执行率（最低的 {shown} 个）" if shown < len(summary.projects) else "项目执行率",
-                           "执行率", horizontal=True)
+        rates_chart = _bar(f"项目执行率（最低的 {shown} 个）" if shown < len(summary.projects) else
+                           "项目执行率（由低到高）", "执行率", horizontal=True)
         rates_chart.add_data(Reference(rates.ws, min_col=3, min_row=3, max_row=3 + shown), titles_from_data=True)
         rates_chart.set_categories(Reference(rates.ws, min_col=1, min_row=4, max_row=3 + shown))
         rates_chart.y_axis.number_format = "0%"
@@ -400,7 +424,15 @@ def _charts(ws: "Worksheet", units: _Sheet, grades: _Sheet, rates: _Sheet, shown
         rates_chart.y_axis.scaling.max = 1.0
         rates_chart.x_axis.scaling.orientation = "maxMin"      # lowest at the top
         rates_chart.legend = None
-        rates_chart.series[0].graphicalProperties.solidFill = "5B9BD5"
+        series = rates_chart.series[0]
+        series.graphicalProperties.solidFill = "5B9BD5"
+        low = DEFAULT_SETTINGS.exec_rate_explain_below
+        for i in range(shown):                      # below the threshold: a red bar
+            if (rates.ws.cell(4 + i, 3).value or 0) < low:
+                point = DataPoint(idx=i)
+                point.graphicalProperties.solidFill = CHART_GRADE_COLORS["差"]
+                series.dPt.append(point)
+        rates_chart.gapWidth = 40
         rates_chart.width, rates_chart.height = 27, max(7.5, 0.5 * shown + 2)
         ws.add_chart(rates_chart, "A26")
 
@@ -454,21 +486,22 @@ def write_summary(reports: Iterable[FileReport], path: str | Path) -> SummaryInf
     from openpyxl import Workbook
 
     summary = Summary.of(reports)
+    path = Path(path)
+    base = path.resolve().parent
     st = _Styles()
     wb = Workbook()
     overview = wb.active
     overview.title = OVERVIEW
     _overview(overview, st, summary)
-    _rows_sheet(wb, st, f"全部工作簿（{len(summary.rows)} 个）", ROWS, summary.rows, None)
+    _rows_sheet(wb, st, f"全部工作簿（{len(summary.rows)} 个）", ROWS, summary.rows, None, base)
     units = _units_sheet(wb, st, summary)
     grades = _grades_sheet(wb, st, summary)
     rates, shown = _rates_sheet(wb, st, summary)
     _charts(overview, units, grades, rates, shown, summary)
     taken = set(FIXED_SHEETS)
     for u in summary.units:
-        _rows_sheet(wb, st, u.unit, safe_sheet_name(u.unit, taken), u.rows, u)
+        _rows_sheet(wb, st, u.unit, safe_sheet_name(u.unit, taken), u.rows, u, base)
     wb.properties.creator = "selfeval-xl"
     wb.properties.title = "预算绩效自评汇总"
-    path = Path(path)
     wb.save(path)
     return SummaryInfo(path, tuple(wb.sheetnames), len(summary.rows), len(summary.units))
