@@ -119,8 +119,9 @@ def _write_results(book: Book, findings: list[Finding], originals: dict[tuple[st
     links: dict[tuple[int, int], Link] = {}
     for n, f in enumerate(ordered, start=1):
         position = f"{quote_sheet(f.sheet)}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
-        rows.append([n, SEVERITY_TEXT[f.severity], f.sheet, position, f.message, _shown(f.expected),
-                     _shown(f.found), f.code, originals.get((f.sheet, f.cell), "")])
+        plain = f.to_dict()                                # expected / found as numbers or text
+        rows.append([n, SEVERITY_TEXT[f.severity], f.sheet, position, f.message, plain["expected"],
+                     plain["found"], f.code, originals.get((f.sheet, f.cell), "")])
         if (f.sheet, f.cell) in originals:
             links[(n, LINK_COLUMN)] = Link(f.sheet, f.cell)
     if not ordered:
@@ -131,17 +132,6 @@ def _write_results(book: Book, findings: list[Finding], originals: dict[tuple[st
 def _row_of(ref: str) -> int:
     digits = "".join(ch for ch in ref if ch.isdigit())
     return int(digits) if digits else 0
-
-
-def _shown(value: Any) -> Any:
-    """Expected / found values as a cell shows them: numbers as numbers, anything else as text."""
-    from decimal import Decimal
-
-    if value is None or isinstance(value, (int, float, str)):
-        return value
-    if isinstance(value, Decimal):
-        return float(value)
-    return str(value)
 
 
 # --------------------------------------------------------------------------- the whole job
