@@ -235,12 +235,16 @@ def case_book(path, cases, mode: str):
 
 
 def judge(found, expected) -> bool:
+    """A computed cell against the engine: BLANK is empty, ERROR a ``#…`` text, a float an unrounded
+    double (执行率), a Decimal a rounded score, a str a grade."""
     if expected == BLANK:
         return found in (None, "")
     if expected == ERROR:
         return isinstance(found, str) and found.startswith("#")
     if isinstance(expected, str):
         return found == expected
+    if isinstance(expected, float):
+        return isinstance(found, (int, float)) and abs(found - expected) <= 1e-12 * max(1, abs(expected))
     return same(found, expected)
 
 

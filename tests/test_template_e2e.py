@@ -14,10 +14,10 @@ import openpyxl
 import pytest
 
 from selfeval_xl import formulas_bridge, rules, scoring
+from test_excel_rules import BLANK, ERROR, judge  # one judge of computed cells for both test files
 from selfeval_xl.system import load_system
 from selfeval_xl.template import TemplateMap, build_template, save_workbook, template_map
 
-BLANK, ERROR = "blank", "error"
 DIRECTIONS = ["≥", "≥", "≤", "=", "区间", "定性", "定性", ">", "<"]
 
 
@@ -171,18 +171,6 @@ def write(filling: Filling, path, mode: str):
         ws[ref].value = value
     save_workbook(wb, path)
     return path
-
-
-def judge(found, expected) -> bool:
-    if expected == BLANK:
-        return found in (None, "")
-    if expected == ERROR:
-        return isinstance(found, str) and found.startswith("#")
-    if isinstance(expected, str):
-        return found == expected
-    if isinstance(expected, float):                   # 执行率 and 分值 sums: unrounded doubles
-        return isinstance(found, (int, float)) and abs(found - expected) <= 1e-12 * max(1, abs(expected))
-    return isinstance(found, (int, float)) and abs(found - float(expected)) < 1e-9
 
 
 def mismatches(filling: Filling, found: dict[str, object]) -> list:
