@@ -80,6 +80,10 @@ def test_in_place_keeps_a_backup(tmp_path):
     assert RESULTS_SHEET in openpyxl.load_workbook(source).sheetnames
     assert value_at(source, PROJECT.sheet, PROJECT.funds[("total", "score")]) == 9.98
     assert sorted(p.name for p in tmp_path.iterdir()) == ["城市档案.bak.xlsx", "城市档案.xlsx"]
+    scored_once = source.read_bytes()
+    cli_main(["score", str(source), "--in-place"])                      # a second run keeps both backups
+    assert backup.read_bytes() == original
+    assert (tmp_path / "城市档案.bak2.xlsx").read_bytes() == scored_once
 
 
 def test_a_bad_file_is_untouched_reported_and_the_rest_scored(tmp_path, capsys):

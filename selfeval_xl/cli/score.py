@@ -2,7 +2,8 @@
 
 Each file is scored on its own: one that cannot be scored is left untouched and reported with its
 reason, the others are still written, and the exit status says something went wrong. Writes are
-atomic (temporary file + rename); ``--in-place`` keeps the original as ``<name>.bak<ext>``.
+atomic (temporary file + rename); ``--in-place`` keeps the original as ``<name>.bak<ext>`` (``.bak2`` …
+when an earlier backup exists, so no backup is ever overwritten).
 """
 from __future__ import annotations
 
@@ -31,7 +32,11 @@ class Job:
 
 
 def backup_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.bak{path.suffix}")
+    """``表.bak.xlsx``, or ``表.bak2.xlsx`` … when an earlier backup is there (it is never overwritten)."""
+    n = 1
+    while (candidate := path.with_name(f"{path.stem}.bak{n if n > 1 else ''}{path.suffix}")).exists():
+        n += 1
+    return candidate
 
 
 def plan(sources: list[Path], out_dir: Path | None) -> list[Job]:
