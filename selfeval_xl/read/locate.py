@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from ..layout import Block, Label, Layout, load_layout, normalize_label
 from ..model import Cell, FundRow, IndicatorRow, Table
@@ -164,8 +164,11 @@ def _guess_kind(sheet: _Sheet, start: int, end: int) -> str | None:
 
 
 def locate_tables(grid: Grid, defined_names: dict[str, str] | None = None,
-                  bonus_names: tuple[str, ...] = ("加减分",)) -> list[Table]:
-    """Every 自评表 in one grid, in sheet order. ``bonus_names``: 一级 texts that mark 加减分 rows."""
+                  bonus_names: tuple[str, ...] = ("加减分",),
+                  load_formulas: Callable[[str], dict[tuple[int, int], str] | None] | None = None) -> list[Table]:
+    """Every 自评表 in one grid, in sheet order. ``bonus_names``: 一级 texts that mark 加减分 rows.
+    ``load_formulas(sheet name)`` is called once, and only if the grid holds a table, to fill
+    ``grid.formulas`` before the cells are read (so a file's XML is parsed only where it matters)."""
     sheet = _Sheet(grid)
     titles = sorted((r, c, kind) for (r, c), t in sheet.norm.items() if (kind := _kind_of_title(t)))
     segments: list[tuple[int, int, str | None, tuple[int, int] | None]] = []
@@ -189,6 +192,8 @@ def locate_tables(grid: Grid, defined_names: dict[str, str] | None = None,
         if header is None and funds_at is None and (title_at is None or lab.title not in
                                                     normalize_label(grid.name)):
             continue
+        if load_formulas is not None and grid.formulas is None:
+            grid.formulas = load_formulas(grid.name)
         tables.append(_read_table(sheet, start, end, kind, title_at, header, funds_at, lab,
                                   defined_names or {}, bonus_names))
     return tables

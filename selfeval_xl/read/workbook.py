@@ -70,10 +70,7 @@ def _locate(data: WorkbookData, grids: list[Grid], names: dict[str, str], formul
         if grid.truncated:
             data.problems.append(("sheet-truncated", f"工作表“{grid.name}”超过 {max_rows} 行，只检查了前"
                                   f" {max_rows} 行", quote_sheet(grid.name)))
-        tables = locate_tables(grid, names, _bonus_names())
-        if tables and formula_source is not None:
-            grid.formulas = formula_source(grid.name)
-            tables = locate_tables(grid, names, _bonus_names())
+        tables = locate_tables(grid, names, _bonus_names(), formula_source)
         data.has_formulas = data.has_formulas or bool(grid.formulas)
         for table in tables:
             if data.meta.get("kind") == table.kind:
