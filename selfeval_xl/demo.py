@@ -131,7 +131,7 @@ def run_demo(folder: str | Path = DEFAULT_DIR, force: bool = False, recalc: bool
     from .fill import fill
     from .recalc import soffice_available
     from .report import XlsxReport
-    from .report.summary import write_summary
+    from .report.summary_workbook import write_summary
 
     folder = Path(folder)
     prepare(folder, force)

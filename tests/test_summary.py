@@ -12,7 +12,7 @@ import pytest
 
 import selfeval_xl.checks  # noqa: F401  (declares the finding codes used below)
 from selfeval_xl.findings import FileReport, finding
-from selfeval_xl.report.summary import FIXED_SHEETS, GRADES, OVERVIEW, RATES, ROWS, UNITS, safe_sheet_name, \
+from selfeval_xl.report.summary_workbook import FIXED_SHEETS, GRADES, OVERVIEW, RATES, ROWS, UNITS, safe_sheet_name, \
     write_summary
 
 D = Decimal
@@ -183,3 +183,18 @@ def test_summary_opens_in_libreoffice_and_the_charts_render(summary_file, tmp_pa
     # the overview page carries three charts (bars and a pie): far more ink than a page of a table
     overview, table = _png_ink(pages[0]), _png_ink(pages[-1])
     assert overview > 0.08 and overview > 2 * table, (overview, table)
+
+
+def test_cli_checks_then_summarizes(tmp_path, capsys):
+    from selfeval_xl.cli import main
+    from selfeval_xl.fill import fill
+
+    examples = Path(__file__).parent.parent / "examples" / "fill-example.xlsx"
+    assert fill(examples, tmp_path / "books", year=2021).ok
+    out = tmp_path / "汇总.xlsx"
+    assert main(["summary", str(tmp_path / "books"), "-o", str(out), "--jobs", "1"]) == 0
+    assert "4 个工作簿，1 个单位" in capsys.readouterr().out
+    rows = openpyxl.load_workbook(out)[ROWS]
+    assert rows.max_row == 3 + 4
+    assert main(["summary", str(tmp_path / "books"), "-o", str(out)]) == 2          # never overwritten silently
+    assert main(["summary", str(tmp_path / "books"), "-o", str(out), "--force", "--jobs", "1"]) == 0

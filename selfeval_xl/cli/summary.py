@@ -25,7 +25,7 @@ def command(paths, output, system_ref, jobs, force) -> int:
     """
     from ..batch import find_workbooks, run
     from ..datafiles import DataFileError
-    from ..report.summary import write_summary
+    from ..report.summary_workbook import write_summary
     from ..system import load_system
 
     path = Path(output)

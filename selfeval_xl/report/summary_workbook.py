@@ -1,5 +1,7 @@
 """summary.xlsx: the picture across 单位 that a finance bureau looks at before it reads anything.
 
+(Not ``report/summary.py``: that name would shadow the console ``summary`` function the package exports.)
+
 Sheets: 概览 (key figures and three native charts), 汇总 (one row per workbook), 按单位 (totals per 单位),
 等级分布, 执行率排序 (the projects by 执行率, the chart's data), then one sheet per 单位. Every figure is
 a value computed here (totals with the engine's rules), so the file reads the same in Excel, WPS,
