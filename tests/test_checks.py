@@ -63,25 +63,19 @@ def _codes(report):
     return {f.code for f in report.findings}
 
 
-@pytest.mark.parametrize("case", sorted(PROJECT_CASES))
-def test_project_seeded_error(tmp_path, case):
-    edits, codes, where = PROJECT_CASES[case]
-    built = build_project(tmp_path / f"{case}.xlsx", edits=edits)
+CASES = [(build_project, name, case) for name, case in sorted(PROJECT_CASES.items())] + \
+        [(build_department, name, case) for name, case in sorted(DEPARTMENT_CASES.items())]
+
+
+@pytest.mark.parametrize("builder, name, case", CASES, ids=[name for _, name, _ in CASES])
+def test_seeded_error_yields_exactly_that_finding_at_that_cell(tmp_path, builder, name, case):
+    edits, codes, where = case
+    built = builder(tmp_path / f"{name}.xlsx", edits=edits)
     report = check_workbook(read_workbook(built.path))
     assert _codes(report) == codes, [(f.code, f.cell, f.message) for f in report.findings]
     first = next(f for f in report.findings if f.code == sorted(codes)[0])
     assert (first.sheet, first.cell) == (built.sheet, built.ref(where)), first
     assert first.file == str(built.path) and first.message
-
-
-@pytest.mark.parametrize("case", sorted(DEPARTMENT_CASES))
-def test_department_seeded_error(tmp_path, case):
-    edits, codes, where = DEPARTMENT_CASES[case]
-    built = build_department(tmp_path / f"{case}.xlsx", edits=edits)
-    report = check_workbook(read_workbook(built.path))
-    assert _codes(report) == codes, [(f.code, f.cell, f.message) for f in report.findings]
-    first = next(f for f in report.findings if f.code == sorted(codes)[0])
-    assert (first.sheet, first.cell) == (built.sheet, built.ref(where)), first
 
 
 @pytest.mark.parametrize("options", [{}, {"top": 5, "left": 3, "text_numbers": True, "blank_rows": True},

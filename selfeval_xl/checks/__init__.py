@@ -1,4 +1,4 @@
-"""The checks of a 自评表, each under a stable code (see ``selfeval check --list`` / :data:`CHECKS`).
+"""The checks of a 自评表, each under a stable code (see ``selfeval check --list-checks`` / :data:`CHECKS`).
 
 - :func:`check_workbook` — one file's :class:`~selfeval_xl.model.WorkbookData` → a
   :class:`~selfeval_xl.findings.FileReport` (findings by file, sheet and cell; stated and recomputed 总分).

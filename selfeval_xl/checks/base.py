@@ -120,3 +120,13 @@ def differs(ctx: Context, e: Expected, use_stated: bool = False, formula_cells: 
     places = e.places or 2
     gap = abs(xl_round(stated, places) - xl_round(Decimal(expected), places))
     return gap > Decimal(str(ctx.settings.score_tolerance if e.places is None else 0))
+
+
+def mismatches(ctx: Context, code: str, what: str, describe: Callable[[Expected, Any], str],
+               use_stated: bool = False, skip: Callable[[Expected], bool] | None = None) -> Iterator[Finding]:
+    """A finding of ``code`` for every computed cell of kind ``what`` that states something else than
+    expected; ``describe(e, expected)`` words the message (the expected and found values are added)."""
+    for e in ctx.re.of_kind(what):
+        if (skip is None or not skip(e)) and differs(ctx, e, use_stated):
+            expected = e.from_stated if use_stated else e.value
+            yield ctx.find(code, e.cell, describe(e, expected), expected, e.cell.value)

@@ -6,7 +6,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..recompute import number
 from ..rules import qual_band
-from .base import Context, check, differs, percent, show
+from .base import Context, check, mismatches, percent, show
 
 
 @check("exec-rate-mismatch", "error", "执行率与重算值不符")
@@ -15,10 +15,8 @@ def exec_rate_mismatch(ctx: Context) -> Iterator[Finding]:
 
     Bad: 全年预算数 1014.4, 全年执行数 1011.98, 执行率 ``95%``. Fix: 1011.98 / 1014.4 = ``99.76%``.
     """
-    for e in ctx.re.of_kind("exec_rate"):
-        if differs(ctx, e):
-            yield ctx.find("exec-rate-mismatch", e.cell, f"执行率应为 {percent(e.value)}（{e.note}），表中为 "
-                           f"{percent(number(e.cell)) if number(e.cell) is not None else '空'}", e.value, e.cell.value)
+    yield from mismatches(ctx, "exec-rate-mismatch", "exec_rate", lambda e, x: f"执行率应为 {percent(x)}（{e.note}），"
+                          f"表中为 {percent(number(e.cell)) if number(e.cell) is not None else '空'}")
 
 
 @check("exec-score-mismatch", "error", "预算执行得分与重算值不符")
@@ -27,10 +25,8 @@ def exec_score_mismatch(ctx: Context) -> Iterator[Finding]:
 
     Bad: 执行率 99.76%, 分值 10, 得分 ``10``. Fix: ``9.98``.
     """
-    for e in ctx.re.of_kind("exec_score"):
-        if differs(ctx, e):
-            yield ctx.find("exec-score-mismatch", e.cell, f"预算执行得分应为 {show(e.value)}（{e.note}），"
-                           f"表中为 {show(e.cell.value)}", e.value, e.cell.value)
+    yield from mismatches(ctx, "exec-score-mismatch", "exec_score",
+                          lambda e, x: f"预算执行得分应为 {show(x)}（{e.note}），表中为 {show(e.cell.value)}")
 
 
 @check("score-mismatch", "error", "指标得分与重算值不符")
@@ -39,13 +35,11 @@ def score_mismatch(ctx: Context) -> Iterator[Finding]:
 
     Bad: ``≥150天``, actual ``120天``, 分值 10, 得分 ``10``. Fix: 120 / 150 × 10 = ``8``.
     """
-    for e in ctx.re.of_kind("score"):
+    def other_check_says_it(e) -> bool:       # out of band, or above its 分值: reported once, there
         out = next(o for o in ctx.re.rows if o.row is e.row)
-        if out.out_of_band or (out.stated is not None and out.weight is not None and out.stated > out.weight):
-            continue
-        if differs(ctx, e):
-            yield ctx.find("score-mismatch", e.cell, f"“{e.row.level3}”得分应为 {show(e.value)}（{e.note}），"
-                           f"表中为 {show(e.cell.value)}", e.value, e.cell.value)
+        return out.out_of_band or (out.stated is not None and out.weight is not None and out.stated > out.weight)
+    yield from mismatches(ctx, "score-mismatch", "score", lambda e, x: f"“{e.row.level3}”得分应为 {show(x)}"
+                          f"（{e.note}），表中为 {show(e.cell.value)}", skip=other_check_says_it)
 
 
 @check("qual-score-out-of-band", "error", "定性指标得分超出所评档次的分数区间")

@@ -6,16 +6,15 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..recompute import number
-from .base import Context, check, differs, percent, show
+from .base import Context, check, mismatches, percent, show
 
 
 def _funds_sums(ctx: Context, code: str, kind: str) -> Iterator[Finding]:
     if ctx.table.kind != kind:
         return
-    for e in ctx.re.of_kind("funds_total"):
-        if differs(ctx, e, use_stated=True):
-            yield ctx.find(code, e.cell, f"{ctx.table.funds['total'].label.text}应等于 {e.note} = "
-                           f"{show(e.from_stated)}，表中为 {show(e.cell.value)}", e.from_stated, e.cell.value)
+    label = ctx.table.funds["total"].label.text if "total" in ctx.table.funds else ""
+    yield from mismatches(ctx, code, "funds_total", lambda e, x: f"{label}应等于 {e.note} = {show(x)}，表中为 "
+                          f"{show(e.cell.value)}", use_stated=True)
 
 
 @check("funds-total-mismatch", "error", "年度资金总额不等于各项资金之和")
@@ -43,11 +42,8 @@ def dept_rate_mismatch(ctx: Context) -> Iterator[Finding]:
     Bad: 支出预算 1132.01, 决算 1011.98, 完成率 ``99.76%`` (that is 1011.98 / 1014.4). Fix: 89.40%, or
     the 支出预算数 that was meant.
     """
-    for e in ctx.re.of_kind("dept_rate"):
-        if differs(ctx, e):
-            stated = number(e.cell)
-            yield ctx.find("dept-rate-mismatch", e.cell, f"预算完成率应为 {percent(e.value)}（{e.note}），表中为 "
-                           f"{percent(stated) if stated is not None else '空'}", e.value, e.cell.value)
+    yield from mismatches(ctx, "dept-rate-mismatch", "dept_rate", lambda e, x: f"预算完成率应为 {percent(x)}"
+                          f"（{e.note}），表中为 {percent(number(e.cell)) if number(e.cell) is not None else '空'}")
 
 
 @check("subtotal-mismatch", "error", "小计不等于各行得分之和")
@@ -56,10 +52,8 @@ def subtotal_mismatch(ctx: Context) -> Iterator[Finding]:
 
     Bad: 管理效能小计 44.43 over rows summing to 43.93. Fix: correct the sum (or the row that is wrong).
     """
-    for e in ctx.re.of_kind("subtotal"):
-        if differs(ctx, e, use_stated=True):
-            yield ctx.find("subtotal-mismatch", e.cell, f"{e.row.level1}小计应为 {show(e.from_stated)}（{e.note}），"
-                           f"表中为 {show(e.cell.value)}", e.from_stated, e.cell.value)
+    yield from mismatches(ctx, "subtotal-mismatch", "subtotal", lambda e, x: f"{e.row.level1}小计应为 {show(x)}"
+                          f"（{e.note}），表中为 {show(e.cell.value)}", use_stated=True)
 
 
 @check("bonus-out-of-range", "error", "加减分超出范围")
@@ -84,10 +78,8 @@ def total_mismatch(ctx: Context) -> Iterator[Finding]:
 
     Bad: 9.55 + 46.4 + 30 + 9 stated as ``95.95``. Fix: ``94.95``.
     """
-    for e in ctx.re.of_kind("total"):
-        if differs(ctx, e, use_stated=True):
-            yield ctx.find("total-mismatch", e.cell, f"总分应为各项得分之和 {show(e.from_stated)}，表中为 "
-                           f"{show(e.cell.value)}", e.from_stated, e.cell.value)
+    yield from mismatches(ctx, "total-mismatch", "total", lambda e, x: f"总分应为各项得分之和 {show(x)}，表中为 "
+                          f"{show(e.cell.value)}", use_stated=True)
 
 
 @check("grade-mismatch", "error", "等级与总分不符")

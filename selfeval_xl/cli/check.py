@@ -9,7 +9,7 @@ PROGRESS_MIN_FILES = 5
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--system", "-s", "system_ref", metavar="NAME|FILE",
               help="指标体系（内置名称或 YAML 文件）；默认按表类型选用 / indicator system (default per table kind)")
 @click.option("--report", "-r", "report_path", type=click.Path(dir_okay=False),
@@ -19,7 +19,8 @@ PROGRESS_MIN_FILES = 5
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="全部核心 / all cores",
               help="并行进程数 / worker processes")
 @click.option("--quiet", "-q", is_flag=True, help="不打印汇总 / no console summary")
-def command(paths, system_ref, report_path, json_path, jobs, quiet) -> int:
+@click.option("--list-checks", is_flag=True, help="列出全部检查项及说明 / list every check with its documentation")
+def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks) -> int:
     """检查绩效自评表（.xlsx/.xlsm/.xls，可给文件夹），逐文件、逐单元格列出问题。
 
     Check 自评表 workbooks (files or folders, searched recursively). Exit status: 0 no errors,
@@ -30,6 +31,14 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet) -> int:
     from ..report import summary
     from ..system import load_system
 
+    if list_checks:
+        from ..checks import CHECKS
+        for item in CHECKS:
+            click.echo(f"{item.code}  [{'错误' if item.severity.value == 'error' else '警告'}]  {item.title}\n"
+                       + "\n".join("    " + line.strip() for line in item.doc.splitlines()) + "\n")
+        return 0
+    if not paths:
+        raise click.UsageError("请给出要检查的文件或文件夹 / give files or folders to check")
     if system_ref:
         try:
             load_system(system_ref)

@@ -54,6 +54,10 @@ class XlsxReport:
 
         ws = self._wb.create_sheet(title)
         ws.freeze_panes = "A2"
+        ws.page_setup.orientation = "landscape"           # printed: one page wide, as many long as needed
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "1:1"
         for i, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.append([self._cell(ws, h, bold=True) for h in headers])
