@@ -399,6 +399,7 @@ def _charts(ws: "Worksheet", units: _Sheet, grades: _Sheet, rates: _Sheet, shown
     scores.y_axis.scaling.min = max(0, (int(min(values, default=0)) // 10 - 1) * 10)
     scores.y_axis.scaling.max = 100
     scores.y_axis.majorUnit = 10
+    scores.y_axis.number_format = "0"
     scores.dataLabels = _labels(showVal=True)
     scores.width, scores.height = 16, 8.5
     scores.gapWidth = 80
