@@ -237,3 +237,12 @@ def test_cached_values_agree_with_what_libreoffice_computes(tmp_path):
                 assert a == b, (plan.kind, ref)
             else:
                 assert a == pytest.approx(b, abs=1e-12), (plan.kind, ref, a, b)
+
+
+def test_system_option_and_a_bad_system(tmp_path, capsys):
+    source, _ = project_workbook(tmp_path / "a.xlsx")
+    cli_main(["score", str(source), "-o", str(tmp_path / "out"), "--system", "national-project"])
+    assert (tmp_path / "out" / "a.xlsx").is_file()
+    before = digest(source)
+    assert cli_main(["score", str(source), "--in-place", "--system", "no-such-system"]) != 0
+    assert digest(source) == before and not (tmp_path / "a.bak.xlsx").exists()
