@@ -101,27 +101,33 @@ def apply_edit(path: Path, planted: Planted, kind: str) -> None:
     store_computed(path, system)
 
 
-def compare_with_libreoffice(paths: list[Path]) -> tuple[int, list[str]]:
-    """Recalculate with LibreOffice and compare every formula result with the cached engine value."""
+def compare_cached(ours: list[Path], theirs: list[Path]) -> tuple[int, list[str]]:
+    """Every formula result a spreadsheet stored in ``theirs`` against the engine's in ``ours``."""
     from .book.cached import read_cached, to_python
-    from .recalc import recalculate
 
     compared, mismatches = 0, []
-    with tempfile.TemporaryDirectory(prefix="selfeval-demo-") as tmp:
-        for ours, theirs in zip(paths, recalculate(paths, tmp)):
-            mine, lo = read_cached(ours), read_cached(theirs)
-            for sheet, cells in lo.items():
-                for ref, cached in cells.items():
-                    value = to_python(cached)
-                    if value in ("", None):
-                        continue
-                    compared += 1
-                    own = to_python(mine.get(sheet, {}).get(ref, (None, ""))) if ref in mine.get(sheet, {}) else None
-                    same = own == value or (isinstance(own, (int, float)) and isinstance(value, (int, float))
-                                            and abs(own - value) < 1e-9)
-                    if not same:
-                        mismatches.append(f"{ours.name} {sheet}!{ref}: 引擎 {own} / LibreOffice {value}")
+    for mine_path, their_path in zip(ours, theirs):
+        mine, lo = read_cached(mine_path), read_cached(their_path)
+        for sheet, cells in lo.items():
+            for ref, cached in cells.items():
+                value = to_python(cached)
+                if value in ("", None):
+                    continue
+                compared += 1
+                own = to_python(mine[sheet][ref]) if ref in mine.get(sheet, {}) else None
+                same = own == value or (isinstance(own, (int, float)) and isinstance(value, (int, float))
+                                        and abs(own - value) < 1e-9)
+                if not same:
+                    mismatches.append(f"{mine_path.name} {sheet}!{ref}: 引擎 {own} / LibreOffice {value}")
     return compared, mismatches
+
+
+def compare_with_libreoffice(paths: list[Path]) -> tuple[int, list[str]]:
+    """Recalculate with LibreOffice (in a temporary folder) and compare with the cached engine values."""
+    from .recalc import recalculate
+
+    with tempfile.TemporaryDirectory(prefix="selfeval-demo-") as tmp:
+        return compare_cached(paths, recalculate(paths, tmp))
 
 
 def run_demo(folder: str | Path = DEFAULT_DIR, force: bool = False, recalc: bool = True, jobs: int = 0,

@@ -12,7 +12,8 @@ import click
               help="指标体系：内置名称或 YAML 文件，可给两次（项目、部门各一）/ indicator system, may be repeated")
 @click.option("--formulas", type=click.Choice(["native", "udf"]), default="native", show_default=True,
               help="native：Excel 原生公式（WPS、LibreOffice 通用）；udf：调用 SE_* 函数（需加载项）")
-@click.option("--year", type=click.IntRange(1990, 2100), metavar="YYYY", help="标题中的年度 / year in the title")
+@click.option("--year", type=click.IntRange(1990, 2100), metavar="YYYY",
+              help="标题中的年度（默认上一年：自评在次年进行）/ year in the title (default: last year)")
 @click.option("--force", is_flag=True, help="覆盖同名文件（默认另存为“名称（2）”）/ overwrite files of the same name")
 def command(data: str, outdir: str, systems: tuple[str, ...], formulas: str, year: int | None,
             force: bool) -> int:
@@ -23,8 +24,12 @@ def command(data: str, outdir: str, systems: tuple[str, ...], formulas: str, yea
     """
     from tqdm import tqdm
 
+    import datetime
+
     from ..datafiles import DataFileError
     from ..fill import DataError, fill, load_systems
+
+    year = year or datetime.date.today().year - 1
 
     try:
         loaded = load_systems(systems)
