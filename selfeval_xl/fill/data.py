@@ -131,7 +131,11 @@ def load_frames(path: str | Path) -> dict[str, tuple[str, Any]]:
     if not path.exists():
         raise DataError([RowProblem(str(path), 0, "文件不存在 / file not found")])
     if path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="calamine")
+        try:
+            sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="calamine")
+        except Exception as exc:  # noqa: BLE001 - a corrupt or encrypted file: say so, no traceback
+            raise DataError([RowProblem(path.name, 0, f"文件无法读取 / unreadable: {type(exc).__name__}: {exc}")]) \
+                from None
         by_name = {normalize_label(name): (name, frame) for name, frame in sheets.items()}
         return {t.name: by_name[t.name] for t in TABLES if t.name in by_name}
     folder = path if path.is_dir() else path.parent
@@ -363,8 +367,8 @@ def read_data(path: str | Path, project_system: IndicatorSystem,
         data.notes.append("有“部门指标”表但没有“单位”表：未生成部门整体表")
     else:
         data.notes.append("没有“单位”表：只生成项目支出表，未生成部门整体表")
-    order = [t.name for t in TABLES]
-    data.problems.sort(key=lambda p: (order.index(p.table.removesuffix(".csv")), p.row))
+    order = {table[0]: i for i, table in enumerate(tables.values()) if table}      # by shown name
+    data.problems.sort(key=lambda p: (order.get(p.table, len(order)), p.row))
     return data
 
 
