@@ -221,6 +221,21 @@ def _cell(ref: str, value: str | bool) -> str:
     return f'<c r="{ref}" s="1" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
 
 
+IMPORT_MACRO = "ImportPythonUDFsToAddin"
+"""The Sub of xlwings' VBA that writes the VBA wrappers of the ``UDF Modules`` into the add-in itself."""
+
+
+def import_functions(addin: Path) -> None:
+    """Windows with Excel only: open the add-in in a hidden Excel, let xlwings import the SE_* functions
+    into it, save. Excel must trust access to the VBA project object model (信任中心 → 宏设置)."""
+    import xlwings as xw
+
+    with xw.App(visible=False, add_book=False) as app:
+        book = app.books.open(str(addin))
+        app.macro(f"'{addin.name}'!{IMPORT_MACRO}")()
+        book.save()
+
+
 def copy_to(built: Path, folder: Path) -> tuple[Path, bool]:
     """Copy the add-in into ``folder``; say whether an earlier copy was replaced."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -153,3 +153,22 @@ def test_cli_install_on_windows_copies_into_xlstart(tmp_path, capsys, monkeypatc
     assert "已安装" in out and str(target) in out
     assert cli_main(["addin", "install"]) == 0
     assert "已更新" in capsys.readouterr().out          # a second install says it replaced the first
+
+
+def test_the_function_import_macro_is_a_sub_of_the_vba(vba):
+    """`install --functions` runs this Sub of xlwings' VBA (in Excel): it must exist, without arguments."""
+    assert re.search(rf"^Sub {addin_build.IMPORT_MACRO}\(\)$", vba, re.M)
+
+
+def test_cli_install_functions_failure_explains_the_trust_setting(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("sys.platform", "win32")
+    monkeypatch.setenv("APPDATA", str(tmp_path / "AppData"))
+
+    def no_excel(path):
+        raise OSError("Excel 未安装（模拟）")
+
+    monkeypatch.setattr(addin_build, "import_functions", no_excel)
+    assert cli_main(["addin", "install", "--functions"]) == 1
+    err = capsys.readouterr().err
+    assert "信任对 VBA 工程对象模型的访问" in err and addin_build.IMPORT_MACRO in err
+    assert not (tmp_path / "AppData" / "Microsoft" / "Excel" / "XLSTART" / "selfeval_xl.xlam").exists()

@@ -45,11 +45,14 @@ def build(out_dir: str) -> int:
 @command.command()
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True,
               help="非 Windows 系统上生成加载项的文件夹 / where to build it on systems other than Windows")
-def install(out_dir: str) -> int:
+@click.option("--functions", is_flag=True,
+              help="同时把 SE_* 函数导入加载项（需 Excel，且信任中心已勾选“信任对 VBA 工程对象模型的访问”）"
+                   " / also import the SE_* cell functions (needs Excel and trusted VBA project access)")
+def install(out_dir: str, functions: bool) -> int:
     """安装到 Excel 启动文件夹（仅 Windows）/ install into Excel's XLSTART folder (Windows only)."""
     import tempfile
 
-    from ..addin_build import AddinBuildError, build_addin, copy_to
+    from ..addin_build import IMPORT_MACRO, AddinBuildError, build_addin, copy_to, import_functions
 
     folder = xlstart_folder()
     try:
@@ -62,7 +65,17 @@ def install(out_dir: str) -> int:
                        r"%APPDATA%\Microsoft\Excel\XLSTART。", err=True)
             return 1
         with tempfile.TemporaryDirectory() as tmp:
-            target, replaced = copy_to(build_addin(tmp, interpreter=windows_interpreter()), folder)
+            built = build_addin(tmp, interpreter=windows_interpreter())
+            if functions:                    # into the new file first: a failure leaves the old install
+                try:
+                    import_functions(built)
+                except Exception as exc:  # noqa: BLE001 - Excel/COM errors come in many types
+                    click.echo(f"SE_* 函数导入失败，未安装 / importing the functions failed, nothing installed: "
+                               f"{exc}\n请在 Excel 中：文件 → 选项 → 信任中心 → 信任中心设置 → 宏设置 → 勾选“信任对"
+                               f" VBA 工程对象模型的访问”，然后重新运行本命令；或不带 --functions 安装后，在加载项的"
+                               f" VBA 编辑器中运行 {IMPORT_MACRO}。", err=True)
+                    return 1
+            target, replaced = copy_to(built, folder)
     except AddinBuildError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
@@ -70,5 +83,6 @@ def install(out_dir: str) -> int:
                                    "（请先关闭 Excel / close Excel first）") from None
     click.echo(f"{'已更新' if replaced else '已安装'} / {'updated' if replaced else 'installed'}: {target}\n"
                f"按钮调用的 Python / Python the button runs: {windows_interpreter()}\n"
-               "重新打开 Excel 后可见“绩效自评”选项卡 / restart Excel to see the 绩效自评 tab.")
+               + ("已导入 SE_* 函数 / SE_* functions imported.\n" if functions else "")
+               + "重新打开 Excel 后可见“绩效自评”选项卡 / restart Excel to see the 绩效自评 tab.")
     return 0
