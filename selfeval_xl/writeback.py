@@ -171,7 +171,8 @@ class Summary:
     def message(self) -> str:
         """A few Chinese lines: each table's 总分 and 等级, then the problem count."""
         if not self.tables:
-            return "未找到绩效自评表，未写入得分。详见“检查结果”工作表。"
+            reasons = "；".join(f.message for f in self.report.findings) if self.report else ""
+            return "未找到绩效自评表，工作簿未作改动。" + (f"\n{reasons}" if reasons else "")
         lines = [f"{t.name or t.sheet}：总分 {_total_text(t.total)}，等级 {t.grade or '—'}" for t in self.tables]
         if self.problems:
             lines.append(f"发现 {self.problems} 个问题（错误 {self.errors}，警告 {self.warnings}），"
@@ -201,6 +202,9 @@ def score_book(book: Book, system: "IndicatorSystem | None" = None, path: str = 
         result = recompute(table, system_for(table, system))
         values.update({(sheet, ref): value for sheet, ref, value in result.writes()})
         summary.tables.append(TableScore(table.name, table.kind, table.sheet, result.total, result.grade))
+    if not data.tables:                      # not a 自评表: leave the workbook as it is
+        summary.report = check_workbook(data, system)
+        return summary
     summary.written = write_values(book, values)
     summary.report = check_workbook(_read(book, book.grids(), path) if values else data, system)
     summary.marked = mark_findings(book, summary.report.findings, previous)

@@ -151,6 +151,7 @@ def test_a_workbook_without_a_table_gets_a_clear_message(tmp_path):
     book, shown, summary = press_button(tmp_path / "空.xlsx")
     assert summary.tables == []
     assert "未找到绩效自评表" in shown[0][0] and shown[0][1] == "critical"
+    assert book.sheet_names() == ["Sheet"]                   # nothing was added to a workbook that is not ours
 
 
 def test_an_unexpected_failure_becomes_a_message_not_a_traceback(tmp_path, monkeypatch):
