@@ -33,6 +33,7 @@ ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
 MARK_FILLS = (ERROR_FILL, WARNING_FILL)
 MARKER = "【绩效自评检查】"
+NO_FILL, UNKNOWN_FILL = "无", "图案"           # 原底色 when the cell had no fill / a patterned one (cleared)
 SEVERITY_TEXT = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
 HEADER = ("序号", "类别", "工作表", "单元格", "问题", "应为", "实为", "代码", "原底色")
 WIDTHS = (6, 6, 20, 28, 60, 12, 12, 26, 0)          # 原底色 is hidden (width 0)
@@ -85,7 +86,7 @@ def clear_marks(book: Book, previous: Grid | None) -> None:
         done.add((sheet, ref))
         if book.fill(sheet, ref) in MARK_FILLS:
             original = previous.value(r, at_fill)
-            book.set_fill(sheet, ref, "" if original in (None, "无") else str(original))
+            book.set_fill(sheet, ref, str(original) if original not in (None, NO_FILL, UNKNOWN_FILL) else "")
         text = book.comment(sheet, ref)
         if MARKER in text:
             book.set_comment(sheet, ref, text.split(MARKER)[0].rstrip())
@@ -103,7 +104,7 @@ def mark_findings(book: Book, findings: Iterable[Finding], previous: Grid | None
     originals: dict[tuple[str, str], str] = {}
     for (sheet, ref), found in by_cell.items():
         original = book.fill(sheet, ref)
-        originals[(sheet, ref)] = "无" if not original else original
+        originals[(sheet, ref)] = UNKNOWN_FILL if original is None else (original or NO_FILL)
         worst = ERROR_FILL if any(f.severity is Severity.ERROR for f in found) else WARNING_FILL
         book.set_fill(sheet, ref, worst)
         own = book.comment(sheet, ref).split(MARKER)[0].rstrip()

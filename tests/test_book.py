@@ -169,3 +169,19 @@ def test_read_cached_only_lists_formula_cells(tmp_path):
     cached = read_cached(small_book(tmp_path / "a.xlsx"))
     assert set(cached["自评表"]) == {"B2", "B3"}
     assert cached["其他"] == {"A1": (None, "9")}
+
+
+def test_a_palette_fill_is_given_back_exactly(tmp_path):
+    from openpyxl.styles import Color
+
+    path = small_book(tmp_path / "a.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["自评表"]["A5"].fill = PatternFill(fill_type="solid", fgColor=Color(theme=4, tint=0.6))
+    wb.save(path)
+    book = OpenpyxlBook.open(path)
+    own = book.fill("自评表", "A5")
+    assert own == "theme:4:0.6"
+    book.set_fill("自评表", "A5", "FFC7CE")
+    book.set_fill("自评表", "A5", own)
+    color = book.wb["自评表"]["A5"].fill.fgColor
+    assert (color.type, color.theme, color.tint) == ("theme", 4, 0.6)

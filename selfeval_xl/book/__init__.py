@@ -5,7 +5,9 @@ batch ``score`` command and tests) and :class:`~selfeval_xl.book.xlwings_book.Xl
 open in Excel, for the add-in). Everything above this interface — reading, checking, writing back —
 is shared, so what the tests prove on files holds for the button.
 
-Cells are addressed as (sheet name, ``"H14"``). Colours are ``"RRGGBB"`` text; ``""`` means no fill.
+Cells are addressed as (sheet name, ``"H14"``). Colours are ``"RRGGBB"`` text, ``""`` for no fill; what
+:meth:`Book.fill` returns, :meth:`Book.set_fill` takes back (openpyxl also gives ``theme:4:0.6`` for a
+palette colour, so a cell's own fill can be restored exactly).
 """
 from __future__ import annotations
 
@@ -61,10 +63,11 @@ class Book(Protocol):
         """Replace a cell's comment; ``""`` removes it."""
 
     def fill(self, sheet: str, ref: str) -> str | None:
-        """A cell's solid fill as ``RRGGBB``, ``""`` for none, None for a fill that is not a plain colour."""
+        """A cell's solid fill (``RRGGBB`` or the implementation's own form), ``""`` for none, None for a
+        fill that cannot be given back (a pattern)."""
 
     def set_fill(self, sheet: str, ref: str, color: str) -> None:
-        """Fill a cell with a solid ``RRGGBB`` colour; ``""`` removes the fill."""
+        """Fill a cell with a solid colour as :meth:`fill` gives it; ``""`` removes the fill."""
 
     def put_sheet(self, name: str, rows: Sequence[Sequence[Any]], links: dict[tuple[int, int], Link],
                   widths: Sequence[float] = ()) -> None:

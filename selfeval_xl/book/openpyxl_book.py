@@ -101,15 +101,31 @@ class OpenpyxlBook:
         if fill is None or fill.fill_type is None:
             return ""
         color = fill.fgColor
-        if fill.fill_type == "solid" and color is not None and color.type == "rgb" and isinstance(color.rgb, str):
+        if fill.fill_type != "solid" or color is None:
+            return None
+        if color.type == "rgb" and isinstance(color.rgb, str):
             return color.rgb[-6:].upper()
+        if color.type == "theme":                      # Excel's palette colours: kept as theme + tint
+            return f"theme:{color.theme}:{color.tint:g}"
+        if color.type == "indexed":
+            return f"indexed:{color.indexed}"
         return None
 
     def set_fill(self, sheet: str, ref: str, color: str) -> None:
-        from openpyxl.styles import PatternFill
+        from openpyxl.styles import Color, PatternFill
 
-        self._cell(sheet, ref).fill = (PatternFill(fill_type="solid", fgColor="FF" + color, bgColor="FF" + color)
-                                    if color else PatternFill(fill_type=None))
+        if not color:
+            self._cell(sheet, ref).fill = PatternFill(fill_type=None)
+            return
+        kind, _, rest = color.partition(":")
+        if kind == "theme":
+            theme, tint = rest.split(":")
+            value = Color(theme=int(theme), tint=float(tint))
+        elif kind == "indexed":
+            value = Color(indexed=int(rest))
+        else:
+            value = Color(rgb="FF" + color)
+        self._cell(sheet, ref).fill = PatternFill(fill_type="solid", fgColor=value, bgColor=value)
 
     # -- sheets ------------------------------------------------------------------------------------
     def put_sheet(self, name: str, rows: Sequence[Sequence[Any]], links: dict[tuple[int, int], Link],
