@@ -90,22 +90,41 @@ def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0)
         yield from pool.imap(_check_path, names, chunksize=chunksize)
 
 
+def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0) -> Iterator[FileReport]:
+    """One FileReport per file, streamed in input order, except that files holding a 部门整体 table
+    are held back until every file is in: the cross-file checks of their 单位 add to them. Memory
+    stays flat: only those few reports and a running sum per 单位 are kept."""
+    from .checks import UnitFigures
+
+    units = UnitFigures()
+    held: list[FileReport] = []
+    for result in check_files(paths, system_ref, jobs):
+        units.add(result.figures)
+        if any(f.kind == "department" for f in result.figures):
+            held.append(result.report)
+        else:
+            yield result.report
+    by_file = {r.path: r for r in held}
+    for f in units.findings():
+        by_file[f.file].findings.append(f)
+    yield from held
+
+
 def run(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
         on_result: Callable[[FileResult], None] | None = None,
         on_cross: Callable[[list[Finding]], None] | None = None) -> Report:
-    """Check every file (``on_result`` sees each as it arrives), then the cross-file figures of each
-    单位 (``on_cross`` sees those findings, which are also added to their files); the whole Report."""
-    from .checks import check_unit
+    """Every file checked, as one Report (for callers that want it whole): ``on_result`` hears each
+    file as it arrives, ``on_cross`` the cross-file findings at the end (also added to their files)."""
+    from .checks import UnitFigures
 
-    report = Report()
-    figures = []
+    report, units = Report(), UnitFigures()
     for result in check_files(paths, system_ref, jobs):
         report.files.append(result.report)
-        figures += result.figures
+        units.add(result.figures)
         if on_result:
             on_result(result)
+    cross = units.findings()
     by_file = {r.path: r for r in report.files}
-    cross = check_unit(figures)
     for f in cross:
         by_file[f.file].findings.append(f)
     if on_cross and cross:

@@ -36,3 +36,13 @@ def test_run_streams_each_result_and_cross_findings(tmp_path):
     report = run(find_workbooks([tmp_path]), jobs=1, on_result=seen.append, on_cross=cross.extend)
     assert len(seen) == 2 and [f.code for f in cross] == ["figure-inconsistent"]
     assert report.warnings == 1 and report.valid
+
+
+def test_check_batch_holds_department_files_for_cross_checks(tmp_path):
+    from selfeval_xl.batch import check_batch
+
+    build_department(tmp_path / "a-dept.xlsx")
+    build_project(tmp_path / "b-project.xlsx")
+    streamed = list(check_batch(find_workbooks([tmp_path]), jobs=1))
+    assert [r.path.rsplit("/", 1)[-1] for r in streamed] == ["b-project.xlsx", "a-dept.xlsx"]
+    assert [f.code for f in streamed[1].findings] == ["figure-inconsistent"]

@@ -6,6 +6,7 @@ from decimal import Decimal
 import selfeval_xl.checks  # noqa: F401  (declares the codes)
 from selfeval_xl.findings import FileReport, Report, finding
 from selfeval_xl.report import cell_value, summary
+from selfeval_xl.report.safe import hyperlink_formula
 
 
 def test_text_that_looks_like_a_formula_is_neutralised():
@@ -22,3 +23,24 @@ def test_console_summary_counts_and_lists():
     text = summary(Report([bad, good]))
     assert "检查了 2 个文件：通过 1" in text and "有错误 1" in text
     assert "total-mismatch" in text and "坏.xlsx" in text and "95.95/90.00" in text
+
+
+def test_hyperlink_formula_keeps_names_inside_the_string():
+    evil = 'a",CMD("calc"),"b.xlsx'
+    assert hyperlink_formula(evil, "打开") == '=HYPERLINK("a"",CMD(""calc""),""b.xlsx","打开")'
+    assert hyperlink_formula("x" * 300, "打开") is None
+
+
+def test_json_stream_has_the_shape_of_report_to_json(tmp_path):
+    import json
+
+    from selfeval_xl.report import JsonReport
+
+    bad = FileReport("/x/坏.xlsx", findings=[finding("total-mismatch", file="/x/坏.xlsx", sheet="s", cell="H3",
+                                                     expected=Decimal("1.50"), found="2")])
+    reports = [bad, FileReport("/x/好.xlsx")]
+    out = JsonReport(tmp_path / "f.json")
+    for r in reports:
+        out.add(r)
+    out.close()
+    assert json.loads((tmp_path / "f.json").read_text(encoding="utf-8")) == json.loads(Report(reports).to_json())

@@ -17,10 +17,10 @@ from ..system import IndicatorSystem, load_system
 from . import reading  # noqa: F401  (declares the reader's codes)
 from . import required, numbers, scores, weights, totals, explain, formulas, crossfile  # noqa: F401  (register)
 from .base import CHECKS, Check, Context, run_checks
-from .crossfile import TableFigures, check_unit, figures_of
+from .crossfile import TableFigures, UnitFigures, check_unit, figures_of
 
 __all__ = ["CHECKS", "Check", "Context", "check_workbook", "check_table", "check_unit", "figures_of",
-           "TableFigures", "system_for"]
+           "TableFigures", "UnitFigures", "system_for"]
 
 
 @lru_cache(maxsize=None)

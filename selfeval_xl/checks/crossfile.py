@@ -69,24 +69,42 @@ def figures_of(path: str, tables: Iterable[Table]) -> list[TableFigures]:
     return out
 
 
-def check_unit(figures: Iterable[TableFigures]) -> list[Finding]:
-    """Across files: each 部门整体 table's 项目支出 budget against the sum of its 单位's project tables'
-    全年预算数 (a warning: a 单位 may not send every project)."""
-    by_unit: dict[str, list[TableFigures]] = {}
-    for f in figures:
-        if f.unit:
-            by_unit.setdefault(f.unit, []).append(f)
-    found = []
-    for unit, items in by_unit.items():
-        projects = [f for f in items if f.kind == "project" and f.budget is not None]
-        if not projects:
-            continue
-        total = sum((f.budget for f in projects), Decimal(0))
-        for dept in (f for f in items if f.kind == "department" and f.project_budget is not None):
+class UnitFigures:
+    """A running sum per 单位 of its project tables' 全年预算数, and its 部门整体 tables' figures: fed
+    file by file (:meth:`add`), compared once all are in (:meth:`findings`)."""
+
+    def __init__(self) -> None:
+        self.projects: dict[str, tuple[Decimal, int]] = {}
+        self.departments: list[TableFigures] = []
+
+    def add(self, figures: Iterable[TableFigures]) -> None:
+        for f in figures:
+            if f.kind == "project" and f.unit and f.budget is not None:
+                total, count = self.projects.get(f.unit, (Decimal(0), 0))
+                self.projects[f.unit] = (total + f.budget, count + 1)
+            elif f.kind == "department" and f.unit and f.project_budget is not None:
+                self.departments.append(f)
+
+    def findings(self) -> list[Finding]:
+        """Each 部门整体 table's 项目支出 budget against the sum of its 单位's project tables (a warning:
+        a 单位 may not send every project)."""
+        found = []
+        for dept in self.departments:
+            if dept.unit not in self.projects:
+                continue
+            total, count = self.projects[dept.unit]
             if abs(dept.project_budget - total) > Decimal("0.005"):
                 found.append(finding("figure-inconsistent",
-                                     f"部门整体表的项目支出预算 {show(dept.project_budget)} 万元，与本单位 {len(projects)} "
+                                     f"部门整体表的项目支出预算 {show(dept.project_budget)} 万元，与本单位 {count} "
                                      f"个项目表的全年预算数合计 {show(total)} 万元不一致",
                                      file=dept.file, sheet=dept.sheet, cell=dept.project_budget_cell,
                                      expected=total, found=dept.project_budget))
-    return found
+        return found
+
+
+def check_unit(figures: Iterable[TableFigures]) -> list[Finding]:
+    """Across files: each 部门整体 table's 项目支出 budget against the sum of its 单位's project tables'
+    全年预算数 (a warning: a 单位 may not send every project)."""
+    units = UnitFigures()
+    units.add(figures)
+    return units.findings()

@@ -26,9 +26,9 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
     Check 自评表 workbooks (files or folders, searched recursively). Exit status: 0 no errors,
     1 errors found, 2 usage error.
     """
-    from ..batch import find_workbooks, run
+    from ..batch import check_batch, find_workbooks
     from ..datafiles import DataFileError
-    from ..report import summary
+    from ..report import Tally
     from ..system import load_system
 
     if list_checks:
@@ -47,35 +47,35 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
     files = find_workbooks(paths, exclude=[p for p in (report_path, json_path) if p])
     if not files:
         raise click.UsageError("没有找到 .xlsx / .xlsm / .xls 文件 / no workbooks found")
-    writer = None
+    writer = json_out = None
     if report_path:
         from ..report import XlsxReport
         writer = XlsxReport(report_path)
+    if json_path:
+        from ..report import JsonReport
+        json_out = JsonReport(json_path)
+    tally = Tally()
     bar = _progress(len(files))
-
-    def on_result(result) -> None:
+    for report in check_batch(files, system_ref, jobs):
+        tally.add(report)
         if writer:
-            writer.add(result.report)
+            writer.add(report)
+            writer.add_summary(report)
+        if json_out:
+            json_out.add(report)
         if bar:
             bar.update(1)
-
-    def on_cross(findings) -> None:
-        if writer:
-            writer.add(None, findings)
-
-    report = run(files, system_ref, jobs, on_result, on_cross)
     if bar:
         bar.close()
     if writer:
-        writer.close(report.files)
+        writer.close()
         click.echo(f"报告已写入 / report written: {report_path}", err=True)
-    if json_path:
-        with open(json_path, "w", encoding="utf-8") as handle:
-            handle.write(report.to_json())
+    if json_out:
+        json_out.close()
         click.echo(f"JSON 已写入 / JSON written: {json_path}", err=True)
     if not quiet:
-        click.echo(summary(report))
-    return 1 if report.errors else 0
+        click.echo(tally.summary())
+    return 1 if tally.errors else 0
 
 
 def _progress(total: int):

@@ -1,9 +1,11 @@
-"""Reports of a check run: report.xlsx (汇总 + 问题清单), JSON (:meth:`Report.to_json`), console summary.
+"""Reports of a check run, streamed file by file: report.xlsx (汇总 + 问题清单), findings.json (the shape
+of :meth:`Report.to_json`), and a console summary.
 
 Text from workbooks never becomes a live formula in a report (:func:`safe.cell_value`).
 """
-from .console import summary
+from .console import Tally, summary
+from .json_stream import JsonReport
 from .safe import cell_value
 from .xlsx import XlsxReport, status, write_report
 
-__all__ = ["XlsxReport", "write_report", "status", "summary", "cell_value"]
+__all__ = ["XlsxReport", "JsonReport", "Tally", "write_report", "status", "summary", "cell_value"]

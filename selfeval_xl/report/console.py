@@ -1,14 +1,66 @@
-"""The short summary printed after a check run: counts, the commonest problems, the worst files."""
+"""The short summary printed after a check run: counts, the commonest problems, the worst files.
+
+A :class:`Tally` is fed one FileReport at a time and keeps only counters and the worst few files, so
+a run over thousands of workbooks does not hold their findings to print a summary.
+"""
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from pathlib import Path
+from typing import Iterable
 
-from ..findings import CATALOGUE, Report
+from ..findings import CATALOGUE, FileReport, Report
 from .xlsx import status
 
 TOP_CODES = 10
 TOP_FILES = 15
+
+
+class Tally:
+    """Running totals of a check run (what the console summary and the exit status need)."""
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.errors = 0
+        self.warnings = 0
+        self.states: Counter[str] = Counter()
+        self.codes: Counter[str] = Counter()
+        self.with_problems = 0
+        self._worst: list[tuple[int, int, int, str, str]] = []     # a heap of the worst files
+
+    def add(self, report: FileReport) -> None:
+        self.files += 1
+        self.errors += report.errors
+        self.warnings += report.warnings
+        self.states[status(report)] += 1
+        self.codes.update(f.code for f in report.findings)
+        if report.errors or report.warnings:
+            self.with_problems += 1
+            totals = f"{'' if report.stated_total is None else report.stated_total}/" \
+                     f"{'' if report.total is None else report.total}"
+            entry = (report.errors, report.warnings, -self.files, Path(report.path).name, totals)
+            if len(self._worst) < TOP_FILES:
+                heapq.heappush(self._worst, entry)
+            else:
+                heapq.heappushpop(self._worst, entry)
+
+    def summary(self) -> str:
+        """A few lines for the console (Chinese, aligned for CJK widths)."""
+        s = self.states
+        lines = [f"检查了 {self.files} 个文件：通过 {s['通过']}，有警告 {s['有警告']}，有错误 {s['有错误']}，"
+                 f"无法读取 {s['无法读取']}；共 {self.errors} 个错误、{self.warnings} 个警告。"]
+        if self.codes:
+            lines += ["", *_table(("代码", "级别", "次数", "说明"),
+                                  [(c, "错误" if CATALOGUE[c].severity.value == "error" else "警告", n,
+                                    CATALOGUE[c].title) for c, n in self.codes.most_common(TOP_CODES)])]
+        if self._worst:
+            worst = sorted(self._worst, reverse=True)
+            lines += ["", *_table(("文件", "错误", "警告", "总分(填报/重算)"),
+                                  [(name, e, w, totals) for e, w, _, name, totals in worst])]
+            if self.with_problems > TOP_FILES:
+                lines.append(f"…… 另有 {self.with_problems - TOP_FILES} 个文件有问题，详见报告。")
+        return "\n".join(lines)
 
 
 def _table(headers: tuple[str, ...], rows: list[tuple]) -> list[str]:
@@ -22,23 +74,9 @@ def _table(headers: tuple[str, ...], rows: list[tuple]) -> list[str]:
     return [line(headers), line("-" * c for c in cols)] + [line(r) for r in rows]
 
 
-def summary(report: Report) -> str:
-    """A few lines for the console (Chinese, aligned for CJK widths)."""
-    states = Counter(status(r) for r in report.files)
-    lines = [f"检查了 {len(report.files)} 个文件：通过 {states['通过']}，有警告 {states['有警告']}，"
-             f"有错误 {states['有错误']}，无法读取 {states['无法读取']}；共 {report.errors} 个错误、"
-             f"{report.warnings} 个警告。"]
-    codes = Counter(f.code for f in report.findings)
-    if codes:
-        lines += ["", *_table(("代码", "级别", "次数", "说明"),
-                              [(c, "错误" if CATALOGUE[c].severity.value == "error" else "警告", n, CATALOGUE[c].title)
-                               for c, n in codes.most_common(TOP_CODES)])]
-    worst = sorted((r for r in report.files if r.errors or r.warnings), key=lambda r: (-r.errors, -r.warnings))
-    if worst:
-        lines += ["", *_table(("文件", "错误", "警告", "总分(填报/重算)"),
-                              [(Path(r.path).name, r.errors, r.warnings,
-                                f"{'' if r.stated_total is None else r.stated_total}/{'' if r.total is None else r.total}")
-                               for r in worst[:TOP_FILES]])]
-        if len(worst) > TOP_FILES:
-            lines.append(f"…… 另有 {len(worst) - TOP_FILES} 个文件有问题，详见报告。")
-    return "\n".join(lines)
+def summary(reports: Report | Iterable[FileReport]) -> str:
+    """The console summary of reports already at hand (a Report, or its ``files``)."""
+    tally = Tally()
+    for report in reports.files if isinstance(reports, Report) else reports:
+        tally.add(report)
+    return tally.summary()

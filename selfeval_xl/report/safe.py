@@ -18,3 +18,15 @@ def cell_value(value: Any) -> Any:
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+MAX_FORMULA_STRING = 255       # Excel's limit for a string literal inside a formula
+
+
+def hyperlink_formula(target: str, label: str) -> str | None:
+    """``=HYPERLINK("target","label")`` with every quote doubled, so neither a file name nor a sheet
+    name from a submitter can end the string and add formula text; None if Excel would refuse it."""
+    if len(target) > MAX_FORMULA_STRING or len(label) > MAX_FORMULA_STRING:
+        return None
+    quoted = target.replace('"', '""'), label.replace('"', '""')
+    return f'=HYPERLINK("{quoted[0]}","{quoted[1]}")'

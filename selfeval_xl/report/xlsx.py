@@ -3,6 +3,8 @@
 Why write-only openpyxl: hundreds of files and thousands of findings are written row by row to disk as
 results arrive; memory does not grow with the number of rows. Every text cell is written as a string
 (``data_type = "s"``) after :func:`safe.cell_value`, so nothing from a workbook becomes a formula.
+Links are ``HYPERLINK`` formulas of ours (quotes doubled, see :func:`safe.hyperlink_formula`): openpyxl
+keeps every cell hyperlink object in memory until the file is saved, a formula costs nothing.
 """
 from __future__ import annotations
 
@@ -11,13 +13,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..findings import FileReport, Finding, Severity
-from .safe import cell_value
+from .safe import cell_value, hyperlink_formula
 
 SUMMARY_SHEET, FINDINGS_SHEET = "汇总", "问题清单"
 SUMMARY_HEADERS = ("文件", "单位", "项目 / 部门", "表类型", "填报总分", "重算总分", "等级", "错误数", "警告数",
-                   "状态", "全年预算数（万元）", "全年执行数（万元）")
+                   "状态", "全年预算数（万元）", "全年执行数（万元）", "打开文件")
 FINDING_HEADERS = ("文件", "工作表", "单元格", "级别", "代码", "问题说明", "应为", "实为", "位置链接")
-SUMMARY_WIDTHS = (42, 24, 34, 10, 10, 10, 8, 8, 8, 10, 14, 14)
+SUMMARY_WIDTHS = (42, 24, 34, 10, 10, 10, 8, 8, 8, 10, 14, 14, 10)
 FINDING_WIDTHS = (42, 22, 9, 8, 26, 70, 18, 18, 12)
 KIND_NAMES = {"project": "项目支出", "department": "部门整体"}
 SEVERITY_NAMES = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
@@ -34,7 +36,8 @@ def status(report: FileReport) -> str:
 
 
 class XlsxReport:
-    """Stream findings into report.xlsx with :meth:`add`; :meth:`close` writes the 汇总 and saves."""
+    """Stream into report.xlsx: :meth:`add` a file's findings (问题清单), :meth:`add_summary` its 汇总
+    row, :meth:`close` to save (or pass every report to :meth:`close` to write the 汇总 at the end)."""
 
     def __init__(self, path: str | Path):
         from openpyxl import Workbook
@@ -45,9 +48,10 @@ class XlsxReport:
         self._wb = Workbook(write_only=True)
         self._fills = {k: PatternFill("solid", fgColor=v) for k, v in FILLS.items()}
         self._bold = Font(bold=True)
+        self._link_font = Font(color="0563C1", underline="single")
         self._summary = self._sheet(SUMMARY_SHEET, SUMMARY_HEADERS, SUMMARY_WIDTHS)
         self._findings = self._sheet(FINDINGS_SHEET, FINDING_HEADERS, FINDING_WIDTHS)
-        self._finding_rows = 1
+        self._finding_rows = self._summary_rows = 1
 
     def _sheet(self, title: str, headers: tuple[str, ...], widths: tuple[int, ...]):
         from openpyxl.utils import get_column_letter
@@ -63,7 +67,7 @@ class XlsxReport:
         ws.append([self._cell(ws, h, bold=True) for h in headers])
         return ws
 
-    def _cell(self, ws, value: Any, bold: bool = False, fill: str | None = None, link: str | None = None):
+    def _cell(self, ws, value: Any, bold: bool = False, fill: str | None = None):
         from openpyxl.cell import WriteOnlyCell
 
         safe = cell_value(value)
@@ -74,8 +78,16 @@ class XlsxReport:
             cell.font = self._bold
         if fill:
             cell.fill = self._fills[fill]
-        if link:
-            cell.hyperlink = link
+        return cell
+
+    def _link_cell(self, ws, target: str, label: str):
+        from openpyxl.cell import WriteOnlyCell
+
+        formula = hyperlink_formula(target, label)
+        if formula is None:
+            return self._cell(ws, target)
+        cell = WriteOnlyCell(ws, value=formula)
+        cell.font = self._link_font
         return cell
 
     def _link(self, path: str, sheet: str = "", ref: str = "") -> str:
@@ -97,27 +109,31 @@ class XlsxReport:
             ws.append([self._cell(ws, Path(f.file).name), self._cell(ws, f.sheet), self._cell(ws, f.cell),
                        self._cell(ws, SEVERITY_NAMES[f.severity], fill=fill), self._cell(ws, f.code),
                        self._cell(ws, f.message), self._cell(ws, f.expected), self._cell(ws, f.found),
-                       self._cell(ws, "打开" if f.sheet else "", link=self._link(f.file, f.sheet, f.cell)
-                                  if f.file and f.sheet else None)])
+                       self._link_cell(ws, self._link(f.file, f.sheet, f.cell), "打开") if f.file and f.sheet
+                       else self._cell(ws, None)])
             self._finding_rows += 1
 
-    def close(self, reports: Iterable[FileReport]) -> Path:
-        """Write one 汇总 row per file, the filters, and save."""
+    def add_summary(self, report: FileReport) -> None:
+        """Append the 汇总 row of one file."""
+        ws = self._summary
+        state = status(report)
+        fill = {"通过": "ok", "有警告": "warning"}.get(state, "error")
+        ws.append([self._cell(ws, Path(report.path).name),
+                   self._cell(ws, report.unit), self._cell(ws, report.name),
+                   self._cell(ws, KIND_NAMES.get(report.kind, report.kind)), self._cell(ws, report.stated_total),
+                   self._cell(ws, report.total), self._cell(ws, report.grade), self._cell(ws, report.errors),
+                   self._cell(ws, report.warnings), self._cell(ws, state, fill=fill),
+                   self._cell(ws, report.budget), self._cell(ws, report.spent),
+                   self._link_cell(ws, self._link(report.path), "打开")])
+        self._summary_rows += 1
+
+    def close(self, reports: Iterable[FileReport] = ()) -> Path:
+        """Write the 汇总 rows of ``reports`` (if not added one by one), the filters, and save."""
         from openpyxl.utils import get_column_letter
 
-        ws = self._summary
-        rows = 1
-        for r in reports:
-            state = status(r)
-            fill = {"通过": "ok", "有警告": "warning"}.get(state, "error")
-            ws.append([self._cell(ws, Path(r.path).name, link=self._link(r.path)), self._cell(ws, r.unit),
-                       self._cell(ws, r.name), self._cell(ws, KIND_NAMES.get(r.kind, r.kind)),
-                       self._cell(ws, r.stated_total), self._cell(ws, r.total),
-                       self._cell(ws, r.grade), self._cell(ws, r.errors), self._cell(ws, r.warnings),
-                       self._cell(ws, state, fill=fill), self._cell(ws, r.budget),
-                       self._cell(ws, r.spent)])
-            rows += 1
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(SUMMARY_HEADERS))}{rows}"
+        for report in reports:
+            self.add_summary(report)
+        self._summary.auto_filter.ref = f"A1:{get_column_letter(len(SUMMARY_HEADERS))}{self._summary_rows}"
         self._findings.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_HEADERS))}{self._finding_rows}"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._wb.save(self.path)
