@@ -345,12 +345,14 @@ def _archive_center_department(unit: str) -> list[dict[str, Any]]:
     ]
 
 
-def _department(unit: str, funds: dict[str, Decimal], rng: random.Random) -> list[dict[str, Any]]:
-    """A department table in the Guangzhou system's shape, with made-up but plausible figures; its
-    预算完成率 restates the 资金情况 block, as it must."""
+def _department(unit: str, theme: str, funds: dict[str, Decimal], rng: random.Random) -> list[dict[str, Any]]:
+    """A department table in the Guangzhou system's shape, with made-up but plausible figures: its
+    产出数量 are the unit's own outputs (from its projects' indicators), its 预算完成率 restates the
+    资金情况 block, as it must."""
     rows = _archive_center_department(unit)
     budget = funds["基本支出预算数"] + funds["项目支出预算数"]
     spent = funds["基本支出决算数"] + funds["项目支出决算数"]
+    outputs = iter(spec for _, specs in THEMES[theme] for spec in specs if spec.direction == "≥")
     for r in rows:
         if r["三级指标"] in ("预算完成率", "支付进度率"):
             r["实际完成值"] = float(round(spent / budget * 100, 2))
@@ -358,14 +360,19 @@ def _department(unit: str, funds: dict[str, Decimal], rng: random.Random) -> lis
         elif r["一级指标"] == "管理效能" and r["指标性质"] == "≥":
             r["实际完成值"] = round(rng.uniform(92, 100), 1)
             r["扣分原因"] = "部分采购项目延期" if r["实际完成值"] < r["年度指标值"] else None
-        if r["一级指标"] == "履职效能" and r["指标性质"] == "≥":
-            r["三级指标"] = f"{r['三级指标']}（{unit[3:7]}）" if r["度量单位"] != "%" else r["三级指标"]
-            miss = rng.random() < 0.2
-            target = float(r["年度指标值"])
-            r["实际完成值"] = round(target * (rng.uniform(0.85, 0.97) if miss else rng.uniform(1.0, 1.1)), 1)
-            if r["度量单位"] == "%":
-                r["实际完成值"] = min(r["实际完成值"], 100)
-            r["扣分原因"] = LATE if miss else None
+        if r["二级指标"] == "社会效益":
+            r["三级指标"] = r["三级指标"].replace("档案利用", "公共").replace("档案文化", "社会")
+        if r["一级指标"] != "履职效能" or r["指标性质"] != "≥":
+            continue
+        if r["二级指标"] == "产出数量":
+            spec = next(outputs)
+            r.update({"三级指标": spec.name, "度量单位": spec.unit, "年度指标值": spec.target})
+        elif r["三级指标"] == "运维用户满意率":
+            r["三级指标"] = "业务用户满意度"
+        miss = rng.uniform(0.01, 0.05) if r["度量单位"] == "%" else rng.uniform(0.03, 0.15)
+        missed = rng.random() < 0.2
+        r["实际完成值"] = _actual(Spec("", "", "", "≥", r["度量单位"], r["年度指标值"]), miss if missed else 0, rng)
+        r["扣分原因"] = LATE if missed else None
     return rows
 
 
@@ -405,7 +412,7 @@ def generate(seed: int = SEED) -> DemoData:
                  "项目支出预算数": sum(budgets) + (CROSS_FILE_GAP if gap else 0),
                  "项目支出决算数": sum(spents)}
         units.append({"单位": unit, **funds})
-        dept += _archive_center_department(unit) if unit == REAL_UNIT else _department(unit, funds, rng)
+        dept += _archive_center_department(unit) if unit == REAL_UNIT else _department(unit, theme, funds, rng)
     return DemoData({"项目": projects, "指标": indicators, "单位": units, "部门指标": dept})
 
 
