@@ -45,15 +45,8 @@ def load_systems(names: Iterable[str] = ()) -> dict[str, IndicatorSystem]:
     """The project and department systems: each given name or file goes to its own kind."""
     systems: dict[str, IndicatorSystem] = {}
     for name in names:
-        for kind in DEFAULT_SYSTEMS:
-            try:
-                system = load_system(name, kind)
-            except ValueError:
-                continue
-            systems[system.kind] = system
-            break
-        else:
-            load_system(name)          # raises the loader's own explanation
+        system = load_system(name)
+        systems[system.kind] = system
     for kind in DEFAULT_SYSTEMS:
         systems.setdefault(kind, load_system(None, kind))
     return systems

@@ -388,6 +388,7 @@ def _labels(**shown: bool):
 def _charts(ws: "Worksheet", units: _Sheet, grades: _Sheet, rates: _Sheet, shown: int, summary: Summary) -> None:
     from openpyxl.chart import PieChart, Reference
     from openpyxl.chart.series import DataPoint
+    from openpyxl.utils import get_column_letter
 
     n_units = len(summary.units)
     scores = _bar("各单位得分", "分")
@@ -401,7 +402,7 @@ def _charts(ws: "Worksheet", units: _Sheet, grades: _Sheet, rates: _Sheet, shown
     scores.y_axis.majorUnit = 10
     scores.y_axis.number_format = "0"
     scores.dataLabels = _labels(showVal=True)
-    scores.width, scores.height = 16, 8.5
+    scores.width, scores.height = max(16, 1.6 * n_units), 8.5
     scores.gapWidth = 80
     ws.add_chart(scores, "A8")
 
@@ -415,7 +416,7 @@ def _charts(ws: "Worksheet", units: _Sheet, grades: _Sheet, rates: _Sheet, shown
         pie.series[0].dPt.append(point)
     pie.dataLabels = _labels(showVal=True, showCatName=True)
     pie.width, pie.height = 11, 8.5
-    ws.add_chart(pie, "I8")
+    ws.add_chart(pie, f"{get_column_letter(max(9, 2 + int(scores.width / 1.85)))}8")   # right of the bars
 
     if shown:
         rates_chart = _bar(f"项目执行率（最低的 {shown} 个）" if shown < len(summary.projects) else
