@@ -174,3 +174,24 @@ def test_million_row_sheet_is_capped_and_said(tmp_path):
     report = check_workbook(read_workbook(path))
     codes = [f.code for f in report.findings]
     assert codes == ["sheet-truncated"], codes                  # the table above is still read and checked
+
+
+def test_shared_formulas_are_seen_in_every_cell(tmp_path):
+    """Excel writes a column of like formulas as one shared formula: every follower counts."""
+    built = build_project(tmp_path / "shared.xlsx")
+    rows = [built.cells[("ind", i, "score")] for i in range(7)]
+    refs = [built.ref(("ind", i, "score")) for i in range(7)]
+    with zipfile.ZipFile(built.path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+    xml = parts[sheet].decode()
+    for i, ref in enumerate(refs):
+        f = (f'<f t="shared" ref="{refs[0]}:{refs[-1]}" si="0">ROUND(F{rows[0][0]}*1,2)</f>' if i == 0
+             else '<f t="shared" si="0"/>')
+        xml = xml.replace(f'<c r="{ref}" t="n"><v>', f'<c r="{ref}" t="n">{f}<v>')
+    parts[sheet] = xml.encode()
+    with zipfile.ZipFile(built.path, "w") as z:
+        for name, blob in parts.items():
+            z.writestr(name, blob)
+    [table] = read_workbook(built.path).tables
+    assert all(r.get("score").formula == f"=ROUND(F{rows[0][0]}*1,2)" for r in table.rows())

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from ..findings import FileReport, Finding, finding
 from ..model import Table, WorkbookData
-from ..recompute import recompute
+from ..recompute import Recomputed, number, recompute
 from ..system import IndicatorSystem, load_system
 from . import reading  # noqa: F401  (declares the reader's codes)
 from . import required, numbers, scores, weights, totals, explain, formulas, crossfile  # noqa: F401  (register)
@@ -58,14 +58,19 @@ def _split(position: str) -> tuple[str, str]:
 def check_table(path: str, table: Table, system: IndicatorSystem | None = None,
                 formulas_known: bool = False) -> list[Finding]:
     """Every check on one table."""
+    return _check(path, table, system, formulas_known)[0]
+
+
+def _check(path: str, table: Table, system: IndicatorSystem | None, formulas_known: bool
+           ) -> tuple[list[Finding], Recomputed | None]:
     chosen = system_for(table, system)
     try:
         context = Context(path, table, chosen, recompute(table, chosen), formulas_known)
     except Exception as exc:  # noqa: BLE001 - the run goes on
         cell = table.anchor
         return [finding("check-failed", f"重算出错：{type(exc).__name__}: {exc}", file=path, sheet=table.sheet,
-                        cell=cell.ref if cell else "")]
-    return list(run_checks(context))
+                        cell=cell.ref if cell else "")], None
+    return list(run_checks(context)), context.re
 
 
 def check_workbook(data: WorkbookData, system: IndicatorSystem | None = None) -> FileReport:
@@ -79,24 +84,22 @@ def check_workbook(data: WorkbookData, system: IndicatorSystem | None = None) ->
             report.findings.append(finding("no-table", "未找到项目支出或部门整体支出绩效自评表（按标题和表头查找）",
                                            file=data.path))
         return report
+    first = None
     for table in data.tables:
-        report.findings.extend(check_table(data.path, table, system, data.has_formulas))
-    _summarise(report, data.tables, system)
+        findings, recomputed = _check(data.path, table, system, data.has_formulas)
+        report.findings.extend(findings)
+        first = first or (table, recomputed)
+    _summarise(report, data.tables, *first)
     return report
 
 
-def _summarise(report: FileReport, tables: list[Table], system: IndicatorSystem | None) -> None:
-    first = tables[0]
+def _summarise(report: FileReport, tables: list[Table], first: Table, result: Recomputed | None) -> None:
     report.kind = first.kind
     report.unit = first.unit
     report.name = "；".join(dict.fromkeys(t.name for t in tables if t.name))
-    try:
-        result = recompute(first, system_for(first, system))
-    except Exception:  # noqa: BLE001 - already reported as check-failed
-        return
     report.stated_total = first.total.value if first.total is not None else None
-    report.total, report.grade = result.total, result.grade or ""
+    if result is not None:
+        report.total, report.grade = result.total, result.grade or ""
     funds = first.funds.get("total")
     if funds is not None:
-        from ..recompute import number
         report.budget, report.spent = number(funds.get("budget")), number(funds.get("spent"))
