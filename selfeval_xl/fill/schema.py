@@ -70,7 +70,8 @@ PROJECTS = TableSpec("项目", (
     Column("上年结转资金", "carryover", NUMBER, False, doc="万元"),
     Column("其他资金", "other", NUMBER, False, doc="万元"),
     Column("预期目标", "goal_expected", TEXT, False, ("年度总体目标",), "年度总体目标：预期目标"),
-    Column("实际完成情况", "goal_achieved", TEXT, False, doc="年度总体目标：实际完成情况"),
+    Column("实际完成情况", "goal_achieved", TEXT, False,
+           doc="年度总体目标：实际完成情况；执行率低于90%时在此说明原因（写明“执行”）"),
 ), doc="每行一个项目，生成一张项目支出绩效自评表")
 
 INDICATORS = TableSpec("指标", (
