@@ -185,3 +185,31 @@ def test_a_palette_fill_is_given_back_exactly(tmp_path):
     book.set_fill("自评表", "A5", own)
     color = book.wb["自评表"]["A5"].fill.fgColor
     assert (color.type, color.theme, color.tint) == ("theme", 4, 0.6)
+
+
+def test_an_xlsm_keeps_its_own_office_2010_ribbon(tmp_path):
+    """openpyxl keeps customUI14.xml but drops its relationship; the save puts it back."""
+    source = small_book(tmp_path / "a.xlsm", vba=True)
+    rel = ('<Relationship Id="rIdRibbon" Type="http://schemas.microsoft.com/office/2007/relationships/ui/'
+           'extensibility" Target="customUI/customUI14.xml"/>')
+    ribbon = b'<customUI xmlns="http://schemas.microsoft.com/office/2009/07/customui"><ribbon/></customUI>'
+    with zipfile.ZipFile(source) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+    parts["customUI/customUI14.xml"] = ribbon
+    with zipfile.ZipFile(source, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+    openpyxl.load_workbook(source, keep_vba=True).save(tmp_path / "plain.xlsm")
+    with zipfile.ZipFile(tmp_path / "plain.xlsm") as z:
+        assert b"customUI14.xml" not in z.read("_rels/.rels")          # what openpyxl alone does
+
+    OpenpyxlBook.open(source).save(tmp_path / "b.xlsm")
+    with zipfile.ZipFile(tmp_path / "b.xlsm") as z:
+        rels = z.read("_rels/.rels").decode()
+        assert z.read("customUI/customUI14.xml") == ribbon
+    assert rels.count("customUI14.xml") == 1 and "2007/relationships/ui/extensibility" in rels
+    OpenpyxlBook.open(tmp_path / "b.xlsm").save(tmp_path / "c.xlsm")      # and again: not doubled
+    with zipfile.ZipFile(tmp_path / "c.xlsm") as z:
+        assert z.read("_rels/.rels").decode().count("customUI14.xml") == 1

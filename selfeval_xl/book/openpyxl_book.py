@@ -3,7 +3,8 @@
 Lossless where openpyxl allows: styles, merged cells, comments, data validation, defined names and
 other sheets are kept by openpyxl itself; an .xlsm keeps its VBA project byte for byte (``keep_vba``);
 the cached values of formula cells, which openpyxl drops, are put back after the save
-(:mod:`.cached`), with the recomputed value wherever a score cell keeps its formula.
+(:mod:`.cached`), with the recomputed value wherever a score cell keeps its formula; and a ribbon of
+the workbook's own keeps its relationship (:mod:`.package`).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any, Sequence
 from ..read.grid import Grid
 from . import CellContent, Link, plain_value
 from .cached import Cached, from_python, read_cached, to_python, write_cached
+from .package import restore_ui_relationships, ui_relationships
 
 MACRO_SUFFIXES = (".xlsm", ".xltm")
 AUTHOR = "selfeval"
@@ -21,18 +23,20 @@ AUTHOR = "selfeval"
 class OpenpyxlBook:
     """A workbook file opened with openpyxl; ``save(path)`` writes it (and its cached values)."""
 
-    def __init__(self, workbook: Any, cached: dict[str, dict[str, Cached]] | None = None):
+    def __init__(self, workbook: Any, cached: dict[str, dict[str, Cached]] | None = None,
+                 ribbon: list[str] | None = None):
         self.wb = workbook
         self._cached = cached or {}
+        self._ribbon = ribbon or []          # the source's ribbon relationships, for an .xlsm
 
     @classmethod
     def open(cls, path: str | Path) -> "OpenpyxlBook":
         from openpyxl import load_workbook
 
         path = Path(path)
-        workbook = load_workbook(path, keep_vba=path.suffix.lower() in MACRO_SUFFIXES, keep_links=True,
-                                 rich_text=True)
-        return cls(workbook, read_cached(path))
+        macros = path.suffix.lower() in MACRO_SUFFIXES
+        workbook = load_workbook(path, keep_vba=macros, keep_links=True, rich_text=True)
+        return cls(workbook, read_cached(path), ui_relationships(path) if macros else None)
 
     # -- cells -------------------------------------------------------------------------------------
     def _cell(self, sheet: str, ref: str) -> Any:
@@ -190,6 +194,8 @@ class OpenpyxlBook:
         self.wb.calculation.fullCalcOnLoad = True
         self.wb.save(path)
         write_cached(path, self._cached)
+        if self._ribbon:
+            restore_ui_relationships(path, self._ribbon)
 
     def save_atomic(self, target: str | Path, backup: Path | None = None) -> None:
         """Save so that ``target`` is either its old self or the complete new file, never half written:

@@ -1,0 +1,52 @@
+"""Package-level pieces openpyxl does not carry over: the relationships of a workbook's own ribbon.
+
+openpyxl (``keep_vba``) copies the ``customUI/`` parts of an .xlsm but writes a relationship only for the
+2006 ``customUI.xml``; a ribbon declared the Office 2010 way (``customUI14.xml``, relationship type
+``…/2007/relationships/ui/extensibility``) would silently stop loading. We put such relationships back.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+UI_RELATIONSHIP = re.compile(r'<Relationship\b[^>]*ui/extensibility"[^>]*/>')
+ROOT_RELS = "_rels/.rels"
+
+
+def ui_relationships(path: str | Path) -> list[str]:
+    """The ribbon relationships (as XML elements) of a package's root ``_rels/.rels``."""
+    with zipfile.ZipFile(path) as z:
+        if ROOT_RELS not in z.namelist():
+            return []
+        return UI_RELATIONSHIP.findall(z.read(ROOT_RELS).decode("utf-8"))
+
+
+def restore_ui_relationships(path: str | Path, wanted: list[str]) -> None:
+    """Add to ``path`` each of ``wanted`` whose target part is in the package and whose target is not
+    already related (rewritten in place, in the same folder)."""
+    path = Path(path)
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        rels = z.read(ROOT_RELS).decode("utf-8")
+    present = {_target(r) for r in UI_RELATIONSHIP.findall(rels)}
+    missing = [r for r in wanted if _target(r) in names and _target(r) not in present]
+    if not missing:
+        return
+    ids = set(re.findall(r'\bId="([^"]+)"', rels))
+    for n, rel in enumerate(missing, start=1):
+        new_id = f"rIdSelfevalUi{n}"
+        while new_id in ids:
+            new_id += "x"
+        rels = rels.replace("</Relationships>", re.sub(r'\bId="[^"]*"', f'Id="{new_id}"', rel) + "</Relationships>")
+    partial = path.with_name(path.name + ".rels.tmp")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = rels.encode("utf-8") if info.filename == ROOT_RELS else zin.read(info)
+            zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    partial.replace(path)
+
+
+def _target(relationship: str) -> str:
+    match = re.search(r'\bTarget="([^"]+)"', relationship)
+    return match.group(1).lstrip("/") if match else ""
