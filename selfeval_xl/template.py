@@ -121,7 +121,7 @@ def _group_plans(level1: Level, start: int, blank_rows: int) -> list[IndicatorRo
     """The rows of one 一级 group: one block per 二级 (its suggested indicators, or blank rows)."""
     children = level1.children or (Level(""),)
     blocks = [(child, list(child.indicators) or [None] * blank_rows) for child in children]
-    per_child = all(child.weight is not None for child in children) and level1.children
+    per_child = bool(level1.children) and all(child.weight is not None for child in children)
     weights = ([w for child, specs in blocks for w in _split(child.weight, len(specs))] if per_child
                else _split(level1.weight, sum(len(specs) for _, specs in blocks)))
     rows = [(child.name, spec) for child, specs in blocks for spec in specs]
