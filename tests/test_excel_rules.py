@@ -1,20 +1,20 @@
 """The native formulas of excel_rules compute what selfeval_xl.rules computes.
 
-Three judges: the ``formulas`` package on compiled formulas (thousands of hypothesis cases), and on a
-workbook of cases (the first 300 of the ~1,500 LibreOffice headless recalculates in one call). The UDF variant is
-judged by ``formulas`` with the SE_* functions registered through the bridge.
+Three judges: the ``formulas`` package on compiled formulas (thousands of hypothesis cases); LibreOffice
+headless on one workbook of ~1,500 hypothesis-drawn cases (one soffice call); and ``formulas`` on the
+first 300 of them. The UDF variant is judged by ``formulas`` with the SE_* functions registered through
+the bridge.
 """
 from __future__ import annotations
 
 import functools
-import random
 from decimal import Decimal
 
 import formulas
 import numpy as np
 import openpyxl
 import pytest
-from hypothesis import example, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, Phase, example, given, settings as hsettings, strategies as st
 
 from selfeval_xl import excel_rules as xr
 from selfeval_xl import formulas_bridge, rules, scoring
@@ -159,28 +159,42 @@ def test_formula_literals_parse_back_to_the_same_double():
 CELLS = IndicatorCells("A{r}", "B{r}", "C{r}", "D{r}", "E{r}")
 
 
-def _random_case(rnd: random.Random) -> tuple[str, list]:
-    """A row of inputs: kind, direction, target, high, actual, weight (blanks and edge values included)."""
-    def number():
-        return rnd.choice([round(rnd.uniform(0, 1000), 2), round(rnd.uniform(0, 1.5), 4), float(rnd.randint(0, 500)),
-                           round(rnd.uniform(0, 100000), 2)])
+@st.composite
+def workbook_cases(draw) -> tuple[str, list]:
+    """A row of inputs: kind, then direction, target, high, actual, weight (blanks and edge values too)."""
+    def optional(strategy, percent_none=10):
+        return None if draw(st.sampled_from(range(100))) < percent_none else draw(strategy)
 
-    kind = rnd.choice(["ind", "ind", "ind", "linear", "exec", "grade"])
+    kind = draw(st.sampled_from(["ind", "ind", "ind", "linear", "exec", "grade"]))
     if kind == "exec":
-        budget = rnd.choice([number(), number(), 0.0, None])
-        return kind, ["", budget, None, rnd.choice([number(), number(), None]), rnd.choice([10.0, 6.0, 2.5, None])]
+        return kind, ["", optional(st.one_of(st.just(0.0), values)), None, optional(values),
+                      optional(st.sampled_from([10.0, 6.0, 2.5]))]
     if kind == "grade":
-        return kind, ["", rnd.choice([round(rnd.uniform(-5, 105), 2), 90.0, 80.0, 60.0, 59.99, None]), None, None, None]
-    direction = rnd.choice(["≥", ">", "≤", "<", "=", "区间", "定性", "定性", "", "正向?"])
-    target, actual = number(), number()
-    if rnd.random() < 0.15:
-        actual = target
+        total = st.one_of(st.decimals(min_value=-5, max_value=105, places=2).map(float),
+                          st.integers(-5, 105).map(float), st.sampled_from([90.0, 80.0, 60.0, 59.99, 89.99]))
+        return kind, ["", optional(total), None, None, None]
+    direction = draw(st.sampled_from(["≥", ">", "≤", "<", "=", "区间", "定性", "定性", "", "正向?"]))
+    target = draw(values)
+    actual = draw(st.one_of(values, st.just(target)))
     if direction == "定性":
-        actual = rnd.choice([t.phrase for t in DEFAULT_SETTINGS.tiers] + ["部分达成", "较好", "未完成"])
-    high = target + rnd.choice([0.0, round(rnd.uniform(0, 200), 2)]) if rnd.random() < 0.9 else target / 2
-    weight = round(rnd.choice([rnd.uniform(0, 30), 2.5, 10.0]), 2)
-    return kind, [direction, target, high if direction == "区间" else None,
-                  None if rnd.random() < 0.1 else actual, None if rnd.random() < 0.03 else weight]
+        actual = draw(st.sampled_from([t.phrase for t in DEFAULT_SETTINGS.tiers] + ["部分达成", "较好", "未完成"]))
+    high = draw(st.one_of(st.just(target), values.map(lambda v: target + v), st.just(target / 2)))
+    return kind, [direction, target, high if direction == "区间" else None, optional(st.just(actual)),
+                  optional(weights, percent_none=3)]
+
+
+def hypothesis_cases(count: int) -> list[tuple[str, list]]:
+    """Cases hypothesis generates (its edge-seeking draws included), collected for one workbook."""
+    found: list[tuple[str, list]] = []
+
+    @hsettings(max_examples=count, deadline=None, database=None, phases=[Phase.generate],
+               suppress_health_check=list(HealthCheck))
+    @given(case=workbook_cases())
+    def collect(case):
+        found.append(case)
+
+    collect()
+    return found
 
 
 EDGE_CASES = [("ind", ["≥", 200.0, None, 114.0, 2.5]), ("exec", ["", 480.0, None, 58.0, 6.0]),
@@ -253,8 +267,7 @@ FORMULAS_CASES = 300
 
 @pytest.fixture(scope="module")
 def cases():
-    rnd = random.Random(20240601)
-    return EDGE_CASES + [_random_case(rnd) for _ in range(1500)]
+    return EDGE_CASES + hypothesis_cases(1500)
 
 
 def _mismatches(values: dict[int, object], cases, skip_linear: bool = False):
