@@ -298,11 +298,15 @@ class _Writer:
 
     # ----- blocks
     def title(self, year: int | None) -> None:
-        text = self.layout.title_text(year if year is not None else "    ")
-        self.put("A1", text, kind="label" if year is not None else "input", span=f"{self.last}1",
-                 align=self.st.center)
+        """The title with its year; without one the year is left blank and the cell open to type it."""
+        from openpyxl.styles import Border, Protection
+
+        self.put("A1", self.layout.title_text(year if year is not None else "    "), span=f"{self.last}1")
         self.ws["A1"].font = self.st.title
-        self.ws.row_dimensions[1].height = 32
+        self.ws["A1"].protection = Protection(locked=year is not None)
+        for cell in self.ws[f"A1:{self.last}1"][0]:
+            cell.border = Border()
+        self.ws.row_dimensions[1].height = 36
 
     def fields(self) -> None:
         by_row: dict[int, list[tuple[Label, str]]] = {}
@@ -485,7 +489,7 @@ class _Writer:
         ws, plan = self.ws, self.plan
         for letter, width in zip((_col(i + 1) for i in range(self.width)), _WIDTHS[plan.kind]):
             ws.column_dimensions[letter].width = width
-        for r in plan.indicator_rows:
+        for r in (*plan.indicator_rows, *plan.subtotal_rows.values(), *plan.bonus_rows):
             ws.row_dimensions[r].height = 22
         ws.protection.sheet = True
         for what in ("formatCells", "formatColumns", "formatRows", "insertRows", "deleteRows"):
