@@ -195,3 +195,12 @@ def test_shared_formulas_are_seen_in_every_cell(tmp_path):
             z.writestr(name, blob)
     [table] = read_workbook(built.path).tables
     assert all(r.get("score").formula == f"=ROUND(F{rows[0][0]}*1,2)" for r in table.rows())
+
+
+def test_a_really_encrypted_workbook_says_password(tmp_path):
+    ooxml = pytest.importorskip("msoffcrypto.format.ooxml")
+    built = build_project(tmp_path / "plain.xlsx")
+    with built.path.open("rb") as plain, (tmp_path / "加密.xlsx").open("wb") as out:
+        ooxml.OOXMLFile(plain).encrypt("secret", out)
+    [(code, message, _)] = read_workbook(tmp_path / "加密.xlsx").problems
+    assert code == "unreadable" and "密码" in message

@@ -20,6 +20,7 @@ from .locate import locate_tables
 MAX_ROWS = 5000                        # rows scanned per sheet; a 自评表 has well under 200
 MAX_COLUMNS = 200
 MAX_UNCOMPRESSED = 256 * 1024 * 1024   # a zip that inflates beyond this is refused (zip bomb)
+MAX_OLE_SCAN = 64 * 1024 * 1024        # bytes of an OLE file searched for the encryption streams
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -144,7 +145,7 @@ def _load_zip(path: Path, max_rows: int):
 def _refuse_encrypted(path: Path) -> None:
     """An encrypted .xlsx is an OLE file holding an ``EncryptionInfo`` stream; say so plainly."""
     with path.open("rb") as handle:
-        blob = handle.read(4 * 1024 * 1024)
+        blob = handle.read(MAX_OLE_SCAN)          # the directory naming the streams may sit anywhere
     if "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob:
         raise Unreadable("文件有密码保护（已加密），请去掉密码后重新提交")
 
