@@ -82,6 +82,10 @@ def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0)
         _init_worker(system_ref)
         yield from (_check_path(p) for p in names)
         return
+    from . import checks, read
+
+    read.preload()          # forked workers inherit what is loaded here
+    checks.preload()
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     chunksize = max(1, min(16, len(names) // (jobs * 8)))

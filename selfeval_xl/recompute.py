@@ -16,6 +16,7 @@ For each target cell :func:`recompute` gives an :class:`Expected` with two value
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any
 
@@ -121,17 +122,19 @@ def places_of(value: Decimal, minimum: int = 2) -> int:
     return min(max(-exponent if isinstance(exponent, int) else 0, minimum), 10)
 
 
+_normalized = lru_cache(maxsize=4096)(normalize_label)
+
+
 def match_level(levels: tuple[Level, ...], text: str) -> Level | None:
     """The level a row's 一级 / 二级 text names: equal, or one the prefix of the other (满意度 ~ 满意度指标)."""
-    t = normalize_label(text)
+    t = _normalized(text)
     if not t:
         return None
     for level in levels:
-        name = normalize_label(level.name)
-        if t == name:
+        if t == _normalized(level.name):
             return level
     for level in levels:
-        name = normalize_label(level.name)
+        name = _normalized(level.name)
         if len(t) >= 2 and (name.startswith(t) or t.startswith(name)):
             return level
     return None

@@ -73,3 +73,8 @@ def test_cross_file_budget_warning(tmp_path):
     [f] = dept["findings"]
     assert f["code"] == "figure-inconsistent" and f["severity"] == "warning"
     assert f["expected"] == 1014.4 and f["found"] == 214.4
+
+
+def test_unwritable_report_is_a_usage_error_before_any_work(tmp_path):
+    build_project(tmp_path / "a.xlsx")
+    assert main(["check", str(tmp_path), "-r", str(tmp_path / "no" / "such" / "dir" / "r.xlsx")]) == 2

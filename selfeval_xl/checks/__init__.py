@@ -20,7 +20,7 @@ from .base import CHECKS, Check, Context, run_checks
 from .crossfile import TableFigures, UnitFigures, check_unit, figures_of
 
 __all__ = ["CHECKS", "Check", "Context", "check_workbook", "check_table", "check_unit", "figures_of",
-           "TableFigures", "UnitFigures", "system_for"]
+           "TableFigures", "UnitFigures", "system_for", "preload"]
 
 
 @lru_cache(maxsize=None)
@@ -41,6 +41,16 @@ def system_for(table: Table, given: IndicatorSystem | None = None) -> IndicatorS
         except Exception:  # noqa: BLE001 - an unknown recorded system falls back to the default
             pass
     return _load(None, table.kind)
+
+
+def preload() -> None:
+    """Load the default systems and the layouts now (before a batch forks its workers)."""
+    from ..system import DEFAULT_SYSTEMS
+    from .base import layout_of
+
+    for kind in DEFAULT_SYSTEMS:
+        _load(None, kind)
+        layout_of(kind)
 
 
 def _split(position: str) -> tuple[str, str]:

@@ -1,7 +1,9 @@
 """``selfeval check PATH...``: check submitted workbooks, every problem by file, sheet and cell."""
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -47,16 +49,18 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
     files = find_workbooks(paths, exclude=[p for p in (report_path, json_path) if p])
     if not files:
         raise click.UsageError("没有找到 .xlsx / .xlsm / .xls 文件 / no workbooks found")
+    for out in (p for p in (report_path, json_path) if p):
+        _writable(out)
     writer = json_out = None
-    if report_path:
-        from ..report import XlsxReport
-        writer = XlsxReport(report_path)
     if json_path:
         from ..report import JsonReport
         json_out = JsonReport(json_path)
     tally = Tally()
     bar = _progress(len(files))
     for report in check_batch(files, system_ref, jobs):
+        if report_path and writer is None:     # opened once the workers run: openpyxl loads meanwhile
+            from ..report import XlsxReport
+            writer = XlsxReport(report_path)
         tally.add(report)
         if writer:
             writer.add(report)
@@ -76,6 +80,14 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
     if not quiet:
         click.echo(tally.summary())
     return 1 if tally.errors else 0
+
+
+def _writable(path: str) -> None:
+    """Fail before the work, not after it, when an output cannot be written."""
+    folder = Path(path).resolve().parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK) or (Path(path).exists()
+                                                                and not os.access(path, os.W_OK)):
+        raise click.UsageError(f"无法写入 / cannot write: {path}")
 
 
 def _progress(total: int):

@@ -9,7 +9,7 @@
 from ..model import WorkbookData
 from .grid import Grid, column_letter, parse_ref, ref
 from .locate import locate_tables
-from .workbook import MAX_ROWS, read_grids, read_workbook
+from .workbook import MAX_ROWS, preload, read_grids, read_workbook
 
 __all__ = ["Grid", "WorkbookData", "read_workbook", "read_grids", "locate_tables", "ref", "parse_ref",
-           "column_letter", "MAX_ROWS"]
+           "column_letter", "MAX_ROWS", "preload"]

@@ -42,10 +42,7 @@ class _Labels:
     goal_label: frozenset[str]
     total: frozenset[str]
     grade: frozenset[str]
-
-    @property
-    def title(self) -> str:
-        return normalize_label(self.layout.title)
+    title: str
 
 
 def _names(label: Label) -> set[str]:
@@ -70,7 +67,7 @@ def labels_for(kind: str) -> _Labels:
         layout, _index(layout.fields), _index(layout.funds.columns), _index(layout.funds.rows),
         _index(layout.indicators.columns), _index(goal.columns) if goal else {},
         frozenset(_names(layout.funds.label)), frozenset(_names(goal.label)) if goal else frozenset(),
-        frozenset(_names(layout.total)), frozenset(_names(layout.grade)))
+        frozenset(_names(layout.total)), frozenset(_names(layout.grade)), normalize_label(layout.title))
 
 
 def _strip_unit(text: str) -> str:

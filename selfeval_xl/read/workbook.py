@@ -81,6 +81,18 @@ def _locate(data: WorkbookData, grids: list[Grid], names: dict[str, str], formul
     return data
 
 
+def preload() -> None:
+    """Load the layouts, the systems and the reader library now (a batch does this once before it
+    forks its workers, so each starts with them in memory)."""
+    import python_calamine  # noqa: F401
+
+    from .locate import KINDS, labels_for
+
+    for kind in KINDS:
+        labels_for(kind)
+    _bonus_names()
+
+
 @lru_cache(maxsize=1)
 def _bonus_names() -> tuple[str, ...]:
     """The 一级 names that mark 加减分 rows: the bonus levels of the packaged systems."""
