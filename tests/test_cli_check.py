@@ -78,3 +78,21 @@ def test_cross_file_budget_warning(tmp_path):
 def test_unwritable_report_is_a_usage_error_before_any_work(tmp_path):
     build_project(tmp_path / "a.xlsx")
     assert main(["check", str(tmp_path), "-r", str(tmp_path / "no" / "such" / "dir" / "r.xlsx")]) == 2
+
+
+def test_system_file_settings_drive_the_thresholds(tmp_path):
+    """Local practice is a setting: with an over-achievement threshold of 105%, 162 of ≥150天 (108%),
+    46845 of ≥4万人次 (117%) and 99.5% of ≥90% (111%) ask for a reason; at 120% none does."""
+    from importlib import resources
+
+    text = resources.files("selfeval_xl").joinpath("systems", "national-project.yaml").read_text(encoding="utf-8")
+    own = tmp_path / "my-region.yaml"
+    own.write_text(text.replace("overachievement_ratio: 1.2", "overachievement_ratio: 1.05"), encoding="utf-8")
+    built = build_project(tmp_path / "p.xlsx")
+    out = tmp_path / "f.json"
+    assert main(["check", str(built.path), "--json", str(out), "-q"]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["files"][0]["findings"] == []
+    assert main(["check", str(built.path), "--system", str(own), "--json", str(out), "-q"]) == 0
+    found = json.loads(out.read_text(encoding="utf-8"))["files"][0]["findings"]
+    assert {f["code"] for f in found} == {"overachievement-unexplained"}
+    assert [f["cell"] for f in found] == [built.ref(("ind", i, "reason")) for i in (2, 4, 6)]
