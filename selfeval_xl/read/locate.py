@@ -325,7 +325,7 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
         l1 = _label_text(grid.value(r, columns["level1"])) if "level1" in columns else ""
         l2 = _label_text(grid.value(r, columns["level2"])) if "level2" in columns else ""
         subtotal_text = next((t for t in (_label_text(grid.value(r, c)) for c in label_cols)
-                              if t.endswith(table_suffix(lab))), "")
+                              if t.endswith(_suffix(lab))), "")
         if l1 and not subtotal_text:
             level1, level2 = l1, ""
         if l2 and not subtotal_text:
@@ -336,7 +336,7 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
             continue
         cells = {k: sheet.cell(r, c) for k, c in columns.items()}
         if subtotal_text:
-            name = subtotal_text[: -len(table_suffix(lab))] or level1
+            name = subtotal_text[: -len(_suffix(lab))] or level1
             table.indicators.append(IndicatorRow(r + 1, name, "", cells, "subtotal"))
         elif any(b in level1 for b in bonus_names):
             table.indicators.append(IndicatorRow(r + 1, level1, level2, cells, "bonus"))
@@ -346,7 +346,7 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
     _read_grade(sheet, table, r0 + 1, end, lab)
 
 
-def table_suffix(lab: _Labels) -> str:
+def _suffix(lab: _Labels) -> str:
     return normalize_label(lab.layout.subtotal_suffix)
 
 
