@@ -116,6 +116,19 @@ def number(cell: Cell | None) -> Decimal | None:
         return None
 
 
+RATE_KINDS = ("exec_rate", "dept_rate")
+PERCENT_FIGURE_ABOVE = Decimal(2)   # a stated rate above 200% was typed as a percent figure (99.76 for 99.76%)
+
+
+def rate_number(cell: Cell | None) -> Decimal | None:
+    """A stated rate as a fraction: ``99.76%``, ``"99.76%"`` and ``0.9976`` as they are, and ``99.76``
+    typed without the % sign (no rate runs above 200%) as 0.9976."""
+    value = number(cell)
+    if value is not None and value > PERCENT_FIGURE_ABOVE:
+        return value / 100
+    return value
+
+
 def places_of(value: Decimal, minimum: int = 2) -> int:
     """The decimals a stated rate was typed or stored with (99.76% → 0.9976 → 4), capped at 10."""
     exponent = value.normalize().as_tuple().exponent
@@ -164,7 +177,7 @@ def _rate(result: Recomputed, cell: Cell | None, budget: Decimal | None, spent: 
     except RuleError:
         return None
     if cell is not None:
-        stated = number(cell)
+        stated = rate_number(cell)
         value = Decimal(format(rate, ".15g"))
         result.add(Expected(cell, what, value, value, places=places_of(stated, 4) if stated is not None else 4,
                             note=f"{spent} / {budget}"))

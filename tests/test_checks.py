@@ -163,3 +163,12 @@ def test_a_crashing_check_becomes_check_failed(tmp_path, monkeypatch):
     report = check_workbook(read_workbook(built.path))
     assert [f.code for f in report.findings] == ["check-failed"]
     assert "boom" in report.findings[0].message
+
+
+def test_rate_typed_as_percent_figure_without_sign(tmp_path):
+    """99.76 typed in a General cell means 99.76%; 95 does not match 99.76% either way."""
+    ok = build_project(tmp_path / "ok.xlsx", edits={("funds", "total", "rate"): 99.76})
+    assert check_workbook(read_workbook(ok.path)).findings == []
+    bad = build_project(tmp_path / "bad.xlsx", edits={("funds", "total", "rate"): 95})
+    [f] = check_workbook(read_workbook(bad.path)).findings
+    assert f.code == "exec-rate-mismatch" and "95.00%" in f.message and "99.76%" in f.message

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Iterator
 from ..findings import Finding, Severity, declare, finding
 from ..layout import Layout, load_layout
 from ..model import Cell, Table
-from ..recompute import Expected, Recomputed, number
+from ..recompute import RATE_KINDS, Expected, Recomputed, number, rate_number
 from ..rules import xl_round
 from ..rules import Settings
 from ..system import IndicatorSystem
@@ -114,7 +114,7 @@ def differs(ctx: Context, e: Expected, use_stated: bool = False, formula_cells: 
         return False
     if e.cell.blank:
         return True
-    stated = number(e.cell)
+    stated = rate_number(e.cell) if e.what in RATE_KINDS else number(e.cell)
     if stated is None:
         return False
     places = e.places or 2

@@ -8,7 +8,7 @@ from typing import Iterable, Iterator
 from ..findings import Finding, finding
 from ..layout import normalize_label
 from ..model import Table
-from ..recompute import number
+from ..recompute import number, rate_number
 from .base import Context, check, percent, show
 
 RATE_INDICATOR = "预算完成率"      # the 三级 indicator that restates the 资金情况 block's rate
@@ -30,10 +30,9 @@ def figure_inconsistent(ctx: Context) -> Iterator[Finding]:
     for out in ctx.re.rows:
         if RATE_INDICATOR not in normalize_label(out.row.level3):
             continue
-        stated = number(out.row.get("actual"))
+        stated = rate_number(out.row.get("actual"))
         if stated is None:
             continue
-        stated = stated / 100 if stated > 2 else stated        # "99.76" typed without %
         if abs(stated - Decimal(format(rate, ".15g"))) >= Decimal("0.0001"):
             yield ctx.find("figure-inconsistent", out.row.get("actual"),
                            f"预算完成率指标的实际完成值 {percent(stated)} 与资金情况表的 {percent(rate)}"

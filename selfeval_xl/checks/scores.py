@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..findings import Finding
-from ..recompute import number
+from ..recompute import number, rate_number
 from ..rules import qual_band
 from .base import Context, check, mismatches, percent, show
 
@@ -16,7 +16,7 @@ def exec_rate_mismatch(ctx: Context) -> Iterator[Finding]:
     Bad: 全年预算数 1014.4, 全年执行数 1011.98, 执行率 ``95%``. Fix: 1011.98 / 1014.4 = ``99.76%``.
     """
     yield from mismatches(ctx, "exec-rate-mismatch", "exec_rate", lambda e, x: f"执行率应为 {percent(x)}（{e.note}），"
-                          f"表中为 {percent(number(e.cell)) if number(e.cell) is not None else '空'}")
+                          f"表中为 {percent(rate_number(e.cell)) if rate_number(e.cell) is not None else '空'}")
 
 
 @check("exec-score-mismatch", "error", "预算执行得分与重算值不符")
