@@ -23,6 +23,7 @@ def test_console_summary_counts_and_lists():
     text = summary(Report([bad, good]))
     assert "检查了 2 个文件：通过 1" in text and "有错误 1" in text
     assert "total-mismatch" in text and "坏.xlsx" in text and "95.95/90.00" in text
+    assert "坏.xlsx '自评表'!H30 [错误] total-mismatch" in text          # few findings: each one listed
 
 
 def test_hyperlink_formula_keeps_names_inside_the_string():

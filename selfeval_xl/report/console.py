@@ -15,7 +15,7 @@ from .xlsx import status
 
 TOP_CODES = 10
 TOP_FILES = 15
-
+LIST_FINDINGS = 30        # a run with at most this many findings lists each one
 
 class Tally:
     """Running totals of a check run (what the console summary and the exit status need)."""
@@ -28,6 +28,7 @@ class Tally:
         self.codes: Counter[str] = Counter()
         self.with_problems = 0
         self._worst: list[tuple[int, int, int, str, str]] = []     # a heap of the worst files
+        self._listed: list[str] = []                                # every finding, while few
 
     def add(self, report: FileReport) -> None:
         self.files += 1
@@ -35,6 +36,10 @@ class Tally:
         self.warnings += report.warnings
         self.states[status(report)] += 1
         self.codes.update(f.code for f in report.findings)
+        for f in report.findings:
+            if len(self._listed) <= LIST_FINDINGS:
+                level = "错误" if f.severity.value == "error" else "警告"
+                self._listed.append(f"{Path(f.file).name} {f.position or ''} [{level}] {f.code}：{f.message}")
         if report.errors or report.warnings:
             self.with_problems += 1
             totals = f"{'' if report.stated_total is None else report.stated_total}/" \
@@ -60,6 +65,8 @@ class Tally:
                                   [(name, e, w, totals) for e, w, _, name, totals in worst])]
             if self.with_problems > TOP_FILES:
                 lines.append(f"…… 另有 {self.with_problems - TOP_FILES} 个文件有问题，详见报告。")
+        if 0 < len(self._listed) <= LIST_FINDINGS:
+            lines += ["", *self._listed]
         return "\n".join(lines)
 
 
