@@ -204,3 +204,28 @@ def test_a_really_encrypted_workbook_says_password(tmp_path):
         ooxml.OOXMLFile(plain).encrypt("secret", out)
     [(code, message, _)] = read_workbook(tmp_path / "加密.xlsx").problems
     assert code == "unreadable" and "密码" in message
+
+
+def test_any_grid_is_read_and_checked_without_raising():
+    """Labels, numbers, words and blanks in any arrangement: tables or not, never an exception."""
+    from hypothesis import given, settings, strategies as st
+
+    from selfeval_xl.read.locate import labels_for
+
+    words = sorted({w for kind in ("project", "department") for w in (
+        *labels_for(kind).indicator_columns, *labels_for(kind).funds_columns, *labels_for(kind).funds_rows,
+        *labels_for(kind).fields, *labels_for(kind).total, *labels_for(kind).grade)})
+    words += ["项目支出绩效自评表（2021年度）", "部门整体支出绩效自评表", "产出指标", "管理效能小计", "加减分项",
+              "达成年度指标", "≥150天", "1,011.98", "95%", "—", "=SUM(A1)", "小计"]
+    value = st.one_of(st.none(), st.sampled_from(words), st.integers(-5, 200), st.floats(allow_nan=True),
+                      st.text(max_size=5))
+    grid = st.lists(st.lists(value, max_size=10), max_size=25)
+
+    @settings(max_examples=150, deadline=None)
+    @given(grid, st.lists(st.tuples(st.integers(0, 24), st.integers(0, 9), st.integers(0, 24),
+                                    st.integers(0, 9)), max_size=3))
+    def run(rows, merged):
+        data = read_grids([Grid("表", rows, merged=merged)], "x.xlsx")
+        report = check_workbook(data)
+        assert not any(f.code == "check-failed" for f in report.findings), report.findings
+    run()

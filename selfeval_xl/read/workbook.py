@@ -45,6 +45,17 @@ def read_workbook(path: str | Path, max_rows: int = MAX_ROWS) -> WorkbookData:
     return _locate(data, grids, names, formula_source, max_rows)
 
 
+def _locate(data: WorkbookData, grids: list[Grid], names: dict[str, str], formula_source, max_rows: int
+            ) -> WorkbookData:
+    """Find the tables; a crash of ours becomes a ``check-failed`` problem, never an exception."""
+    try:
+        return _locate_tables(data, grids, names, formula_source, max_rows)
+    except Exception as exc:  # noqa: BLE001 - one odd sheet must not stop a batch
+        data.tables = []
+        data.problems.append(("check-failed", f"查找自评表时出错：{type(exc).__name__}: {exc}"[:300], ""))
+        return data
+
+
 def read_grids(grids: Iterable[Grid], path: str = "", defined_names: dict[str, str] | None = None,
                fmt: str = "grid") -> WorkbookData:
     """The same locator over grids built elsewhere (the Excel add-in builds them from a live book).
@@ -56,8 +67,8 @@ def read_grids(grids: Iterable[Grid], path: str = "", defined_names: dict[str, s
     return _locate(data, list(grids), defined_names or {}, None, MAX_ROWS)
 
 
-def _locate(data: WorkbookData, grids: list[Grid], names: dict[str, str], formula_source, max_rows: int
-            ) -> WorkbookData:
+def _locate_tables(data: WorkbookData, grids: list[Grid], names: dict[str, str], formula_source,
+                   max_rows: int) -> WorkbookData:
     data.defined_names = dict(names)
     if not any(True for g in grids for _ in g.cells()):
         data.problems.append(("unreadable", "工作簿是空的，没有任何内容", ""))
