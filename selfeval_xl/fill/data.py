@@ -19,8 +19,6 @@ from ..scoring import score_indicator
 from ..system import IndicatorSystem
 from .schema import DEPARTMENT_INDICATORS, INDICATORS, NUMBER, PROJECTS, TABLES, UNITS, TableSpec
 
-BONUS_LEVEL = "加减分项"
-
 
 @dataclass(frozen=True)
 class RowProblem:
@@ -51,10 +49,6 @@ class IndicatorData:
     reason: str = ""
     criteria: str = ""
     score: Decimal | None = None
-
-    @property
-    def bonus(self) -> bool:
-        return self.level1 == BONUS_LEVEL
 
 
 @dataclass
@@ -244,7 +238,7 @@ def _indicator(check: _RowCheck, system: IndicatorSystem) -> IndicatorData | Non
     level = system.level(level1)
     if level is not None and level.bonus:
         if score is None and check.ok:
-            check.fail(f"{BONUS_LEVEL}需填写得分", check.spec.column("score").name)
+            check.fail(f"{level.name}需填写得分", check.spec.column("score").name)
         values = _Normalized(Direction.QUAL, v.get("target"), None, v.get("actual"), str(v.get("measure") or ""))
     else:
         given, readable = None, True
@@ -259,7 +253,8 @@ def _indicator(check: _RowCheck, system: IndicatorSystem) -> IndicatorData | Non
             readable = False
         values = _normalize(check, given, system.settings) if readable else None
         if score is not None:
-            check.fail(f"只有{BONUS_LEVEL}可填得分（其余得分由公式计算）", check.spec.column("score").name)
+            only = f"只有{system.bonus_level.name}可填得分；" if system.bonus_level else ""
+            check.fail(f"{only}得分由公式计算，不需填写", check.spec.column("score").name)
     if not check.ok or weight is None or values is None:
         return None
     return IndicatorData(check.row.number, level1, level2, level3, values.direction, values.target, weight,
