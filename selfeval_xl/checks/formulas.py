@@ -75,3 +75,17 @@ def formula_not_calculated(ctx: Context) -> Iterator[Finding]:
         if e.cell.formula and e.cell.blank:
             yield ctx.find("formula-not-calculated", e.cell, f"公式没有计算结果，应为 {show(_expected_here(e))}",
                            _expected_here(e), None)
+
+
+@check("formula-broken", "error", "公式引用了已删除的单元格")
+def formula_broken(ctx: Context) -> Iterator[Finding]:
+    """A computed cell whose formula refers to cells that no longer exist (``#REF!``): rows were
+    deleted after the formula was written, so Excel shows ``#REF!`` whatever is typed.
+
+    Bad: 总分 ``=I11+#REF!+#REF!+I12`` (seen in 项目库 exports after indicator rows were removed).
+    Fix: rewrite the formula over the rows that are there (``=SUM(I11:I13)+I5``) or use our template.
+    """
+    for e in ctx.re.cells.values():
+        if e.cell.formula and "#REF!" in e.cell.formula.upper():
+            yield ctx.find("formula-broken", e.cell, f"公式引用了已删除的单元格（#REF!）：{e.cell.formula}",
+                           _expected_here(e), e.cell.formula)
