@@ -3,8 +3,9 @@
 Lossless where openpyxl allows: styles, merged cells, comments, data validation, defined names and
 other sheets are kept by openpyxl itself; an .xlsm keeps its VBA project byte for byte (``keep_vba``);
 the cached values of formula cells, which openpyxl drops, are put back after the save
-(:mod:`.cached`), with the recomputed value wherever a score cell keeps its formula; and a ribbon of
-the workbook's own keeps its relationship (:mod:`.package`).
+(:mod:`.cached`), with the recomputed value wherever a score cell keeps its formula; a ribbon of the
+workbook's own keeps its relationship (:mod:`.package`); and the comments of an .xlsm get one drawing
+part per sheet, never two parts of one name (:mod:`.comment_drawings`).
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from typing import Any, Sequence
 from ..read.grid import Grid
 from . import CellContent, Link, plain_value
 from .cached import Cached, from_python, read_cached, to_python, write_cached
-from .package import restore_ui_relationships, ui_relationships
+from .comment_drawings import redraw_comment_drawings
+from .package import check_unique_parts, restore_ui_relationships, ui_relationships
 
 MACRO_SUFFIXES = (".xlsm", ".xltm")
 AUTHOR = "selfeval"
@@ -190,9 +192,12 @@ class OpenpyxlBook:
 
     # -- file --------------------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
-        """Write the workbook to ``path``; Excel and LibreOffice are asked to recalculate on open."""
+        """Write the workbook to ``path``; Excel and LibreOffice are asked to recalculate on open.
+        Raises :class:`~.package.DuplicatePartError` (an OSError) rather than leave a damaged package."""
         self.wb.calculation.fullCalcOnLoad = True
+        redraw_comment_drawings(self.wb)
         self.wb.save(path)
+        check_unique_parts(path)
         write_cached(path, self._cached)
         if self._ribbon:
             restore_ui_relationships(path, self._ribbon)

@@ -1,4 +1,5 @@
-"""Package-level pieces openpyxl does not carry over: the relationships of a workbook's own ribbon.
+"""Package-level pieces openpyxl does not carry over: the relationships of a workbook's own ribbon;
+and the check that a saved package names each part once.
 
 openpyxl (``keep_vba``) copies the ``customUI/`` parts of an .xlsm but writes a relationship only for the
 2006 ``customUI.xml``; a ribbon declared the Office 2010 way (``customUI14.xml``, relationship type
@@ -8,10 +9,24 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 UI_RELATIONSHIP = re.compile(r'<Relationship\b[^>]*ui/extensibility"[^>]*/>')
 ROOT_RELS = "_rels/.rels"
+
+
+class DuplicatePartError(OSError):
+    """A saved package holds two zip entries of one name: Excel would call it damaged, so it is not kept."""
+
+
+def check_unique_parts(path: str | Path) -> None:
+    """Raise :class:`DuplicatePartError` when the zip at ``path`` holds an entry name more than once."""
+    with zipfile.ZipFile(path) as z:
+        twice = sorted(name for name, count in Counter(z.namelist()).items() if count > 1)
+    if twice:
+        raise DuplicatePartError(f"保存结果中有重复的部件，文件会损坏：{', '.join(twice)} / "
+                                 f"the saved package would hold duplicate parts: {', '.join(twice)}")
 
 
 def ui_relationships(path: str | Path) -> list[str]:
