@@ -125,6 +125,49 @@ class IndicatorCells:
     weight: str
 
 
+TARGET_NOT_NUMBER = "#年度指标值不是数字"
+ACTUAL_NOT_NUMBER = "#实际完成值不是数字"
+RANGE_NEEDS_BOUNDS = "#区间需上下限"
+DIRECTION_BLANK = "#指标性质为空"
+DIRECTION_UNKNOWN = "#未知指标性质"
+"""What a native score cell shows when an input it computes with is not a number, or 指标性质 is not
+one of the drop-down list's."""
+_COMPUTED = tuple(d.value for d in (Direction.GE, Direction.GT, Direction.LE, Direction.LT, Direction.EQ))
+
+
+def is_number(value: object) -> bool:
+    """Excel's ``ISNUMBER`` of a cell holding ``value``: numbers and dates; never text, blanks, TRUE/FALSE."""
+    import datetime
+    from decimal import Decimal
+
+    return not isinstance(value, bool) and isinstance(value, (int, float, Decimal, datetime.date,
+                                                              datetime.time, datetime.timedelta))
+
+
+def native_blocked_inputs(direction: object, target: object, high: object, actual: object,
+                          weight: object, banded: bool = False) -> list[tuple[str, str]]:
+    """Mirrors the input guards of :meth:`NativeFormulas.indicator`: every input the native score
+    formula needs as a number and does not get (``target``, ``target_high``, ``actual``), and a
+    ``direction`` it does not know, each with the ``#…`` text the cell shows while that input is the
+    first one wrong. Empty when the formula computes, stays blank (实际完成值 or 分值 empty) or scores a
+    定性 tier. ``banded``: the row names a banded indicator, whose formula reads 实际完成值 only."""
+    if actual in (None, "") or weight in (None, ""):
+        return []
+    if banded:
+        return [] if is_number(actual) else [("actual", ACTUAL_NOT_NUMBER)]
+    if direction == Direction.QUAL.value:
+        return []
+    if direction == Direction.RANGE.value:
+        needs = [("target", target, RANGE_NEEDS_BOUNDS), ("target_high", high, RANGE_NEEDS_BOUNDS)]
+    else:
+        needs = [("target", target, TARGET_NOT_NUMBER)]
+    needs.append(("actual", actual, ACTUAL_NOT_NUMBER))
+    blocked = [(key, shown) for key, value, shown in needs if not is_number(value)]
+    if direction != Direction.RANGE.value and direction not in _COMPUTED:
+        blocked.append(("direction", DIRECTION_BLANK if direction in (None, "") else DIRECTION_UNKNOWN))
+    return blocked
+
+
 @dataclass(frozen=True)
 class NativeFormulas:
     """Plain Excel formulas: the form computes in Excel, WPS and LibreOffice with no add-in."""
@@ -141,13 +184,13 @@ class NativeFormulas:
     def indicator(self, c: IndicatorCells) -> str:
         t, a, w, d = c.target, c.actual, c.weight, c.direction
         quantitative = (
-            f'IF(NOT(ISNUMBER({t})),"#年度指标值不是数字",IF(NOT(ISNUMBER({a})),"#实际完成值不是数字",'
+            f"IF(NOT(ISNUMBER({t})),{_text(TARGET_NOT_NUMBER)},IF(NOT(ISNUMBER({a})),{_text(ACTUAL_NOT_NUMBER)},"
             f"IF({_is(d, Direction.GE, Direction.GT)},{positive_score(t, a, w)},"
             f"IF({_is(d, Direction.LE, Direction.LT)},{reverse_score(t, a, w, self.settings)},"
             f"IF({_is(d, Direction.EQ)},{equal_score(t, a, w)},"
-            f'IF({d}="","#指标性质为空","#未知指标性质"))))))')
-        ranged = (f'IF(OR(NOT(ISNUMBER({t})),NOT(ISNUMBER({c.high}))),"#区间需上下限",'
-                  f'IF(NOT(ISNUMBER({a})),"#实际完成值不是数字",{range_score(t, c.high, a, w)}))')
+            f'IF({d}="",{_text(DIRECTION_BLANK)},{_text(DIRECTION_UNKNOWN)}))))))')
+        ranged = (f"IF(OR(NOT(ISNUMBER({t})),NOT(ISNUMBER({c.high}))),{_text(RANGE_NEEDS_BOUNDS)},"
+                  f"IF(NOT(ISNUMBER({a})),{_text(ACTUAL_NOT_NUMBER)},{range_score(t, c.high, a, w)}))")
         return blank_unless((a, w), f"IF({_is(d, Direction.QUAL)},{qual_score(a, w, self.settings)},"
                                     f"IF({_is(d, Direction.RANGE)},{ranged},{quantitative}))")
 

@@ -101,6 +101,7 @@ class Table:
     grade: Cell | None = None
     from_template: bool = False            # made from our template (found through defined names)
     system_name: str | None = None         # as recorded in the template's hidden sheet
+    formulas: str | None = None            # our template's formula set (native / udf), from the same sheet
     anchor: Cell | None = None             # a cell to point at when a whole block is missing
     total_weight: Cell | None = None       # the 分值 cell of the 总分 row (the stated sum of weights)
     amount_unit: str = "万元"              # the unit the funds block states (万元 or 元)

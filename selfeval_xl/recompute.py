@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import rules
+from .excel_rules import native_blocked_inputs
 from .layout import normalize_label
 from .model import Cell, IndicatorRow, Table
 from .parse import ParseError, parse_number
@@ -65,6 +66,8 @@ class RowResult:
     error: RuleError | None = None
     error_cell: Cell | None = None
     out_of_band: bool = False
+    blocked: tuple[str, ...] = ()      # inputs our native template's score formula cannot compute
+    shown: str | None = None           # the ``#…`` text its score cell then shows instead of a score
 
     @property
     def qualitative(self) -> bool:
@@ -102,8 +105,11 @@ class Recomputed:
         return [e for e in self.cells.values() if e.what == what]
 
     def writes(self) -> list[tuple[str, str, Any]]:
-        """(sheet, ref, value) for every cell whose value is known: what the writeback puts in."""
-        return [(e.cell.sheet, e.cell.ref, e.value) for e in self.cells.values() if e.value is not None]
+        """(sheet, ref, value) for every cell whose value is known: what the writeback puts in. A score
+        formula of our native template that cannot compute its inputs gets the ``#…`` text it shows."""
+        shown = [(o.row.cells["score"].sheet, o.row.cells["score"].ref, o.shown)
+                 for o in self.rows if o.shown]
+        return [(e.cell.sheet, e.cell.ref, e.value) for e in self.cells.values() if e.value is not None] + shown
 
 
 def number(cell: Cell | None) -> Decimal | None:
@@ -244,6 +250,10 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
     if weight is None:
         return out
     direction = row.value("direction") if row.get("direction") is not None else None
+    blocked = _native_blocked(row, result.table)
+    if blocked:
+        out.blocked, out.shown = tuple(key for key, _ in blocked), blocked[0][1]
+        return out
     try:
         out.scored = score_indicator(row.value("target"), row.value("actual"), weight, direction,
                                      row.value("target_high"), system.settings)
@@ -255,6 +265,17 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
         result.add(Expected(row.cells["score"], "score", out.expected, out.expected, row,
                             note=_how(out)))
     return out
+
+
+def _native_blocked(row: IndicatorRow, table: Table) -> list[tuple[str, str]]:
+    """In our native template, the inputs the row's score formula cannot compute (text where it needs
+    a number, a 指标性质 not from its list). The spreadsheet then shows ``#…`` and its sums skip the
+    row; so does the recomputation, or a values-only reader would see a score Excel never shows."""
+    score = row.get("score")
+    if table.formulas != "native" or score is None or not score.formula:
+        return []
+    return native_blocked_inputs(row.value("direction"), row.value("target"), row.value("target_high"),
+                                 row.value("actual"), row.value("weight"))
 
 
 def _qualitative_score(out: RowResult, system: IndicatorSystem) -> Decimal | None:

@@ -47,9 +47,17 @@ def not_a_number(ctx: Context) -> Iterator[Finding]:
     Bad: 全年执行数 typed as ``约1000万``. Fix: type the number (``1000``); text like ``"1,011.98"`` or
     ``"99.76%"`` is accepted, a dash ``—`` is read as blank where the table shows one.
     """
+    explained = {out.row.cells["score"].address for out in ctx.re.rows if out.shown}   # text-in-number-cell's
     for cell, what in _numeric_cells(ctx):
-        if _not_number(cell):
-            yield ctx.find("not-a-number", cell, f"{what}不是数字：{cell.text}", "数字", cell.value)
+        if _not_number(cell) and cell.address not in explained:
+            yield ctx.find("not-a-number", cell, _not_number_message(ctx, cell, what), "数字", cell.value)
+
+
+def _not_number_message(ctx: Context, cell: Cell, what: str) -> str:
+    """Our template's formulas say in a ``#…`` text why they computed nothing: point the user at it."""
+    if cell.formula and ctx.table.from_template and cell.text.startswith("#"):
+        return f"{what}的公式显示“{cell.text}”，没有算出数字：请按此提示更正本行所填的值，保存前重新计算"
+    return f"{what}不是数字：{cell.text}"
 
 
 @check("negative-amount", "error", "金额为负数")

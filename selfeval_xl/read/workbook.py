@@ -88,6 +88,7 @@ def _locate_tables(data: WorkbookData, grids: list[Grid], names: dict[str, str],
             if data.meta.get("kind") == table.kind:
                 table.from_template = True
                 table.system_name = data.meta.get("system") or None
+                table.formulas = data.meta.get("formulas") or None
         data.tables.extend(tables)
     return data
 
