@@ -14,9 +14,10 @@ asks ``formula_set(mode, settings)`` and never knows which it got. Bad input sho
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping, Sequence
 
 from . import rules
-from .rules import Direction, ReverseFormula, Settings
+from .rules import Band, Direction, ReverseFormula, Settings
 
 FORMULA_MODES = ("native", "udf")
 
@@ -73,6 +74,15 @@ def range_score(low: str, high: str, actual: str, weight: str) -> str:
             f"ROUND(IF({actual}<{low},{actual}/{low},IF({actual}>{high},{high}/{actual},1))*{weight},2))")
 
 
+def band_score(actual: str, bands: Sequence[Band], weight: str) -> str:
+    """Mirrors :func:`rules.band_score`: the first band (lowest ``upto`` first) the rate is within earns
+    ``ROUND(fraction*分值,2)``; above every band, 0."""
+    formula = "0"
+    for band in reversed(sorted(bands, key=lambda b: b.upto)):
+        formula = f"IF({actual}<={_num(band.upto)},ROUND({_num(band.fraction)}*{weight},2),{formula})"
+    return formula
+
+
 def qual_score(text: str, weight: str, settings: Settings) -> str:
     """Mirrors :func:`rules.find_tier` + :func:`rules.qual_score`: the tier named in the text scores
     its default share of 分值. Names are tried longest first, as ``find_tier`` prefers the longest."""
@@ -123,6 +133,21 @@ class IndicatorCells:
     high: str
     actual: str
     weight: str
+    level3: str = '""'
+
+
+Banded = tuple[tuple[str, tuple[Band, ...]], ...]
+"""The system's banded indicators as (name, bands) pairs (``IndicatorSystem.banded``), hashable."""
+
+
+def banded_or(c: IndicatorCells, banded: Banded, formula: str) -> str:
+    """Mirrors the engine's lookup (``IndicatorSystem.bands_for``): a row whose 三级指标 (``TRIM``-ed)
+    names a banded indicator is scored by its bands on 实际完成值; any other row by ``formula``. The band
+    formula is native in both formula sets: the SE_* functions know no bands."""
+    for name, bands in reversed(banded):
+        formula = (f"IF(TRIM({c.level3})={_text(name)},IF(NOT(ISNUMBER({c.actual})),\"#实际完成值不是数字\","
+                   f"{band_score(c.actual, bands, c.weight)}),{formula})")
+    return formula
 
 
 TARGET_NOT_NUMBER = "#年度指标值不是数字"
@@ -173,6 +198,7 @@ class NativeFormulas:
     """Plain Excel formulas: the form computes in Excel, WPS and LibreOffice with no add-in."""
 
     settings: Settings = rules.DEFAULT_SETTINGS
+    banded: Banded = ()
 
     def exec_rate(self, budget: str, spent: str) -> str:
         return blank_unless((budget, spent), f'IF({budget}=0,"#全年预算数为0",{exec_rate(budget, spent)})')
@@ -191,8 +217,9 @@ class NativeFormulas:
             f'IF({d}="",{_text(DIRECTION_BLANK)},{_text(DIRECTION_UNKNOWN)}))))))')
         ranged = (f"IF(OR(NOT(ISNUMBER({t})),NOT(ISNUMBER({c.high}))),{_text(RANGE_NEEDS_BOUNDS)},"
                   f"IF(NOT(ISNUMBER({a})),{_text(ACTUAL_NOT_NUMBER)},{range_score(t, c.high, a, w)}))")
-        return blank_unless((a, w), f"IF({_is(d, Direction.QUAL)},{qual_score(a, w, self.settings)},"
-                                    f"IF({_is(d, Direction.RANGE)},{ranged},{quantitative}))")
+        return blank_unless((a, w), banded_or(c, self.banded,
+                                              f"IF({_is(d, Direction.QUAL)},{qual_score(a, w, self.settings)},"
+                                              f"IF({_is(d, Direction.RANGE)},{ranged},{quantitative}))"))
 
     def grade(self, total_ref: str) -> str:
         return blank_unless((total_ref,), grade(total_ref, self.settings))
@@ -203,9 +230,11 @@ class UdfFormulas:
     """Cells calling the SE_* functions of ``udfs.py`` (Excel with the add-in, or ``formulas``).
 
     The UDFs score with the national defaults, so a system whose settings differ cannot use them.
+    Banded indicators (``banded``) get the native band formula, which needs no add-in.
     """
 
     settings: Settings = rules.DEFAULT_SETTINGS
+    banded: Banded = ()
 
     def __post_init__(self) -> None:
         ours, default = self.settings, rules.DEFAULT_SETTINGS
@@ -223,18 +252,22 @@ class UdfFormulas:
 
     def indicator(self, c: IndicatorCells) -> str:
         t, a, w, d = c.target, c.actual, c.weight, c.direction
-        return blank_unless((a, w), f"IF({_is(d, Direction.QUAL)},SE_QUAL_SCORE({a},{w}),"
-                                    f"IF({_is(d, Direction.RANGE)},SE_RANGE_SCORE({t},{c.high},{a},{w}),"
-                                    f"SE_IND_SCORE({t},{a},{w},{d})))")
+        return blank_unless((a, w), banded_or(c, self.banded,
+                                              f"IF({_is(d, Direction.QUAL)},SE_QUAL_SCORE({a},{w}),"
+                                              f"IF({_is(d, Direction.RANGE)},SE_RANGE_SCORE({t},{c.high},{a},{w}),"
+                                              f"SE_IND_SCORE({t},{a},{w},{d})))"))
 
     def grade(self, total_ref: str) -> str:
         return blank_unless((total_ref,), f"SE_GRADE({total_ref})")
 
 
-def formula_set(mode: str, settings: Settings) -> NativeFormulas | UdfFormulas:
-    """``native`` or ``udf``: the formulas a template's computed cells hold."""
+def formula_set(mode: str, settings: Settings, banded: Mapping[str, tuple[Band, ...]] | None = None
+                ) -> NativeFormulas | UdfFormulas:
+    """``native`` or ``udf``: the formulas a template's computed cells hold; ``banded`` is the system's
+    banded indicators by name (``IndicatorSystem.banded``)."""
+    pairs = tuple((banded or {}).items())
     if mode == "native":
-        return NativeFormulas(settings)
+        return NativeFormulas(settings, pairs)
     if mode == "udf":
-        return UdfFormulas(settings)
+        return UdfFormulas(settings, pairs)
     raise ValueError(f"公式方式应为 native 或 udf / formulas must be native or udf: {mode!r}")

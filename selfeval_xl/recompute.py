@@ -250,13 +250,13 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
     if weight is None:
         return out
     direction = row.value("direction") if row.get("direction") is not None else None
-    blocked = _native_blocked(row, result.table)
+    blocked = _native_blocked(row, system, result.table)
     if blocked:
         out.blocked, out.shown = tuple(key for key, _ in blocked), blocked[0][1]
         return out
     try:
         out.scored = score_indicator(row.value("target"), row.value("actual"), weight, direction,
-                                     row.value("target_high"), system.settings)
+                                     row.value("target_high"), system.settings, system.bands_for(row.level3))
     except RuleError as exc:
         out.error, out.error_cell = exc, _error_cell(row, exc)
         return out
@@ -267,7 +267,7 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
     return out
 
 
-def _native_blocked(row: IndicatorRow, table: Table) -> list[tuple[str, str]]:
+def _native_blocked(row: IndicatorRow, system: IndicatorSystem, table: Table) -> list[tuple[str, str]]:
     """In our native template, the inputs the row's score formula cannot compute (text where it needs
     a number, a 指标性质 not from its list). The spreadsheet then shows ``#…`` and its sums skip the
     row; so does the recomputation, or a values-only reader would see a score Excel never shows."""
@@ -275,7 +275,7 @@ def _native_blocked(row: IndicatorRow, table: Table) -> list[tuple[str, str]]:
     if table.formulas != "native" or score is None or not score.formula:
         return []
     return native_blocked_inputs(row.value("direction"), row.value("target"), row.value("target_high"),
-                                 row.value("actual"), row.value("weight"))
+                                 row.value("actual"), row.value("weight"), bool(system.bands_for(row.level3)))
 
 
 def _qualitative_score(out: RowResult, system: IndicatorSystem) -> Decimal | None:
@@ -296,6 +296,8 @@ def _how(out: RowResult) -> str:
     s = out.scored
     if s is None:
         return ""
+    if s.bands:
+        return f"分档（{rules.describe_bands(s.bands)}），实际 {s.actual:.2%}"
     if s.direction is rules.Direction.QUAL:
         return f"定性：{s.tier.phrase}" if s.tier else "定性：按所填得分"
     if s.direction is rules.Direction.RANGE:

@@ -263,6 +263,14 @@ def band_score(value: Number | None, bands: Sequence[Band], weight: Number | Non
     return Decimal("0.00")
 
 
+def describe_bands(bands: Sequence[Band]) -> str:
+    """Bands in words (the share of 分值 each earns), for a form's 评分标准 and a finding:
+    ``≤0%得100%；≤5%得80%；≤10%得60%；超过10%得0``."""
+    steps = sorted(bands, key=lambda b: b.upto)
+    words = [f"≤{b.upto * 100:.4g}%得{b.fraction * 100:.4g}%" for b in steps]
+    return "；".join(words + ([f"超过{steps[-1].upto * 100:.4g}%得0"] if steps else []))
+
+
 def is_overachieved(target: Number, actual: Number, direction: object,
                     settings: Settings = DEFAULT_SETTINGS) -> bool:
     """超额完成: a 正向 actual ≥ ratio × target, which asks for the reason (the ratio is a setting)."""

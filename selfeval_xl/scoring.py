@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import rules
-from .parse import ParseError, Quantity, Value, align, parse_quantity, parse_value
-from .rules import DEFAULT_SETTINGS, Direction, Settings, Tier
+from .parse import ParseError, Quantity, Value, align, parse_number, parse_quantity, parse_value
+from .rules import DEFAULT_SETTINGS, Band, Direction, Settings, Tier
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class Scored:
     actual: float | None = None
     high: float | None = None
     tier: Tier | None = None
+    bands: tuple[Band, ...] = ()
 
 
 def _is_number(value: object) -> bool:
@@ -41,9 +42,25 @@ def _aligned(target: Quantity, target_raw: object, actual_raw: object) -> tuple[
     return float(t), float(a)
 
 
+def band_rate(actual: object) -> float:
+    """The rate a banded row is scored on, as the spreadsheet holds it: a number is the fraction itself
+    (0.03, what a cell formatted as % stores for 3%); text ``"3%"`` / ``"0.03"`` is read exactly as typed
+    (``"57%"`` → the double nearest 0.57, as Excel stores a typed 57%)."""
+    if _is_number(actual):
+        return float(actual)
+    return float(parse_number(actual, "实际完成值"))
+
+
 def score_indicator(target: object, actual: object, weight: object, direction: object = None,
-                    high: object = None, settings: Settings = DEFAULT_SETTINGS) -> Scored:
-    """Recompute a row's score. Raises :class:`rules.RuleError` (incl. ParseError) for bad input."""
+                    high: object = None, settings: Settings = DEFAULT_SETTINGS,
+                    bands: tuple[Band, ...] = ()) -> Scored:
+    """Recompute a row's score. Raises :class:`rules.RuleError` (incl. ParseError) for bad input.
+
+    ``bands``: the row names an indicator the system scores by bands (``IndicatorSystem.bands_for``);
+    its 实际完成值 is then a rate scored by :func:`rules.band_score`, whatever its 指标性质 or target."""
+    if bands:
+        rate = band_rate(actual)
+        return Scored(rules.band_score(rate, bands, weight), Direction.LE, actual=rate, bands=tuple(bands))
     given = rules.parse_direction(direction) if direction not in (None, "") else None
     if given is Direction.QUAL or (given is None and _qualitative(target, actual, settings)):
         tier = rules.find_tier(actual, settings)

@@ -67,6 +67,22 @@ class IndicatorSystem:
     def bonus_level(self) -> Level | None:
         return next((lv for lv in self.levels if lv.bonus), None)
 
+    @property
+    def banded(self) -> dict[str, tuple[Band, ...]]:
+        """The suggested indicators scored by bands (e.g. 预算调整率), by name."""
+        found: dict[str, tuple[Band, ...]] = {}
+        stack = list(self.levels)
+        while stack:
+            level = stack.pop()
+            stack.extend(level.children)
+            found.update((spec.name, spec.bands) for spec in level.indicators if spec.bands)
+        return found
+
+    def bands_for(self, level3: object) -> tuple[Band, ...]:
+        """The bands a row is scored by: those of the indicator its 三级指标 names (surrounding spaces
+        ignored, as the template's ``TRIM`` does), else none. The one lookup the engine uses."""
+        return self.banded.get(str(level3 if level3 is not None else "").strip(), ())
+
 
 def available_systems() -> list[str]:
     return packaged_names("systems")

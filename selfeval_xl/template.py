@@ -22,7 +22,7 @@ from . import excel_rules
 from .excel_rules import IndicatorCells
 from .layout import META_SHEET, Label, Layout, load_layout
 from .parse import ParseError, parse_value
-from .rules import DIRECTION_CHOICES, Direction
+from .rules import DIRECTION_CHOICES, Direction, describe_bands
 from .system import IndicatorSystem, IndicatorSpec, Level, load_system
 
 if TYPE_CHECKING:
@@ -248,7 +248,7 @@ class _Writer:
     def __init__(self, wb: "Workbook", ws: "Worksheet", layout: Layout, system: IndicatorSystem,
                  plan: TemplateMap, mode: str):
         self.wb, self.ws, self.layout, self.system, self.plan = wb, ws, layout, system, plan
-        self.formulas = excel_rules.formula_set(mode, system.settings)
+        self.formulas = excel_rules.formula_set(mode, system.settings, system.banded)
         self.width = len(layout.indicators.columns)
         self.last = _col(self.width)
         self.st = _Styles.make()
@@ -408,7 +408,7 @@ class _Writer:
                 continue
             if key == "score":
                 cells = IndicatorCells(ref.get("direction", '""'), ref["target"], ref.get("target_high", '""'),
-                                       ref["actual"], ref["weight"])
+                                       ref["actual"], ref["weight"], ref["level3"])
                 self.put(ref[key], "=" + self.formulas.indicator(cells), kind="override", fmt="0.00")
             elif key == "weight":
                 self.put(ref[key], float(p.weight) if p.weight is not None else None, kind="input", fmt="0.00",
@@ -491,6 +491,9 @@ class _Writer:
             ws.column_dimensions[letter].width = width
         for r in (*plan.indicator_rows, *plan.subtotal_rows.values(), *plan.bonus_rows):
             ws.row_dimensions[r].height = 22
+        for p in plan.plans:
+            if p.spec is not None and p.spec.bands:
+                ws.row_dimensions[p.row].height = 40   # room for the bands in 评分标准
         ws.protection.sheet = True
         for what in ("formatCells", "formatColumns", "formatRows", "insertRows", "deleteRows"):
             setattr(ws.protection, what, False)
@@ -526,6 +529,9 @@ def _prefill(spec: IndicatorSpec | None) -> dict[str, tuple[object, str | None]]
         return {}
     values: dict[str, tuple[object, str | None]] = {"level3": (spec.name, None),
                                                    "direction": (spec.direction.value, None)}
+    if spec.bands:   # a rate scored by bands: the actual as a percentage, the bands in words
+        values["actual"] = (None, "0.00%")
+        values["criteria"] = (f"分档：{describe_bands(spec.bands)}", None)
     if not spec.target:
         return values
     try:
@@ -591,6 +597,10 @@ def _instructions(wb: "Workbook", layout: Layout, system: IndicatorSystem, mode:
         "需要更多指标行时，在指标中间插入整行并复制上一行。",
         f"{layout.total.label}为各项得分之和；{layout.grade.label}：{grades}。",
     ]
+    for name, bands in system.banded.items():
+        lines.append(f"“{name}”按分档计分（{col['level3']}须为“{name}”），得分 = {col['weight']} × 档次比例："
+                     f"{describe_bands(bands)}；{col['actual']}填比率（如 3%），不看{col['direction']}与{col['target']}"
+                     f"{'（该行为原生公式，无需加载项）' if mode == 'udf' else ''}。")
     if system.bonus_level is not None:
         lines.append(f"{system.bonus_level.name}在“{col['score']}”列直接填写 {s.bonus_min:g} 至 {s.bonus_max:g} 分；"
                      f"{layout.total.label} = 各一级指标{layout.subtotal_suffix} + 加减分，最低0分、最高100分。")
