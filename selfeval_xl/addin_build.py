@@ -22,6 +22,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import ElementTree
 
+from .book.cached import MAIN_NS, REL_NS, sheet_parts
+from .book.package import ROOT_RELS, UI_RELATIONSHIP
+
 ADDIN_NAME = "selfeval_xl"
 ADDIN_FILE = f"{ADDIN_NAME}.xlam"
 
@@ -34,8 +37,6 @@ CUSTOMUI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
 UI_REL_2006 = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
 UI_REL_2007 = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 CUSTOMUI_PART = "customUI/customUI.xml"
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 CONFIG = {
     "UDF Modules": "udfs",                  # the SE_* functions (udfs.py, installed top-level)
@@ -90,10 +91,10 @@ def _rewrite(source: Path, target: Path, config: dict[str, str | bool | None]) -
     with zipfile.ZipFile(source) as zin:
         parts = {info.filename: zin.read(info) for info in zin.infolist()}
         infos = zin.infolist()
+        sheet_part, sheet_name = _conf_sheet(sheet_parts(zin))
     callback = _button_callback(_customui_part(parts), parts)
-    sheet_part, sheet_name = _conf_sheet(parts)
     parts[CUSTOMUI_PART] = customui_xml(callback).encode("utf-8")
-    parts["_rels/.rels"] = _point_ribbon_relationship(parts["_rels/.rels"].decode("utf-8")).encode("utf-8")
+    parts[ROOT_RELS] = _point_ribbon_relationship(parts[ROOT_RELS].decode("utf-8")).encode("utf-8")
     parts["xl/workbook.xml"] = parts["xl/workbook.xml"].decode("utf-8").replace(
         f"name={quoteattr(sheet_name)}", f"name={quoteattr(active_conf_name(sheet_name))}", 1).encode("utf-8")
     entries = _read_conf(parts[sheet_part].decode("utf-8"), _shared_strings(parts))
@@ -126,8 +127,8 @@ def customui_xml(callback: str) -> str:
 
 
 def _customui_part(parts: dict[str, bytes]) -> str:
-    rels = ElementTree.fromstring(parts["_rels/.rels"])
-    for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship"):
+    rels = ElementTree.fromstring(parts[ROOT_RELS])
+    for rel in rels.iter(f"{{{REL_NS}}}Relationship"):
         if rel.get("Type") in (UI_REL_2006, UI_REL_2007):
             return rel.get("Target").lstrip("/")
     raise AddinBuildError("xlwings 加载项中没有功能区定义 / the xlwings add-in has no ribbon part")
@@ -143,22 +144,17 @@ def _button_callback(part: str, parts: dict[str, bytes]) -> str:
 
 def _point_ribbon_relationship(rels: str) -> str:
     """Make the package's ribbon relationship the 2006 type, aimed at ``customUI/customUI.xml``."""
-    pattern = re.compile(r'<Relationship\b[^>]*ui/extensibility"[^>]*/>')
     ours = f'<Relationship Id="rIdSelfevalUI" Type="{UI_REL_2006}" Target="{CUSTOMUI_PART}" />'
-    if pattern.search(rels):
-        return pattern.sub(lambda _: ours, rels, count=1)
+    if UI_RELATIONSHIP.search(rels):
+        return UI_RELATIONSHIP.sub(lambda _: ours, rels, count=1)
     return rels.replace("</Relationships>", ours + "</Relationships>")
 
 
-def _conf_sheet(parts: dict[str, bytes]) -> tuple[str, str]:
-    """The quickstart's config sheet: its part and its name (``_myaddin.conf``)."""
-    rel_ns = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    book = ElementTree.fromstring(parts["xl/workbook.xml"])
-    rels = {r.get("Id"): r.get("Target")
-            for r in ElementTree.fromstring(parts["xl/_rels/workbook.xml.rels"]).iter(f"{{{PKG_REL_NS}}}Relationship")}
-    for sheet in book.iter(f"{{{MAIN_NS}}}sheet"):
-        if sheet.get("name", "").endswith(".conf"):
-            return "xl/" + rels[sheet.get(f"{{{rel_ns}}}id")].lstrip("/").removeprefix("xl/"), sheet.get("name")
+def _conf_sheet(sheets: dict[str, str]) -> tuple[str, str]:
+    """The quickstart's config sheet (``_myaddin.conf``) among the sheets (name → part): its part and name."""
+    for name, part in sheets.items():
+        if name.endswith(".conf"):
+            return part, name
     raise AddinBuildError("xlwings 加载项中没有配置表 / the xlwings add-in has no config sheet")
 
 
