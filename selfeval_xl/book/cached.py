@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 from defusedxml import ElementTree
 
 from . import ERROR_VALUES
+from .package import rewrite_parts
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -108,14 +109,13 @@ def _patch_sheet(xml: str, cached: dict[str, Cached]) -> str:
 
 def write_cached(path: str | Path, cached: dict[str, dict[str, Cached]]) -> None:
     """Put cached values into the formula cells of a saved file (rewritten in place, same folder)."""
-    path = Path(path)
-    partial = path.with_name(path.name + ".cache.tmp")
-    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zout:
-        parts = {part: name for name, part in sheet_parts(zin).items()}
-        for info in zin.infolist():
-            data = zin.read(info)
-            sheet = parts.get(info.filename)
-            if sheet is not None and cached.get(sheet):
-                data = _patch_sheet(data.decode("utf-8"), cached[sheet]).encode("utf-8")
-            zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-    partial.replace(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {part: name for name, part in sheet_parts(z).items()}
+
+    def change(part: str, data: bytes) -> bytes:
+        sheet = parts.get(part)
+        if sheet is None or not cached.get(sheet):
+            return data
+        return _patch_sheet(data.decode("utf-8"), cached[sheet]).encode("utf-8")
+
+    rewrite_parts(path, change)

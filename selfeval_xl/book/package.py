@@ -1,5 +1,5 @@
 """Package-level pieces openpyxl does not carry over: the relationships of a workbook's own ribbon;
-and the check that a saved package names each part once.
+the check that a saved package names each part once; and the one way we rewrite parts of a saved file.
 
 openpyxl (``keep_vba``) copies the ``customUI/`` parts of an .xlsm but writes a relationship only for the
 2006 ``customUI.xml``; a ribbon declared the Office 2010 way (``customUI14.xml``, relationship type
@@ -11,6 +11,7 @@ import re
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 
 UI_RELATIONSHIP = re.compile(r'<Relationship\b[^>]*ui/extensibility"[^>]*/>')
 ROOT_RELS = "_rels/.rels"
@@ -29,6 +30,17 @@ def check_unique_parts(path: str | Path) -> None:
                                  f"the saved package would hold duplicate parts: {', '.join(twice)}")
 
 
+def rewrite_parts(path: str | Path, change: Callable[[str, bytes], bytes]) -> None:
+    """Rewrite the package at ``path`` in place: each part's bytes become ``change(name, data)``. Written
+    to ``<name>.tmp`` in the same folder first, then renamed over ``path``."""
+    path = Path(path)
+    partial = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, change(info.filename, zin.read(info)), compress_type=zipfile.ZIP_DEFLATED)
+    partial.replace(path)
+
+
 def ui_relationships(path: str | Path) -> list[str]:
     """The ribbon relationships (as XML elements) of a package's root ``_rels/.rels``."""
     with zipfile.ZipFile(path) as z:
@@ -40,7 +52,6 @@ def ui_relationships(path: str | Path) -> list[str]:
 def restore_ui_relationships(path: str | Path, wanted: list[str]) -> None:
     """Add to ``path`` each of ``wanted`` whose target part is in the package and whose target is not
     already related (rewritten in place, in the same folder)."""
-    path = Path(path)
     with zipfile.ZipFile(path) as z:
         names = set(z.namelist())
         rels = z.read(ROOT_RELS).decode("utf-8")
@@ -54,12 +65,7 @@ def restore_ui_relationships(path: str | Path, wanted: list[str]) -> None:
         while new_id in ids:
             new_id += "x"
         rels = rels.replace("</Relationships>", re.sub(r'\bId="[^"]*"', f'Id="{new_id}"', rel) + "</Relationships>")
-    partial = path.with_name(path.name + ".rels.tmp")
-    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = rels.encode("utf-8") if info.filename == ROOT_RELS else zin.read(info)
-            zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-    partial.replace(path)
+    rewrite_parts(path, lambda name, data: rels.encode("utf-8") if name == ROOT_RELS else data)
 
 
 def _target(relationship: str) -> str:
