@@ -20,6 +20,7 @@ import click
 def command(kind: str, system_name: str | None, formulas: str, year: int | None, output: str, force: bool) -> int:
     """生成项目支出或部门整体支出绩效自评表模板 / write a project or department self-evaluation template."""
     from ..datafiles import DataFileError
+    from ..system import load_system
     from ..template import build_template, save_workbook, template_map
 
     path = Path(output)
@@ -31,13 +32,12 @@ def command(kind: str, system_name: str | None, formulas: str, year: int | None,
     if not path.parent.is_dir():
         raise click.UsageError(f"文件夹不存在：{path.parent} / folder does not exist")
     try:
-        workbook = build_template(kind, system_name, formulas=formulas, year=year)
-    except DataFileError as exc:
-        raise click.UsageError(str(exc)) from None
-    except ValueError as exc:
+        system = load_system(system_name, kind)
+        workbook = build_template(kind, system, formulas=formulas, year=year)
+    except (DataFileError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
     save_workbook(workbook, path)
-    plan = template_map(kind, system_name)
+    plan = template_map(kind, system)
     click.echo(f"已生成 / written: {path}（{plan.sheet}，{len(plan.indicator_rows)} 行指标 / indicator rows，"
                f"{'原生公式 / native formulas' if formulas == 'native' else 'SE_* 函数 / UDF formulas'}）")
     return 0
