@@ -78,11 +78,11 @@ def apply_edit(path: Path, planted: Planted, kind: str) -> None:
     formulas compute from it, as Excel would on saving."""
     from openpyxl import load_workbook
 
-    from .fill import load_systems
     from .fill.writer import store_computed
+    from .system import load_system
     from .template import save_workbook, template_map
 
-    system = load_systems()[kind]
+    system = load_system(None, kind)
     plan = template_map(kind, system)
     wb = load_workbook(path)
     ws = wb[plan.sheet]
