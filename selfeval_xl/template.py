@@ -22,6 +22,7 @@ from . import excel_rules
 from .excel_rules import IndicatorCells
 from .layout import META_SHEET, Label, Layout, load_layout
 from .parse import ParseError, parse_value
+from .read.grid import column_letter, parse_ref
 from .rules import DIRECTION_CHOICES, Direction, describe_bands
 from .system import IndicatorSystem, IndicatorSpec, Level, load_system
 
@@ -38,9 +39,18 @@ FIXED_TIME = datetime.datetime(2024, 1, 1)
 
 
 def _col(index: int) -> str:
-    from string import ascii_uppercase  # the layouts have well under 26 columns
+    """1-based column number → letters."""
+    return column_letter(index - 1)
 
-    return ascii_uppercase[index - 1]
+
+def _row(ref: str) -> int:
+    """``"C12"`` → 12."""
+    return parse_ref(ref)[0] + 1
+
+
+def _column(ref: str) -> int:
+    """``"C12"`` → 3 (1-based column number)."""
+    return parse_ref(ref)[1] + 1
 
 
 # --------------------------------------------------------------------------- the plan: TemplateMap
@@ -106,7 +116,7 @@ class TemplateMap:
 
     @property
     def last_row(self) -> int:
-        return int(self.grade.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        return _row(self.grade)
 
 
 def _split(weight: Decimal | None, parts: int) -> list[Decimal | None]:
@@ -278,12 +288,11 @@ class _Writer:
                     c.number_format = fmt
 
     def name(self, name: str, ref: str) -> None:
+        from openpyxl.utils.cell import absolute_coordinate
         from openpyxl.workbook.defined_name import DefinedName
 
         if name:
-            cells = ":".join(f"${p.rstrip('0123456789')}${p.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
-                             for p in ref.split(":"))
-            self.wb.defined_names[name] = DefinedName(name, attr_text=f"'{self.ws.title}'!{cells}")
+            self.wb.defined_names[name] = DefinedName(name, attr_text=f"'{self.ws.title}'!{absolute_coordinate(ref)}")
 
     def validate(self, key: str, ref: str, **kwargs) -> None:
         """Add ``ref`` to the data validation ``key`` (created on first use with ``kwargs``)."""
@@ -312,21 +321,20 @@ class _Writer:
         by_row: dict[int, list[tuple[Label, str]]] = {}
         for f in self.layout.fields:
             ref = self.plan.fields[f.key]
-            by_row.setdefault(int(ref[1:]), []).append((f, ref))
+            by_row.setdefault(_row(ref), []).append((f, ref))
         for row, items in by_row.items():
             slots = _field_slots(self.width)
             ends = [self.last] if len(items) == 1 else [_col(slots[0][1]), self.last]
             for (f, ref), end in zip(items, ends):
-                label_start = _col(ord(ref[0]) - 64 - 2)
-                self.put(f"{label_start}{row}", f.label, kind="header",
-                         span=f"{_col(ord(ref[0]) - 64 - 1)}{row}")
+                label_start = _col(_column(ref) - 2)
+                self.put(f"{label_start}{row}", f.label, kind="header", span=f"{_col(_column(ref) - 1)}{row}")
                 self.put(ref, None, kind="input", span=f"{end}{row}")
                 self.name(f.name, ref)
             self.ws.row_dimensions[row].height = 22
 
     def funds(self) -> None:
         lay, plan, fx = self.layout.funds, self.plan, self.formulas
-        rows = [int(plan.funds[r.key, lay.columns[0].key][1:]) for r in lay.rows]
+        rows = [_row(plan.funds[r.key, lay.columns[0].key]) for r in lay.rows]
         header = rows[0] - 1
         spans = _fund_spans(self.layout, self.width)
         self.put(f"A{header}", lay.label.label, kind="header", span=f"B{rows[-1]}")
@@ -365,7 +373,7 @@ class _Writer:
         if goal is None:
             return
         refs = [self.plan.goal[c.key] for c in goal.columns]
-        row = int(refs[0][1:])
+        row = _row(refs[0])
         self.put(f"A{row - 1}", goal.label.label, kind="header", span=f"B{row}")
         for c, ref, (start, end) in zip(goal.columns, refs, _field_slots(self.width)):
             self.put(f"{_col(start)}{row - 1}", c.label, kind="header", span=f"{_col(end)}{row - 1}")
@@ -431,7 +439,7 @@ class _Writer:
 
     def subtotal_row(self, level1: str, row: int) -> None:
         cols, rows = self.plan.columns, self.plan.level1_rows[level1]
-        span = f"{_col(ord(cols['weight']) - 64 - 1)}{row}"
+        span = f"{_col(_column(self.plan.cell(row, 'weight')) - 1)}{row}"
         self.put(f"A{row}", f"{level1}{self.layout.subtotal_suffix}", kind="header", span=span)
         weights = f"{cols['weight']}{rows[0]}:{cols['weight']}{rows[-1]}"
         scores = f"{cols['score']}{rows[0]}:{cols['score']}{rows[-1]}"
@@ -462,7 +470,7 @@ class _Writer:
     def totals(self) -> None:
         plan, cols, fx = self.plan, self.plan.columns, self.formulas
         score_col = cols["score"]
-        label_end = _col(ord(score_col) - 64 - 1)
+        label_end = _col(_column(plan.total) - 1)
         if plan.kind == "department":
             parts = [f"{score_col}{r}" for r in (*plan.subtotal_rows.values(), *plan.bonus_rows)]
             refs = ",".join(parts)
@@ -474,7 +482,7 @@ class _Writer:
             formula = excel_rules.blank_if_none(refs, excel_rules.total(refs))
         for label, ref, value, fmt in ((self.layout.total, plan.total, "=" + formula, "0.00"),
                                        (self.layout.grade, plan.grade, "=" + fx.grade(plan.total), None)):
-            row = int(ref[1:])
+            row = _row(ref)
             self.put(f"A{row}", label.label, kind="header", span=f"{label_end}{row}")
             self.put(ref, value, kind="formula", fmt=fmt)
             self.put(f"{self.last}{row}", None, kind="formula")
