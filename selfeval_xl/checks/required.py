@@ -7,8 +7,6 @@ from ..findings import Finding
 from ..recompute import number
 from .base import Context, check
 
-_FUNDS_ROW = {"project": ("total", "年度资金总额"), "department": ("total", "合计")}
-
 
 @check("layout-missing", "error", "表格缺少必需的栏目或区块")
 def layout_missing(ctx: Context) -> Iterator[Finding]:
@@ -46,8 +44,7 @@ def required_blank(ctx: Context) -> Iterator[Finding]:
         elif cell.blank:
             yield ctx.find("required-blank", cell, f"“{label.label}”未填写")
     if any(k.startswith("funds.") for k in t.headers):
-        key, name = _FUNDS_ROW[t.kind]
-        row = t.funds.get(key)
+        row, name = t.funds.get("total"), layout.funds.row("total").label
         for column in layout.funds.columns:
             if not column.required:
                 continue
@@ -59,10 +56,11 @@ def required_blank(ctx: Context) -> Iterator[Finding]:
                                f"{name}的{column.label}未填写")
     for out in ctx.re.rows:
         row = out.row
-        for key, name in (("target", "年度指标值"), ("actual", "实际完成值"), ("weight", "分值")):
+        for key in ("target", "actual", "weight"):
             cell = row.get(key)
             if cell is not None and cell.blank:
-                yield ctx.find("required-blank", cell, f"指标“{row.level3 or row.level2}”的{name}未填写")
+                yield ctx.find("required-blank", cell, f"指标“{row.level3 or row.level2}”的"
+                               f"{layout.indicators.column(key).label}未填写")
         if out.qualitative and out.tier is None and number(row.get("score")) is None \
                 and row.get("score") is not None and row.cells["score"].blank:
             yield ctx.find("required-blank", row.get("score"),
