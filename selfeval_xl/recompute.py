@@ -25,7 +25,7 @@ from .excel_rules import native_blocked_inputs
 from .layout import normalize_label
 from .model import Cell, IndicatorRow, Table
 from .parse import ParseError, parse_number
-from .rules import RuleError, Tier
+from .rules import Band, RuleError, Tier
 from .scoring import Scored, score_indicator
 from .system import IndicatorSystem, Level
 
@@ -250,13 +250,14 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
     if weight is None:
         return out
     direction = row.value("direction") if row.get("direction") is not None else None
-    blocked = _native_blocked(row, system, result.table)
+    bands = system.bands_for(row.level3)
+    blocked = _native_blocked(row, bands, result.table)
     if blocked:
         out.blocked, out.shown = tuple(key for key, _ in blocked), blocked[0][1]
         return out
     try:
         out.scored = score_indicator(row.value("target"), row.value("actual"), weight, direction,
-                                     row.value("target_high"), system.settings, system.bands_for(row.level3))
+                                     row.value("target_high"), system.settings, bands)
     except RuleError as exc:
         out.error, out.error_cell = exc, _error_cell(row, exc)
         return out
@@ -267,7 +268,7 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
     return out
 
 
-def _native_blocked(row: IndicatorRow, system: IndicatorSystem, table: Table) -> list[tuple[str, str]]:
+def _native_blocked(row: IndicatorRow, bands: tuple[Band, ...], table: Table) -> list[tuple[str, str]]:
     """In our native template, the inputs the row's score formula cannot compute (text where it needs
     a number, a 指标性质 not from its list). The spreadsheet then shows ``#…`` and its sums skip the
     row; so does the recomputation, or a values-only reader would see a score Excel never shows."""
@@ -275,7 +276,7 @@ def _native_blocked(row: IndicatorRow, system: IndicatorSystem, table: Table) ->
     if table.formulas != "native" or score is None or not score.formula:
         return []
     return native_blocked_inputs(row.value("direction"), row.value("target"), row.value("target_high"),
-                                 row.value("actual"), row.value("weight"), bool(system.bands_for(row.level3)))
+                                 row.value("actual"), row.value("weight"), bool(bands))
 
 
 def _qualitative_score(out: RowResult, system: IndicatorSystem) -> Decimal | None:
