@@ -36,7 +36,7 @@ ZERO = Decimal("0.00")
 class Expected:
     """One computed cell: where it is, what it should hold, and how that was computed.
 
-    ``what`` is one of ``exec_rate``, ``exec_score``, ``score``, ``subtotal``, ``bonus``, ``total``,
+    ``what`` is one of ``exec_rate``, ``exec_score``, ``score``, ``subtotal``, ``total``,
     ``grade``, ``dept_rate``, ``funds_total``. Rates are fractions (0.9976 for 99.76%); ``places`` is
     the precision a stated value is compared at (None: the 2 places of a score).
     """
@@ -90,10 +90,17 @@ class Recomputed:
     exec_score: Decimal | None = None
     exec_weight: Decimal | None = None
     level_scores: dict[str, Decimal] = field(default_factory=dict)
-    bonus: Decimal = ZERO
+    bonus: Decimal = ZERO                   # the 加减分 counted: as stated, within the system's bounds
+    bonus_stated: Decimal = Decimal(0)      # the 加减分 rows' scores as stated
     total: Decimal | None = None
     grade: str | None = None
     stated_total: Decimal | None = None
+
+    @property
+    def bonus_bounds(self) -> tuple[Decimal, Decimal]:
+        """The least and most 加减分 may add up to (a setting of the system)."""
+        settings = self.system.settings
+        return Decimal(str(settings.bonus_min)), Decimal(str(settings.bonus_max))
 
     def add(self, expected: Expected) -> None:
         self.cells[expected.cell.address] = expected
@@ -334,8 +341,9 @@ def _levels_and_total(table: Table, system: IndicatorSystem, result: Recomputed)
         stated = _stated_or(row.get("score"), None)
         if stated is not None:
             stated_levels[name] = stated
-    bonus_stated = sum((number(r.get("score")) or ZERO for r in table.rows("bonus")), ZERO)
-    result.bonus = min(max(bonus_stated, Decimal(str(settings.bonus_min))), Decimal(str(settings.bonus_max)))
+    bonus_stated = sum((s for r in table.rows("bonus") if (s := number(r.get("score"))) is not None), Decimal(0))
+    low, high = result.bonus_bounds
+    result.bonus_stated, result.bonus = bonus_stated, min(max(bonus_stated, low), high)
     if table.kind == "department":
         total = rules.clamp_total(sum(result.level_scores.values(), ZERO) + result.bonus)
         from_stated = rules.clamp_total(sum(stated_levels.values(), ZERO) + bonus_stated)

@@ -1,11 +1,10 @@
 """Sums the table states: 年度资金总额 and 合计 over their parts, 小计, 加减分, 总分 and 等级."""
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Iterator
 
 from ..findings import Finding
-from ..recompute import number, rate_number
+from ..recompute import rate_number
 from .base import Context, check, mismatches, percent, show
 
 
@@ -63,9 +62,7 @@ def bonus_out_of_range(ctx: Context) -> Iterator[Finding]:
     Bad: 加减分 ``+8``. Fix: at most +5 and at least −5.
     """
     rows = ctx.table.rows("bonus")
-    scores = [number(r.get("score")) for r in rows]
-    total = sum((s for s in scores if s is not None), Decimal(0))
-    low, high = Decimal(str(ctx.settings.bonus_min)), Decimal(str(ctx.settings.bonus_max))
+    total, (low, high) = ctx.re.bonus_stated, ctx.re.bonus_bounds
     if rows and not low <= total <= high:
         yield ctx.find("bonus-out-of-range", rows[0].get("score"), f"加减分合计 {show(total)} 超出 {show(low)}"
                        f"–{show(high)}", f"{show(low)}–{show(high)}", total)
