@@ -35,8 +35,10 @@ def score_mismatch(ctx: Context) -> Iterator[Finding]:
 
     Bad: ``≥150天``, actual ``120天``, 分值 10, 得分 ``10``. Fix: 120 / 150 × 10 = ``8``.
     """
+    by_row = {id(o.row): o for o in ctx.re.rows}
+
     def other_check_says_it(e) -> bool:       # out of band, or above its 分值: reported once, there
-        out = next(o for o in ctx.re.rows if o.row is e.row)
+        out = by_row[id(e.row)]
         return out.out_of_band or (out.stated is not None and out.weight is not None and out.stated > out.weight)
     yield from mismatches(ctx, "score-mismatch", "score", lambda e, x: f"“{e.row.level3}”得分应为 {show(x)}"
                           f"（{e.note}），表中为 {show(e.cell.value)}", skip=other_check_says_it)
