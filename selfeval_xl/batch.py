@@ -63,10 +63,6 @@ def check_file(path: str | Path, system: IndicatorSystem | None = None) -> FileR
         return FileResult(report)
 
 
-def _check_path(path: str) -> FileResult:
-    return check_file(path)
-
-
 def default_jobs() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -80,7 +76,7 @@ def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0)
     names = [str(p) for p in paths]
     if jobs == 1 or len(names) <= 1:
         _init_worker(system_ref)
-        yield from (_check_path(p) for p in names)
+        yield from (check_file(p) for p in names)
         return
     from . import checks, read
 
@@ -91,7 +87,7 @@ def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0)
     chunksize = max(1, min(16, len(names) // (jobs * 8)))
     with ctx.Pool(min(jobs, len(names)), initializer=_init_worker, initargs=(system_ref,),
                   maxtasksperchild=2000) as pool:
-        yield from pool.imap(_check_path, names, chunksize=chunksize)
+        yield from pool.imap(check_file, names, chunksize=chunksize)
 
 
 def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0) -> Iterator[FileReport]:
@@ -108,9 +104,7 @@ def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0)
             held.append(result.report)
         else:
             yield result.report
-    by_file = {r.path: r for r in held}
-    for f in units.findings():
-        by_file[f.file].findings.append(f)
+    _attach(units.findings(), held)
     yield from held
 
 
@@ -128,9 +122,14 @@ def run(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
         if on_result:
             on_result(result)
     cross = units.findings()
-    by_file = {r.path: r for r in report.files}
-    for f in cross:
-        by_file[f.file].findings.append(f)
+    _attach(cross, report.files)
     if on_cross and cross:
         on_cross(cross)
     return report
+
+
+def _attach(cross: list[Finding], reports: list[FileReport]) -> None:
+    """Add each cross-file finding to the report of its file."""
+    by_file = {r.path: r for r in reports}
+    for f in cross:
+        by_file[f.file].findings.append(f)
