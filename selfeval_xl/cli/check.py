@@ -35,8 +35,9 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
 
     if list_checks:
         from ..checks import CHECKS
+        from ..report import SEVERITY_NAMES
         for item in CHECKS:
-            click.echo(f"{item.code}  [{'错误' if item.severity.value == 'error' else '警告'}]  {item.title}\n"
+            click.echo(f"{item.code}  [{SEVERITY_NAMES[item.severity]}]  {item.title}\n"
                        + "\n".join("    " + line.strip() for line in item.doc.splitlines()) + "\n")
         return 0
     if not paths:

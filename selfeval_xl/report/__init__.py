@@ -6,6 +6,7 @@ Text from workbooks never becomes a live formula in a report (:func:`safe.cell_v
 from .console import Tally, summary
 from .json_stream import JsonReport
 from .safe import cell_value
-from .xlsx import XlsxReport, status, write_report
+from .xlsx import SEVERITY_NAMES, XlsxReport, status, write_report
 
-__all__ = ["XlsxReport", "JsonReport", "Tally", "write_report", "status", "summary", "cell_value"]
+__all__ = ["XlsxReport", "JsonReport", "Tally", "write_report", "status", "summary", "cell_value",
+           "SEVERITY_NAMES"]

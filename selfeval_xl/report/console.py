@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..findings import CATALOGUE, FileReport, Report
-from .xlsx import status
+from .xlsx import SEVERITY_NAMES, status
 
 TOP_CODES = 10
 TOP_FILES = 15
@@ -38,8 +38,8 @@ class Tally:
         self.codes.update(f.code for f in report.findings)
         for f in report.findings:
             if len(self._listed) <= LIST_FINDINGS:
-                level = "错误" if f.severity.value == "error" else "警告"
-                self._listed.append(f"{Path(f.file).name} {f.position or ''} [{level}] {f.code}：{f.message}")
+                self._listed.append(f"{Path(f.file).name} {f.position or ''} [{SEVERITY_NAMES[f.severity]}] "
+                                    f"{f.code}：{f.message}")
         if report.errors or report.warnings:
             self.with_problems += 1
             totals = f"{'' if report.stated_total is None else report.stated_total}/" \
@@ -57,7 +57,7 @@ class Tally:
                  f"无法读取 {s['无法读取']}；共 {self.errors} 个错误、{self.warnings} 个警告。"]
         if self.codes:
             lines += ["", *_table(("代码", "级别", "次数", "说明"),
-                                  [(c, "错误" if CATALOGUE[c].severity.value == "error" else "警告", n,
+                                  [(c, SEVERITY_NAMES[CATALOGUE[c].severity], n,
                                     CATALOGUE[c].title) for c, n in self.codes.most_common(TOP_CODES)])]
         if self._worst:
             worst = sorted(self._worst, reverse=True)

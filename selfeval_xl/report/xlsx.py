@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..findings import FileReport, Finding, Severity
+from ..model import quote_sheet
 from .safe import cell_value, hyperlink_formula
 
 SUMMARY_SHEET, FINDINGS_SHEET = "汇总", "问题清单"
@@ -97,12 +98,12 @@ class XlsxReport:
             target = str(Path(path).resolve())
         target = target.replace(os.sep, "/")
         if sheet:
-            target += "#'" + sheet.replace("'", "''") + "'" + (f"!{ref}" if ref else "")
+            target += "#" + quote_sheet(sheet) + (f"!{ref}" if ref else "")
         return target
 
     def add(self, report: FileReport | None, findings: Iterable[Finding] | None = None) -> None:
-        """Append one file's findings (or the ``findings`` given) to 问题清单; the 汇总 rows are written
-        at :meth:`close`."""
+        """Append one file's findings (or the ``findings`` given) to 问题清单 (its 汇总 row:
+        :meth:`add_summary`, or :meth:`close`)."""
         ws = self._findings
         for f in report.findings if findings is None else findings:
             fill = f.severity.value
