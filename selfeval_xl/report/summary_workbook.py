@@ -299,7 +299,8 @@ def _relative(file: str, base: Path) -> str:
 def _rows_sheet(wb, st: _Styles, title: str, name: str, rows: list[SummaryRow], totals: UnitTotals | None,
                 base: Path):
     sheet = _Sheet(wb.create_sheet(name), st, title, ROW_HEADERS, ROW_WIDTHS, ROW_FORMATS, (len(ROW_HEADERS),))
-    sheet.ws["A2"] = "总分为按规则重算的得分；“填报总分”仅在与重算不一致时列出；执行率低于90%标浅红"
+    sheet.ws["A2"] = ("总分为按规则重算的得分；“填报总分”仅在与重算不一致时列出；"
+                      f"执行率低于{DEFAULT_SETTINGS.exec_rate_explain_below:.0%}标浅红")
     sheet.ws["A2"].font = st.subtitle_font
     for i, r in enumerate(rows, start=1):
         at = sheet.add(_row_values(i, r))
