@@ -8,7 +8,7 @@ text without the leading ``=``, so they compose. Local practice (反向 formula,
 is read from :class:`rules.Settings`, never written here.
 
 Two formula sets share one interface (:class:`NativeFormulas`, :class:`UdfFormulas`): the template
-asks ``formula_set(mode, settings)`` and never knows which it got. Bad input shows the same short
+asks ``formula_set(mode, settings, banded)`` and never knows which it got. Bad input shows the same short
 ``#…`` text a UDF shows (``#全年预算数为0``), which ``SUM`` skips.
 """
 from __future__ import annotations
@@ -145,7 +145,7 @@ def banded_or(c: IndicatorCells, banded: Banded, formula: str) -> str:
     names a banded indicator is scored by its bands on 实际完成值; any other row by ``formula``. The band
     formula is native in both formula sets: the SE_* functions know no bands."""
     for name, bands in reversed(banded):
-        formula = (f"IF(TRIM({c.level3})={_text(name)},IF(NOT(ISNUMBER({c.actual})),\"#实际完成值不是数字\","
+        formula = (f"IF(TRIM({c.level3})={_text(name)},IF(NOT(ISNUMBER({c.actual})),{_text(ACTUAL_NOT_NUMBER)},"
                    f"{band_score(c.actual, bands, c.weight)}),{formula})")
     return formula
 
