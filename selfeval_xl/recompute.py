@@ -191,7 +191,7 @@ def _rate(result: Recomputed, cell: Cell | None, budget: Decimal | None, spent: 
         return None
     if cell is not None:
         stated = rate_number(cell)
-        value = Decimal(format(rate, ".15g"))
+        value = parse_number(rate)          # the double as the spreadsheet stores it (15 digits)
         result.add(Expected(cell, what, value, value, places=places_of(stated, 4) if stated is not None else 4,
                             note=f"{spent} / {budget}"))
     return rate

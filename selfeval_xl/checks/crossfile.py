@@ -8,6 +8,7 @@ from typing import Iterable, Iterator
 from ..findings import Finding, finding
 from ..layout import normalize_label
 from ..model import Table
+from ..parse import parse_number
 from ..recompute import number, rate_number
 from .base import Context, check, percent, show
 
@@ -33,7 +34,7 @@ def figure_inconsistent(ctx: Context) -> Iterator[Finding]:
         stated = rate_number(out.row.get("actual"))
         if stated is None:
             continue
-        if abs(stated - Decimal(format(rate, ".15g"))) >= Decimal("0.0001"):
+        if abs(stated - parse_number(rate)) >= Decimal("0.0001"):
             yield ctx.find("figure-inconsistent", out.row.get("actual"),
                            f"预算完成率指标的实际完成值 {percent(stated)} 与资金情况表的 {percent(rate)}"
                            f"（支出决算数 / 支出预算数）不一致", percent(rate), out.row.value("actual"))
