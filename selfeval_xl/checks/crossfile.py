@@ -103,8 +103,7 @@ class UnitFigures:
 
 
 def check_unit(figures: Iterable[TableFigures]) -> list[Finding]:
-    """Across files: each 部门整体 table's 项目支出 budget against the sum of its 单位's project tables'
-    全年预算数 (a warning: a 单位 may not send every project)."""
+    """:meth:`UnitFigures.findings` over figures already at hand."""
     units = UnitFigures()
     units.add(figures)
     return units.findings()
