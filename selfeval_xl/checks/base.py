@@ -17,8 +17,7 @@ from ..findings import Finding, Severity, declare, finding
 from ..layout import Layout, load_layout
 from ..model import Cell, Table
 from ..recompute import RATE_KINDS, Expected, Recomputed, number, rate_number
-from ..rules import xl_round
-from ..rules import Settings
+from ..rules import Settings, xl_round
 from ..system import IndicatorSystem
 
 

@@ -29,7 +29,7 @@ def _numeric_cells(ctx: Context) -> Iterator[tuple[Cell, str]]:
     t = ctx.table
     for row in t.funds.values():
         for key, cell in row.cells.items():
-            if key in ("note",):
+            if key == "note":
                 continue
             yield cell, f"{row.label.text}的{ctx.layout.funds.column(key).label}"
     for row in t.indicators:
