@@ -13,6 +13,20 @@ def quote_sheet(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
+def split_address(position: str) -> tuple[str, str]:
+    """The inverse of ``quote_sheet(sheet) + "!" + ref``: ``"'My ''x'' sheet'!H14"`` → (``My 'x' sheet``,
+    ``H14``); a sheet alone → (sheet, ``""``); ``""`` → (``""``, ``""``)."""
+    if not position:
+        return "", ""
+    if position.startswith("'"):
+        end = position.rfind("'")
+        sheet = position[1:end].replace("''", "'")
+        rest = position[end + 1:]
+        return sheet, rest[1:] if rest.startswith("!") else ""
+    sheet, _, cell = position.partition("!")
+    return sheet, cell
+
+
 @dataclass(frozen=True)
 class Cell:
     """One cell as read: its value (the cached result for a formula) and its formula, if known.

@@ -229,3 +229,23 @@ def test_any_grid_is_read_and_checked_without_raising():
         report = check_workbook(data)
         assert not any(f.code == "check-failed" for f in report.findings), report.findings
     run()
+
+
+@pytest.mark.parametrize("sheet, ref", [("自评表", "H14"), ("My 'x' sheet", "$H$14"), ("a!b", "A1"), ("S", "")])
+def test_split_address_reads_back_a_quoted_address(sheet, ref):
+    from selfeval_xl.model import quote_sheet, split_address
+
+    assert split_address(quote_sheet(sheet) + (f"!{ref}" if ref else "")) == (sheet, ref)
+
+
+def test_split_address_unquoted_and_blank():
+    from selfeval_xl.model import split_address
+
+    assert split_address("自评表!H14") == ("自评表", "H14")
+    assert split_address("") == ("", "")
+
+
+def test_defined_name_with_quoted_sheet_points_at_its_cell():
+    grid = Grid("项目支出绩效自评表's", [["项目支出绩效自评表（2024年度）"], ["项目名称", "甲"], ["主管部门", "乙"]])
+    data = read_grids([grid], defined_names={"SE_PROJECT_NAME": "'项目支出绩效自评表''s'!$B$3"})
+    assert data.tables and data.tables[0].fields["project_name"].ref == "B3"

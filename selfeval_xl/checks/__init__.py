@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..findings import FileReport, Finding, finding
-from ..model import Table, WorkbookData
+from ..model import Table, WorkbookData, split_address
 from ..recompute import Recomputed, number, recompute
 from ..system import IndicatorSystem, load_system
 from . import reading  # noqa: F401  (declares the reader's codes)
@@ -53,18 +53,6 @@ def preload() -> None:
         layout_of(kind)
 
 
-def _split(position: str) -> tuple[str, str]:
-    if not position:
-        return "", ""
-    if position.startswith("'"):
-        end = position.rfind("'")
-        sheet = position[1:end].replace("''", "'")
-        rest = position[end + 1:]
-        return sheet, rest[1:] if rest.startswith("!") else ""
-    sheet, _, cell = position.partition("!")
-    return sheet, cell
-
-
 def check_table(path: str, table: Table, system: IndicatorSystem | None = None,
                 formulas_known: bool = False) -> list[Finding]:
     """Every check on one table."""
@@ -87,7 +75,7 @@ def check_workbook(data: WorkbookData, system: IndicatorSystem | None = None) ->
     """Check every table of one workbook; the report carries the first table's 单位, name and totals."""
     report = FileReport(data.path)
     for code, message, position in data.problems:
-        sheet, cell = _split(position)
+        sheet, cell = split_address(position)
         report.findings.append(finding(code, message, file=data.path, sheet=sheet, cell=cell))
     if not data.tables:
         if not any(code == "unreadable" for code, _, _ in data.problems):

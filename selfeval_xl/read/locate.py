@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from ..layout import Block, Label, Layout, load_layout, normalize_label
-from ..model import Cell, FundRow, IndicatorRow, Table
+from ..model import Cell, FundRow, IndicatorRow, Table, split_address
 from .grid import Grid, parse_ref, ref
 
 KINDS = ("project", "department")
@@ -384,8 +384,8 @@ def _apply_defined_names(sheet: _Sheet, table: Table, names: dict[str, str], lab
         where = names.get(name) if name else None
         if not where or "!" not in where:
             return None
-        sheet_part, cell_part = where.rsplit("!", 1)
-        if sheet_part.strip("'").replace("''", "'") != sheet.grid.name or ":" in cell_part:
+        sheet_name, cell_part = split_address(where)
+        if sheet_name != sheet.grid.name or ":" in cell_part:
             return None
         try:
             return sheet.cell(*parse_ref(cell_part))
