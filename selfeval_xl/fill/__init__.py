@@ -87,13 +87,12 @@ def fill(data_path: str | Path, outdir: str | Path, systems: dict[str, Indicator
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     names = NamePicker(out, overwrite)
-    existing = {p.name.casefold() for p in out.iterdir()}
     jobs = [("project", p.unit, p.name, f"{p.unit}-{p.name}", p) for p in data.projects]
     jobs += [("department", u.unit, u.unit, f"{u.unit}-{DEPARTMENT_SUFFIX}", u) for u in data.units]
     for kind, unit, name, stem, record in jobs:
         make = project_workbook if kind == "project" else department_workbook
         path = names.pick(stem)
-        renamed = not overwrite and f"{safe_stem(stem)}.xlsx".casefold() in existing
+        renamed = names.existed(stem)
         save_workbook(make(record, systems[kind], formulas, year), path)
         store_computed(path, systems[kind])
         written = Written(path, kind, unit, name, renamed)

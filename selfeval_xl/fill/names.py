@@ -33,6 +33,7 @@ class NamePicker:
         self.folder = Path(folder)
         self.overwrite = overwrite
         self.taken: set[str] = set()
+        self.existing = set() if overwrite else {p.name.casefold() for p in self.folder.iterdir()}
 
     def pick(self, name: str, suffix: str = ".xlsx") -> Path:
         stem = safe_stem(name)
@@ -43,3 +44,7 @@ class NamePicker:
             candidate = f"{stem}（{n}）"
         self.taken.add((candidate + suffix).casefold())
         return self.folder / (candidate + suffix)
+
+    def existed(self, name: str, suffix: str = ".xlsx") -> bool:
+        """A file of ``name``'s plain file name was in the folder before (case aside; never when overwriting)."""
+        return (safe_stem(name) + suffix).casefold() in self.existing
