@@ -4,7 +4,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from selfeval_xl.book.openpyxl_book import OpenpyxlBook
 from selfeval_xl.findings import Finding, Severity
