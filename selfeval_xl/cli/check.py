@@ -28,10 +28,8 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
     Check 自评表 workbooks (files or folders, searched recursively). Exit status: 0 no errors,
     1 errors found, 2 usage error.
     """
-    from ..batch import check_batch, find_workbooks
-    from ..datafiles import DataFileError
+    from ..batch import check_batch
     from ..report import Tally
-    from ..system import load_system
 
     if list_checks:
         from ..checks import CHECKS
@@ -42,14 +40,7 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
         return 0
     if not paths:
         raise click.UsageError("请给出要检查的文件或文件夹 / give files or folders to check")
-    if system_ref:
-        try:
-            load_system(system_ref)
-        except DataFileError as exc:
-            raise click.UsageError(f"指标体系无法使用 / unusable indicator system: {exc}") from None
-    files = find_workbooks(paths, exclude=[p for p in (report_path, json_path) if p])
-    if not files:
-        raise click.UsageError("没有找到 .xlsx / .xlsm / .xls 文件 / no workbooks found")
+    files = workbooks_to_check(paths, system_ref, [p for p in (report_path, json_path) if p])
     for out in (p for p in (report_path, json_path) if p):
         _writable(out)
     writer = json_out = None
@@ -81,6 +72,24 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
     if not quiet:
         click.echo(tally.summary())
     return 1 if tally.errors else 0
+
+
+def workbooks_to_check(paths, system_ref: str | None, outputs: list) -> list[Path]:
+    """The workbooks under ``paths`` (our ``outputs`` excluded), once the indicator system given is
+    found usable: a usage error (exit 2) before any work otherwise. Shared by check and summary."""
+    from ..batch import find_workbooks
+    from ..datafiles import DataFileError
+    from ..system import load_system
+
+    if system_ref:
+        try:
+            load_system(system_ref)
+        except DataFileError as exc:
+            raise click.UsageError(f"指标体系无法使用 / unusable indicator system: {exc}") from None
+    files = find_workbooks(paths, exclude=outputs)
+    if not files:
+        raise click.UsageError("没有找到 .xlsx / .xlsm / .xls 文件 / no workbooks found")
+    return files
 
 
 def _writable(path: str) -> None:

@@ -23,24 +23,16 @@ def command(paths, output, system_ref, jobs, force) -> int:
     one row per workbook, a sheet per 单位, totals, the grade distribution and charts.
     Exit status: 0 no errors in the workbooks, 1 errors found, 2 usage error.
     """
-    from ..batch import find_workbooks, run
-    from ..datafiles import DataFileError
+    from ..batch import run
     from ..report.summary_workbook import write_summary
-    from ..system import load_system
+    from .check import workbooks_to_check
 
     path = Path(output)
     if path.suffix.lower() != ".xlsx":
         raise click.UsageError(f"输出文件应为 .xlsx：{output} / the output must be an .xlsx file")
     if path.exists() and not force:
         raise click.UsageError(f"文件已存在，未覆盖（加 --force 覆盖）：{output} / file exists (use --force)")
-    if system_ref:
-        try:
-            load_system(system_ref)
-        except DataFileError as exc:
-            raise click.UsageError(f"指标体系无法使用 / unusable indicator system: {exc}") from None
-    files = find_workbooks(paths, exclude=[path])
-    if not files:
-        raise click.UsageError("没有找到 .xlsx / .xlsm / .xls 文件 / no workbooks found")
+    files = workbooks_to_check(paths, system_ref, [path])
     from tqdm import tqdm
 
     with tqdm(total=len(files), unit="个文件", desc="检查", file=sys.stderr, disable=None, leave=False) as bar:
