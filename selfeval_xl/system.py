@@ -157,6 +157,8 @@ def _settings(raw: dict, source: str, problems: list[str]) -> Settings:
     for key in ("overachievement_ratio", "exec_rate_explain_below", "score_tolerance"):
         if key in raw:
             kwargs[key] = float(raw[key])
+    if "exec_rate_explain_words" in raw:
+        kwargs["exec_rate_explain_words"] = tuple(str(w) for w in raw["exec_rate_explain_words"])
     if "tiers" in raw:
         tiers = []
         for t in raw["tiers"]:

@@ -95,3 +95,13 @@ def test_layouts_declare_the_official_labels():
 
 def test_normalize_label():
     assert normalize_label(" 项目资金(万元) ") == "项目资金（万元）"
+
+
+def test_exec_rate_explanation_words_are_a_setting(tmp_path):
+    assert load_system("national-project").settings.exec_rate_explain_words == ("执行",)
+    path = tmp_path / "words.yaml"
+    path.write_text("name: w\nkind: project\nbudget_execution_weight: 10\nlevels:\n"
+                    "  - {name: 产出指标, weight: 50}\n  - {name: 效益指标, weight: 30}\n"
+                    "  - {name: 满意度指标, weight: 10}\nsettings: {exec_rate_explain_words: [执行, 支付]}\n",
+                    encoding="utf-8")
+    assert load_system(path).settings.exec_rate_explain_words == ("执行", "支付")

@@ -7,8 +7,6 @@ from ..findings import Finding
 from ..rules import is_overachieved
 from .base import Context, check, percent, show
 
-EXEC_WORDS = ("执行",)   # 实际完成情况 text that speaks of execution counts as the explanation
-
 
 def _reason_blank(row) -> bool:
     cell = row.get("reason")
@@ -33,7 +31,8 @@ def missing_deviation_reason(ctx: Context) -> Iterator[Finding]:
 @check("exec-rate-unexplained", "error", "执行率偏低但未说明原因")
 def exec_rate_unexplained(ctx: Context) -> Iterator[Finding]:
     """执行率 below the threshold (90% by default, ``exec_rate_explain_below``) with no explanation: a
-    note beside the 年度资金总额 row, or 实际完成情况 text about 执行.
+    note beside the 年度资金总额 row, or 实际完成情况 text naming one of ``exec_rate_explain_words``
+    (by default 执行).
 
     Bad: 执行率 75%, nothing said. Fix: explain (e.g. ``政府采购延期，资金于次年支付``).
     """
@@ -41,7 +40,8 @@ def exec_rate_unexplained(ctx: Context) -> Iterator[Finding]:
     if ctx.table.kind != "project" or rate is None or funds is None or rate >= ctx.settings.exec_rate_explain_below:
         return
     achieved = ctx.table.goal.get("achieved")
-    if "note" in funds.cells or (achieved is not None and any(w in achieved.text for w in EXEC_WORDS)):
+    words = ctx.settings.exec_rate_explain_words
+    if "note" in funds.cells or (achieved is not None and any(w in achieved.text for w in words)):
         return
     cell = funds.get("rate") or funds.get("spent")
     yield ctx.find("exec-rate-unexplained", cell, f"执行率 {percent(rate)} 低于 "
