@@ -157,6 +157,8 @@ DIRECTION_BLANK = "#指标性质为空"
 DIRECTION_UNKNOWN = "#未知指标性质"
 """What a native score cell shows when an input it computes with is not a number, or 指标性质 is not
 one of the drop-down list's."""
+BUDGET_ZERO = "#全年预算数为0"
+"""What the native 执行率 and 预算执行得分 cells show for a budget of 0 (as :func:`rules.exec_rate` says)."""
 _COMPUTED = tuple(d.value for d in (Direction.GE, Direction.GT, Direction.LE, Direction.LT, Direction.EQ))
 
 
@@ -201,11 +203,11 @@ class NativeFormulas:
     banded: Banded = ()
 
     def exec_rate(self, budget: str, spent: str) -> str:
-        return blank_unless((budget, spent), f'IF({budget}=0,"#全年预算数为0",{exec_rate(budget, spent)})')
+        return blank_unless((budget, spent), f"IF({budget}=0,{_text(BUDGET_ZERO)},{exec_rate(budget, spent)})")
 
     def exec_score(self, budget: str, spent: str, weight: str) -> str:
         return blank_unless((budget, spent, weight),
-                            f'IF({budget}=0,"#全年预算数为0",{exec_score(budget, spent, weight)})')
+                            f"IF({budget}=0,{_text(BUDGET_ZERO)},{exec_score(budget, spent, weight)})")
 
     def indicator(self, c: IndicatorCells) -> str:
         t, a, w, d = c.target, c.actual, c.weight, c.direction
