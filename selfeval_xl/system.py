@@ -7,6 +7,7 @@ weights sum to their parent, directions and tiers are known. Declaring is separa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,17 @@ DEFAULT_SYSTEMS = {"project": "national-project", "department": "guangzhou-depar
 
 @dataclass(frozen=True)
 class IndicatorSpec:
-    """A suggested third-level indicator: its name, direction, typical target and optional bands."""
+    """A suggested third-level indicator: its name, direction, typical target and optional bands.
+
+    ``restates`` names a figure of the table that the indicator's 实际完成值 states again
+    (``funds_rate``: the 资金情况 block's 预算完成率), so the checker can hold the two to agree.
+    """
 
     name: str
     direction: Direction = Direction.GE
     target: str = ""
     bands: tuple[Band, ...] = ()
+    restates: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,16 +73,25 @@ class IndicatorSystem:
     def bonus_level(self) -> Level | None:
         return next((lv for lv in self.levels if lv.bonus), None)
 
-    @property
-    def banded(self) -> dict[str, tuple[Band, ...]]:
-        """The suggested indicators scored by bands (e.g. 预算调整率), by name."""
-        found: dict[str, tuple[Band, ...]] = {}
+    @cached_property
+    def specs(self) -> tuple[IndicatorSpec, ...]:
+        """Every suggested third-level indicator of the system, at any depth."""
+        found: list[IndicatorSpec] = []
         stack = list(self.levels)
         while stack:
             level = stack.pop()
             stack.extend(level.children)
-            found.update((spec.name, spec.bands) for spec in level.indicators if spec.bands)
-        return found
+            found.extend(level.indicators)
+        return tuple(found)
+
+    @cached_property
+    def banded(self) -> dict[str, tuple[Band, ...]]:
+        """The suggested indicators scored by bands (e.g. 预算调整率), by name."""
+        return {spec.name: spec.bands for spec in self.specs if spec.bands}
+
+    def restating(self, figure: str) -> tuple[str, ...]:
+        """The names of the indicators whose 实际完成值 restates ``figure`` (e.g. ``funds_rate``)."""
+        return tuple(spec.name for spec in self.specs if spec.restates == figure)
 
     def bands_for(self, level3: object) -> tuple[Band, ...]:
         """The bands a row is scored by: those of the indicator its 三级指标 names (surrounding spaces
@@ -122,7 +137,8 @@ def _indicator(raw: Any, where: str, problems: list[str]) -> IndicatorSpec | Non
     bands = tuple(Band(float(b["upto"]), float(b["fraction"])) for b in raw.get("bands", []) or [])
     if any(not 0 <= b.fraction <= 1 for b in bands):
         problems.append(f"{where} {raw['name']}: 分档比例应在0–1之间 / band fraction must be 0–1")
-    return IndicatorSpec(str(raw["name"]), direction, str(raw.get("target", "")), bands)
+    return IndicatorSpec(str(raw["name"]), direction, str(raw.get("target", "")), bands,
+                         str(raw.get("restates", "")))
 
 
 def _level(raw: Any, where: str, problems: list[str]) -> Level | None:

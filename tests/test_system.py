@@ -105,3 +105,12 @@ def test_exec_rate_explanation_words_are_a_setting(tmp_path):
                     "  - {name: 满意度指标, weight: 10}\nsettings: {exec_rate_explain_words: [执行, 支付]}\n",
                     encoding="utf-8")
     assert load_system(path).settings.exec_rate_explain_words == ("执行", "支付")
+
+
+def test_restated_figures_and_bands_are_read_from_the_system():
+    system = load_system("guangzhou-department")
+    assert system.restating("funds_rate") == ("预算完成率",)
+    assert system.restating("no-such-figure") == ()
+    assert set(system.banded) == {"预算调整率"}
+    assert system.bands_for(" 预算调整率 ") == system.banded["预算调整率"]
+    assert len(system.specs) >= 14

@@ -12,24 +12,25 @@ from ..parse import parse_number
 from ..recompute import number, rate_number
 from .base import Context, check, percent, show
 
-RATE_INDICATOR = "预算完成率"      # the 三级 indicator that restates the 资金情况 block's rate
 _TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001")}
 
 
 @check("figure-inconsistent", "warning", "同一数字在两处不一致")
 def figure_inconsistent(ctx: Context) -> Iterator[Finding]:
-    """The same figure given differently in two places. Within a 部门整体 table: the 预算完成率
-    indicator's 实际完成值 against the 资金情况 block's 支出决算数 / 支出预算数. Across the files of one
+    """The same figure given differently in two places. Within a 部门整体 table: the 实际完成值 of the
+    indicator the system marks ``restates: funds_rate`` (预算完成率) against the 资金情况 block's
+    支出决算数 / 支出预算数. Across the files of one
     单位 (see :func:`check_unit`): the 项目支出 budget against the sum of the project tables.
 
     Bad: 资金情况 gives 支出预算 1132.01 and 决算 1011.98 (89.40%) while the indicator reads ``99.76%``
     (that is 1011.98 / 1014.4). Fix: one 支出预算数 everywhere.
     """
     rate = ctx.re.exec_rate
-    if ctx.table.kind != "department" or rate is None:
+    names = ctx.system.restating("funds_rate")   # the indicators that restate the block's rate
+    if ctx.table.kind != "department" or rate is None or not names:
         return
     for out in ctx.re.rows:
-        if RATE_INDICATOR not in normalize_label(out.row.level3):
+        if not any(name in normalize_label(out.row.level3) for name in names):
             continue
         stated = rate_number(out.row.get("actual"))
         if stated is None:
