@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from .book import Book, Link
 from .findings import FileReport, Finding, Severity
 from .model import quote_sheet
-from .read.grid import Grid
+from .read.grid import Grid, parse_ref
 
 if TYPE_CHECKING:
     from .system import IndicatorSystem
@@ -131,8 +131,11 @@ def _write_results(book: Book, findings: list[Finding], originals: dict[tuple[st
 
 
 def _row_of(ref: str) -> int:
-    digits = "".join(ch for ch in ref if ch.isdigit())
-    return int(digits) if digits else 0
+    """The row a finding's cell (or the first cell of its range, ``H14:H20``) is on; 0 when none."""
+    try:
+        return parse_ref(ref.split(":")[0])[0] + 1
+    except ValueError:
+        return 0
 
 
 # --------------------------------------------------------------------------- the whole job

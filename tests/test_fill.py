@@ -196,6 +196,7 @@ def test_more_indicators_than_template_rows_is_reported(tmp_path, systems):
     first_extra = 1 + len(full_set("q")) + len(full_set("p")) - 1 + capacity + 1
     assert (problem.table, problem.row) == ("指标", first_extra)
     assert "超过模板行数" in problem.message
+    assert f"满意度指标 {capacity} 行" in problem.message and "{" not in problem.message
     assert [w.name for w in result.written] == ["q"]
 
 

@@ -136,3 +136,9 @@ def test_no_findings_says_so(tmp_path):
     assert mark_findings(book, []) == 0
     grid = next(g for g in book.grids() if g.name == RESULTS_SHEET)
     assert "未发现问题" in [grid.value(1, c) for c in range(grid.width)]
+
+
+def test_findings_sort_by_the_row_of_their_first_cell():
+    from selfeval_xl.writeback import _row_of
+
+    assert [_row_of(r) for r in ("H14", "H14:H20", "$B$3", "", "XYZ")] == [14, 14, 3, 0, 0]

@@ -66,11 +66,13 @@ def _overflows(data: FillData, systems: dict[str, IndicatorSystem]) -> None:
                 continue
             owners.remove(owner)
             rows = "、".join(str(i.row) for i in extra)
-            capacity = {lv: len(r) for lv, r in plan.level1_rows.items()}
+            capacity = "、".join(f"{lv} {len(r)} 行" for lv, r in plan.level1_rows.items())
+            bonus = systems[kind].bonus_level
+            if bonus is not None:
+                capacity += f"、{bonus.name} {len(plan.bonus_rows)} 行"
             data.problems.append(RowProblem(
                 shown[kind], extra[0].row,
-                f"{extra[0].level1}的指标超过模板行数（各一级指标可填行数：{capacity}；加减分项"
-                f"{len(plan.bonus_rows)}行），第{rows}行放不下，该表未生成"))
+                f"{extra[0].level1}的指标超过模板行数（模板可填：{capacity}），第{rows}行放不下，该表未生成"))
 
 
 def fill(data_path: str | Path, outdir: str | Path, systems: dict[str, IndicatorSystem] | None = None,
