@@ -64,6 +64,7 @@ class Layout:
     total: Label
     grade: Label
     goal: Block | None = None
+    bonus: Label | None = None     # the 一级 text of 加减分 rows (department tables)
     subtotal_suffix: str = "小计"
     source: str = ""
 
@@ -104,6 +105,7 @@ def load_layout(name_or_path: str | Path) -> Layout:
         indicators=_block(data.get("indicators"), "indicators", problems),
         total=_label(data.get("total"), "total", problems), grade=_label(data.get("grade"), "grade", problems),
         goal=_block(data["goal"], "goal", problems) if "goal" in data else None,
+        bonus=_label(data["bonus"], "bonus", problems) if "bonus" in data else None,
         subtotal_suffix=str(data.get("subtotal_suffix", "小计")), source=source)
     for key in ("level1", "level3", "target", "actual", "weight", "score"):
         if key not in {c.key for c in layout.indicators.columns}:

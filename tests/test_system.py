@@ -114,3 +114,9 @@ def test_restated_figures_and_bands_are_read_from_the_system():
     assert set(system.banded) == {"预算调整率"}
     assert system.bands_for(" 预算调整率 ") == system.banded["预算调整率"]
     assert len(system.specs) >= 14
+
+
+def test_the_department_layout_declares_the_bonus_rows():
+    bonus = load_layout("department").bonus
+    assert bonus.label == "加减分项" and "加减分" in bonus.aliases
+    assert load_layout("project").bonus is None

@@ -160,8 +160,14 @@ def _guess_kind(sheet: _Sheet, start: int, end: int) -> str | None:
     return best
 
 
+def layout_bonus_names() -> tuple[str, ...]:
+    """The 一级 texts the layouts declare for 加减分 rows (label and aliases)."""
+    return tuple(name for kind in KINDS if (bonus := labels_for(kind).layout.bonus)
+                 for name in (bonus.label, *bonus.aliases))
+
+
 def locate_tables(grid: Grid, defined_names: dict[str, str] | None = None,
-                  bonus_names: tuple[str, ...] = ("加减分",),
+                  bonus_names: tuple[str, ...] | None = None,
                   load_formulas: Callable[[str], dict[tuple[int, int], str] | None] | None = None) -> list[Table]:
     """Every 自评表 in one grid, in sheet order. ``bonus_names``: 一级 texts that mark 加减分 rows.
     ``load_formulas(sheet name)`` is called once, and only if the grid holds a table, to fill
@@ -192,7 +198,7 @@ def locate_tables(grid: Grid, defined_names: dict[str, str] | None = None,
         if load_formulas is not None and grid.formulas is None:
             grid.formulas = load_formulas(grid.name)
         tables.append(_read_table(sheet, start, end, kind, title_at, header, funds_at, lab,
-                                  defined_names or {}, bonus_names))
+                                  defined_names or {}, bonus_names or layout_bonus_names()))
     return tables
 
 

@@ -15,7 +15,7 @@ from typing import Iterable
 from ..layout import META_SHEET
 from ..model import WorkbookData, quote_sheet
 from .grid import Grid
-from .locate import locate_tables
+from .locate import layout_bonus_names, locate_tables
 
 MAX_ROWS = 5000                        # rows scanned per sheet; a 自评表 has well under 200
 MAX_COLUMNS = 200
@@ -107,11 +107,11 @@ def preload() -> None:
 
 @lru_cache(maxsize=1)
 def _bonus_names() -> tuple[str, ...]:
-    """The 一级 names that mark 加减分 rows: the bonus levels of the packaged systems."""
+    """The 一级 names that mark 加减分 rows: the bonus levels of the packaged systems and the layouts'."""
     from ..system import DEFAULT_SYSTEMS, load_system
 
     names = {lv.name for kind in DEFAULT_SYSTEMS for lv in load_system(None, kind).levels if lv.bonus}
-    return tuple(sorted(names)) + ("加减分",)
+    return tuple(sorted(names | set(layout_bonus_names())))
 
 
 def _load(path: Path, max_rows: int):
