@@ -269,3 +269,13 @@ def test_schema_is_documented_in_examples_and_the_examples_fill(tmp_path, system
         result = fill(data, tmp_path / data.name, systems, year=2021)
         assert result.ok and len(result.written) == 4, result.problems
         assert all(check_workbook(read_workbook(w.path)).errors == 0 for w in result.written)
+
+
+def test_an_existing_name_that_differs_only_in_case_is_not_reused(tmp_path):
+    from selfeval_xl.fill.names import NamePicker
+
+    (tmp_path / "ABC.xlsx").write_bytes(b"")
+    picker = NamePicker(tmp_path)
+    assert picker.pick("abc").name == "abc（2）.xlsx"      # Windows would see one file
+    assert picker.existed("abc")
+    assert NamePicker(tmp_path, overwrite=True).pick("abc").name == "abc.xlsx"

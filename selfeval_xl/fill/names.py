@@ -38,8 +38,7 @@ class NamePicker:
     def pick(self, name: str, suffix: str = ".xlsx") -> Path:
         stem = safe_stem(name)
         candidate, n = stem, 1
-        while (candidate + suffix).casefold() in self.taken or (
-                not self.overwrite and (self.folder / (candidate + suffix)).exists()):
+        while (candidate + suffix).casefold() in self.taken | self.existing:
             n += 1
             candidate = f"{stem}（{n}）"
         self.taken.add((candidate + suffix).casefold())
