@@ -22,7 +22,7 @@ from .rules import Band, Direction, ReverseFormula, Settings
 FORMULA_MODES = ("native", "udf")
 
 
-def _num(value: float) -> str:
+def number_text(value: float) -> str:
     """A float as formula text that parses back to the very same double (``0.8``, ``1``)."""
     text = repr(float(value))
     return text[:-2] if text.endswith(".0") else text
@@ -79,7 +79,7 @@ def band_score(actual: str, bands: Sequence[Band], weight: str) -> str:
     ``ROUND(fraction*分值,2)``; above every band, 0."""
     formula = "0"
     for band in reversed(sorted(bands, key=lambda b: b.upto)):
-        formula = f"IF({actual}<={_num(band.upto)},ROUND({_num(band.fraction)}*{weight},2),{formula})"
+        formula = f"IF({actual}<={number_text(band.upto)},ROUND({number_text(band.fraction)}*{weight},2),{formula})"
     return formula
 
 
@@ -89,7 +89,7 @@ def qual_score(text: str, weight: str, settings: Settings) -> str:
     names = sorted(((name, tier) for tier in settings.tiers for name in tier.names), key=lambda p: -len(p[0]))
     formula = '"#未知定性档次"'
     for name, tier in reversed(names):
-        formula = f"IF(ISNUMBER(FIND({_text(name)},{text})),ROUND({_num(tier.default)}*{weight},2),{formula})"
+        formula = f"IF(ISNUMBER(FIND({_text(name)},{text})),ROUND({number_text(tier.default)}*{weight},2),{formula})"
     return formula
 
 
@@ -107,7 +107,7 @@ def grade(total_ref: str, settings: Settings) -> str:
     """Mirrors :func:`rules.grade`: the first band (highest floor first) the total reaches."""
     formula = _text(settings.grades[-1][1])
     for floor, name in sorted(settings.grades, key=lambda g: g[0]):
-        formula = f"IF({total_ref}>={_num(floor)},{_text(name)},{formula})"
+        formula = f"IF({total_ref}>={number_text(floor)},{_text(name)},{formula})"
     return f'IF(OR({total_ref}<0,{total_ref}>100),"#总分超出0-100",{formula})'
 
 

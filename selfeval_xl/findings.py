@@ -12,6 +12,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Iterable
 
+from .model import quote_sheet
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -65,7 +67,7 @@ class Finding:
     def position(self) -> str:
         if not self.sheet:
             return ""
-        sheet = "'" + self.sheet.replace("'", "''") + "'"
+        sheet = quote_sheet(self.sheet)
         return f"{sheet}!{self.cell}" if self.cell else sheet
 
     def to_dict(self) -> dict[str, Any]:

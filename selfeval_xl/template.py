@@ -459,8 +459,8 @@ class _Writer:
                 self.put(ref, float(level.weight), kind="label", fmt="0.00")
             elif key == "score":
                 self.put(ref, None, kind="input", fmt="0.00", align=self.st.center)
-                self.validate("bonus", ref, type="decimal", operator="between", formula1=excel_rules._num(s.bonus_min),
-                              formula2=excel_rules._num(s.bonus_max), errorTitle="加减分",
+                self.validate("bonus", ref, type="decimal", operator="between", formula1=excel_rules.number_text(s.bonus_min),
+                              formula2=excel_rules.number_text(s.bonus_max), errorTitle="加减分",
                               error=f"加减分应在 {s.bonus_min:g} 至 {s.bonus_max:g} 之间")
             elif key in ("level3", "reason", "criteria"):
                 self.put(ref, None, kind="input", align=self.st.left)

@@ -151,7 +151,7 @@ def test_udf_formulas_refuse_settings_the_udfs_do_not_know():
 
 def test_formula_literals_parse_back_to_the_same_double():
     for value in (0.8, 1.0, 0.6, 0.1 + 0.2, 1 / 3, 90.0, -5.0):
-        assert float(xr._num(value)) == value
+        assert float(xr.number_text(value)) == value
 
 
 # --------------------------------------------------------------------------- one workbook, ~1,500 cases
