@@ -1,0 +1,60 @@
+"""Files this tool writes beside the submissions, recognisable so they are never taken for submissions
+and never overwritten as if they were ours when they are not.
+
+Why one module: ``score --in-place`` leaves ``表.bak.xlsx`` backups, a killed run may leave
+``.~selfeval-*`` temporary files, and ``check``/``summary`` write report workbooks into the same folders
+a bureau later scans again. Backups and temporaries are known by name; reports by a custom document
+property (:data:`OUTPUT_PROPERTY`) that every report writer sets, read back from the small
+``docProps/custom.xml`` part without opening the workbook.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+TEMP_PREFIX = ".~selfeval-"
+BACKUP_NAME = re.compile(r"\.bak\d*\.(xlsx|xlsm|xls)$", re.IGNORECASE)
+OUTPUT_PROPERTY = "selfeval-xl-output"
+"""Name of the custom document property our report workbooks carry; its value says which output."""
+CUSTOM_PART = "docProps/custom.xml"
+MAX_CUSTOM_PART = 64 * 1024
+
+
+def backup_name(path: Path, n: int) -> Path:
+    """``表.bak.xlsx`` for the first backup, ``表.bak2.xlsx`` … after it."""
+    return path.with_name(f"{path.stem}.bak{n if n > 1 else ''}{path.suffix}")
+
+
+def own_file_reason(path: str | Path) -> str | None:
+    """Why ``path`` is a file we wrote (in Chinese), or None for anything else (a submission)."""
+    name = Path(path).name
+    if name.startswith(TEMP_PREFIX):
+        return "本工具中断时留下的临时文件"
+    if BACKUP_NAME.search(name):
+        return "本工具评分时保存的原文件备份（.bak）"
+    kind = output_kind(path)
+    if kind:
+        return f"本工具生成的{kind}"
+    return None
+
+
+def output_kind(path: str | Path) -> str | None:
+    """The value of our output property when ``path`` is a workbook we wrote, else None. Never raises."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo(CUSTOM_PART)
+            if info.file_size > MAX_CUSTOM_PART:
+                return None
+            text = zf.read(info).decode("utf-8", errors="replace")
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
+        return None
+    match = re.search(rf'name="{re.escape(OUTPUT_PROPERTY)}"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>', text)
+    return (match.group(1) or "报告") if match else None
+
+
+def mark_openpyxl(workbook, kind: str) -> None:
+    """Set our output property on an openpyxl Workbook before it is saved (``kind``: 检查报告, 汇总表 …)."""
+    from openpyxl.packaging.custom import StringProperty
+
+    workbook.custom_doc_props.append(StringProperty(name=OUTPUT_PROPERTY, value=kind))

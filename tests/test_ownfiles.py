@@ -1,0 +1,27 @@
+"""Our own files (backups, temporaries, reports) are told apart from submissions."""
+from openpyxl import Workbook
+
+from selfeval_xl.ownfiles import backup_name, mark_openpyxl, output_kind, own_file_reason
+
+
+def test_names_of_backups_and_temporaries(tmp_path):
+    assert own_file_reason(tmp_path / "表.bak.xlsx")
+    assert own_file_reason(tmp_path / "表.BAK12.xlsm")
+    assert own_file_reason(tmp_path / ".~selfeval-abc.xlsx")
+    assert own_file_reason(tmp_path / "表.backup.xlsx") is None
+    assert backup_name(tmp_path / "表.xlsx", 1).name == "表.bak.xlsx"
+    assert backup_name(tmp_path / "表.xlsx", 2).name == "表.bak2.xlsx"
+
+
+def test_a_marked_report_is_ours_and_an_unmarked_workbook_is_not(tmp_path):
+    ours, theirs = tmp_path / "report.xlsx", tmp_path / "项目.xlsx"
+    wb = Workbook(write_only=True)
+    wb.create_sheet("汇总")
+    mark_openpyxl(wb, "检查报告")
+    wb.save(ours)
+    Workbook().save(theirs)
+    assert output_kind(ours) == "检查报告"
+    assert own_file_reason(ours) == "本工具生成的检查报告"
+    assert output_kind(theirs) is None and own_file_reason(theirs) is None
+    (tmp_path / "not-a-zip.xlsx").write_bytes(b"hello")
+    assert own_file_reason(tmp_path / "not-a-zip.xlsx") is None
