@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Iterable
 
 from ..layout import META_SHEET
+from ..limits import DEFAULT_LIMITS, Limits
 from ..model import WorkbookData, quote_sheet
+from . import guard
 from .grid import Grid
 from .locate import layout_bonus_names, locate_tables
 
 MAX_ROWS = 5000                        # rows scanned per sheet; a 自评表 has well under 200
 MAX_COLUMNS = 200
-MAX_UNCOMPRESSED = 256 * 1024 * 1024   # a zip that inflates beyond this is refused (zip bomb)
 MAX_OLE_SCAN = 64 * 1024 * 1024        # bytes of an OLE file searched for the encryption streams
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -29,13 +30,14 @@ class Unreadable(Exception):
     """Why a file cannot be read, in Chinese, for the ``unreadable`` finding."""
 
 
-def read_workbook(path: str | Path, max_rows: int = MAX_ROWS) -> WorkbookData:
+def read_workbook(path: str | Path, max_rows: int = MAX_ROWS, limits: Limits = DEFAULT_LIMITS) -> WorkbookData:
     """Read every 自评表 of an .xlsx / .xlsm / .xls file. Never raises for bad input: problems are
-    recorded in ``WorkbookData.problems`` (``unreadable`` with the reason, ``sheet-truncated`` …)."""
+    recorded in ``WorkbookData.problems`` (``unreadable`` with the reason, ``sheet-truncated``,
+    ``sheet-too-large`` for a sheet beyond ``limits`` …)."""
     path = Path(path)
     data = WorkbookData(str(path), path.suffix.lower().lstrip("."))
     try:
-        grids, names, formula_source = _load(path, max_rows)
+        grids, names, formula_source = _load(path, max_rows, limits, data.problems)
     except Unreadable as exc:
         data.problems.append(("unreadable", str(exc), ""))
         return data
@@ -70,7 +72,8 @@ def read_grids(grids: Iterable[Grid], path: str = "", defined_names: dict[str, s
 def _locate_tables(data: WorkbookData, grids: list[Grid], names: dict[str, str], formula_source,
                    max_rows: int) -> WorkbookData:
     data.defined_names = dict(names)
-    if not any(True for g in grids for _ in g.cells()):
+    skipped = any(code == "sheet-too-large" for code, _, _ in data.problems)
+    if not skipped and not any(True for g in grids for _ in g.cells()):
         data.problems.append(("unreadable", "工作簿是空的，没有任何内容", ""))
         return data
     for grid in grids:
@@ -114,23 +117,25 @@ def _bonus_names() -> tuple[str, ...]:
     return tuple(sorted(names | set(layout_bonus_names())))
 
 
-def _load(path: Path, max_rows: int):
-    """(grids, defined names, a function sheet name → formulas or None)."""
-    if not path.is_file():
-        raise Unreadable("文件不存在或不是文件")
+def _load(path: Path, max_rows: int, limits: Limits, problems: list):
+    """(grids, defined names, a function sheet name → formulas or None); sheets skipped for a limit
+    are added to ``problems``."""
+    refused = guard.path_problem(path, limits)
+    if refused:
+        raise Unreadable(refused)
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(_ZIP):
-        return _load_zip(path, max_rows)
+        return _load_zip(path, max_rows, limits, problems)
     if head == _OLE:
         _refuse_encrypted(path)
-        return _load_calamine(path, max_rows), {}, None
+        return _load_calamine(path, max_rows, limits), {}, None
     if not head:
         raise Unreadable("文件是空的（0 字节）")
     raise Unreadable("不是 Excel 工作簿（文件内容既不是 .xlsx 也不是 .xls 格式，可能是改了扩展名的网页或文本）")
 
 
-def _load_zip(path: Path, max_rows: int):
+def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list):
     from .xlsx_xml import read_workbook_xml, sheet_formulas
 
     try:
@@ -138,9 +143,9 @@ def _load_zip(path: Path, max_rows: int):
     except (zipfile.BadZipFile, OSError) as exc:
         raise Unreadable(f"文件已损坏（zip 结构错误：{exc}）") from None
     with zf:
-        infos = zf.infolist()
-        if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
-            raise Unreadable("文件解压后过大（疑似压缩炸弹），已拒绝读取")
+        bomb = guard.zip_problem(zf, limits)
+        if bomb:
+            raise Unreadable(bomb)
         if "xl/workbook.xml" not in zf.namelist():
             if "content.xml" in zf.namelist():
                 raise Unreadable("这是 OpenDocument（.ods）或 WPS 文件，请另存为 .xlsx 后重新提交")
@@ -151,7 +156,9 @@ def _load_zip(path: Path, max_rows: int):
             raise Unreadable(f"文件已损坏：{exc}") from None
         except Exception as exc:  # noqa: BLE001 - defusedxml refusals, malformed XML
             raise Unreadable(f"工作簿 XML 无法解析（{type(exc).__name__}），可能已损坏或含有不安全内容") from None
-        grids = _load_calamine(path, max_rows)
+        skipped = _oversized_sheets(zf, book.sheet_paths, limits)
+        problems.extend(("sheet-too-large", why, quote_sheet(name)) for name, why in skipped.items())
+        grids = _load_calamine(path, max_rows, limits, set(skipped))
 
     def formulas(sheet: str) -> dict[tuple[int, int], str] | None:
         part = book.sheet_paths.get(sheet)
@@ -166,6 +173,24 @@ def _load_zip(path: Path, max_rows: int):
     return grids, book.defined_names, formulas
 
 
+def _oversized_sheets(zf: zipfile.ZipFile, parts: dict[str, str], limits: Limits) -> dict[str, str]:
+    """Sheet name → why it is skipped, for the sheets whose cells reach beyond the limits. A sheet whose
+    part cannot be scanned is left to calamine (which reports it, or the worker's limits catch it)."""
+    refused = guard.sheet_count_problem(len(parts), limits)
+    if refused:
+        raise Unreadable(refused)
+    skipped = {}
+    for name, part in parts.items():
+        try:
+            extent = guard.sheet_extent(zf, part, limits)
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
+            continue
+        why = guard.sheet_problem(name, extent, limits)
+        if why:
+            skipped[name] = why
+    return skipped
+
+
 def _refuse_encrypted(path: Path) -> None:
     """An encrypted .xlsx is an OLE file holding an ``EncryptionInfo`` stream; say so plainly."""
     with path.open("rb") as handle:
@@ -174,7 +199,8 @@ def _refuse_encrypted(path: Path) -> None:
         raise Unreadable("文件有密码保护（已加密），请去掉密码后重新提交")
 
 
-def _load_calamine(path: Path, max_rows: int) -> list[Grid]:
+def _load_calamine(path: Path, max_rows: int, limits: Limits, skip: set[str] = frozenset()) -> list[Grid]:
+    """Every worksheet but those in ``skip`` (already refused by the guard), as grids."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
@@ -188,8 +214,11 @@ def _load_calamine(path: Path, max_rows: int) -> list[Grid]:
         raise Unreadable(f"文件已损坏或格式不受支持：{message}"[:300]) from None
     grids = []
     try:
+        refused = guard.sheet_count_problem(len(book.sheets_metadata), limits)
+        if refused:
+            raise Unreadable(refused)
         for meta in book.sheets_metadata:
-            if meta.typ != SheetTypeEnum.WorkSheet:
+            if meta.typ != SheetTypeEnum.WorkSheet or meta.name in skip:
                 continue
             sheet = book.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False, nrows=max_rows)
@@ -199,6 +228,8 @@ def _load_calamine(path: Path, max_rows: int) -> list[Grid]:
             last_row = sheet.end[0] + 1 if sheet.end else 0
             grids.append(Grid(meta.name, rows, None, merged, meta.visible != SheetVisibleEnum.Visible,
                               last_row > max_rows))
+    except Unreadable:
+        raise
     except Exception as exc:  # noqa: BLE001
         raise Unreadable(f"工作表无法读取：{type(exc).__name__}: {exc}"[:300]) from None
     finally:

@@ -1,0 +1,50 @@
+"""How much one stranger's file may cost: bytes, sheets, cells, memory and seconds, as one setting.
+
+Why settings and not constants: a bureau with a slow machine or an odd but honest export raises one
+limit (``--limit seconds=300``) without touching the code. Every command that opens submitted files
+(``check``, ``summary``, ``score``, the add-in's file path) reads them under the same :class:`Limits`:
+the sizes are checked before any reader allocates (``selfeval_xl.read.guard``), memory and seconds are
+enforced on the worker process that reads the file (``selfeval_xl.batch``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Iterable
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits on one file. A file or sheet beyond one gets a finding naming the limit and the value."""
+
+    file_bytes: int = 100 * MB           # the file on disk
+    uncompressed_bytes: int = 256 * MB   # all parts of an .xlsx, inflated (zip bombs)
+    sheets: int = 255                    # worksheets in one workbook
+    rows: int = 1_048_576                # the last row holding a cell, per sheet (Excel's maximum)
+    columns: int = 16_384                # the last column holding a cell (Excel's maximum, XFD)
+    cells: int = 20_000_000              # rows × columns up to the last cell: what calamine allocates,
+                                         # 32 bytes each (640 MB); XFD4999 is 82 million
+    memory_mb: int = 2048                # address space of one worker process
+    seconds: float = 120.0               # one file, read and checked (or scored), in its worker
+
+    def with_settings(self, pairs: Iterable[str]) -> "Limits":
+        """These limits with ``name=value`` pairs applied (``seconds=30``); ValueError on a bad one."""
+        known = {f.name: f.type for f in fields(self)}
+        changes: dict[str, float | int] = {}
+        for pair in pairs:
+            name, sep, raw = pair.partition("=")
+            name = name.strip().replace("-", "_")
+            if not sep or name not in known:
+                raise ValueError(f"未知的限制项 / unknown limit: {pair!r}（可用 / known: {', '.join(known)}）")
+            try:
+                value = float(raw) if name == "seconds" else int(raw)
+            except ValueError:
+                raise ValueError(f"限制值应为数字 / a limit is a number: {pair!r}") from None
+            if value <= 0:
+                raise ValueError(f"限制值应大于 0 / a limit is positive: {pair!r}")
+            changes[name] = value
+        return replace(self, **changes)
+
+
+DEFAULT_LIMITS = Limits()

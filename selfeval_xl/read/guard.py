@@ -1,0 +1,130 @@
+"""Sizes a stranger's file declares, measured before any reader allocates for them.
+
+Why before: python-calamine builds each sheet as one dense block from A1-ish to its last cell; a 15 KB
+file with one cell at ``XFD1048576`` asks for 17 billion cells and aborts the process (no exception to
+catch). So the path is looked at with ``stat`` (a FIFO is never opened, a device never read), the zip
+directory gives the inflated size, and each sheet's XML is scanned, streamed and bounded, for the last
+row and column that hold a cell. The ``<dimension ref>`` a file declares is not trusted either way:
+calamine sizes a sheet by its cells, not by that element (measured), and a hostile file may lie in it.
+"""
+from __future__ import annotations
+
+import os
+import re
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..limits import Limits
+from .grid import column_letter
+
+_CHUNK = 1024 * 1024
+_OVERLAP = 64                                   # a reference cut at a chunk's end is seen whole next time
+_CELL = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')                       # <c r="XFD12">
+_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"[^>]*?(?<!/)>')   # <row r="12">, not <row …/>
+_COLUMN_LETTERS = 3
+
+
+def path_problem(path: str | Path, limits: Limits) -> str | None:
+    """Why ``path`` is not a file to read (in Chinese, with the numbers), or None. Only ``stat`` is
+    called: a FIFO, a socket, a device, a directory or a dangling link is refused without opening it."""
+    path = Path(path)
+    try:
+        info = path.lstat()
+    except OSError as exc:
+        return f"文件不存在或无法访问（{exc.strerror or exc}）"
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            info = path.stat()
+        except OSError:
+            return f"符号链接指向的文件不存在（{os.readlink(path)}）"
+    mode = info.st_mode
+    if stat.S_ISDIR(mode):
+        return "这是文件夹，不是工作簿文件（名称以工作簿扩展名结尾）"
+    if stat.S_ISFIFO(mode):
+        return "这是命名管道（FIFO），不是普通文件，未读取"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "这是设备文件，不是普通文件，未读取"
+    if not stat.S_ISREG(mode):
+        return "不是普通文件（套接字或其他特殊文件），未读取"
+    if info.st_size > limits.file_bytes:
+        return (f"文件大小 {info.st_size:,} 字节，超过上限 {limits.file_bytes:,} 字节"
+                f"（限制项 file_bytes），未读取")
+    return None
+
+
+def zip_problem(zf: zipfile.ZipFile, limits: Limits) -> str | None:
+    """Why an .xlsx is refused whole from its zip directory alone (a zip bomb), or None."""
+    inflated = sum(i.file_size for i in zf.infolist())
+    if inflated > limits.uncompressed_bytes:
+        return (f"文件解压后共 {inflated:,} 字节，超过上限 {limits.uncompressed_bytes:,} 字节"
+                f"（限制项 uncompressed_bytes，疑似压缩炸弹），已拒绝读取")
+    return None
+
+
+def sheet_count_problem(count: int, limits: Limits) -> str | None:
+    if count > limits.sheets:
+        return f"工作簿有 {count:,} 个工作表，超过上限 {limits.sheets:,} 个（限制项 sheets），已拒绝读取"
+    return None
+
+
+@dataclass(frozen=True)
+class Extent:
+    """The last row and column (1-based) named by a cell, or by a row element that holds cells
+    (cells without a reference take their row from it)."""
+
+    rows: int = 0
+    columns: int = 0
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.columns
+
+    @property
+    def last_cell(self) -> str:
+        return f"{column_letter(self.columns - 1)}{self.rows}" if self.rows and self.columns else ""
+
+
+def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits) -> Extent:
+    """Scan one sheet part, streamed, for the largest row and column a reference names (empty
+    ``<row …/>`` elements do not count: no reader makes cells of them).
+    Reads at most ``limits.uncompressed_bytes`` inflated bytes (the zip check bounds it already)."""
+    rows = columns = 0
+    tail = b""
+    read = 0
+    with zf.open(part) as stream:
+        while read < limits.uncompressed_bytes:
+            chunk = stream.read(_CHUNK)
+            if not chunk:
+                break
+            read += len(chunk)
+            text = tail + chunk
+            cells = _CELL.findall(text)
+            if cells:
+                letters = max((c[0] for c in cells), key=lambda a: (len(a), a))
+                columns = max(columns, _column_number(letters))
+                rows = max(rows, max(int(c[1]) for c in cells))
+            rows = max([rows, *map(int, _ROW.findall(text))])
+            tail = text[-_OVERLAP:]
+    return Extent(rows, columns)
+
+
+def sheet_problem(name: str, extent: Extent, limits: Limits) -> str | None:
+    """Why one sheet is skipped (which limit, the value and the last cell), or None."""
+    where = f"工作表“{name}”的最后一个单元格在 {extent.last_cell or f'第 {extent.rows} 行'}"
+    if extent.rows > limits.rows:
+        return f"{where}：{extent.rows:,} 行，超过上限 {limits.rows:,} 行（限制项 rows），该表未读取"
+    if extent.columns > limits.columns:
+        return f"{where}：{extent.columns:,} 列，超过上限 {limits.columns:,} 列（限制项 columns），该表未读取"
+    if extent.cells > limits.cells:
+        return (f"{where}：{extent.rows:,} 行 × {extent.columns:,} 列 = {extent.cells:,} 个单元格，"
+                f"超过上限 {limits.cells:,} 个（限制项 cells），该表未读取")
+    return None
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for byte in letters[:_COLUMN_LETTERS]:
+        n = n * 26 + byte - 64
+    return n
