@@ -1,36 +1,85 @@
-"""Check many workbooks in parallel: paths in, one FileReport per file out, streamed as they finish.
+"""Check many workbooks in isolated workers: paths in, one FileReport per file out, in input order.
 
-Why this shape: the finance bureau checks hundreds of files each spring. Workers receive paths (never
-workbooks), read one file at a time with python-calamine (XML only for formulas of the 自评表 sheet),
-and send back small FileReports; only the caller sees them all, writing the report as they arrive.
+Why this shape: the finance bureau checks hundreds of strangers' files each spring, and one of them may
+make a reader abort the process (python-calamine on a sheet with a cell at XFD1048576), eat memory or
+never end. So every file is read in a worker process the parent can lose without losing the run (also
+with ``--jobs 1``): each worker runs under the memory limit of :class:`~selfeval_xl.limits.Limits`,
+each file under its time limit, and a worker that dies or overruns becomes that file's
+``check-failed`` finding with the reason, while the pool (``pebble``) starts a fresh worker and the
+batch goes on. Workers receive paths (never workbooks) and send back small results.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
+import signal
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from .findings import FileReport, Finding, Report, finding
+from .limits import DEFAULT_LIMITS, MB, Limits
+from .ownfiles import own_file_reason
 from .system import IndicatorSystem, load_system
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls")
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass
+class Found:
+    """What a scan found: every path to give a verdict (in order), and our own files among them (path →
+    why it is ours), which are listed as skipped and never read as submissions."""
+
+    paths: list[Path] = field(default_factory=list)
+    own: dict[Path, str] = field(default_factory=dict)
+
+
+def scan(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Found:
+    """Files given, and every entry with a workbook suffix under folders given (recursively, sorted;
+    links are not followed into folders). A FIFO, a link or a folder named ``x.xlsx`` is kept: it gets
+    an ``unreadable`` verdict, not silence. Skipped without a line: Excel's lock files (``~$…``) and
+    ``exclude`` (the outputs of this run). The same file given twice (another spelling, a link) is
+    kept once. Our own files (backups, temporaries, reports) found in a folder are marked in ``own``;
+    a file named explicitly is checked whatever it is (the user asked for it)."""
+    from .read.guard import path_problem
+
+    skip = {_identity(p) for p in exclude}
+    found = Found()
+    seen: set[str] = set()
+    for raw in paths:
+        path = Path(raw)
+        in_folder = path.is_dir() and not path.is_symlink()
+        for candidate in (_under(path) if in_folder else [path]):
+            key = _identity(candidate)
+            if candidate.name.startswith("~$") or key in skip or key in seen:
+                continue
+            seen.add(key)
+            found.paths.append(candidate)
+            if in_folder and path_problem(candidate, DEFAULT_LIMITS) is None:
+                why = own_file_reason(candidate)       # opens a regular file only, never a FIFO
+                if why:
+                    found.own[candidate] = why
+    return found
 
 
 def find_workbooks(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> list[Path]:
-    """Files given, and the .xlsx / .xlsm / .xls files under folders given (recursively, sorted).
-    Excel's lock files (``~$…``) and the paths in ``exclude`` (our own report) are skipped."""
-    skip = {Path(p).resolve() for p in exclude}
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
-        else:
-            candidates = [path]
-        found += [p for p in candidates if not p.name.startswith("~$") and p.resolve() not in skip]
-    return list(dict.fromkeys(found))
+    """The paths :func:`scan` finds (our own files included: see :attr:`Found.own`)."""
+    return scan(paths, exclude).paths
+
+
+def _under(folder: Path) -> list[Path]:
+    entries = []
+    for root, dirs, files in os.walk(folder):
+        entries += [Path(root, n) for n in dirs + files if Path(n).suffix.lower() in SUFFIXES]
+    return sorted(entries)
+
+
+def _identity(path: str | Path) -> str:
+    return os.path.realpath(path)
 
 
 @dataclass
@@ -42,25 +91,53 @@ class FileResult:
 
 
 _SYSTEM: IndicatorSystem | None = None
+_LIMITS: Limits = DEFAULT_LIMITS
 
 
-def _init_worker(system_ref: str | None) -> None:
-    global _SYSTEM
+def _init_worker(system_ref: str | None, limits: Limits) -> None:
+    """Start of a check worker: the limits and the indicator system, once."""
+    global _SYSTEM, _LIMITS
+    _LIMITS = limits
     _SYSTEM = load_system(system_ref) if system_ref else None
 
 
-def check_file(path: str | Path, system: IndicatorSystem | None = None) -> FileResult:
-    """Read and check one workbook; never raises (a crash becomes a ``check-failed`` finding)."""
+def _limit_memory(megabytes: int) -> None:
+    """Cap this process's address space: a reader asking for more fails here, not on the machine."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = megabytes * MB
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+
+
+def check_file(path: str | Path, system: IndicatorSystem | None = None,
+               limits: Limits | None = None) -> FileResult:
+    """Read and check one workbook in this process, under the reader's size guard (the in-process path
+    for tests and the add-in; batches use :func:`check_files`). Never raises: a crash becomes a
+    ``check-failed`` finding."""
     from .checks import check_workbook, figures_of
     from .read import read_workbook
 
     try:
-        data = read_workbook(path)
+        data = read_workbook(path, limits=limits or _LIMITS)
         return FileResult(check_workbook(data, system or _SYSTEM), figures_of(str(path), data.tables))
+    except MemoryError:
+        return failed(path, f"检查时内存不足（超过每个工作进程 {(limits or _LIMITS).memory_mb} MB 的上限，"
+                            f"限制项 memory_mb）")
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
-        report = FileReport(str(path))
-        report.findings.append(finding("check-failed", f"检查出错：{type(exc).__name__}: {exc}", file=str(path)))
-        return FileResult(report)
+        return failed(path, f"检查出错：{type(exc).__name__}: {exc}"[:300])
+
+
+def failed(path: str | Path, reason: str, code: str = "check-failed") -> FileResult:
+    """The result of a file that could not be checked: one finding saying why."""
+    report = FileReport(str(path))
+    report.findings.append(finding(code, reason, file=str(path)))
+    return FileResult(report)
+
+
+def skipped(path: str | Path, reason: str) -> FileResult:
+    """The result of one of our own files found in a folder: listed, not read."""
+    return failed(path, f"已跳过：{reason}，不是提交的自评表", "skipped-own-file")
 
 
 def default_jobs() -> int:
@@ -70,27 +147,86 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0) -> Iterator[FileResult]:
-    """Results in input order, streamed. ``jobs`` 0 = all cores; 1 = in this process."""
-    jobs = jobs or default_jobs()
-    names = [str(p) for p in paths]
-    if jobs == 1 or len(names) <= 1:
-        _init_worker(system_ref)
-        yield from (check_file(p) for p in names)
+def isolated(function: Callable[..., R], items: list[T], jobs: int, limits: Limits,
+             on_loss: Callable[[T, str], R], initializer: Callable[..., None] | None = None,
+             initargs: tuple[Any, ...] = ()) -> Iterator[R]:
+    """``function(item)`` for each item in worker processes, results yielded in input order. A worker
+    that dies (abort, signal, memory) or overruns ``limits.seconds`` yields ``on_loss(item, reason)``
+    instead, and the pool replaces it. Each worker runs ``initializer(*initargs)`` and then has its
+    address space capped at ``limits.memory_mb``."""
+    from pebble import ProcessExpired, ProcessPool
+
+    if not items:
         return
-    from . import checks, read
-
-    read.preload()          # forked workers inherit what is loaded here
-    checks.preload()
     methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    chunksize = max(1, min(16, len(names) // (jobs * 8)))
-    with ctx.Pool(min(jobs, len(names)), initializer=_init_worker, initargs=(system_ref,),
-                  maxtasksperchild=2000) as pool:
-        yield from pool.imap(check_file, names, chunksize=chunksize)
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    workers = max(1, min(jobs or default_jobs(), len(items)))
+    with ProcessPool(max_workers=workers, initializer=_start_worker,
+                     initargs=(limits, initializer, initargs), context=context) as pool:
+        futures = [pool.schedule(function, args=(item,), timeout=limits.seconds) for item in items]
+        done = 0
+        try:
+            for done, (item, future) in enumerate(zip(items, futures), start=1):
+                try:
+                    yield future.result()
+                except FutureTimeout:
+                    yield on_loss(item, f"处理超过 {limits.seconds:g} 秒（限制项 seconds），已中止该文件")
+                except ProcessExpired as exc:
+                    yield on_loss(item, _death(exc.exitcode, limits))
+                except Exception as exc:  # noqa: BLE001 - a result that cannot come back
+                    yield on_loss(item, f"工作进程出错：{type(exc).__name__}: {exc}"[:300])
+        finally:
+            if done < len(items):       # the caller stopped early: end the workers, not wait for them
+                pool.stop()
 
 
-def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0) -> Iterator[FileReport]:
+def _start_worker(limits: Limits, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    if initializer:
+        initializer(*initargs)
+    _limit_memory(limits.memory_mb)
+
+
+def _death(exitcode: int | None, limits: Limits) -> str:
+    """Why a worker died, for the user: the signal and the likely cause."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            how = signal.Signals(-exitcode).name
+        except ValueError:
+            how = f"signal {-exitcode}"
+    else:
+        how = f"exit code {exitcode}"
+    return (f"读取该文件时工作进程异常终止（{how}）：文件可能触发了读取库的崩溃，或超出每个工作进程 "
+            f"{limits.memory_mb} MB 的内存上限（限制项 memory_mb）")
+
+
+def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
+                limits: Limits = DEFAULT_LIMITS, own: dict[Path, str] | None = None) -> Iterator[FileResult]:
+    """One result per path, in input order, each file read in an isolated worker (``jobs`` 0 = all
+    cores). Paths that are not regular files are refused without a worker (and never opened); ``own``
+    files are listed as skipped."""
+    from . import checks, read
+    from .read.guard import path_problem
+
+    own = own or {}
+    names = [str(p) for p in paths]
+    verdicts: dict[str, FileResult] = {}
+    for path in paths:
+        refused = path_problem(path, limits)
+        if refused:
+            verdicts[str(path)] = failed(path, refused, "unreadable")
+        elif path in own:
+            verdicts[str(path)] = skipped(path, own[path])
+    pending = [n for n in names if n not in verdicts]
+    if pending:
+        read.preload()          # forked workers inherit what is loaded here
+        checks.preload()
+    results = isolated(check_file, pending, jobs, limits, failed, _init_worker, (system_ref, limits))
+    for name in names:
+        yield verdicts[name] if name in verdicts else next(results)
+
+
+def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
+                limits: Limits = DEFAULT_LIMITS, own: dict[Path, str] | None = None) -> Iterator[FileReport]:
     """One FileReport per file, streamed in input order, except that files holding a 部门整体 table
     are held back until every file is in: the cross-file checks of their 单位 add to them. Memory
     stays flat: only those few reports and a running sum per 单位 are kept."""
@@ -98,8 +234,8 @@ def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0)
 
     units = UnitFigures()
     held: list[FileReport] = []
-    for result in check_files(paths, system_ref, jobs):
-        units.add(result.figures)
+    for result in check_files(paths, system_ref, jobs, limits, own):
+        result.report.findings += units.add(result.figures)
         if any(f.kind == "department" for f in result.figures):
             held.append(result.report)
         else:
@@ -110,15 +246,16 @@ def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0)
 
 def run(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
         on_result: Callable[[FileResult], None] | None = None,
-        on_cross: Callable[[list[Finding]], None] | None = None) -> Report:
+        on_cross: Callable[[list[Finding]], None] | None = None,
+        limits: Limits = DEFAULT_LIMITS, own: dict[Path, str] | None = None) -> Report:
     """Every file checked, as one Report (for callers that want it whole): ``on_result`` hears each
     file as it arrives, ``on_cross`` the cross-file findings at the end (also added to their files)."""
     from .checks import UnitFigures
 
     report, units = Report(), UnitFigures()
-    for result in check_files(paths, system_ref, jobs):
+    for result in check_files(paths, system_ref, jobs, limits, own):
+        result.report.findings += units.add(result.figures)
         report.files.append(result.report)
-        units.add(result.figures)
         if on_result:
             on_result(result)
     cross = units.findings()

@@ -42,6 +42,7 @@ def declare(code: str, severity: Severity | str, title: str) -> Code:
 declare("unreadable", Severity.ERROR, "文件无法读取")
 declare("no-table", Severity.ERROR, "未找到绩效自评表")
 declare("check-failed", Severity.ERROR, "检查程序出错")
+declare("skipped-own-file", Severity.WARNING, "本工具自己的文件（备份、临时文件、报告），已跳过")
 
 
 def _plain(value: Any) -> Any:

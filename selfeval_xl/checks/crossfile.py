@@ -1,11 +1,12 @@
 """The same figure stated twice must agree: within a 部门整体 table, and across the files of one 单位."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Iterator
 
-from ..findings import Finding, finding
+from ..findings import Finding, Severity, declare, finding
 from ..layout import normalize_label
 from ..model import Table
 from ..parse import parse_number
@@ -13,6 +14,8 @@ from ..recompute import number, rate_number
 from .base import Context, check, percent, show
 
 _TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001")}
+
+declare("duplicate-submission", Severity.WARNING, "同一单位的同一项目（或部门整体表）提交了两次")
 
 
 @check("figure-inconsistent", "warning", "同一数字在两处不一致")
@@ -54,6 +57,16 @@ class TableFigures:
     project_budget: Decimal | None = None     # department: 项目支出 支出预算数
     project_budget_cell: str = ""
 
+    @property
+    def key(self) -> tuple[str, ...] | None:
+        """What one submission is: a 单位's project (by name), or a 单位's 部门整体 table."""
+        if not self.unit:
+            return None
+        if self.kind == "department":
+            return (self.kind, self.unit)
+        name = normalize_label(self.name)
+        return (self.kind, self.unit, name) if name else None
+
 
 def figures_of(path: str, tables: Iterable[Table]) -> list[TableFigures]:
     out = []
@@ -72,19 +85,29 @@ def figures_of(path: str, tables: Iterable[Table]) -> list[TableFigures]:
 
 class UnitFigures:
     """A running sum per 单位 of its project tables' 全年预算数, and its 部门整体 tables' figures: fed
-    file by file (:meth:`add`), compared once all are in (:meth:`findings`)."""
+    file by file (:meth:`add`), compared once all are in (:meth:`findings`). A table already given by
+    another file (same 单位, same project) counts once: the first file's."""
 
     def __init__(self) -> None:
         self.projects: dict[str, tuple[Decimal, int]] = {}
         self.departments: list[TableFigures] = []
+        self.first: dict[tuple[str, ...], TableFigures] = {}
 
-    def add(self, figures: Iterable[TableFigures]) -> None:
+    def add(self, figures: Iterable[TableFigures]) -> list[Finding]:
+        """Add one file's figures; a ``duplicate-submission`` warning (on this file) for each table an
+        earlier file already gave, which is left out of the sums."""
+        duplicates = []
         for f in figures:
+            first = self.first.setdefault(f.key, f) if f.key else f
+            if first.file != f.file:
+                duplicates.append(_duplicate(first, f))
+                continue
             if f.kind == "project" and f.unit and f.budget is not None:
                 total, count = self.projects.get(f.unit, (Decimal(0), 0))
                 self.projects[f.unit] = (total + f.budget, count + 1)
             elif f.kind == "department" and f.unit and f.project_budget is not None:
                 self.departments.append(f)
+        return duplicates
 
     def findings(self) -> list[Finding]:
         """Each 部门整体 table's 项目支出 budget against the sum of its 单位's project tables (a warning:
@@ -103,8 +126,17 @@ class UnitFigures:
         return found
 
 
+def _duplicate(first: TableFigures, again: TableFigures) -> Finding:
+    what = f"项目“{again.name}”" if again.kind == "project" else "部门整体支出绩效自评表"
+    return finding("duplicate-submission",
+                   f"重复提交：单位“{again.unit}”的{what}在“{os.path.basename(first.file)}”和"
+                   f"“{os.path.basename(again.file)}”中各有一份（如再次填写生成的“（2）”副本或“最终版”）；"
+                   f"跨文件合计只计“{os.path.basename(first.file)}”，请删去多余的一份",
+                   file=again.file, sheet=again.sheet)
+
+
 def check_unit(figures: Iterable[TableFigures]) -> list[Finding]:
-    """:meth:`UnitFigures.findings` over figures already at hand."""
+    """:meth:`UnitFigures.add` and :meth:`UnitFigures.findings` over figures already at hand."""
     units = UnitFigures()
-    units.add(figures)
-    return units.findings()
+    duplicates = units.add(figures)
+    return duplicates + units.findings()

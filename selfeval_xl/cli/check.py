@@ -5,9 +5,32 @@ import os
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import click
 
+if TYPE_CHECKING:
+    from ..batch import Found
+    from ..limits import Limits
+
 PROGRESS_MIN_FILES = 5
+
+
+def limit_option(command):
+    """``--limit NAME=VALUE`` (repeatable), shared by the commands that open submitted files."""
+    return click.option("--limit", "limit_settings", multiple=True, metavar="NAME=VALUE",
+                        help="调整单个文件的读取限制，如 seconds=300、memory_mb=4096、cells=50000000（见 README"
+                             "“可靠性”一节）/ change a per-file limit (see README, Reliability)")(command)
+
+
+def limits_from(settings) -> "Limits":
+    """The default limits with the ``--limit`` settings applied; a usage error (exit 2) on a bad one."""
+    from ..limits import DEFAULT_LIMITS
+
+    try:
+        return DEFAULT_LIMITS.with_settings(settings)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @click.command()
@@ -22,7 +45,8 @@ PROGRESS_MIN_FILES = 5
               help="并行进程数 / worker processes")
 @click.option("--quiet", "-q", is_flag=True, help="不打印汇总 / no console summary")
 @click.option("--list-checks", is_flag=True, help="列出全部检查项及说明 / list every check with its documentation")
-def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks) -> int:
+@limit_option
+def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks, limit_settings) -> int:
     """检查绩效自评表（.xlsx/.xlsm/.xls，可给文件夹），逐文件、逐单元格列出问题。
 
     Check 自评表 workbooks (files or folders, searched recursively). Exit status: 0 no errors,
@@ -40,7 +64,8 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
         return 0
     if not paths:
         raise click.UsageError("请给出要检查的文件或文件夹 / give files or folders to check")
-    files = workbooks_to_check(paths, system_ref, [p for p in (report_path, json_path) if p])
+    limits = limits_from(limit_settings)
+    found = workbooks_to_check(paths, system_ref, [p for p in (report_path, json_path) if p])
     for out in (p for p in (report_path, json_path) if p):
         _writable(out)
     writer = json_out = None
@@ -48,8 +73,8 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
         from ..report import JsonReport
         json_out = JsonReport(json_path)
     tally = Tally()
-    bar = _progress(len(files))
-    for report in check_batch(files, system_ref, jobs):
+    bar = _progress(len(found.paths))
+    for report in check_batch(found.paths, system_ref, jobs, limits, found.own):
         if report_path and writer is None:     # opened once the workers run: openpyxl loads meanwhile
             from ..report import XlsxReport
             writer = XlsxReport(report_path)
@@ -74,10 +99,11 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
     return 1 if tally.errors else 0
 
 
-def workbooks_to_check(paths, system_ref: str | None, outputs: list) -> list[Path]:
-    """The workbooks under ``paths`` (our ``outputs`` excluded), once the indicator system given is
-    found usable: a usage error (exit 2) before any work otherwise. Shared by check and summary."""
-    from ..batch import find_workbooks
+def workbooks_to_check(paths, system_ref: str | None, outputs: list) -> "Found":
+    """The workbooks under ``paths`` (our ``outputs`` excluded; our own files marked), once the
+    indicator system given is found usable: a usage error (exit 2) before any work otherwise. Shared
+    by check and summary."""
+    from ..batch import scan
     from ..datafiles import DataFileError
     from ..system import load_system
 
@@ -86,10 +112,10 @@ def workbooks_to_check(paths, system_ref: str | None, outputs: list) -> list[Pat
             load_system(system_ref)
         except DataFileError as exc:
             raise click.UsageError(f"指标体系无法使用 / unusable indicator system: {exc}") from None
-    files = find_workbooks(paths, exclude=outputs)
-    if not files:
+    found = scan(paths, exclude=outputs)
+    if not found.paths:
         raise click.UsageError("没有找到 .xlsx / .xlsm / .xls 文件 / no workbooks found")
-    return files
+    return found
 
 
 def _writable(path: str) -> None:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from .check import limit_option, limits_from, workbooks_to_check
+
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
@@ -16,7 +18,8 @@ import click
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="全部核心 / all cores",
               help="并行进程数 / worker processes")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件 / overwrite an existing file")
-def command(paths, output, system_ref, jobs, force) -> int:
+@limit_option
+def command(paths, output, system_ref, jobs, force, limit_settings) -> int:
     """检查并汇总绩效自评表：每个工作簿一行、各单位合计、等级分布和图表。
 
     Check the workbooks (files or folders, searched recursively) and write a summary workbook:
@@ -25,18 +28,20 @@ def command(paths, output, system_ref, jobs, force) -> int:
     """
     from ..batch import run
     from ..report.summary_workbook import write_summary
-    from .check import workbooks_to_check
 
     path = Path(output)
     if path.suffix.lower() != ".xlsx":
         raise click.UsageError(f"输出文件应为 .xlsx：{output} / the output must be an .xlsx file")
     if path.exists() and not force:
         raise click.UsageError(f"文件已存在，未覆盖（加 --force 覆盖）：{output} / file exists (use --force)")
-    files = workbooks_to_check(paths, system_ref, [path])
+    limits = limits_from(limit_settings)
+    found = workbooks_to_check(paths, system_ref, [path])
     from tqdm import tqdm
 
-    with tqdm(total=len(files), unit="个文件", desc="检查", file=sys.stderr, disable=None, leave=False) as bar:
-        report = run(files, system_ref, jobs, on_result=lambda _: bar.update())
+    with tqdm(total=len(found.paths), unit="个文件", desc="检查", file=sys.stderr, disable=None,
+              leave=False) as bar:
+        report = run(found.paths, system_ref, jobs, on_result=lambda _: bar.update(), limits=limits,
+                     own=found.own)
     info = write_summary(report.files, path)
     click.echo(f"汇总已写入 / summary written: {info.path}（{info.workbooks} 个工作簿，{info.units} 个单位；"
                f"工作表：{'、'.join(info.sheets[:5])} 及各单位）")
