@@ -6,10 +6,12 @@ the workbook interface (here its xlwings implementation).
 """
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any, Callable, Sequence
 
 from .book import Book
+from .limits import DEFAULT_LIMITS, Limits
 from .writeback import Summary, score_book
 
 TITLE = "绩效自评 · 计算得分"
@@ -30,8 +32,17 @@ def main() -> None:
     run(XlwingsBook(workbook), alert, workbook.fullname)
 
 
-def run(book: Book, alert: Callable[[str, str], None], path: str = "") -> Summary | None:
-    """Score ``book`` and tell the user how it went (``alert(text, "info" | "critical")``)."""
+def run(book: Book, alert: Callable[[str, str], None], path: str = "",
+        limits: Limits = DEFAULT_LIMITS) -> Summary | None:
+    """Score ``book`` and tell the user how it went (``alert(text, "info" | "critical")``). When the
+    book is saved at ``path``, that file is measured against ``limits`` first: a sheet reaching
+    XFD1048576 would have Excel hand over billions of cells, so it is refused with the reason."""
+    from .read.guard import file_problem
+
+    refused = file_problem(path, limits) if path and os.path.isfile(path) else None
+    if refused:
+        alert(f"工作簿超过读取限制，未评分：\n{refused}", "critical")
+        return None
     try:
         summary = score_book(book, path=path)
     except Exception as exc:  # noqa: BLE001 - the accountant sees a message box, not a traceback

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import click
+
+from .check import limit_option, limits_from
 
 if TYPE_CHECKING:
     from ..writeback import Summary
@@ -106,21 +108,54 @@ def score_job(job: Job, system) -> "Summary | None":
     return summary
 
 
+def score_guarded(job: Job, system, limits) -> "tuple[Summary | None, str]":
+    """:func:`score_job` in a worker, after the size guard: (summary, why it failed)."""
+    from ..read.guard import file_problem
+
+    refused = file_problem(job.opened, limits)
+    if refused:
+        return None, f"{refused}，未评分"
+    return score_job(job, system), job.failure
+
+
+def score_all(jobs: list[Job], system, limits) -> "Iterator[Summary | None]":
+    """Score the jobs in order, each in an isolated worker (a file that crashes the reader, eats memory
+    or overruns its seconds fails alone); sets each ``job.failure`` as it comes back. Jobs that failed
+    already (and paths that are not regular files: the caller refuses them first) are not sent."""
+    from functools import partial
+
+    from ..batch import isolated
+
+    pending = [job for job in jobs if not job.failure]
+    outcomes = isolated(partial(score_guarded, system=system, limits=limits), pending, 1, limits,
+                        lambda _, reason: (None, reason))
+    for job in jobs:
+        if job.failure:
+            yield None
+            continue
+        summary, job.failure = next(outcomes)
+        yield summary
+
+
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="写到此文件夹（保留文件名和扩展名）/ write into this folder, same names")
 @click.option("--in-place", is_flag=True, help="改写原文件（原文件另存为 .bak）/ rewrite the files, keeping a .bak")
 @click.option("--system", "system_name", help="指标体系名称或文件 / indicator system name or file")
-def command(files: tuple[Path, ...], out_dir: Path | None, in_place: bool, system_name: str | None) -> int:
+@limit_option
+def command(files: tuple[Path, ...], out_dir: Path | None, in_place: bool, system_name: str | None,
+            limit_settings: tuple[str, ...]) -> int:
     """重新计算执行率、得分、总分和等级并写入工作簿 / recompute and write scores into workbooks."""
     import tempfile
 
     from ..datafiles import DataFileError
+    from ..read.guard import path_problem
     from ..system import load_system
 
     if bool(out_dir) == in_place:
         raise click.UsageError("请给出 -o 文件夹 或 --in-place 之一 / give exactly one of -o DIR or --in-place")
+    limits = limits_from(limit_settings)
     try:
         system = load_system(system_name) if system_name else None
     except DataFileError as exc:
@@ -130,9 +165,10 @@ def command(files: tuple[Path, ...], out_dir: Path | None, in_place: bool, syste
     jobs = plan(list(files), out_dir)
     failed = problems = 0
     with tempfile.TemporaryDirectory(prefix="selfeval-score-") as workdir:
+        for job in jobs:               # never hand LibreOffice a FIFO or a device
+            job.failure = job.failure or path_problem(job.source, limits) or ""
         convert_xls(jobs, Path(workdir))
-        for n, job in enumerate(jobs, start=1):
-            summary = None if job.failure else score_job(job, system)
+        for n, (job, summary) in enumerate(zip(jobs, score_all(jobs, system, limits)), start=1):
             prefix = f"[{n}/{len(jobs)}] {job.source}"
             if job.failure:
                 failed += 1

@@ -128,3 +128,29 @@ def _column_number(letters: bytes) -> int:
     for byte in letters[:_COLUMN_LETTERS]:
         n = n * 26 + byte - 64
     return n
+
+
+def file_problem(path: str | Path, limits: Limits) -> str | None:
+    """Why a whole file is refused before a reader that cannot skip a sheet opens it (``score``
+    writes the workbook back, so it takes all sheets or none): the path, the zip, then every sheet's
+    extent. None for a file within the limits, and for a non-zip file (the reader says what it is)."""
+    refused = path_problem(path, limits)
+    if refused:
+        return refused
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return None
+    with zf:
+        refused = zip_problem(zf, limits)
+        if refused:
+            return refused
+        parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        refused = sheet_count_problem(len(parts), limits)
+        if refused:
+            return refused
+        for part in parts:
+            why = sheet_problem(part.rsplit("/", 1)[-1], sheet_extent(zf, part, limits), limits)
+            if why:
+                return why
+    return None
