@@ -44,6 +44,11 @@ def read_workbook(path: str | Path, max_rows: int = MAX_ROWS, limits: Limits = D
     except Exception as exc:  # noqa: BLE001 - a reader library failing on a stranger's file
         data.problems.append(("unreadable", f"文件无法读取：{type(exc).__name__}: {exc}"[:300], ""))
         return data
+    except BaseException as exc:  # a Rust panic in calamine is a BaseException (pyo3's PanicException)
+        if type(exc).__name__ != "PanicException":
+            raise
+        data.problems.append(("unreadable", f"读取库无法处理该文件（{exc}）"[:300], ""))
+        return data
     return _locate(data, grids, names, formula_source, max_rows)
 
 
