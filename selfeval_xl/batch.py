@@ -10,6 +10,7 @@ batch goes on. Workers receive paths (never workbooks) and send back small resul
 """
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import resource
@@ -181,6 +182,7 @@ def isolated(function: Callable[..., R], items: list[T], jobs: int, limits: Limi
 
 
 def _start_worker(limits: Limits, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    faulthandler.disable()       # a worker's death is reported as its file's finding, not as a dump
     if initializer:
         initializer(*initargs)
     _limit_memory(limits.memory_mb)

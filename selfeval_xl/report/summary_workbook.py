@@ -64,12 +64,14 @@ class SummaryRow:
     problems: str
     file: str
     status: str
+    duplicate: bool = False      # a second copy of a project another file gave: listed, summed once
 
     @classmethod
     def of(cls, report: FileReport) -> "SummaryRow":
         return cls(report.unit or NO_UNIT, report.kind, report.name or Path(report.path).stem, report.budget,
                    report.spent, _rate(report.budget, report.spent), report.total, report.stated_total,
-                   report.grade, report.errors, report.warnings, _problems(report), report.path, status(report))
+                   report.grade, report.errors, report.warnings, _problems(report), report.path, status(report),
+                   any(f.code == "duplicate-submission" for f in report.findings))
 
     @property
     def stated_differs(self) -> bool:
@@ -106,7 +108,7 @@ class UnitTotals:
 
     @property
     def projects(self) -> list[SummaryRow]:
-        return [r for r in self.rows if r.kind == "project"]
+        return [r for r in self.rows if r.kind == "project" and not r.duplicate]
 
     @property
     def department(self) -> SummaryRow | None:
@@ -155,10 +157,10 @@ class Summary:
 
     @property
     def projects(self) -> list[SummaryRow]:
-        return [r for r in self.rows if r.kind == "project"]
+        return [r for r in self.rows if r.kind == "project" and not r.duplicate]
 
     def grade_counts(self, kind: str) -> Counter:
-        return Counter(r.grade for r in self.rows if r.kind == kind and r.grade)
+        return Counter(r.grade for r in self.rows if r.kind == kind and r.grade and not r.duplicate)
 
 
 # --------------------------------------------------------------------------- sheet names
