@@ -204,3 +204,10 @@ def test_mutated_bytes_through_the_pool_give_one_report_each(tmp_path_factory, b
         paths[-1].write_bytes(bytes(blob))
     results = list(check_files(paths, jobs=2, limits=Limits(seconds=60)))
     assert [r.report.path for r in results] == [str(p) for p in paths]
+
+
+def test_list_checks_names_the_reading_and_batch_codes(capsys):
+    assert main(["check", "--list-checks"]) == 0
+    out = capsys.readouterr().out
+    for code in ("skipped-own-file", "sheet-too-large", "duplicate-submission", "unreadable", "check-failed"):
+        assert f"\n{code}  [" in out, code

@@ -58,9 +58,14 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks,
     if list_checks:
         from ..checks import CHECKS
         from ..report import SEVERITY_NAMES
+        from ..findings import CATALOGUE
         for item in CHECKS:
             click.echo(f"{item.code}  [{SEVERITY_NAMES[item.severity]}]  {item.title}\n"
                        + "\n".join("    " + line.strip() for line in item.doc.splitlines()) + "\n")
+        click.echo("读取与批处理给出的代码 / codes from reading and the batch (see README, Reliability):")
+        listed = {item.code for item in CHECKS}
+        for entry in (e for code, e in CATALOGUE.items() if code not in listed):
+            click.echo(f"{entry.code}  [{SEVERITY_NAMES[entry.severity]}]  {entry.title}")
         return 0
     if not paths:
         raise click.UsageError("请给出要检查的文件或文件夹 / give files or folders to check")
