@@ -21,7 +21,7 @@ from .grid import column_letter
 
 _CHUNK = 1024 * 1024
 _OVERLAP = 64                                   # a reference cut at a chunk's end is seen whole next time
-_CELL = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')                       # <c r="XFD12">
+_CELL = re.compile(rb'[ \t\r\n]r="([A-Z]{1,3})([0-9]{1,7})"')                 # <c r="XFD12">
 _ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"[^>]*?(?<!/)>')   # <row r="12">, not <row …/>
 _COLUMN_LETTERS = 3
 
@@ -102,10 +102,11 @@ def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits) -> Extent:
             text = tail + chunk
             cells = _CELL.findall(text)
             if cells:
-                letters = max((c[0] for c in cells), key=lambda a: (len(a), a))
+                letters = max({c[0] for c in cells}, key=lambda a: (len(a), a))
                 columns = max(columns, _column_number(letters))
-                rows = max(rows, max(int(c[1]) for c in cells))
-            rows = max([rows, *map(int, _ROW.findall(text))])
+                rows = max(rows, max(map(int, (c[1] for c in cells))))
+            if text.count(b"<c>") or text.count(b"<c ") + text.count(b":c ") > len(cells):
+                rows = max([rows, *map(int, _ROW.findall(text))])    # cells without a reference
             tail = text[-_OVERLAP:]
     return Extent(rows, columns)
 
