@@ -41,7 +41,7 @@ class Found:
 
 def scan(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Found:
     """Files given, and every entry with a workbook suffix under folders given (recursively, sorted;
-    links are not followed into folders). A FIFO, a link or a folder named ``x.xlsx`` is kept: it gets
+    links found inside are not followed into folders). A FIFO, a link or a folder named ``x.xlsx`` is kept: it gets
     an ``unreadable`` verdict, not silence. Skipped without a line: Excel's lock files (``~$…``) and
     ``exclude`` (the outputs of this run). The same file given twice (another spelling, a link) is
     kept once. Our own files (backups, temporaries, reports) found in a folder are marked in ``own``;
@@ -53,7 +53,7 @@ def scan(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Fou
     seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
-        in_folder = path.is_dir() and not path.is_symlink()
+        in_folder = path.is_dir()
         for candidate in (_under(path) if in_folder else [path]):
             key = _identity(candidate)
             if candidate.name.startswith("~$") or key in skip or key in seen:
