@@ -211,3 +211,13 @@ def test_list_checks_names_the_reading_and_batch_codes(capsys):
     out = capsys.readouterr().out
     for code in ("skipped-own-file", "sheet-too-large", "duplicate-submission", "unreadable", "check-failed"):
         assert f"\n{code}  [" in out, code
+
+
+def test_the_addin_refuses_a_saved_workbook_beyond_the_limits(tmp_path):
+    from selfeval_xl import addin
+
+    far = with_far_cell(build_project(tmp_path / "ok.xlsx").path, tmp_path / "far.xlsx", "XFD4999")
+    shown = []
+    assert addin.run(None, lambda text, mode: shown.append((text, mode)), str(far)) is None
+    [(text, mode)] = shown
+    assert mode == "critical" and "XFD4999" in text and "限制项 cells" in text

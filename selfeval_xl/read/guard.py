@@ -146,12 +146,27 @@ def file_problem(path: str | Path, limits: Limits) -> str | None:
         refused = zip_problem(zf, limits)
         if refused:
             return refused
-        parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        parts = _sheet_parts(zf)
         refused = sheet_count_problem(len(parts), limits)
         if refused:
             return refused
-        for part in parts:
-            why = sheet_problem(part.rsplit("/", 1)[-1], sheet_extent(zf, part, limits), limits)
+        for name, part in parts.items():
+            try:
+                extent = sheet_extent(zf, part, limits)
+            except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
+                continue                  # the reader reports a damaged part with its own words
+            why = sheet_problem(name, extent, limits)
             if why:
                 return why
     return None
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → part, from the workbook XML; the part names themselves when it cannot be parsed."""
+    from .xlsx_xml import read_workbook_xml
+
+    try:
+        return read_workbook_xml(zf).sheet_paths
+    except Exception:  # noqa: BLE001 - malformed or hostile XML: measure every worksheet part instead
+        return {n.rsplit("/", 1)[-1]: n for n in zf.namelist()
+                if n.startswith("xl/worksheets/") and n.endswith(".xml")}
