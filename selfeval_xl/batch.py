@@ -13,7 +13,6 @@ from __future__ import annotations
 import faulthandler
 import multiprocessing
 import os
-import resource
 import signal
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -103,7 +102,12 @@ def _init_worker(system_ref: str | None, limits: Limits) -> None:
 
 
 def _limit_memory(megabytes: int) -> None:
-    """Cap this process's address space: a reader asking for more fails here, not on the machine."""
+    """Cap this process's address space: a reader asking for more fails here, not on the machine.
+    POSIX only: on Windows the time limit and the worker's isolation still hold."""
+    try:
+        import resource
+    except ImportError:
+        return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     wanted = megabytes * MB
     if hard != resource.RLIM_INFINITY:
