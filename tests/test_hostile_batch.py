@@ -223,3 +223,20 @@ def test_the_addin_refuses_a_saved_workbook_beyond_the_limits(tmp_path):
     assert addin.run(None, lambda text, mode: shown.append((text, mode)), str(far)) is None
     [(text, mode)] = shown
     assert mode == "critical" and "XFD4999" in text and "限制项 cells" in text
+
+
+def test_a_report_we_wrote_is_skipped_in_a_folder_and_counted_nowhere(tmp_path):
+    from openpyxl import load_workbook
+
+    from selfeval_xl.batch import run
+    from selfeval_xl.ownfiles import mark_openpyxl
+
+    build_project(tmp_path / "项目.xlsx")
+    book = load_workbook(tmp_path / "项目.xlsx")
+    mark_openpyxl(book, "检查报告")
+    book.save(tmp_path / "上次的报告.xlsx")
+    found = scan([tmp_path])
+    report = run(found.paths, jobs=1, own=found.own)
+    codes = {Path(r.path).name: [f.code for f in r.findings] for r in report.files}
+    assert codes == {"上次的报告.xlsx": ["skipped-own-file"], "项目.xlsx": []}   # no duplicate-submission
+    assert report.valid
