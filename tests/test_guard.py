@@ -52,3 +52,22 @@ def test_path_problem_never_opens_what_is_not_a_file(tmp_path):
     assert "设备" in path_problem(tmp_path / "z.xlsx", Limits())
     assert "file_bytes" in path_problem(tmp_path / "big.xlsx", Limits(file_bytes=10))
     assert path_problem(tmp_path / "big.xlsx", Limits()) is None
+
+
+def test_a_sheet_the_guard_cannot_inflate_is_never_handed_to_the_reader(tmp_path):
+    """A bad checksum in the sheet part: the file is unreadable with the reason (calamine, which does
+    not check it, never sees a part the guard could not measure)."""
+    from check_workbooks import build_project
+    from selfeval_xl.read import read_workbook
+
+    ok = build_project(tmp_path / "ok.xlsx").path
+    stored = tmp_path / "stored.xlsx"
+    with zipfile.ZipFile(ok) as src, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, src.read(info))
+    blob = bytearray(stored.read_bytes())
+    at = blob.index(b"<sheetData>") + 20
+    blob[at] ^= 0x01
+    stored.write_bytes(bytes(blob))
+    [(code, message, _)] = read_workbook(stored).problems
+    assert code == "unreadable" and "无法解压" in message

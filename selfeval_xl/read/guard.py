@@ -13,6 +13,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,8 +154,9 @@ def file_problem(path: str | Path, limits: Limits) -> str | None:
         for name, part in parts.items():
             try:
                 extent = sheet_extent(zf, part, limits)
-            except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
-                continue                  # the reader reports a damaged part with its own words
+            except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
+                    zlib.error) as exc:
+                return f"文件已损坏：工作表“{name}”的数据无法解压（{type(exc).__name__}）"
             why = sheet_problem(name, extent, limits)
             if why:
                 return why

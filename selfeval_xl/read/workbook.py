@@ -8,6 +8,7 @@ external links, no XML entities).
 from __future__ import annotations
 
 import zipfile
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -179,8 +180,9 @@ def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list):
 
 
 def _oversized_sheets(zf: zipfile.ZipFile, parts: dict[str, str], limits: Limits) -> dict[str, str]:
-    """Sheet name → why it is skipped, for the sheets whose cells reach beyond the limits. A sheet whose
-    part cannot be scanned is left to calamine (which reports it, or the worker's limits catch it)."""
+    """Sheet name → why it is skipped, for the sheets whose cells reach beyond the limits. A sheet part
+    that cannot be inflated (a bad checksum, a missing part) makes the file unreadable: what the guard
+    could not measure is never handed to calamine."""
     refused = guard.sheet_count_problem(len(parts), limits)
     if refused:
         raise Unreadable(refused)
@@ -188,8 +190,9 @@ def _oversized_sheets(zf: zipfile.ZipFile, parts: dict[str, str], limits: Limits
     for name, part in parts.items():
         try:
             extent = guard.sheet_extent(zf, part, limits)
-        except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
-            continue
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
+                zlib.error) as exc:
+            raise Unreadable(f"文件已损坏：工作表“{name}”的数据无法解压（{type(exc).__name__}: {exc}）"[:300]) from None
         why = guard.sheet_problem(name, extent, limits)
         if why:
             skipped[name] = why
