@@ -40,7 +40,7 @@ def test_check_gives_every_hostile_path_its_verdict(corpus, tmp_path, jobs):
     folder, expected = corpus
     before = fingerprint(folder)
     out = tmp_path / "out.json"
-    code = main(["check", str(folder), "--jobs", jobs, "--json", str(out), "-q"])
+    code = main(["check", str(folder), "--jobs", jobs, "--json", str(out), "-q", "--limit", "seconds=60"])
     verdicts = _verdicts(out)
     assert code == 1
     assert set(verdicts) == set(expected)            # every path, the FIFO and the folder included
@@ -77,7 +77,7 @@ def test_summary_ends_with_every_file_and_counts_a_duplicate_once(tmp_path):
     build_department(folder / "部门.xlsx")
     before = fingerprint(folder)
     out = tmp_path / "summary.xlsx"
-    assert main(["summary", str(folder), "-o", str(out), "--jobs", "2"]) == 1
+    assert main(["summary", str(folder), "-o", str(out), "--jobs", "2", "--limit", "seconds=60"]) == 1
     assert out.is_file() and fingerprint(folder) == before
     from openpyxl import load_workbook
 
