@@ -53,7 +53,8 @@ def test_report_and_json(tmp_path):
     for row in list(summary.iter_rows()) + list(problems.iter_rows()):
         for cell in row:                                     # nothing from a workbook became a formula
             assert cell.data_type != "f" or cell.value.startswith('=HYPERLINK("'), cell.value
-    assert rows["p.xlsx"][2].value == "'+1+cmd|' /C calc'!A0"           # neutralised, shown as text
+    name = rows["p.xlsx"][2]                                   # shown as the text it is, kept text on edit
+    assert name.value == "+1+cmd|' /C calc'!A0" and name.data_type == "s" and name.quotePrefix
 
 
 def test_usage_errors_exit_2(tmp_path):

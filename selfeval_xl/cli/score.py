@@ -117,6 +117,7 @@ def command(files: tuple[Path, ...], out_dir: Path | None, in_place: bool, syste
     import tempfile
 
     from ..datafiles import DataFileError
+    from ..sanitize import clean_text
     from ..system import load_system
 
     if bool(out_dir) == in_place:
@@ -136,13 +137,14 @@ def command(files: tuple[Path, ...], out_dir: Path | None, in_place: bool, syste
             prefix = f"[{n}/{len(jobs)}] {job.source}"
             if job.failure:
                 failed += 1
-                click.echo(f"{prefix}：未评分，原文件未改动 / not scored, file untouched — {job.failure}", err=True)
+                click.echo(clean_text(f"{prefix}：未评分，原文件未改动 / not scored, file untouched — {job.failure}"),
+                           err=True)
                 continue
             problems += summary.errors
             where = f" → {job.target}" if job.target != job.source else ""
             if job.source.suffix.lower() in CONVERTIBLE:
                 where += "（.xls 不能原样写回，已另存为 .xlsx / .xls cannot be written back, saved as .xlsx）"
             backup = f"（原文件备份 / backup: {job.backup.name}）" if job.backup else ""
-            click.echo(f"{prefix}{where}{backup}：{summary.message().replace(chr(10), '；')}")
+            click.echo(clean_text(f"{prefix}{where}{backup}：{summary.message().replace(chr(10), '；')}"))
     click.echo(f"已评分 {len(jobs) - failed} 个，未评分 {failed} 个 / scored {len(jobs) - failed}, failed {failed}")
     return 1 if failed or problems else 0

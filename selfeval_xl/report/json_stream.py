@@ -16,7 +16,9 @@ class JsonReport:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self._handle = self.path.open("w", encoding="utf-8")
+        # Text stays as the workbook had it (json escapes control characters); a lone surrogate, which
+        # UTF-8 cannot hold, is written as its JSON escape (\udXXX) instead of failing the whole file.
+        self._handle = self.path.open("w", encoding="utf-8", errors="backslashreplace")
         self._handle.write('{"files": [')
         self._first = True
         self.errors = self.warnings = 0

@@ -1,8 +1,9 @@
 """report.xlsx: a 汇总 sheet (one row per file) and a 问题清单 sheet (one row per finding), streamed.
 
 Why write-only openpyxl: hundreds of files and thousands of findings are written row by row to disk as
-results arrive; memory does not grow with the number of rows. Every text cell is written as a string
-(``data_type = "s"``) after :func:`safe.cell_value`, so nothing from a workbook becomes a formula.
+results arrive; memory does not grow with the number of rows. Every cell is written through
+:func:`~selfeval_xl.sanitize.write_openpyxl` (text as a string cell, control characters replaced), so
+nothing from a workbook becomes a formula.
 Links are ``HYPERLINK`` formulas of ours (quotes doubled, see :func:`safe.hyperlink_formula`): openpyxl
 keeps every cell hyperlink object in memory until the file is saved, a formula costs nothing.
 """
@@ -14,7 +15,8 @@ from typing import Any, Iterable
 
 from ..findings import FileReport, Finding, Severity
 from ..model import quote_sheet
-from .safe import cell_value, hyperlink_formula
+from ..sanitize import write_openpyxl
+from .safe import hyperlink_formula
 
 SUMMARY_SHEET, FINDINGS_SHEET = "汇总", "问题清单"
 SUMMARY_HEADERS = ("文件", "单位", "项目 / 部门", "表类型", "填报总分", "重算总分", "等级", "错误数", "警告数",
@@ -71,10 +73,8 @@ class XlsxReport:
     def _cell(self, ws, value: Any, bold: bool = False, fill: str | None = None):
         from openpyxl.cell import WriteOnlyCell
 
-        safe = cell_value(value)
-        cell = WriteOnlyCell(ws, value=safe)
-        if isinstance(safe, str):
-            cell.data_type = "s"
+        cell = WriteOnlyCell(ws)
+        write_openpyxl(cell, value)
         if bold:
             cell.font = self._bold
         if fill:
