@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from ..findings import FileReport, Severity
 from ..rules import DEFAULT_SETTINGS, RuleError, exec_rate, xl_round
+from ..outputs import replacing
+from ..ownfiles import mark_openpyxl
 from ..sanitize import clean_text, url_text, write_openpyxl
 from .xlsx import KIND_NAMES, status
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 OVERVIEW, ROWS, UNITS, GRADES, RATES = "概览", "汇总", "按单位", "等级分布", "执行率排序"
 FIXED_SHEETS = (OVERVIEW, ROWS, UNITS, GRADES, RATES)
+SUMMARY_KIND = "汇总表"
 NO_UNIT = "（未填单位）"
 GRADE_NAMES = tuple(name for _, name in DEFAULT_SETTINGS.grades)
 GRADE_COLORS = {"优": "C6EFCE", "良": "DDEBF7", "中": "FFEB9C", "差": "FFC7CE"}
@@ -510,5 +513,7 @@ def write_summary(reports: Iterable[FileReport], path: str | Path) -> SummaryInf
         _rows_sheet(wb, st, u.unit, safe_sheet_name(u.unit, taken), u.rows, u, base)
     wb.properties.creator = "selfeval-xl"
     wb.properties.title = "预算绩效自评汇总"
-    wb.save(path)
+    mark_openpyxl(wb, SUMMARY_KIND)
+    with replacing(path) as temporary:
+        wb.save(temporary)
     return SummaryInfo(path, tuple(wb.sheetnames), len(summary.rows), len(summary.units))
