@@ -7,10 +7,11 @@ payloads, instead of a variant per writer.
 
 The rule:
 
-* Control characters are replaced *visibly*, so a reader sees that something was there: C0 characters
-  by their Unicode control pictures (``\\x07`` → ``␇``), DEL by ``␡``; C1 characters, lone surrogates
-  and the non-characters U+FFFE/U+FFFF (none of which XML may hold) by ``�``. A line break stays a
-  line break (``\\r\\n`` and a lone ``\\r`` become ``\\n``); a tab becomes a space.
+* Control characters (C0 but the line break, DEL, C1), lone surrogates and the non-characters
+  U+FFFE/U+FFFF (none of which XML may hold, or a terminal should get) are replaced *visibly*, by
+  ``�``, so a reader sees that something was there. (Not by the control pictures ``␇``: no font on
+  a stock LibreOffice machine has them, they render as an empty box; ``�`` renders everywhere.) A
+  line break stays a line break (``\\r\\n`` and a lone ``\\r`` become ``\\n``); a tab becomes a space.
 * Text is never changed to defuse a formula. In a workbook it is written as a string cell (never a
   formula, whatever it starts with) with Excel's quote prefix when a spreadsheet would read it as a
   formula on entry (``=``, ``+``, ``-``, ``@``, their full-width forms, after leading blanks), so the
@@ -43,14 +44,7 @@ def _visible(match: re.Match) -> str:
     char = match.group(0)
     if char[0] == "\r":
         return "\n"
-    if char == "\t":
-        return " "
-    code = ord(char)
-    if code < 0x20:
-        return chr(0x2400 + code)          # ␀ … ␟
-    if code == 0x7F:
-        return "\u2421"                    # ␡
-    return REPLACEMENT
+    return " " if char == "\t" else REPLACEMENT
 
 
 def clean_text(text: str) -> str:
