@@ -93,7 +93,10 @@ def check_output(path: str | Path, inputs: Iterable[str | Path] = (), force: boo
     if not folder.is_dir() or not os.access(folder, os.W_OK):
         raise OutputError(f"无法写入（文件夹不存在或不可写）：{path} / cannot write: the folder is missing or read-only")
     if (path.exists() or path.is_symlink()) and not force:
-        if not replaceable or our_output(path) is None:
+        if not replaceable:
+            raise OutputError(f"文件已存在，未覆盖（加 --force 覆盖）：{path} / file exists, not overwritten "
+                              "(use --force)")
+        if our_output(path) is None:
             raise OutputError(f"文件已存在且不是本工具生成的报告，未覆盖（加 --force 覆盖）：{path} / "
                               "file exists and is not an output of selfeval: not overwritten (use --force)")
     return path

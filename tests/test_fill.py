@@ -264,6 +264,7 @@ def test_safe_stem_reserved_and_empty():
     assert safe_stem("nul") == "_nul" and safe_stem("COM1.txt") == "_COM1.txt"
     assert safe_stem("  ..  ") == "未命名" and safe_stem("报告. ") == "报告"
     assert safe_stem("a\tb\x00c") == "abc"
+    assert safe_stem("-1+2-项目") == "_-1+2-项目" and safe_stem("=1+1") == "=1+1"
 
 
 # --------------------------------------------------------------------------- the command
