@@ -178,7 +178,11 @@ class Summary:
         return self.errors + self.warnings
 
     def message(self) -> str:
-        """A few Chinese lines: each table's 总分 and 等级, then the problem count."""
+        """A few Chinese lines (the add-in's message box, score's console): each table's 总分 and 等级,
+        then the problem count. Names quote the workbook: cleaned of control characters."""
+        return clean_text(self._message())
+
+    def _message(self) -> str:
         if not self.tables:
             reasons = "；".join(f.message for f in self.report.findings) if self.report else ""
             return "未找到绩效自评表，工作簿未作改动。" + (f"\n{reasons}" if reasons else "")

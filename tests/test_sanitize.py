@@ -279,3 +279,11 @@ def test_console_and_json_keep_the_text_honest(tmp_path):
     out.close()
     data = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
     assert [r["unit"] for r in data["files"]] == PAYLOADS          # JSON escapes them; nothing lost
+
+
+def test_the_add_in_message_box_and_score_lines_are_clean():
+    from selfeval_xl.writeback import Summary, TableScore
+
+    summary = Summary(tables=[TableScore("\x1b[2J项目\x07", "project", "表", Decimal("90"), "优")],
+                      report=FileReport("/x/a.xlsx"))
+    assert summary.message().startswith("�[2J项目�：总分 90.00，等级 优")
