@@ -15,6 +15,7 @@ from typing import Callable
 
 from .demo_data import PLANTED, SEED, YEAR, Planted, generate, write_xlsx
 from .findings import Report
+from .outputs import write_text
 
 DEFAULT_DIR = "selfeval-demo"
 DATA_FILE, WORKBOOKS_DIR = "示例数据.xlsx", "工作簿"
@@ -165,7 +166,7 @@ def run_demo(folder: str | Path = DEFAULT_DIR, force: bool = False, recalc: bool
     result.report = run(result.workbooks, None, jobs, on_result=lambda r: writer.add(r.report),
                         on_cross=lambda found: writer.add(None, found))
     writer.close(result.report.files)
-    (folder / JSON_FILE).write_text(result.report.to_json(), encoding="utf-8")
+    write_text(folder / JSON_FILE, result.report.to_json())
     codes = {Path(r.path): tuple(sorted({f.code for f in r.findings})) for r in result.report.files}
     result.planted = [PlantedResult(p, by_owner[p.unit, p.project].path,
                                     codes.get(by_owner[p.unit, p.project].path, ())) for p in data.planted]

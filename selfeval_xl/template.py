@@ -24,6 +24,7 @@ from .layout import META_SHEET, Label, Layout, load_layout
 from .parse import ParseError, parse_value
 from .read.grid import column_letter, parse_ref
 from .rules import DIRECTION_CHOICES, Direction, describe_bands
+from .sanitize import write_openpyxl
 from .system import IndicatorSystem, IndicatorSpec, Level, load_system
 
 if TYPE_CHECKING:
@@ -273,7 +274,10 @@ class _Writer:
         ws, st = self.ws, self.st
         if span and span != ref:
             ws.merge_cells(f"{ref}:{span}")
-        ws[ref].value = value
+        if kind in ("formula", "override"):         # a formula of ours
+            ws[ref].value = value
+        else:                                       # labels and names may come from a user's system file
+            write_openpyxl(ws[ref], value)
         for row in ws[f"{ref}:{span or ref}"]:
             for c in row:
                 c.border = st.thin
@@ -562,12 +566,12 @@ def _meta(wb: "Workbook", kind: str, system: IndicatorSystem, mode: str) -> None
     for i, (key, value) in enumerate((("kind", kind), ("system", system.name), ("system_version", system.version),
                                       ("template_version", TEMPLATE_VERSION), ("formulas", mode)), start=1):
         ws.cell(i, 1, key)
-        ws.cell(i, 2, value)
+        write_openpyxl(ws.cell(i, 2), value)
     for key, values in _lists(system).items():
         column = _LIST_COLUMNS[key]
         ws[f"{column}1"] = f"list:{key}"
         for i, value in enumerate(values, start=2):
-            ws[f"{column}{i}"] = value
+            write_openpyxl(ws[f"{column}{i}"], value)
     ws.protection.sheet = True
 
 
@@ -618,7 +622,8 @@ def _instructions(wb: "Workbook", layout: Layout, system: IndicatorSystem, mode:
     ws = wb.create_sheet(INSTRUCTIONS_SHEET)
     ws.column_dimensions["A"].width = 100
     for i, line in enumerate(lines, start=1):
-        cell = ws.cell(i, 1, line)
+        cell = ws.cell(i, 1)
+        write_openpyxl(cell, line)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.font = Font(name="宋体", size=14 if i == 1 else 11, bold=i == 1)
         ws.row_dimensions[i].height = 30 if i == 1 else 16 * (1 + len(line) // 75)

@@ -12,6 +12,9 @@ the Chinese messages; a 检查结果 sheet lists every finding with a link to it
 takes its earlier marks away — the cells' own fill colours (kept in a hidden column of 检查结果) come
 back and the comments lose the part we wrote — so a fixed problem does not stay red. A comment the
 user wrote is kept: ours is appended below a marker line.
+
+Text in marks and in 检查结果 quotes the workbook (a 项目名称, a typed value): it goes through
+:mod:`.sanitize` here (control characters), and each book writes it as text, never as a formula.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from .book import Book, Link
 from .findings import FileReport, Finding, Severity
 from .model import quote_sheet
 from .read.grid import Grid, parse_ref
+from .sanitize import cell_value, clean_text
 
 if TYPE_CHECKING:
     from .system import IndicatorSystem
@@ -108,7 +112,7 @@ def mark_findings(book: Book, findings: Iterable[Finding], previous: Grid | None
         worst = ERROR_FILL if any(f.severity is Severity.ERROR for f in found) else WARNING_FILL
         book.set_fill(sheet, ref, worst)
         own = book.comment(sheet, ref).split(MARKER)[0].rstrip()
-        ours = MARKER + "\n" + "\n".join(f"{SEVERITY_TEXT[f.severity]}：{f.message}" for f in found)
+        ours = MARKER + "\n" + "\n".join(f"{SEVERITY_TEXT[f.severity]}：{clean_text(f.message)}" for f in found)
         book.set_comment(sheet, ref, f"{own}\n{ours}" if own else ours)
     _write_results(book, findings, originals)
     return len(by_cell)
@@ -121,8 +125,9 @@ def _write_results(book: Book, findings: list[Finding], originals: dict[tuple[st
     for n, f in enumerate(ordered, start=1):
         position = f"{quote_sheet(f.sheet)}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
         plain = f.to_dict()                                # expected / found as numbers or text
-        rows.append([n, SEVERITY_TEXT[f.severity], f.sheet, position, f.message, plain["expected"],
-                     plain["found"], f.code, originals.get((f.sheet, f.cell), "")])
+        rows.append([cell_value(v) for v in (n, SEVERITY_TEXT[f.severity], f.sheet, position, f.message,
+                                             plain["expected"], plain["found"], f.code,
+                                             originals.get((f.sheet, f.cell), ""))])
         if (f.sheet, f.cell) in originals:
             links[(n, LINK_COLUMN)] = Link(f.sheet, f.cell)
     if not ordered:
@@ -173,7 +178,11 @@ class Summary:
         return self.errors + self.warnings
 
     def message(self) -> str:
-        """A few Chinese lines: each table's 总分 and 等级, then the problem count."""
+        """A few Chinese lines (the add-in's message box, score's console): each table's 总分 and 等级,
+        then the problem count. Names quote the workbook: cleaned of control characters."""
+        return clean_text(self._message())
+
+    def _message(self) -> str:
         if not self.tables:
             reasons = "；".join(f.message for f in self.report.findings) if self.report else ""
             return "未找到绩效自评表，工作簿未作改动。" + (f"\n{reasons}" if reasons else "")

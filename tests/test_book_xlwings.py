@@ -176,8 +176,15 @@ class FakeSheet:
         self.values, self.formulas, self.colors, self.notes, self.links, self.merges = {}, {}, {}, {}, {}, []
 
     def put(self, key, value):
+        """As Excel takes a value given through its object model: a leading apostrophe keeps a text
+        text (and is not part of it); a text starting with ``=`` becomes a formula."""
         self.formulas.pop(key, None)
-        if value is None:
+        if isinstance(value, str) and value.startswith("'"):
+            self.values[key] = value[1:]
+        elif isinstance(value, str) and value.startswith("=") and len(value) > 1:
+            self.formulas[key] = value
+            self.values.pop(key, None)
+        elif value is None:
             self.values.pop(key, None)
         else:
             self.values[key] = value
@@ -284,3 +291,20 @@ def test_score_book_through_the_xlwings_book(tmp_path):
     assert [s.name for s in excel.sheets].count(RESULTS_SHEET) == 1
     assert again.problems == summary.problems
     assert sheet.range(planted["blank"]).note.text.count(MARKER) == 1
+
+
+def test_the_results_sheet_typed_into_excel_holds_text_not_formulas(tmp_path):
+    from test_sanitize import PAYLOADS
+
+    from selfeval_xl.book import Link
+    from selfeval_xl.sanitize import clean_text
+
+    source = tmp_path / "b.xlsx"
+    openpyxl.Workbook().save(source)
+    excel = FakeExcelBook(source)
+    rows = [["问题", "实为"]] + [[f"项目“{p}”", p] for p in PAYLOADS] + [[3, -5.5]]
+    XlwingsBook(excel).put_sheet(RESULTS_SHEET, rows, {(1, 0): Link("Sheet", "A1")})
+    results = excel.sheets[RESULTS_SHEET]
+    assert results.formulas == {}
+    assert [results.values[(r + 2, 2)] for r in range(len(PAYLOADS))] == [clean_text(p) for p in PAYLOADS]
+    assert results.values[(len(PAYLOADS) + 2, 1)] == 3 and results.values[(len(PAYLOADS) + 2, 2)] == -5.5

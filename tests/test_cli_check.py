@@ -53,7 +53,8 @@ def test_report_and_json(tmp_path):
     for row in list(summary.iter_rows()) + list(problems.iter_rows()):
         for cell in row:                                     # nothing from a workbook became a formula
             assert cell.data_type != "f" or cell.value.startswith('=HYPERLINK("'), cell.value
-    assert rows["p.xlsx"][2].value == "'+1+cmd|' /C calc'!A0"           # neutralised, shown as text
+    name = rows["p.xlsx"][2]                                   # shown as the text it is, kept text on edit
+    assert name.value == "+1+cmd|' /C calc'!A0" and name.data_type == "s" and name.quotePrefix
 
 
 def test_usage_errors_exit_2(tmp_path):
@@ -96,3 +97,20 @@ def test_system_file_settings_drive_the_thresholds(tmp_path):
     found = json.loads(out.read_text(encoding="utf-8"))["files"][0]["findings"]
     assert {f["code"] for f in found} == {"overachievement-unexplained"}
     assert [f["cell"] for f in found] == [built.ref(("ind", i, "reason")) for i in (2, 4, 6)]
+
+
+def test_a_control_character_in_a_workbook_does_not_kill_the_report(tmp_path):
+    """``_x0007_`` in a cell is decoded by the reader into a control character that openpyxl refused to
+    write: no report.xlsx, a truncated JSON, and summary died the same way."""
+    from openpyxl import load_workbook
+
+    books = tmp_path / "in"
+    books.mkdir()
+    build_project(books / "p.xlsx", edits={("field", "project_name"): "铃声_x0007_项目_x0000_"})
+    report, data, summary = tmp_path / "r.xlsx", tmp_path / "f.json", tmp_path / "s.xlsx"
+    assert main(["check", str(books), "-r", str(report), "--json", str(data), "-q", "--jobs", "1"]) in (0, 1)
+    assert main(["summary", str(books), "-o", str(summary), "--jobs", "1"]) in (0, 1)
+    names = [r[2].value for r in load_workbook(report)["汇总"].iter_rows(min_row=2)]
+    assert names == ["铃声�项目�"]
+    assert json.loads(data.read_text(encoding="utf-8"))["files"][0]["name"] == "铃声\x07项目\x00"
+    assert any("铃声�项目�" == c.value for ws in load_workbook(summary) for r in ws.iter_rows() for c in r)

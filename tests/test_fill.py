@@ -151,6 +151,27 @@ def test_csv_folder_in_utf8_and_gbk(tmp_path, systems):
 
 # --------------------------------------------------------------------------- wrong rows
 
+def test_numbers_no_cell_can_hold_are_errors_not_blanks(tmp_path, systems):
+    """``1e400`` parses, but a cell stores a float: it was written as a blank cell with exit 0."""
+    rows = {PROJECTS.name: [project("巨额项目", budget="1e400", 当年财政拨款="1e400"), project("好项目")],
+            INDICATORS.name: full_set("巨额项目") + full_set("好项目")}
+    rows[INDICATORS.name][0]["分值"] = "1e400"
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    for spec in (PROJECTS, INDICATORS):
+        headers = [c.name for c in spec.columns]
+        with open(folder / f"{spec.name}.csv", "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(headers)
+            writer.writerows([[r.get(h, "") for h in headers] for r in rows[spec.name]])
+    assert main(["fill", str(folder), "-o", str(tmp_path / "out")]) == 1
+    result = fill(folder, tmp_path / "again", systems)
+    shown = [str(p) for p in result.problems]
+    assert any("第2行【全年预算数】" in p and "1e400" in p for p in shown), shown
+    assert any("第2行【分值】" in p and "1e400" in p for p in shown), shown
+    assert [w.name for w in result.written] == ["好项目"]
+
+
 def test_wrong_rows_reported_with_excel_row_numbers_and_the_rest_filled(tmp_path, systems):
     projects = [
         project("好项目"),                                   # row 2: fine
@@ -243,6 +264,7 @@ def test_safe_stem_reserved_and_empty():
     assert safe_stem("nul") == "_nul" and safe_stem("COM1.txt") == "_COM1.txt"
     assert safe_stem("  ..  ") == "未命名" and safe_stem("报告. ") == "报告"
     assert safe_stem("a\tb\x00c") == "abc"
+    assert safe_stem("-1+2-项目") == "_-1+2-项目" and safe_stem("=1+1") == "=1+1"
 
 
 # --------------------------------------------------------------------------- the command

@@ -1,19 +1,12 @@
-"""Report pieces: formula-safe cells, the console summary."""
+"""Report pieces: the console summary, link formulas, the JSON stream (cells: test_sanitize.py)."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 import selfeval_xl.checks  # noqa: F401  (declares the codes)
 from selfeval_xl.findings import FileReport, Report, finding
-from selfeval_xl.report import cell_value, summary
+from selfeval_xl.report import summary
 from selfeval_xl.report.safe import hyperlink_formula
-
-
-def test_text_that_looks_like_a_formula_is_neutralised():
-    for text in ("=1+1", "+1", "-2+3", "@SUM(A1)", "\t=x"):
-        assert cell_value(text) == "'" + text
-    assert cell_value("正常文字") == "正常文字"
-    assert cell_value(Decimal("9.98")) == 9.98 and cell_value(-5) == -5 and cell_value(None) is None
 
 
 def test_console_summary_counts_and_lists():

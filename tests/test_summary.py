@@ -196,5 +196,8 @@ def test_cli_checks_then_summarizes(tmp_path, capsys):
     assert "4 个工作簿，1 个单位" in capsys.readouterr().out
     rows = openpyxl.load_workbook(out)[ROWS]
     assert rows.max_row == 3 + 4
-    assert main(["summary", str(tmp_path / "books"), "-o", str(out)]) == 2          # never overwritten silently
-    assert main(["summary", str(tmp_path / "books"), "-o", str(out), "--force", "--jobs", "1"]) == 0
+    assert main(["summary", str(tmp_path / "books"), "-o", str(out), "--jobs", "1"]) == 0   # ours: replaced
+    other = tmp_path / "别人的.xlsx"
+    openpyxl.Workbook().save(other)
+    assert main(["summary", str(tmp_path / "books"), "-o", str(other)]) == 2      # not ours: never silently
+    assert main(["summary", str(tmp_path / "books"), "-o", str(other), "--force", "--jobs", "1"]) == 0

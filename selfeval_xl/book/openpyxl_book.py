@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..read.grid import Grid
+from ..sanitize import write_openpyxl
 from . import CellContent, Link, plain_value
 from .cached import Cached, from_python, read_cached, to_python, write_cached
 from .comment_drawings import redraw_comment_drawings
@@ -150,7 +151,8 @@ class OpenpyxlBook:
         ws = self.wb.create_sheet(name, index)
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row, start=1):
-                cell = ws.cell(r, c, plain_value(value))
+                cell = ws.cell(r, c)
+                write_openpyxl(cell, plain_value(value))      # text stays text, whatever it starts with
                 if r == 1:
                     cell.font = Font(bold=True)
         for (r, c), link in links.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from ..read.grid import Grid
+from ..sanitize import typed_value
 from . import CellContent, Link, plain_value
 
 
@@ -73,7 +74,7 @@ class XlwingsBook:
         sheet = sheets.add(name, before=rest[at]) if at < len(rest) else sheets.add(name, after=rest[-1])
         width = max((len(r) for r in rows), default=0)
         if width:
-            sheet.range("A1").value = [[plain_value(v) for v in r] + [None] * (width - len(r)) for r in rows]
+            sheet.range("A1").value = [[typed_value(v) for v in r] + [None] * (width - len(r)) for r in rows]
             sheet.range((1, 1), (1, width)).font.bold = True
         for (r, c), link in links.items():
             cell = sheet.range((r + 1, c + 1))

@@ -1,10 +1,7 @@
 """``selfeval check PATH...``: check submitted workbooks, every problem by file, sheet and cell."""
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import click
@@ -43,10 +40,13 @@ def limits_from(settings) -> "Limits":
               help="写出 JSON 格式的全部问题 / write all findings as JSON")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="全部核心 / all cores",
               help="并行进程数 / worker processes")
+@click.option("--force", is_flag=True,
+              help="覆盖不是本工具生成的同名文件（输入文件除外）/ overwrite a file that is not our output (never an input)")
 @click.option("--quiet", "-q", is_flag=True, help="不打印汇总 / no console summary")
 @click.option("--list-checks", is_flag=True, help="列出全部检查项及说明 / list every check with its documentation")
 @limit_option
-def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks, limit_settings) -> int:
+def command(paths, system_ref, report_path, json_path, jobs, force, quiet, list_checks,
+            limit_settings) -> int:
     """检查绩效自评表（.xlsx/.xlsm/.xls，可给文件夹），逐文件、逐单元格列出问题。
 
     Check 自评表 workbooks (files or folders, searched recursively). Exit status: 0 no errors,
@@ -70,9 +70,9 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks,
     if not paths:
         raise click.UsageError("请给出要检查的文件或文件夹 / give files or folders to check")
     limits = limits_from(limit_settings)
-    found = workbooks_to_check(paths, system_ref, [p for p in (report_path, json_path) if p])
-    for out in (p for p in (report_path, json_path) if p):
-        _writable(out)
+    outputs = [p for p in (report_path, json_path) if p]
+    usable_outputs(outputs, paths, force)
+    found = workbooks_to_check(paths, system_ref, outputs)
     writer = json_out = None
     if json_path:
         from ..report import JsonReport
@@ -104,6 +104,17 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks,
     return 1 if tally.errors else 0
 
 
+def usable_outputs(outputs: list, inputs, force: bool) -> None:
+    """A usage error (exit 2) before any work when an output would overwrite an input, or a file that
+    is not ours without ``force``, or cannot be written. Shared by check and summary."""
+    from ..outputs import OutputError, check_outputs
+
+    try:
+        check_outputs(outputs, inputs, force)
+    except OutputError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 def workbooks_to_check(paths, system_ref: str | None, outputs: list) -> "Found":
     """The workbooks under ``paths`` (our ``outputs`` excluded; our own files marked), once the
     indicator system given is found usable: a usage error (exit 2) before any work otherwise. Shared
@@ -121,14 +132,6 @@ def workbooks_to_check(paths, system_ref: str | None, outputs: list) -> "Found":
     if not found.paths:
         raise click.UsageError("没有找到 .xlsx / .xlsm / .xls 文件 / no workbooks found")
     return found
-
-
-def _writable(path: str) -> None:
-    """Fail before the work, not after it, when an output cannot be written."""
-    folder = Path(path).resolve().parent
-    if not folder.is_dir() or not os.access(folder, os.W_OK) or (Path(path).exists()
-                                                                and not os.access(path, os.W_OK)):
-        raise click.UsageError(f"无法写入 / cannot write: {path}")
 
 
 def _progress(total: int):

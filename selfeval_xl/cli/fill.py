@@ -28,6 +28,7 @@ def command(data: str, outdir: str, systems: tuple[str, ...], formulas: str, yea
 
     from ..datafiles import DataFileError
     from ..fill import DataError, fill, load_systems
+    from ..sanitize import clean_text
 
     year = year or datetime.date.today().year - 1
 
@@ -42,7 +43,7 @@ def command(data: str, outdir: str, systems: tuple[str, ...], formulas: str, yea
         bar.close()
         click.echo(f"无法读取数据 / cannot read DATA: {data}", err=True)
         for problem in exc.problems:
-            click.echo(f"  {problem}", err=True)
+            click.echo(clean_text(f"  {problem}"), err=True)
         return 1
     except ValueError as exc:          # e.g. udf formulas with a system whose settings differ
         bar.close()
@@ -52,10 +53,10 @@ def command(data: str, outdir: str, systems: tuple[str, ...], formulas: str, yea
     click.echo(f"已生成 {len(result.written)} 个工作簿 / workbooks written（项目支出 {projects}，"
                f"部门整体 {len(result.written) - projects}）→ {outdir}")
     for note in result.notes:
-        click.echo(f"提示 / note: {note}")
+        click.echo(clean_text(f"提示 / note: {note}"))
     if result.problems:
         click.echo(f"\n数据有 {len(result.problems)} 处错误，相关表未生成 / {len(result.problems)} problems in DATA, "
                    "those tables were not written:", err=True)
         for problem in result.problems:
-            click.echo(f"  {problem}", err=True)
+            click.echo(clean_text(f"  {problem}"), err=True)
     return 0 if result.ok else 1

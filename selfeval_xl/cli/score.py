@@ -4,6 +4,11 @@ Each file is scored on its own: one that cannot be scored is left untouched and 
 reason, the others are still written, and the exit status says something went wrong. Writes are
 atomic (temporary file + rename); ``--in-place`` keeps the original as ``<name>.bak<ext>`` (``.bak2`` …
 when an earlier backup exists, so no backup is ever overwritten).
+
+Nothing is lost to a name: a file given twice (another spelling, a link, a hard link) is scored once;
+two files that would land on one name (``a/表.xlsx`` and ``b/表.xlsx`` into one folder, or ``表.xls``
+beside ``表.xlsx``) are both kept, the later one as ``表（2）.xlsx``; no two jobs plan one backup name;
+a file already in the output folder is overwritten only with ``--force``.
 """
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ from typing import TYPE_CHECKING, Iterator
 import click
 
 from .check import limit_option, limits_from
+from ..outputs import is_input, same_file
+from ..ownfiles import backup_name
 
 if TYPE_CHECKING:
     from ..writeback import Summary
@@ -33,29 +40,61 @@ class Job:
     failure: str = ""
 
 
-def backup_path(path: Path) -> Path:
-    """``表.bak.xlsx``, or ``表.bak2.xlsx`` … when an earlier backup is there (it is never overwritten)."""
+def backup_path(path: Path, taken: set[Path] = frozenset()) -> Path:
+    """``表.bak.xlsx``, or ``表.bak2.xlsx`` … when an earlier backup is there or another job of this run
+    has planned it (``taken``): a backup is never overwritten."""
     n = 1
-    while (candidate := path.with_name(f"{path.stem}.bak{n if n > 1 else ''}{path.suffix}")).exists():
+    while (candidate := backup_name(path, n)).exists() or candidate.resolve() in taken:
         n += 1
     return candidate
 
 
-def plan(sources: list[Path], out_dir: Path | None) -> list[Job]:
-    """Where each file goes; an .xls becomes an .xlsx (beside it, or in DIR)."""
-    jobs = []
+def distinct(sources: list[Path]) -> list[Path]:
+    """The sources without repeats: ``x.xlsx`` and ``./x.xlsx``, a link to it or a hard link are one file."""
+    kept: list[Path] = []
     for source in sources:
-        suffix = source.suffix.lower()
-        job = Job(source, opened=source)
+        if not any(same_file(source, other) for other in kept):
+            kept.append(source)
+    return kept
+
+
+def _free_name(target: Path, taken: set[Path]) -> Path:
+    """``target``, or ``表（2）.xlsx`` … when another job of this run writes ``target`` already."""
+    candidate, n = target, 1
+    while candidate.resolve() in taken:
+        n += 1
+        candidate = target.with_name(f"{target.stem}（{n}）{target.suffix}")
+    return candidate
+
+
+def plan(sources: list[Path], out_dir: Path | None, force: bool = False) -> list[Job]:
+    """Where each file goes; an .xls becomes an .xlsx (beside it, or in DIR). Files that rewrite
+    themselves claim their names first, so a converted .xls never takes the name of an .xlsx given."""
+    jobs = [Job(source, opened=source) for source in distinct(sources)]
+    for job in jobs:
+        suffix = job.source.suffix.lower()
         if suffix not in WRITABLE + CONVERTIBLE:
-            job.failure = f"不支持的文件类型 {source.suffix or '（无扩展名）'}：只能处理 .xlsx、.xlsm、.xls"
-        name = source.name if suffix in WRITABLE else f"{source.stem}.xlsx"
-        job.target = (out_dir / name) if out_dir is not None else source.with_name(name)
-        if out_dir is None:
-            job.backup = backup_path(job.target) if job.target.exists() else None
-        elif job.target.resolve() == source.resolve():
+            job.failure = f"不支持的文件类型 {job.source.suffix or '（无扩展名）'}：只能处理 .xlsx、.xlsm、.xls"
+        name = job.source.name if suffix in WRITABLE else f"{job.source.stem}.xlsx"
+        job.target = (out_dir / name) if out_dir is not None else job.source.with_name(name)
+    taken: set[Path] = {j.target.resolve() for j in jobs if same_file(j.target, j.source)}
+    backups: set[Path] = set()
+    for job in jobs:
+        if out_dir is not None and same_file(job.target, job.source):
             job.failure = "输出文件就是原文件；要改写原文件请用 --in-place / the output is the input: use --in-place"
-        jobs.append(job)
+            continue
+        if not same_file(job.target, job.source):
+            job.target = _free_name(job.target, taken)
+            taken.add(job.target.resolve())
+        if out_dir is None:
+            if job.target.exists():
+                job.backup = backup_path(job.target, backups)
+                backups.add(job.backup.resolve())
+        elif job.target.exists() and not force:
+            job.failure = (f"输出文件夹中已有 {job.target.name}，未覆盖（加 --force 覆盖）/ "
+                           "a file of that name is in the output folder: not overwritten (use --force)")
+        elif is_input(job.target, sources):
+            job.failure = f"输出会覆盖另一个输入文件 {job.target.name}，未写入 / the output would overwrite another input"
     return jobs
 
 
@@ -143,14 +182,17 @@ def score_all(jobs: list[Job], system, limits) -> "Iterator[Summary | None]":
               help="写到此文件夹（保留文件名和扩展名）/ write into this folder, same names")
 @click.option("--in-place", is_flag=True, help="改写原文件（原文件另存为 .bak）/ rewrite the files, keeping a .bak")
 @click.option("--system", "system_name", help="指标体系名称或文件 / indicator system name or file")
+@click.option("--force", is_flag=True, help="覆盖输出文件夹中的同名文件（输入文件除外）/ overwrite files in the output folder "
+                                            "(never an input)")
 @limit_option
 def command(files: tuple[Path, ...], out_dir: Path | None, in_place: bool, system_name: str | None,
-            limit_settings: tuple[str, ...]) -> int:
+            force: bool, limit_settings: tuple[str, ...]) -> int:
     """重新计算执行率、得分、总分和等级并写入工作簿 / recompute and write scores into workbooks."""
     import tempfile
 
     from ..datafiles import DataFileError
     from ..read.guard import path_problem
+    from ..sanitize import clean_text
     from ..system import load_system
 
     if bool(out_dir) == in_place:
@@ -162,7 +204,7 @@ def command(files: tuple[Path, ...], out_dir: Path | None, in_place: bool, syste
         raise click.ClickException(str(exc)) from None
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
-    jobs = plan(list(files), out_dir)
+    jobs = plan(list(files), out_dir, force)
     failed = problems = 0
     with tempfile.TemporaryDirectory(prefix="selfeval-score-") as workdir:
         for job in jobs:               # never hand LibreOffice a FIFO or a device
@@ -172,13 +214,14 @@ def command(files: tuple[Path, ...], out_dir: Path | None, in_place: bool, syste
             prefix = f"[{n}/{len(jobs)}] {job.source}"
             if job.failure:
                 failed += 1
-                click.echo(f"{prefix}：未评分，原文件未改动 / not scored, file untouched — {job.failure}", err=True)
+                click.echo(clean_text(f"{prefix}：未评分，原文件未改动 / not scored, file untouched — {job.failure}"),
+                           err=True)
                 continue
             problems += summary.errors
             where = f" → {job.target}" if job.target != job.source else ""
             if job.source.suffix.lower() in CONVERTIBLE:
                 where += "（.xls 不能原样写回，已另存为 .xlsx / .xls cannot be written back, saved as .xlsx）"
             backup = f"（原文件备份 / backup: {job.backup.name}）" if job.backup else ""
-            click.echo(f"{prefix}{where}{backup}：{summary.message().replace(chr(10), '；')}")
+            click.echo(clean_text(f"{prefix}{where}{backup}：{summary.message().replace(chr(10), '；')}"))
     click.echo(f"已评分 {len(jobs) - failed} 个，未评分 {failed} 个 / scored {len(jobs) - failed}, failed {failed}")
     return 1 if failed or problems else 0

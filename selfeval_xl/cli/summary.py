@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .check import limit_option, limits_from, workbooks_to_check
+from .check import limit_option, limits_from, usable_outputs, workbooks_to_check
 
 
 @click.command()
@@ -17,7 +17,8 @@ from .check import limit_option, limits_from, workbooks_to_check
               help="指标体系（内置名称或 YAML 文件）；默认按表类型选用 / indicator system (default per table kind)")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="全部核心 / all cores",
               help="并行进程数 / worker processes")
-@click.option("--force", is_flag=True, help="覆盖已存在的文件 / overwrite an existing file")
+@click.option("--force", is_flag=True,
+              help="覆盖不是本工具生成的同名文件（输入文件除外）/ overwrite a file that is not our output (never an input)")
 @limit_option
 def command(paths, output, system_ref, jobs, force, limit_settings) -> int:
     """检查并汇总绩效自评表：每个工作簿一行、各单位合计、等级分布和图表。
@@ -32,8 +33,7 @@ def command(paths, output, system_ref, jobs, force, limit_settings) -> int:
     path = Path(output)
     if path.suffix.lower() != ".xlsx":
         raise click.UsageError(f"输出文件应为 .xlsx：{output} / the output must be an .xlsx file")
-    if path.exists() and not force:
-        raise click.UsageError(f"文件已存在，未覆盖（加 --force 覆盖）：{output} / file exists (use --force)")
+    usable_outputs([path], paths, force)
     limits = limits_from(limit_settings)
     found = workbooks_to_check(paths, system_ref, [path])
     from tqdm import tqdm

@@ -20,23 +20,25 @@ import click
 def command(kind: str, system_name: str | None, formulas: str, year: int | None, output: str, force: bool) -> int:
     """生成项目支出或部门整体支出绩效自评表模板 / write a project or department self-evaluation template."""
     from ..datafiles import DataFileError
+    from ..outputs import OutputError, check_output, replacing
     from ..system import load_system
     from ..template import build_template, save_workbook, template_map
 
     path = Path(output)
     if path.suffix.lower() != ".xlsx":
         raise click.UsageError(f"输出文件应为 .xlsx：{output} / the output must be an .xlsx file")
-    if path.exists() and not force:
-        raise click.UsageError(f"文件已存在，未覆盖（加 --force 覆盖）：{output} / "
-                               "file exists, not overwritten (use --force)")
-    if not path.parent.is_dir():
-        raise click.UsageError(f"文件夹不存在：{path.parent} / folder does not exist")
+    try:              # a template is a form to fill, not marked as ours: any existing file needs --force
+        check_output(path, [system_name] if system_name and Path(system_name).exists() else [], force,
+                     replaceable=False)
+    except OutputError as exc:
+        raise click.UsageError(str(exc)) from None
     try:
         system = load_system(system_name, kind)
         workbook = build_template(kind, system, formulas=formulas, year=year)
     except (DataFileError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
-    save_workbook(workbook, path)
+    with replacing(path) as temporary:
+        save_workbook(workbook, temporary)
     plan = template_map(kind, system)
     click.echo(f"已生成 / written: {path}（{plan.sheet}，{len(plan.indicator_rows)} 行指标 / indicator rows，"
                f"{'原生公式 / native formulas' if formulas == 'native' else 'SE_* 函数 / UDF formulas'}）")

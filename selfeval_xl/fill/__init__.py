@@ -79,6 +79,7 @@ def fill(data_path: str | Path, outdir: str | Path, systems: dict[str, Indicator
          formulas: str = "native", year: int | None = None, overwrite: bool = False,
          progress: Callable[[Written], None] | None = None) -> FillResult:
     """Fill the templates from DATA into ``outdir``. Raises :class:`DataError` if DATA is unreadable."""
+    from ..outputs import replacing, same_file
     from ..template import save_workbook
     from .writer import department_workbook, project_workbook, store_computed
 
@@ -94,9 +95,12 @@ def fill(data_path: str | Path, outdir: str | Path, systems: dict[str, Indicator
     for kind, unit, name, stem, record in jobs:
         make = project_workbook if kind == "project" else department_workbook
         path = names.pick(stem)
+        while same_file(path, data_path):             # --force never writes over the data table
+            path = names.pick(stem)
         renamed = names.existed(stem)
-        save_workbook(make(record, systems[kind], formulas, year), path)
-        store_computed(path, systems[kind])
+        with replacing(path) as temporary:             # whole or not at all
+            save_workbook(make(record, systems[kind], formulas, year), temporary)
+            store_computed(temporary, systems[kind])
         written = Written(path, kind, unit, name, renamed)
         result.written.append(written)
         if renamed:

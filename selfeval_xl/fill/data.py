@@ -7,6 +7,7 @@ is one the template's formulas can score.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -211,9 +212,18 @@ class _RowCheck:
         except ParseError as exc:
             self.fail(exc.message, col.name)
             return None
+        if not finite(number):
+            self.fail(f"{col.name}不是有限的数（无法写入单元格）：{value} / not a finite number", col.name)
+            return None
         if number < 0:
             self.fail(f"{col.name}不能为负数：{value}", col.name)
         return number
+
+
+def finite(number: Decimal) -> bool:
+    """Can a cell hold it? ``1e400`` parses as a Decimal but is infinite as the float a cell stores
+    (openpyxl would write it as a blank cell); NaN and infinity are not numbers a table can hold."""
+    return number.is_finite() and math.isfinite(float(number))
 
 
 def _check_levels(check: _RowCheck, level1: str, level2: str, system: IndicatorSystem) -> None:
@@ -317,6 +327,12 @@ def _normalize(check: _RowCheck, given: Direction | None, settings: Settings) ->
     except RuleError as exc:
         check.fail(exc.message, column)
         return None
+    for key, number in (("target", target), ("target_high", None if high is None else high.number),
+                        ("actual", actual)):
+        if number is not None and not finite(number):
+            name = check.spec.column(key).name
+            check.fail(f"{name}不是有限的数（无法写入单元格）：{v.get(key)} / not a finite number", name)
+            return None
     return _Normalized(direction, _plain_number(target), None if high is None else _plain_number(high.number),
                        None if actual is None else _plain_number(actual), unit)
 

@@ -2,7 +2,9 @@
 
 Why full-width look-alikes: a 项目名称 like ``办公设备购置（A/B包）`` should stay readable, so ``/`` becomes
 ``／`` rather than vanishing. Names that Windows reserves (CON, NUL, COM1 …) get a leading ``_``; names
-are compared without regard to case (as Windows does) and a repeat gets ``（2）``, ``（3）`` ….
+are compared without regard to case (as Windows does) and a repeat gets ``（2）``, ``（3）`` …. A name
+starting with ``-`` (a 单位 of ``-1+2``) gets a ``_`` too: ``selfeval check *.xlsx`` would read it as an
+option.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ def safe_stem(name: str) -> str:
     """A file name stem that is legal on Windows, macOS and Linux, and never empty."""
     stem = _CONTROL.sub("", str(name).translate(_LOOKALIKES))
     stem = re.sub(r"\s+", " ", stem).strip().rstrip(". ")[:MAX_STEM].rstrip(". ")
-    if stem.split(".")[0].upper() in _RESERVED:
+    if stem.split(".")[0].upper() in _RESERVED or stem.startswith("-"):   # "-x.xlsx" reads as an option
         stem = "_" + stem
     return stem or "未命名"
 

@@ -3,7 +3,9 @@
 The template (``template.build_template``) plans a fixed number of indicator rows per 一级指标; the
 rows of a 一级 group are used top to bottom whatever their 二级 (the 二级 cells are re-merged per run),
 unused rows are cleared. Indicators that do not fit are returned by :func:`overflow` so fill reports
-them instead of writing a table that lacks them.
+them instead of writing a table that lacks them. Every value comes from a data table a user or a
+unit sent: it is written through :func:`~selfeval_xl.sanitize.write_openpyxl` (``=1+1`` in a 预期目标
+is text in the workbook, not a formula).
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..rules import Direction
+from ..sanitize import write_openpyxl
 from ..system import IndicatorSystem
 from ..template import TemplateMap, build_template, template_map
 from .data import IndicatorData, ProjectData, UnitData
@@ -70,7 +73,7 @@ class _Filler:
         cell = self.ws[ref]
         if isinstance(cell.value, str) and cell.value.startswith("="):
             return
-        cell.value = value
+        write_openpyxl(cell, value)
         if fmt:
             cell.number_format = fmt
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..findings import CATALOGUE, FileReport, Report
+from ..sanitize import clean_text
 from .xlsx import SEVERITY_NAMES, status
 
 TOP_CODES = 10
@@ -67,7 +68,7 @@ class Tally:
                 lines.append(f"…… 另有 {self.with_problems - TOP_FILES} 个文件有问题，详见报告。")
         if 0 < len(self._listed) <= LIST_FINDINGS:
             lines += ["", *self._listed]
-        return "\n".join(lines)
+        return clean_text("\n".join(lines))           # no escape sequence from a workbook reaches the terminal
 
 
 def _table(headers: tuple[str, ...], rows: list[tuple]) -> list[str]:

@@ -1,7 +1,9 @@
 """findings.json written file by file, in the shape of :meth:`selfeval_xl.findings.Report.to_dict`.
 
 Why streamed: thousands of files' findings are never held at once; the totals (``valid``, ``errors``,
-``warnings``) follow the ``files`` list, which JSON readers do not mind.
+``warnings``) follow the ``files`` list, which JSON readers do not mind. Written to a temporary file
+that replaces the target only when complete (:mod:`selfeval_xl.outputs`): a run that dies leaves the
+last good file, never a truncated one.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import json
 from pathlib import Path
 
 from ..findings import FileReport
+from ..outputs import Replacement
 
 
 class JsonReport:
@@ -16,7 +19,10 @@ class JsonReport:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self._handle = self.path.open("w", encoding="utf-8")
+        self._replacement = Replacement(self.path)
+        # Text stays as the workbook had it (json escapes control characters); a lone surrogate, which
+        # UTF-8 cannot hold, is written as its JSON escape (\udXXX) instead of failing the whole file.
+        self._handle = self._replacement.temporary.open("w", encoding="utf-8", errors="backslashreplace")
         self._handle.write('{"files": [')
         self._first = True
         self.errors = self.warnings = 0
@@ -31,4 +37,4 @@ class JsonReport:
         self._handle.write(f'\n], "valid": {json.dumps(self.errors == 0)}, "errors": {self.errors}, '
                            f'"warnings": {self.warnings}}}\n')
         self._handle.close()
-        return self.path
+        return self._replacement.commit()

@@ -1,31 +1,17 @@
-"""Text from a stranger's workbook written into our report must stay text, never a live formula."""
+"""Links in our reports are formulas of ours: a file or sheet name from a submitter must stay inside
+their strings. (Text cells go through :mod:`selfeval_xl.sanitize`.)"""
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell_value(value: Any) -> Any:
-    """A value safe for a report cell: numbers stay numbers (Decimal → float), text that a spreadsheet
-    would read as a formula gets a leading apostrophe (``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``)."""
-    if value is None or isinstance(value, (bool, int, float)):
-        return value
-    if isinstance(value, Decimal):
-        return float(value)
-    text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
+from ..sanitize import url_text
 
 MAX_FORMULA_STRING = 255       # Excel's limit for a string literal inside a formula
 
 
 def hyperlink_formula(target: str, label: str) -> str | None:
     """``=HYPERLINK("target","label")`` with every quote doubled, so neither a file name nor a sheet
-    name from a submitter can end the string and add formula text; None if Excel would refuse it."""
+    name from a submitter can end the string and add formula text (control characters in the target
+    percent-encoded); None if Excel would refuse it."""
+    target = url_text(target)
     if len(target) > MAX_FORMULA_STRING or len(label) > MAX_FORMULA_STRING:
         return None
     quoted = target.replace('"', '""'), label.replace('"', '""')

@@ -5,7 +5,8 @@
 Sheets: 概览 (key figures and three native charts), 汇总 (one row per workbook), 按单位 (totals per 单位),
 等级分布, 执行率排序 (the projects by 执行率, the chart's data), then one sheet per 单位. Every figure is
 a value computed here (totals with the engine's rules), so the file reads the same in Excel, WPS,
-LibreOffice and value-only readers; text from workbooks goes through :func:`safe.cell_value`.
+LibreOffice and value-only readers; every cell, titles and sheet names included, goes through
+:mod:`selfeval_xl.sanitize` (a 单位 named ``=HYPERLINK(…)`` is text, not a link).
 """
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from ..findings import FileReport, Severity
 from ..rules import DEFAULT_SETTINGS, RuleError, exec_rate, xl_round
-from .safe import cell_value
+from ..outputs import replacing
+from ..ownfiles import mark_openpyxl
+from ..sanitize import clean_text, url_text, write_openpyxl
 from .xlsx import KIND_NAMES, status
 
 if TYPE_CHECKING:
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
 
 OVERVIEW, ROWS, UNITS, GRADES, RATES = "概览", "汇总", "按单位", "等级分布", "执行率排序"
 FIXED_SHEETS = (OVERVIEW, ROWS, UNITS, GRADES, RATES)
+SUMMARY_KIND = "汇总表"
 NO_UNIT = "（未填单位）"
 GRADE_NAMES = tuple(name for _, name in DEFAULT_SETTINGS.grades)
 GRADE_COLORS = {"优": "C6EFCE", "良": "DDEBF7", "中": "FFEB9C", "差": "FFC7CE"}
@@ -171,7 +175,7 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 def safe_sheet_name(name: str, taken: set[str]) -> str:
     """A worksheet name Excel accepts: no ``[]:*?/\\``, ≤31 characters, no leading or trailing
     apostrophe, not ``History``, unique among ``taken`` (compared case-insensitively, as Excel does)."""
-    base = _SHEET_BAD.sub("_", name).strip().strip("'") or "Sheet"
+    base = _SHEET_BAD.sub("_", clean_text(name)).strip().strip("'") or "Sheet"
     if base.casefold() == "history":
         base += "_"
     candidate, n = base[:31], 1
@@ -215,7 +219,7 @@ class _Sheet:
         from openpyxl.utils import get_column_letter
 
         self.ws, self.st, self.headers, self.formats, self.nowrap = ws, st, headers, formats, nowrap
-        ws["A1"] = title
+        write_openpyxl(ws["A1"], title)           # a 单位's own sheet: its name, from a workbook
         ws["A1"].font = st.title_font
         ws.row_dimensions[1].height = 30
         for i, (header, width) in enumerate(zip(headers, widths), start=1):
@@ -232,7 +236,8 @@ class _Sheet:
 
         row, lines = self.next_row, 1
         for i, value in enumerate(values, start=1):
-            cell = self.ws.cell(row, i, cell_value(value))
+            cell = self.ws.cell(row, i)
+            write_openpyxl(cell, value)
             cell.border = self.st.border
             wrap = isinstance(value, str) and len(value) > 12 and i not in self.nowrap
             cell.alignment = self.st.wrap if wrap else self.st.left if i in self.nowrap else self.st.center
@@ -293,7 +298,7 @@ def _relative(file: str, base: Path) -> str:
     import os
 
     try:
-        return Path(os.path.relpath(Path(file).resolve(), base)).as_posix()
+        return url_text(Path(os.path.relpath(Path(file).resolve(), base)).as_posix())
     except ValueError:          # another drive on Windows
         return Path(file).resolve().as_uri()
 
@@ -510,5 +515,7 @@ def write_summary(reports: Iterable[FileReport], path: str | Path) -> SummaryInf
         _rows_sheet(wb, st, u.unit, safe_sheet_name(u.unit, taken), u.rows, u, base)
     wb.properties.creator = "selfeval-xl"
     wb.properties.title = "预算绩效自评汇总"
-    wb.save(path)
+    mark_openpyxl(wb, SUMMARY_KIND)
+    with replacing(path) as temporary:
+        wb.save(temporary)
     return SummaryInfo(path, tuple(wb.sheetnames), len(summary.rows), len(summary.units))

@@ -1,8 +1,9 @@
 """report.xlsx: a 汇总 sheet (one row per file) and a 问题清单 sheet (one row per finding), streamed.
 
 Why write-only openpyxl: hundreds of files and thousands of findings are written row by row to disk as
-results arrive; memory does not grow with the number of rows. Every text cell is written as a string
-(``data_type = "s"``) after :func:`safe.cell_value`, so nothing from a workbook becomes a formula.
+results arrive; memory does not grow with the number of rows. Every cell is written through
+:func:`~selfeval_xl.sanitize.write_openpyxl` (text as a string cell, control characters replaced), so
+nothing from a workbook becomes a formula.
 Links are ``HYPERLINK`` formulas of ours (quotes doubled, see :func:`safe.hyperlink_formula`): openpyxl
 keeps every cell hyperlink object in memory until the file is saved, a formula costs nothing.
 """
@@ -14,9 +15,13 @@ from typing import Any, Iterable
 
 from ..findings import FileReport, Finding, Severity
 from ..model import quote_sheet
-from .safe import cell_value, hyperlink_formula
+from ..outputs import replacing
+from ..ownfiles import mark_openpyxl
+from ..sanitize import write_openpyxl
+from .safe import hyperlink_formula
 
 SUMMARY_SHEET, FINDINGS_SHEET = "汇总", "问题清单"
+REPORT_KIND = "检查报告"
 SUMMARY_HEADERS = ("文件", "单位", "项目 / 部门", "表类型", "填报总分", "重算总分", "等级", "错误数", "警告数",
                    "状态", "全年预算数（万元）", "全年执行数（万元）", "打开文件")
 FINDING_HEADERS = ("文件", "工作表", "单元格", "级别", "代码", "问题说明", "应为", "实为", "位置链接")
@@ -71,10 +76,8 @@ class XlsxReport:
     def _cell(self, ws, value: Any, bold: bool = False, fill: str | None = None):
         from openpyxl.cell import WriteOnlyCell
 
-        safe = cell_value(value)
-        cell = WriteOnlyCell(ws, value=safe)
-        if isinstance(safe, str):
-            cell.data_type = "s"
+        cell = WriteOnlyCell(ws)
+        write_openpyxl(cell, value)
         if bold:
             cell.font = self._bold
         if fill:
@@ -137,7 +140,9 @@ class XlsxReport:
         self._summary.auto_filter.ref = f"A1:{get_column_letter(len(SUMMARY_HEADERS))}{self._summary_rows}"
         self._findings.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_HEADERS))}{self._finding_rows}"
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._wb.save(self.path)
+        mark_openpyxl(self._wb, REPORT_KIND)          # a later run may replace it; a scan skips it
+        with replacing(self.path) as temporary:      # the last good report stays until this one is whole
+            self._wb.save(temporary)
         return self.path
 
 

@@ -1,0 +1,166 @@
+"""Writing an output file: complete or not at all, and never over a file we did not write.
+
+Why one module: ``check -r`` once overwrote whatever path it was given (a submitted workbook included),
+and a disk-full or a kill while saving left a 0-byte report where the last good one was. Every report,
+summary, JSON, template and scored workbook is now written to a temporary file in the target folder and
+renamed over the target in one step (:func:`replacing`), after :func:`check_output` has refused a
+target that is one of the inputs (by path, link or inode) or an existing file that is not one of ours
+(:mod:`.ownfiles`: our workbooks carry a document property; our JSON is known by its shape) — unless
+the user said ``--force``. An input is never an output, ``--force`` or not: no input byte ever changes.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import weakref
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .ownfiles import TEMP_PREFIX, output_kind
+
+JSON_KEYS = tuple(re.compile(rf'"{key}"\s*:'.encode()) for key in ("files", "valid", "errors", "warnings"))
+"""findings.json as :class:`~selfeval_xl.report.JsonReport` (files first, totals last) and
+``Report.to_json`` (totals first, files last) write it: all four keys within its first and last bytes."""
+PEEK = 256
+
+
+class OutputError(ValueError):
+    """An output that must not be written; the message (Chinese / English) says why. A usage error."""
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """One file under two names: the same resolved path, or the same inode (a hard or symbolic link)."""
+    a, b = Path(a), Path(b)
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _json_kind(path: Path) -> str | None:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(PEEK)
+            handle.seek(max(0, path.stat().st_size - PEEK))
+            tail = handle.read(PEEK)
+    except OSError:
+        return None
+    ends = head + tail
+    return "JSON 检查结果" if head.lstrip().startswith(b"{") and all(k.search(ends) for k in JSON_KEYS) else None
+
+
+def our_output(path: str | Path) -> str | None:
+    """What output of ours ``path`` is (检查报告, 汇总表, JSON 检查结果), or None for anything else.
+    Only a regular file is opened (never a FIFO or a device)."""
+    path = Path(path)
+    if path.is_symlink() or not path.is_file():
+        return None
+    if path.suffix.lower() == ".json":
+        return _json_kind(path)
+    return output_kind(path)
+
+
+def is_input(path: str | Path, inputs: Iterable[str | Path]) -> bool:
+    """Is ``path`` one of ``inputs``: one of the files, or a workbook (not ours) under one of the folders?"""
+    from .batch import SUFFIXES
+
+    path = Path(path)
+    for source in map(Path, inputs):
+        if same_file(path, source):
+            return True
+        if source.is_dir() and path.suffix.lower() in SUFFIXES and path.exists() and our_output(path) is None \
+                and path.resolve().is_relative_to(source.resolve()):
+            return True
+    return False
+
+
+def check_output(path: str | Path, inputs: Iterable[str | Path] = (), force: bool = False,
+                 replaceable: bool = True) -> Path:
+    """``path`` if an output may be written there; else :class:`OutputError`. Refused: one of ``inputs``
+    (files, or workbooks under folders; always), a folder, a folder that is missing or read-only, and an
+    existing file that is not an output of ours (``replaceable`` False: any existing file) unless
+    ``force``."""
+    path = Path(path)
+    if is_input(path, inputs):
+        raise OutputError(f"输出文件是输入文件之一，未写入：{path} / the output is one of the inputs: not written")
+    if path.is_dir():
+        raise OutputError(f"输出路径是文件夹：{path} / the output is a folder")
+    folder = path.absolute().parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise OutputError(f"无法写入（文件夹不存在或不可写）：{path} / cannot write: the folder is missing or read-only")
+    if (path.exists() or path.is_symlink()) and not force:
+        if not replaceable:
+            raise OutputError(f"文件已存在，未覆盖（加 --force 覆盖）：{path} / file exists, not overwritten "
+                              "(use --force)")
+        if our_output(path) is None:
+            raise OutputError(f"文件已存在且不是本工具生成的报告，未覆盖（加 --force 覆盖）：{path} / "
+                              "file exists and is not an output of selfeval: not overwritten (use --force)")
+    return path
+
+
+def check_outputs(paths: Iterable[str | Path], inputs: Iterable[str | Path] = (), force: bool = False) -> None:
+    """:func:`check_output` for each, and two outputs of one command never on one file."""
+    paths, inputs = [Path(p) for p in paths], list(inputs)
+    for i, path in enumerate(paths):
+        check_output(path, inputs, force)
+        if any(same_file(path, other) for other in paths[:i]):
+            raise OutputError(f"两个输出是同一个文件：{path} / two outputs name one file")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+class Replacement:
+    """A temporary file in the target's folder that replaces the target in one rename on :meth:`commit`
+    (after an fsync), or goes on :meth:`discard`: the target is never half written."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        handle, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=self.path.suffix,
+                                             dir=self.path.absolute().parent)
+        os.close(handle)
+        self.temporary = Path(temporary)
+        # a run that dies before commit (an error, Ctrl-C) leaves no temporary file behind
+        self._orphan = weakref.finalize(self, self.temporary.unlink, missing_ok=True)
+
+    def commit(self) -> Path:
+        try:
+            os.chmod(self.temporary, 0o666 & ~_umask())      # as an ordinary new file, not mkstemp's 0600
+            with open(self.temporary, "rb+") as written:
+                os.fsync(written.fileno())
+            os.replace(self.temporary, self.path)
+            self._orphan.detach()
+        except BaseException:
+            self.discard()
+            raise
+        return self.path
+
+    def discard(self) -> None:
+        self.temporary.unlink(missing_ok=True)
+
+
+@contextmanager
+def replacing(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path to write; when the block ends without an error it replaces ``path``; on
+    any error it is removed and ``path`` is as it was."""
+    replacement = Replacement(path)
+    try:
+        yield replacement.temporary
+    except BaseException:
+        replacement.discard()
+        raise
+    replacement.commit()
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write a text file through :func:`replacing`."""
+    with replacing(path) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+    return Path(path)
