@@ -23,9 +23,11 @@ PROGRESS_MIN_FILES = 5
 @click.option("--quiet", "-q", is_flag=True, help="不打印汇总 / no console summary")
 @click.option("--list-checks", is_flag=True, help="列出全部检查项及说明 / list every check with its documentation")
 def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks) -> int:
-    """检查绩效自评表（.xlsx/.xlsm/.xls，可给文件夹），逐文件、逐单元格列出问题。
+    """检查绩效自评表（.xlsx/.xlsm/.xls，可给文件夹），逐文件、逐单元格列出问题；给出的绩效自评报告
+    （.docx/.pdf/.txt）与同一单位的自评表核对。
 
-    Check 自评表 workbooks (files or folders, searched recursively). Exit status: 0 no errors,
+    Check 自评表 workbooks (files or folders, searched recursively), and the narrative reports given
+    (.docx/.pdf/.txt) against the tables of their unit. Exit status: 0 no errors,
     1 errors found, 2 usage error.
     """
     from ..batch import check_batch
@@ -34,13 +36,17 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
     if list_checks:
         from ..checks import CHECKS
         from ..report import SEVERITY_NAMES
-        for item in CHECKS:
+        from ..narrative import NARRATIVE_CHECKS
+        for item in [*CHECKS, *NARRATIVE_CHECKS]:
             click.echo(f"{item.code}  [{SEVERITY_NAMES[item.severity]}]  {item.title}\n"
                        + "\n".join("    " + line.strip() for line in item.doc.splitlines()) + "\n")
         return 0
     if not paths:
         raise click.UsageError("请给出要检查的文件或文件夹 / give files or folders to check")
-    files = workbooks_to_check(paths, system_ref, [p for p in (report_path, json_path) if p])
+    from ..narrative import check_reports, find_reports
+    reports = find_reports(paths)
+    files = workbooks_to_check([p for p in paths if Path(p) not in reports], system_ref,
+                               [p for p in (report_path, json_path) if p], bool(reports))
     for out in (p for p in (report_path, json_path) if p):
         _writable(out)
     writer = json_out = None
@@ -61,6 +67,15 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
             json_out.add(report)
         if bar:
             bar.update(1)
+    for report in check_reports(reports, files, system_ref):     # 绩效自评报告 beside the tables
+        if report_path and writer is None:
+            from ..report import XlsxReport
+            writer = XlsxReport(report_path)
+        tally.add(report)
+        if writer:
+            writer.add(report)
+        if json_out:
+            json_out.add(report)
     if bar:
         bar.close()
     if writer:
@@ -74,7 +89,7 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
     return 1 if tally.errors else 0
 
 
-def workbooks_to_check(paths, system_ref: str | None, outputs: list) -> list[Path]:
+def workbooks_to_check(paths, system_ref: str | None, outputs: list, reports: bool = False) -> list[Path]:
     """The workbooks under ``paths`` (our ``outputs`` excluded), once the indicator system given is
     found usable: a usage error (exit 2) before any work otherwise. Shared by check and summary."""
     from ..batch import find_workbooks
@@ -87,7 +102,7 @@ def workbooks_to_check(paths, system_ref: str | None, outputs: list) -> list[Pat
         except DataFileError as exc:
             raise click.UsageError(f"指标体系无法使用 / unusable indicator system: {exc}") from None
     files = find_workbooks(paths, exclude=outputs)
-    if not files:
+    if not files and not reports:
         raise click.UsageError("没有找到 .xlsx / .xlsm / .xls 文件 / no workbooks found")
     return files
 

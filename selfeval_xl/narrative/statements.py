@@ -98,10 +98,13 @@ def resolve(subject: str, scope: str, names: Names, enumerated: bool = False) ->
     indicators = names.indicators.get(scope, ())
     if enumerated and subject in indicators:
         return ("indicator", subject)
-    for kind, pool in (("level", names.levels), ("level2", names.level2)):
-        for name in pool:
-            if _close(subject, name):
-                return (kind, name)
+    pools = (("level", names.levels), ("level2", names.level2))
+    for exact in (True, False) if not enumerated else (True,):   # an item (1.…) is named exactly
+        # 产出数量 is the 二级 产出数量 before it is a prefix of 产出指标
+        for kind, pool in pools:
+            for name in pool:
+                if (subject.removesuffix("指标") == name.removesuffix("指标")) if exact else _close(subject, name):
+                    return (kind, name)
     if subject in indicators:
         return ("indicator", subject)
     return ("named", subject)

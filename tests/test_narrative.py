@@ -1,0 +1,233 @@
+"""The 绩效自评报告: drafted from the demo's tables, re-checked clean against them, and edited the ways
+people err (a figure changed in one place, a breakdown that no longer sums, a rate from another year),
+each found at its paragraph — in the .docx, in a .pdf LibreOffice renders from it, and in a .txt."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from selfeval_xl.cli import main
+from selfeval_xl.demo_data import REAL_UNIT, generate, write_xlsx
+from selfeval_xl.narrative import check_reports, draft, find_reports
+from selfeval_xl.narrative.report import check_report
+from selfeval_xl.narrative.text import read_report, squeeze
+from selfeval_xl.narrative.units import load_units, unit_key
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """The demo's workbooks (filled, no hand edits) and one drafted report per 单位."""
+    from selfeval_xl.fill import fill
+
+    root = tmp_path_factory.mktemp("narrative")
+    write_xlsx(generate(), root / "data.xlsx")
+    filled = fill(root / "data.xlsx", root / "workbooks", year=2021)
+    assert filled.ok
+    drafted = draft(sorted((root / "workbooks").glob("*.xlsx")), root / "reports")
+    units = load_units(sorted((root / "workbooks").glob("*.xlsx")))[0]
+    return root, drafted, units
+
+
+def _report(corpus, unit: str) -> Path:
+    return next(p for u, p in corpus[1].written if u.name == unit)
+
+
+def _errors(report):
+    return [f for f in report.findings if f.severity.value == "error"]
+
+
+def edit(source: Path, target: Path, needle: str, old: str, new: str) -> int:
+    """Replace ``old`` by ``new`` after ``needle`` in the first paragraph holding both; its number as
+    the reader counts paragraphs (non-empty ones, from 1)."""
+    document = Document(str(source))
+    number = 0
+    for paragraph in document.paragraphs:
+        if not squeeze(paragraph.text):
+            continue
+        number += 1
+        at = paragraph.text.find(needle)
+        if at >= 0 and old in paragraph.text[at:]:
+            run = next(r for r in paragraph.runs if needle in r.text)
+            start = run.text.index(needle)
+            run.text = run.text[:start] + run.text[start:].replace(old, new, 1)
+            document.save(str(target))
+            return number
+    raise AssertionError(f"no paragraph holds {needle!r} and {old!r}")
+
+
+def test_one_unit_grouped_under_its_names():
+    assert unit_key("广州市档案发展中心（广州市音像资料馆）") == unit_key("广州市档案发展中心") == "广州市档案发展中心"
+    assert unit_key(" 广州市文化馆 ") == "广州市文化馆" and unit_key("（甲）") == "（甲）"
+
+
+def test_drafts_one_report_per_unit_every_figure_from_the_tables(corpus):
+    root, drafted, units = corpus
+    assert len(drafted.written) == 4 and all(p.exists() for _, p in drafted.written)
+    text = "\n".join(p.text for p in read_report(_report(corpus, REAL_UNIT)))
+    for chapter in ("一、基本情况", "二、综合评价分析", "（一）自评结论综述", "三、存在的主要问题", "四、下一步改进措施", "五、附件"):
+        assert chapter in text
+    assert "支出预算1014.40万元，支出决算1011.98万元，预算执行差额2.42万元，预算完成率99.76%" in text
+    assert "部门整体支出绩效自评总分94.43分" in text and "管理效能评价分析：分值45分，自评44.43分" in text
+    assert "参观人数（人次）：年度指标值为≥15000，分值4分；实际完成值为46845，自评4分" in text
+    assert "【待填写：部门概况" not in text and "【待填写：部门职能" in text        # a placeholder, no prose
+    document = Document(str(_report(corpus, REAL_UNIT)))
+    assert len(document.tables) == 2 * 8                                        # each table in 五、附件
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert "PAGE" in section.footer._element.xml
+    highlighted = [r for p in document.paragraphs for r in p.runs if r.font.highlight_color is not None]
+    assert highlighted and all(r.text.startswith("【待填写：") for r in highlighted)
+
+
+def test_each_drafted_report_checks_clean_against_its_tables(corpus):
+    root, drafted, units = corpus
+    for unit, path in drafted.written:
+        report = check_report(path, units)
+        assert report.unit == unit.name
+        assert _errors(report) == [], path.name
+        assert [f.code for f in report.findings] == ["report-placeholder"]
+
+
+def test_several_units_into_one_file_is_refused(corpus, capsys):
+    root = corpus[0]
+    assert main(["draft", str(root / "workbooks"), "-o", str(root / "one.docx")]) == 2
+    assert "4 个单位" in capsys.readouterr().err
+    assert not (root / "one.docx").exists()
+
+
+def test_names_taken_as_one_are_said(corpus, tmp_path):
+    from openpyxl import load_workbook
+
+    root = corpus[0]
+    for path in (root / "workbooks").glob(f"{REAL_UNIT}*.xlsx"):
+        shutil.copy(path, tmp_path)
+    dept = next(tmp_path.glob("*部门整体*.xlsx"))
+    table = load_units([dept])[0][0].department.table
+    cell = table.fields["unit_name"]
+    book = load_workbook(dept)
+    book[cell.sheet][cell.ref] = f"{REAL_UNIT}（广州市音像资料馆）"
+    book.save(dept)
+    result = draft(sorted(tmp_path.glob("*.xlsx")), tmp_path / "报告.docx")
+    (unit, path), = result.written
+    assert unit.names == sorted(unit.names, key=lambda n: n != unit.names[0]) and len(unit.names) == 2
+    text = "".join(p.text for p in read_report(path))
+    assert f"以下名称视为同一单位：" in text and "广州市音像资料馆" in text
+
+
+# --------------------------------------------------------------------------- planted narrative errors
+
+EDITS = {
+    # name: (needle, old, new, codes with tables, codes without)
+    "figure-changed": ("管理效能评价分析", "自评 44.43 分", "自评 44.34 分", {"report-table-mismatch"}, set()),
+    "breakdown-no-sum": ("分值 100 分，其中预算执行", "效益指标 30 分", "效益指标 40 分",
+                         {"report-parts-sum", "report-table-mismatch"}, {"report-parts-sum"}),
+    "rate-other-year": ("支出决算", "预算完成率 99.76%", "预算完成率 97.50%",
+                        {"report-rate", "report-table-mismatch", "report-figure-twice"},
+                        {"report-rate", "report-figure-twice"}),      # the 综述 restates the rate
+    "effect-40-of-30": ("；自评", "效益指标 30 分，满意度", "效益指标 40 分，满意度",
+                        {"report-score-over-weight", "report-parts-sum", "report-table-mismatch"},
+                        {"report-score-over-weight", "report-parts-sum"}),
+}
+
+
+@pytest.fixture(scope="module")
+def edited(corpus):
+    """Each edit applied to the real unit's drafted report: (path, paragraph) by edit name."""
+    root = corpus[0]
+    folder = root / "edited"
+    folder.mkdir()
+    source = _report(corpus, REAL_UNIT)
+    out = {}
+    for name, (needle, old, new, _, _) in EDITS.items():
+        target = folder / f"{name}.docx"
+        out[name] = (target, edit(source, target, needle, old, new))
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_planted_error_found_at_its_paragraph(corpus, edited, name):
+    units = corpus[2]
+    path, paragraph = edited[name]
+    with_tables, without = EDITS[name][3], EDITS[name][4]
+    found = _errors(check_report(path, units))
+    assert {f.code for f in found} >= with_tables
+    at = f"第{paragraph}段"      # stated twice: found at the later place, naming the edited one
+    assert all(f.cell == at or (f.code == "report-figure-twice" and at in f.message) for f in found), found
+    assert EDITS[name][2].split()[1] in found[0].message                    # the sentence is quoted
+    alone = {f.code for f in _errors(check_report(path))}
+    assert alone == without
+
+
+def test_txt_report_reads_as_the_docx(corpus, tmp_path):
+    units = corpus[2]
+    paragraphs = read_report(_report(corpus, REAL_UNIT))
+    txt = tmp_path / "report.txt"
+    txt.write_text("\n\n".join(p.text for p in paragraphs), encoding="gb18030")
+    assert [p.text for p in read_report(txt)] == [p.text for p in paragraphs]
+    assert _errors(check_report(txt, units)) == []
+
+
+def test_unreadable_report_is_a_finding(tmp_path):
+    bad = tmp_path / "报告.docx"
+    bad.write_bytes(b"not a zip")
+    (report,) = list(check_reports([bad], []))
+    assert [f.code for f in report.findings] == ["unreadable"]
+
+
+def test_check_command_reads_reports_beside_the_tables(corpus, edited, tmp_path):
+    root = corpus[0]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in (root / "workbooks").glob("广州市文化馆*.xlsx"):      # tables with warnings only
+        shutil.copy(path, folder)
+    shutil.copy(_report(corpus, "广州市文化馆"), folder)
+    assert find_reports([folder]) == [folder / _report(corpus, "广州市文化馆").name]
+    json_path = tmp_path / "f.json"
+    assert main(["check", str(folder), "-j", "1", "-q", "--json", str(json_path)]) == 0
+    assert "report-placeholder" in json_path.read_text(encoding="utf-8")
+    assert main(["check", str(edited["rate-other-year"][0]), "-q"]) == 1     # a report alone: internal checks
+    assert main(["check", "--list-checks"]) == 0
+
+
+# --------------------------------------------------------------------------- PDF through LibreOffice
+
+@pytest.fixture(scope="module")
+def pdfs(corpus, edited):
+    """The real unit's report and its edited copies as PDF, in one LibreOffice run."""
+    from selfeval_xl.recalc import soffice_available, to_pdf
+
+    if not soffice_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("soffice missing in CI")
+        pytest.skip("LibreOffice not installed")
+    root = corpus[0]
+    sources = [_report(corpus, REAL_UNIT)] + [path for path, _ in edited.values()]
+    made = to_pdf(sources, root / "pdf")
+    return dict(zip(["drafted", *edited], made))
+
+
+@pytest.mark.libreoffice
+def test_pdf_rejoined_and_clean(corpus, pdfs):
+    units = corpus[2]
+    paragraphs = read_report(pdfs["drafted"])
+    text = [p.text for p in paragraphs]
+    assert "支出预算1014.40万元，支出决算1011.98万元，预算执行差额2.42万元，预算完成率99.76%。" in "".join(text)
+    body = text[:next(n for n, t in enumerate(text) if t.startswith("五、"))]   # the 附件 tables hold bare numbers
+    assert len(body) > 50 and not any(t.strip("—- ").isdigit() for t in body)  # page numbers dropped
+    assert max(p.page for p in paragraphs) > 3
+    assert _errors(check_report(pdfs["drafted"], units)) == []
+    docx_statements = len(read_report(_report(corpus, REAL_UNIT)))
+    assert docx_statements > 0
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_pdf_planted_error_found_on_its_page(corpus, pdfs, name):
+    found = _errors(check_report(pdfs[name], corpus[2]))
+    assert {f.code for f in found} >= EDITS[name][3]
+    assert all(f.sheet.startswith("第") and f.sheet.endswith("页") for f in found)
+    assert EDITS[name][2].split()[1] in found[0].message
