@@ -4,11 +4,12 @@ each found at its paragraph — in the .docx, in a .pdf LibreOffice renders from
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
-from docx import Document
 
 from selfeval_xl.cli import main
 from selfeval_xl.demo_data import REAL_UNIT, generate, write_xlsx
@@ -41,20 +42,26 @@ def _errors(report):
 
 
 def edit(source: Path, target: Path, needle: str, old: str, new: str) -> int:
-    """Replace ``old`` by ``new`` after ``needle`` in the first paragraph holding both; its number as
-    the reader counts paragraphs (non-empty ones, from 1)."""
-    document = Document(str(source))
+    """Replace ``old`` by ``new`` after ``needle`` in the first paragraph holding both (as a person edits
+    one run of text in Word); its number as the reader counts paragraphs (non-empty ones, from 1)."""
+    with zipfile.ZipFile(source) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    body = xml[:xml.index("<w:tbl>")]                 # the 附件 tables come last
     number = 0
-    for paragraph in document.paragraphs:
-        if not squeeze(paragraph.text):
+    for match in re.finditer(r"<w:p>.*?</w:p>", body):
+        texts = re.findall(r"<w:t[^>]*>([^<]*)</w:t>", match.group(0))
+        if not squeeze("".join(texts)):
             continue
         number += 1
-        at = paragraph.text.find(needle)
-        if at >= 0 and old in paragraph.text[at:]:
-            run = next(r for r in paragraph.runs if needle in r.text)
-            start = run.text.index(needle)
-            run.text = run.text[:start] + run.text[start:].replace(old, new, 1)
-            document.save(str(target))
+        run = next((t for t in texts if needle in t and old in t[t.index(needle):]), None)
+        if run is not None:
+            start = run.index(needle)
+            changed = match.group(0).replace(run, run[:start] + run[start:].replace(old, new, 1), 1)
+            parts["word/document.xml"] = (xml[:match.start()] + changed + xml[match.end():]).encode("utf-8")
+            with zipfile.ZipFile(target, "w") as zf:
+                for name, data in parts.items():
+                    zf.writestr(name, data)
             return number
     raise AssertionError(f"no paragraph holds {needle!r} and {old!r}")
 
@@ -74,13 +81,13 @@ def test_drafts_one_report_per_unit_every_figure_from_the_tables(corpus):
     assert "部门整体支出绩效自评总分94.43分" in text and "管理效能评价分析：分值45分，自评44.43分" in text
     assert "参观人数（人次）：年度指标值为≥15000，分值4分；实际完成值为46845，自评4分" in text
     assert "【待填写：部门概况" not in text and "【待填写：部门职能" in text        # a placeholder, no prose
-    document = Document(str(_report(corpus, REAL_UNIT)))
-    assert len(document.tables) == 2 * 8                                        # each table in 五、附件
-    section = document.sections[0]
-    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
-    assert "PAGE" in section.footer._element.xml
-    highlighted = [r for p in document.paragraphs for r in p.runs if r.font.highlight_color is not None]
-    assert highlighted and all(r.text.startswith("【待填写：") for r in highlighted)
+    with zipfile.ZipFile(_report(corpus, REAL_UNIT)) as zf:
+        xml, footer = zf.read("word/document.xml").decode(), zf.read("word/footer1.xml").decode()
+    assert xml.count("<w:tbl>") == 2 * 8                                       # each table in 五、附件
+    assert '<w:pgSz w:w="11906" w:h="16838"/>' in xml                            # A4 in twips
+    assert "PAGE" in footer and 'w:eastAsia="黑体"' in xml and 'w:eastAsia="仿宋"' in xml
+    highlighted = re.findall(r'<w:highlight w:val="yellow"/>.*?<w:t[^>]*>([^<]*)</w:t>', xml)
+    assert highlighted and all(t.startswith("【待填写：") for t in highlighted)
 
 
 def test_each_drafted_report_checks_clean_against_its_tables(corpus):

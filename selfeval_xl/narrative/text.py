@@ -61,14 +61,32 @@ def read_report(path: str | Path) -> list[Paragraph]:
     raise ReportError(f"不支持的报告格式：{suffix}")
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_PART = 64 * 1024 * 1024           # word/document.xml larger than this unpacked is not read
+
+
 def _docx(path: Path) -> list[Paragraph]:
-    from docx import Document
+    """The body's paragraphs (not those inside tables: the 附件 restate the tables), by defusedxml."""
+    import zipfile
+
+    from defusedxml import ElementTree
 
     try:
-        document = Document(str(path))
-    except Exception as exc:  # noqa: BLE001 - a damaged file is a finding, not a crash
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("word/document.xml")
+            if info.file_size > MAX_PART:
+                raise ReportError("Word 文档正文过大，未读取")
+            root = ElementTree.fromstring(zf.read(info))
+    except ReportError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged or hostile file is a finding, not a crash
         raise ReportError(f"无法打开 Word 文档：{type(exc).__name__}") from exc
-    texts = [squeeze(p.text) for p in document.paragraphs]
+    body = root.find(f"{W}body")
+    texts = []
+    for element in (body if body is not None else []):
+        if element.tag == f"{W}p":
+            texts.append(squeeze("".join(node.text or "" if node.tag == f"{W}t" else " "
+                                         for node in element.iter() if node.tag in (f"{W}t", f"{W}tab"))))
     return [Paragraph(n, t) for n, t in enumerate((t for t in texts if t), 1)]
 
 
