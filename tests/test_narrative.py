@@ -238,3 +238,60 @@ def test_pdf_planted_error_found_on_its_page(corpus, pdfs, name):
     assert {f.code for f in found} >= EDITS[name][3]
     assert all(f.sheet.startswith("第") and f.sheet.endswith("页") for f in found)
     assert EDITS[name][2].split()[1] in found[0].message
+
+
+# --------------------------------------------------------------------------- the real case (SPEC.md)
+
+REAL_CASE = """广州市档案发展中心2021年度部门整体支出绩效自评报告
+
+一、基本情况
+
+（三）部门整体收支情况
+
+2021年度支出预算1132.01万元，支出决算1011.98万元，预算执行差额120.03万元。
+
+二、综合评价分析
+
+项目总分100分，管理效能45分，履职效能50分，加减分项5分。
+
+产出数量指标评价分析：分值32分，自评32分。
+
+1.人物专辑 年度指标为：21集，分值4分。
+
+实际完成21集，自评4分。
+
+（一）自评结论综述
+
+项目自评总分94.43分。涉及21个管理效能指标，12个履职效能指标。实际完成指标33个，指标完成率100%。
+
+总分94.43分，其中管理效能44.43分，履职效能50分，加减分0分。支出预算1014.4万元，支出决算1011.98
+万元，预算完成率99.76%。
+
+（二）各项工作任务
+
+1.声像档案专辑制作项目
+
+分值100分，其中预算执行10分，占比10%，产出指标50分，占比50%，效益指标30分，占比30%，满意度指标10分，占比10%。自评95.95分，其中预算执行9.55分，产出指标46.4分，效益指标40分。
+
+2.档案展厅运营项目
+
+分值100分，其中预算执行10分，产出指标50分，效益指标40分。自评100分，其中预算执行10分，产出指标50分，效益指标40分。
+"""
+
+
+def test_the_real_case_in_its_own_words(tmp_path):
+    """The 2021 report's errors, as SPEC.md tells them, written the way that report words them: found
+    without its tables; its consistent statements (94.43 = 44.43 + 50 + 0, 33 of 21 + 12 indicators at
+    100%, a bare "自评 4 分" of nothing named) raise nothing."""
+    path = tmp_path / "2021年度报告.txt"
+    path.write_text(REAL_CASE, encoding="utf-8")
+    paragraphs = read_report(path)
+    found = {(f.code, f.cell) for f in check_report(path).findings}
+    def at(start: str) -> str:
+        return next(f"第{p.number}段" for p in paragraphs if p.text.startswith(start))
+
+    assert found == {
+        ("report-rate", at("总分94.43分")),                   # 99.76% is 1011.98 / 1014.4, not / 1132.01
+        ("report-figure-twice", at("总分94.43分")),           # 支出预算 1132.01 and 1014.4
+        ("report-score-over-weight", at("分值100分，其中预算执行10分，占比")),   # 效益 40 against its 30
+    }

@@ -180,10 +180,10 @@ def table_mismatch(ctx: Context) -> Iterator[Finding]:
         value, table = fact
         if not agrees(s.value, value):
             unit = "%" if s.key[1] == "rate" else ""
-            shown = _show(round(value, max(places(s.value), 2)))
+            shown = round(value, max(places(s.value), 2))
             yield ctx.find("report-table-mismatch", s,
-                           f"{describe(s.key)} 报告为 {_show(s.value)}{unit}，{_table_name(table)}为 {shown}{unit}",
-                           value)
+                           f"{describe(s.key)} 报告为 {_show(s.value)}{unit}，{_table_name(table)}为 {_show(shown)}{unit}",
+                           shown)
 
 
 def _table_name(s: Summary) -> str:

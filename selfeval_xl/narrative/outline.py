@@ -175,7 +175,7 @@ def _problems(shorts: list[tuple[Summary, Indicator]]) -> list[Block]:
         return [_p("para", "各项指标均取得满分。"), _p("para", Placeholder("其他存在的问题"))]
     blocks = [_p("para", f"未取得满分的指标 {len(shorts)} 个：")]
     for n, (s, i) in enumerate(shorts, 1):
-        reason = [f"偏差原因：{i.reason}。".replace("。。", "。")] if i.reason else [
+        reason = [f"偏差原因：{i.reason.rstrip('。')}。"] if i.reason else [
             "偏差原因：", Placeholder(f"“{i.name}”未得满分的原因")]
         blocks.append(_p("para", f"{n}.{_owner(s)}“{i.name}”：分值 {score_text(i.weight)} 分，"
                                  f"自评 {score_text(i.score)} 分。", *reason))

@@ -35,13 +35,15 @@ def check_report(path: str | Path, units: Iterable[Unit] = ()) -> FileReport:
         report.findings.append(finding("unreadable", f"报告无法读取：{exc}", file=str(path)))
         return report
     unit = unit_of(paragraphs, units)
-    scope_units = [unit] if unit else []
-    ctx = Context(str(path), extract(paragraphs, names_of(scope_units)), unit,
-                  facts_of(unit) if unit else {})
-    if unit is not None:
-        report.unit = unit.name
-        if unit.department is not None:
-            report.stated_total = ctx.first(("", "total", "score")).value if ctx.first(("", "total", "score")) else None
+    try:
+        ctx = Context(str(path), extract(paragraphs, names_of([unit] if unit else [])), unit,
+                      facts_of(unit) if unit else {})
+    except Exception as exc:  # noqa: BLE001 - one bad report must not stop the run
+        report.findings.append(finding("check-failed", f"报告检查出错：{type(exc).__name__}: {exc}", file=str(path)))
+        return report
+    stated_total = ctx.first(("", "total", "score"))
+    report.unit = unit.name if unit is not None else ""
+    report.stated_total = stated_total.value if stated_total is not None else None
     report.name = Path(path).stem
     report.findings.extend(run_checks(ctx))
     return report

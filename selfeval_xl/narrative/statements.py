@@ -32,6 +32,8 @@ _FULL = re.compile(rf"实际完成指标(?P<num>{NUMBER})个")
 _SKIP_FUNDS = ("调整", "结转", "结余", "追加", "调减", "调增", "采购", "节约")
 _SUBJECT = re.compile(r"^(?P<name>[^：:，,。；;]{1,40}?)(?:评价分析)?[：:]")
 _MARKS = re.compile("[“”\"‘’'≥≤＞＜]")
+_BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)")
+_TARGET_WORDS = re.compile(r"(?:的)?(?:年度(?:指标|目标)值?(?:为|是)?|(?:指标|目标)值?(?:为|是)|(?:指标|目标)值)$")
 _WHOLE_WORDS = re.compile(r"部门整体|支出|绩效|评价|分析|项目|本|的|自评|整体")
 DEPARTMENT_WORDS = ("部门整体",)
 
@@ -84,9 +86,10 @@ def _close(a: str, b: str) -> bool:
 
 
 def plain(name: str) -> str:
-    """A name without quotes and comparison signs (a PDF moves them: ``"三公经费"控制率`` comes out as
-    ``三公经费≤控制率``): how indicator names are compared."""
-    return _MARKS.sub("", name).strip()
+    """A name as indicator names are compared: without quotes and comparison signs (a PDF moves them:
+    ``"三公经费"控制率`` comes out as ``三公经费≤控制率``), a bracketed unit (``人物专辑（集）``), or the
+    words that lead to its target (``人物专辑年度指标为``)."""
+    return _TARGET_WORDS.sub("", _BRACKETED.sub("", _MARKS.sub("", name))).strip()
 
 
 def resolve(subject: str, scope: str, names: Names, enumerated: bool = False) -> tuple[str, ...]:
@@ -173,29 +176,24 @@ def _scores(sentence: str, p: Paragraph, scope: str, subject: str, enumerated: b
         head = _HEAD.search(sentence, position)
         if head is None:
             return
-        value = read_number(head.group("num"))
-        measure = _measure(head.group("kw"), value)
-        if head.group("subj"):
-            what = resolve(head.group("subj"), scope, names)
-        elif subject:
-            what = resolve(subject, scope, names, enumerated)
-        elif enumerated:             # an item whose subject cannot be read: its figures are left alone
-            position = head.end()
-            continue
-        else:
-            what = ()
-        whole = _statement(out, (scope, "total", measure) if not what else (scope, *what, measure),
-                           head.group("num"), p, sentence)
-        group = Group(whole)
-        position = head.end()
+        parts, position = [], head.end()
         while True:
             part = _PART.match(sentence, position)
             if part is None or any(k in part.group("name") for k in KEYWORDS):
                 break
-            part_what = resolve(part.group("name"), scope, names)
-            if part_what:
-                group.parts.append(_statement(out, (scope, *part_what, measure), part.group("num"), p, sentence))
+            parts.append((resolve(part.group("name"), scope, names), part.group("num")))
             position = part.end()
+        if head.group("subj"):
+            what = resolve(head.group("subj"), scope, names)
+        elif subject:
+            what = resolve(subject, scope, names, enumerated)
+        elif not enumerated and (len(parts) >= 2 or "总分" in head.group("kw")):
+            what = ()                # a breakdown, or a 总分, of the scope itself
+        else:                        # "自评 4 分" with nothing saying of what: left alone
+            continue
+        measure = _measure(head.group("kw"), read_number(head.group("num")))
+        group = Group(_statement(out, (scope, *(what or ("total",)), measure), head.group("num"), p, sentence))
+        group.parts = [_statement(out, (scope, *w, measure), num, p, sentence) for w, num in parts if w]
         if len(group.parts) >= 2:
             out.groups.append(group)
 

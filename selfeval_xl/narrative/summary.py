@@ -12,6 +12,7 @@ from decimal import Decimal
 from ..model import Cell, IndicatorRow, Table
 from ..recompute import Recomputed, match_level, number, rate_number
 from ..system import IndicatorSystem
+from .numbers import percent_text, score_text
 
 EXEC_PART = "预算执行"
 _TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001")}
@@ -74,8 +75,6 @@ class Summary:
 
 
 def _text(cell: Cell | None, percent: bool) -> str:
-    from .numbers import percent_text, score_text
-
     if cell is None or cell.blank:
         return ""
     value = cell.value

@@ -15,6 +15,7 @@ from statistics import quantiles
 
 SUFFIXES = (".docx", ".pdf", ".txt")
 MAX_BYTES = 50 * 1024 * 1024          # a report larger than this is not read (a hostile file)
+MAX_PAGES = 500
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－·]*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d+(?:\s*/\s*\d+)?)[\s\-—–－·]*$")
 _OPENS = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(\s*[一二三四五六七八九十]+\s*\)|\d+[.．、](?!\d)|【)")
 _CHAPTER = re.compile(r"^[一二三四五六七八九十]+、")
@@ -117,7 +118,12 @@ def _pdf(path: Path) -> list[Paragraph]:
     from pypdf import PdfReader
 
     try:
-        pages = [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+        reader = PdfReader(str(path))
+        if len(reader.pages) > MAX_PAGES:
+            raise ReportError(f"PDF 超过 {MAX_PAGES} 页，未读取")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except ReportError:
+        raise
     except Exception as exc:  # noqa: BLE001 - a damaged file is a finding, not a crash
         raise ReportError(f"无法读取 PDF：{type(exc).__name__}") from exc
     lines = [(n, line) for n, text in enumerate(pages, 1) for line in text.splitlines()
