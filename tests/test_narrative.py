@@ -81,6 +81,8 @@ def test_drafts_one_report_per_unit_every_figure_from_the_tables(corpus):
     assert "部门整体支出绩效自评总分94.43分" in text and "管理效能评价分析：分值45分，自评44.43分" in text
     assert "参观人数（人次）：年度指标值为≥15000，分值4分；实际完成值为46845，自评4分" in text
     assert "【待填写：部门概况" not in text and "【待填写：部门职能" in text        # a placeholder, no prose
+    front = text[:text.index("一、基本情况")]                      # the tables' findings, before the draft
+    assert "表格检查发现" in front and "level-missing" in front and "档案数字化加工服务项目" in front
     with zipfile.ZipFile(_report(corpus, REAL_UNIT)) as zf:
         xml, footer = zf.read("word/document.xml").decode(), zf.read("word/footer1.xml").decode()
     assert xml.count("<w:tbl>") == 2 * 8                                       # each table in 五、附件

@@ -74,7 +74,7 @@ def outline(unit: Unit) -> list[Block]:
     if not unit.projects:
         blocks.append(_p("para", "本次未提供项目支出绩效自评表。"))
     blocks += [_p("heading2", "（三）主要工作成效"), _p("para", Placeholder("主要工作成效"))]
-    shorts = [(s, i) for s in unit.summaries for i in s.indicators if i.short]
+    shorts = [(s, i) for s in unit.summaries for i in [*_execution(s), *s.indicators] if i.short]
     blocks += [_p("heading1", "三、存在的主要问题")] + _problems(shorts)
     blocks += [_p("heading1", "四、下一步改进措施")] + _measures(shorts)
     blocks += [_p("heading1", "五、附件")] + _annexes(unit)
@@ -166,14 +166,22 @@ def _project(n: int, p: Summary) -> list[Block]:
     return blocks
 
 
+def _execution(s: Summary) -> list[Indicator]:
+    """A project's 预算执行 as an item of 三、存在的主要问题 when it lost points (执行率 below 100%)."""
+    part = next((p for p in s.parts if p.name == EXEC_PART), None)
+    if part is None:
+        return []
+    return [Indicator(EXEC_PART, EXEC_PART, "", "100%", rate_text(s.rate), part.weight, part.score)]
+
+
 def _owner(s: Summary) -> str:
     return "部门整体" if s.kind == "department" else s.name
 
 
 def _problems(shorts: list[tuple[Summary, Indicator]]) -> list[Block]:
     if not shorts:
-        return [_p("para", "各项指标均取得满分。"), _p("para", Placeholder("其他存在的问题"))]
-    blocks = [_p("para", f"未取得满分的指标 {len(shorts)} 个：")]
+        return [_p("para", "预算执行和各项指标均取得满分。"), _p("para", Placeholder("其他存在的问题"))]
+    blocks = [_p("para", f"未取得满分的指标（含预算执行）{len(shorts)} 个：")]
     for n, (s, i) in enumerate(shorts, 1):
         reason = [f"偏差原因：{i.reason.rstrip('。')}。"] if i.reason else [
             "偏差原因：", Placeholder(f"“{i.name}”未得满分的原因")]
