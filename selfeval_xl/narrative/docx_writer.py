@@ -45,7 +45,7 @@ def clean(text: str) -> str:
 
 def _run(text: str, font: str, size: float, bold: bool = False, highlight: bool = False) -> str:
     props = (f'<w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:eastAsia={quoteattr(font)}/>'
-             + ("<w:b/>" if bold else "") + (f'<w:highlight w:val="yellow"/>' if highlight else "")
+             + ("<w:b/>" if bold else "") + ('<w:highlight w:val="yellow"/>' if highlight else "")
              + f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>')
     return f'<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{escape(clean(text))}</w:t></w:r>'
 

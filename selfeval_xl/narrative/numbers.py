@@ -6,7 +6,6 @@ the table's at the precision it was written with, so 44.4 stated for 44.43 is no
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 
 from ..rules import xl_round
@@ -59,7 +58,3 @@ def same_quantity(a: Decimal, b: Decimal) -> bool:
     """Two statements of one quantity agree at the coarser of their precisions."""
     digits = min(places(a), places(b))
     return xl_round(a, digits) == xl_round(b, digits)
-
-
-def numbers_in(text: str) -> list[str]:
-    return re.findall(NUMBER, text)
