@@ -297,3 +297,18 @@ def test_the_real_case_in_its_own_words(tmp_path):
         ("report-figure-twice", at("总分94.43分")),           # 支出预算 1132.01 and 1014.4
         ("report-score-over-weight", at("分值100分，其中预算执行10分，占比")),   # 效益 40 against its 30
     }
+
+
+@pytest.mark.libreoffice
+def test_text_extracted_from_a_pdf_reads_as_the_pdf(corpus, pdfs, tmp_path):
+    """A .txt of a PDF's extracted text (pages apart by form feeds, lines broken, page numbers in):
+    rejoined like the PDF itself, and the planted error found on the same page."""
+    from pypdf import PdfReader
+
+    txt = tmp_path / "rate.txt"
+    txt.write_text("\f".join(p.extract_text() for p in PdfReader(pdfs["rate-other-year"]).pages), encoding="utf-8")
+    assert [(p.page, p.number, p.text) for p in read_report(txt)] == \
+        [(p.page, p.number, p.text) for p in read_report(pdfs["rate-other-year"])]
+    found = {(f.code, f.sheet, f.cell) for f in _errors(check_report(txt, corpus[2]))}
+    assert found == {(f.code, f.sheet, f.cell) for f in _errors(check_report(pdfs["rate-other-year"], corpus[2]))}
+    assert "report-rate" in {code for code, _, _ in found}

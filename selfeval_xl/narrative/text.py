@@ -101,7 +101,9 @@ def _txt(path: Path) -> list[Paragraph]:
             continue
     else:
         raise ReportError("文本编码无法识别（应为 UTF-8 或 GBK）")
-    lines = text.splitlines()
+    if "\f" in text:                                # pdftotext's output: pages apart, lines broken
+        return _rejoin(text.split("\f"))
+    lines = [line for line in text.splitlines() if not _PAGE_NUMBER.match(line) or not line.strip()]
     if any(not line.strip() for line in lines):      # blank lines part paragraphs: join the lines between
         blocks = re.split(r"\n\s*\n", "\n".join(lines))
         texts = [squeeze("".join(b.splitlines())) for b in blocks]
@@ -126,6 +128,11 @@ def _pdf(path: Path) -> list[Paragraph]:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged file is a finding, not a crash
         raise ReportError(f"无法读取 PDF：{type(exc).__name__}") from exc
+    return _rejoin(pages)
+
+
+def _rejoin(pages: list[str]) -> list[Paragraph]:
+    """A PDF's pages of broken lines → paragraphs, numbered on the page they start on."""
     lines = [(n, line) for n, text in enumerate(pages, 1) for line in text.splitlines()
              if line.strip() and not _PAGE_NUMBER.match(line)]
     widths = [_width(line) for _, line in lines if _width(line) > 20]
