@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Callable
 
 from .demo_data import PLANTED, SEED, YEAR, Planted, generate, write_xlsx
-from .findings import Report
+from .findings import FileReport, Report
 from .outputs import write_text
 
 DEFAULT_DIR = "selfeval-demo"
 DATA_FILE, WORKBOOKS_DIR = "示例数据.xlsx", "工作簿"
 REPORT_FILE, JSON_FILE, SUMMARY_FILE = "report.xlsx", "findings.json", "summary.xlsx"
-OUTPUTS = (DATA_FILE, WORKBOOKS_DIR, REPORT_FILE, JSON_FILE, SUMMARY_FILE)
+NARRATIVE_DIR = "绩效自评报告"
+OUTPUTS = (DATA_FILE, WORKBOOKS_DIR, REPORT_FILE, JSON_FILE, SUMMARY_FILE, NARRATIVE_DIR)
 
 
 class DemoError(RuntimeError):
@@ -39,6 +40,14 @@ class PlantedResult:
 
 
 @dataclass
+class NarrativeResult:
+    """A 单位's drafted report as checked, and how many errors its tables had (a report restates them)."""
+
+    report: FileReport
+    table_errors: int
+
+
+@dataclass
 class DemoResult:
     folder: Path
     data: Path
@@ -48,12 +57,14 @@ class DemoResult:
     recalc_mismatches: list[str] = field(default_factory=list)
     report: Report = field(default_factory=Report)
     fill_problems: list[str] = field(default_factory=list)
+    narratives: list[NarrativeResult] = field(default_factory=list)   # each 单位's drafted report, checked
 
     @property
     def outputs(self) -> dict[str, Path]:
         return {"示例数据 / data": self.data, "工作簿 / workbooks": self.folder / WORKBOOKS_DIR,
                 "检查报告 / report": self.folder / REPORT_FILE, "问题清单 JSON / findings": self.folder / JSON_FILE,
-                "汇总与图表 / summary": self.folder / SUMMARY_FILE}
+                "汇总与图表 / summary": self.folder / SUMMARY_FILE,
+                "绩效自评报告 / drafted reports": self.folder / NARRATIVE_DIR}
 
     @property
     def clean(self) -> list[Path]:
@@ -173,7 +184,21 @@ def run_demo(folder: str | Path = DEFAULT_DIR, force: bool = False, recalc: bool
 
     step("汇总 / summarizing")
     write_summary(result.report.files, folder / SUMMARY_FILE)
+
+    step("起草并核对绩效自评报告 / drafting each unit's report and checking it")
+    result.narratives = draft_and_check(result.workbooks, folder / NARRATIVE_DIR)
     return result
+
+
+def draft_and_check(workbooks: list[Path], folder: Path) -> list[NarrativeResult]:
+    """Each 单位's 绩效自评报告 drafted from its tables, then checked against them (a drafted report
+    restates its tables: it can only inherit what the tables got wrong, and holds placeholders)."""
+    from .narrative import check_reports, draft
+
+    drafted = draft(workbooks, folder)
+    checked = check_reports([path for _, path in drafted.written], workbooks)
+    return [NarrativeResult(report, sum(f.severity.value == "error" for f in unit.findings))
+            for (unit, _), report in zip(drafted.written, checked)]
 
 
 __all__ = ["run_demo", "DemoResult", "DemoError", "PLANTED", "DEFAULT_DIR"]

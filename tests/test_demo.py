@@ -45,6 +45,12 @@ def test_demo_without_libreoffice_checks_the_engine_values(tmp_path):
     assert len(data["files"]) == 28 and data["errors"] == result.report.errors
     summary = openpyxl.load_workbook(tmp_path / "demo" / "summary.xlsx")
     assert summary.sheetnames[0] == "概览" and REAL_UNIT in summary.sheetnames
+    assert len(result.narratives) == 4                 # each 单位's report drafted, then checked
+    for n in result.narratives:
+        assert Path(n.report.path).exists() and n.report.warnings == 1      # its 【待填写】 placeholders
+        assert n.report.errors == 0 or n.table_errors, n.report.path    # errors only where its tables have some
+    assert any(n.report.errors for n in result.narratives)          # the planted table errors, restated
+    assert any(not n.table_errors and not n.report.errors for n in result.narratives)
 
 
 @pytest.mark.libreoffice

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -47,9 +48,11 @@ def limits_from(settings) -> "Limits":
 @limit_option
 def command(paths, system_ref, report_path, json_path, jobs, force, quiet, list_checks,
             limit_settings) -> int:
-    """检查绩效自评表（.xlsx/.xlsm/.xls，可给文件夹），逐文件、逐单元格列出问题。
+    """检查绩效自评表（.xlsx/.xlsm/.xls，可给文件夹），逐文件、逐单元格列出问题；给出的绩效自评报告
+    （.docx/.pdf/.txt）与同一单位的自评表核对。
 
-    Check 自评表 workbooks (files or folders, searched recursively). Exit status: 0 no errors,
+    Check 自评表 workbooks (files or folders, searched recursively), and the narrative reports given
+    (.docx/.pdf/.txt) against the tables of their unit. Exit status: 0 no errors,
     1 errors found, 2 usage error.
     """
     from ..batch import check_batch
@@ -59,11 +62,12 @@ def command(paths, system_ref, report_path, json_path, jobs, force, quiet, list_
         from ..checks import CHECKS
         from ..report import SEVERITY_NAMES
         from ..findings import CATALOGUE
-        for item in CHECKS:
+        from ..narrative import NARRATIVE_CHECKS
+        for item in [*CHECKS, *NARRATIVE_CHECKS]:
             click.echo(f"{item.code}  [{SEVERITY_NAMES[item.severity]}]  {item.title}\n"
                        + "\n".join("    " + line.strip() for line in item.doc.splitlines()) + "\n")
         click.echo("读取与批处理给出的代码 / codes from reading and the batch (see README, Reliability):")
-        listed = {item.code for item in CHECKS}
+        listed = {item.code for item in [*CHECKS, *NARRATIVE_CHECKS]}
         for entry in (e for code, e in CATALOGUE.items() if code not in listed):
             click.echo(f"{entry.code}  [{SEVERITY_NAMES[entry.severity]}]  {entry.title}")
         return 0
@@ -72,7 +76,10 @@ def command(paths, system_ref, report_path, json_path, jobs, force, quiet, list_
     limits = limits_from(limit_settings)
     outputs = [p for p in (report_path, json_path) if p]
     usable_outputs(outputs, paths, force)
-    found = workbooks_to_check(paths, system_ref, outputs)
+    from ..narrative import check_reports, find_reports
+    reports = find_reports(paths)
+    found = workbooks_to_check([p for p in paths if Path(p) not in reports], system_ref, outputs,
+                               bool(reports))
     writer = json_out = None
     if json_path:
         from ..report import JsonReport
@@ -91,6 +98,15 @@ def command(paths, system_ref, report_path, json_path, jobs, force, quiet, list_
             json_out.add(report)
         if bar:
             bar.update(1)
+    for report in check_reports(reports, files, system_ref):     # 绩效自评报告 beside the tables
+        if report_path and writer is None:
+            from ..report import XlsxReport
+            writer = XlsxReport(report_path)
+        tally.add(report)
+        if writer:
+            writer.add(report)
+        if json_out:
+            json_out.add(report)
     if bar:
         bar.close()
     if writer:
@@ -115,7 +131,7 @@ def usable_outputs(outputs: list, inputs, force: bool) -> None:
         raise click.UsageError(str(exc)) from None
 
 
-def workbooks_to_check(paths, system_ref: str | None, outputs: list) -> "Found":
+def workbooks_to_check(paths, system_ref: str | None, outputs: list, reports: bool = False) -> "Found":
     """The workbooks under ``paths`` (our ``outputs`` excluded; our own files marked), once the
     indicator system given is found usable: a usage error (exit 2) before any work otherwise. Shared
     by check and summary."""
@@ -129,7 +145,7 @@ def workbooks_to_check(paths, system_ref: str | None, outputs: list) -> "Found":
         except DataFileError as exc:
             raise click.UsageError(f"指标体系无法使用 / unusable indicator system: {exc}") from None
     found = scan(paths, exclude=outputs)
-    if not found.paths:
+    if not found.paths and not reports:
         raise click.UsageError("没有找到 .xlsx / .xlsm / .xls 文件 / no workbooks found")
     return found
 

@@ -46,6 +46,14 @@ def command(folder: str, force: bool, no_recalc: bool, jobs: int) -> int:
         echo(f"  {mark}  {p.path.name}\n        {p.planted.what}\n        应报 {', '.join(p.planted.expect)}；"
              f"实报 {', '.join(p.found) or '无'}")
     echo(f"其余 {len(result.clean)} 个工作簿没有错误。\n")
+    echo("绩效自评报告（依据各单位的表格起草后核对） / drafted reports, checked against their tables:")
+    for n in result.narratives:
+        r = n.report
+        codes = "、".join(sorted({f.code for f in r.findings if f.severity.value == "error"}))
+        inherited = f"；其表格有 {n.table_errors} 个错误，报告照录" if n.table_errors else ""
+        echo(f"  {r.unit}：{r.errors} 个错误{'（' + codes + inherited + '）' if codes else ''}，"
+             f"{r.warnings} 个警告 — {r.path}")
+    echo("")
     echo(summary(result.report))
     caught = all(p.caught for p in result.planted) and not result.recalc_mismatches
     echo(f"\n打开 {result.outputs['汇总与图表 / summary']} 看图表，{result.outputs['检查报告 / report']} 看逐单元格的问题。")

@@ -1,0 +1,215 @@
+"""The checks of a narrative report, each under a stable code (listed by ``selfeval check --list-checks``).
+
+A check reads a :class:`Context` (the statements of one report, and the figures of its 单位's tables
+when they were given in the same run) and yields findings at the paragraph of the statement, quoting
+its sentence. Registered like the tables' checks, in a list of their own: they run on reports only.
+"""
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, Iterable, Iterator
+
+from ..checks.base import Check
+from ..findings import Finding, Severity, declare, finding
+from .numbers import HUNDRED, agrees, places, same_quantity
+from .statements import Extracted, Key, Statement
+from .summary import Summary
+from .units import Unit
+
+NARRATIVE_CHECKS: list[Check] = []
+WHAT = {"weight": "分值", "score": "自评", "budget": "预算", "spent": "决算", "gap": "预算执行差额"}
+
+
+def narrative_check(code: str, severity: Severity | str, title: str):
+    """Register the decorated function as the report check of ``code`` (declared in the catalogue)."""
+    entry = declare(code, severity, title)
+
+    def register(fn: Callable[["Context"], Iterable[Finding]]):
+        NARRATIVE_CHECKS.append(Check(code, entry.severity, title, fn))
+        return fn
+    return register
+
+
+@dataclass
+class Context:
+    file: str
+    extracted: Extracted
+    unit: Unit | None = None
+    facts: dict[Key, tuple[Decimal, Summary]] = field(default_factory=dict)
+
+    def find(self, code: str, s: Statement, message: str, expected=None, found=None) -> Finding:
+        sheet, cell = s.paragraph.where
+        return finding(code, f"{message}：“{s.sentence}”", file=self.file, sheet=sheet, cell=cell,
+                       expected=expected, found=found if found is not None else s.value)
+
+    def first(self, key: Key) -> Statement | None:
+        return next((s for s in self.extracted.statements if s.key == key), None)
+
+
+def describe(key: Key) -> str:
+    """A statement's key in words: 档案展厅运营项目 产出指标 自评."""
+    scope, *what = key
+    words = [scope or "部门整体"]
+    if what[0] in ("level", "level2", "indicator", "named"):
+        words.append(f"“{what[1]}”")
+        what = what[2:]
+    elif what[0] == "total":
+        words.append("总分")
+        what = what[1:]
+    elif what[0] == "funds":
+        words.append({"total": "支出", "basic": "基本支出", "project": "项目支出"}[what[2]])
+        what = what[1:2]
+    elif what[0] == "rate":
+        return " ".join(words + ["指标完成率" if what[1] == "full" else "预算完成率/执行率"])
+    elif what[0] == "count":
+        return " ".join(words + [{"all": "指标个数", "full": "实际完成指标个数"}.get(what[1], f"{what[1]}指标个数")])
+    return " ".join(words + [WHAT.get(w, w) for w in what])
+
+
+def _show(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+@narrative_check("report-parts-sum", "error", "报告中分项之和与所述合计不符")
+def parts_sum(ctx: Context) -> Iterator[Finding]:
+    """A whole the report states against the parts it gives for it: a 分值 or 自评 breakdown
+    (``自评 95.95 分，其中预算执行 9.55 分，产出指标 46.4 分，效益指标 40 分`` sums to 95.95 — but
+    ``分值 100 分，其中管理效能 45 分，履职效能 50 分，加减分项 4 分`` does not), and the funds: 合计 =
+    基本支出 + 项目支出 (预算 and 决算), 预算执行差额 = 支出预算 − 支出决算.
+
+    Fix: correct the part or the whole so that both say what the table says.
+    """
+    for group in ctx.extracted.groups:
+        total = sum((p.value for p in group.parts), Decimal(0))
+        if not agrees(group.whole.value, total):
+            parts = " + ".join(_show(p.value) for p in group.parts)
+            yield ctx.find("report-parts-sum", group.whole,
+                           f"{describe(group.whole.key)} {_show(group.whole.value)} 分不等于所列分项之和 {parts} = "
+                           f"{_show(total)}", total)
+    scopes = {s.key[0] for s in ctx.extracted.statements if s.key[1] == "funds"}
+    for scope in scopes:
+        for measure in ("budget", "spent"):
+            whole, basic, project = (ctx.first((scope, "funds", measure, c)) for c in ("total", "basic", "project"))
+            if whole and basic and project and not agrees(whole.value, basic.value + project.value):
+                yield ctx.find("report-parts-sum", whole,
+                               f"{describe(whole.key)} {_show(whole.value)} 万元不等于基本支出 {_show(basic.value)} + "
+                               f"项目支出 {_show(project.value)} = {_show(basic.value + project.value)} 万元",
+                               basic.value + project.value)
+        budget, spent, gap = (ctx.first((scope, "funds", m, "total")) for m in ("budget", "spent", "gap"))
+        if budget and spent and gap and not agrees(gap.value, budget.value - spent.value):
+            yield ctx.find("report-parts-sum", gap,
+                           f"预算执行差额 {_show(gap.value)} 万元不等于支出预算 {_show(budget.value)} − 支出决算 "
+                           f"{_show(spent.value)} = {_show(budget.value - spent.value)} 万元", budget.value - spent.value)
+
+
+@narrative_check("report-rate", "error", "报告中的比率与所述金额或个数不符")
+def rate_of_amounts(ctx: Context) -> Iterator[Finding]:
+    """A rate the report states against the two figures it states it from: 预算完成率 (or a project's
+    执行率) = 支出决算 / 支出预算; 指标完成率 = 实际完成指标个数 / 指标个数 (checked with the counts).
+
+    Bad: ``支出预算 1132.01 万元，支出决算 1011.98 万元 … 预算完成率 99.76%`` (99.76% is 1011.98 / 1014.4,
+    the other year's or the other place's budget). Fix: one 支出预算 everywhere, and its rate.
+    """
+    scopes = {s.key[0] for s in ctx.extracted.statements if s.key[1] == "rate"}
+    for scope in scopes:
+        budget, spent = ctx.first((scope, "funds", "budget", "total")), ctx.first((scope, "funds", "spent", "total"))
+        if not budget or not spent or not budget.value:
+            continue
+        expected = spent.value / budget.value * HUNDRED
+        for rate in (s for s in ctx.extracted.statements if s.key == (scope, "rate", "budget")):
+            if not agrees(rate.value, expected):
+                yield ctx.find("report-rate", rate,
+                               f"{describe(rate.key)} {_show(rate.value)}% 不等于支出决算 {_show(spent.value)} / 支出预算 "
+                               f"{_show(budget.value)} = {_show(round(expected, 2))}%", round(expected, 2))
+    for parts, full, rate in ctx.extracted.counts:
+        if rate is not None and full is not None and parts:
+            total = sum((p.value for p in parts if p.key[2] != "all"), Decimal(0)) or parts[0].value
+            expected = full.value / total * HUNDRED if total else None
+            if expected is not None and not agrees(rate.value, expected):
+                yield ctx.find("report-rate", rate,
+                               f"指标完成率 {_show(rate.value)}% 不等于实际完成指标 {_show(full.value)} 个 / 指标 "
+                               f"{_show(total)} 个 = {_show(round(expected, 2))}%", round(expected, 2))
+
+
+@narrative_check("report-score-over-weight", "error", "报告中的自评得分高于其分值")
+def score_over_weight(ctx: Context) -> Iterator[Finding]:
+    """A score the report states above the 分值 it states for the same thing: an indicator, a level,
+    or a part of a project's breakdown (the real case: 分值 …效益指标 30 分 … 自评 …效益指标 40 分).
+
+    Fix: a score is at most its 分值; correct the score (and the table it came from).
+    """
+    for s in ctx.extracted.statements:
+        weight = ctx.first(s.key[:-1] + ("weight",)) if s.key[-1] == "score" else None
+        if weight is not None and s.value > weight.value:
+            yield ctx.find("report-score-over-weight", s,
+                           f"{describe(s.key)} {_show(s.value)} 分高于报告所述分值 {_show(weight.value)} 分", weight.value)
+
+
+@narrative_check("report-figure-twice", "error", "报告中同一数字前后不一致")
+def figure_twice(ctx: Context) -> Iterator[Finding]:
+    """The same figure of one 单位 and year stated twice with different values (the real case: 支出预算
+    1132.01 万元 in one place, 1014.4 万元 in another). Reported at the later statement, quoting both.
+
+    Fix: one value everywhere — the table's.
+    """
+    seen: dict[Key, Statement] = {}
+    for s in ctx.extracted.statements:
+        first = seen.setdefault(s.key, s)
+        if first is not s and not same_quantity(first.value, s.value):
+            sheet, cell = first.paragraph.where
+            yield ctx.find("report-figure-twice", s,
+                           f"{describe(s.key)} 此处为 {_show(s.value)}，{sheet}{cell}为 {_show(first.value)}（“{first.sentence}”）",
+                           first.value)
+
+
+@narrative_check("report-table-mismatch", "error", "报告中的数字与本单位的自评表不符")
+def table_mismatch(ctx: Context) -> Iterator[Finding]:
+    """A figure the report states against the same figure in the 单位's tables given in the same run:
+    总分, each level's and indicator's 分值 and 自评, each project's 总分 and breakdown, 资金 (预算, 决算,
+    差额), 预算完成率 and 执行率, counts of indicators. Only figures whose words say what they are are
+    compared; the report's 单位 is the one whose name it gives.
+
+    Fix: restate the table's figure (or correct the table, then the report).
+    """
+    for s in ctx.extracted.statements:
+        fact = ctx.facts.get(s.key)
+        if fact is None:
+            continue
+        value, table = fact
+        if not agrees(s.value, value):
+            unit = "%" if s.key[1] == "rate" else ""
+            shown = round(value, max(places(s.value), 2))
+            yield ctx.find("report-table-mismatch", s,
+                           f"{describe(s.key)} 报告为 {_show(s.value)}{unit}，{_table_name(table)}为 {_show(shown)}{unit}",
+                           shown)
+
+
+def _table_name(s: Summary) -> str:
+    return "部门整体支出绩效自评表" if s.kind == "department" else f"“{s.name}”项目支出绩效自评表"
+
+
+@narrative_check("report-placeholder", "warning", "报告仍有待填写的占位内容")
+def placeholder(ctx: Context) -> Iterator[Finding]:
+    """A drafted report still holds the drafter's 【待填写：…】 placeholders: what only the 单位 can write
+    (部门概况, 主要工作成效 …) is missing. Reported once, at the first.
+
+    Fix: write those parts and remove the marks.
+    """
+    holes = ctx.extracted.placeholders
+    if holes:
+        sheet, cell = holes[0].where
+        yield finding("report-placeholder", f"报告中有 {len(holes)} 处【待填写】尚未填写（首处：“{holes[0].text[:60]}”）",
+                      file=ctx.file, sheet=sheet, cell=cell, found=len(holes))
+
+
+def run_checks(ctx: Context) -> Iterator[Finding]:
+    """Every report check; one that crashes becomes a ``check-failed`` finding."""
+    for item in NARRATIVE_CHECKS:
+        try:
+            yield from list(item.run(ctx))
+        except Exception as exc:  # noqa: BLE001 - a broken check must not stop the run
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            yield finding("check-failed", f"检查“{item.code}”出错：{type(exc).__name__}: {exc}"
+                          f"（{where.name}:{where.lineno}）", file=ctx.file)

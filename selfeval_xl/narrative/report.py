@@ -1,0 +1,49 @@
+"""One narrative report checked: read, attributed to its 单位, its statements checked; a FileReport out."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from ..findings import FileReport, finding
+from ..layout import normalize_label
+from .checks import Context, run_checks
+from .facts import facts_of, names_of
+from .statements import extract
+from .text import Paragraph, ReportError, read_report
+from .units import Unit
+
+
+def unit_of(paragraphs: list[Paragraph], units: list[Unit]) -> Unit | None:
+    """The 单位 a report is of: the one whose name (any of its names) it gives first, the longest name
+    winning where one contains another. None when it names none of them."""
+    for p in paragraphs:
+        text = normalize_label(p.text)
+        hits = [(len(name), u) for u in units for name in {u.key, *u.names} if name and name in text]
+        if hits:
+            return max(hits, key=lambda h: h[0])[1]
+    return None
+
+
+def check_report(path: str | Path, units: Iterable[Unit] = ()) -> FileReport:
+    """Check one report (.docx / .pdf / .txt), against its 单位's tables when they are among ``units``.
+    Never raises: an unreadable file is an ``unreadable`` finding."""
+    units = list(units)
+    report = FileReport(str(path), kind="report")
+    try:
+        paragraphs = read_report(path)
+    except (ReportError, OSError) as exc:
+        report.findings.append(finding("unreadable", f"报告无法读取：{exc}", file=str(path)))
+        return report
+    unit = unit_of(paragraphs, units)
+    try:
+        ctx = Context(str(path), extract(paragraphs, names_of([unit] if unit else [])), unit,
+                      facts_of(unit) if unit else {})
+    except Exception as exc:  # noqa: BLE001 - one bad report must not stop the run
+        report.findings.append(finding("check-failed", f"报告检查出错：{type(exc).__name__}: {exc}", file=str(path)))
+        return report
+    stated_total = ctx.first(("", "total", "score"))
+    report.unit = unit.name if unit is not None else ""
+    report.stated_total = stated_total.value if stated_total is not None else None
+    report.name = Path(path).stem
+    report.findings.extend(run_checks(ctx))
+    return report
