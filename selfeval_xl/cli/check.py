@@ -98,7 +98,7 @@ def command(paths, system_ref, report_path, json_path, jobs, force, quiet, list_
             json_out.add(report)
         if bar:
             bar.update(1)
-    for report in check_reports(reports, files, system_ref):     # 绩效自评报告 beside the tables
+    for report in check_reports(reports, found.paths, system_ref):     # 绩效自评报告 beside the tables
         if report_path and writer is None:
             from ..report import XlsxReport
             writer = XlsxReport(report_path)
