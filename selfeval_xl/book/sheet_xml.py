@@ -159,9 +159,10 @@ class SheetXml:
 
     def set_value(self, ref: str, value: Any) -> None:
         """A constant: whatever the cell held (formula, value) is replaced."""
-        cell = self._touch(ref)
-        if cell.shared_master:
+        found = self.cell(ref)
+        if found is not None and found.shared_master:
             raise ValueError(f"{ref} starts a shared formula; it keeps its formula")
+        cell = self._touch(ref)
         self.formulas_removed = self.formulas_removed or cell.has_formula
         for key in ("t", "cm", "vm"):
             cell.attrs.pop(key, None)
