@@ -20,7 +20,7 @@ from department_style import department_style
 from selfeval_xl.book.package_book import PackageBook
 from selfeval_xl.cli import main as cli_main
 from selfeval_xl.writeback import RESULTS_SHEET, score_book
-from test_addin import DEPARTMENT, department_workbook, project_workbook
+from test_addin import DEPARTMENT, PROJECT, department_workbook, project_workbook
 from test_cli_score import macro_workbook
 
 PRINTER = b"\x00printer settings as Windows leaves them\x01\x02"
@@ -102,6 +102,20 @@ def busy_workbook(path: Path) -> Path:
     return path
 
 
+def note_boxes(vml: bytes) -> list[tuple[int, int]]:
+    """(row, col) of each comment box of a VML drawing; parsing it proves every prefix is declared."""
+    from defusedxml import ElementTree
+
+    excel = "{urn:schemas-microsoft-com:office:excel}"
+    return sorted((int(data.find(f"{excel}Row").text), int(data.find(f"{excel}Column").text))
+                  for data in ElementTree.fromstring(vml).iter(f"{excel}ClientData") if data.get("ObjectType") == "Note")
+
+
+def comment_cells(path: Path, sheet: str) -> list[tuple[int, int]]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    return sorted((c.row - 1, c.column - 1) for row in ws.iter_rows() for c in row if c.comment)
+
+
 SCORED_SHEET_PARTS = {"xl/worksheets/sheet1.xml", "xl/worksheets/_rels/sheet1.xml.rels"}
 INDEX_PARTS = {"xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
 
@@ -138,6 +152,9 @@ def test_score_changes_only_the_scored_sheet_styles_and_index(tmp_path):
     assert wb["附件说明"]["A1"].comment.text == "附件的批注"
     assert wb[DEPARTMENT.sheet]["A2"].comment.text == "单位自己的批注"
     assert "附件合计" in wb.defined_names
+    (drawing,) = scored_drawing
+    boxes = note_boxes(new[drawing])
+    assert boxes == comment_cells(target, DEPARTMENT.sheet) and (1, 0) in boxes and len(boxes) > 1
 
 
 def test_a_sheet_without_comments_gets_parts_of_new_names(tmp_path):
@@ -159,6 +176,8 @@ def test_a_sheet_without_comments_gets_parts_of_new_names(tmp_path):
     rels = after["xl/worksheets/_rels/sheet1.xml.rels"].decode()
     assert all(n.rsplit("/", 1)[1] in rels for n in new_parts if "comment" in n or n.endswith(".vml"))
     assert openpyxl.load_workbook(tmp_path / "out.xlsx")[DEPARTMENT.sheet]["A2"].comment is None
+    (drawing,) = [n for n in new_parts if n.endswith(".vml")]
+    assert note_boxes(after[drawing]) == comment_cells(tmp_path / "out.xlsx", DEPARTMENT.sheet)
 
 
 def test_xlsm_members_other_than_ours_are_byte_equal(tmp_path):
@@ -180,6 +199,8 @@ def test_a_second_run_takes_its_marks_away_and_grows_nothing(tmp_path):
     assert set(a) == set(b)
     for name in ("xl/styles.xml", "xl/worksheets/sheet1.xml", *[n for n in a if "omment" in n or n.endswith(".vml")]):
         assert a[name] == b[name], name               # marks cleared to the cell's own format, then set again
+    (drawing,) = [n for n in b if n.endswith(".vml")]
+    assert note_boxes(b[drawing]) == comment_cells(twice, PROJECT.sheet)
 
 
 def test_the_scored_file_has_no_findings_beyond_what_score_reported(tmp_path):

@@ -22,12 +22,10 @@ _LIST = re.compile(r"<(?:\w+:)?commentList\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?comment
 _COMMENT = re.compile(r"<(?:\w+:)?comment\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?comment>)", re.S)
 _PHONETIC = re.compile(r"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
 _T = re.compile(r"<(?:\w+:)?t\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
-_SHAPE = re.compile(r"<v:shape\b[^>]*>.*?</v:shape>", re.S)
-_NOTE_AT = re.compile(r"ObjectType=\"Note\".*?<x:Row>\s*(\d+)\s*</x:Row>\s*<x:Column>\s*(\d+)\s*</x:Column>", re.S)
 _SHAPE_ID = re.compile(r"_x0000_s(\d+)")
-_IDMAP = re.compile(r'<o:idmap\b[^>]*\bdata="([\d,\s]+)"')
-NOTE_TYPE = ('<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
-             '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>')
+VML = "urn:schemas-microsoft-com:vml"
+OFFICE = "urn:schemas-microsoft-com:office:office"
+EXCEL = "urn:schemas-microsoft-com:office:excel"
 
 
 def _text(body: str) -> str:
@@ -98,17 +96,20 @@ class SheetComments:
 
     def drawing_xml(self, vml: str | None, idmap: int) -> str:
         """The VML drawing with a note box for each comment: boxes of removed comments dropped, boxes
-        added for new ones; every other shape kept. ``idmap``: the block of shape ids a new drawing uses."""
+        added for new ones; every other shape kept. ``idmap``: the block of shape ids a new drawing uses.
+        Our shapes use the prefixes the drawing declares (openpyxl writes ``ns0:``…, Excel ``v:``…)."""
         wanted = {parse_ref(ref) for ref in self.texts}
         if vml is None:
-            vml = ('<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
-                   'xmlns:x="urn:schemas-microsoft-com:office:excel">'
-                   f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{idmap}"/></o:shapelayout>'
-                   f'{NOTE_TYPE}</xml>')
+            vml = (f'<xml xmlns:v="{VML}" xmlns:o="{OFFICE}" xmlns:x="{EXCEL}">'
+                   f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{idmap}"/></o:shapelayout></xml>')
+        vml, (v, o, x) = _declare(vml)
+        shape = re.compile(rf"<{v}:shape\b[^>]*>.*?</{v}:shape>", re.S)
+        note_at = re.compile(rf"ObjectType=\"Note\".*?<{x}:Row>\s*(\d+)\s*</{x}:Row>\s*<{x}:Column>\s*(\d+)\s*"
+                             rf"</{x}:Column>", re.S)
         boxed: set[tuple[int, int]] = set()
 
         def keep(match: re.Match) -> str:
-            at = _NOTE_AT.search(match.group(0))
+            at = note_at.search(match.group(0))
             if at is None:
                 return match.group(0)
             position = (int(at.group(1)), int(at.group(2)))
@@ -117,30 +118,57 @@ class SheetComments:
                 return match.group(0)
             return ""
 
-        vml = _SHAPE.sub(keep, vml)
+        vml = shape.sub(keep, vml)
         if "_x0000_t202" not in vml:
-            vml = vml.replace("</xml>", NOTE_TYPE + "</xml>")
+            vml = vml.replace("</xml>", _note_type(v, o) + "</xml>")
         used = [int(n) for n in _SHAPE_ID.findall(vml)]
-        block = _IDMAP.search(vml)
+        block = re.search(rf'<{o}:idmap\b[^>]*\bdata="([\d,\s]+)"', vml)
         first = int(block.group(1).split(",")[0]) * 1024 if block else idmap * 1024
         next_id = max([first, *used]) + 1
         shapes = []
         for row, col in sorted(wanted - boxed):
-            shapes.append(_note_shape(next_id, row, col, len(shapes) + 1))
+            shapes.append(_note_shape(next_id, row, col, len(shapes) + 1, v, o, x))
             next_id += 1
         cut = vml.rindex("</xml>")
         return vml[:cut] + "".join(shapes) + vml[cut:]
 
 
-def _note_shape(number: int, row: int, col: int, z: int) -> str:
-    """A hidden yellow note box beside (row, col), 0-based, as Excel draws one."""
-    return (f'<v:shape id="_x0000_s{number}" type="#_x0000_t202" style="position:absolute;margin-left:59.25pt;'
-            f'margin-top:1.5pt;width:225pt;height:80pt;z-index:{z};visibility:hidden" fillcolor="#ffffe1" '
-            'o:insetmode="auto"><v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/>'
-            '<v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto">'
-            '<div style="text-align:left"></div></v:textbox><x:ClientData ObjectType="Note">'
-            '<x:MoveWithCells/><x:SizeWithCells/>'
-            f'<x:Anchor>{col + 1}, 15, {row}, 10, {col + 4}, 15, {row + 5}, 4</x:Anchor>'
-            f'<x:AutoFill>False</x:AutoFill><x:Row>{row}</x:Row><x:Column>{col}</x:Column></x:ClientData>'
-            '</v:shape>')
+def _declare(vml: str) -> tuple[str, tuple[str, str, str]]:
+    """The drawing's prefixes for the VML, Office and Excel namespaces; any it lacks is declared on
+    its root element under a name of its own."""
+    root = re.search(r"<xml\b([^>]*)>", vml)
+    if root is None:
+        raise ValueError("a VML drawing without its <xml> root")
+    declared = dict((uri, name) for name, uri in re.findall(r'xmlns:([\w.-]+)="([^"]*)"', root.group(1)))
+    taken = set(declared.values())
+    prefixes, extra = [], ""
+    for uri, wish in ((VML, "v"), (OFFICE, "o"), (EXCEL, "x")):
+        name = declared.get(uri)
+        if name is None:
+            name = wish
+            while name in taken:
+                name += "s"
+            taken.add(name)
+            extra += f' xmlns:{name}="{uri}"'
+        prefixes.append(name)
+    if extra:
+        vml = vml[:root.end() - 1] + extra + vml[root.end() - 1:]
+    return vml, tuple(prefixes)
 
+
+def _note_type(v: str, o: str) -> str:
+    return (f'<{v}:shapetype id="_x0000_t202" coordsize="21600,21600" {o}:spt="202" path="m,l,21600r21600,l21600,xe">'
+            f'<{v}:stroke joinstyle="miter"/><{v}:path gradientshapeok="t" {o}:connecttype="rect"/></{v}:shapetype>')
+
+
+def _note_shape(number: int, row: int, col: int, z: int, v: str, o: str, x: str) -> str:
+    """A hidden yellow note box beside (row, col), 0-based, as Excel draws one."""
+    return (f'<{v}:shape id="_x0000_s{number}" type="#_x0000_t202" style="position:absolute;margin-left:59.25pt;'
+            f'margin-top:1.5pt;width:225pt;height:80pt;z-index:{z};visibility:hidden" fillcolor="#ffffe1" '
+            f'{o}:insetmode="auto"><{v}:fill color2="#ffffe1"/><{v}:shadow on="t" color="black" obscured="t"/>'
+            f'<{v}:path {o}:connecttype="none"/><{v}:textbox style="mso-direction-alt:auto">'
+            f'<div style="text-align:left"></div></{v}:textbox><{x}:ClientData ObjectType="Note">'
+            f'<{x}:MoveWithCells/><{x}:SizeWithCells/>'
+            f'<{x}:Anchor>{col + 1}, 15, {row}, 10, {col + 4}, 15, {row + 5}, 4</{x}:Anchor>'
+            f'<{x}:AutoFill>False</{x}:AutoFill><{x}:Row>{row}</{x}:Row><{x}:Column>{col}</{x}:Column>'
+            f'</{x}:ClientData></{v}:shape>')
