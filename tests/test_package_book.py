@@ -44,9 +44,21 @@ def compressions(path: Path) -> dict[str, int]:
         return {i.filename: i.compress_type for i in z.infolist()}
 
 
-def rewrite(path: Path, change: dict[str, bytes]) -> None:
+def raw_members(path: Path) -> dict[str, bytes]:
+    """Each member's compressed bytes as stored."""
+    result = {}
+    with zipfile.ZipFile(path) as z, path.open("rb") as handle:
+        for info in z.infolist():
+            handle.seek(info.header_offset + 26)
+            name_len, extra_len = struct.unpack("<HH", handle.read(4))
+            handle.seek(info.header_offset + 30 + name_len + extra_len)
+            result[info.filename] = handle.read(info.compress_size)
+    return result
+
+
+def rewrite(path: Path, change: dict[str, bytes], level: int | None = None) -> None:
     old = parts(path)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
         for name, data in {**old, **change}.items():
             z.writestr(name, data)
 
@@ -98,7 +110,7 @@ def busy_workbook(path: Path) -> Path:
         "[Content_Types].xml": old["[Content_Types].xml"].replace(b"</Types>", (
             '<Default Extension="png" ContentType="image/png"/><Default Extension="bin" ContentType="application/'
             'vnd.openxmlformats-officedocument.spreadsheetml.printerSettings"/></Types>').encode()),
-    })
+    }, level=1)                           # another program's deflate: recompressing would change the bytes
     return path
 
 
@@ -152,6 +164,10 @@ def test_score_changes_only_the_scored_sheet_styles_and_index(tmp_path):
     assert wb["附件说明"]["A1"].comment.text == "附件的批注"
     assert wb[DEPARTMENT.sheet]["A2"].comment.text == "单位自己的批注"
     assert "附件合计" in wb.defined_names
+    raw_old, raw_new = raw_members(source), raw_members(target)
+    assert all(raw_new[n] == raw_old[n] for n in set(raw_old) - differ)     # the very compressed bytes
+    with zipfile.ZipFile(target) as z:
+        assert z.testzip() is None
     (drawing,) = scored_drawing
     boxes = note_boxes(new[drawing])
     assert boxes == comment_cells(target, DEPARTMENT.sheet) and (1, 0) in boxes and len(boxes) > 1
@@ -295,6 +311,33 @@ def test_calc_chain_goes_only_when_a_formula_cell_becomes_a_constant(tmp_path):
     assert wb["表"]["B4"].value == 5 and wb.calculation.fullCalcOnLoad
 
 
+def test_a_new_comment_drawing_goes_before_the_sheets_own_extension_list(tmp_path):
+    """A conditional format's rule carries an ``extLst`` of its own: the ``legacyDrawing`` must go after
+    the whole format and before the sheet's top-level ``extLst``, not inside the rule."""
+    path = simple(tmp_path / "a.xlsx")
+    rule = ('<conditionalFormatting sqref="B2:B4"><cfRule type="dataBar" priority="1"><dataBar><cfvo type="min"/>'
+            '<cfvo type="max"/><color rgb="FF638EC6"/></dataBar><extLst><ext uri="{B025F937-C7B1-47D3-B67F-'
+            'A62EFF666E3E}" xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:id>'
+            '{00000000-0000-0000-0000-000000000001}</x14:id></ext></extLst></cfRule></conditionalFormatting>')
+    tail = '<extLst><ext uri="{05C60535-1F16-4fd2-B633-F4F36F0B64E0}"/></extLst></worksheet>'
+    text = re.sub(r"(</sheetData>)", r"\1" + rule, sheet_xml(path)).replace("</worksheet>", tail)
+    rewrite(path, {"xl/worksheets/sheet1.xml": text.encode()})
+    book = PackageBook.open(path)
+    book.set_comment("表", "B2", "批注")
+    book.save(tmp_path / "b.xlsx")
+    out = sheet_xml(tmp_path / "b.xlsx")
+    assert out.index("</conditionalFormatting>") < out.index("<legacyDrawing") < out.rindex("<extLst>")
+    assert openpyxl.load_workbook(tmp_path / "b.xlsx")["表"]["B2"].comment.text == "批注"
+
+
+def test_a_package_that_cannot_be_patched_is_reported_and_left_alone(tmp_path, capsys):
+    source, _ = project_workbook(tmp_path / "项目.xlsx")
+    styles = parts(source)["xl/styles.xml"].decode()
+    rewrite(source, {"xl/styles.xml": re.sub(r"<cellXfs\b.*?</cellXfs>", "", styles, flags=re.S).encode()})
+    assert cli_main(["score", str(source), "-o", str(tmp_path / "out")]) == 1
+    assert "无法打开" in capsys.readouterr().err and not (tmp_path / "out" / source.name).exists()
+
+
 def prefixed(path: Path) -> Path:
     """The main namespace under an ``x:`` prefix in every part that uses it (as some generators write)."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -414,6 +457,8 @@ def test_a_package_written_by_another_program_keeps_its_shared_strings(tmp_path)
     assert cli_main(["score", str(converted), "-o", str(tmp_path / "out")]) == 1
     differ, added = changed_members(converted, tmp_path / "out" / converted.name)
     assert "xl/sharedStrings.xml" in parts(converted) and "xl/sharedStrings.xml" not in differ
+    raw_old, raw_new = raw_members(converted), raw_members(tmp_path / "out" / converted.name)
+    assert all(raw_new[n] == raw_old[n] for n in set(raw_old) - differ)     # LibreOffice's own deflate kept
     assert not any(n.startswith("docProps/") for n in differ)
     assert differ - INDEX_PARTS <= SCORED_SHEET_PARTS, differ
     assert RESULTS_SHEET in openpyxl.load_workbook(tmp_path / "out" / converted.name).sheetnames

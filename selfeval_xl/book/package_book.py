@@ -16,8 +16,10 @@ values are ours, and Excel should compute its own on open.
 """
 from __future__ import annotations
 
+import io
 import posixpath
 import re
+import struct
 import zipfile
 from pathlib import Path
 from typing import Any, Sequence
@@ -42,8 +44,15 @@ MAX_ROWS = 5000
 _RELATIONSHIP = re.compile(r"<Relationship\b([^>]*?)/?>")
 _SHEET_ENTRY = re.compile(r"<(?:\w+:)?sheet\b([^>]*?)/>")
 _LEGACY = re.compile(r"<(?:\w+:)?legacyDrawing\b[^>]*?/>")
+_BEFORE_LEGACY = re.compile(r"</(?:\w+:)?(?:sheetData|conditionalFormatting|dataValidations|hyperlinks|headerFooter"
+                            r"|rowBreaks|colBreaks|ignoredErrors)>|<(?:\w+:)?(?:pageMargins|pageSetup|drawing)\b[^>]*/>")
 _AFTER_LEGACY = re.compile(r"<(?:\w+:)?(?:legacyDrawingHF|drawingHF|picture|oleObjects|controls|webPublishItems"
-                           r"|tableParts|extLst)\b|</(?:\w+:)?worksheet>")
+                           r"|tableParts|extLst|AlternateContent)\b|</(?:\w+:)?worksheet>")
+
+
+class PackageError(OSError):
+    """A part of the workbook is not as we can patch it (a styles part without cell formats, a sheet
+    without ``<sheetData>`` …): the file is not written, the original stays as it was."""
 
 
 class Rels:
@@ -91,22 +100,26 @@ class PackageBook:
 
     def __init__(self, path: str | Path):
         from ..read.xlsx_xml import read_workbook_xml
-        from .cached import sheet_parts
 
         self.path = Path(path)
-        with zipfile.ZipFile(self.path) as z:
+        self._data = self.path.read_bytes()          # read once: what we patch is what we read
+        with self._zip() as z:
             self._names = z.namelist()
-            self._parts = sheet_parts(z)
+            index = read_workbook_xml(z)
+            self._parts = {name: part for name, part in index.sheet_paths.items() if part in self._names}
+            self._names_defined = index.defined_names
             self._workbook = z.read("xl/workbook.xml").decode("utf-8")
             self._book_rels = Rels(z.read("xl/_rels/workbook.xml.rels").decode("utf-8"))
             self._types = z.read("[Content_Types].xml").decode("utf-8")
-            self._grids = _read_grids(self.path, z, self._parts)
-            self._names_defined = read_workbook_xml(z).defined_names
+            self._grids = _read_grids(self._data, z, self._parts)
         self._order = [g.name for g in self._grids]
         self._by_name = {g.name: g for g in self._grids}
-        self._sheets: dict[str, SheetXml] = {}
         self._comments: dict[str, SheetComments] = {}
-        self._styles: StylesXml | None = None
+        try:                                         # what we may patch, parsed now: a part we could not
+            self._styles = StylesXml(self._read_part(self._styles_part()) or "")      # patch fails the open
+            self._sheets = {name: SheetXml(self._read_part(part)) for name, part in self._parts.items()}
+        except (ValueError, KeyError) as exc:
+            raise PackageError(f"文件包无法修改 / the package cannot be patched: {exc}"[:300]) from exc
         self._put: dict[str, tuple[Sequence[Sequence[Any]], dict[tuple[int, int], Link], Sequence[float]]] = {}
 
     @classmethod
@@ -114,22 +127,19 @@ class PackageBook:
         return cls(path)
 
     # -- parts read when first needed --------------------------------------------------------------
+    def _zip(self) -> zipfile.ZipFile:
+        return zipfile.ZipFile(io.BytesIO(self._data))
+
     def _read_part(self, name: str) -> str | None:
         if name not in self._names:
             return None
-        with zipfile.ZipFile(self.path) as z:
+        with self._zip() as z:
             return z.read(name).decode("utf-8")
 
     def _sheet(self, sheet: str) -> SheetXml:
-        if sheet not in self._sheets:
-            if sheet not in self._parts:
-                raise KeyError(f"no worksheet part for {sheet!r}")
-            self._sheets[sheet] = SheetXml(self._read_part(self._parts[sheet]))
         return self._sheets[sheet]
 
     def _styles_xml(self) -> StylesXml:
-        if self._styles is None:
-            self._styles = StylesXml(self._read_part(self._styles_part()) or "")
         return self._styles
 
     def _styles_part(self) -> str:
@@ -235,7 +245,15 @@ class PackageBook:
 
     # -- file --------------------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
-        """Write the patched package to ``path`` (a new file; the source is only read)."""
+        """Write the patched package to ``path`` (a new file; the source is only read). Raises
+        :class:`PackageError` (an OSError, as a failed write is) when a part cannot be patched."""
+        try:
+            self._save(path)
+        except (ValueError, KeyError, IndexError, AttributeError, zipfile.BadZipFile) as exc:
+            raise PackageError(f"文件包无法修改 / the package cannot be patched: {type(exc).__name__}: {exc}"[:300]) \
+                from exc
+
+    def _save(self, path: str | Path) -> None:
         parts: dict[str, bytes] = {}
         dropped: set[str] = set()
         taken = {n.lower() for n in self._names}
@@ -255,7 +273,7 @@ class PackageBook:
                 self._save_comments(sheet, comments, parts, new_name)
         if self._put:
             self._save_put_sheets(parts, new_name)
-        if self._styles is not None and self._styles.changed:
+        if self._styles.changed:
             parts[self._styles_part()] = self._styles.text().encode("utf-8")
         if any(x.formulas_removed for x in self._sheets.values()):
             chain = self._book_rels.target(f"{REL_NS}/calcChain")
@@ -268,7 +286,7 @@ class PackageBook:
         if self._book_rels.changed:
             parts["xl/_rels/workbook.xml.rels"] = self._book_rels.text.encode("utf-8")
         parts["[Content_Types].xml"] = self._types.encode("utf-8")
-        _write_zip(self.path, Path(path), parts, dropped)
+        _write_zip(self._zip(), Path(path), parts, dropped)
 
     def save_atomic(self, target: str | Path, backup: Path | None = None) -> None:
         """Save so that ``target`` is either its old self or the complete new file (:mod:`.atomic`)."""
@@ -310,7 +328,7 @@ class PackageBook:
     def _free_idmap(self) -> int:
         """A block of VML shape ids that no drawing of the package uses."""
         used = [0]
-        with zipfile.ZipFile(self.path) as z:
+        with self._zip() as z:
             for name in self._names:
                 if name.lower().endswith(".vml"):
                     text = z.read(name).decode("utf-8", errors="replace")
@@ -339,14 +357,14 @@ class PackageBook:
 
 # --------------------------------------------------------------------------- reading
 
-def _read_grids(path: Path, z: zipfile.ZipFile, parts: dict[str, str]) -> list[Grid]:
+def _read_grids(data: bytes, z: zipfile.ZipFile, parts: dict[str, str]) -> list[Grid]:
     """Every worksheet: values from python-calamine, formulas from its XML."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     from ..read.xlsx_xml import sheet_formulas
 
     grids = []
-    book = CalamineWorkbook.from_path(str(path))
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
         for meta in book.sheets_metadata:
             if meta.typ != SheetTypeEnum.WorkSheet:
@@ -420,11 +438,14 @@ def _full_calc_on_load(workbook: str) -> str:
 
 
 def _add_legacy_drawing(sheet: str, rel_id: str) -> str:
+    """``<legacyDrawing>`` in its place in the schema's order: after the drawing and page setup, before
+    any header/footer picture, controls, tables and the sheet's own ``extLst``."""
     prefix = re.search(r"<(\w+:)?worksheet\b([^>]*)>", sheet)
     p = (prefix.group(1) or "") if prefix else ""
     rel = re.search(rf'xmlns:(\w+)="{re.escape(REL_NS)}"', prefix.group(2)) if prefix else None
     rid = f'{rel.group(1)}:id="{rel_id}"' if rel else f'xmlns:r="{REL_NS}" r:id="{rel_id}"'
-    at = _AFTER_LEGACY.search(sheet)
+    before = max((m.end() for m in _BEFORE_LEGACY.finditer(sheet)), default=0)   # past nested extLst
+    at = _AFTER_LEGACY.search(sheet, before)
     return sheet[:at.start()] + f"<{p}legacyDrawing {rid}/>" + sheet[at.start():]
 
 
@@ -464,17 +485,48 @@ def results_sheet_xml(rows: Sequence[Sequence[Any]], links: dict[tuple[int, int]
             '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>')
 
 
-def _write_zip(source: Path, target: Path, parts: dict[str, bytes], dropped: set[str]) -> None:
-    """Every member of ``source`` in its order: replaced by ``parts`` where given, else copied with its
-    bytes, date and compression; then the new parts."""
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+def _write_zip(source: zipfile.ZipFile, target: Path, parts: dict[str, bytes], dropped: set[str]) -> None:
+    """Every member of ``source`` in its order: replaced by ``parts`` where given, else copied as its
+    compressed bytes (:func:`_copy_raw`); then the new parts."""
+    with source as zin, zipfile.ZipFile(target, "w") as zout:
         for info in zin.infolist():
             if info.filename in dropped:
+                continue
+            if info.filename not in parts and _copy_raw(zin, info, zout):
                 continue
             copy = zipfile.ZipInfo(info.filename, info.date_time)
             copy.compress_type, copy.external_attr, copy.create_system = \
                 info.compress_type, info.external_attr, info.create_system
-            data = parts[info.filename] if info.filename in parts else zin.read(info)
-            zout.writestr(copy, data)
+            zout.writestr(copy, parts[info.filename] if info.filename in parts else zin.read(info))
         for name in [n for n in parts if n not in zin.NameToInfo]:
             zout.writestr(name, parts[name], compress_type=zipfile.ZIP_DEFLATED)
+
+
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+
+
+def _copy_raw(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile) -> bool:
+    """Copy a member's compressed bytes as they are (no inflate, no deflate: the very bytes of the
+    source). zipfile has no public call for this; we write the local header with ``ZipInfo.FileHeader``
+    and register the entry as ``writestr`` does (``filelist``, ``NameToInfo``, ``start_dir``). False —
+    and the caller recompresses — for what we do not copy raw: encrypted or zip64 members."""
+    if info.flag_bits & 0x1 or max(info.file_size, info.compress_size, info.header_offset) >= 0x7FFFFFFF:
+        return False
+    zin.fp.seek(info.header_offset)
+    header = _LOCAL_HEADER.unpack(zin.fp.read(_LOCAL_HEADER.size))
+    if header[0] != b"PK\x03\x04":
+        return False
+    zin.fp.seek(info.header_offset + _LOCAL_HEADER.size + header[9] + header[10])
+    raw = zin.fp.read(info.compress_size)
+    copy = zipfile.ZipInfo(info.filename, info.date_time)
+    for field in ("compress_type", "external_attr", "create_system", "create_version", "extract_version",
+                  "CRC", "compress_size", "file_size", "extra", "comment", "internal_attr"):
+        setattr(copy, field, getattr(info, field))
+    copy.flag_bits = info.flag_bits & ~0x08            # sizes in the local header: no data descriptor
+    copy.header_offset = zout.fp.tell()
+    zout.fp.write(copy.FileHeader())
+    zout.fp.write(raw)
+    zout.filelist.append(copy)
+    zout.NameToInfo[copy.filename] = copy
+    zout.start_dir = zout.fp.tell()
+    return True

@@ -87,8 +87,23 @@ class Row:
     number: int                               # 1-based
     attrs: dict[str, str]
     raw: str                                  # "" for a row we add
-    cells: list[Cell] = field(default_factory=list)
+    body: str = ""                            # the cells' XML, cut into cells when first needed
     changed: bool = False
+    _cells: list[Cell] | None = None
+
+    @property
+    def cells(self) -> list[Cell]:
+        if self._cells is None:
+            self._cells, col = [], -1
+            for match in _CELL.finditer(self.body):
+                attrs = attrs_of(match.group(1))
+                col = parse_ref(attrs["r"])[1] if "r" in attrs else col + 1
+                self._cells.append(Cell(col, attrs, match.group(2), match.group(0)))
+        return self._cells
+
+    @cells.setter
+    def cells(self, cells: list[Cell]) -> None:
+        self._cells = cells
 
 
 class SheetXml:
@@ -114,13 +129,7 @@ class SheetXml:
         for row_match in _ROW.finditer(data):
             attrs = attrs_of(row_match.group(1))
             number = int(attrs["r"]) if attrs.get("r", "").isdigit() else number + 1
-            row = Row(number, attrs, row_match.group(0))
-            col = -1
-            for cell_match in _CELL.finditer(row_match.group(2) or ""):
-                cell_attrs = attrs_of(cell_match.group(1))
-                col = parse_ref(cell_attrs["r"])[1] if "r" in cell_attrs else col + 1
-                row.cells.append(Cell(col, cell_attrs, cell_match.group(2), cell_match.group(0)))
-            self.rows[number] = row
+            self.rows[number] = Row(number, attrs, row_match.group(0), row_match.group(2) or "")
             self._order.append(number)
 
     # -- reading ------------------------------------------------------------------------------------
@@ -237,9 +246,10 @@ def _column_styles(head: str) -> list[tuple[int, int, int]]:
 
 
 def _grow_dimension(text: str, rows: dict[int, Row]) -> str:
-    """``<dimension ref>`` widened to every written cell (it is a hint readers trust for their range)."""
+    """``<dimension ref>`` widened to every cell of the rows we wrote (it is a hint readers trust for
+    their range; the rows we did not touch are inside it already)."""
     match = _DIMENSION.search(text)
-    cells = [(n, c.col) for n, row in rows.items() for c in row.cells]
+    cells = [(n, c.col) for n, row in rows.items() if row.changed for c in row.cells]
     if match is None or not cells:
         return text
     try:
