@@ -265,6 +265,18 @@ def test_missing_cells_and_rows_are_inserted_in_order_and_the_dimension_grows(tm
     assert [ws[r].value for r in ("A1", "A2", "B2", "C2", "E2", "D3", "B4", "F9")] == [7, 0.5, 1, "文字", "右", True, 3, "末"]
 
 
+def test_single_quoted_attributes_are_read_as_well(tmp_path):
+    path = simple(tmp_path / "a.xlsx")
+    rewrite(path, {"xl/worksheets/sheet1.xml": re.sub(r'<c r="(\w+)"', r"<c r='\1'", sheet_xml(path)).encode()})
+    book = PackageBook.open(path)
+    book.write("表", "A2", 5)
+    book.write("表", "D2", "x")
+    book.save(tmp_path / "b.xlsx")
+    assert re.findall(r"<c r=.([A-Z]+2)", sheet_xml(tmp_path / "b.xlsx")) == ["A2", "B2", "C2", "D2"]
+    ws = openpyxl.load_workbook(tmp_path / "b.xlsx")["表"]
+    assert [ws[r].value for r in ("A2", "B2", "C2", "D2")] == [5, 1, "文字", "x"]
+
+
 def test_shared_formulas_keep_their_formula_and_get_values(tmp_path):
     path = simple(tmp_path / "a.xlsx")
     text = sheet_xml(path).replace(

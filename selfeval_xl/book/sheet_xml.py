@@ -20,7 +20,7 @@ _ROOT = re.compile(r"<(\w+:)?worksheet\b")
 _SHEET_DATA = re.compile(r"<(?:\w+:)?sheetData\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?sheetData>)", re.S)
 _ROW = re.compile(r"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
 _CELL = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_ATTR = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"')
+_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _FORMULA = re.compile(r"<(?:\w+:)?f\b[^>]*?(?:/>|>.*?</(?:\w+:)?f>)", re.S)
 _DIMENSION = re.compile(r'(<(?:\w+:)?dimension\b[^>]*?\bref=")([^"]*)(")')
 _COLS = re.compile(r"<(?:\w+:)?col\b([^>]*?)/?>")
@@ -41,8 +41,9 @@ def xml_attr(text: str) -> str:
 
 
 def attrs_of(text: str) -> dict[str, str]:
-    """An element's attributes, in their order."""
-    return dict(_ATTR.findall(text))
+    """An element's attributes, in their order, as written (entities left as they are); a value written
+    in single quotes comes back ready for double ones."""
+    return {name: single.replace('"', "&quot;") if single else double for name, double, single in _ATTR.findall(text)}
 
 
 def attrs_text(attrs: dict[str, str]) -> str:
