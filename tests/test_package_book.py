@@ -350,6 +350,24 @@ def test_a_package_that_cannot_be_patched_is_reported_and_left_alone(tmp_path, c
     assert "无法打开" in capsys.readouterr().err and not (tmp_path / "out" / source.name).exists()
 
 
+def test_a_hostile_range_is_refused_before_the_reader_sees_it(tmp_path):
+    """One value at XFD1048576 makes python-calamine abort the process; score refuses the file first
+    (run in a process of its own, so a regression shows as a failure, not a dead test session)."""
+    import subprocess
+    import sys
+
+    good, _ = project_workbook(tmp_path / "好.xlsx")
+    bad = simple(tmp_path / "坏.xlsx")
+    rewrite(bad, {"xl/worksheets/sheet1.xml": sheet_xml(bad).replace(
+        "</sheetData>", '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>').encode()})
+    done = subprocess.run([sys.executable, "-c", "import sys; from selfeval_xl.cli import main; sys.exit(main())",
+                           "score", str(bad), str(good), "-o", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr[-500:]
+    assert "范围过大" in done.stderr and (tmp_path / "out" / "好.xlsx").is_file()
+    assert not (tmp_path / "out" / "坏.xlsx").exists()
+
+
 def prefixed(path: Path) -> Path:
     """The main namespace under an ``x:`` prefix in every part that uses it (as some generators write)."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -41,6 +41,8 @@ CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.work
 CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 MAX_ROWS = 5000
+MAX_CELLS = 5_000_000          # python-calamine allocates a sheet's whole range before it reads a cell
+_CELL_REF = re.compile(r'\br="([A-Z]{1,3})([0-9]{1,7})"')
 _RELATIONSHIP = re.compile(r"<Relationship\b([^>]*?)/?>")
 _SHEET_ENTRY = re.compile(r"<(?:\w+:)?sheet\b([^>]*?)/>")
 _LEGACY = re.compile(r"<(?:\w+:)?legacyDrawing\b[^>]*?/>")
@@ -99,11 +101,14 @@ class PackageBook:
     """A workbook file read with python-calamine and written by patching its zip; ``save(path)``."""
 
     def __init__(self, path: str | Path):
+        from ..read.workbook import MAX_UNCOMPRESSED
         from ..read.xlsx_xml import read_workbook_xml
 
         self.path = Path(path)
         self._data = self.path.read_bytes()          # read once: what we patch is what we read
         with self._zip() as z:
+            if sum(info.file_size for info in z.infolist()) > MAX_UNCOMPRESSED:
+                raise PackageError("文件解压后过大（疑似压缩炸弹），拒绝读取 / the package inflates beyond the limit")
             self._names = z.namelist()
             index = read_workbook_xml(z)
             self._parts = {name: part for name, part in index.sheet_paths.items() if part in self._names}
@@ -111,15 +116,18 @@ class PackageBook:
             self._workbook = z.read("xl/workbook.xml").decode("utf-8")
             self._book_rels = Rels(z.read("xl/_rels/workbook.xml.rels").decode("utf-8"))
             self._types = z.read("[Content_Types].xml").decode("utf-8")
-            self._grids = _read_grids(self._data, z, self._parts)
-        self._order = [g.name for g in self._grids]
-        self._by_name = {g.name: g for g in self._grids}
         self._comments: dict[str, SheetComments] = {}
         try:                                         # what we may patch, parsed now: a part we could not
             self._styles = StylesXml(self._read_part(self._styles_part()) or "")      # patch fails the open
             self._sheets = {name: SheetXml(self._read_part(part)) for name, part in self._parts.items()}
         except (ValueError, KeyError) as exc:
             raise PackageError(f"文件包无法修改 / the package cannot be patched: {exc}"[:300]) from exc
+        for name, sheet in self._sheets.items():
+            _refuse_huge(name, sheet.source)
+        with self._zip() as z:
+            self._grids = _read_grids(self._data, z, self._parts)
+        self._order = [g.name for g in self._grids]
+        self._by_name = {g.name: g for g in self._grids}
         self._put: dict[str, tuple[Sequence[Sequence[Any]], dict[tuple[int, int], Link], Sequence[float]]] = {}
 
     @classmethod
@@ -378,6 +386,18 @@ def _read_grids(data: bytes, z: zipfile.ZipFile, parts: dict[str, str]) -> list[
     finally:
         book.close()
     return grids
+
+
+def _refuse_huge(name: str, sheet: str) -> None:
+    """Refuse a sheet whose cells span a range python-calamine could not allocate: one cell at
+    ``XFD1048576`` makes it ask for ~512 GiB and the process aborts (no exception to catch)."""
+    rows = cols = 0
+    for letters, digits in _CELL_REF.findall(sheet):
+        rows = max(rows, int(digits))
+        cols = max(cols, parse_ref(letters + "1")[1] + 1)
+    if rows * cols > MAX_CELLS:
+        raise PackageError(f"工作表“{name}”的单元格范围过大（{column_letter(cols - 1)}{rows}），拒绝读取 / "
+                           f"sheet {name!r} spans too large a range")
 
 
 def _unescape(text: str) -> str:
