@@ -134,7 +134,7 @@ class PackageBook:
     def open(cls, path: str | Path) -> "PackageBook":
         return cls(path)
 
-    # -- parts read when first needed --------------------------------------------------------------
+    # -- parts -------------------------------------------------------------------------------------
     def _zip(self) -> zipfile.ZipFile:
         return zipfile.ZipFile(io.BytesIO(self._data))
 
@@ -143,12 +143,6 @@ class PackageBook:
             return None
         with self._zip() as z:
             return z.read(name).decode("utf-8")
-
-    def _sheet(self, sheet: str) -> SheetXml:
-        return self._sheets[sheet]
-
-    def _styles_xml(self) -> StylesXml:
-        return self._styles
 
     def _styles_part(self) -> str:
         found = self._book_rels.target(f"{REL_NS}/styles")
@@ -197,7 +191,7 @@ class PackageBook:
     def write(self, sheet: str, ref: str, value: Any) -> None:
         r, c = self._anchor(sheet, ref)
         value = plain_value(value)
-        self._sheet(sheet).set_value(f"{column_letter(c)}{r + 1}", value)
+        self._sheets[sheet].set_value(f"{column_letter(c)}{r + 1}", value)
         self._set_grid(sheet, r, c, value)
         formulas = self._by_name[sheet].formulas
         if formulas is not None:
@@ -206,7 +200,7 @@ class PackageBook:
     def store_result(self, sheet: str, ref: str, value: Any) -> None:
         r, c = self._anchor(sheet, ref)
         value = plain_value(value)
-        self._sheet(sheet).set_result(f"{column_letter(c)}{r + 1}", value)
+        self._sheets[sheet].set_result(f"{column_letter(c)}{r + 1}", value)
         self._set_grid(sheet, r, c, value)
 
     # -- names -------------------------------------------------------------------------------------
@@ -231,12 +225,12 @@ class PackageBook:
         self._sheet_comments(sheet).set(self._ref(sheet, ref), text)
 
     def fill(self, sheet: str, ref: str) -> str | None:
-        return self._styles_xml().color(self._sheet(sheet).style(self._ref(sheet, ref)))
+        return self._styles.color(self._sheets[sheet].style(self._ref(sheet, ref)))
 
     def set_fill(self, sheet: str, ref: str, color: str) -> None:
         ref = self._ref(sheet, ref)
-        xml = self._sheet(sheet)
-        xml.set_style(ref, self._styles_xml().with_fill(xml.style(ref), color))
+        xml = self._sheets[sheet]
+        xml.set_style(ref, self._styles.with_fill(xml.style(ref), color))
 
     # -- sheets ------------------------------------------------------------------------------------
     def put_sheet(self, name: str, rows: Sequence[Sequence[Any]], links: dict[tuple[int, int], Link],
@@ -345,7 +339,7 @@ class PackageBook:
         return max(used) + 1 + len(self._comments)
 
     def _save_put_sheets(self, parts: dict[str, bytes], new_name) -> None:
-        styles = self._styles_xml()
+        styles = self._styles
         entries = _SHEET_ENTRY.findall(self._workbook)
         for name, (rows, links, widths) in self._put.items():
             if name in self._parts:
