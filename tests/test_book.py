@@ -1,5 +1,6 @@
-"""The openpyxl implementation of the workbook interface: cells, names, marks, sheets, grids, and a save
-that keeps what openpyxl alone would lose (cached values of formulas, the VBA project)."""
+"""The file implementations of the workbook interface (openpyxl, and patching the package): cells, names,
+marks, sheets, grids, and a save that keeps what openpyxl alone would lose (cached values of formulas,
+the VBA project). Each test runs on both (the ``Book`` fixture)."""
 import zipfile
 from pathlib import Path
 
@@ -14,7 +15,6 @@ from python_calamine import CalamineWorkbook
 
 from selfeval_xl.book import Link, plain_value
 from selfeval_xl.book.cached import from_python, read_cached, to_python
-from selfeval_xl.book.openpyxl_book import OpenpyxlBook
 
 QUICKSTART_XLSM = Path(xlwings.__file__).parent / "quickstart.xlsm"
 
@@ -54,8 +54,8 @@ def calamine_values(path: Path, sheet: str) -> list[list]:
     return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
 
 
-def test_read_gives_value_and_formula(tmp_path):
-    book = OpenpyxlBook.open(small_book(tmp_path / "a.xlsx"))
+def test_read_gives_value_and_formula(tmp_path, Book):
+    book = Book.open(small_book(tmp_path / "a.xlsx"))
     assert book.sheet_names() == ["自评表", "其他"]
     assert book.read("自评表", "B2").formula == "=B1*2"
     assert book.read("自评表", "B2").value == 8
@@ -63,16 +63,16 @@ def test_read_gives_value_and_formula(tmp_path):
     assert book.read("自评表", "B1").formula is None and book.read("自评表", "B1").value == 4
 
 
-def test_defined_names_and_destinations(tmp_path):
-    book = OpenpyxlBook.open(small_book(tmp_path / "a.xlsx"))
+def test_defined_names_and_destinations(tmp_path, Book):
+    book = Book.open(small_book(tmp_path / "a.xlsx"))
     assert book.defined_names() == {"SE_X": "'自评表'!$B$2"}
     assert book.destinations("SE_X") == [("自评表", "B2")]
     assert book.destinations("SE_NONE") == []
 
 
-def test_save_keeps_cached_values_that_openpyxl_drops(tmp_path):
+def test_save_keeps_cached_values_that_openpyxl_drops(tmp_path, Book):
     source = small_book(tmp_path / "a.xlsx")
-    book = OpenpyxlBook.open(source)
+    book = Book.open(source)
     book.write("自评表", "B1", 5)
     book.store_result("自评表", "B2", 10)
     book.save(tmp_path / "b.xlsx")
@@ -93,9 +93,9 @@ def test_without_the_patch_openpyxl_would_lose_them(tmp_path):
     assert 8 not in seen and "x4" not in seen
 
 
-def test_xlsm_keeps_its_vba_project_byte_for_byte(tmp_path):
+def test_xlsm_keeps_its_vba_project_byte_for_byte(tmp_path, Book):
     source = small_book(tmp_path / "a.xlsm", vba=True)
-    book = OpenpyxlBook.open(source)
+    book = Book.open(source)
     book.store_result("自评表", "B2", 8)
     book.set_fill("自评表", "B2", "FFC7CE")
     book.save(tmp_path / "b.xlsm")
@@ -104,8 +104,8 @@ def test_xlsm_keeps_its_vba_project_byte_for_byte(tmp_path):
         assert b"macroEnabled" in b.read("[Content_Types].xml")
 
 
-def test_marks_comments_and_fills(tmp_path):
-    book = OpenpyxlBook.open(small_book(tmp_path / "a.xlsx"))
+def test_marks_comments_and_fills(tmp_path, Book):
+    book = Book.open(small_book(tmp_path / "a.xlsx"))
     assert book.comment("自评表", "A3") == "用户的批注"
     assert book.comment("自评表", "A1") == ""
     assert book.fill("自评表", "A4") == "00B0F0"
@@ -114,7 +114,7 @@ def test_marks_comments_and_fills(tmp_path):
     book.set_fill("自评表", "A1", "FFC7CE")
     book.set_comment("自评表", "A3", "")
     book.save(tmp_path / "b.xlsx")
-    again = OpenpyxlBook.open(tmp_path / "b.xlsx")
+    again = Book.open(tmp_path / "b.xlsx")
     assert again.comment("自评表", "A1") == "执行率应为 99.76%"
     assert again.fill("自评表", "A1") == "FFC7CE"
     assert again.comment("自评表", "A3") == ""
@@ -122,14 +122,14 @@ def test_marks_comments_and_fills(tmp_path):
     assert book.fill("自评表", "A1") == ""
 
 
-def test_a_cell_inside_a_merge_is_marked_on_its_first_cell(tmp_path):
-    book = OpenpyxlBook.open(small_book(tmp_path / "a.xlsx"))
+def test_a_cell_inside_a_merge_is_marked_on_its_first_cell(tmp_path, Book):
+    book = Book.open(small_book(tmp_path / "a.xlsx"))
     book.set_fill("自评表", "D2", "FFEB9C")
     assert book.fill("自评表", "C1") == "FFEB9C"
 
 
-def test_put_sheet_replaces_in_place_with_links(tmp_path):
-    book = OpenpyxlBook.open(small_book(tmp_path / "a.xlsx"))
+def test_put_sheet_replaces_in_place_with_links(tmp_path, Book):
+    book = Book.open(small_book(tmp_path / "a.xlsx"))
     book.put_sheet("结果", [["单元格", "隐藏"], ["'自评表'!B2", "x"]], {(1, 0): Link("自评表", "B2")}, (20, 0))
     book.put_sheet("结果", [["单元格", "隐藏"], ["'自评表'!B1", "y"]], {(1, 0): Link("自评表", "B1")}, (20, 0))
     book.save(tmp_path / "b.xlsx")
@@ -142,8 +142,8 @@ def test_put_sheet_replaces_in_place_with_links(tmp_path):
     assert ws.column_dimensions["B"].hidden
 
 
-def test_grids_carry_values_formulas_and_merges(tmp_path):
-    book = OpenpyxlBook.open(small_book(tmp_path / "a.xlsx"))
+def test_grids_carry_values_formulas_and_merges(tmp_path, Book):
+    book = Book.open(small_book(tmp_path / "a.xlsx"))
     grid = book.grids()[0]
     assert grid.name == "自评表"
     assert grid.value(1, 1) == 8 and grid.formula(1, 1) == "=B1*2"
@@ -171,23 +171,24 @@ def test_read_cached_only_lists_formula_cells(tmp_path):
     assert cached["其他"] == {"A1": (None, "9")}
 
 
-def test_a_palette_fill_is_given_back_exactly(tmp_path):
+def test_a_palette_fill_is_given_back_exactly(tmp_path, Book):
     from openpyxl.styles import Color
 
     path = small_book(tmp_path / "a.xlsx")
     wb = openpyxl.load_workbook(path)
     wb["自评表"]["A5"].fill = PatternFill(fill_type="solid", fgColor=Color(theme=4, tint=0.6))
     wb.save(path)
-    book = OpenpyxlBook.open(path)
+    book = Book.open(path)
     own = book.fill("自评表", "A5")
     assert own == "theme:4:0.6"
     book.set_fill("自评表", "A5", "FFC7CE")
     book.set_fill("自评表", "A5", own)
-    color = book.wb["自评表"]["A5"].fill.fgColor
+    book.save(tmp_path / "b.xlsx")
+    color = openpyxl.load_workbook(tmp_path / "b.xlsx")["自评表"]["A5"].fill.fgColor
     assert (color.type, color.theme, color.tint) == ("theme", 4, 0.6)
 
 
-def test_an_xlsm_keeps_its_own_office_2010_ribbon(tmp_path):
+def test_an_xlsm_keeps_its_own_office_2010_ribbon(tmp_path, Book):
     """openpyxl keeps customUI14.xml but drops its relationship; the save puts it back."""
     source = small_book(tmp_path / "a.xlsm", vba=True)
     rel = ('<Relationship Id="rIdRibbon" Type="http://schemas.microsoft.com/office/2007/relationships/ui/'
@@ -205,11 +206,11 @@ def test_an_xlsm_keeps_its_own_office_2010_ribbon(tmp_path):
     with zipfile.ZipFile(tmp_path / "plain.xlsm") as z:
         assert b"customUI14.xml" not in z.read("_rels/.rels")          # what openpyxl alone does
 
-    OpenpyxlBook.open(source).save(tmp_path / "b.xlsm")
+    Book.open(source).save(tmp_path / "b.xlsm")
     with zipfile.ZipFile(tmp_path / "b.xlsm") as z:
         rels = z.read("_rels/.rels").decode()
         assert z.read("customUI/customUI14.xml") == ribbon
     assert rels.count("customUI14.xml") == 1 and "2007/relationships/ui/extensibility" in rels
-    OpenpyxlBook.open(tmp_path / "b.xlsm").save(tmp_path / "c.xlsm")      # and again: not doubled
+    Book.open(tmp_path / "b.xlsm").save(tmp_path / "c.xlsm")      # and again: not doubled
     with zipfile.ZipFile(tmp_path / "c.xlsm") as z:
         assert z.read("_rels/.rels").decode().count("customUI14.xml") == 1

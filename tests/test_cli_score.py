@@ -11,7 +11,6 @@ from openpyxl.comments import Comment
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
-from selfeval_xl.book.openpyxl_book import OpenpyxlBook
 from selfeval_xl.cli import main as cli_main
 from selfeval_xl.recalc import recalculate
 from selfeval_xl.writeback import RESULTS_SHEET
@@ -57,7 +56,7 @@ def every_cell(ws) -> dict:
     return {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
 
 
-def test_output_folder_keeps_names_and_leaves_sources_alone(tmp_path, capsys):
+def test_output_folder_keeps_names_and_leaves_sources_alone(tmp_path, capsys, score_with):
     (tmp_path / "in").mkdir()
     source, _ = project_workbook(tmp_path / "in" / "城市档案.xlsx")
     before = digest(source)
@@ -71,7 +70,7 @@ def test_output_folder_keeps_names_and_leaves_sources_alone(tmp_path, capsys):
     assert "总分" in capsys.readouterr().out
 
 
-def test_in_place_keeps_a_backup(tmp_path):
+def test_in_place_keeps_a_backup(tmp_path, score_with):
     source, _ = project_workbook(tmp_path / "城市档案.xlsx")
     original = source.read_bytes()
     cli_main(["score", str(source), "--in-place"])
@@ -104,23 +103,23 @@ def test_a_bad_file_is_untouched_reported_and_the_rest_scored(tmp_path, capsys):
     assert "坏.xlsx" in err and "无法打开" in err and "未找到绩效自评表" in err
 
 
-def test_an_interrupted_in_place_write_leaves_the_original_intact(tmp_path, monkeypatch):
+def test_an_interrupted_in_place_write_leaves_the_original_intact(tmp_path, monkeypatch, score_with):
     source, _ = project_workbook(tmp_path / "城市档案.xlsx")
     before = digest(source)
-    real_save = OpenpyxlBook.save
+    real_save = score_with.save
 
     def save_then_crash(self, path):
         real_save(self, path)                                    # the temporary file is half done …
         Path(path).write_bytes(Path(path).read_bytes()[:100])
         raise OSError("磁盘已满（模拟）")                          # … and the write fails
 
-    monkeypatch.setattr(OpenpyxlBook, "save", save_then_crash)
+    monkeypatch.setattr(score_with, "save", save_then_crash)
     assert cli_main(["score", str(source), "--in-place"]) == 1
     assert digest(source) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["城市档案.xlsx"]      # no temp file, no .bak
 
 
-def test_ctrl_c_during_the_save_leaves_the_original_intact(tmp_path, monkeypatch):
+def test_ctrl_c_during_the_save_leaves_the_original_intact(tmp_path, monkeypatch, score_with):
     source, _ = project_workbook(tmp_path / "城市档案.xlsx")
     before = digest(source)
 
@@ -128,13 +127,13 @@ def test_ctrl_c_during_the_save_leaves_the_original_intact(tmp_path, monkeypatch
         Path(path).write_bytes(b"partial")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(OpenpyxlBook, "save", crash)
+    monkeypatch.setattr(score_with, "save", crash)
     assert cli_main(["score", str(source), "--in-place"]) == 2          # click: 已取消 / aborted
     assert digest(source) == before
     assert [p.name for p in tmp_path.iterdir()] == ["城市档案.xlsx"]
 
 
-def test_xlsm_keeps_vba_and_other_sheets(tmp_path):
+def test_xlsm_keeps_vba_and_other_sheets(tmp_path, score_with):
     source = macro_workbook(tmp_path / "城市档案.xlsm")
     cli_main(["score", str(source), "-o", str(tmp_path / "out")])
     target = tmp_path / "out" / "城市档案.xlsm"
@@ -161,7 +160,7 @@ def test_xlsm_keeps_vba_and_other_sheets(tmp_path):
         assert new[PROJECT.sheet][ref].value == old[PROJECT.sheet][ref].value   # formulas kept
 
 
-def test_official_copy_without_formulas_gets_numbers(tmp_path):
+def test_official_copy_without_formulas_gets_numbers(tmp_path, score_with):
     source, _ = project_workbook(tmp_path / "官方.xlsx")
     wb = openpyxl.load_workbook(source)
     ws = wb[PROJECT.sheet]

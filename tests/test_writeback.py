@@ -5,7 +5,6 @@ from pathlib import Path
 
 import openpyxl
 
-from selfeval_xl.book.openpyxl_book import OpenpyxlBook
 from selfeval_xl.findings import Finding, Severity
 from selfeval_xl.read import read_grids
 from selfeval_xl.recompute import recompute
@@ -50,13 +49,13 @@ def recomputed(book):
     return recompute(data.tables[0], load_system(None, "project"))
 
 
-def test_formula_cells_keep_their_formula_and_get_the_engine_value(tmp_path):
-    book = OpenpyxlBook.open(filled_project(tmp_path / "p.xlsx"))
+def test_formula_cells_keep_their_formula_and_get_the_engine_value(tmp_path, Book):
+    book = Book.open(filled_project(tmp_path / "p.xlsx"))
     result = recomputed(book)
     written = write_values(book, {(s, r): v for s, r, v in result.writes()})
     assert written.values == 0 and written.formulas == len(result.writes())
     book.save(tmp_path / "out.xlsx")
-    again = OpenpyxlBook.open(tmp_path / "out.xlsx")
+    again = Book.open(tmp_path / "out.xlsx")
     total = again.read(SHEET, MAP.total)
     assert total.formula and total.formula.startswith("=")
     assert Decimal(str(total.value)) == result.total
@@ -64,8 +63,8 @@ def test_formula_cells_keep_their_formula_and_get_the_engine_value(tmp_path):
     assert again.read(SHEET, MAP.funds[("total", "score")]).value == 9.98
 
 
-def test_official_copy_gets_typed_values(tmp_path):
-    book = OpenpyxlBook.open(filled_project(tmp_path / "p.xlsx", formulas=False))
+def test_official_copy_gets_typed_values(tmp_path, Book):
+    book = Book.open(filled_project(tmp_path / "p.xlsx", formulas=False))
     result = recomputed(book)
     written = write_values(book, {(s, r): v for s, r, v in result.writes()})
     assert written.formulas == 0 and written.values >= 6
@@ -86,8 +85,8 @@ def findings():
             Finding("no-table", Severity.ERROR, "整个文件的问题", sheet="", cell="")]
 
 
-def test_marks_fill_comment_and_results_sheet(tmp_path):
-    book = OpenpyxlBook.open(filled_project(tmp_path / "p.xlsx"))
+def test_marks_fill_comment_and_results_sheet(tmp_path, Book):
+    book = Book.open(filled_project(tmp_path / "p.xlsx"))
     marked = mark_findings(book, findings())
     assert marked == 3
     score = col("score", 14)
@@ -106,7 +105,7 @@ def test_marks_fill_comment_and_results_sheet(tmp_path):
     assert len(linked) == 3                                          # the file-level finding has no cell
 
 
-def test_a_users_comment_is_kept_and_a_second_run_takes_old_marks_away(tmp_path):
+def test_a_users_comment_is_kept_and_a_second_run_takes_old_marks_away(tmp_path, Book):
     path = filled_project(tmp_path / "p.xlsx")
     wb = openpyxl.load_workbook(path)
     from openpyxl.comments import Comment
@@ -115,13 +114,13 @@ def test_a_users_comment_is_kept_and_a_second_run_takes_old_marks_away(tmp_path)
     wb[SHEET][col("reason", 14)].fill = PatternFill(fill_type="solid", fgColor="FFDDEBF7")
     wb.save(path)
 
-    book = OpenpyxlBook.open(path)
+    book = Book.open(path)
     own_fill = book.fill(SHEET, col("score", 14))                   # the template shades computed cells
     mark_findings(book, findings())
     assert book.comment(SHEET, col("score", 14)).startswith("我的说明\n" + MARKER)
     book.save(tmp_path / "once.xlsx")
 
-    book = OpenpyxlBook.open(tmp_path / "once.xlsx")
+    book = Book.open(tmp_path / "once.xlsx")
     previous = next(g for g in book.grids() if g.name == RESULTS_SHEET)
     mark_findings(book, findings()[2:3], previous)                   # only the 实施单位 problem is left
     assert book.comment(SHEET, col("score", 14)) == "我的说明"
@@ -131,8 +130,8 @@ def test_a_users_comment_is_kept_and_a_second_run_takes_old_marks_away(tmp_path)
     assert book.sheet_names().count(RESULTS_SHEET) == 1
 
 
-def test_no_findings_says_so(tmp_path):
-    book = OpenpyxlBook.open(filled_project(tmp_path / "p.xlsx"))
+def test_no_findings_says_so(tmp_path, Book):
+    book = Book.open(filled_project(tmp_path / "p.xlsx"))
     assert mark_findings(book, []) == 0
     grid = next(g for g in book.grids() if g.name == RESULTS_SHEET)
     assert "未发现问题" in [grid.value(1, c) for c in range(grid.width)]

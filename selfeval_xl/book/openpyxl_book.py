@@ -15,6 +15,7 @@ from typing import Any, Sequence
 from ..read.grid import Grid
 from ..sanitize import write_openpyxl
 from . import CellContent, Link, plain_value
+from .atomic import save_atomic
 from .cached import Cached, from_python, read_cached, to_python, write_cached
 from .comment_drawings import redraw_comment_drawings
 from .package import check_unique_parts, restore_ui_relationships, ui_relationships
@@ -205,23 +206,8 @@ class OpenpyxlBook:
             restore_ui_relationships(path, self._ribbon)
 
     def save_atomic(self, target: str | Path, backup: Path | None = None) -> None:
-        """Save so that ``target`` is either its old self or the complete new file, never half written:
-        a temporary file in the same folder, then one rename. ``backup``: copy the old file there first."""
-        import os
-        import shutil
-        import tempfile
-
-        target = Path(target)
-        handle, temporary = tempfile.mkstemp(prefix=".~selfeval-", suffix=target.suffix, dir=target.parent)
-        os.close(handle)
-        try:
-            self.save(temporary)
-            if backup is not None and target.exists():
-                shutil.copy2(target, backup)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        """Save so that ``target`` is either its old self or the complete new file (:mod:`.atomic`)."""
+        save_atomic(self.save, target, backup)
 
 
 def _is_formula(value: Any) -> bool:

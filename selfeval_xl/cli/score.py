@@ -127,12 +127,12 @@ def convert_xls(jobs: list[Job], workdir: Path) -> None:
 
 def score_job(job: Job, system) -> "Summary | None":
     """Score one file and write it. Sets ``job.failure`` (and returns None) when it cannot."""
-    from ..book.openpyxl_book import OpenpyxlBook
+    from ..book.package_book import PackageBook
     from ..writeback import score_book
 
     try:
-        book = OpenpyxlBook.open(job.opened)
-    except Exception as exc:  # noqa: BLE001 - a stranger's file that openpyxl cannot open
+        book = PackageBook.open(job.opened)
+    except Exception as exc:  # noqa: BLE001 - a stranger's file we cannot open
         job.failure = f"文件无法打开：{type(exc).__name__}: {exc}"[:300]
         return None
     summary = score_book(book, system, str(job.source))
