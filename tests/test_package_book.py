@@ -17,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
 from department_style import department_style
+from selfeval_xl.book import BookRefused
 from selfeval_xl.book.package_book import PackageBook
 from selfeval_xl.cli import main as cli_main
 from selfeval_xl.writeback import RESULTS_SHEET, score_book
@@ -364,8 +365,10 @@ def test_a_hostile_range_is_refused_before_the_reader_sees_it(tmp_path):
                            "score", str(bad), str(good), "-o", str(tmp_path / "out")],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr[-500:]
-    assert "范围过大" in done.stderr and (tmp_path / "out" / "好.xlsx").is_file()
+    assert "限制项 cells" in done.stderr and (tmp_path / "out" / "好.xlsx").is_file()
     assert not (tmp_path / "out" / "坏.xlsx").exists()
+    with pytest.raises(BookRefused, match="XFD1048576"):        # the Book itself guards, not only score
+        PackageBook.open(bad)
 
 
 def prefixed(path: Path) -> Path:

@@ -78,6 +78,20 @@ class Book(Protocol):
         """Every worksheet as a :class:`Grid`, so the add-in reads through the batch reader's locator."""
 
 
+class BookRefused(OSError):
+    """A file beyond the limits, refused before any reader allocates for it; the message says which."""
+
+
+def refuse_beyond(path, limits) -> None:
+    """Raise :class:`BookRefused` when ``path`` is beyond ``limits`` (:mod:`selfeval_xl.read.guard`): a
+    far cell makes python-calamine abort the process and openpyxl allocate for hours."""
+    from ..read.guard import file_problem
+
+    refused = file_problem(path, limits)
+    if refused:
+        raise BookRefused(refused)
+
+
 ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                           "#SPILL!", "#CALC!"})
 """Excel's error values: a formula's cached value that is one of these is an error, not text."""

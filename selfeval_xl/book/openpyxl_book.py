@@ -14,7 +14,8 @@ from typing import Any, Sequence
 
 from ..read.grid import Grid
 from ..sanitize import write_openpyxl
-from . import CellContent, Link, plain_value
+from ..limits import DEFAULT_LIMITS, Limits
+from . import CellContent, Link, plain_value, refuse_beyond
 from .atomic import save_atomic
 from .cached import Cached, from_python, read_cached, to_python, write_cached
 from .comment_drawings import redraw_comment_drawings
@@ -34,10 +35,11 @@ class OpenpyxlBook:
         self._ribbon = ribbon or []          # the source's ribbon relationships, for an .xlsm
 
     @classmethod
-    def open(cls, path: str | Path) -> "OpenpyxlBook":
+    def open(cls, path: str | Path, limits: Limits = DEFAULT_LIMITS) -> "OpenpyxlBook":
         from openpyxl import load_workbook
 
         path = Path(path)
+        refuse_beyond(path, limits)
         macros = path.suffix.lower() in MACRO_SUFFIXES
         workbook = load_workbook(path, keep_vba=macros, keep_links=True, rich_text=True)
         return cls(workbook, read_cached(path), ui_relationships(path) if macros else None)

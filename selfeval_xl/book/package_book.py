@@ -24,8 +24,9 @@ import zipfile
 from pathlib import Path
 from typing import Any, Sequence
 
+from ..limits import DEFAULT_LIMITS, Limits
 from ..read.grid import Grid, column_letter, parse_ref
-from . import CellContent, Link, plain_value
+from . import CellContent, Link, plain_value, refuse_beyond
 from .atomic import save_atomic
 from .comments_xml import SheetComments
 from .sheet_xml import SheetXml, attrs_of, attrs_text, value_xml, xml_attr
@@ -41,8 +42,6 @@ CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.work
 CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 MAX_ROWS = 5000
-MAX_CELLS = 5_000_000          # python-calamine allocates a sheet's whole range before it reads a cell
-_CELL_REF = re.compile(r'\br="([A-Z]{1,3})([0-9]{1,7})"')
 _RELATIONSHIP = re.compile(r"<Relationship\b([^>]*?)/?>")
 _SHEET_ENTRY = re.compile(r"<(?:\w+:)?sheet\b([^>]*?)/>")
 _LEGACY = re.compile(r"<(?:\w+:)?legacyDrawing\b[^>]*?/>")
@@ -100,15 +99,13 @@ def _rels_of(part: str) -> str:
 class PackageBook:
     """A workbook file read with python-calamine and written by patching its zip; ``save(path)``."""
 
-    def __init__(self, path: str | Path):
-        from ..read.workbook import MAX_UNCOMPRESSED
+    def __init__(self, path: str | Path, limits: Limits = DEFAULT_LIMITS):
         from ..read.xlsx_xml import read_workbook_xml
 
         self.path = Path(path)
+        refuse_beyond(self.path, limits)
         self._data = self.path.read_bytes()          # read once: what we patch is what we read
         with self._zip() as z:
-            if sum(info.file_size for info in z.infolist()) > MAX_UNCOMPRESSED:
-                raise PackageError("文件解压后过大（疑似压缩炸弹），拒绝读取 / the package inflates beyond the limit")
             self._names = z.namelist()
             index = read_workbook_xml(z)
             self._parts = {name: part for name, part in index.sheet_paths.items() if part in self._names}
@@ -122,8 +119,6 @@ class PackageBook:
             self._sheets = {name: SheetXml(self._read_part(part)) for name, part in self._parts.items()}
         except (ValueError, KeyError) as exc:
             raise PackageError(f"文件包无法修改 / the package cannot be patched: {exc}"[:300]) from exc
-        for name, sheet in self._sheets.items():
-            _refuse_huge(name, sheet.source)
         with self._zip() as z:
             self._grids = _read_grids(self._data, z, self._parts)
         self._order = [g.name for g in self._grids]
@@ -131,8 +126,8 @@ class PackageBook:
         self._put: dict[str, tuple[Sequence[Sequence[Any]], dict[tuple[int, int], Link], Sequence[float]]] = {}
 
     @classmethod
-    def open(cls, path: str | Path) -> "PackageBook":
-        return cls(path)
+    def open(cls, path: str | Path, limits: Limits = DEFAULT_LIMITS) -> "PackageBook":
+        return cls(path, limits)
 
     # -- parts -------------------------------------------------------------------------------------
     def _zip(self) -> zipfile.ZipFile:
@@ -380,18 +375,6 @@ def _read_grids(data: bytes, z: zipfile.ZipFile, parts: dict[str, str]) -> list[
     finally:
         book.close()
     return grids
-
-
-def _refuse_huge(name: str, sheet: str) -> None:
-    """Refuse a sheet whose cells span a range python-calamine could not allocate: one cell at
-    ``XFD1048576`` makes it ask for ~512 GiB and the process aborts (no exception to catch)."""
-    rows = cols = 0
-    for letters, digits in _CELL_REF.findall(sheet):
-        rows = max(rows, int(digits))
-        cols = max(cols, parse_ref(letters + "1")[1] + 1)
-    if rows * cols > MAX_CELLS:
-        raise PackageError(f"工作表“{name}”的单元格范围过大（{column_letter(cols - 1)}{rows}），拒绝读取 / "
-                           f"sheet {name!r} spans too large a range")
 
 
 def _unescape(text: str) -> str:

@@ -10,7 +10,7 @@ missing row in row order; ``spans`` and ``<dimension>`` grow to cover what we ad
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..read.grid import column_letter, parse_ref

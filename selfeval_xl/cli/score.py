@@ -125,13 +125,17 @@ def convert_xls(jobs: list[Job], workdir: Path) -> None:
         pending, batch_no = rest, batch_no + 1
 
 
-def score_job(job: Job, system) -> "Summary | None":
+def score_job(job: Job, system, limits) -> "Summary | None":
     """Score one file and write it. Sets ``job.failure`` (and returns None) when it cannot."""
+    from ..book import BookRefused
     from ..book.package_book import PackageBook
     from ..writeback import score_book
 
     try:
-        book = PackageBook.open(job.opened)
+        book = PackageBook.open(job.opened, limits)
+    except BookRefused as exc:       # beyond a limit: the guard says which
+        job.failure = f"{exc}，未评分"
+        return None
     except Exception as exc:  # noqa: BLE001 - a stranger's file we cannot open
         job.failure = f"文件无法打开：{type(exc).__name__}: {exc}"[:300]
         return None
@@ -148,13 +152,8 @@ def score_job(job: Job, system) -> "Summary | None":
 
 
 def score_guarded(job: Job, system, limits) -> "tuple[Summary | None, str]":
-    """:func:`score_job` in a worker, after the size guard: (summary, why it failed)."""
-    from ..read.guard import file_problem
-
-    refused = file_problem(job.opened, limits)
-    if refused:
-        return None, f"{refused}，未评分"
-    return score_job(job, system), job.failure
+    """:func:`score_job` in a worker: (summary, why it failed)."""
+    return score_job(job, system, limits), job.failure
 
 
 def score_all(jobs: list[Job], system, limits) -> "Iterator[Summary | None]":
