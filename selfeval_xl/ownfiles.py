@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import zipfile
+
+from defusedxml.ElementTree import fromstring
 from pathlib import Path
 
 TEMP_PREFIX = ".~selfeval-"
@@ -49,8 +51,14 @@ def output_kind(path: str | Path) -> str | None:
             text = zf.read(info).decode("utf-8", errors="replace")
     except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
         return None
-    match = re.search(rf'name="{re.escape(OUTPUT_PROPERTY)}"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>', text)
-    return (match.group(1) or "报告") if match else None
+    try:
+        root = fromstring(text)
+    except Exception:  # noqa: BLE001 - a stranger's malformed or hostile part is simply not ours
+        return None
+    for prop in root:
+        if prop.get("name") == OUTPUT_PROPERTY:
+            return "".join(prop.itertext()).strip() or "报告"
+    return None
 
 
 def mark_openpyxl(workbook, kind: str) -> None:

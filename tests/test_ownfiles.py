@@ -25,3 +25,17 @@ def test_a_marked_report_is_ours_and_an_unmarked_workbook_is_not(tmp_path):
     assert output_kind(theirs) is None and own_file_reason(theirs) is None
     (tmp_path / "not-a-zip.xlsx").write_bytes(b"hello")
     assert own_file_reason(tmp_path / "not-a-zip.xlsx") is None
+
+
+def test_the_mark_is_read_whatever_the_writer_declared_namespaces(tmp_path):
+    """openpyxl with lxml declares ``xmlns:vt`` on the value element, without it on the root: both are ours."""
+    import zipfile
+
+    path = tmp_path / "r.xlsx"
+    part = ('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties">'
+            '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="selfeval-xl-output">'
+            '<vt:lpwstr xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">汇总表'
+            '</vt:lpwstr></property></Properties>')
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("docProps/custom.xml", part)
+    assert output_kind(path) == "汇总表"
