@@ -5,6 +5,7 @@ Exit status: 0 all good, 1 problems found (or some files failed), 2 a usage erro
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 
 import click
