@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from ..fill.schema import is_data_table
 from ..layout import META_SHEET
 from ..model import WorkbookData, quote_sheet
 from .grid import Grid
@@ -21,6 +22,7 @@ MAX_ROWS = 5000                        # rows scanned per sheet; a 自评表 has
 MAX_COLUMNS = 200
 MAX_UNCOMPRESSED = 256 * 1024 * 1024   # a zip that inflates beyond this is refused (zip bomb)
 MAX_OLE_SCAN = 64 * 1024 * 1024        # bytes of an OLE file searched for the encryption streams
+DATA_TABLE_SKIPPED = "fill 用的数据表（项目、指标……），不是自评表 / a fill data table, not a 自评表"
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -72,6 +74,9 @@ def _locate_tables(data: WorkbookData, grids: list[Grid], names: dict[str, str],
     data.defined_names = dict(names)
     if not any(True for g in grids for _ in g.cells()):
         data.problems.append(("unreadable", "工作簿是空的，没有任何内容", ""))
+        return data
+    if is_data_table((g.name, g.rows[0] if g.rows else ()) for g in grids):
+        data.skipped = DATA_TABLE_SKIPPED
         return data
     for grid in grids:
         if grid.name == META_SHEET:

@@ -29,12 +29,15 @@ class Tally:
         self.with_problems = 0
         self._worst: list[tuple[int, int, int, str, str]] = []     # a heap of the worst files
         self._listed: list[str] = []                                # every finding, while few
+        self.skipped: list[str] = []                                # files that are not 自评表
 
     def add(self, report: FileReport) -> None:
         self.files += 1
         self.errors += report.errors
         self.warnings += report.warnings
         self.states[status(report)] += 1
+        if report.skipped:
+            self.skipped.append(f"{Path(report.path).name}：{report.skipped}")
         self.codes.update(f.code for f in report.findings)
         for f in report.findings:
             if len(self._listed) <= LIST_FINDINGS:
@@ -55,6 +58,9 @@ class Tally:
         s = self.states
         lines = [f"检查了 {self.files} 个文件：通过 {s['通过']}，有警告 {s['有警告']}，有错误 {s['有错误']}，"
                  f"无法读取 {s['无法读取']}；共 {self.errors} 个错误、{self.warnings} 个警告。"]
+        if self.skipped:
+            lines += [f"跳过 {len(self.skipped)} 个不是自评表的文件 / skipped, not 自评表:",
+                      *("  " + line for line in self.skipped)]
         if self.codes:
             lines += ["", *_table(("代码", "级别", "次数", "说明"),
                                   [(c, SEVERITY_NAMES[CATALOGUE[c].severity], n,

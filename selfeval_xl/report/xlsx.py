@@ -29,6 +29,8 @@ FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "ok": "C6EFCE"}
 
 def status(report: FileReport) -> str:
     """What a reviewer reads in the 状态 column."""
+    if report.skipped:
+        return "已跳过"
     if any(f.code == "unreadable" for f in report.findings):
         return "无法读取"
     if report.errors:
