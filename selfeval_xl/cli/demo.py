@@ -42,7 +42,7 @@ def command(folder: str, force: bool, no_recalc: bool, jobs: int) -> int:
         echo(f"\nLibreOffice 重算核对：{result.recalculated} 个公式结果与计算引擎完全一致。")
     echo("\n预置的错误 / planted mistakes:")
     for p in result.planted:
-        mark = "✓ 检出" if p.caught else "✗ 未按预期"
+        mark = "√ 检出" if p.caught else "× 未按预期"     # both exist in GBK
         echo(f"  {mark}  {p.path.name}\n        {p.planted.what}\n        应报 {', '.join(p.planted.expect)}；"
              f"实报 {', '.join(p.found) or '无'}")
     echo(f"其余 {len(result.clean)} 个工作簿没有错误。\n")
