@@ -23,6 +23,7 @@ def test_demo_runs_on_a_gbk_console(tmp_path):
     assert "UnicodeEncodeError" not in err
     out = done.stdout.decode("gbk")                       # every byte is GBK
     assert "检出" in out and "预置的错误" in out
+    assert "未找到 LibreOffice" not in out and "--no-recalc" in out     # not "missing": not asked for
 
 
 def test_a_character_gbk_lacks_is_replaced_not_fatal(tmp_path):
@@ -52,3 +53,42 @@ def test_malformed_system_file_is_a_clear_message_everywhere(line, tmp_path, cap
     assert main(["check", "--system", str(system), str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count(MALFORMED[line]) == 3 and "Traceback" not in err
+
+
+def test_console_tells_two_departments_files_of_one_name_apart(tmp_path, capsys):
+    from test_addin import project_workbook
+
+    for unit in ("甲局", "乙局"):
+        (tmp_path / unit).mkdir()
+        project_workbook(tmp_path / unit / "项目支出绩效自评表.xlsx")
+    assert main(["check", str(tmp_path / "甲局"), str(tmp_path / "乙局"), "-j", "1"]) == 1
+    out = capsys.readouterr().out
+    assert "甲局/项目支出绩效自评表.xlsx" in out and "乙局/项目支出绩效自评表.xlsx" in out
+
+
+def test_many_findings_end_with_a_hint_to_write_the_report(tmp_path, capsys, monkeypatch):
+    from selfeval_xl.report import console
+    from test_addin import project_workbook
+
+    given, _ = project_workbook(tmp_path / "表.xlsx")      # a few findings; "many" made small here
+    monkeypatch.setattr(console, "LIST_FINDINGS", 1)
+    main(["check", str(given), "-j", "1"])
+    assert "加 -r report.xlsx" in capsys.readouterr().out
+    main(["check", str(given), "-j", "1", "-r", str(tmp_path / "r.xlsx")])
+    assert "加 -r report.xlsx" not in capsys.readouterr().out
+    monkeypatch.setattr(console, "LIST_FINDINGS", 30)
+    main(["check", str(given), "-j", "1"])
+    assert "加 -r report.xlsx" not in capsys.readouterr().out
+
+
+def test_summary_does_not_count_unreadable_files_as_a_unit():
+    from selfeval_xl.findings import FileReport, finding
+    from selfeval_xl.report.summary_workbook import NO_UNIT, Summary
+
+    unreadable = FileReport("坏.xlsx", findings=[finding("unreadable", "不是 Excel 工作簿")])
+    no_table = FileReport("空.xlsx", findings=[finding("no-table")])
+    table = FileReport("表.xlsx", unit="甲局", kind="project")
+    unnamed = FileReport("无名.xlsx", kind="project")
+    summary = Summary.of([unreadable, no_table, table, unnamed])
+    assert [u.unit for u in summary.units] == ["甲局", NO_UNIT]
+    assert len(summary.rows) == 4

@@ -30,6 +30,7 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
     """
     from ..batch import check_batch
     from ..report import Tally
+    from ..report.console import common_base
 
     if list_checks:
         from ..checks import CHECKS
@@ -47,7 +48,7 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
     if json_path:
         from ..report import JsonReport
         json_out = JsonReport(json_path)
-    tally = Tally()
+    tally = Tally(common_base(paths))
     bar = _progress(len(files))
     for report in check_batch(files, system_ref, jobs):
         if report_path and writer is None:     # opened once the workers run: openpyxl loads meanwhile
@@ -70,7 +71,7 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
         json_out.close()
         click.echo(f"JSON 已写入 / JSON written: {json_path}", err=True)
     if not quiet:
-        click.echo(tally.summary())
+        click.echo(tally.summary(report_written=bool(report_path)))
     return 1 if tally.errors else 0
 
 

@@ -6,6 +6,7 @@ a run over thousands of workbooks does not hold their findings to print a summar
 from __future__ import annotations
 
 import heapq
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Iterable
@@ -20,7 +21,8 @@ LIST_FINDINGS = 30        # a run with at most this many findings lists each one
 class Tally:
     """Running totals of a check run (what the console summary and the exit status need)."""
 
-    def __init__(self) -> None:
+    def __init__(self, base: str | Path | None = None) -> None:
+        self.base = Path(base).resolve() if base else None     # files are shown relative to it
         self.files = 0
         self.errors = 0
         self.warnings = 0
@@ -37,24 +39,34 @@ class Tally:
         self.warnings += report.warnings
         self.states[status(report)] += 1
         if report.skipped:
-            self.skipped.append(f"{Path(report.path).name}：{report.skipped}")
+            self.skipped.append(f"{self.shown(report.path)}：{report.skipped}")
         self.codes.update(f.code for f in report.findings)
         for f in report.findings:
             if len(self._listed) <= LIST_FINDINGS:
-                self._listed.append(f"{Path(f.file).name} {f.position or ''} [{SEVERITY_NAMES[f.severity]}] "
+                self._listed.append(f"{self.shown(f.file)} {f.position or ''} [{SEVERITY_NAMES[f.severity]}] "
                                     f"{f.code}：{f.message}")
         if report.errors or report.warnings:
             self.with_problems += 1
             totals = f"{'' if report.stated_total is None else report.stated_total}/" \
                      f"{'' if report.total is None else report.total}"
-            entry = (report.errors, report.warnings, -self.files, Path(report.path).name, totals)
+            entry = (report.errors, report.warnings, -self.files, self.shown(report.path), totals)
             if len(self._worst) < TOP_FILES:
                 heapq.heappush(self._worst, entry)
             else:
                 heapq.heappushpop(self._worst, entry)
 
-    def summary(self) -> str:
-        """A few lines for the console (Chinese, aligned for CJK widths)."""
+    def shown(self, path: str) -> str:
+        """``path`` relative to what was given: two departments' 项目支出绩效自评表.xlsx stay apart."""
+        if self.base is None:
+            return Path(path).name
+        try:
+            return Path(path).resolve().relative_to(self.base).as_posix()
+        except ValueError:
+            return str(path)
+
+    def summary(self, report_written: bool = False) -> str:
+        """A few lines for the console (Chinese, aligned for CJK widths); ``report_written``: the
+        findings are in a report.xlsx already (else a long list ends with a hint to write one)."""
         s = self.states
         lines = [f"检查了 {self.files} 个文件：通过 {s['通过']}，有警告 {s['有警告']}，有错误 {s['有错误']}，"
                  f"无法读取 {s['无法读取']}；共 {self.errors} 个错误、{self.warnings} 个警告。"]
@@ -73,6 +85,9 @@ class Tally:
                 lines.append(f"…… 另有 {self.with_problems - TOP_FILES} 个文件有问题，详见报告。")
         if 0 < len(self._listed) <= LIST_FINDINGS:
             lines += ["", *self._listed]
+        elif self._listed and not report_written:
+            lines += ["", f"问题较多（{self.errors + self.warnings} 个），未逐条列出：加 -r report.xlsx 写出逐单元格的"
+                      "检查报告 / many findings: add -r report.xlsx for every one, by cell"]
         return "\n".join(lines)
 
 
@@ -87,9 +102,16 @@ def _table(headers: tuple[str, ...], rows: list[tuple]) -> list[str]:
     return [line(headers), line("-" * c for c in cols)] + [line(r) for r in rows]
 
 
-def summary(reports: Report | Iterable[FileReport]) -> str:
+def common_base(paths: Iterable[str | Path]) -> Path:
+    """The folder the paths given share (a file's own folder): what the console shows paths relative to."""
+    folders = [p if p.is_dir() else p.parent for p in (Path(x).resolve() for x in paths)]
+    return Path(os.path.commonpath(folders)) if folders else Path.cwd()
+
+
+def summary(reports: Report | Iterable[FileReport], base: str | Path | None = None,
+            report_written: bool = False) -> str:
     """The console summary of reports already at hand (a Report, or its ``files``)."""
-    tally = Tally()
+    tally = Tally(base)
     for report in reports.files if isinstance(reports, Report) else reports:
         tally.add(report)
-    return tally.summary()
+    return tally.summary(report_written)

@@ -67,7 +67,8 @@ class SummaryRow:
 
     @classmethod
     def of(cls, report: FileReport) -> "SummaryRow":
-        return cls(report.unit or NO_UNIT, report.kind, report.name or Path(report.path).stem, report.budget,
+        unit = report.unit or (NO_UNIT if report.kind else "")     # no table read: not a 单位 at all
+        return cls(unit, report.kind, report.name or Path(report.path).stem, report.budget,
                    report.spent, _rate(report.budget, report.spent), report.total, report.stated_total,
                    report.grade, report.errors, report.warnings, _problems(report), report.path, status(report))
 
@@ -149,7 +150,7 @@ class Summary:
         rows = sorted((SummaryRow.of(r) for r in reports),
                       key=lambda r: (r.unit == NO_UNIT, r.unit, r.kind != "project", r.name))
         units: dict[str, UnitTotals] = {}
-        for row in rows:
+        for row in (r for r in rows if r.kind):                # unreadable or not a 自评表: listed, no 单位
             units.setdefault(row.unit, UnitTotals(row.unit)).rows.append(row)
         return cls(rows, list(units.values()))
 
