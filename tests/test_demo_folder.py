@@ -45,3 +45,43 @@ def test_a_data_table_is_recognised_by_its_headers_not_its_name(demo, tmp_path):
     assert not is_data_table([("项目", ["单位", "项目名称", "主管部门", "全年执行数"]),
                               ("指标", ["项目", "一级指标", "二级指标", "三级指标", "年度指标值", "分值"])])
     assert not is_data_table([("项目", ["单位", "项目名称", "主管部门", "全年预算数", "全年执行数"])])
+
+
+def test_feedback_gives_each_unit_its_own_findings_and_what_to_do(demo, tmp_path, capsys):
+    import openpyxl
+
+    from selfeval_xl.checkdocs import doc_of
+    from selfeval_xl.ownfiles import output_kind
+    from selfeval_xl.report.feedback import FILES, HEADER_ROW, ISSUES, file_stem
+
+    out = tmp_path / "反馈"
+    (out).mkdir()
+    foreign = out / f"{file_stem('广州市文化馆')}.xlsx"
+    foreign.write_bytes(b"someone else's file")          # never overwritten: not ours
+    assert main(["check", str(demo.folder / WORKBOOKS_DIR), "--feedback", str(out), "-j", "1", "-q"]) == 1
+    assert foreign.read_bytes() == b"someone else's file"
+    written = sorted(p for p in out.glob("*.xlsx") if p != foreign)
+    assert len(written) == 4 and all(output_kind(p) == "反馈表" for p in written)
+    planted = {p.path.name: p for p in demo.planted}
+    for path in written:
+        wb = openpyxl.load_workbook(path)
+        unit = wb[ISSUES]["A1"].value.split("：", 1)[1]
+        files = [r[1] for r in wb[FILES].iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
+        assert files and all(name.startswith(unit + "-") for name in files)
+        issues = list(wb[ISSUES].iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+        mine = [p for name, p in planted.items() if name in files]
+        assert sum(len(p.found) for p in mine) <= len(issues)
+        for n, name, link, level, message, expected, found, fix in issues:
+            assert name in files and level in ("错误", "警告") and message and fix
+            assert link.startswith(f'=HYPERLINK("{name}#')      # beside the department's own file
+        ws = wb[ISSUES]
+        assert ws.page_setup.paperSize == 9 and ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+        assert ws.page_setup.fitToHeight == 0
+    dept = openpyxl.load_workbook(next(p for p in written if "档案发展中心" in p.name))[ISSUES]
+    rows = list(dept.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+    figure = next(r for r in rows if "预算完成率" in r[4])
+    assert figure[5:7] == ("89.40%", "99.76%")            # as the table shows them, not 0.9976
+    assert figure[7] == doc_of("figure-inconsistent").fix
+    # a second run replaces our own feedback
+    assert main(["check", str(demo.folder / WORKBOOKS_DIR), "--feedback", str(out), "-j", "1", "-q"]) == 1
+    assert len(list(out.glob("*.xlsx"))) == 5

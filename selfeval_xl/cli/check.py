@@ -18,11 +18,13 @@ PROGRESS_MIN_FILES = 5
               help="写出 report.xlsx（汇总 + 问题清单） / write the report workbook")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False),
               help="写出 JSON 格式的全部问题 / write all findings as JSON")
+@click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False),
+              help="每个单位写一个反馈工作簿（问题与改法）到此文件夹 / one feedback workbook per 单位 into DIR")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="全部核心 / all cores",
               help="并行进程数 / worker processes")
 @click.option("--quiet", "-q", is_flag=True, help="不打印汇总 / no console summary")
 @click.option("--list-checks", is_flag=True, help="列出全部检查项及说明 / list every check with its documentation")
-def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks) -> int:
+def command(paths, system_ref, report_path, json_path, feedback_dir, jobs, quiet, list_checks) -> int:
     """检查绩效自评表（.xlsx/.xlsm/.xls，可给文件夹），逐文件、逐单元格列出问题。
 
     Check 自评表 workbooks (files or folders, searched recursively). Exit status: 0 no errors,
@@ -49,12 +51,15 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
         from ..report import JsonReport
         json_out = JsonReport(json_path)
     tally = Tally(common_base(paths))
+    kept = [] if feedback_dir else None            # the feedback groups every file by its 单位
     bar = _progress(len(files))
     for report in check_batch(files, system_ref, jobs):
         if report_path and writer is None:     # opened once the workers run: openpyxl loads meanwhile
             from ..report import XlsxReport
             writer = XlsxReport(report_path)
         tally.add(report)
+        if kept is not None:
+            kept.append(report)
         if writer:
             writer.add(report)
             writer.add_summary(report)
@@ -70,6 +75,8 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
     if json_out:
         json_out.close()
         click.echo(f"JSON 已写入 / JSON written: {json_path}", err=True)
+    if kept is not None:
+        _write_feedback(kept, feedback_dir, paths)
     if not quiet:
         click.echo(tally.summary(report_written=bool(report_path)))
     return 1 if tally.errors else 0
@@ -91,6 +98,16 @@ def workbooks_to_check(paths, system_ref: str | None, outputs: list) -> list[Pat
     if not files:
         raise click.UsageError("没有找到 .xlsx / .xlsm / .xls 文件 / no workbooks found")
     return files
+
+
+def _write_feedback(reports, folder: str, paths) -> None:
+    from ..report.console import common_base
+    from ..report.feedback import write_feedback
+
+    written = write_feedback(reports, folder, collection=common_base(paths).name)
+    click.echo(f"反馈表已写入 / feedback written: {folder}（{len(written)} 个单位）", err=True)
+    for item in written:
+        click.echo(f"  {item.path.name}：{item.files} 个文件，{item.findings} 个问题", err=True)
 
 
 def _writable(path: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from ..findings import FileReport, Finding, Severity
 from ..model import quote_sheet
 from .safe import cell_value, hyperlink_formula
+from .shown import shown_values
 
 SUMMARY_SHEET, FINDINGS_SHEET = "汇总", "问题清单"
 SUMMARY_HEADERS = ("文件", "单位", "项目 / 部门", "表类型", "填报总分", "重算总分", "等级", "错误数", "警告数",
@@ -111,7 +112,7 @@ class XlsxReport:
             fill = f.severity.value
             ws.append([self._cell(ws, Path(f.file).name), self._cell(ws, f.sheet), self._cell(ws, f.cell),
                        self._cell(ws, SEVERITY_NAMES[f.severity], fill=fill), self._cell(ws, f.code),
-                       self._cell(ws, f.message), self._cell(ws, f.expected), self._cell(ws, f.found),
+                       self._cell(ws, f.message), *(self._cell(ws, v) for v in shown_values(f)),
                        self._link_cell(ws, self._link(f.file, f.sheet, f.cell), "打开") if f.file and f.sheet
                        else self._cell(ws, None)])
             self._finding_rows += 1
