@@ -103,7 +103,7 @@ class _Writer:
 
     @property
     def title(self) -> str:
-        return f"{self.collection + ' ' if self.collection else ''}预算绩效自评检查反馈：{self.unit}"
+        return f"预算绩效自评检查反馈：{self.unit}"
 
     def sheet(self, name: str, note: str, headers: tuple[str, ...], widths: tuple[int, ...]):
         from openpyxl.utils import get_column_letter
@@ -162,7 +162,8 @@ def _write_one(path: Path, unit: str, files: list[FileReport], collection: str, 
     findings = [f for r in files for f in sorted(r.findings, key=_position_key)]
     errors = sum(f.severity is Severity.ERROR for f in findings)
     to_fix = sum(1 for r in files if r.findings)
-    note = (f"检查日期 {date.isoformat()}。共 {len(files)} 个文件，{to_fix} 个需要修改（错误 {errors} 个、警告 "
+    batch = f"（{collection}）" if collection else ""
+    note = (f"检查日期 {date.isoformat()}{batch}。共 {len(files)} 个文件，{to_fix} 个需要修改（错误 {errors} 个、警告 "
             f"{len(findings) - errors} 个）。请按“怎么改”逐条修改后重新提交；错误必须改正，警告请核实。"
             "把本表与自评表放在同一文件夹，点击“位置”可直接跳到该单元格。")
     ws = w.sheet(ISSUES, note, ISSUE_HEADERS, ISSUE_WIDTHS)
