@@ -85,3 +85,21 @@ def test_feedback_gives_each_unit_its_own_findings_and_what_to_do(demo, tmp_path
     # a second run replaces our own feedback
     assert main(["check", str(demo.folder / WORKBOOKS_DIR), "--feedback", str(out), "-j", "1", "-q"]) == 1
     assert len(list(out.glob("*.xlsx"))) == 5
+
+
+def test_report_explains_every_check_and_shows_values_as_the_table_does(demo, tmp_path):
+    import openpyxl
+
+    from selfeval_xl.findings import CATALOGUE
+    from selfeval_xl.report.xlsx import CHECKS_SHEET, FINDINGS_SHEET
+
+    out = tmp_path / "r.xlsx"
+    main(["check", str(demo.folder / WORKBOOKS_DIR), "-r", str(out), "-j", "1", "-q"])
+    wb = openpyxl.load_workbook(out)
+    explained = {r[0]: r for r in wb[CHECKS_SHEET].iter_rows(min_row=2, values_only=True)}
+    assert set(explained) == set(CATALOGUE) and all(all(r) for r in explained.values())
+    rows = list(wb[FINDINGS_SHEET].iter_rows(min_row=2, values_only=True))
+    figure = next(r for r in rows if r[4] == "figure-inconsistent" and "预算完成率" in r[5])
+    assert figure[6:8] == ("89.40%", "99.76%")                 # was "89.40%" beside 0.9976
+    total = next(r for r in rows if r[4] == "total-mismatch")
+    assert total[6:8] == (99.14, 95.95)                         # plain numbers stay numbers

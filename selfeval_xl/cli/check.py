@@ -35,11 +35,8 @@ def command(paths, system_ref, report_path, json_path, feedback_dir, jobs, quiet
     from ..report.console import common_base
 
     if list_checks:
-        from ..checks import CHECKS
-        from ..report import SEVERITY_NAMES
-        for item in CHECKS:
-            click.echo(f"{item.code}  [{SEVERITY_NAMES[item.severity]}]  {item.title}\n"
-                       + "\n".join("    " + line.strip() for line in item.doc.splitlines()) + "\n")
+        from ..checks.catalogue import text
+        click.echo(text())
         return 0
     if not paths:
         raise click.UsageError("请给出要检查的文件或文件夹 / give files or folders to check")

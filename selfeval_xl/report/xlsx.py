@@ -136,6 +136,7 @@ class XlsxReport:
 
         for report in reports:
             self.add_summary(report)
+        _explain_checks(self._wb)
         self._summary.auto_filter.ref = f"A1:{get_column_letter(len(SUMMARY_HEADERS))}{self._summary_rows}"
         self._findings.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_HEADERS))}{self._finding_rows}"
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,6 +155,41 @@ def _print_setup(ws, title: str) -> None:
     from .printing import setup_print
 
     setup_print(ws, f"{REPORT_TITLE}：{title}", landscape=True, header_rows="1:1")
+
+
+CHECKS_SHEET = "检查说明"
+CHECKS_HEADERS = ("代码", "级别", "检查项", "说明", "错误示例", "改法", "English")
+CHECKS_WIDTHS = (22, 6, 22, 40, 30, 30, 40)
+
+
+def _explain_checks(wb) -> None:
+    """The 检查说明 sheet: every code of 问题清单 explained in Chinese (English beside it), so a reader
+    of the report needs no other document."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    from ..checks.catalogue import entries
+
+    ws = wb.create_sheet(CHECKS_SHEET)
+    ws.freeze_panes = "A2"
+    _print_setup(ws, CHECKS_SHEET)
+    for i, width in enumerate(CHECKS_WIDTHS, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[1].height = 20
+    ws.append(_header_cells([WriteOnlyCell(ws, value=h) for h in CHECKS_HEADERS]))
+    for row, e in enumerate(entries(), start=2):
+        values = (e.code, e.severity, e.title, e.explain, e.bad, e.fix, e.english)
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type, cell.alignment = "s", wrap
+            cells.append(cell)
+        cells[2].font = bold
+        lines = max(-(-_display_width(v) // (w - 1)) for v, w in zip(values, CHECKS_WIDTHS))
+        ws.row_dimensions[row].height = 15 * min(max(lines, 1), 12)
+        ws.append(cells)
 
 
 def _wrapped(ws, sheet: str, row: int, cells: list) -> list:
@@ -177,10 +213,11 @@ def _wrapped(ws, sheet: str, row: int, cells: list) -> list:
 
 
 def _header_cells(cells: list) -> list:
-    from openpyxl.styles import Alignment
+    from openpyxl.styles import Alignment, Font
 
     for cell in cells:
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.font = Font(bold=True)
     return cells
 
 
