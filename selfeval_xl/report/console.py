@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..findings import CATALOGUE, FileReport, Report
+from ..textwidth import display_width
 from .xlsx import SEVERITY_NAMES, status
 
 TOP_CODES = 10
@@ -92,9 +93,7 @@ class Tally:
 
 
 def _table(headers: tuple[str, ...], rows: list[tuple]) -> list[str]:
-    def width(text: str) -> int:
-        return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
+    width = display_width
     cols = [max([width(str(h))] + [width(str(r[i])) for r in rows]) for i, h in enumerate(headers)]
 
     def line(values) -> str:

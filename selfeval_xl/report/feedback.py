@@ -20,6 +20,7 @@ from ..checkdocs import doc_of
 from ..findings import FileReport, Finding, Severity
 from ..model import quote_sheet
 from ..ownfiles import mark_openpyxl, output_kind
+from ..textwidth import lines_needed
 from .printing import setup_print
 from .safe import cell_value, hyperlink_formula
 from .shown import shown_values
@@ -134,18 +135,13 @@ class _Writer:
             else:
                 cell = ws.cell(at, i, cell_value(value))
                 if isinstance(value, str):
-                    lines = max(lines, -(-_width(value) // max(widths[i - 1] - 1, 1)))
+                    lines = max(lines, lines_needed(value, widths[i - 1] - 1))
             cell.border = self.border
             cell.alignment = self.wrap if isinstance(value, str) and len(value) > 6 else self.center
         if fill is not None and fill_column:
             ws.cell(at, fill_column).fill = self.fills[fill]
         if lines > 1:
             ws.row_dimensions[at].height = 15 * min(lines, 10)
-
-
-def _width(text: str) -> int:
-    """Columns of text as a spreadsheet lays it out: a CJK character takes two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def _link(f: Finding) -> Any:

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 from ..findings import FileReport, Finding, Severity
 from ..model import quote_sheet
+from ..textwidth import lines_needed
 from .safe import cell_value, hyperlink_formula
 from .shown import shown_values
 
@@ -187,8 +188,8 @@ def _explain_checks(wb) -> None:
             cell.data_type, cell.alignment = "s", wrap
             cells.append(cell)
         cells[2].font = bold
-        lines = max(-(-_display_width(v) // (w - 1)) for v, w in zip(values, CHECKS_WIDTHS))
-        ws.row_dimensions[row].height = 15 * min(max(lines, 1), 12)
+        lines = max(lines_needed(v, w - 1) for v, w in zip(values, CHECKS_WIDTHS))
+        ws.row_dimensions[row].height = 15 * min(lines, 12)
         ws.append(cells)
 
 
@@ -206,7 +207,7 @@ def _wrapped(ws, sheet: str, row: int, cells: list) -> list:
         cell = cells[column - 1]
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if isinstance(cell.value, str):
-            lines = max(lines, -(-_display_width(cell.value) // (widths[column - 1] - 1)))
+            lines = max(lines, lines_needed(cell.value, widths[column - 1] - 1))
     if lines > 1:
         ws.row_dimensions[row].height = 15 * min(lines, 8)
     return cells
@@ -219,11 +220,6 @@ def _header_cells(cells: list) -> list:
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.font = Font(bold=True)
     return cells
-
-
-def _display_width(text: str) -> int:
-    """Character columns of ``text`` in a spreadsheet cell: a CJK character takes two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def write_report(path: str | Path, reports: list[FileReport]) -> Path:
