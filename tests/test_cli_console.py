@@ -92,3 +92,13 @@ def test_summary_does_not_count_unreadable_files_as_a_unit():
     summary = Summary.of([unreadable, no_table, table, unnamed])
     assert [u.unit for u in summary.units] == ["甲局", NO_UNIT]
     assert len(summary.rows) == 4
+
+
+def test_an_unusable_feedback_folder_is_refused_before_the_work(tmp_path, capsys):
+    from test_addin import project_workbook
+
+    given, _ = project_workbook(tmp_path / "表.xlsx")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    assert main(["check", str(given), "--feedback", str(blocker / "反馈")]) == 2
+    assert "无法创建反馈文件夹" in capsys.readouterr().err

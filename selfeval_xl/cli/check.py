@@ -43,6 +43,11 @@ def command(paths, system_ref, report_path, json_path, feedback_dir, jobs, quiet
     files = workbooks_to_check(paths, system_ref, [p for p in (report_path, json_path) if p])
     for out in (p for p in (report_path, json_path) if p):
         _writable(out)
+    if feedback_dir:
+        try:
+            Path(feedback_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise click.UsageError(f"无法创建反馈文件夹 / cannot create the feedback folder: {exc}") from None
     writer = json_out = None
     if json_path:
         from ..report import JsonReport
