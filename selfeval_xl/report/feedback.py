@@ -36,6 +36,7 @@ FILE_WIDTHS = (5, 40, 30, 9, 9, 6, 6, 9, 9, 6)
 HEADER_ROW = 4                                # rows 1–2: title and what to do; row 4: the headers
 FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
 _FILE_NAME_BAD = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")      # what openpyxl refuses in a cell
 _REF = re.compile(r"([A-Z]+)(\d+)")
 
 
@@ -55,13 +56,20 @@ def write_feedback(reports: Iterable[FileReport], folder: str | Path, collection
     folder.mkdir(parents=True, exist_ok=True)
     by_unit: dict[str, list[FileReport]] = {}
     for report in reports:
-        by_unit.setdefault(report.unit or NO_UNIT, []).append(report)
+        by_unit.setdefault(_CONTROL.sub("", report.unit) or NO_UNIT, []).append(report)
     done = []
     for unit, files in sorted(by_unit.items(), key=lambda item: (item[0] == NO_UNIT, item[0])):
         path = _free_path(folder, unit)
         _write_one(path, unit, files, collection, date or datetime.date.today())
         done.append(Feedback(unit, path, len(files), sum(len(r.findings) for r in files)))
     return done
+
+
+def _safe(value: Any) -> Any:
+    """A submitter's text made safe for a cell: never a formula (:func:`cell_value`), no control
+    characters (a 单位 name pasted with one would stop the whole run)."""
+    value = cell_value(value)
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
 
 
 def file_stem(unit: str) -> str:
@@ -111,8 +119,8 @@ class _Writer:
 
         ws = self.wb.create_sheet(name) if self.wb.worksheets[0].title != "Sheet" else self.wb.worksheets[0]
         ws.title = name
-        ws["A1"], ws["A1"].font = cell_value(self.title), self.title_font
-        ws["A2"], ws["A2"].font, ws["A2"].alignment = cell_value(note), self.note_font, self.wrap
+        ws["A1"], ws["A1"].font = _safe(self.title), self.title_font
+        ws["A2"], ws["A2"].font, ws["A2"].alignment = _safe(note), self.note_font, self.wrap
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(headers))
         ws.row_dimensions[2].height = 30
         for i, (header, width) in enumerate(zip(headers, widths), start=1):
@@ -133,7 +141,7 @@ class _Writer:
                 cell = ws.cell(at, i, value[0])
                 cell.font = self.link_font
             else:
-                cell = ws.cell(at, i, cell_value(value))
+                cell = ws.cell(at, i, _safe(value))
                 if isinstance(value, str):
                     lines = max(lines, lines_needed(value, widths[i - 1] - 1))
             cell.border = self.border
@@ -181,6 +189,6 @@ def _write_one(path: Path, unit: str, files: list[FileReport], collection: str, 
                                         r.errors, r.warnings, r.stated_total, r.total, r.grade or "—"),
               FILE_WIDTHS, severity, 5)
     w.wb.properties.creator = "selfeval-xl"
-    w.wb.properties.title = cell_value(w.title)
+    w.wb.properties.title = _safe(w.title)
     mark_openpyxl(w.wb, KIND)
     w.wb.save(path)

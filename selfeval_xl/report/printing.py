@@ -8,6 +8,7 @@ to 4 pt. Long lists fit the width only and run on over as many pages as they nee
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 A4 = 9                        # the paper size code of the OOXML spec (openpyxl's PAPERSIZE_A4)
@@ -15,8 +16,9 @@ MARGIN_SIDES, MARGIN_TOP = 0.4, 0.6     # inches; the header and footer sit insi
 
 
 def _escape(text: str) -> str:
-    """Header text with ``&`` doubled: a single one starts a code (&P page, &D date) in Excel."""
-    return text.replace("&", "&&")
+    """Header text with ``&`` doubled (a single one starts a code: &P page, &D date) and no control
+    characters (a 单位 name is a submitter's text)."""
+    return re.sub(r"[\x00-\x1f]", "", text).replace("&", "&&")
 
 
 def setup_print(ws: Any, title: str, *, landscape: bool, header_rows: str | None = None,
