@@ -106,7 +106,8 @@ def _write_feedback(reports, folder: str, paths) -> None:
     from ..report.console import common_base
     from ..report.feedback import write_feedback
 
-    written = write_feedback(reports, folder, collection=common_base(paths).name)
+    base = common_base(paths)
+    written = write_feedback(reports, folder, collection=base.name if base else "")
     click.echo(f"反馈表已写入 / feedback written: {folder}（{len(written)} 个单位）", err=True)
     for item in written:
         click.echo(f"  {item.path.name}：{item.files} 个文件，{item.findings} 个问题", err=True)

@@ -101,10 +101,14 @@ def _table(headers: tuple[str, ...], rows: list[tuple]) -> list[str]:
     return [line(headers), line("-" * c for c in cols)] + [line(r) for r in rows]
 
 
-def common_base(paths: Iterable[str | Path]) -> Path:
-    """The folder the paths given share (a file's own folder): what the console shows paths relative to."""
+def common_base(paths: Iterable[str | Path]) -> Path | None:
+    """The folder the paths given share (a file's own folder): what the console shows paths relative to;
+    None when they share none (two drives on Windows)."""
     folders = [p if p.is_dir() else p.parent for p in (Path(x).resolve() for x in paths)]
-    return Path(os.path.commonpath(folders)) if folders else Path.cwd()
+    try:
+        return Path(os.path.commonpath(folders)) if folders else Path.cwd()
+    except ValueError:
+        return None
 
 
 def summary(reports: Report | Iterable[FileReport], base: str | Path | None = None,
