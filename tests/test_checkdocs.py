@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_code_has_its_chinese_explanation_example_and_fix():
-    assert set(DOCS) == set(CATALOGUE)
+    assert set(CATALOGUE) <= set(DOCS)          # DOCS also explains codes other branches bring
     for code, doc in DOCS.items():
         for text in (doc.explain, doc.bad, doc.fix):
             assert text and any("\u4e00" <= ch <= "\u9fff" or ch == "—" for ch in text), code
@@ -31,8 +31,8 @@ def test_list_checks_is_chinese_first_with_english_beside(capsys):
     assert main(["check", "--list-checks"]) == 0
     out = capsys.readouterr().out
     blocks = {block.split()[0]: block for block in out.strip().split("\n\n")}
-    assert set(blocks) == set(DOCS)
-    for code, doc in DOCS.items():
-        block = blocks[code]
+    assert set(blocks) == set(CATALOGUE)
+    for code in CATALOGUE:
+        block, doc = blocks[code], DOCS[code]
         assert f"说明：{doc.explain}" in block and f"改法：{doc.fix}" in block and "English: " in block
         assert block.index("说明：") < block.index("English: ")
