@@ -15,7 +15,7 @@ user wrote is kept: ours is appended below a marker line.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
@@ -135,7 +135,9 @@ def mark_findings(book: Book, findings: Iterable[Finding], previous: Grid | None
                   changes: Iterable[Change] = ()) -> int:
     """Mark each finding's cell and write the 检查结果 sheet (with the typed values replaced, as
     ``changes``); returns how many cells were marked."""
-    findings = list(findings)
+    changes = list(changes)
+    before = {(c.sheet, c.ref): c for c in changes}
+    findings = [_with_before(f, before.get((f.sheet, f.cell))) for f in findings]
     clear_marks(book, previous)
     sheets = set(book.sheet_names())
     by_cell: dict[tuple[str, str], list[Finding]] = {}
@@ -151,8 +153,17 @@ def mark_findings(book: Book, findings: Iterable[Finding], previous: Grid | None
         own = book.comment(sheet, ref).split(MARKER)[0].rstrip()
         ours = MARKER + "\n" + "\n".join(f"{SEVERITY_TEXT[f.severity]}：{f.message}" for f in found)
         book.set_comment(sheet, ref, f"{own}\n{ours}" if own else ours)
-    _write_results(book, findings, originals, list(changes))
+    _write_results(book, findings, originals, changes)
     return len(by_cell)
+
+
+def _with_before(f: Finding, change: Change | None) -> Finding:
+    """A finding at a cell whose typed value was just replaced says what was there: "现为手工填写的 7"
+    alone would hide the 5 the user typed."""
+    if change is None:
+        return f
+    return replace(f, message=f"{f.message}（评分前为手工填写的 {_shown(change.was)}，已改为重算值 "
+                              f"{_shown(change.now)}）")
 
 
 def _write_results(book: Book, findings: list[Finding], originals: dict[tuple[str, str], str],

@@ -30,6 +30,8 @@ def test_typed_total_and_score_are_reported_with_what_they_were(tmp_path, capsys
     assert set(changed) == {PROJECT.total, score_ref}
     assert changed[PROJECT.total][6] == 95.95 and changed[PROJECT.total][5] != 95.95
     assert changed[score_ref][6] == 5 and "手工填写的 5 已改为重算值" in changed[score_ref][4]
+    replaced = [r for r in results[1:] if r[7] == "formula-replaced" and r[3].endswith("!" + score_ref)]
+    assert replaced and all("评分前为手工填写的 5" in r[4] for r in replaced)
 
 
 def test_nothing_typed_nothing_reported(tmp_path, capsys):
