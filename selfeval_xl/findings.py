@@ -100,6 +100,7 @@ class FileReport:
     budget: Decimal | None = None
     spent: Decimal | None = None
     findings: list[Finding] = field(default_factory=list)
+    skipped: str = ""                    # why the file was not checked: it is not a 自评表 (a data table)
 
     @property
     def errors(self) -> int:
@@ -116,7 +117,7 @@ class FileReport:
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "unit": self.unit, "name": self.name, "kind": self.kind,
                 "stated_total": _plain(self.stated_total), "total": _plain(self.total), "grade": self.grade,
-                "budget": _plain(self.budget), "spent": _plain(self.spent),
+                "budget": _plain(self.budget), "spent": _plain(self.spent), "skipped": self.skipped,
                 "errors": self.errors, "warnings": self.warnings, "valid": self.valid,
                 "findings": [f.to_dict() for f in self.findings]}
 

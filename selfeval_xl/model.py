@@ -152,3 +152,4 @@ class WorkbookData:
     problems: list[tuple[str, str, str]] = field(default_factory=list)
     defined_names: dict[str, str] = field(default_factory=dict)   # name → "'Sheet'!$H$14"
     meta: dict[str, str] = field(default_factory=dict)            # our template's hidden sheet, if any
+    skipped: str = ""                             # why this file is not a 自评表 at all (a fill data table)

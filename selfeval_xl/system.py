@@ -107,10 +107,27 @@ def load_system(name_or_path: str | Path | None = None, kind: str = "project") -
     """Load a system by packaged name or by path; ``None`` gives the default for ``kind``."""
     source, data = load_yaml("systems", name_or_path or DEFAULT_SYSTEMS[kind])
     problems: list[str] = []
-    system = _build(data, source, problems)
+    try:
+        system = _build(_well_shaped(data, problems), source, problems)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:    # a shape _well_shaped misses
+        problems.append(f"格式不符 / malformed: {type(exc).__name__}: {exc}")
     if problems:
         raise DataFileError(source, problems)
     return system
+
+
+_SHAPES = {"levels": (list, "列表", "a list"), "settings": (dict, "映射（键: 值）", "a mapping")}
+
+
+def _well_shaped(data: dict, problems: list[str]) -> dict:
+    """``data`` with each top-level key of the wrong type (``levels: 3``, ``settings: 5``) reported and
+    dropped, so a hand-edited file gets a message naming the key, not a TypeError traceback."""
+    shaped = dict(data)
+    for key, (kind, zh, en) in _SHAPES.items():
+        if shaped.get(key) is not None and not isinstance(shaped[key], kind):
+            problems.append(f"{key} 应为{zh}，实为 {shaped[key]!r} / {key} must be {en}, is {shaped[key]!r}")
+            shaped[key] = kind()
+    return shaped
 
 
 def _decimal(value: Any, where: str, problems: list[str]) -> Decimal | None:

@@ -26,6 +26,7 @@ from .read.grid import column_letter, parse_ref
 from .rules import DIRECTION_CHOICES, Direction, describe_bands
 from .sanitize import write_openpyxl
 from .system import IndicatorSystem, IndicatorSpec, Level, load_system
+from .textwidth import lines_needed
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -575,6 +576,10 @@ def _meta(wb: "Workbook", kind: str, system: IndicatorSystem, mode: str) -> None
     ws.protection.sheet = True
 
 
+INSTRUCTION_LINE = 90
+"""Character columns one line of 填表说明 holds (column width 100 at 11 pt, less a margin)."""
+
+
 def _instructions(wb: "Workbook", layout: Layout, system: IndicatorSystem, mode: str) -> None:
     """The 填表说明 sheet: how to enter each value, and the rules the cells compute, in the layout's words."""
     from openpyxl.styles import Alignment, Font
@@ -626,7 +631,8 @@ def _instructions(wb: "Workbook", layout: Layout, system: IndicatorSystem, mode:
         write_openpyxl(cell, line)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.font = Font(name="宋体", size=14 if i == 1 else 11, bold=i == 1)
-        ws.row_dimensions[i].height = 30 if i == 1 else 16 * (1 + len(line) // 75)
+        # a row shorter than its wrapped text overlaps the next line on paper (line 10 did)
+        ws.row_dimensions[i].height = 30 if i == 1 else 16 * lines_needed(line, INSTRUCTION_LINE) + 2
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = 1

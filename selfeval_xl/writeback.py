@@ -18,12 +18,12 @@ Text in marks and in 检查结果 quotes the workbook (a 项目名称, a typed v
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from .book import Book, Link
+from .book import Book, Link, plain_value
 from .findings import FileReport, Finding, Severity
 from .model import quote_sheet
 from .read.grid import Grid, parse_ref
@@ -39,30 +39,69 @@ MARK_FILLS = (ERROR_FILL, WARNING_FILL)
 MARKER = "【绩效自评检查】"
 NO_FILL, UNKNOWN_FILL = "无", "图案"           # 原底色 when the cell had no fill / a patterned one (cleared)
 SEVERITY_TEXT = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
+CHANGED = "改写"                                  # 类别 of a typed value the recomputed one replaced
 HEADER = ("序号", "类别", "工作表", "单元格", "问题", "应为", "实为", "代码", "原底色")
 WIDTHS = (6, 6, 20, 28, 60, 12, 12, 26, 0)          # 原底色 is hidden (width 0)
 LINK_COLUMN = HEADER.index("单元格")
 
 
 @dataclass(frozen=True)
+class Change:
+    """A value a person typed that the recomputed one replaced (a typed 总分, a typed 得分): the user
+    must learn what was there, so it is listed in 检查结果 and on the console."""
+
+    sheet: str
+    ref: str
+    was: Any
+    now: Any
+
+    def __str__(self) -> str:
+        return f"{quote_sheet(self.sheet)}!{self.ref}：{_shown(self.was)} → {_shown(self.now)}"
+
+
+@dataclass(frozen=True)
 class Written:
-    """What :func:`write_values` did: constants written, formula cells whose result was recorded."""
+    """What :func:`write_values` did: constants written, formula cells whose result was recorded, and
+    the typed values it replaced."""
 
     values: int
     formulas: int
+    changes: tuple[Change, ...] = ()
 
 
 def write_values(book: Book, values: Mapping[tuple[str, str], Any]) -> Written:
     """Write each recomputed value into its (sheet, ref); formula cells keep their formula."""
     constants = formulas = 0
+    changes = []
     for (sheet, ref), value in values.items():
-        if book.read(sheet, ref).formula:
+        cell = book.read(sheet, ref)
+        if cell.formula:
             book.store_result(sheet, ref, value)
             formulas += 1
         else:
+            if _replaces(cell.value, value):
+                changes.append(Change(sheet, ref, cell.value, value))
             book.write(sheet, ref, value)
             constants += 1
-    return Written(constants, formulas)
+    return Written(constants, formulas, tuple(changes))
+
+
+def _replaces(was: Any, now: Any) -> bool:
+    """True when writing ``now`` loses a different value someone typed (a blank is no loss)."""
+    if was is None or (isinstance(was, str) and not was.strip()):
+        return False
+    try:
+        return abs(Decimal(str(was)) - Decimal(str(now))) > Decimal("1e-9")
+    except (ArithmeticError, ValueError):
+        return str(was).strip() != str(now if now is not None else "").strip()
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "空"
+    if isinstance(value, (Decimal, float)):
+        return f"{Decimal(str(value)).normalize():f}"
+    return str(value)
 
 
 def _markable(finding: Finding, sheets: set[str]) -> bool:
@@ -96,9 +135,13 @@ def clear_marks(book: Book, previous: Grid | None) -> None:
             book.set_comment(sheet, ref, text.split(MARKER)[0].rstrip())
 
 
-def mark_findings(book: Book, findings: Iterable[Finding], previous: Grid | None = None) -> int:
-    """Mark each finding's cell and write the 检查结果 sheet; returns how many cells were marked."""
-    findings = list(findings)
+def mark_findings(book: Book, findings: Iterable[Finding], previous: Grid | None = None,
+                  changes: Iterable[Change] = ()) -> int:
+    """Mark each finding's cell and write the 检查结果 sheet (with the typed values replaced, as
+    ``changes``); returns how many cells were marked."""
+    changes = list(changes)
+    before = {(c.sheet, c.ref): c for c in changes}
+    findings = [_with_before(f, before.get((f.sheet, f.cell))) for f in findings]
     clear_marks(book, previous)
     sheets = set(book.sheet_names())
     by_cell: dict[tuple[str, str], list[Finding]] = {}
@@ -114,11 +157,21 @@ def mark_findings(book: Book, findings: Iterable[Finding], previous: Grid | None
         own = book.comment(sheet, ref).split(MARKER)[0].rstrip()
         ours = MARKER + "\n" + "\n".join(f"{SEVERITY_TEXT[f.severity]}：{clean_text(f.message)}" for f in found)
         book.set_comment(sheet, ref, f"{own}\n{ours}" if own else ours)
-    _write_results(book, findings, originals)
+    _write_results(book, findings, originals, changes)
     return len(by_cell)
 
 
-def _write_results(book: Book, findings: list[Finding], originals: dict[tuple[str, str], str]) -> None:
+def _with_before(f: Finding, change: Change | None) -> Finding:
+    """A finding at a cell whose typed value was just replaced says what was there: "现为手工填写的 7"
+    alone would hide the 5 the user typed."""
+    if change is None:
+        return f
+    return replace(f, message=f"{f.message}（评分前为手工填写的 {_shown(change.was)}，已改为重算值 "
+                              f"{_shown(change.now)}）")
+
+
+def _write_results(book: Book, findings: list[Finding], originals: dict[tuple[str, str], str],
+                   changes: list[Change]) -> None:
     ordered = sorted(findings, key=lambda f: (f.severity is not Severity.ERROR, f.sheet, _row_of(f.cell), f.cell))
     rows: list[list[Any]] = [list(HEADER)]
     links: dict[tuple[int, int], Link] = {}
@@ -130,7 +183,13 @@ def _write_results(book: Book, findings: list[Finding], originals: dict[tuple[st
                                              originals.get((f.sheet, f.cell), ""))])
         if (f.sheet, f.cell) in originals:
             links[(n, LINK_COLUMN)] = Link(f.sheet, f.cell)
-    if not ordered:
+    for n, change in enumerate(changes, start=len(rows)):
+        rows.append([n, CHANGED, change.sheet, f"{quote_sheet(change.sheet)}!{change.ref}",
+                     f"手工填写的 {_shown(change.was)} 已改为重算值 {_shown(change.now)} / typed value replaced by "
+                     "the recomputed one", plain_value(change.now), plain_value(change.was), "value-replaced",
+                     originals.get((change.sheet, change.ref), "")])
+        links[(n, LINK_COLUMN)] = Link(change.sheet, change.ref)
+    if not ordered and not changes:
         rows.append(["", "", "", "", "未发现问题", "", "", "", ""])
     book.put_sheet(RESULTS_SHEET, rows, links, WIDTHS)
 
@@ -187,11 +246,16 @@ class Summary:
             reasons = "；".join(f.message for f in self.report.findings) if self.report else ""
             return "未找到绩效自评表，工作簿未作改动。" + (f"\n{reasons}" if reasons else "")
         lines = [f"{t.name or t.sheet}：总分 {_total_text(t.total)}，等级 {t.grade or '—'}" for t in self.tables]
+        changes = self.written.changes
+        if changes:
+            lines.append(f"改写了 {len(changes)} 个手工填写的值（原值 → 重算值）：" + "；".join(map(str, changes)))
         if self.problems:
             lines.append(f"发现 {self.problems} 个问题（错误 {self.errors}，警告 {self.warnings}），"
                          f"已在单元格中标出，详见“{RESULTS_SHEET}”工作表。")
-        else:
+        elif not changes:
             lines.append("未发现问题。")
+        else:
+            lines.append(f"改写后未发现其他问题，原值见“{RESULTS_SHEET}”工作表。")
         return "\n".join(lines)
 
 
@@ -220,7 +284,7 @@ def score_book(book: Book, system: "IndicatorSystem | None" = None, path: str = 
         return summary
     summary.written = write_values(book, values)
     summary.report = check_workbook(_read(book, book.grids(), path) if values else data, system)
-    summary.marked = mark_findings(book, summary.report.findings, previous)
+    summary.marked = mark_findings(book, summary.report.findings, previous, summary.written.changes)
     return summary
 
 

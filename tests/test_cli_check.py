@@ -41,7 +41,7 @@ def test_report_and_json(tmp_path):
     finding = next(f for r in data["files"] for f in r["findings"] if f["code"] == "total-mismatch")
     assert finding["position"].endswith("!" + finding["cell"]) and finding["expected"] == 99.98
     wb = load_workbook(report_path)
-    assert wb.sheetnames == ["汇总", "问题清单"]
+    assert wb.sheetnames == ["汇总", "问题清单", "检查说明"]
     summary, problems = wb["汇总"], wb["问题清单"]
     assert summary.freeze_panes == "A2" and summary.auto_filter.ref and problems.auto_filter.ref
     rows = {r[0].value: r for r in summary.iter_rows(min_row=2)}

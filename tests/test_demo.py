@@ -92,7 +92,7 @@ def test_cli_prints_where_everything_is_and_refuses_a_used_folder(tmp_path, caps
     out = capsys.readouterr().out
     for name in ("示例数据.xlsx", "工作簿", "report.xlsx", "findings.json", "summary.xlsx"):
         assert str(folder / name) in out
-    assert out.count("✓ 检出") == len(PLANTED) and "检查了 28 个文件" in out
+    assert out.count("√ 检出") == len(PLANTED) and "检查了 28 个文件" in out
     assert main(["demo", str(folder), "--no-recalc"]) == 2
     (folder / "mine.txt").write_text("keep")
     assert main(["demo", str(folder), "--no-recalc", "--force", "--jobs", "1"]) == 0

@@ -73,12 +73,12 @@ def _check(path: str, table: Table, system: IndicatorSystem | None, formulas_kno
 
 def check_workbook(data: WorkbookData, system: IndicatorSystem | None = None) -> FileReport:
     """Check every table of one workbook; the report carries the first table's 单位, name and totals."""
-    report = FileReport(data.path)
+    report = FileReport(data.path, skipped=data.skipped)
     for code, message, position in data.problems:
         sheet, cell = split_address(position)
         report.findings.append(finding(code, message, file=data.path, sheet=sheet, cell=cell))
     if not data.tables:
-        if not any(code == "unreadable" for code, _, _ in data.problems):
+        if not data.skipped and not any(code == "unreadable" for code, _, _ in data.problems):
             report.findings.append(finding("no-table", "未找到项目支出或部门整体支出绩效自评表（按标题和表头查找）",
                                            file=data.path))
         return report

@@ -5,6 +5,7 @@ Exit status: 0 all good, 1 problems found (or some files failed), 2 a usage erro
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 
 import click
@@ -47,7 +48,17 @@ def cli() -> None:
     """预算绩效自评：模板、检查、评分与汇总 / budget performance self-evaluation workbooks."""
 
 
+def _safe_streams() -> None:
+    """A character the console cannot show becomes ``?`` instead of a UnicodeEncodeError: a Chinese
+    Windows console (or a redirect) encodes GBK, where ✓ and many symbols do not exist."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.errors or "strict") == "strict":
+            reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _safe_streams()
     try:
         code = cli.main(args=argv, prog_name="selfeval", standalone_mode=False)
     except click.exceptions.Exit as exc:

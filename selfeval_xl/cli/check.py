@@ -39,6 +39,8 @@ def limits_from(settings) -> "Limits":
               help="写出 report.xlsx（汇总 + 问题清单） / write the report workbook")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False),
               help="写出 JSON 格式的全部问题 / write all findings as JSON")
+@click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False),
+              help="每个单位写一个反馈工作簿（问题与改法）到此文件夹 / one feedback workbook per 单位 into DIR")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="全部核心 / all cores",
               help="并行进程数 / worker processes")
 @click.option("--force", is_flag=True,
@@ -46,7 +48,7 @@ def limits_from(settings) -> "Limits":
 @click.option("--quiet", "-q", is_flag=True, help="不打印汇总 / no console summary")
 @click.option("--list-checks", is_flag=True, help="列出全部检查项及说明 / list every check with its documentation")
 @limit_option
-def command(paths, system_ref, report_path, json_path, jobs, force, quiet, list_checks,
+def command(paths, system_ref, report_path, json_path, feedback_dir, jobs, force, quiet, list_checks,
             limit_settings) -> int:
     """检查绩效自评表（.xlsx/.xlsm/.xls，可给文件夹），逐文件、逐单元格列出问题；给出的绩效自评报告
     （.docx/.pdf/.txt）与同一单位的自评表核对。
@@ -57,19 +59,17 @@ def command(paths, system_ref, report_path, json_path, jobs, force, quiet, list_
     """
     from ..batch import check_batch
     from ..report import Tally
+    from ..report.console import common_base
 
     if list_checks:
-        from ..checks import CHECKS
-        from ..report import SEVERITY_NAMES
-        from ..findings import CATALOGUE
+        from ..checks.catalogue import text
         from ..narrative import NARRATIVE_CHECKS
-        for item in [*CHECKS, *NARRATIVE_CHECKS]:
+        from ..report import SEVERITY_NAMES
+        click.echo(text())
+        click.echo("绩效自评报告的检查 / checks of the narrative report:\n")
+        for item in NARRATIVE_CHECKS:
             click.echo(f"{item.code}  [{SEVERITY_NAMES[item.severity]}]  {item.title}\n"
                        + "\n".join("    " + line.strip() for line in item.doc.splitlines()) + "\n")
-        click.echo("读取与批处理给出的代码 / codes from reading and the batch (see README, Reliability):")
-        listed = {item.code for item in [*CHECKS, *NARRATIVE_CHECKS]}
-        for entry in (e for code, e in CATALOGUE.items() if code not in listed):
-            click.echo(f"{entry.code}  [{SEVERITY_NAMES[entry.severity]}]  {entry.title}")
         return 0
     if not paths:
         raise click.UsageError("请给出要检查的文件或文件夹 / give files or folders to check")
@@ -80,17 +80,25 @@ def command(paths, system_ref, report_path, json_path, jobs, force, quiet, list_
     reports = find_reports(paths)
     found = workbooks_to_check([p for p in paths if Path(p) not in reports], system_ref, outputs,
                                bool(reports))
+    if feedback_dir:
+        try:
+            Path(feedback_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise click.UsageError(f"无法创建反馈文件夹 / cannot create the feedback folder: {exc}") from None
     writer = json_out = None
     if json_path:
         from ..report import JsonReport
         json_out = JsonReport(json_path)
-    tally = Tally()
+    tally = Tally(common_base(paths))
+    kept = [] if feedback_dir else None            # the feedback groups every file by its 单位
     bar = _progress(len(found.paths))
     for report in check_batch(found.paths, system_ref, jobs, limits, found.own):
         if report_path and writer is None:     # opened once the workers run: openpyxl loads meanwhile
             from ..report import XlsxReport
             writer = XlsxReport(report_path)
         tally.add(report)
+        if kept is not None:
+            kept.append(report)
         if writer:
             writer.add(report)
             writer.add_summary(report)
@@ -103,6 +111,8 @@ def command(paths, system_ref, report_path, json_path, jobs, force, quiet, list_
             from ..report import XlsxReport
             writer = XlsxReport(report_path)
         tally.add(report)
+        if kept is not None:
+            kept.append(report)
         if writer:
             writer.add(report)
         if json_out:
@@ -115,8 +125,10 @@ def command(paths, system_ref, report_path, json_path, jobs, force, quiet, list_
     if json_out:
         json_out.close()
         click.echo(f"JSON 已写入 / JSON written: {json_path}", err=True)
+    if kept is not None:
+        _write_feedback(kept, feedback_dir, paths)
     if not quiet:
-        click.echo(tally.summary())
+        click.echo(tally.summary(report_written=bool(report_path)))
     return 1 if tally.errors else 0
 
 
@@ -148,6 +160,17 @@ def workbooks_to_check(paths, system_ref: str | None, outputs: list, reports: bo
     if not found.paths and not reports:
         raise click.UsageError("没有找到 .xlsx / .xlsm / .xls 文件 / no workbooks found")
     return found
+
+
+def _write_feedback(reports, folder: str, paths) -> None:
+    from ..report.console import common_base
+    from ..report.feedback import write_feedback
+
+    base = common_base(paths)
+    written = write_feedback(reports, folder, collection=base.name if base else "")
+    click.echo(f"反馈表已写入 / feedback written: {folder}（{len(written)} 个单位）", err=True)
+    for item in written:
+        click.echo(f"  {item.path.name}：{item.files} 个文件，{item.findings} 个问题", err=True)
 
 
 def _progress(total: int):

@@ -31,7 +31,10 @@ def command(folder: str, force: bool, no_recalc: bool, jobs: int) -> int:
     echo(f"\n已生成 {len(result.workbooks)} 个工作簿，用时 {time.perf_counter() - started:.1f} 秒。输出 / outputs:")
     for label, path in result.outputs.items():
         echo(f"  {label:<22} {path}")
-    if result.recalculated is None:
+    if no_recalc:
+        echo("\n按 --no-recalc 未用 LibreOffice 重算：公式结果由本程序的计算引擎写入，检查照常进行。"
+             "\n(--no-recalc: formula results were stored by the engine; the check reads them.)")
+    elif result.recalculated is None:
         echo("\n未找到 LibreOffice：公式结果由本程序的计算引擎写入（与 Excel 的 ROUND 一致），检查照常进行。"
              "\n(LibreOffice not installed: formula results were stored by the engine; the check reads them.)")
     elif result.recalc_mismatches:
@@ -42,7 +45,7 @@ def command(folder: str, force: bool, no_recalc: bool, jobs: int) -> int:
         echo(f"\nLibreOffice 重算核对：{result.recalculated} 个公式结果与计算引擎完全一致。")
     echo("\n预置的错误 / planted mistakes:")
     for p in result.planted:
-        mark = "✓ 检出" if p.caught else "✗ 未按预期"
+        mark = "√ 检出" if p.caught else "× 未按预期"     # both exist in GBK
         echo(f"  {mark}  {p.path.name}\n        {p.planted.what}\n        应报 {', '.join(p.planted.expect)}；"
              f"实报 {', '.join(p.found) or '无'}")
     echo(f"其余 {len(result.clean)} 个工作簿没有错误。\n")
@@ -54,7 +57,7 @@ def command(folder: str, force: bool, no_recalc: bool, jobs: int) -> int:
         echo(f"  {r.unit}：{r.errors} 个错误{'（' + codes + inherited + '）' if codes else ''}，"
              f"{r.warnings} 个警告 — {r.path}")
     echo("")
-    echo(summary(result.report))
+    echo(summary(result.report, result.folder, report_written=True))
     caught = all(p.caught for p in result.planted) and not result.recalc_mismatches
     echo(f"\n打开 {result.outputs['汇总与图表 / summary']} 看图表，{result.outputs['检查报告 / report']} 看逐单元格的问题。")
     return 0 if caught and not result.fill_problems else 1

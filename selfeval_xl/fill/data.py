@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from ..layout import normalize_label
 from ..parse import ParseError, Quantity, align, parse_number, parse_quantity, parse_value
@@ -160,7 +160,8 @@ class _Row:
     values: dict[str, Any]
 
 
-def _rows(spec: TableSpec, shown: str, frame, problems: list[RowProblem]) -> list[_Row] | None:
+def _rows(spec: TableSpec, shown: str, frame, problems: list[RowProblem], notes: list[str]
+          ) -> list[_Row] | None:
     """Rows of a table as {key: value}; None (and a problem) when a required column is missing."""
     headers = {normalize_label(h): i for i, h in enumerate(frame.columns)}
     where: dict[str, int] = {}
@@ -168,8 +169,14 @@ def _rows(spec: TableSpec, shown: str, frame, problems: list[RowProblem]) -> lis
         index = next((headers[normalize_label(h)] for h in col.headers if normalize_label(h) in headers), None)
         if index is not None:
             where[col.key] = index
-        elif col.required:
-            problems.append(RowProblem(shown, 1, f"缺少必需的列 / missing column: {col.name}", col.name))
+    unknown = _unknown(frame, where)
+    for col in spec.columns:
+        if col.required and col.key not in where:
+            close = next((c for c in (_closest(n, unknown) for n in col.headers) if c), None)
+            problems.append(RowProblem(shown, 1, f"缺少必需的列 / missing column: {col.name}"
+                                       + _found_instead(close, unknown), col.name))
+            unknown = [h for h in unknown if h != close]
+    _report_unknown(spec, shown, unknown, problems, notes)
     if any(col.required and col.key not in where for col in spec.columns):
         return None
     rows = []
@@ -178,6 +185,44 @@ def _rows(spec: TableSpec, shown: str, frame, problems: list[RowProblem]) -> lis
         if any(v is not None for v in values.values()):
             rows.append(_Row(i + 2, values))
     return rows
+
+
+def _unknown(frame, where: dict[str, int]) -> list[str]:
+    """Header texts of the columns no known column took (pandas names a blank header ``Unnamed: n``)."""
+    taken = set(where.values())
+    return [str(h).strip() for i, h in enumerate(frame.columns)
+            if i not in taken and str(h).strip() and not str(h).startswith("Unnamed:")]
+
+
+def _closest(name: str, candidates: Iterable[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(normalize_label(name), [normalize_label(c) for c in candidates], 1, 0.6)
+    return next((c for c in candidates if found and normalize_label(c) == found[0]), None)
+
+
+def _found_instead(close: str | None, unknown: list[str]) -> str:
+    """What the table has instead of a missing column: the closest header, else every unknown one."""
+    if close:
+        return f"（表中有“{close}”，是否写错了？/ found “{close}”: misspelt?）"
+    return f"（表中未识别的列 / unrecognised columns: {'、'.join(unknown)}）" if unknown else ""
+
+
+def _report_unknown(spec: TableSpec, shown: str, unknown: list[str], problems: list[RowProblem],
+                    notes: list[str]) -> None:
+    """A header close to a known column (实际完成 for 实际完成值) is a problem: its values would be lost
+    without a word. Other unknown columns (备注 …) are ignored, and said so."""
+    known = [h for col in spec.columns for h in col.headers]
+    ignored = []
+    for header in unknown:
+        close = _closest(header, known)
+        if close and close not in (h for h in known if normalize_label(h) == normalize_label(header)):
+            problems.append(RowProblem(shown, 1, f"未知的列“{header}”，是否应为“{close}”？/ unknown column "
+                                       f"“{header}”: did you mean “{close}”?", header))
+        else:
+            ignored.append(header)
+    if ignored:
+        notes.append(f"“{shown}”中未用到的列 / columns not used: {'、'.join(ignored)}")
 
 
 # --------------------------------------------------------------------------- cell checks
@@ -339,13 +384,14 @@ def _normalize(check: _RowCheck, given: Direction | None, settings: Settings) ->
 
 # --------------------------------------------------------------------------- the tables
 
-def _table(frames: dict, spec: TableSpec, problems: list[RowProblem]) -> tuple[str, list[_Row]] | None:
+def _table(frames: dict, spec: TableSpec, problems: list[RowProblem], notes: list[str]
+           ) -> tuple[str, list[_Row]] | None:
     if spec.name not in frames:
         if spec.required:
             problems.append(RowProblem(spec.name, 0, f"缺少表“{spec.name}” / missing table {spec.name}"))
         return None
     shown, frame = frames[spec.name]
-    rows = _rows(spec, shown, frame, problems)
+    rows = _rows(spec, shown, frame, problems, notes)
     return None if rows is None else (shown, rows)
 
 
@@ -367,10 +413,11 @@ def read_data(path: str | Path, project_system: IndicatorSystem,
     """Read DATA; raises :class:`DataError` only when nothing can be read (missing table or column)."""
     frames = load_frames(path)
     problems: list[RowProblem] = []
-    tables = {spec.name: _table(frames, spec, problems) for spec in TABLES}
+    notes: list[str] = []
+    tables = {spec.name: _table(frames, spec, problems, notes) for spec in TABLES}
     if problems:
         raise DataError(problems)
-    data = FillData(str(path), problems=problems)
+    data = FillData(str(path), problems=problems, notes=notes)
     _projects(data, tables[PROJECTS.name], tables[INDICATORS.name], project_system)
     if tables[UNITS.name] is not None:
         _units(data, tables[UNITS.name], tables[DEPARTMENT_INDICATORS.name], department_system)

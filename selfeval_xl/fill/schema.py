@@ -12,6 +12,9 @@ The reader, the README text and the example data are all made from :data:`TABLES
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Iterable
+
+from ..layout import normalize_label
 
 TEXT, NUMBER, DIRECTION, VALUE = "text", "number", "direction", "value"
 """Column types: free text; an amount or weight (``1011.98``, ``"1,011.98"``); a 指标性质
@@ -98,6 +101,19 @@ DEPARTMENT_INDICATORS = TableSpec("部门指标", (
 ), required=False, doc="部门整体表的指标行；一级指标为“加减分项”的行填得分")
 
 TABLES = (PROJECTS, INDICATORS, UNITS, DEPARTMENT_INDICATORS)
+
+
+def is_data_table(sheets: Iterable[tuple[str, Iterable[Any]]]) -> bool:
+    """True when a workbook's (sheet name, first row) pairs are a DATA table of ``fill``: every required
+    table present as a sheet whose first row holds that table's required columns. Why: the demo and
+    many bureaus keep the data table in the folder they check; it is not a 自评表 and is skipped."""
+    headers = {normalize_label(name): {normalize_label(str(v)) for v in row if v not in (None, "")}
+               for name, row in sheets}
+    return all(
+        table.name in headers
+        and all(any(normalize_label(h) in headers[table.name] for h in col.headers)
+                for col in table.columns if col.required)
+        for table in TABLES if table.required)
 
 
 def markdown() -> str:

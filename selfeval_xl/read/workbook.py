@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from ..fill.schema import is_data_table
 from ..layout import META_SHEET
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import WorkbookData, quote_sheet
@@ -23,6 +24,7 @@ from .locate import layout_bonus_names, locate_tables
 MAX_ROWS = 5000                        # rows scanned per sheet; a 自评表 has well under 200
 MAX_COLUMNS = 200
 MAX_OLE_SCAN = 64 * 1024 * 1024        # bytes of an OLE file searched for the encryption streams
+DATA_TABLE_SKIPPED = "fill 用的数据表（项目、指标……），不是自评表 / a fill data table, not a 自评表"
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -81,6 +83,9 @@ def _locate_tables(data: WorkbookData, grids: list[Grid], names: dict[str, str],
     skipped = any(code == "sheet-too-large" for code, _, _ in data.problems)
     if not skipped and not any(True for g in grids for _ in g.cells()):
         data.problems.append(("unreadable", "工作簿是空的，没有任何内容", ""))
+        return data
+    if is_data_table((g.name, g.rows[0] if g.rows else ()) for g in grids):
+        data.skipped = DATA_TABLE_SKIPPED
         return data
     for grid in grids:
         if grid.name == META_SHEET:

@@ -42,7 +42,7 @@ PROBLEMS_SHOWN = 3
 
 ROW_HEADERS = ("序号", "单位", "表类型", "项目 / 部门", "全年预算数（万元）", "全年执行数（万元）", "执行率", "总分",
                "填报总分", "等级", "错误", "警告", "主要问题", "文件")
-ROW_WIDTHS = (6, 24, 10, 30, 14, 14, 10, 9, 9, 7, 7, 7, 60, 40)
+ROW_WIDTHS = (5, 18, 9, 24, 12, 12, 9, 8, 8, 6, 6, 6, 40, 28)
 UNIT_HEADERS = ("单位", "项目数", "项目预算合计（万元）", "项目执行合计（万元）", "执行率", "项目平均分",
                 "部门整体得分", "部门整体等级", *GRADE_NAMES, "有错误的工作簿", "错误", "警告")
 UNIT_WIDTHS = (26, 8, 16, 16, 10, 11, 12, 12, 6, 6, 6, 6, 14, 8, 8)
@@ -72,7 +72,8 @@ class SummaryRow:
 
     @classmethod
     def of(cls, report: FileReport) -> "SummaryRow":
-        return cls(report.unit or NO_UNIT, report.kind, report.name or Path(report.path).stem, report.budget,
+        unit = report.unit or (NO_UNIT if report.kind else "")     # no table read: not a 单位 at all
+        return cls(unit, report.kind, report.name or Path(report.path).stem, report.budget,
                    report.spent, _rate(report.budget, report.spent), report.total, report.stated_total,
                    report.grade, report.errors, report.warnings, _problems(report), report.path, status(report),
                    any(f.code == "duplicate-submission" for f in report.findings))
@@ -155,7 +156,7 @@ class Summary:
         rows = sorted((SummaryRow.of(r) for r in reports),
                       key=lambda r: (r.unit == NO_UNIT, r.unit, r.kind != "project", r.name))
         units: dict[str, UnitTotals] = {}
-        for row in rows:
+        for row in (r for r in rows if r.kind):                # unreadable or not a 自评表: listed, no 单位
             units.setdefault(row.unit, UnitTotals(row.unit)).rows.append(row)
         return cls(rows, list(units.values()))
 
@@ -204,6 +205,7 @@ class _Styles:
         self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.wrap = Alignment(vertical="center", wrap_text=True)
         self.left = Alignment(vertical="center")
+        self.shrink = Alignment(vertical="center", shrink_to_fit=True)
         self.fills = {k: PatternFill("solid", fgColor=v) for k, v in GRADE_COLORS.items()}
         self.low_rate = PatternFill("solid", fgColor=LOW_RATE_FILL)
 
@@ -274,10 +276,25 @@ class _Sheet:
             self.ws.conditional_formatting.add(
                 f"{letter}4:{letter}{last}",
                 FormulaRule(formula=[f'AND(ISNUMBER({letter}4),{letter}4<{threshold})'], fill=self.st.low_rate))
-        self.ws.page_setup.orientation = "landscape"
-        self.ws.page_setup.fitToWidth, self.ws.page_setup.fitToHeight = 1, 0
-        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
-        self.ws.print_title_rows = "3:3"
+        _print_table(self.ws)
+
+
+SUMMARY_TITLE = "预算绩效自评汇总"
+
+
+def _print_table(ws: "Worksheet") -> None:
+    """A4 landscape, one page wide and as long as needed, the header row (row 3) on every page, the
+    sheet's title (row 1) and the date in the page header."""
+    from .printing import setup_print
+
+    setup_print(ws, f"{SUMMARY_TITLE}：{ws['A1'].value}", landscape=True, header_rows="3:3")
+
+
+def _print_overview(ws: "Worksheet") -> None:
+    """The 概览 (figures and charts) stays on one A4 landscape page."""
+    from .printing import setup_print
+
+    setup_print(ws, SUMMARY_TITLE, landscape=True, one_page=True)
 
 
 def _f(value: Decimal | None) -> float | None:
@@ -305,7 +322,7 @@ def _relative(file: str, base: Path) -> str:
 
 def _rows_sheet(wb, st: _Styles, title: str, name: str, rows: list[SummaryRow], totals: UnitTotals | None,
                 base: Path):
-    sheet = _Sheet(wb.create_sheet(name), st, title, ROW_HEADERS, ROW_WIDTHS, ROW_FORMATS, (len(ROW_HEADERS),))
+    sheet = _Sheet(wb.create_sheet(name), st, title, ROW_HEADERS, ROW_WIDTHS, ROW_FORMATS)
     sheet.ws["A2"] = ("总分为按规则重算的得分；“填报总分”仅在与重算不一致时列出；"
                       f"执行率低于{DEFAULT_SETTINGS.exec_rate_explain_below:.0%}标浅红")
     sheet.ws["A2"].font = st.subtitle_font
@@ -313,6 +330,7 @@ def _rows_sheet(wb, st: _Styles, title: str, name: str, rows: list[SummaryRow], 
         at = sheet.add(_row_values(i, r))
         link = sheet.ws.cell(at, len(ROW_HEADERS))
         link.hyperlink = _relative(r.file, base)
+        link.alignment = st.shrink                       # LibreOffice does not wrap a link: it shrinks
         if r.errors:
             sheet.ws.cell(at, 11).fill = st.fills["差"]
         if r.stated_differs:
@@ -480,9 +498,7 @@ def _overview(ws: "Worksheet", st: _Styles, summary: Summary) -> None:
     for c in range(1, 16):
         ws.column_dimensions[get_column_letter(c)].width = 9.5
     ws.sheet_view.showGridLines = False
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_overview(ws)
 
 
 @dataclass(frozen=True)

@@ -18,15 +18,17 @@ from ..model import quote_sheet
 from ..outputs import replacing
 from ..ownfiles import mark_openpyxl
 from ..sanitize import write_openpyxl
+from ..textwidth import lines_needed
 from .safe import hyperlink_formula
+from .shown import shown_values
 
 SUMMARY_SHEET, FINDINGS_SHEET = "汇总", "问题清单"
 REPORT_KIND = "检查报告"
 SUMMARY_HEADERS = ("文件", "单位", "项目 / 部门", "表类型", "填报总分", "重算总分", "等级", "错误数", "警告数",
                    "状态", "全年预算数（万元）", "全年执行数（万元）", "打开文件")
 FINDING_HEADERS = ("文件", "工作表", "单元格", "级别", "代码", "问题说明", "应为", "实为", "位置链接")
-SUMMARY_WIDTHS = (42, 24, 34, 10, 10, 10, 8, 8, 8, 10, 14, 14, 10)
-FINDING_WIDTHS = (42, 22, 9, 8, 26, 70, 18, 18, 12)
+SUMMARY_WIDTHS = (30, 20, 26, 9, 9, 9, 6, 7, 7, 8, 12, 12, 8)
+FINDING_WIDTHS = (30, 18, 8, 6, 22, 48, 11, 11, 7)
 KIND_NAMES = {"project": "项目支出", "department": "部门整体"}
 SEVERITY_NAMES = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "ok": "C6EFCE"}
@@ -34,6 +36,8 @@ FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "ok": "C6EFCE"}
 
 def status(report: FileReport) -> str:
     """What a reviewer reads in the 状态 column."""
+    if report.skipped:
+        return "已跳过"
     if any(f.code == "unreadable" for f in report.findings):
         return "无法读取"
     if report.errors:
@@ -64,13 +68,11 @@ class XlsxReport:
 
         ws = self._wb.create_sheet(title)
         ws.freeze_panes = "A2"
-        ws.page_setup.orientation = "landscape"           # printed: one page wide, as many long as needed
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_title_rows = "1:1"
+        _print_setup(ws, title)
+        ws.row_dimensions[1].height = 30                 # headers wrap onto two lines, not over each other
         for i, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = width
-        ws.append([self._cell(ws, h, bold=True) for h in headers])
+        ws.append(_header_cells([self._cell(ws, h, bold=True) for h in headers]))
         return ws
 
     def _cell(self, ws, value: Any, bold: bool = False, fill: str | None = None):
@@ -110,11 +112,12 @@ class XlsxReport:
         ws = self._findings
         for f in report.findings if findings is None else findings:
             fill = f.severity.value
-            ws.append([self._cell(ws, Path(f.file).name), self._cell(ws, f.sheet), self._cell(ws, f.cell),
+            ws.append(_wrapped(ws, FINDINGS_SHEET, self._finding_rows + 1, [
+                       self._cell(ws, Path(f.file).name), self._cell(ws, f.sheet), self._cell(ws, f.cell),
                        self._cell(ws, SEVERITY_NAMES[f.severity], fill=fill), self._cell(ws, f.code),
-                       self._cell(ws, f.message), self._cell(ws, f.expected), self._cell(ws, f.found),
+                       self._cell(ws, f.message), *(self._cell(ws, v) for v in shown_values(f)),
                        self._link_cell(ws, self._link(f.file, f.sheet, f.cell), "打开") if f.file and f.sheet
-                       else self._cell(ws, None)])
+                       else self._cell(ws, None)]))
             self._finding_rows += 1
 
     def add_summary(self, report: FileReport) -> None:
@@ -122,13 +125,13 @@ class XlsxReport:
         ws = self._summary
         state = status(report)
         fill = {"通过": "ok", "有警告": "warning"}.get(state, "error")
-        ws.append([self._cell(ws, Path(report.path).name),
+        ws.append(_wrapped(ws, SUMMARY_SHEET, self._summary_rows + 1, [self._cell(ws, Path(report.path).name),
                    self._cell(ws, report.unit), self._cell(ws, report.name),
                    self._cell(ws, KIND_NAMES.get(report.kind, report.kind)), self._cell(ws, report.stated_total),
                    self._cell(ws, report.total), self._cell(ws, report.grade), self._cell(ws, report.errors),
                    self._cell(ws, report.warnings), self._cell(ws, state, fill=fill),
                    self._cell(ws, report.budget), self._cell(ws, report.spent),
-                   self._link_cell(ws, self._link(report.path), "打开")])
+                   self._link_cell(ws, self._link(report.path), "打开")]))
         self._summary_rows += 1
 
     def close(self, reports: Iterable[FileReport] = ()) -> Path:
@@ -137,6 +140,7 @@ class XlsxReport:
 
         for report in reports:
             self.add_summary(report)
+        _explain_checks(self._wb)
         self._summary.auto_filter.ref = f"A1:{get_column_letter(len(SUMMARY_HEADERS))}{self._summary_rows}"
         self._findings.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_HEADERS))}{self._finding_rows}"
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -144,6 +148,83 @@ class XlsxReport:
         with replacing(self.path) as temporary:      # the last good report stays until this one is whole
             self._wb.save(temporary)
         return self.path
+
+
+REPORT_TITLE = "预算绩效自评检查报告"
+WRAPPED = {FINDINGS_SHEET: (1, 6), SUMMARY_SHEET: (1, 3)}
+"""Columns (1-based) whose long text wraps on paper instead of widening the page: file, message, name."""
+
+
+def _print_setup(ws, title: str) -> None:
+    """A4 landscape, the header row on every page, the report's title and the date in the page header;
+    one page wide, as many long as needed (issue 13: no paper size printed on US Letter at 4 pt)."""
+    from .printing import setup_print
+
+    setup_print(ws, f"{REPORT_TITLE}：{title}", landscape=True, header_rows="1:1")
+
+
+CHECKS_SHEET = "检查说明"
+CHECKS_HEADERS = ("代码", "级别", "检查项", "说明", "错误示例", "改法", "English")
+CHECKS_WIDTHS = (22, 6, 22, 40, 30, 30, 40)
+
+
+def _explain_checks(wb) -> None:
+    """The 检查说明 sheet: every code of 问题清单 explained in Chinese (English beside it), so a reader
+    of the report needs no other document."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    from ..checks.catalogue import entries
+
+    ws = wb.create_sheet(CHECKS_SHEET)
+    ws.freeze_panes = "A2"
+    _print_setup(ws, CHECKS_SHEET)
+    for i, width in enumerate(CHECKS_WIDTHS, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[1].height = 20
+    ws.append(_header_cells([WriteOnlyCell(ws, value=h) for h in CHECKS_HEADERS]))
+    for row, e in enumerate(entries(), start=2):
+        values = (e.code, e.severity, e.title, e.explain, e.bad, e.fix, e.english)
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type, cell.alignment = "s", wrap
+            cells.append(cell)
+        cells[2].font = bold
+        lines = max(lines_needed(v, w - 1) for v, w in zip(values, CHECKS_WIDTHS))
+        ws.row_dimensions[row].height = 15 * min(lines, 12)
+        ws.append(cells)
+
+
+def _wrapped(ws, sheet: str, row: int, cells: list) -> list:
+    """The row with its long-text columns (:data:`WRAPPED`) set to wrap, and tall enough to show them
+    (LibreOffice keeps the stored height of a row it opens)."""
+    from openpyxl.styles import Alignment
+
+    widths = SUMMARY_WIDTHS if sheet == SUMMARY_SHEET else FINDING_WIDTHS
+    lines = 1
+    top = Alignment(vertical="top")
+    for cell in cells:
+        cell.alignment = top
+    for column in WRAPPED[sheet]:
+        cell = cells[column - 1]
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if isinstance(cell.value, str):
+            lines = max(lines, lines_needed(cell.value, widths[column - 1] - 1))
+    if lines > 1:
+        ws.row_dimensions[row].height = 15 * min(lines, 8)
+    return cells
+
+
+def _header_cells(cells: list) -> list:
+    from openpyxl.styles import Alignment, Font
+
+    for cell in cells:
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.font = Font(bold=True)
+    return cells
 
 
 def write_report(path: str | Path, reports: list[FileReport]) -> Path:

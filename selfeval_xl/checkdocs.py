@@ -1,0 +1,222 @@
+"""Every finding code explained in Chinese first: what it means, a bad example, what to type instead.
+
+Why a module of its own: the same words go to ``check --list-checks``, the 检查说明 sheet of report.xlsx,
+the per-单位 feedback workbooks and docs/checks.md, and an accountant at a finance bureau reads Chinese.
+The English beside them is each check's docstring (the developers' documentation), so it is not
+repeated here; the few codes the reader raises (no check function) carry their English here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CheckDoc:
+    explain: str          # 说明：what the finding means
+    bad: str              # 错误示例
+    fix: str              # 改法：what to do or type instead
+    english: str = ""     # only for codes without a check function (their docstring is the English)
+
+
+DOCS: dict[str, CheckDoc] = {
+    "unreadable": CheckDoc(
+        "文件无法打开：已损坏、加了密码、不是 Excel 格式（如改了扩展名的网页、WPS 的 .et），或是空工作簿。",
+        "把网页另存为“项目自评表.xlsx”；给工作簿设置了打开密码。",
+        "在 Excel 或 WPS 中打开，取消密码，另存为 .xlsx 后重新提交。",
+        "The file cannot be opened: corrupt, password-protected, not an Excel file, or empty. "
+        "Fix: open it in Excel or WPS, remove the password, save as .xlsx."),
+    "no-table": CheckDoc(
+        "工作簿中找不到项目支出或部门整体支出绩效自评表（按表头文字“绩效指标”“年度指标值”等查找）。",
+        "提交了预算表或说明文档；自评表的表头被改写成别的文字。",
+        "提交按统一模板填写的自评表；表头文字保持模板原样。",
+        "No 项目支出 or 部门整体 self-evaluation table was found by its title and headers. "
+        "Fix: submit the table in the official layout, headers unchanged."),
+    "check-failed": CheckDoc(
+        "检查程序在处理这个文件时出错，这是本工具的问题，不一定是表格的错。",
+        "—",
+        "把文件和这条信息转给技术支持；其余文件的检查不受影响。",
+        "The checker itself failed on this file (a defect of the tool). Fix: report the file and message."),
+    "sheet-truncated": CheckDoc(
+        "工作表行数过多（超过 5000 行），只检查了前面的行。",
+        "自评表下方粘贴了几万行明细数据。",
+        "把明细数据移到另一个工作簿，自评表只保留表格本身。",
+        "A sheet has more rows than are read (5000); only the first ones were checked. "
+        "Fix: move bulk data out of the 自评表 workbook."),
+    "layout-missing": CheckDoc(
+        "表格缺少必需的栏目或区块：绩效指标表头、资金情况区块，或某个必需的列。",
+        "绩效指标表头中没有“实际完成值”列，或整个“项目资金”区块被删除。",
+        "恢复模板原有的表头文字（项目名称、全年预算数、三级指标、年度指标值、实际完成值、分值、得分……）。"),
+    "required-blank": CheckDoc(
+        "必填单元格为空：项目名称、主管部门（部门（单位）名称）、全年预算数、全年执行数，以及每个指标的"
+        "年度指标值、实际完成值和分值（定性指标未写档次时还需得分）。",
+        "“媒体播出满意度”的实际完成值没有填。",
+        "填写实际达到的值（如 95%）；必填项都要填写。"),
+    "not-a-number": CheckDoc(
+        "应填数字的单元格（金额、比率、分值、得分）填了文字。",
+        "全年执行数填“约1000万”。",
+        "填数字 1000；“1,011.98”“99.76%”这样的写法可以识别，表中用“—”的地方按空白处理。"),
+    "negative-amount": CheckDoc(
+        "资金情况中的金额为负数。",
+        "全年执行数填 -50。",
+        "金额不能为负，改正该数字。"),
+    "target-not-numeric": CheckDoc(
+        "定量指标（指标性质为 ≥ ≤ = 区间，或指标体系规定为定量）的年度指标值是文字，无法计算得分。",
+        "“预算完成率”的年度指标值填“较好”。",
+        "年度指标值写成数字，如 ≥95%。"),
+    "unparseable-value": CheckDoc(
+        "年度指标值、实际完成值或指标性质的文字无法识别，得分无法重算。",
+        "年度指标值“≥1.5万人次”，实际完成值“4.6万元”（单位不一致）；指标性质填“高”。",
+        "两边使用同一计量单位（“万”可以不同），指标性质填 ≥ ≤ = 区间 定性 之一。"),
+    "text-in-number-cell": CheckDoc(
+        "用本工具模板（Excel 原生公式）生成的表中，定量指标的年度指标值、区间上限或实际完成值填了文字。"
+        "本工具能读懂，但表中的得分公式不能：Excel、WPS 会显示“#年度指标值不是数字”，总分漏掉这一行。",
+        "年度指标值填“≥150天”，或实际完成值“100%”以文本存储。",
+        "填数字 150（“天”填在度量单位，“≥”填在指标性质）；百分比按数字输入 100%。"),
+    "direction-not-in-list": CheckDoc(
+        "用本工具模板生成的表中，定量指标的指标性质为空或不是下拉列表中的值，得分公式显示“#指标性质为空”"
+        "或“#未知指标性质”，总分漏掉这一行。",
+        "指标性质留空，或填“正向”。",
+        "从下拉列表中选择 ≥（或 ≤、=、区间；定性指标选“定性”）。"),
+    "exec-rate-mismatch": CheckDoc(
+        "执行率不等于 全年执行数 ÷ 全年预算数（按填写的精度比较）。",
+        "全年预算数 1014.4，全年执行数 1011.98，执行率填 95%（应为 1011.98 ÷ 1014.4 = 99.76%）。",
+        "执行率填 全年执行数 ÷ 全年预算数（见“应为”），或恢复模板中的公式。"),
+    "exec-score-mismatch": CheckDoc(
+        "预算执行得分不等于 ROUND(MIN(执行率, 1) × 分值, 2)；超支不加分。",
+        "执行率 99.76%，分值 10，得分填 10（应为 9.98）。",
+        "得分填 执行率 × 分值（执行率超过 100% 按 100% 计，见“应为”），或恢复公式。"),
+    "score-mismatch": CheckDoc(
+        "指标得分与按年度指标值、实际完成值、分值和评分规则重算的结果不符。",
+        "年度指标值 ≥150天，实际完成 120天，分值 10，得分填 10（应为 120 ÷ 150 × 10 = 8）。",
+        "得分按评分规则填写（见“应为”）；若得分无误，请核对年度指标值和实际完成值。"),
+    "qual-score-out-of-band": CheckDoc(
+        "定性指标的得分不在所评档次的分数区间内（达成 80–100%、部分达成 60–80%、未达成 0–60% 的分值；"
+        "档次上限总是可以）。区间是指标体系的设置。",
+        "“部分达成年度指标”，分值 10，得分填 9（应在 6 到 8 之间）。",
+        "得分填在所评档次的区间内，或改评档次。"),
+    "score-over-weight": CheckDoc(
+        "得分超过分值：指标行、小计行或预算执行得分超过其分值。",
+        "分值 10，得分填 12。",
+        "得分不超过分值（超额完成最多得满分），或改正分值。"),
+    "total-weight-not-100": CheckDoc(
+        "整张表的分值合计不等于指标体系的总分（100）。",
+        "预算执行 10 + 产出 50 + 效益 30，没有满意度指标，合计 90。",
+        "补齐指标，使分值合计为 100。"),
+    "weight-split-differs": CheckDoc(
+        "某个一级指标的权重与指标体系不同，但合计仍为 100（“原则上……如有特殊情况，一级指标权重可做适当调整”）："
+        "允许，但需要看一下。",
+        "产出 50、效益 40，没有满意度指标。",
+        "按指标体系的权重调整（如效益 30、满意度 10），或在偏差原因中说明调整理由。"),
+    "level-weights-mismatch": CheckDoc(
+        "下级指标的分值之和不等于上级：小计行的分值与其各行之和不符，或二级指标与指标体系给定的分值不符。",
+        "管理效能小计分值 45，各行分值合计 43。",
+        "改正各行分值或小计，使下级分值之和等于上级。"),
+    "level-missing": CheckDoc(
+        "指标体系中的某个一级指标在表中一行也没有（如没有满意度指标）。",
+        "项目表只有产出指标和效益指标。",
+        "补上缺少的一级指标（见“应为”）的行及其分值。"),
+    "unknown-level": CheckDoc(
+        "某行的一级或二级指标名称不是指标体系中的名称，无法核对其分值。",
+        "满意度指标下的二级指标写成“校园用户满意度”。",
+        "使用指标体系中的名称（如“服务对象满意度指标”）。"),
+    "funds-total-mismatch": CheckDoc(
+        "年度资金总额不等于 当年财政拨款 + 上年结转资金 + 其他资金（每一列分别核对）。",
+        "总额 120，财政拨款 100，上年结转 10，其他 0（总额应为 110）。",
+        "总额填各项资金之和（见“应为”），或改正填错的那一项。"),
+    "dept-funds-sum-mismatch": CheckDoc(
+        "部门整体表资金情况中的“合计”不等于 基本支出 + 项目支出。",
+        "支出预算数合计 1132.01，基本支出 800，项目支出 214.4（合计应为 1014.4）。",
+        "合计填 基本支出 + 项目支出（见“应为”），或改正填错的那一项。"),
+    "dept-rate-mismatch": CheckDoc(
+        "资金情况中的预算完成率不等于 支出决算数 ÷ 支出预算数（按填写的精度比较）。",
+        "支出预算 1132.01，决算 1011.98，完成率填 99.76%（那是 1011.98 ÷ 1014.4；应为 89.40%）。",
+        "完成率填 决算数 ÷ 预算数（见“应为”），或改正本意的支出预算数。"),
+    "subtotal-mismatch": CheckDoc(
+        "“某某小计”行的自评得分不等于其各行得分之和。",
+        "管理效能小计 44.43，各行得分合计 43.93。",
+        "小计填各行得分之和（见“应为”），或改正填错的那一行。"),
+    "bonus-out-of-range": CheckDoc(
+        "加减分项合计超出范围（默认 ±5 分，是指标体系的设置）。",
+        "加减分填 +8。",
+        "加减分合计在规定范围内（默认最多加 5 分、最多减 5 分）。"),
+    "total-mismatch": CheckDoc(
+        "总分不等于表中各项得分之和（预算执行得分与各指标得分；部门整体表为各一级小计与加减分，限 0–100）。",
+        "9.55 + 46.4 + 30 + 9，总分填 95.95（应为 94.95）。",
+        "总分填各项得分之和（见“应为”），或恢复总分公式。"),
+    "grade-mismatch": CheckDoc(
+        "等级与总分不符（90 分以上优、80 良、60 中、以下差；分档是设置）。",
+        "总分 88.5，等级填“优”（应为“良”）。",
+        "等级按总分填写（见“应为”）。"),
+    "missing-deviation-reason": CheckDoc(
+        "指标得分低于分值，但“偏差原因分析及改进措施”（扣分原因）为空。",
+        "得分 8（分值 10），偏差原因空白。",
+        "写明未达到目标的原因和改进措施。"),
+    "exec-rate-unexplained": CheckDoc(
+        "执行率低于规定（默认 90%），但没有说明原因：年度资金总额行旁的说明，或实际完成情况中写明含“执行”的原因。",
+        "执行率 75%，没有任何说明。",
+        "在实际完成情况中写明执行率偏低的原因，如“政府采购延期，资金于次年支付”。"),
+    "overachievement-unexplained": CheckDoc(
+        "正向指标完成值达到目标的 120% 以上，却没有说明原因：可能目标定得过低，按规定应扣分。",
+        "年度指标值 ≥15000人次，实际完成 46845人次，偏差原因空白。",
+        "说明超额原因，或今后设定合理的目标。"),
+    "formula-replaced": CheckDoc(
+        "应为公式的单元格（得分、执行率、小计、总分……）填了手工数字：输入变化时它不会跟着变。",
+        "得分单元格填 8，而同列其他单元格是公式。",
+        "恢复公式（从上一格复制），或用 selfeval score 重算。"),
+    "stale-cached-value": CheckDoc(
+        "公式单元格保存的值与公式按表中数据应得的值不一致：文件由不会重算的程序保存，或公式被改过。",
+        "=SUM(I10:I20) 保存的值是 90，而各项得分之和是 94.43。",
+        "在 Excel 或 WPS 中打开，按 F9 重算，检查公式后保存。"),
+    "formula-not-calculated": CheckDoc(
+        "公式单元格没有保存计算结果（文件由程序生成、从未在电子表格中打开过）；检查使用重算值。",
+        "由程序生成后直接提交的工作簿。",
+        "提交前在 Excel、WPS 或 LibreOffice 中打开并保存一次。"),
+    "formula-broken": CheckDoc(
+        "计算单元格的公式引用了已删除的单元格（#REF!）：写好公式后删除了行，无论填什么都显示 #REF!。",
+        "总分 =I11+#REF!+#REF!+I12（项目库导出后删除了指标行）。",
+        "按现有的行重写公式（如 =SUM(I11:I13)+I5），或改用统一模板。"),
+    "figure-inconsistent": CheckDoc(
+        "同一个数字在两处不一致：部门整体表中“预算完成率”指标的实际完成值与资金情况的 决算数 ÷ 预算数；"
+        "或同一单位的部门整体表中的项目支出预算与各项目表全年预算数之和。",
+        "资金情况为预算 1132.01、决算 1011.98（89.40%），指标却写 99.76%（那是 1011.98 ÷ 1014.4）。",
+        "核对两处数字，各处使用同一个数（见“应为”）。"),
+    # codes other branches add (isolation, layouts, rules): explained here so the merge needs no new words
+    "duplicate-submission": CheckDoc(
+        "同一单位的同一项目（或部门整体表）提交了两份；汇总时只计一次。",
+        "“城建档案查询服务项目.xlsx”和“城建档案查询服务项目（修改）.xlsx”都在收表文件夹中。",
+        "删除或移走旧的一份，只保留最终版本。"),
+    "sheet-too-large": CheckDoc(
+        "工作表超过读取限制（行列过多或内容过大），没有读取。",
+        "自评表所在的工作簿中有一张几十万行的明细表。",
+        "把大表移到另一个工作簿，自评表单独提交。"),
+    "skipped-own-file": CheckDoc(
+        "这是本工具自己生成的文件（评分时的备份、中断留下的临时文件、检查报告、汇总表、反馈表），已跳过。",
+        "收表文件夹中留有上次的 report.xlsx 或“表.bak.xlsx”。",
+        "无需处理；如不需要可删除这些文件。"),
+    "cost-not-reverse": CheckDoc(
+        "成本指标的指标性质写成了正向（≥），越多越好不符合成本指标的含义。",
+        "“单位成本”指标性质选“≥”，年度指标值 50元。",
+        "成本指标选“≤”（反向），实际完成值不超过年度指标值即得满分。"),
+    "cost-direction": CheckDoc(
+        "成本指标的指标性质写成了正向（≥），越多越好不符合成本指标的含义。",
+        "“单位成本”指标性质选“≥”，年度指标值 50元。",
+        "成本指标选“≤”（反向），实际完成值不超过年度指标值即得满分。"),
+    "budget-zero": CheckDoc(
+        "预算执行率的分母（全年预算数 / 支出预算数）为 0，无法计算执行率和预算执行得分。",
+        "全年预算数填 0，全年执行数 120。",
+        "填写实际的全年预算数；确无预算的项目请与财政局确认填法。"),
+    "qual-tier-unknown": CheckDoc(
+        "定性指标的实际完成值没有写明档次（达成、部分达成、未达成年度指标），无法按档次核对得分。",
+        "实际完成值写“基本达成”。",
+        "从下拉列表选择档次：达成年度指标、部分达成年度指标并具有一定效果、未达成年度指标且效果较差。"),
+    "unknown-system": CheckDoc(
+        "工作簿记录的指标体系本工具没有，已按默认指标体系检查，结果可能不准。",
+        "用其他地区的模板生成的表，记录的指标体系为“某省-2022”。",
+        "检查时用 --system 指定该指标体系的文件，或改用统一模板。"),
+}
+
+
+def doc_of(code: str) -> CheckDoc:
+    """The Chinese documentation of a finding code. Every declared code has one (a test says so); a code
+    added without one still reads, from the check's own English."""
+    return DOCS.get(code) or CheckDoc("（暂无中文说明，见英文）", "—", "按“问题”一栏的说明修改。")

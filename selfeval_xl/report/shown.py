@@ -1,0 +1,45 @@
+"""A finding's 应为 / 实为 as the table shows them: a rate as a percentage beside a percentage.
+
+Why: a check compares numbers (0.9976) while the table shows 99.76%; a reviewer reading 应为 "89.40%"
+beside 实为 0.9976 cannot compare them. Only the showing changes; findings.json keeps the numbers.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ..findings import Finding
+
+RATE_CODES = ("exec-rate-mismatch", "dept-rate-mismatch")
+"""Codes whose 应为 and 实为 are rates (fractions): both shown as percentages."""
+_PERCENT = re.compile(r"^\s*-?\d+(?:\.(\d+))?\s*%\s*$")
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _percent(value: Decimal, places: int) -> str:
+    return f"{value * 100:.{places}f}%"
+
+
+def shown_values(f: Finding) -> tuple[Any, Any]:
+    """(应为, 实为) of ``f`` as the table shows them: numbers stay numbers except where the other
+    side, or the code, says they are percentages."""
+    expected, found = f.expected, f.found
+    if f.code in RATE_CODES:
+        return tuple(_percent(n, 2) if (n := _number(v)) is not None else v for v in (expected, found))
+    pair = [expected, found]
+    for i in (0, 1):
+        text, number = pair[i], _number(pair[1 - i])
+        match = _PERCENT.match(text) if isinstance(text, str) else None
+        if match and number is not None:
+            pair[1 - i] = _percent(number, len(match.group(1) or ""))
+            break
+    return pair[0], pair[1]

@@ -1,0 +1,105 @@
+"""What a new user sees when they check the demo's folder: exactly the planted problems, the data table
+skipped and named (issue 13)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from selfeval_xl.cli import main
+from selfeval_xl.demo import DATA_FILE, WORKBOOKS_DIR, run_demo
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo") / "demo"
+    return run_demo(folder, recalc=False, jobs=1)
+
+
+def test_check_of_the_demo_reports_exactly_the_planted_problems(demo, tmp_path, capsys):
+    # report.xlsx / summary.xlsx are our outputs, skipped by their document property (ownfiles)
+    given = [str(demo.folder / WORKBOOKS_DIR), str(demo.folder / DATA_FILE)]
+    out = tmp_path / "found.json"
+    assert main(["check", *given, "--json", str(out), "-j", "1"]) == 1
+    files = {Path(f["path"]).name: f for f in json.loads(out.read_text(encoding="utf-8"))["files"]}
+    planted = {p.path.name: set(p.planted.expect) for p in demo.planted}
+    found = {name: {x["code"] for x in f["findings"]} for name, f in files.items() if f["findings"]}
+    assert found == planted
+    assert files[DATA_FILE]["skipped"] and not files[DATA_FILE]["findings"]
+    printed = capsys.readouterr().out
+    assert "跳过 1 个" in printed and DATA_FILE in printed
+
+
+def test_a_data_table_is_recognised_by_its_headers_not_its_name(demo, tmp_path):
+    from selfeval_xl.fill.schema import is_data_table
+    from selfeval_xl.read import read_workbook
+
+    renamed = tmp_path / "项目支出绩效自评表.xlsx"
+    renamed.write_bytes((demo.folder / DATA_FILE).read_bytes())
+    assert read_workbook(renamed).skipped
+    assert not read_workbook(demo.workbooks[0]).skipped
+    # a 项目 sheet that lacks a required column (全年预算数) is not a data table
+    assert is_data_table([("项目", ["单位", "项目名称", "主管部门", "全年预算数", "全年执行数"]),
+                          ("指标", ["项目", "一级指标", "二级指标", "三级指标", "年度指标值", "分值"])])
+    assert not is_data_table([("项目", ["单位", "项目名称", "主管部门", "全年执行数"]),
+                              ("指标", ["项目", "一级指标", "二级指标", "三级指标", "年度指标值", "分值"])])
+    assert not is_data_table([("项目", ["单位", "项目名称", "主管部门", "全年预算数", "全年执行数"])])
+
+
+def test_feedback_gives_each_unit_its_own_findings_and_what_to_do(demo, tmp_path, capsys):
+    import openpyxl
+
+    from selfeval_xl.checkdocs import doc_of
+    from selfeval_xl.ownfiles import output_kind
+    from selfeval_xl.report.feedback import FILES, HEADER_ROW, ISSUES, file_stem
+
+    out = tmp_path / "反馈"
+    (out).mkdir()
+    foreign = out / f"{file_stem('广州市文化馆')}.xlsx"
+    foreign.write_bytes(b"someone else's file")          # never overwritten: not ours
+    assert main(["check", str(demo.folder / WORKBOOKS_DIR), "--feedback", str(out), "-j", "1", "-q"]) == 1
+    assert foreign.read_bytes() == b"someone else's file"
+    written = sorted(p for p in out.glob("*.xlsx") if p != foreign)
+    assert len(written) == 4 and all(output_kind(p) == "反馈表" for p in written)
+    planted = {p.path.name: p for p in demo.planted}
+    for path in written:
+        wb = openpyxl.load_workbook(path)
+        unit = wb[ISSUES]["A1"].value.split("：", 1)[1]
+        files = [r[1] for r in wb[FILES].iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
+        assert files and all(name.startswith(unit + "-") for name in files)
+        issues = list(wb[ISSUES].iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+        mine = [p for name, p in planted.items() if name in files]
+        assert sum(len(p.found) for p in mine) <= len(issues)
+        for n, name, link, level, message, expected, found, fix in issues:
+            assert name in files and level in ("错误", "警告") and message and fix
+            assert link.startswith(f'=HYPERLINK("{name}#')      # beside the department's own file
+        ws = wb[ISSUES]
+        assert ws.page_setup.paperSize == 9 and ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+        assert ws.page_setup.fitToHeight == 0
+    dept = openpyxl.load_workbook(next(p for p in written if "档案发展中心" in p.name))[ISSUES]
+    rows = list(dept.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+    figure = next(r for r in rows if "预算完成率" in r[4])
+    assert figure[5:7] == ("89.40%", "99.76%")            # as the table shows them, not 0.9976
+    assert figure[7] == doc_of("figure-inconsistent").fix
+    # a second run replaces our own feedback
+    assert main(["check", str(demo.folder / WORKBOOKS_DIR), "--feedback", str(out), "-j", "1", "-q"]) == 1
+    assert len(list(out.glob("*.xlsx"))) == 5
+
+
+def test_report_explains_every_check_and_shows_values_as_the_table_does(demo, tmp_path):
+    import openpyxl
+
+    from selfeval_xl.findings import CATALOGUE
+    from selfeval_xl.report.xlsx import CHECKS_SHEET, FINDINGS_SHEET
+
+    out = tmp_path / "r.xlsx"
+    main(["check", str(demo.folder / WORKBOOKS_DIR), "-r", str(out), "-j", "1", "-q"])
+    wb = openpyxl.load_workbook(out)
+    explained = {r[0]: r for r in wb[CHECKS_SHEET].iter_rows(min_row=2, values_only=True)}
+    assert set(explained) == set(CATALOGUE) and all(all(r) for r in explained.values())
+    rows = list(wb[FINDINGS_SHEET].iter_rows(min_row=2, values_only=True))
+    figure = next(r for r in rows if r[4] == "figure-inconsistent" and "预算完成率" in r[5])
+    assert figure[6:8] == ("89.40%", "99.76%")                 # was "89.40%" beside 0.9976
+    total = next(r for r in rows if r[4] == "total-mismatch")
+    assert total[6:8] == (99.14, 95.95)                         # plain numbers stay numbers
