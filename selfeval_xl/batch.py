@@ -141,8 +141,9 @@ def failed(path: str | Path, reason: str, code: str = "check-failed") -> FileRes
 
 
 def skipped(path: str | Path, reason: str) -> FileResult:
-    """The result of one of our own files found in a folder: listed, not read."""
-    return failed(path, f"已跳过：{reason}，不是提交的自评表", "skipped-own-file")
+    """The result of one of our own files found in a folder: listed as skipped (like a data table), not
+    read, and no finding: a file we wrote is not a problem of the submissions."""
+    return FileResult(FileReport(str(path), skipped=f"{reason}，不是提交的自评表"))
 
 
 def default_jobs() -> int:

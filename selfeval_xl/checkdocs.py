@@ -32,10 +32,11 @@ DOCS: dict[str, CheckDoc] = {
         "No 项目支出 or 部门整体 self-evaluation table was found by its title and headers. "
         "Fix: submit the table in the official layout, headers unchanged."),
     "check-failed": CheckDoc(
-        "检查程序在处理这个文件时出错，这是本工具的问题，不一定是表格的错。",
-        "—",
+        "检查这个文件时出错：读取程序崩溃，或超出了每个文件的时间、内存限制（见 README“可靠性”）；其余文件照常检查。",
+        "一个被恶意构造的工作簿使读取程序崩溃；一个巨大的文件读取超过 120 秒。",
         "把文件和这条信息转给技术支持；其余文件的检查不受影响。",
-        "The checker itself failed on this file (a defect of the tool). Fix: report the file and message."),
+        "Checking this file failed: the reader crashed, or the file overran its time or memory limit "
+        "(README: Reliability); the other files were checked. Fix: report the file and message, or raise the limit."),
     "sheet-truncated": CheckDoc(
         "工作表行数过多（超过 5000 行），只检查了前面的行。",
         "自评表下方粘贴了几万行明细数据。",
@@ -184,15 +185,52 @@ DOCS: dict[str, CheckDoc] = {
     "duplicate-submission": CheckDoc(
         "同一单位的同一项目（或部门整体表）提交了两份；汇总时只计一次。",
         "“城建档案查询服务项目.xlsx”和“城建档案查询服务项目（修改）.xlsx”都在收表文件夹中。",
-        "删除或移走旧的一份，只保留最终版本。"),
+        "删除或移走旧的一份，只保留最终版本。",
+        "The same project of one 单位 (or its 部门整体 table) was submitted twice; cross-file sums count it "
+        "once. Fix: remove the older copy, keep the final one."),
     "sheet-too-large": CheckDoc(
         "工作表超过读取限制（行列过多或内容过大），没有读取。",
         "自评表所在的工作簿中有一张几十万行的明细表。",
-        "把大表移到另一个工作簿，自评表单独提交。"),
-    "skipped-own-file": CheckDoc(
-        "这是本工具自己生成的文件（评分时的备份、中断留下的临时文件、检查报告、汇总表、反馈表），已跳过。",
-        "收表文件夹中留有上次的 report.xlsx 或“表.bak.xlsx”。",
-        "无需处理；如不需要可删除这些文件。"),
+        "把大表移到另一个工作簿，自评表单独提交。",
+        "A sheet beyond the reading limits (cells up to its last cell, see README: Reliability) was not read. "
+        "Fix: move the large sheet to another workbook, or raise the limit with --limit."),
+    # the narrative report's codes (selfeval_xl/narrative/checks.py; their docstrings are the English)
+    "report-parts-sum": CheckDoc(
+        "报告中一个合计与其后所列分项之和不符（分值或自评的分项、基本支出 + 项目支出 = 合计、预算 − 决算 = 差额）。",
+        "“自评 95.95 分，其中预算执行 9.55 分，产出指标 46.4 分，效益指标 40 分”：分项之和为 95.95，"
+        "但漏了满意度；或“分值 100 分，其中……加减分项 4 分”合计不为 100。",
+        "改正分项或合计，使两处都与自评表一致。",
+        "A whole the report states does not equal the sum of the parts it gives (分值/自评 breakdowns, "
+        "基本支出 + 项目支出 = 合计, 预算 − 决算 = 差额). Fix: correct the part or the whole, as the table says."),
+    "report-rate": CheckDoc(
+        "报告中的比率与报告所述的两个数不符（预算完成率 = 支出决算 ÷ 支出预算；指标完成率 = 完成个数 ÷ 指标个数）。",
+        "“支出预算 1132.01 万元，支出决算 1011.98 万元……预算完成率 99.76%”（99.76% 是 1011.98 ÷ 1014.4）。",
+        "全文使用同一个支出预算数，并按它计算比率。",
+        "A rate the report states does not follow from the two figures it states. Fix: one 支出预算 "
+        "everywhere, and its rate."),
+    "report-score-over-weight": CheckDoc(
+        "报告中某项的自评得分高于报告所述的分值。",
+        "“效益指标 30 分”……“自评……效益指标 40 分”。",
+        "得分不能超过分值：改正得分（以及它所来自的自评表）。",
+        "A score the report states is above the 分值 it states for the same item. Fix: correct the score "
+        "(and its table)."),
+    "report-figure-twice": CheckDoc(
+        "同一单位同一年度的同一个数字，在报告中前后写成了不同的值。",
+        "支出预算一处写 1132.01 万元，另一处写 1014.4 万元。",
+        "全文统一为自评表中的数字。",
+        "The same figure of one 单位 and year is stated twice with different values. Fix: one value "
+        "everywhere, the table's."),
+    "report-table-mismatch": CheckDoc(
+        "报告中的数字与同一次检查中该单位自评表的数字不符（总分、各级指标分值和自评、资金、预算完成率、指标个数）。",
+        "报告写“项目自评总分 95.95 分”，自评表重算总分为 99.14 分。",
+        "按自评表改正报告（或先改正自评表，再改报告）。",
+        "A figure the report states differs from the same figure in the 单位's tables checked in the same "
+        "run. Fix: restate the table's figure."),
+    "report-placeholder": CheckDoc(
+        "由 selfeval draft 起草的报告中仍有【待填写：…】占位内容，只有本单位能写的部分尚未填写。",
+        "“（一）部门概况 【待填写：部门职能、机构设置、人员编制等概况】”。",
+        "写好这些部分并删除【待填写】标记。",
+        "A drafted report still holds 【待填写：…】 placeholders. Fix: write those parts and remove the marks."),
     "cost-not-reverse": CheckDoc(
         "成本指标的指标性质写成了正向（≥），越多越好不符合成本指标的含义。",
         "“单位成本”指标性质选“≥”，年度指标值 50元。",

@@ -42,7 +42,13 @@ def declare(code: str, severity: Severity | str, title: str) -> Code:
 declare("unreadable", Severity.ERROR, "文件无法读取")
 declare("no-table", Severity.ERROR, "未找到绩效自评表")
 declare("check-failed", Severity.ERROR, "检查程序出错")
-declare("skipped-own-file", Severity.WARNING, "本工具自己的文件（备份、临时文件、报告），已跳过")
+# the narrative report's codes (selfeval_xl/narrative/checks.py runs them)
+declare("report-parts-sum", Severity.ERROR, "报告中分项之和与所述合计不符")
+declare("report-rate", Severity.ERROR, "报告中的比率与所述金额或个数不符")
+declare("report-score-over-weight", Severity.ERROR, "报告中的自评得分高于其分值")
+declare("report-figure-twice", Severity.ERROR, "报告中同一数字前后不一致")
+declare("report-table-mismatch", Severity.ERROR, "报告中的数字与本单位的自评表不符")
+declare("report-placeholder", Severity.WARNING, "报告仍有待填写的占位内容")
 
 
 def _plain(value: Any) -> Any:

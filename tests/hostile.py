@@ -104,7 +104,7 @@ def build_corpus(folder: Path) -> dict[str, str]:
                    "文件夹.xlsx": "unreadable"})
     shutil.copyfile(ok, folder / "正常.bak.xlsx")
     shutil.copyfile(ok, folder / ".~selfeval-1234.xlsx")
-    expect.update({"正常.bak.xlsx": "skipped-own-file", ".~selfeval-1234.xlsx": "skipped-own-file"})
+    expect.update({"正常.bak.xlsx": "skipped", ".~selfeval-1234.xlsx": "skipped"})
     return expect
 
 

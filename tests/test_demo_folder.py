@@ -18,17 +18,27 @@ def demo(tmp_path_factory):
 
 
 def test_check_of_the_demo_reports_exactly_the_planted_problems(demo, tmp_path, capsys):
-    # report.xlsx / summary.xlsx are our outputs, skipped by their document property (ownfiles)
-    given = [str(demo.folder / WORKBOOKS_DIR), str(demo.folder / DATA_FILE)]
+    """The whole demo folder, as a new user checks it: the workbooks give exactly the planted findings;
+    our own outputs (report.xlsx, summary.xlsx, by their document property) and the data table are
+    skipped and named; each drafted 绩效自评报告 has errors only where its own tables were planted wrong."""
     out = tmp_path / "found.json"
-    assert main(["check", *given, "--json", str(out), "-j", "1"]) == 1
+    assert main(["check", str(demo.folder), "--json", str(out), "-j", "1"]) == 1
     files = {Path(f["path"]).name: f for f in json.loads(out.read_text(encoding="utf-8"))["files"]}
+    workbooks = {name for name in files if name.endswith(".xlsx")}
     planted = {p.path.name: set(p.planted.expect) for p in demo.planted}
-    found = {name: {x["code"] for x in f["findings"]} for name, f in files.items() if f["findings"]}
+    found = {name: {x["code"] for x in files[name]["findings"]} for name in workbooks if files[name]["findings"]}
     assert found == planted
-    assert files[DATA_FILE]["skipped"] and not files[DATA_FILE]["findings"]
+    skipped = {name for name, f in files.items() if f["skipped"]}
+    assert skipped == {DATA_FILE, "report.xlsx", "summary.xlsx"}
+    assert all(not files[name]["findings"] for name in skipped)
+    wrong_units = {p.planted.unit for p in demo.planted}
+    reports = {name: f for name, f in files.items() if name.endswith(".docx")}
+    assert len(reports) == 4
+    for name, f in reports.items():
+        errors = [x for x in f["findings"] if x["severity"] == "error"]
+        assert not errors or any(unit in name for unit in wrong_units), (name, errors)
     printed = capsys.readouterr().out
-    assert "跳过 1 个" in printed and DATA_FILE in printed
+    assert "跳过 3 个" in printed and DATA_FILE in printed
 
 
 def test_a_data_table_is_recognised_by_its_headers_not_its_name(demo, tmp_path):

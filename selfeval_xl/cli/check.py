@@ -63,13 +63,7 @@ def command(paths, system_ref, report_path, json_path, feedback_dir, jobs, force
 
     if list_checks:
         from ..checks.catalogue import text
-        from ..narrative import NARRATIVE_CHECKS
-        from ..report import SEVERITY_NAMES
         click.echo(text())
-        click.echo("绩效自评报告的检查 / checks of the narrative report:\n")
-        for item in NARRATIVE_CHECKS:
-            click.echo(f"{item.code}  [{SEVERITY_NAMES[item.severity]}]  {item.title}\n"
-                       + "\n".join("    " + line.strip() for line in item.doc.splitlines()) + "\n")
         return 0
     if not paths:
         raise click.UsageError("请给出要检查的文件或文件夹 / give files or folders to check")

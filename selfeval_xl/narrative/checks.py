@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Callable, Iterable, Iterator
 
 from ..checks.base import Check
-from ..findings import Finding, Severity, declare, finding
+from ..findings import CATALOGUE, Finding, finding
 from .numbers import HUNDRED, agrees, places, same_quantity
 from .statements import Extracted, Key, Statement
 from .summary import Summary
@@ -22,12 +22,13 @@ NARRATIVE_CHECKS: list[Check] = []
 WHAT = {"weight": "分值", "score": "自评", "budget": "预算", "spent": "决算", "gap": "预算执行差额"}
 
 
-def narrative_check(code: str, severity: Severity | str, title: str):
-    """Register the decorated function as the report check of ``code`` (declared in the catalogue)."""
-    entry = declare(code, severity, title)
+def narrative_check(code: str):
+    """Register the decorated function as the report check of ``code`` (declared, with its severity and
+    title, in :data:`selfeval_xl.findings.CATALOGUE` beside the reader's codes)."""
+    entry = CATALOGUE[code]
 
     def register(fn: Callable[["Context"], Iterable[Finding]]):
-        NARRATIVE_CHECKS.append(Check(code, entry.severity, title, fn))
+        NARRATIVE_CHECKS.append(Check(code, entry.severity, entry.title, fn))
         return fn
     return register
 
@@ -72,7 +73,7 @@ def _show(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-@narrative_check("report-parts-sum", "error", "报告中分项之和与所述合计不符")
+@narrative_check("report-parts-sum")
 def parts_sum(ctx: Context) -> Iterator[Finding]:
     """A whole the report states against the parts it gives for it: a 分值 or 自评 breakdown
     (``自评 95.95 分，其中预算执行 9.55 分，产出指标 46.4 分，效益指标 40 分`` sums to 95.95 — but
@@ -104,7 +105,7 @@ def parts_sum(ctx: Context) -> Iterator[Finding]:
                            f"{_show(spent.value)} = {_show(budget.value - spent.value)} 万元", budget.value - spent.value)
 
 
-@narrative_check("report-rate", "error", "报告中的比率与所述金额或个数不符")
+@narrative_check("report-rate")
 def rate_of_amounts(ctx: Context) -> Iterator[Finding]:
     """A rate the report states against the two figures it states it from: 预算完成率 (or a project's
     执行率) = 支出决算 / 支出预算; 指标完成率 = 实际完成指标个数 / 指标个数 (checked with the counts).
@@ -133,7 +134,7 @@ def rate_of_amounts(ctx: Context) -> Iterator[Finding]:
                                f"{_show(total)} 个 = {_show(round(expected, 2))}%", round(expected, 2))
 
 
-@narrative_check("report-score-over-weight", "error", "报告中的自评得分高于其分值")
+@narrative_check("report-score-over-weight")
 def score_over_weight(ctx: Context) -> Iterator[Finding]:
     """A score the report states above the 分值 it states for the same thing: an indicator, a level,
     or a part of a project's breakdown (the real case: 分值 …效益指标 30 分 … 自评 …效益指标 40 分).
@@ -147,7 +148,7 @@ def score_over_weight(ctx: Context) -> Iterator[Finding]:
                            f"{describe(s.key)} {_show(s.value)} 分高于报告所述分值 {_show(weight.value)} 分", weight.value)
 
 
-@narrative_check("report-figure-twice", "error", "报告中同一数字前后不一致")
+@narrative_check("report-figure-twice")
 def figure_twice(ctx: Context) -> Iterator[Finding]:
     """The same figure of one 单位 and year stated twice with different values (the real case: 支出预算
     1132.01 万元 in one place, 1014.4 万元 in another). Reported at the later statement, quoting both.
@@ -164,7 +165,7 @@ def figure_twice(ctx: Context) -> Iterator[Finding]:
                            first.value)
 
 
-@narrative_check("report-table-mismatch", "error", "报告中的数字与本单位的自评表不符")
+@narrative_check("report-table-mismatch")
 def table_mismatch(ctx: Context) -> Iterator[Finding]:
     """A figure the report states against the same figure in the 单位's tables given in the same run:
     总分, each level's and indicator's 分值 and 自评, each project's 总分 and breakdown, 资金 (预算, 决算,
@@ -190,7 +191,7 @@ def _table_name(s: Summary) -> str:
     return "部门整体支出绩效自评表" if s.kind == "department" else f"“{s.name}”项目支出绩效自评表"
 
 
-@narrative_check("report-placeholder", "warning", "报告仍有待填写的占位内容")
+@narrative_check("report-placeholder")
 def placeholder(ctx: Context) -> Iterator[Finding]:
     """A drafted report still holds the drafter's 【待填写：…】 placeholders: what only the 单位 can write
     (部门概况, 主要工作成效 …) is missing. Reported once, at the first.
