@@ -42,6 +42,8 @@ PROJECT_CASES = {
                                     ("ind", 4, "reason")),
     "unparseable-value": ({("ind", 2, "actual"): "约一百六十天"}, {"unparseable-value"}, ("ind", 2, "actual")),
     "unknown-level": ({("ind", 6, "level2"): "校园用户满意度"}, {"unknown-level"}, ("ind", 6, "level2")),
+    "budget-zero": ({("funds", "total", "budget"): 0, ("funds", "current", "budget"): 0}, {"budget-zero"},
+                    ("funds", "total", "budget")),
 }
 
 DEPARTMENT_CASES = {
