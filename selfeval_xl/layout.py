@@ -24,14 +24,19 @@ _WHICH = re.compile(r"^其中:")
 
 @lru_cache(maxsize=65536)
 def _normalized(text: str) -> str:
-    s = _WHICH.sub("", _ANNOTATION.sub("", plain_text(text))).rstrip(":")
+    s, before = text, None
+    while s != before:          # until nothing changes: a removal may leave a new form to fold
+        before = s
+        s = _WHICH.sub("", _ANNOTATION.sub("", plain_text(s.replace("（", "(").replace("）", ")")
+                                                       .replace("：", ":")))).rstrip(":")
     return s.replace("(", "（").replace(")", "）").replace(":", "：")
 
 
 @lru_cache(maxsize=65536)
 def plain_text(text: str) -> str:
     """Cell text as a pattern reads it: full-width forms folded (NFKC), no spaces or line breaks."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    s = _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    return s if unicodedata.is_normalized("NFKC", s) else plain_text(s)
 
 
 def normalize_label(text: object) -> str:

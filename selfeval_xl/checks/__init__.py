@@ -15,7 +15,7 @@ from ..model import Table, WorkbookData, split_address
 from ..recompute import Recomputed, number, recompute
 from ..system import IndicatorSystem, load_system
 from . import reading  # noqa: F401  (declares the reader's codes)
-from . import required, numbers, template_inputs, scores, weights, totals, explain, formulas, crossfile  # noqa: F401  (register)
+from . import required, numbers, template_inputs, scores, weights, totals, explain, formulas, crossfile, cost  # noqa: F401  (register)
 from .base import CHECKS, Check, Context, layout_of, run_checks
 from .crossfile import TableFigures, UnitFigures, check_unit, figures_of
 
@@ -80,7 +80,7 @@ def check_workbook(data: WorkbookData, system: IndicatorSystem | None = None) ->
         sheet, cell = split_address(position)
         report.findings.append(finding(code, message, file=data.path, sheet=sheet, cell=cell))
     if not data.tables:
-        if not any(code == "unreadable" for code, _, _ in data.problems):
+        if not any(code in ("unreadable", "no-table") for code, _, _ in data.problems):
             report.findings.append(finding("no-table", "未找到项目支出或部门整体支出绩效自评表（按标题和表头查找）",
                                            file=data.path))
         return report

@@ -82,7 +82,7 @@ def labels_for(name: str) -> _Labels:
 def family() -> tuple[str, ...]:
     """Every packaged layout, the base layout of each kind (named as its kind) first: a sibling is
     chosen only when its title, 报表编号, headers or 一级指标 say so."""
-    return tuple(sorted(available_layouts(), key=lambda n: (n not in KINDS, n)))
+    return tuple(sorted(available_layouts(), key=lambda n: (KINDS.index(n) if n in KINDS else len(KINDS), n)))
 
 
 def _strip_unit(text: str) -> str:
@@ -238,6 +238,43 @@ def locate_tables(grid: Grid, defined_names: dict[str, str] | None = None,
 def _title_is_sheet(grid: Grid, kind: str) -> bool:
     """A titled sheet without either block's headers is still the table when the sheet is named so."""
     return labels_for(kind).title in normalize_label(grid.name)
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """The sheet that came closest to a 自评表 when none was found: where, under which layout, the
+    header labels recognised and those missing (what a user should rename)."""
+
+    sheet: str
+    row: int                       # 1-based row of the best header row
+    layout: str
+    found: tuple[str, ...]
+    missed: tuple[str, ...]
+
+    def message(self) -> str:
+        found = "、".join(self.found) or "无"
+        missed = "、".join(self.missed) or "无"
+        return (f"未找到项目支出或部门整体支出绩效自评表（按标题和表头查找）。最接近的是工作表“{self.sheet}”第"
+                f"{self.row}行（按“{labels_for(self.layout).layout.title}”）：识别到表头 {found}；缺少 {missed}")
+
+
+def near_miss(grids: list[Grid]) -> NearMiss | None:
+    """Of all rows of all sheets, the one whose text matches most header labels of a layout's
+    indicator or funds block; None when no row matches any."""
+    best: tuple[int, NearMiss] | None = None
+    for grid in grids:
+        sheet = _Sheet(grid)
+        rows = {r for r, _ in sheet.norm}
+        for name in family():
+            lab = labels_for(name)
+            for block, index in ((lab.layout.indicators, lab.indicator_columns), (lab.layout.funds, lab.funds_columns)):
+                for r in rows:
+                    keys = sheet.row_keys(r, index)
+                    if keys and (best is None or len(keys) > best[0]):
+                        found = tuple(sheet.grid.value(r, c) for c in sorted(keys.values()))
+                        missed = tuple(c.label for c in block.columns if c.key not in keys and not c.optional)
+                        best = (len(keys), NearMiss(grid.name, r + 1, name, tuple(str(f) for f in found), missed))
+    return best[1] if best else None
 
 
 def _funds_header(sheet: _Sheet, start: int, end: int, lab: _Labels) -> tuple[int, dict[str, int]] | None:
