@@ -107,3 +107,61 @@ def test_no_table_names_the_closest_sheet_and_its_headers(tmp_path):
     assert finding.code == "no-table" and finding.sheet == "绩效表"
     assert "一级指标、二级指标、得分" in finding.message
     assert "三级指标" in finding.message and "分值" in finding.message
+
+
+def test_fill_takes_cost_indicators_under_the_2021_system_and_check_reads_them_back(tmp_path):
+    from selfeval_xl.fill import fill, load_systems
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "项目.csv").write_text("单位,项目名称,主管部门,全年预算数,全年执行数\n某厅,农村公路提质改造,交通运输部,1000,985\n",
+                                   encoding="utf-8")
+    rows = [("成本指标", "经济成本指标", "单位建设成本", "≤", "300万元", "280万元", 10),
+            ("产出指标", "数量指标", "改造公路", "≥", "20公里", "21公里", 40),
+            ("效益指标", "社会效益指标", "通行时间缩短", "≥", "20%", "22%", 30),
+            ("满意度指标", "服务对象满意度指标", "群众满意度", "≥", "90%", "93%", 10)]
+    (data / "指标.csv").write_text("项目,一级指标,二级指标,三级指标,指标性质,年度指标值,实际完成值,分值\n" + "".join(
+        f"农村公路提质改造,{','.join(map(str, r))}\n" for r in rows), encoding="utf-8")
+    refused = fill(data, tmp_path / "old", load_systems(), year=2023)
+    assert not refused.ok and "成本指标" in str(refused.problems)
+    result = fill(data, tmp_path / "out", load_systems(["national-2021-project"]), year=2023)
+    assert result.ok, result.problems
+    [written] = result.written
+    read = read_workbook(written.path)
+    [table] = read.tables
+    assert table.layout == "national-2021-project" and table.system_name == "national-2021-project"
+    assert check_workbook(read).findings == []
+
+
+@pytest.mark.parametrize("layout", ["project", "national-2021-project", "sichuan-project", "department"])
+def test_template_of_each_layout_reads_back_as_that_layout(tmp_path, layout):
+    from selfeval_xl.cli import main
+    from selfeval_xl.layout import load_layout
+
+    out = tmp_path / f"{layout}.xlsx"
+    assert main(["template", "--layout", layout, "--year", "2022", "-o", str(out)]) == 0
+    [table] = read_workbook(out).tables
+    declared = load_layout(layout)
+    assert (table.layout, table.system_name) == (layout, declared.system)
+    assert set(table.funds) == {row.key for row in declared.funds.rows}
+    assert {f"indicators.{c.key}" for c in declared.indicators.columns} <= set(table.headers)
+
+
+def test_template_needs_a_kind_or_a_layout_of_that_kind(tmp_path):
+    from selfeval_xl.cli import main
+
+    assert main(["template", "-o", str(tmp_path / "x.xlsx")]) == 2
+    assert main(["template", "department", "--layout", "sichuan-project", "-o", str(tmp_path / "x.xlsx")]) == 2
+
+
+def test_systems_lists_and_validates_layouts(tmp_path, capsys):
+    from selfeval_xl.cli import main
+
+    assert main(["systems"]) == 0
+    out = capsys.readouterr().out
+    assert "sichuan-project  [project]  部门预算项目支出绩效自评表 → sichuan-project" in out
+    assert "预算执行 10 + 成本指标 10 + 产出指标 40 + 效益指标 30 + 满意度指标 10 = 100" in out
+    own = tmp_path / "my-layout.yaml"
+    own.write_text("extends: project\nsystem: no-such-system\n", encoding="utf-8")
+    assert main(["systems", str(own)]) == 1
+    assert "no-such-system" in capsys.readouterr().err
