@@ -22,7 +22,17 @@ _ANNOTATION = re.compile(r"\((?:[千万亿]?元|\d+(?:\.\d+)?分|盖章|签章|�
 _WHICH = re.compile(r"^其中:")
 
 
-@lru_cache(maxsize=65536)
+CACHED_LENGTH = 200
+"""Texts up to this length are normalised once and remembered (labels repeat across sheets and files);
+longer ones, answers rather than labels, are computed each time so a stranger's file cannot fill memory."""
+
+
+def _once(fn):
+    cached = lru_cache(maxsize=65536)(fn)
+    return lambda text: cached(text) if len(text) <= CACHED_LENGTH else fn(text)
+
+
+@_once
 def _normalized(text: str) -> str:
     s, before = text, None
     while s != before:          # until nothing changes: a removal may leave a new form to fold
@@ -32,7 +42,7 @@ def _normalized(text: str) -> str:
     return s.replace("(", "（").replace(")", "）").replace(":", "：")
 
 
-@lru_cache(maxsize=65536)
+@_once
 def plain_text(text: str) -> str:
     """Cell text as a pattern reads it: full-width forms folded (NFKC), no spaces or line breaks."""
     s = _SPACE.sub("", unicodedata.normalize("NFKC", text))

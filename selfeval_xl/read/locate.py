@@ -46,7 +46,8 @@ class _Labels:
     titles: tuple[str, ...]
     codes: tuple[str, ...]
     level1_marks: frozenset[str]
-    footer: tuple[str, ...]
+    footer_start: re.Pattern[str] | None     # a cell opening with a footer word
+    footer_word: re.Pattern[str] | None      # a cell that is a footer word, alone or before a colon
 
 
 def _names(label: Label) -> set[str]:
@@ -74,8 +75,12 @@ def labels_for(name: str) -> _Labels:
         frozenset(_names(layout.funds.label)), frozenset(_names(goal.label)) if goal else frozenset(),
         frozenset(_names(layout.total)), frozenset(_names(layout.grade)), titles[0], titles,
         tuple(normalize_label(c) for c in layout.recognise.codes),
-        frozenset(normalize_label(t) for t in layout.recognise.level1),
-        tuple(normalize_label(t) for t in layout.footer))
+        frozenset(normalize_label(t) for t in layout.recognise.level1), *_footer_patterns(layout))
+
+
+def _footer_patterns(layout: Layout) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    words = "|".join(re.escape(normalize_label(w)) for w in layout.footer)
+    return (re.compile(f"^(?:{words})"), re.compile(f"^(?:{words})(?:：|$)")) if words else (None, None)
 
 
 @lru_cache(maxsize=1)
@@ -162,14 +167,18 @@ def _indicator_header(sheet: _Sheet, start: int, end: int, lab: _Labels) -> tupl
     return None
 
 
-def _fit(sheet: _Sheet, start: int, end: int, lab: _Labels, texts: set[str]) -> int:
-    """How well a segment of a sheet fits a layout: its 报表编号 (decisive), its title (the longer the
-    title found, the closer), the headers of its funds and indicator blocks, and 一级指标 texts only
-    this layout has. 0: neither block's headers are there."""
+_Header = tuple[int, dict[str, int]]
+
+
+def _fit(sheet: _Sheet, start: int, end: int, lab: _Labels, texts: set[str]
+         ) -> tuple[int, _Header | None, _Header | None]:
+    """How well a segment of a sheet fits a layout, with the indicator and funds headers found: its
+    报表编号 (decisive), its title (the longer the title found, the closer), the headers of its funds and
+    indicator blocks, and 一级指标 texts only this layout has. 0: neither block's headers are there."""
     funds = _funds_header(sheet, start, end, lab)
     header = _indicator_header(sheet, start, end, lab)
     if funds is None and header is None:
-        return 0
+        return 0, None, None
     score = 10 * bool(funds) + (len(header[1]) if header else 0)
     score += 1000 * any(code in t for code in lab.codes for t in texts)
     score += 10 * max((len(title) for title in lab.titles for t in texts
@@ -177,20 +186,22 @@ def _fit(sheet: _Sheet, start: int, end: int, lab: _Labels, texts: set[str]) -> 
     if header and lab.level1_marks and "level1" in header[1]:
         c = header[1]["level1"]
         score += 50 * len({sheet.text(r, c) for r in range(header[0] + 1, end)} & lab.level1_marks)
-    return score
+    return score, header, funds
 
 
-def _choose_layout(sheet: _Sheet, start: int, end: int, kind: str | None) -> str | None:
-    """The layout of the family that fits the segment best (of ``kind``, when a title said it)."""
+def _choose_layout(sheet: _Sheet, start: int, end: int, kind: str | None
+                   ) -> tuple[_Labels, _Header | None, _Header | None] | None:
+    """The layout of the family that fits the segment best (of ``kind``, when a title said it), with
+    the indicator and funds headers it found there."""
     texts = {t for (r, _), t in sheet.norm.items() if start <= r < end}
     best, best_score = None, 0
     for name in family():
         lab = labels_for(name)
         if kind is not None and lab.layout.kind != kind:
             continue
-        score = _fit(sheet, start, end, lab, texts)
+        score, header, funds = _fit(sheet, start, end, lab, texts)
         if score > best_score:
-            best, best_score = name, score
+            best, best_score = (lab, header, funds), score
     return best
 
 
@@ -220,14 +231,12 @@ def locate_tables(grid: Grid, defined_names: dict[str, str] | None = None,
         segments.append((0, grid.height, None, None))
     tables = []
     for start, end, kind, title_at in segments:
-        name = _choose_layout(sheet, start, end, kind)
-        if name is None:
+        chosen = _choose_layout(sheet, start, end, kind)
+        if chosen is None:
             if title_at is None or kind is None or not _title_is_sheet(grid, kind):
                 continue
-            name = kind
-        lab = labels_for(name)
-        header = _indicator_header(sheet, start, end, lab)
-        funds_at = _funds_header(sheet, start, end, lab)
+            chosen = labels_for(kind), None, None
+        lab, header, funds_at = chosen
         if load_formulas is not None and grid.formulas is None:
             grid.formulas = load_formulas(grid.name)
         tables.append(_read_table(sheet, start, end, title_at, header, funds_at, lab,
@@ -459,9 +468,11 @@ def _empty_slot(value: Any, placeholder: re.Pattern[str] | None) -> bool:
 def _is_footer(sheet: _Sheet, r: int, lab: _Labels, before: int) -> bool:
     """A text row that closes the table (评价结论, 存在问题, 填报人, 项目负责人：…): its label alone in a
     cell, or followed by a colon, or opening a cell left of the 三级指标 column."""
+    if lab.footer_start is None:
+        return False
     for c in range(len(sheet.grid.rows[r])):
         t = sheet.text(r, c)
-        if t and any(t == w or t.startswith(w + "：") or (c < before and t.startswith(w)) for w in lab.footer):
+        if t and (lab.footer_start if c < before else lab.footer_word).match(t):
             return True
     return False
 
