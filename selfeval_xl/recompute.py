@@ -24,7 +24,7 @@ from . import rules
 from .excel_rules import native_blocked_inputs
 from .layout import normalize_label
 from .model import Cell, IndicatorRow, Table
-from .parse import ParseError, parse_number
+from .parse import ParseError, parse_deadline, parse_number
 from .rules import Band, RuleError, Tier
 from .scoring import Scored, score_indicator
 from .system import IndicatorSystem, Level
@@ -316,6 +316,8 @@ def _how(out: RowResult) -> str:
         return f"定性：{s.tier.phrase}" if s.tier else "定性：按所填得分"
     if s.direction is rules.Direction.RANGE:
         return f"区间 [{s.target:g}, {s.high:g}]，实际 {s.actual:g}"
+    if parse_deadline(out.row.value("target")) is not None and s.target is not None:
+        return f"时效：{out.row.get('target').text}，实际 {out.row.get('actual').text}（第 {s.target:g} 天 / 第 {s.actual:g} 天）"
     return f"{s.direction.value}{s.target:g}，实际 {s.actual:g}"
 
 

@@ -83,6 +83,17 @@ def test_sichuan_reason_given_in_its_own_column_explains_a_low_rate(tmp_path):
     assert report.findings == []
 
 
+def test_the_forms_instruction_left_in_the_reason_column_explains_nothing(tmp_path):
+    edits = {("funds", "total", "spent"): 170, ("funds", "current", "spent"): 122,
+             ("funds", "total", "rate"): 0.85, ("funds", "total", "score"): 8.5, "total": 98.5,
+             ("funds", "total", "note"): "说明偏差原因（50字以内）"}
+    built = gallery.sichuan(tmp_path / "sent.xlsx", edits)
+    _, report = _check(built)
+    assert {(f.code, f.cell) for f in report.findings} == {
+        ("exec-rate-unexplained", built.ref(("funds", "total", "rate"))),
+        ("required-blank", built.ref(("funds", "total", "note")))}
+
+
 def test_national_2021_cost_level_and_split(tmp_path):
     edits = {("ind", 0, "target"): "≥300万元", ("ind", 0, "actual"): "300万元",
              ("ind", 0, "weight"): 20, ("ind", 0, "score"): 20, ("ind", 1, "weight"): 10, ("ind", 1, "score"): 10}

@@ -131,5 +131,6 @@ def budget_zero(ctx: Context) -> Iterator[Finding]:
     weight = number(row.get("weight"))
     weight = weight if weight is not None else ctx.system.budget_execution_weight
     if budget == 0 and weight:
-        yield ctx.find("budget-zero", row.get("budget"), f"{row.label.text}的{ctx.layout.funds.column('budget').label}"
+        yield ctx.find("budget-zero", row.get("budget"), f"{ctx.layout.funds.row('total').label}的"
+                       f"{ctx.layout.funds.column('budget').label}"
                        f"为0，无法计算执行率（预算执行分值 {weight}）", "大于0的预算数", row.cells["budget"].value)
