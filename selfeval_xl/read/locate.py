@@ -55,12 +55,17 @@ def _names(label: Label) -> set[str]:
         _strip_unit(normalize_label(x)) for x in (label.label, *label.aliases)}
 
 
+_INDICES: dict[frozenset, dict[str, str]] = {}
+
+
 def _index(labels: tuple[Label, ...]) -> dict[str, str]:
+    """Label text → key; one object per distinct index, so rows matched for one layout are not matched
+    again for a sibling with the same labels."""
     index: dict[str, str] = {}
     for label in labels:
         for name in _names(label):
             index.setdefault(name, label.key)
-    return index
+    return _INDICES.setdefault(frozenset(index.items()), index)
 
 
 @lru_cache(maxsize=None)
@@ -102,14 +107,19 @@ def _unit_of(value: Any) -> str | None:
 
 
 class _Sheet:
-    """A grid with its label-sized text normalised once."""
+    """A grid with its label-sized text normalised once, by row (the label and, for a lookup that
+    misses, the label without its trailing bracket); each row matched once per label index."""
 
     def __init__(self, grid: Grid):
         self.grid = grid
         self.norm: dict[tuple[int, int], str] = {}
+        self.by_row: dict[int, list[tuple[int, str, str]]] = {}
+        self._keys: dict[tuple[int, int], dict[str, int]] = {}
         for r, c, v in grid.cells():
             if isinstance(v, str) and len(v) <= MAX_LABEL_LENGTH * 2:
-                self.norm[(r, c)] = normalize_label(v)
+                t = self.norm[(r, c)] = normalize_label(v)
+                if t:
+                    self.by_row.setdefault(r, []).append((c, t, _strip_unit(t)))
 
     def text(self, r: int, c: int) -> str:
         return self.norm.get((r, c), "")
@@ -124,14 +134,18 @@ class _Sheet:
         g = self.grid
         return Cell(g.name, ref(r, c), g.value(r, c), g.formula(r, c))
 
-    def row_keys(self, r: int, index: dict[str, str], upto: int | None = None) -> dict[str, int]:
-        """Column of each label key found on row ``r`` (the first occurrence wins)."""
-        found: dict[str, int] = {}
-        width = len(self.grid.rows[r]) if r < self.grid.height else 0
-        for c in range(width if upto is None else min(width, upto)):
-            key = self.key(r, c, index)
-            if key and key not in found:
-                found[key] = c
+    def row_keys(self, r: int, index: dict[str, str]) -> dict[str, int]:
+        """Column of each label key found on row ``r`` (the first occurrence wins). Layouts that share
+        an index (a sibling that extends its parent) share the answer."""
+        memo = (r, id(index))
+        found = self._keys.get(memo)
+        if found is None:
+            found = {}
+            for c, t, stripped in self.by_row.get(r, ()):
+                key = index.get(t) or index.get(stripped)
+                if key and key not in found:
+                    found[key] = c
+            self._keys[memo] = found
         return found
 
     def value_right_of(self, r: int, c: int, stop: set[str]) -> Cell:
