@@ -176,3 +176,9 @@ def test_systems_lists_and_validates_layouts(tmp_path, capsys):
     own.write_text("extends: project\nsystem: no-such-system\n", encoding="utf-8")
     assert main(["systems", str(own)]) == 1
     assert "no-such-system" in capsys.readouterr().err
+
+
+def test_an_answer_that_merely_starts_like_the_instructions_is_an_answer(tmp_path):
+    built = gallery.sichuan(tmp_path / "ok.xlsx", {("goal", "achieved"): "对照年度目标，全部完成，说明如下：培训520人次"})
+    data, report = _check(built)
+    assert report.findings == [] and data.tables[0].goal["achieved"].text.startswith("对照")

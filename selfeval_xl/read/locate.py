@@ -6,8 +6,12 @@ All labels come from the layouts (``selfeval_xl/layouts/*.yaml``); nothing here 
 
 How a table is found: a title cell (``项目支出绩效自评表…``) starts a segment of the sheet; without a
 title, a row that carries the indicator table's headers (三级指标, 年度指标值, 实际完成值, 分值, 得分 …)
-is enough. Within a segment, the funds block, the fields, the indicator rows, 总分 and 等级 are found by
-their labels. What cannot be found is left out of the table, for the checks to report cell by cell.
+is enough. The layouts are one family: the segment is read with the layout that fits it best (its
+报表编号, its title, its headers, 一级指标 only it has), and the table records that layout's name, whose
+system then checks it. Within a segment, the funds block, the fields, the indicator rows, 总分 and 等级
+are found by their labels; the table ends at its 总分 row or a footer text row, and the form's
+placeholders and instruction text are not data. What cannot be found is left out of the table, for the
+checks to report cell by cell; a workbook with no table gets the closest miss (:func:`near_miss`).
 """
 from __future__ import annotations
 
