@@ -238,13 +238,15 @@ SICHUAN_KEYS = ("level1", "level2", "level3", "direction", "target", "unit", "ac
 SICHUAN_INSTRUCTION = "对照年度目标，说明项目实施情况及完成情况（100字以内）"
 
 
-def sichuan(path: Path, edits: dict | None = None, top: int = 1, left: int = 1, total_row: bool = True) -> Built:
+def sichuan(path: Path, edits: dict | None = None, top: int = 1, left: int = 1, total_row: bool = True,
+            titled: bool = True) -> Built:
     """A county's table on Sichuan's own form: 报表编号, 实施单位(盖章), 项目基本情况, 预算执行情况(10分)
     with 总额 … 其他资金, 绩效指标(90分) without 满意度, a 合计 row, then text rows and signatures."""
     form = Form(path, "自评表", edits, top, left)
-    form.label(1, 1, "部门预算项目支出绩效自评表", span=10)
-    form.label(2, 1, "（2022年度）", span=10)
-    form.label(3, 8, "报表编号：510000_0013zp", span=3)
+    if titled:
+        form.label(1, 1, "部门预算项目支出绩效自评表", span=10)
+        form.label(2, 1, "（2022年度）", span=10)
+        form.label(3, 8, "报表编号：510000_0013zp", span=3)
     form.label(4, 1, "项目名称")
     form.put(("field", "project_name"), 4, 2, "基层农技推广体系改革与建设")
     form.label(5, 1, "主管部门")

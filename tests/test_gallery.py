@@ -52,6 +52,11 @@ def test_sichuan_form_checked_with_its_system(tmp_path):
     assert levels == {"产出指标", "效益指标"}              # footer and signature rows are not indicators
 
 
+def test_an_untitled_sichuan_copy_is_known_by_its_own_header_words(tmp_path):
+    data, report = _check(gallery.sichuan(tmp_path / "bare.xlsx", titled=False))
+    assert data.tables[0].layout == "sichuan-project" and report.findings == []
+
+
 def test_text_rows_close_the_table_even_without_its_total_row(tmp_path):
     data, report = _check(gallery.sichuan(tmp_path / "cut.xlsx", total_row=False))
     [table] = data.tables

@@ -50,6 +50,7 @@ class _Labels:
     titles: tuple[str, ...]
     codes: tuple[str, ...]
     level1_marks: frozenset[str]
+    primary: frozenset[tuple[str, str]]       # (key, its official label) of the funds and indicator columns
     footer_start: re.Pattern[str] | None     # a cell opening with a footer word
     footer_word: re.Pattern[str] | None      # a cell that is a footer word, alone or before a colon
 
@@ -84,7 +85,9 @@ def labels_for(name: str) -> _Labels:
         frozenset(_names(layout.funds.label)), frozenset(_names(goal.label)) if goal else frozenset(),
         frozenset(_names(layout.total)), frozenset(_names(layout.grade)), titles[0], titles,
         tuple(normalize_label(c) for c in layout.recognise.codes),
-        frozenset(normalize_label(t) for t in layout.recognise.level1), *_footer_patterns(layout))
+        frozenset(normalize_label(t) for t in layout.recognise.level1),
+        frozenset((c.key, normalize_label(c.label)) for c in (*layout.funds.columns, *layout.indicators.columns)),
+        *_footer_patterns(layout))
 
 
 def _footer_patterns(layout: Layout) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
@@ -192,12 +195,15 @@ def _fit(sheet: _Sheet, start: int, end: int, lab: _Labels, texts: set[str]
          ) -> tuple[int, _Header | None, _Header | None]:
     """How well a segment of a sheet fits a layout, with the indicator and funds headers found: its
     报表编号 (decisive), its title (the longer the title found, the closer), the headers of its funds and
-    indicator blocks, and 一级指标 texts only this layout has. 0: neither block's headers are there."""
+    indicator blocks (more for those in the layout's own words than in an alias), and 一级指标 texts only
+    this layout has. 0: neither block's headers are there."""
     funds = _funds_header(sheet, start, end, lab)
     header = _indicator_header(sheet, start, end, lab)
     if funds is None and header is None:
         return 0, None, None
     score = 10 * bool(funds) + (len(header[1]) if header else 0)
+    score += sum((key, sheet.text(r, c)) in lab.primary       # headers in this form's own words
+                 for r, keys in (x for x in (funds, header) if x) for key, c in keys.items())
     score += 1000 * any(code in t for code in lab.codes for t in texts)
     score += 10 * max((len(title) for title in lab.titles for t in texts
                        if title in t and len(t) <= len(title) + 20), default=0)
