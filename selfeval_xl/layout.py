@@ -207,7 +207,7 @@ def load_layout(name_or_path: str | Path) -> Layout:
         goal=_block(data["goal"], "goal", problems) if data.get("goal") else None,
         bonus=_label(data["bonus"], "bonus", problems) if "bonus" in data else None,
         subtotal_suffix=str(data.get("subtotal_suffix", "小计")), source=source,
-        name=str(data.get("name") or Path(str(name_or_path)).stem), system=str(data.get("system", "")),
+        name=str(data.get("name") or Path(str(name_or_path)).stem), system=_system_ref(data, source),
         recognise=Recognise(*(_texts(recognise.get(k), f"recognise.{k}", problems)
                               for k in ("titles", "codes", "level1"))),
         footer=_texts(data.get("footer"), "footer", problems),
@@ -226,10 +226,22 @@ def load_layout(name_or_path: str | Path) -> Layout:
     return layout
 
 
+def _system_ref(data: dict[str, Any], source: str) -> str:
+    """The layout's system: a packaged name, or a file named relative to the layout file's folder."""
+    system = str(data.get("system", ""))
+    if system.endswith((".yaml", ".yml")) and not Path(system).is_absolute() and Path(source).is_file():
+        return str(Path(source).parent / system)
+    return system
+
+
 def available_layouts() -> list[str]:
     """The packaged layouts, by name."""
     return packaged_names("layouts")
 
+
+LAYOUTS_ENV = "SELFEVAL_LAYOUTS"
+"""Environment variable naming a bureau's own layout files (separated by ``os.pathsep``) that the reader
+recognises beside the packaged ones."""
 
 META_SHEET = "_selfeval"
 """The hidden sheet of our templates: key/value rows (kind, system, system_version, template_version,

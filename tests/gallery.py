@@ -146,16 +146,19 @@ ANHUI_AS_SENT = {  # the real case: 年度资金总额 0/0/0 beside 财政拨款
 }
 
 
-def anhui(path: Path, edits: dict | None = None, top: int = 1, left: int = 1) -> Built:
+def anhui(path: Path, edits: dict | None = None, top: int = 1, left: int = 1, rows: list | None = None,
+          code: str = "") -> Built:
     """A county's project table in the national layout, saved from WPS: ASCII colons and brackets, line
-    breaks in headers, 本年财政拨款 for 当年财政拨款."""
+    breaks in headers, 本年财政拨款 for 当年财政拨款. ``code``: a 报表编号 typed right of the title."""
     form = Form(path, "Sheet1", edits, top, left)
+    if code:
+        form.label(1, 9, f"报表编号：{code}")
     _national(form, "项目支出绩效自评表\n( 2022年度 )",
               [("project_name", "项目名称:", "农村饮水安全巩固提升工程"), ("department", "主管部门:", "某县水利局"),
                ("implementer", "实施单位:", "某县水利局")],
               "项目资金\n(万元)", ANHUI_FUNDS, ("新建集中供水工程2处", "已完成2处工程建设，资金执行99.97%"),
               ("一级指标", "二级指标", "三级指标", "年度\n指标值", "实际\n完成值", "分值", "得分", "偏差原因分析\n及改进措施"),
-              ANHUI_ROWS, 100, "优")
+              ANHUI_ROWS if rows is None else rows, 100, "优")
     return form.save()
 
 

@@ -187,3 +187,29 @@ def test_an_answer_that_merely_starts_like_the_instructions_is_an_answer(tmp_pat
     built = gallery.sichuan(tmp_path / "ok.xlsx", {("goal", "achieved"): "对照年度目标，全部完成，说明如下：培训520人次"})
     data, report = _check(built)
     assert report.findings == [] and data.tables[0].goal["achieved"].text.startswith("对照")
+
+
+def test_a_bureaus_own_layout_and_system_files_are_recognised_by_check(tmp_path, monkeypatch):
+    from selfeval_xl.cli import main
+    from selfeval_xl.layout import LAYOUTS_ENV
+
+    monkeypatch.delenv(LAYOUTS_ENV, raising=False)
+    own = tmp_path / "bureau"
+    own.mkdir()
+    (own / "city-system.yaml").write_text(
+        "name: city-project\nkind: project\nbudget_execution_weight: 10\nlevels:\n"
+        "  - {name: 产出指标, weight: 60, children: [{name: 数量指标}, {name: 质量指标}, {name: 时效指标}, {name: 成本指标}]}\n"
+        "  - {name: 效益指标, weight: 30, children: [{name: 社会效益指标}, {name: 可持续影响指标}]}\n", encoding="utf-8")
+    (own / "city-layout.yaml").write_text("extends: project\nsystem: city-system.yaml\n"
+                                          "recognise: {codes: [\"CITY-2022-07\"]}\n", encoding="utf-8")
+    rows = [r for r in gallery.ANHUI_ROWS if r[0] != "满意度指标"]
+    rows[0] = (*rows[0][:5], 30, 30, "")                       # 产出 60 + 效益 30, no 满意度
+    built = gallery.anhui(tmp_path / "sent.xlsx", rows=rows, code="CITY-2022-07")
+    assert main(["check", "-q", str(built.path)]) == 1           # the national system wants 满意度
+    monkeypatch.setenv(LAYOUTS_ENV, "")                          # restored after the test
+    assert main(["check", "--layout", str(own / "city-layout.yaml"), str(built.path)]) == 0
+    [table] = read_workbook(built.path).tables
+    assert table.layout == str((own / "city-layout.yaml").resolve())
+    bad = own / "bad-layout.yaml"
+    bad.write_text("extends: project\nsystem: missing.yaml\n", encoding="utf-8")
+    assert main(["check", "--layout", str(bad), str(built.path)]) == 2

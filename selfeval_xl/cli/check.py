@@ -14,6 +14,8 @@ PROGRESS_MIN_FILES = 5
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--system", "-s", "system_ref", metavar="NAME|FILE",
               help="指标体系（内置名称或 YAML 文件）；默认按表类型选用 / indicator system (default per table kind)")
+@click.option("--layout", "layouts", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+              help="本地表格式样（YAML），与内置式样一起识别，可给多次 / a bureau's own layout file, may be repeated")
 @click.option("--report", "-r", "report_path", type=click.Path(dir_okay=False),
               help="写出 report.xlsx（汇总 + 问题清单） / write the report workbook")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False),
@@ -22,7 +24,7 @@ PROGRESS_MIN_FILES = 5
               help="并行进程数 / worker processes")
 @click.option("--quiet", "-q", is_flag=True, help="不打印汇总 / no console summary")
 @click.option("--list-checks", is_flag=True, help="列出全部检查项及说明 / list every check with its documentation")
-def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks) -> int:
+def command(paths, system_ref, layouts, report_path, json_path, jobs, quiet, list_checks) -> int:
     """检查绩效自评表（.xlsx/.xlsm/.xls，可给文件夹），逐文件、逐单元格列出问题。
 
     Check 自评表 workbooks (files or folders, searched recursively). Exit status: 0 no errors,
@@ -41,6 +43,7 @@ def command(paths, system_ref, report_path, json_path, jobs, quiet, list_checks)
     if not paths:
         raise click.UsageError("请给出要检查的文件或文件夹 / give files or folders to check")
     files = workbooks_to_check(paths, system_ref, [p for p in (report_path, json_path) if p])
+    _use_layouts(layouts)
     for out in (p for p in (report_path, json_path) if p):
         _writable(out)
     writer = json_out = None
@@ -90,6 +93,24 @@ def workbooks_to_check(paths, system_ref: str | None, outputs: list) -> list[Pat
     if not files:
         raise click.UsageError("没有找到 .xlsx / .xlsm / .xls 文件 / no workbooks found")
     return files
+
+
+def _use_layouts(files: tuple[str, ...]) -> None:
+    """A bureau's own layouts, validated with their systems before any work (a usage error otherwise),
+    then named to the reader through the environment, which worker processes inherit."""
+    if not files:
+        return
+    from ..datafiles import DataFileError
+    from ..layout import LAYOUTS_ENV, load_layout
+    from ..system import load_system
+
+    for file in files:
+        try:
+            layout = load_layout(file)
+            load_system(layout.system or None, layout.kind)
+        except DataFileError as exc:
+            raise click.UsageError(f"表格式样无法使用 / unusable layout: {exc}") from None
+    os.environ[LAYOUTS_ENV] = os.pathsep.join(str(Path(f).resolve()) for f in files)
 
 
 def _writable(path: str) -> None:

@@ -15,12 +15,13 @@ checks to report cell by cell; a workbook with no table gets the closest miss (:
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
-from ..layout import Block, Label, Layout, available_layouts, load_layout, normalize_label, plain_text
+from ..layout import LAYOUTS_ENV, Block, Label, Layout, available_layouts, load_layout, normalize_label, plain_text
 from ..model import Cell, FundRow, IndicatorRow, Table, split_address
 from .grid import Grid, parse_ref, ref
 
@@ -37,6 +38,7 @@ class _Labels:
     """A layout's labels, normalised once: text → key, per block."""
 
     layout: Layout
+    ref: str                      # what it was loaded by: a packaged name, or a bureau's file
     fields: dict[str, str]
     funds_columns: dict[str, str]
     funds_rows: dict[str, str]
@@ -80,7 +82,7 @@ def labels_for(name: str) -> _Labels:
     goal: Block | None = layout.goal
     titles = tuple(dict.fromkeys(normalize_label(t) for t in (layout.title, *layout.recognise.titles)))
     return _Labels(
-        layout, _index(layout.fields), _index(layout.funds.columns), _index(layout.funds.rows),
+        layout, name, _index(layout.fields), _index(layout.funds.columns), _index(layout.funds.rows),
         _index(layout.indicators.columns), _index(goal.columns) if goal else {},
         frozenset(_names(layout.funds.label)), frozenset(_names(goal.label)) if goal else frozenset(),
         frozenset(_names(layout.total)), frozenset(_names(layout.grade)), titles[0], titles,
@@ -95,11 +97,18 @@ def _footer_patterns(layout: Layout) -> tuple[re.Pattern[str] | None, re.Pattern
     return (re.compile(f"^(?:{words})"), re.compile(f"^(?:{words})(?:：|$)")) if words else (None, None)
 
 
-@lru_cache(maxsize=1)
 def family() -> tuple[str, ...]:
     """Every packaged layout, the base layout of each kind (named as its kind) first: a sibling is
-    chosen only when its title, 报表编号, headers or 一级指标 say so."""
-    return tuple(sorted(available_layouts(), key=lambda n: (KINDS.index(n) if n in KINDS else len(KINDS), n)))
+    chosen only when its title, 报表编号, headers or 一级指标 say so; then a bureau's own layout files,
+    named by the :data:`~selfeval_xl.layout.LAYOUTS_ENV` variable (``selfeval check --layout`` sets it,
+    so worker processes see it too)."""
+    return _family(os.environ.get(LAYOUTS_ENV, ""))
+
+
+@lru_cache(maxsize=None)
+def _family(extra: str) -> tuple[str, ...]:
+    packaged = sorted(available_layouts(), key=lambda n: (KINDS.index(n) if n in KINDS else len(KINDS), n))
+    return (*packaged, *(p for p in extra.split(os.pathsep) if p))
 
 
 def _strip_unit(text: str) -> str:
@@ -322,7 +331,7 @@ def _read_table(sheet: _Sheet, start: int, end: int, title_at: tuple[int, int] |
                 header: tuple[int, dict[str, int]] | None, funds_at: tuple[int, dict[str, int]] | None,
                 lab: _Labels, names: dict[str, str], bonus_names: tuple[str, ...]) -> Table:
     grid = sheet.grid
-    table = Table(kind=lab.layout.kind, sheet=grid.name, layout=lab.layout.name)
+    table = Table(kind=lab.layout.kind, sheet=grid.name, layout=lab.ref)
     if title_at:
         table.title = sheet.cell(*title_at)
         table.year = _year(sheet, *title_at)
