@@ -5,20 +5,56 @@ the filler and the writeback address cells through it. A region may declare its 
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from .datafiles import DataFileError, load_yaml
+from .datafiles import DataFileError, load_yaml, packaged_names
+
+
+_SPACE = re.compile(r"\s+")
+_ANNOTATION = re.compile(r"\((?:[千万亿]?元|\d+(?:\.\d+)?分|盖章|签章|签字|公章|%|[A-Za-z](?:[-+*/×÷][A-Za-z])*)\)")
+"""A bracket that annotates a label rather than naming it: a unit ``(万元)``, a score ``(10分)``, a seal
+``(盖章)``, a column letter ``(A)`` or a formula of letters ``(B/A)``."""
+_WHICH = re.compile(r"^其中:")
+
+
+CACHED_LENGTH = 200
+"""Texts up to this length are normalised once and remembered (labels repeat across sheets and files);
+longer ones, answers rather than labels, are computed each time so a stranger's file cannot fill memory."""
+
+
+def _once(fn):
+    cached = lru_cache(maxsize=65536)(fn)
+    return lambda text: cached(text) if len(text) <= CACHED_LENGTH else fn(text)
+
+
+@_once
+def _normalized(text: str) -> str:
+    s, before = text, None
+    while s != before:          # until nothing changes: a removal may leave a new form to fold
+        before = s
+        s = _WHICH.sub("", _ANNOTATION.sub("", plain_text(s.replace("（", "(").replace("）", ")")
+                                                       .replace("：", ":")))).rstrip(":")
+    return s.replace("(", "（").replace(")", "）").replace(":", "：")
+
+
+@_once
+def plain_text(text: str) -> str:
+    """Cell text as a pattern reads it: full-width forms folded (NFKC), no spaces or line breaks."""
+    s = _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    return s if unicodedata.is_normalized("NFKC", s) else plain_text(s)
 
 
 def normalize_label(text: object) -> str:
-    """Compare header text the way a reader sees it: no spaces, full-width brackets and colons."""
-    s = str(text if text is not None else "")
-    for a, b in (("(", "（"), (")", "）"), (":", "："), (" ", ""), ("\u3000", ""), ("\n", ""), ("\r", ""),
-                 ("\t", "")):
-        s = s.replace(a, b)
-    return s.strip()
+    """The one comparison key of every label, as people type it: full-width and ASCII forms alike
+    (NFKC), no spaces or line breaks, no annotating bracket (``(万元)``, ``(10分)``, ``(盖章)``), no
+    trailing colon, no leading ``其中：`` (so ``其中:本年财政拨款`` meets ``本年财政拨款``). Computed once per
+    distinct string."""
+    return "" if text is None else _normalized(str(text))
 
 
 @dataclass(frozen=True)
@@ -54,6 +90,16 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Recognise:
+    """How the reader tells this layout from its siblings of the same kind: other title texts, the
+    form's 报表编号, and 一级指标 texts only this layout has (成本指标 in the 2021 national layout)."""
+
+    titles: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    level1: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Layout:
     kind: str
     title: str
@@ -67,12 +113,30 @@ class Layout:
     bonus: Label | None = None     # the 一级 text of 加减分 rows (department tables)
     subtotal_suffix: str = "小计"
     source: str = ""
+    name: str = ""                 # the layout's name (file stem): what Table.layout records
+    system: str = ""               # the indicator system a table of this layout is checked with
+    recognise: Recognise = Recognise()
+    footer: tuple[str, ...] = ()        # text rows that close the table (评价结论, 填报人 …), never indicators
+    placeholders: tuple[str, ...] = ()  # regexes on plain_text: the form's empty slots (指标1, ……)
+    instructions: tuple[str, ...] = ()  # regexes on plain_text: the form's instruction text in an answer cell
 
     def field(self, key: str) -> Label:
         return next(f for f in self.fields if f.key == key)
 
     def title_text(self, year: int | str) -> str:
         return self.title_format.format(year=year)
+
+    @cached_property
+    def placeholder_re(self) -> re.Pattern[str] | None:
+        return _any_of(self.placeholders)
+
+    @cached_property
+    def instruction_re(self) -> re.Pattern[str] | None:
+        return _any_of(self.instructions)
+
+
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 
 def _label(raw: Any, where: str, problems: list[str]) -> Label:
@@ -93,10 +157,46 @@ def _block(raw: Any, where: str, problems: list[str]) -> Block:
                  tuple(_label(r, f"{where}.rows", problems) for r in raw.get("rows", []) or []))
 
 
-def load_layout(name_or_path: str | Path) -> Layout:
-    """Load ``project`` / ``department`` (packaged) or a layout file of a region's own."""
+def _texts(raw: Any, where: str, problems: list[str]) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.append(f"{where}: 应为列表 / must be a list")
+        return ()
+    return tuple(str(x) for x in raw)
+
+
+def _patterns(raw: Any, where: str, problems: list[str]) -> tuple[str, ...]:
+    patterns = _texts(raw, where, problems)
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            problems.append(f"{where}: 正则表达式无效 / bad pattern {p!r}: {exc}")
+    return patterns
+
+
+def _raw_layout(name_or_path: str | Path, seen: tuple[str, ...] = ()) -> tuple[str, dict[str, Any]]:
+    """The layout's mapping, with ``extends: <packaged layout>`` resolved: the parent's keys, each
+    top-level key the file gives replacing the parent's (a sibling form states only what differs)."""
     source, data = load_yaml("layouts", name_or_path)
+    parent = data.get("extends")
+    if not parent:
+        return source, data
+    if str(parent) in seen:
+        raise DataFileError(source, [f"extends 循环 / extends loop: {' → '.join((*seen, str(parent)))}"])
+    _, base = _raw_layout(str(parent), (*seen, str(parent)))
+    return source, {**{k: v for k, v in base.items() if k not in ("name", "recognise")}, **data}
+
+
+def load_layout(name_or_path: str | Path) -> Layout:
+    """Load a packaged layout by name (``project``, ``sichuan-project`` …) or a region's own file."""
+    source, data = _raw_layout(name_or_path)
     problems: list[str] = []
+    recognise = data.get("recognise") or {}
+    if not isinstance(recognise, dict):
+        problems.append("recognise: 应为映射 / must be a mapping")
+        recognise = {}
     layout = Layout(
         kind=str(data.get("kind", "")), title=str(data.get("title", "")),
         title_format=str(data.get("title_format", "{year}")),
@@ -104,16 +204,44 @@ def load_layout(name_or_path: str | Path) -> Layout:
         funds=_block(data.get("funds"), "funds", problems),
         indicators=_block(data.get("indicators"), "indicators", problems),
         total=_label(data.get("total"), "total", problems), grade=_label(data.get("grade"), "grade", problems),
-        goal=_block(data["goal"], "goal", problems) if "goal" in data else None,
+        goal=_block(data["goal"], "goal", problems) if data.get("goal") else None,
         bonus=_label(data["bonus"], "bonus", problems) if "bonus" in data else None,
-        subtotal_suffix=str(data.get("subtotal_suffix", "小计")), source=source)
+        subtotal_suffix=str(data.get("subtotal_suffix", "小计")), source=source,
+        name=str(data.get("name") or Path(str(name_or_path)).stem), system=_system_ref(data, source),
+        recognise=Recognise(*(_texts(recognise.get(k), f"recognise.{k}", problems)
+                              for k in ("titles", "codes", "level1"))),
+        footer=_texts(data.get("footer"), "footer", problems),
+        placeholders=_patterns(data.get("placeholders"), "placeholders", problems),
+        instructions=_patterns(data.get("instructions"), "instructions", problems))
+    if layout.kind not in ("project", "department"):
+        problems.append(f"kind 应为 project 或 department / kind must be project or department: {layout.kind}")
     for key in ("level1", "level3", "target", "actual", "weight", "score"):
         if key not in {c.key for c in layout.indicators.columns}:
             problems.append(f"indicators.columns: 缺少 {key} / missing column {key}")
+    for key in ("budget", "spent"):
+        if key not in {c.key for c in layout.funds.columns}:
+            problems.append(f"funds.columns: 缺少 {key} / missing column {key}")
     if problems:
         raise DataFileError(source, problems)
     return layout
 
+
+def _system_ref(data: dict[str, Any], source: str) -> str:
+    """The layout's system: a packaged name, or a file named relative to the layout file's folder."""
+    system = str(data.get("system", ""))
+    if system.endswith((".yaml", ".yml")) and not Path(system).is_absolute() and Path(source).is_file():
+        return str(Path(source).parent / system)
+    return system
+
+
+def available_layouts() -> list[str]:
+    """The packaged layouts, by name."""
+    return packaged_names("layouts")
+
+
+LAYOUTS_ENV = "SELFEVAL_LAYOUTS"
+"""Environment variable naming a bureau's own layout files (separated by ``os.pathsep``) that the reader
+recognises beside the packaged ones."""
 
 META_SHEET = "_selfeval"
 """The hidden sheet of our templates: key/value rows (kind, system, system_version, template_version,

@@ -120,6 +120,9 @@ class Table:
     total_weight: Cell | None = None       # the 分值 cell of the 总分 row (the stated sum of weights)
     amount_unit: str = "万元"              # the unit the funds block states (万元 or 元)
     headers: dict[str, Cell] = field(default_factory=dict)   # header cells, "funds.budget", "indicators.weight"
+    layout: str = ""                       # the layout it was read by (``sichuan-project`` …); "" = its kind's
+    instructions: dict[str, str] = field(default_factory=dict)  # address → the form's instruction text an
+    #                                        answer cell still holds (read as blank)
 
     def field_text(self, key: str) -> str:
         cell = self.fields.get(key)

@@ -6,6 +6,8 @@ where it cannot, says so in a :class:`ParseError` rather than guessing.
 """
 from __future__ import annotations
 
+import calendar
+import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -158,3 +160,66 @@ def align(target: Quantity, actual: Quantity, what: str = "实际完成值") -> 
     if a_unit == "万" + t_unit:
         return target.number, actual.number * 10000
     raise ParseError(f"{what}单位（{a_unit}）与年度指标值单位（{t_unit}）不一致", "#单位不一致")
+
+
+# --------------------------------------------------------------------------- time targets (时效)
+
+@dataclass(frozen=True)
+class Day:
+    """A day a 时效 indicator names: ``9月前`` (the end of September), ``12月31日``, ``2023年7月``.
+    ``day`` None is the end of the month; ``year`` None is the year of the table."""
+
+    month: int
+    day: int | None = None
+    year: int | None = None
+
+    def number(self, base_year: int | None = None) -> int:
+        """Days from 1 January of ``base_year`` (or this day's own year) to this day, 1 for 1 January."""
+        year = self.year or base_year or _ANY_YEAR
+        last = calendar.monthrange(year, self.month)[1]
+        day = datetime.date(year, self.month, min(self.day or last, last))
+        return (day - datetime.date(base_year or year, 1, 1)).days + 1
+
+
+_ANY_YEAR = 2001                     # a year without 29 February, for a month named without a year
+_DATE = r"(?:(?P<year>(?:19|20)\d{2})[年.\-/])?(?P<month>\d{1,2})(?:月|(?=[.\-/]|$))(?:[.\-/]?(?P<day>\d{1,2})[日号]?)?"
+_DEADLINE = re.compile(rf"^{_DATE}(?:底|末|中旬|上旬|下旬)?(?:前|之前|以前|前完成)$")
+_WHEN = re.compile(rf"^(?:于|在)?{_DATE}(?:底|末|初|中旬|上旬|下旬)?(?:前)?(?:完成|已完成|全部完成|竣工|验收)?$")
+_YEAR_END_TARGETS = ("年底前", "年末前", "年底", "年末", "年内", "年度内", "当年内", "年底前完成", "年内完成")
+_YEAR_END_ACTUALS = ("年底", "年末", "年底完成", "年底前完成", "年内完成", "年末完成")
+
+
+def _day(match: re.Match[str]) -> Day | None:
+    month, day = int(match.group("month")), match.group("day")
+    year = match.group("year")
+    if not 1 <= month <= 12 or (day is not None and not 1 <= int(day) <= 31):
+        return None
+    return Day(month, int(day) if day else None, int(year) if year else None)
+
+
+def parse_deadline(text: object) -> Day | None:
+    """A 时效 target as a deadline: ``9月前``, ``2023年9月底前``, ``12月31日前``, ``年底前`` (31 December).
+    None when the text names no day (``按期``, ``及时``): such a target is left to 定性."""
+    if not isinstance(text, str):
+        return None
+    body = re.sub(r"\s+", "", text).removeprefix("≤").removeprefix("<=")
+    if body in _YEAR_END_TARGETS:
+        return Day(12, 31)
+    match = _DEADLINE.match(body)
+    return _day(match) if match else None
+
+
+def parse_day(value: object) -> Day | None:
+    """The day an actual names: ``7月``, ``7月15日``, ``2023年7月完成``, ``2023-07-15``, ``年底``, or a date
+    cell; None when it names none (``按期完成``)."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return Day(value.month, value.day, value.year)
+    if not isinstance(value, str):
+        return None
+    body = re.sub(r"\s+", "", value)
+    if body in _YEAR_END_ACTUALS:
+        return Day(12, 31)
+    match = _WHEN.match(body)
+    return _day(match) if match else None

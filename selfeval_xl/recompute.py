@@ -24,7 +24,7 @@ from . import rules
 from .excel_rules import native_blocked_inputs
 from .layout import normalize_label
 from .model import Cell, IndicatorRow, Table
-from .parse import ParseError, parse_number
+from .parse import ParseError, parse_deadline, parse_number
 from .rules import Band, RuleError, Tier
 from .scoring import Scored, score_indicator
 from .system import IndicatorSystem, Level
@@ -212,8 +212,14 @@ def _sum_rows(result: Recomputed, table: Table, total_key: str, parts: tuple[str
         result.add(Expected(total.cells[column], "funds_total", value, value, note=names))
 
 
+def _parts(table: Table) -> tuple[str, ...]:
+    """The rows the total row sums: every other row of the funds block, whichever its layout declares
+    (当年财政拨款 + 上年结转资金 + 其他资金; 财政资金 + 财政专户管理资金 + 单位资金 + 其他资金; 基本 + 项目支出)."""
+    return tuple(key for key in table.funds if key != "total")
+
+
 def _project_funds(table: Table, system: IndicatorSystem, result: Recomputed) -> None:
-    _sum_rows(result, table, "total", ("current", "carryover", "other"), ("initial", "budget", "spent"))
+    _sum_rows(result, table, "total", _parts(table), ("initial", "budget", "spent"))
     total = table.funds.get("total")
     if total is None:
         return
@@ -230,7 +236,7 @@ def _project_funds(table: Table, system: IndicatorSystem, result: Recomputed) ->
 
 
 def _dept_funds(table: Table, result: Recomputed) -> None:
-    _sum_rows(result, table, "total", ("basic", "project"), ("budget", "spent"))
+    _sum_rows(result, table, "total", _parts(table), ("budget", "spent"))
     for key, row in table.funds.items():
         rate = _rate(result, row.get("rate"), number(row.get("budget")), number(row.get("spent")), "dept_rate")
         if key == "total":
@@ -264,7 +270,7 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
         return out
     try:
         out.scored = score_indicator(row.value("target"), row.value("actual"), weight, direction,
-                                     row.value("target_high"), system.settings, bands)
+                                     row.value("target_high"), system.settings, bands, result.table.year)
     except RuleError as exc:
         out.error, out.error_cell = exc, _error_cell(row, exc)
         return out
@@ -310,6 +316,8 @@ def _how(out: RowResult) -> str:
         return f"定性：{s.tier.phrase}" if s.tier else "定性：按所填得分"
     if s.direction is rules.Direction.RANGE:
         return f"区间 [{s.target:g}, {s.high:g}]，实际 {s.actual:g}"
+    if parse_deadline(out.row.value("target")) is not None and s.target is not None:
+        return f"时效：{out.row.get('target').text}，实际 {out.row.get('actual').text}（第 {s.target:g} 天 / 第 {s.actual:g} 天）"
     return f"{s.direction.value}{s.target:g}，实际 {s.actual:g}"
 
 

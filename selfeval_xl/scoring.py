@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import rules
-from .parse import ParseError, Quantity, Value, align, parse_number, parse_quantity, parse_value
+from .parse import (
+    Day, ParseError, Quantity, Value, align, parse_day, parse_deadline, parse_number, parse_quantity, parse_value,
+)
 from .rules import DEFAULT_SETTINGS, Band, Direction, Settings, Tier
 
 
@@ -53,15 +55,19 @@ def band_rate(actual: object) -> float:
 
 def score_indicator(target: object, actual: object, weight: object, direction: object = None,
                     high: object = None, settings: Settings = DEFAULT_SETTINGS,
-                    bands: tuple[Band, ...] = ()) -> Scored:
+                    bands: tuple[Band, ...] = (), year: int | None = None) -> Scored:
     """Recompute a row's score. Raises :class:`rules.RuleError` (incl. ParseError) for bad input.
 
     ``bands``: the row names an indicator the system scores by bands (``IndicatorSystem.bands_for``);
-    its 实际完成值 is then a rate scored by :func:`rules.band_score`, whatever its 指标性质 or target."""
+    its 实际完成值 is then a rate scored by :func:`rules.band_score`, whatever its 指标性质 or target.
+    ``year``: the table's year, the year of a deadline named without one (``12月31日前``)."""
     if bands:
         rate = band_rate(actual)
         return Scored(rules.band_score(rate, bands, weight), Direction.LE, actual=rate, bands=tuple(bands))
     given = rules.parse_direction(direction) if direction not in (None, "") else None
+    deadline = parse_deadline(target) if given not in (Direction.QUAL, Direction.RANGE) else None
+    if deadline is not None:
+        return _by_deadline(deadline, actual, weight, settings, year)
     if given is Direction.QUAL or (given is None and _qualitative(target, actual, settings)):
         tier = rules.find_tier(actual, settings)
         if tier is None and given is Direction.QUAL and rules.find_tier(target, settings) is None \
@@ -83,6 +89,18 @@ def score_indicator(target: object, actual: object, weight: object, direction: o
     d = given or value.direction
     t, a = _aligned(value.quantity, target, actual)
     return Scored(rules.indicator_score(t, a, weight, d, settings), d, t, a)
+
+
+def _by_deadline(deadline: Day, actual: object, weight: object, settings: Settings, year: int | None) -> Scored:
+    """A 时效 target such as ``9月前``: met when the actual day is not later (full 分值), else scored as
+    反向 on the days since 1 January; an actual that names no day (``按期完成``) is left to 定性."""
+    done = parse_day(actual)
+    if done is None:
+        tier = rules.find_tier(actual, settings)
+        return Scored(rules.qual_score(tier, weight, settings) if tier else None, Direction.QUAL, tier=tier)
+    base = deadline.year or year or done.year
+    t, a = deadline.number(base), done.number(base)
+    return Scored(rules.indicator_score(t, a, weight, Direction.LE, settings), Direction.LE, t, a)
 
 
 def _qualitative(target: object, actual: object, settings: Settings) -> bool:

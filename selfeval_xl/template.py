@@ -603,8 +603,9 @@ def _instructions(wb: "Workbook", layout: Layout, system: IndicatorSystem, mode:
         f"金额单位为万元，保留两位小数；{rate} = {fund['spent']} ÷ {fund['budget']}{capped}。",
         f"{col['direction']}从下拉列表选择：≥（正向，越大越好）、≤（反向，越小越好）、=（等于）、区间、定性。",
         f"{col['target']}、{col['actual']}填数字{unit}；百分比连同%输入（如 98%），两列口径须一致。",
-        f"区间指标：{col['target']}填下限，{col['target_high']}填上限；在区间内得满分，低于下限按 实际÷下限×"
-        f"{col['weight']}，高于上限按 上限÷实际×{col['weight']}。",
+        (f"区间指标：{col['target']}填下限，{col['target_high']}填上限" if "target_high" in col
+         else f"区间指标：在{col['target']}中写明上下限（如 90%–110%）") +
+        f"；在区间内得满分，低于下限按 实际÷下限×{col['weight']}，高于上限按 上限÷实际×{col['weight']}。",
         f"正向指标未达到按 {col['actual']}÷{col['target']}×{col['weight']}；反向指标超出按 {reverse}；"
         f"等于指标按 较小值÷较大值×{col['weight']}。得分四舍五入保留两位小数。",
         f"定性指标的{col['actual']}从下拉列表选择档次：{tiers}。",
@@ -640,19 +641,23 @@ def _instructions(wb: "Workbook", layout: Layout, system: IndicatorSystem, mode:
 
 
 def build_template(kind: str, system: IndicatorSystem | str | None = None, formulas: str = "native",
-                   year: int | None = None) -> "Workbook":
+                   year: int | None = None, layout: Layout | str | None = None) -> "Workbook":
     """The 项目支出 (``project``) or 部门整体支出 (``department``) 绩效自评表 of a system, ready to fill.
 
     ``formulas``: ``native`` (plain Excel formulas, for Excel, WPS and LibreOffice) or ``udf`` (cells
     call the SE_* functions of the add-in). ``year`` goes into the title; without it the title leaves
-    the year blank for the user.
+    the year blank for the user. ``layout``: a layout of the family (``sichuan-project``) or its file,
+    to hand out a province's own form; by default the base layout of ``kind``.
     """
     from openpyxl import Workbook
 
     if formulas not in excel_rules.FORMULA_MODES:
         raise ValueError(f"公式方式应为 native 或 udf / formulas must be native or udf: {formulas!r}")
+    layout = layout if isinstance(layout, Layout) else load_layout(layout or kind)
+    if layout.kind != kind:
+        raise ValueError(f"表格式样 {layout.name} 属于 {layout.kind} 表，不能用于 {kind} 表 / "
+                         f"layout {layout.name} is for {layout.kind} tables, not {kind}")
     system = _system(kind, system)
-    layout = load_layout(kind)
     plan = template_map(kind, system, layout)
     wb = Workbook()
     ws = wb.active

@@ -94,7 +94,8 @@ def test_layouts_declare_the_official_labels():
 
 
 def test_normalize_label():
-    assert normalize_label(" 项目资金(万元) ") == "项目资金（万元）"
+    assert normalize_label(" 项目资金(万元) ") == "项目资金"          # a unit annotates, it does not name
+    assert normalize_label("部门(单位)名称") == "部门（单位）名称"     # brackets that name are kept, folded
 
 
 def test_exec_rate_explanation_words_are_a_setting(tmp_path):

@@ -15,8 +15,8 @@ from ..model import Table, WorkbookData, split_address
 from ..recompute import Recomputed, number, recompute
 from ..system import IndicatorSystem, load_system
 from . import reading  # noqa: F401  (declares the reader's codes)
-from . import required, numbers, template_inputs, scores, weights, totals, explain, formulas, crossfile  # noqa: F401  (register)
-from .base import CHECKS, Check, Context, run_checks
+from . import required, numbers, template_inputs, scores, weights, totals, explain, formulas, crossfile, cost  # noqa: F401  (register)
+from .base import CHECKS, Check, Context, layout_of, run_checks
 from .crossfile import TableFigures, UnitFigures, check_unit, figures_of
 
 __all__ = ["CHECKS", "Check", "Context", "check_workbook", "check_table", "check_unit", "figures_of",
@@ -30,12 +30,15 @@ def _load(name: str | None, kind: str) -> IndicatorSystem:
 
 def system_for(table: Table, given: IndicatorSystem | None = None) -> IndicatorSystem:
     """The system a table is checked under: the one given (if of its kind), the one our template
-    recorded, or the default of its kind."""
+    recorded, the one its layout names (``sichuan-project`` for the Sichuan form), else the default of
+    its kind."""
     if given is not None and given.kind == table.kind:
         return given
-    if table.system_name:
+    for name in (table.system_name, layout_of(table.layout or table.kind).system):
+        if not name:
+            continue
         try:
-            system = _load(table.system_name, table.kind)
+            system = _load(name, table.kind)
             if system.kind == table.kind:
                 return system
         except Exception:  # noqa: BLE001 - an unknown recorded system falls back to the default
@@ -46,7 +49,6 @@ def system_for(table: Table, given: IndicatorSystem | None = None) -> IndicatorS
 def preload() -> None:
     """Load the default systems and the layouts now (before a batch forks its workers)."""
     from ..system import DEFAULT_SYSTEMS
-    from .base import layout_of
 
     for kind in DEFAULT_SYSTEMS:
         _load(None, kind)
@@ -78,7 +80,7 @@ def check_workbook(data: WorkbookData, system: IndicatorSystem | None = None) ->
         sheet, cell = split_address(position)
         report.findings.append(finding(code, message, file=data.path, sheet=sheet, cell=cell))
     if not data.tables:
-        if not data.skipped and not any(code == "unreadable" for code, _, _ in data.problems):
+        if not data.skipped and not any(code in ("unreadable", "no-table") for code, _, _ in data.problems):
             report.findings.append(finding("no-table", "未找到项目支出或部门整体支出绩效自评表（按标题和表头查找）",
                                            file=data.path))
         return report

@@ -63,7 +63,7 @@ class Context:
 
     @property
     def layout(self) -> Layout:
-        return layout_of(self.table.kind)
+        return layout_of(self.table.layout or self.table.kind)
 
     def find(self, code: str, cell: Cell | None, message: str, expected: Any = None, found: Any = None
              ) -> Finding:
@@ -73,9 +73,9 @@ class Context:
 
 
 @lru_cache(maxsize=None)
-def layout_of(kind: str) -> Layout:
-    """The packaged layout of a table kind, loaded once per process."""
-    return load_layout(kind)
+def layout_of(name: str) -> Layout:
+    """A packaged layout by name (a table kind names its base layout), loaded once per process."""
+    return load_layout(name)
 
 
 def run_checks(ctx: Context, checks: Iterable[Check] | None = None) -> Iterator[Finding]:

@@ -41,7 +41,8 @@ def exec_rate_unexplained(ctx: Context) -> Iterator[Finding]:
         return
     achieved = ctx.table.goal.get("achieved")
     words = ctx.settings.exec_rate_explain_words
-    if "note" in funds.cells or (achieved is not None and any(w in achieved.text for w in words)):
+    note = funds.get("note")         # blank when it still holds the form's instruction text
+    if (note is not None and not note.blank) or (achieved is not None and any(w in achieved.text for w in words)):
         return
     cell = funds.get("rate") or funds.get("spent")
     yield ctx.find("exec-rate-unexplained", cell, f"执行率 {percent(rate)} 低于 "

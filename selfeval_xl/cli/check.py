@@ -1,6 +1,7 @@
 """``selfeval check PATH...``: check submitted workbooks, every problem by file, sheet and cell."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +36,8 @@ def limits_from(settings) -> "Limits":
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--system", "-s", "system_ref", metavar="NAME|FILE",
               help="指标体系（内置名称或 YAML 文件）；默认按表类型选用 / indicator system (default per table kind)")
+@click.option("--layout", "layouts", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+              help="本地表格式样（YAML），与内置式样一起识别，可给多次 / a bureau's own layout file, may be repeated")
 @click.option("--report", "-r", "report_path", type=click.Path(dir_okay=False),
               help="写出 report.xlsx（汇总 + 问题清单） / write the report workbook")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False),
@@ -48,7 +51,7 @@ def limits_from(settings) -> "Limits":
 @click.option("--quiet", "-q", is_flag=True, help="不打印汇总 / no console summary")
 @click.option("--list-checks", is_flag=True, help="列出全部检查项及说明 / list every check with its documentation")
 @limit_option
-def command(paths, system_ref, report_path, json_path, feedback_dir, jobs, force, quiet, list_checks,
+def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, jobs, force, quiet, list_checks,
             limit_settings) -> int:
     """检查绩效自评表（.xlsx/.xlsm/.xls，可给文件夹），逐文件、逐单元格列出问题；给出的绩效自评报告
     （.docx/.pdf/.txt）与同一单位的自评表核对。
@@ -74,6 +77,7 @@ def command(paths, system_ref, report_path, json_path, feedback_dir, jobs, force
     reports = find_reports(paths)
     found = workbooks_to_check([p for p in paths if Path(p) not in reports], system_ref, outputs,
                                bool(reports))
+    _use_layouts(layouts)
     if feedback_dir:
         try:
             Path(feedback_dir).mkdir(parents=True, exist_ok=True)
@@ -165,6 +169,24 @@ def _write_feedback(reports, folder: str, paths) -> None:
     click.echo(f"反馈表已写入 / feedback written: {folder}（{len(written)} 个单位）", err=True)
     for item in written:
         click.echo(f"  {item.path.name}：{item.files} 个文件，{item.findings} 个问题", err=True)
+
+
+def _use_layouts(files: tuple[str, ...]) -> None:
+    """A bureau's own layouts, validated with their systems before any work (a usage error otherwise),
+    then named to the reader through the environment, which worker processes inherit."""
+    if not files:
+        return
+    from ..datafiles import DataFileError
+    from ..layout import LAYOUTS_ENV, load_layout
+    from ..system import load_system
+
+    for file in files:
+        try:
+            layout = load_layout(file)
+            load_system(layout.system or None, layout.kind)
+        except DataFileError as exc:
+            raise click.UsageError(f"表格式样无法使用 / unusable layout: {exc}") from None
+    os.environ[LAYOUTS_ENV] = os.pathsep.join(str(Path(f).resolve()) for f in files)
 
 
 def _progress(total: int):

@@ -7,7 +7,9 @@ import click
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(["project", "department"]))
+@click.argument("kind", type=click.Choice(["project", "department"]), required=False)
+@click.option("--layout", "layout_name", metavar="NAME|FILE",
+              help="表格式样：内置名称（如 sichuan-project）或 YAML 文件；默认按表格种类 / table layout")
 @click.option("--system", "system_name", metavar="NAME|FILE",
               help="指标体系：内置名称或 YAML 文件（默认按表格种类）/ indicator system: built-in name or file")
 @click.option("--formulas", type=click.Choice(["native", "udf"]), default="native", show_default=True,
@@ -17,10 +19,15 @@ import click
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="输出文件 .xlsx / output file")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件 / overwrite an existing file")
-def command(kind: str, system_name: str | None, formulas: str, year: int | None, output: str, force: bool) -> int:
-    """生成项目支出或部门整体支出绩效自评表模板 / write a project or department self-evaluation template."""
+def command(kind: str | None, layout_name: str | None, system_name: str | None, formulas: str, year: int | None,
+            output: str, force: bool) -> int:
+    """生成项目支出或部门整体支出绩效自评表模板 / write a project or department self-evaluation template.
+
+    KIND 或 --layout 至少给一个；给 --layout 时默认用该式样的指标体系 / give KIND or --layout (whose own
+    indicator system is then the default)."""
     from ..datafiles import DataFileError
     from ..outputs import OutputError, check_output, replacing
+    from ..layout import load_layout
     from ..system import load_system
     from ..template import build_template, save_workbook, template_map
 
@@ -32,14 +39,18 @@ def command(kind: str, system_name: str | None, formulas: str, year: int | None,
                      replaceable=False)
     except OutputError as exc:
         raise click.UsageError(str(exc)) from None
+    if kind is None and layout_name is None:
+        raise click.UsageError("请给出表格种类（project / department）或 --layout / give KIND or --layout")
     try:
-        system = load_system(system_name, kind)
-        workbook = build_template(kind, system, formulas=formulas, year=year)
+        layout = load_layout(layout_name or kind)
+        kind = kind or layout.kind
+        system = load_system(system_name or (layout.system if layout_name else None) or None, kind)
+        workbook = build_template(kind, system, formulas=formulas, year=year, layout=layout)
     except (DataFileError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
     with replacing(path) as temporary:
         save_workbook(workbook, temporary)
-    plan = template_map(kind, system)
+    plan = template_map(kind, system, layout)
     click.echo(f"已生成 / written: {path}（{plan.sheet}，{len(plan.indicator_rows)} 行指标 / indicator rows，"
                f"{'原生公式 / native formulas' if formulas == 'native' else 'SE_* 函数 / UDF formulas'}）")
     return 0

@@ -6,17 +6,22 @@ All labels come from the layouts (``selfeval_xl/layouts/*.yaml``); nothing here 
 
 How a table is found: a title cell (``项目支出绩效自评表…``) starts a segment of the sheet; without a
 title, a row that carries the indicator table's headers (三级指标, 年度指标值, 实际完成值, 分值, 得分 …)
-is enough. Within a segment, the funds block, the fields, the indicator rows, 总分 and 等级 are found by
-their labels. What cannot be found is left out of the table, for the checks to report cell by cell.
+is enough. The layouts are one family: the segment is read with the layout that fits it best (its
+报表编号, its title, its headers, 一级指标 only it has), and the table records that layout's name, whose
+system then checks it. Within a segment, the funds block, the fields, the indicator rows, 总分 and 等级
+are found by their labels; the table ends at its 总分 row or a footer text row, and the form's
+placeholders and instruction text are not data. What cannot be found is left out of the table, for the
+checks to report cell by cell; a workbook with no table gets the closest miss (:func:`near_miss`).
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
-from ..layout import Block, Label, Layout, load_layout, normalize_label
+from ..layout import LAYOUTS_ENV, Block, Label, Layout, available_layouts, load_layout, normalize_label, plain_text
 from ..model import Cell, FundRow, IndicatorRow, Table, split_address
 from .grid import Grid, parse_ref, ref
 
@@ -33,6 +38,7 @@ class _Labels:
     """A layout's labels, normalised once: text → key, per block."""
 
     layout: Layout
+    ref: str                      # what it was loaded by: a packaged name, or a bureau's file
     fields: dict[str, str]
     funds_columns: dict[str, str]
     funds_rows: dict[str, str]
@@ -43,6 +49,12 @@ class _Labels:
     total: frozenset[str]
     grade: frozenset[str]
     title: str
+    titles: tuple[str, ...]
+    codes: tuple[str, ...]
+    level1_marks: frozenset[str]
+    primary: frozenset[tuple[str, str]]       # (key, its official label) of the funds and indicator columns
+    footer_start: re.Pattern[str] | None     # a cell opening with a footer word
+    footer_word: re.Pattern[str] | None      # a cell that is a footer word, alone or before a colon
 
 
 def _names(label: Label) -> set[str]:
@@ -50,24 +62,53 @@ def _names(label: Label) -> set[str]:
         _strip_unit(normalize_label(x)) for x in (label.label, *label.aliases)}
 
 
+_INDICES: dict[frozenset, dict[str, str]] = {}
+
+
 def _index(labels: tuple[Label, ...]) -> dict[str, str]:
+    """Label text → key; one object per distinct index, so rows matched for one layout are not matched
+    again for a sibling with the same labels."""
     index: dict[str, str] = {}
     for label in labels:
         for name in _names(label):
             index.setdefault(name, label.key)
-    return index
+    return _INDICES.setdefault(frozenset(index.items()), index)
 
 
 @lru_cache(maxsize=None)
-def labels_for(kind: str) -> _Labels:
-    """The normalised labels of the packaged layout of ``kind`` (read once per process)."""
-    layout = load_layout(kind)
+def labels_for(name: str) -> _Labels:
+    """The normalised labels of a packaged layout (``project``, ``sichuan-project`` …), read once."""
+    layout = load_layout(name)
     goal: Block | None = layout.goal
+    titles = tuple(dict.fromkeys(normalize_label(t) for t in (layout.title, *layout.recognise.titles)))
     return _Labels(
-        layout, _index(layout.fields), _index(layout.funds.columns), _index(layout.funds.rows),
+        layout, name, _index(layout.fields), _index(layout.funds.columns), _index(layout.funds.rows),
         _index(layout.indicators.columns), _index(goal.columns) if goal else {},
         frozenset(_names(layout.funds.label)), frozenset(_names(goal.label)) if goal else frozenset(),
-        frozenset(_names(layout.total)), frozenset(_names(layout.grade)), normalize_label(layout.title))
+        frozenset(_names(layout.total)), frozenset(_names(layout.grade)), titles[0], titles,
+        tuple(normalize_label(c) for c in layout.recognise.codes),
+        frozenset(normalize_label(t) for t in layout.recognise.level1),
+        frozenset((c.key, normalize_label(c.label)) for c in (*layout.funds.columns, *layout.indicators.columns)),
+        *_footer_patterns(layout))
+
+
+def _footer_patterns(layout: Layout) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    words = "|".join(re.escape(normalize_label(w)) for w in layout.footer)
+    return (re.compile(f"^(?:{words})"), re.compile(f"^(?:{words})(?:：|$)")) if words else (None, None)
+
+
+def family() -> tuple[str, ...]:
+    """Every packaged layout, the base layout of each kind (named as its kind) first: a sibling is
+    chosen only when its title, 报表编号, headers or 一级指标 say so; then a bureau's own layout files,
+    named by the :data:`~selfeval_xl.layout.LAYOUTS_ENV` variable (``selfeval check --layout`` sets it,
+    so worker processes see it too)."""
+    return _family(os.environ.get(LAYOUTS_ENV, ""))
+
+
+@lru_cache(maxsize=None)
+def _family(extra: str) -> tuple[str, ...]:
+    packaged = sorted(available_layouts(), key=lambda n: (KINDS.index(n) if n in KINDS else len(KINDS), n))
+    return (*packaged, *(p for p in extra.split(os.pathsep) if p))
 
 
 def _strip_unit(text: str) -> str:
@@ -75,20 +116,26 @@ def _strip_unit(text: str) -> str:
     return _BRACKETS.sub("", text) if len(text) > 2 else text
 
 
-def _unit_of(text: str) -> str | None:
-    match = _UNIT.search(text.replace(" ", ""))
+def _unit_of(value: Any) -> str | None:
+    """The unit a header cell's raw text states: ``全年预算数（元）`` → 元 (the label key drops it)."""
+    match = _UNIT.search(value.replace(" ", "")) if isinstance(value, str) else None
     return match.group(1) if match else None
 
 
 class _Sheet:
-    """A grid with its label-sized text normalised once."""
+    """A grid with its label-sized text normalised once, by row (the label and, for a lookup that
+    misses, the label without its trailing bracket); each row matched once per label index."""
 
     def __init__(self, grid: Grid):
         self.grid = grid
         self.norm: dict[tuple[int, int], str] = {}
+        self.by_row: dict[int, list[tuple[int, str, str]]] = {}
+        self._keys: dict[tuple[int, int], dict[str, int]] = {}
         for r, c, v in grid.cells():
             if isinstance(v, str) and len(v) <= MAX_LABEL_LENGTH * 2:
-                self.norm[(r, c)] = normalize_label(v)
+                t = self.norm[(r, c)] = normalize_label(v)
+                if t:
+                    self.by_row.setdefault(r, []).append((c, t, _strip_unit(t)))
 
     def text(self, r: int, c: int) -> str:
         return self.norm.get((r, c), "")
@@ -103,14 +150,18 @@ class _Sheet:
         g = self.grid
         return Cell(g.name, ref(r, c), g.value(r, c), g.formula(r, c))
 
-    def row_keys(self, r: int, index: dict[str, str], upto: int | None = None) -> dict[str, int]:
-        """Column of each label key found on row ``r`` (the first occurrence wins)."""
-        found: dict[str, int] = {}
-        width = len(self.grid.rows[r]) if r < self.grid.height else 0
-        for c in range(width if upto is None else min(width, upto)):
-            key = self.key(r, c, index)
-            if key and key not in found:
-                found[key] = c
+    def row_keys(self, r: int, index: dict[str, str]) -> dict[str, int]:
+        """Column of each label key found on row ``r`` (the first occurrence wins). Layouts that share
+        an index (a sibling that extends its parent) share the answer."""
+        memo = (r, id(index))
+        found = self._keys.get(memo)
+        if found is None:
+            found = {}
+            for c, t, stripped in self.by_row.get(r, ()):
+                key = index.get(t) or index.get(stripped)
+                if key and key not in found:
+                    found[key] = c
+            self._keys[memo] = found
         return found
 
     def value_right_of(self, r: int, c: int, stop: set[str]) -> Cell:
@@ -127,15 +178,18 @@ class _Sheet:
 
 
 def _kind_of_title(text: str) -> str | None:
-    for kind in KINDS:
-        title = labels_for(kind).title
-        if title in text and len(text) <= len(title) + 20:
-            return kind
-    return None
+    """The kind of table a cell's text is the title of (the longest title of any layout in it)."""
+    best, length = None, 0
+    for name in family():
+        lab = labels_for(name)
+        for title in lab.titles:
+            if title in text and len(text) <= len(title) + 20 and len(title) > length:
+                best, length = lab.layout.kind, len(title)
+    return best
 
 
-def _indicator_header(sheet: _Sheet, start: int, end: int, kind: str) -> tuple[int, dict[str, int]] | None:
-    index = labels_for(kind).indicator_columns
+def _indicator_header(sheet: _Sheet, start: int, end: int, lab: _Labels) -> tuple[int, dict[str, int]] | None:
+    index = lab.indicator_columns
     for r in range(start, end):
         keys = sheet.row_keys(r, index)
         if len(keys) >= MIN_HEADER_MATCHES and "weight" in keys and ("level3" in keys or "level1" in keys):
@@ -143,27 +197,51 @@ def _indicator_header(sheet: _Sheet, start: int, end: int, kind: str) -> tuple[i
     return None
 
 
-def _guess_kind(sheet: _Sheet, start: int, end: int) -> str | None:
-    """Without a title: the table whose funds headers or indicator headers match best."""
+_Header = tuple[int, dict[str, int]]
+
+
+def _fit(sheet: _Sheet, start: int, end: int, lab: _Labels, texts: set[str]
+         ) -> tuple[int, _Header | None, _Header | None]:
+    """How well a segment of a sheet fits a layout, with the indicator and funds headers found: its
+    报表编号 (decisive), its title (the longer the title found, the closer), the headers of its funds and
+    indicator blocks (more for those in the layout's own words than in an alias), and 一级指标 texts only
+    this layout has. 0: neither block's headers are there."""
+    funds = _funds_header(sheet, start, end, lab)
+    header = _indicator_header(sheet, start, end, lab)
+    if funds is None and header is None:
+        return 0, None, None
+    score = 10 * bool(funds) + (len(header[1]) if header else 0)
+    score += sum((key, sheet.text(r, c)) in lab.primary       # headers in this form's own words
+                 for r, keys in (x for x in (funds, header) if x) for key, c in keys.items())
+    score += 1000 * any(code in t for code in lab.codes for t in texts)
+    score += 10 * max((len(title) for title in lab.titles for t in texts
+                       if title in t and len(t) <= len(title) + 20), default=0)
+    if header and lab.level1_marks and "level1" in header[1]:
+        c = header[1]["level1"]
+        score += 50 * len({sheet.text(r, c) for r in range(header[0] + 1, end)} & lab.level1_marks)
+    return score, header, funds
+
+
+def _choose_layout(sheet: _Sheet, start: int, end: int, kind: str | None
+                   ) -> tuple[_Labels, _Header | None, _Header | None] | None:
+    """The layout of the family that fits the segment best (of ``kind``, when a title said it), with
+    the indicator and funds headers it found there."""
+    texts = {t for (r, _), t in sheet.norm.items() if start <= r < end}
     best, best_score = None, 0
-    for kind in KINDS:
-        lab = labels_for(kind)
-        score = 0
-        for r in range(start, end):
-            keys = sheet.row_keys(r, lab.funds_columns)
-            if "budget" in keys and "spent" in keys:
-                score += 10
-            if _indicator_header(sheet, r, r + 1, kind):
-                score += len(sheet.row_keys(r, lab.indicator_columns))
+    for name in family():
+        lab = labels_for(name)
+        if kind is not None and lab.layout.kind != kind:
+            continue
+        score, header, funds = _fit(sheet, start, end, lab, texts)
         if score > best_score:
-            best, best_score = kind, score
+            best, best_score = (lab, header, funds), score
     return best
 
 
 def layout_bonus_names() -> tuple[str, ...]:
     """The 一级 texts the layouts declare for 加减分 rows (label and aliases)."""
-    return tuple(name for kind in KINDS if (bonus := labels_for(kind).layout.bonus)
-                 for name in (bonus.label, *bonus.aliases))
+    return tuple(dict.fromkeys(name for layout in family() if (bonus := labels_for(layout).layout.bonus)
+                               for name in (bonus.label, *bonus.aliases)))
 
 
 def locate_tables(grid: Grid, defined_names: dict[str, str] | None = None,
@@ -186,20 +264,59 @@ def locate_tables(grid: Grid, defined_names: dict[str, str] | None = None,
         segments.append((0, grid.height, None, None))
     tables = []
     for start, end, kind, title_at in segments:
-        kind = kind or _guess_kind(sheet, start, end)
-        if kind is None:
-            continue
-        header = _indicator_header(sheet, start, end, kind)
-        lab = labels_for(kind)
-        funds_at = _funds_header(sheet, start, end, lab)
-        if header is None and funds_at is None and (title_at is None or lab.title not in
-                                                    normalize_label(grid.name)):
-            continue
+        chosen = _choose_layout(sheet, start, end, kind)
+        if chosen is None:
+            if title_at is None or kind is None or not _title_is_sheet(grid, kind):
+                continue
+            chosen = labels_for(kind), None, None
+        lab, header, funds_at = chosen
         if load_formulas is not None and grid.formulas is None:
             grid.formulas = load_formulas(grid.name)
-        tables.append(_read_table(sheet, start, end, kind, title_at, header, funds_at, lab,
+        tables.append(_read_table(sheet, start, end, title_at, header, funds_at, lab,
                                   defined_names or {}, bonus_names or layout_bonus_names()))
     return tables
+
+
+def _title_is_sheet(grid: Grid, kind: str) -> bool:
+    """A titled sheet without either block's headers is still the table when the sheet is named so."""
+    return labels_for(kind).title in normalize_label(grid.name)
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """The sheet that came closest to a 自评表 when none was found: where, under which layout, the
+    header labels recognised and those missing (what a user should rename)."""
+
+    sheet: str
+    row: int                       # 1-based row of the best header row
+    layout: str
+    found: tuple[str, ...]
+    missed: tuple[str, ...]
+
+    def message(self) -> str:
+        found = "、".join(self.found) or "无"
+        missed = "、".join(self.missed) or "无"
+        return (f"未找到项目支出或部门整体支出绩效自评表（按标题和表头查找）。最接近的是工作表“{self.sheet}”第"
+                f"{self.row}行（按“{labels_for(self.layout).layout.title}”）：识别到表头 {found}；缺少 {missed}")
+
+
+def near_miss(grids: list[Grid]) -> NearMiss | None:
+    """Of all rows of all sheets, the one whose text matches most header labels of a layout's
+    indicator or funds block; None when no row matches any."""
+    best: tuple[int, NearMiss] | None = None
+    for grid in grids:
+        sheet = _Sheet(grid)
+        rows = {r for r, _ in sheet.norm}
+        for name in family():
+            lab = labels_for(name)
+            for block, index in ((lab.layout.indicators, lab.indicator_columns), (lab.layout.funds, lab.funds_columns)):
+                for r in rows:
+                    keys = sheet.row_keys(r, index)
+                    if keys and (best is None or len(keys) > best[0]):
+                        found = tuple(sheet.grid.value(r, c) for c in sorted(keys.values()))
+                        missed = tuple(c.label for c in block.columns if c.key not in keys and not c.optional)
+                        best = (len(keys), NearMiss(grid.name, r + 1, name, tuple(str(f) for f in found), missed))
+    return best[1] if best else None
 
 
 def _funds_header(sheet: _Sheet, start: int, end: int, lab: _Labels) -> tuple[int, dict[str, int]] | None:
@@ -210,11 +327,11 @@ def _funds_header(sheet: _Sheet, start: int, end: int, lab: _Labels) -> tuple[in
     return None
 
 
-def _read_table(sheet: _Sheet, start: int, end: int, kind: str, title_at: tuple[int, int] | None,
+def _read_table(sheet: _Sheet, start: int, end: int, title_at: tuple[int, int] | None,
                 header: tuple[int, dict[str, int]] | None, funds_at: tuple[int, dict[str, int]] | None,
                 lab: _Labels, names: dict[str, str], bonus_names: tuple[str, ...]) -> Table:
     grid = sheet.grid
-    table = Table(kind=kind, sheet=grid.name)
+    table = Table(kind=lab.layout.kind, sheet=grid.name, layout=lab.ref)
     if title_at:
         table.title = sheet.cell(*title_at)
         table.year = _year(sheet, *title_at)
@@ -229,7 +346,27 @@ def _read_table(sheet: _Sheet, start: int, end: int, kind: str, title_at: tuple[
     table.anchor = table.title or (sheet.cell(header[0], min(header[1].values())) if header else None) \
         or sheet.cell(start, 0)
     _apply_defined_names(sheet, table, names, lab)
+    _unfilled(table, lab.layout)
     return table
+
+
+def _unfilled(table: Table, layout: Layout) -> None:
+    """An answer cell still holding the form's instruction text (``对照年度目标，说明…（100字以内）``) is
+    unfilled: it is read as blank, and the text is kept in ``table.instructions`` for the message."""
+    pattern = layout.instruction_re
+    if pattern is None:
+        return
+
+    def clear(cell: Cell) -> Cell:
+        if isinstance(cell.value, str) and pattern.search(plain_text(cell.value)):
+            table.instructions[cell.address] = cell.value
+            return Cell(cell.sheet, cell.ref, None, cell.formula)
+        return cell
+
+    table.fields = {k: clear(c) for k, c in table.fields.items()}
+    table.goal = {k: clear(c) for k, c in table.goal.items()}
+    for row in (*table.funds.values(), *table.indicators):
+        row.cells = {k: clear(c) for k, c in row.cells.items()}
 
 
 def _year(sheet: _Sheet, r: int, c: int) -> int | None:
@@ -273,7 +410,7 @@ def _read_funds(sheet: _Sheet, table: Table, funds_at: tuple[int, dict[str, int]
     r0, columns = funds_at
     for key, c in columns.items():
         table.headers[f"funds.{key}"] = sheet.cell(r0, c)
-        table.amount_unit = _unit_of(sheet.text(r0, c)) or table.amount_unit
+        table.amount_unit = _unit_of(sheet.grid.value(r0, c)) or table.amount_unit
     first_col = min(columns.values())
     for (r, c), t in sheet.norm.items():   # the block label: on the header row or just above, left
         if r0 - 2 <= r <= r0 and c < first_col and t and _strip_unit(t) in {_strip_unit(x) for x in lab.funds_label}:
@@ -316,6 +453,8 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
     level1 = level2 = ""
     label_cols = [columns[k] for k in ("level1", "level2", "level3") if k in columns]
     data_cols = [c for k, c in columns.items() if k not in ("level1", "level2")]
+    before = columns.get("level3", max(columns.values()))
+    slot = lab.layout.placeholder_re
     r = r0 + 1
     while r < end:
         texts = [sheet.text(r, c) for c in range(min(len(grid.rows[r]), max(columns.values()) + 1))]
@@ -323,7 +462,7 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
             _read_total_row(sheet, table, r, columns, texts, lab)
             r += 1
             break
-        if any(t in lab.grade for t in texts if t):
+        if any(t in lab.grade for t in texts if t) or _is_footer(sheet, r, lab, before):
             break
         if len(sheet.row_keys(r, lab.indicator_columns)) >= MIN_HEADER_MATCHES:
             r += 1          # a repeated header row (a table printed over two pages)
@@ -336,7 +475,7 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
             level1, level2 = l1, ""
         if l2 and not subtotal_text:
             level2 = l2
-        has_data = any(grid.value(r, c) is not None for c in data_cols)
+        has_data = any(not _empty_slot(grid.value(r, c), slot) for c in data_cols)
         if not has_data and not subtotal_text:
             r += 1
             continue
@@ -350,6 +489,25 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
             table.indicators.append(IndicatorRow(r + 1, level1, level2, cells))
         r += 1
     _read_grade(sheet, table, r0 + 1, end, lab)
+
+
+def _empty_slot(value: Any, placeholder: re.Pattern[str] | None) -> bool:
+    """Blank, or one of the form's placeholders (``指标1``, ``……``): a slot nobody filled."""
+    if value is None:
+        return True
+    return isinstance(value, str) and placeholder is not None and bool(placeholder.search(plain_text(value)))
+
+
+def _is_footer(sheet: _Sheet, r: int, lab: _Labels, before: int) -> bool:
+    """A text row that closes the table (评价结论, 存在问题, 填报人, 项目负责人：…): its label alone in a
+    cell, or followed by a colon, or opening a cell left of the 三级指标 column."""
+    if lab.footer_start is None:
+        return False
+    for c in range(len(sheet.grid.rows[r])):
+        t = sheet.text(r, c)
+        if t and (lab.footer_start if c < before else lab.footer_word).match(t):
+            return True
+    return False
 
 
 def _suffix(lab: _Labels) -> str:

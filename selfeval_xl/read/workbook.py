@@ -19,7 +19,7 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..model import WorkbookData, quote_sheet
 from . import guard
 from .grid import Grid
-from .locate import layout_bonus_names, locate_tables
+from .locate import layout_bonus_names, locate_tables, near_miss
 
 MAX_ROWS = 5000                        # rows scanned per sheet; a 自评表 has well under 200
 MAX_COLUMNS = 200
@@ -104,6 +104,8 @@ def _locate_tables(data: WorkbookData, grids: list[Grid], names: dict[str, str],
                 table.system_name = data.meta.get("system") or None
                 table.formulas = data.meta.get("formulas") or None
         data.tables.extend(tables)
+    if not data.tables and (miss := near_miss([g for g in grids if g.name != META_SHEET])) is not None:
+        data.problems.append(("no-table", miss.message(), quote_sheet(miss.sheet)))
     return data
 
 
