@@ -130,16 +130,36 @@ def number(cell: Cell | None) -> Decimal | None:
 
 
 RATE_KINDS = ("exec_rate", "dept_rate")
-PERCENT_FIGURE_ABOVE = Decimal(2)   # a stated rate above 200% was typed as a percent figure (99.76 for 99.76%)
 
 
-def rate_number(cell: Cell | None) -> Decimal | None:
-    """A stated rate as a fraction: ``99.76%``, ``"99.76%"`` and ``0.9976`` as they are, and ``99.76``
-    typed without the % sign (no rate runs above 200%) as 0.9976."""
+def rate_readings(cell: Cell | None) -> tuple[Decimal, ...]:
+    """The fractions a stated rate may mean, decided from what the cell shows, never from its size.
+
+    ``"99.76%"`` typed as text, or a number in a cell formatted as a percentage (2.53 shown as 253%), is
+    that fraction. A number shown without a % sign (a General cell, or a source that gives no number
+    formats, like .xls values) reads two ways: the fraction itself (0.9976, or 2.53 for a real 253%) or
+    the percent figure typed without its sign (99.76 for 99.76%). Both are kept; the stated rate is
+    right when either reading is."""
     value = number(cell)
-    if value is not None and value > PERCENT_FIGURE_ABOVE:
-        return value / 100
-    return value
+    if value is None:
+        return ()
+    shown_as_percent = (isinstance(cell.value, str) and cell.text.endswith(("%", "％"))) or \
+        "%" in (cell.number_format or "")
+    if shown_as_percent or value == 0:
+        return (value,)
+    return (value, value / 100)
+
+
+def rate_number(cell: Cell | None, near: Any = None) -> Decimal | None:
+    """A stated rate as a fraction: of its :func:`rate_readings`, the one nearest ``near`` (the
+    recomputed rate), so a message quotes the reading the author meant; None if blank or words."""
+    readings = rate_readings(cell)
+    if not readings:
+        return None
+    if near is None:
+        return readings[0]
+    target = Decimal(str(near))
+    return min(readings, key=lambda r: abs(r - target))
 
 
 def places_of(value: Decimal, minimum: int = 2) -> int:
@@ -190,8 +210,8 @@ def _rate(result: Recomputed, cell: Cell | None, budget: Decimal | None, spent: 
     except RuleError:
         return None
     if cell is not None:
-        stated = rate_number(cell)
         value = parse_number(rate)          # the double as the spreadsheet stores it (15 digits)
+        stated = rate_number(cell, value)
         result.add(Expected(cell, what, value, value, places=places_of(stated, 4) if stated is not None else 4,
                             note=f"{spent} / {budget}"))
     return rate

@@ -41,6 +41,11 @@ PROJECT_CASES = {
     "overachievement-unexplained": ({("ind", 4, "actual"): "60000人次"}, {"overachievement-unexplained"},
                                     ("ind", 4, "reason")),
     "unparseable-value": ({("ind", 2, "actual"): "约一百六十天"}, {"unparseable-value"}, ("ind", 2, "actual")),
+    "overachievement-reverse": ({("ind", 2, "target"): "≤30天", ("ind", 2, "actual"): "25天"},
+                                {"overachievement-unexplained"}, ("ind", 2, "reason")),
+    "qual-tier-unknown": ({("ind", 3, "actual"): "基本达成"}, {"qual-tier-unknown"}, ("ind", 3, "actual")),
+    "cost-direction": ({("ind", 2, "level2"): "成本指标", ("ind", 2, "level3"): "设备运维成本"},
+                       {"cost-direction"}, ("ind", 2, "target")),
     "unknown-level": ({("ind", 6, "level2"): "校园用户满意度"}, {"unknown-level"}, ("ind", 6, "level2")),
 }
 
@@ -93,7 +98,7 @@ def test_correct_department_yields_nothing(tmp_path, options):
     built = build_department(tmp_path / "ok.xlsx", **options)
     report = check_workbook(read_workbook(built.path))
     assert report.findings == []
-    assert str(report.total) == "94.20" and report.unit == "广州市档案发展中心"
+    assert str(report.total) == "93.80" and report.unit == "广州市档案发展中心"
 
 
 def test_seeded_error_in_shifted_text_copy_points_at_shifted_cell(tmp_path):

@@ -145,11 +145,13 @@ def test_overachievement_flag():
 # --------------------------------------------------------------------------- qualitative
 @pytest.mark.parametrize("tier, expected", [
     ("达成年度指标", "10.00"), ("达成", "10.00"),
-    ("部分达成年度指标并具有一定效果", "8.00"), ("部分达成", "8.00"),
-    ("未达成年度指标且效果较差", "6.00"), ("未达成", "6.00"),
+    ("部分达成年度指标并具有一定效果", "7.00"), ("部分达成", "7.00"),
+    ("未达成年度指标且效果较差", "3.00"), ("未达成", "3.00"),
 ])
-def test_qual_default_is_the_tier_upper_bound(tier, expected):
+def test_qual_default_lies_inside_its_own_band(tier, expected):
+    """财预〔2020〕10号 第十七条: 100–80%（含）, 80–60%（含）, 60–0%; the defaults 100%, 70%, 30% (SPEC)."""
     assert rules.qual_score(tier, 10) == D(expected)
+    assert rules.qual_score_in_band(rules.tier_of(tier), 10, D(expected))
 
 
 def test_unknown_tier_is_an_error():
@@ -164,10 +166,11 @@ def test_tier_lookup_never_reads_weidacheng_as_dacheng():
 
 @pytest.mark.parametrize("tier, score, ok", [
     ("达成", 8, True), ("达成", 10, True), ("达成", 7.99, False),
-    ("部分达成", 6, True), ("部分达成", 8, True), ("部分达成", 8.01, False), ("部分达成", 5.99, False),
-    ("未达成", 0, True), ("未达成", 6, True), ("未达成", 6.5, False),
+    ("部分达成", 6, True), ("部分达成", 7.99, True), ("部分达成", 8, False), ("部分达成", 5.99, False),
+    ("未达成", 0, True), ("未达成", 5.99, True), ("未达成", 6, False),
 ])
-def test_qual_bands_accept_the_default_bound(tier, score, ok):
+def test_qual_bands_hold_their_lower_bound_only(tier, score, ok):
+    """“100-80%（含）、80-60%（含）、60-0%”: 80% belongs to 达成, 60% to 部分达成."""
     assert rules.qual_score_in_band(rules.tier_of(tier), 10, score) is ok
 
 
