@@ -16,6 +16,7 @@ from ..recompute import Recomputed, number, recompute
 from ..system import IndicatorSystem, load_system
 from . import reading  # noqa: F401  (declares the reader's codes)
 from . import required, numbers, template_inputs, scores, weights, totals, explain, formulas, crossfile  # noqa: F401  (register)
+from . import system_known  # noqa: F401  (register)
 from .base import CHECKS, Check, Context, run_checks
 from .crossfile import TableFigures, UnitFigures, check_unit, figures_of
 

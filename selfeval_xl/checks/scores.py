@@ -17,7 +17,8 @@ def exec_rate_mismatch(ctx: Context) -> Iterator[Finding]:
     Bad: 全年预算数 1014.4, 全年执行数 1011.98, 执行率 ``95%``. Fix: 1011.98 / 1014.4 = ``99.76%``.
     """
     yield from mismatches(ctx, "exec-rate-mismatch", "exec_rate", lambda e, x: f"执行率应为 {percent(x)}（{e.note}），"
-                          f"表中为 {percent(rate_number(e.cell, x)) if rate_number(e.cell) is not None else '空'}")
+                          f"表中为 {percent(rate_number(e.cell, x)) if rate_number(e.cell) is not None else '空'}",
+                          use_stated=True)
 
 
 @check("exec-score-mismatch", "error", "预算执行得分与重算值不符")
@@ -27,7 +28,8 @@ def exec_score_mismatch(ctx: Context) -> Iterator[Finding]:
     Bad: 执行率 99.76%, 分值 10, 得分 ``10``. Fix: ``9.98``.
     """
     yield from mismatches(ctx, "exec-score-mismatch", "exec_score",
-                          lambda e, x: f"预算执行得分应为 {show(x)}（{e.note}），表中为 {show(e.cell.value)}")
+                          lambda e, x: f"预算执行得分应为 {show(x)}（{e.note}），表中为 {show(e.cell.value)}",
+                          use_stated=True)
 
 
 @check("score-mismatch", "error", "指标得分与重算值不符")
