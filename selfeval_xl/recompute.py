@@ -406,7 +406,10 @@ def _levels_and_total(table: Table, system: IndicatorSystem, result: Recomputed)
         total = rules.total_score([result.exec_score, *result.level_scores.values()])
         from_stated = rules.total_score([exec_stated, *stated_levels.values()])
     result.total = total
-    result.grade = rules.grade(total, settings)
+    try:
+        result.grade = rules.grade(total, settings)
+    except RuleError:            # a kept score above its 分值 can carry a total past 100: no grade then
+        result.grade = None
     result.stated_total = number(table.total)
     if table.total is not None:
         result.add(Expected(table.total, "total", total, from_stated, note="各项得分之和"))
