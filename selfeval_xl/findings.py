@@ -99,6 +99,7 @@ class FileReport:
     budget: Decimal | None = None
     spent: Decimal | None = None
     findings: list[Finding] = field(default_factory=list)
+    grades: tuple = ()                   # the grade list (floor, name) of the system the table was graded by
 
     @property
     def errors(self) -> int:

@@ -99,6 +99,7 @@ def _summarise(report: FileReport, tables: list[Table], first: Table, result: Re
     report.stated_total = first.total.value if first.total is not None else None
     if result is not None:
         report.total, report.grade = result.total, result.grade or ""
+        report.grades = result.system.settings.grades
     funds = first.funds.get("total")
     if funds is not None:
         report.budget, report.spent = number(funds.get("budget")), number(funds.get("spent"))
