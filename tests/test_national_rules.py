@@ -291,3 +291,20 @@ def test_the_total_score_writes_is_the_sum_of_the_scores_it_leaves(scored):
             cells = [r.get("score") for r in table.rows()] + [table.funds["total"].get("score")]
             numbers = [D(str(c.value)) for c in cells if c is not None and isinstance(c.value, (int, float))]
             assert D(str(table.total.value)) == rules.total_score(numbers), result.name
+
+
+def test_the_cells_percent_format_decides_the_reading(tmp_path):
+    """2.53 in a cell formatted as a percentage shows 253%: wrong for a rate of 2.53% (spent 2.53 of 100),
+    although the same 2.53 in a General cell may be the percent figure 2.53 typed without its sign."""
+    funds = [("年度资金总额", 100, 100, 2.53, 10, 2.53, 0.25), ("其中：当年财政拨款", 100, 100, 2.53, "—", "—", "—"),
+             ("上年结转资金", 0, 0, 0, "—", "—", "—"), ("其他资金", 0, 0, 0, "—", "—", "—")]
+    edits = {("goal", "achieved"): "资金执行进度滞后"}
+    general = build_project(tmp_path / "general.xlsx", funds=funds, total=90.25, grade="优", edits=edits)
+    assert codes(general.path) == {}
+    shown = build_project(tmp_path / "percent.xlsx", funds=funds, total=90.25, grade="优", edits=edits)
+    wb = openpyxl.load_workbook(shown.path)
+    wb[shown.sheet][shown.ref(("funds", "total", "rate"))].number_format = "0.00%"
+    wb.save(shown.path)
+    [table] = read_workbook(shown.path).tables
+    assert table.funds["total"].get("rate").number_format == "0.00%"
+    assert set(codes(shown.path)) == {"exec-rate-mismatch"}
