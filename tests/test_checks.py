@@ -180,3 +180,29 @@ def test_rate_typed_as_percent_figure_without_sign(tmp_path):
     bad = build_project(tmp_path / "bad.xlsx", edits={("funds", "total", "rate"): 95})
     [f] = check_workbook(read_workbook(bad.path)).findings
     assert f.code == "exec-rate-mismatch" and "95.00%" in f.message and "99.76%" in f.message
+
+
+# a near miss for each seeded code: the same cell, a value just on the right side of the rule
+NEAR_MISSES = {
+    "not-a-number": {("funds", "total", "initial"): "1,014.40"},
+    "negative-amount": {("funds", "other", "initial"): "0.00"},
+    "exec-rate-mismatch": {("funds", "total", "rate"): 0.99761},
+    "exec-score-mismatch": {("funds", "total", "score"): "9.98"},
+    "score-mismatch": {("ind", 2, "actual"): "150天"},
+    "score-over-weight": {("ind", 0, "score"): 15, "total": "99.98"},
+    "total-mismatch": {"total": "99.98"},
+    "missing-deviation-reason": {("ind", 2, "actual"): "120天", ("ind", 2, "score"): 8, "total": 97.98,
+                                 ("ind", 2, "reason"): "受疫情影响开放天数减少"},
+    "unparseable-value": {("ind", 2, "actual"): "162 天"},
+    "qual-tier-unknown": {("ind", 3, "actual"): "达成年度指标，效果良好"},
+    "cost-direction": {("ind", 2, "level2"): "成本指标", ("ind", 2, "level3"): "成本节约天数"},
+    "overachievement-unexplained": {("ind", 4, "actual"): "47999人次"},     # 119.99% of 4万
+    "unknown-level": {("ind", 6, "level2"): "服务对象满意度"},
+}
+
+
+@pytest.mark.parametrize("code", sorted(NEAR_MISSES))
+def test_a_near_miss_passes(tmp_path, code):
+    built = build_project(tmp_path / f"{code}.xlsx", edits=NEAR_MISSES[code])
+    report = check_workbook(read_workbook(built.path))
+    assert report.findings == [], [(f.code, f.cell, f.message) for f in report.findings]
