@@ -215,21 +215,21 @@ weights = st.floats(min_value=0, max_value=100, allow_nan=False, allow_infinity=
 quant = st.sampled_from(["≥", ">", "≤", "<", "="])
 
 
-@hsettings(max_examples=2000)
+@hsettings(max_examples=2000, deadline=None)
 @given(target=amounts, actual=amounts, weight=weights, direction=quant)
 def test_score_never_exceeds_weight_nor_goes_negative(target, actual, weight, direction):
     score = rules.indicator_score(target, actual, weight, direction)
     assert D(0) <= score <= rules.xl_round(weight)
 
 
-@hsettings(max_examples=1000)
+@hsettings(max_examples=1000, deadline=None)
 @given(target=positive, a1=amounts, a2=amounts, weight=weights)
 def test_positive_scores_are_monotone_in_the_actual(target, a1, a2, weight):
     lo, hi = sorted((a1, a2))
     assert rules.indicator_score(target, lo, weight, "≥") <= rules.indicator_score(target, hi, weight, "≥")
 
 
-@hsettings(max_examples=1000)
+@hsettings(max_examples=1000, deadline=None)
 @given(target=positive, a1=amounts, a2=amounts, weight=weights,
        formula=st.sampled_from(list(ReverseFormula)))
 def test_reverse_scores_never_rise_with_the_actual(target, a1, a2, weight, formula):
@@ -238,7 +238,7 @@ def test_reverse_scores_never_rise_with_the_actual(target, a1, a2, weight, formu
     assert rules.indicator_score(target, hi, weight, "≤", s) <= rules.indicator_score(target, lo, weight, "≤", s)
 
 
-@hsettings(max_examples=1000)
+@hsettings(max_examples=1000, deadline=None)
 @given(budget=positive, s1=amounts, s2=amounts, weight=weights)
 def test_exec_score_bounded_and_monotone(budget, s1, s2, weight):
     lo, hi = sorted((s1, s2))
@@ -246,7 +246,7 @@ def test_exec_score_bounded_and_monotone(budget, s1, s2, weight):
     assert D(0) <= a <= b <= rules.xl_round(weight)
 
 
-@hsettings(max_examples=1000)
+@hsettings(max_examples=1000, deadline=None)
 @given(lo=amounts, width=amounts, actual=amounts, weight=weights)
 def test_range_score_bounded(lo, width, actual, weight):
     score = rules.range_score(lo, lo + width, actual, weight)
