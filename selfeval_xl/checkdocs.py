@@ -231,10 +231,6 @@ DOCS: dict[str, CheckDoc] = {
         "“（一）部门概况 【待填写：部门职能、机构设置、人员编制等概况】”。",
         "写好这些部分并删除【待填写】标记。",
         "A drafted report still holds 【待填写：…】 placeholders. Fix: write those parts and remove the marks."),
-    "cost-not-reverse": CheckDoc(
-        "成本指标的指标性质写成了正向（≥），越多越好不符合成本指标的含义。",
-        "“单位成本”指标性质选“≥”，年度指标值 50元。",
-        "成本指标选“≤”（反向），实际完成值不超过年度指标值即得满分。"),
     "cost-direction": CheckDoc(
         "成本指标的指标性质写成了正向（≥），越多越好不符合成本指标的含义。",
         "“单位成本”指标性质选“≥”，年度指标值 50元。",

@@ -83,13 +83,22 @@ def band_score(actual: str, bands: Sequence[Band], weight: str) -> str:
     return formula
 
 
+def names_tier(text: str, name: str) -> str:
+    """Mirrors the test of :func:`rules.find_tier`: the trimmed text is ``name``, or starts with it
+    followed by one of :data:`rules.TIER_NAME_ENDS` (so 基本达成 does not name 达成)."""
+    trimmed, n = f"TRIM({text})", len(name)
+    return (f"OR({trimmed}={_text(name)},AND(LEFT({trimmed},{n})={_text(name)},"
+            f"ISNUMBER(FIND(MID({trimmed},{n + 1},1),{_text(rules.TIER_NAME_ENDS)}))))")
+
+
 def qual_score(text: str, weight: str, settings: Settings) -> str:
     """Mirrors :func:`rules.find_tier` + :func:`rules.qual_score`: the tier named in the text scores
-    its default share of 分值. Names are tried longest first, as ``find_tier`` prefers the longest."""
+    its default share of 分值 (inside its band). Names are tried longest first, as ``find_tier`` prefers
+    the longest; a text naming no tier shows ``#未知定性档次``."""
     names = sorted(((name, tier) for tier in settings.tiers for name in tier.names), key=lambda p: -len(p[0]))
     formula = '"#未知定性档次"'
     for name, tier in reversed(names):
-        formula = f"IF(ISNUMBER(FIND({_text(name)},{text})),ROUND({number_text(tier.default)}*{weight},2),{formula})"
+        formula = f"IF({names_tier(text, name)},ROUND({number_text(tier.default)}*{weight},2),{formula})"
     return formula
 
 

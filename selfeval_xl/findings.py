@@ -107,6 +107,7 @@ class FileReport:
     spent: Decimal | None = None
     findings: list[Finding] = field(default_factory=list)
     skipped: str = ""                    # why the file was not checked: it is not a 自评表 (a data table)
+    grades: tuple = ()                   # the grade list (floor, name) of the system the table was graded by
 
     @property
     def errors(self) -> int:

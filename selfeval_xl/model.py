@@ -32,13 +32,14 @@ class Cell:
     """One cell as read: its value (the cached result for a formula) and its formula, if known.
 
     ``formula`` is None where the source gave no formulas (.xls, a values-only read); ``has_formula``
-    then says nothing either way.
+    then says nothing either way. ``number_format`` likewise (``"0.00%"``): None where unknown.
     """
 
     sheet: str
     ref: str                       # "H14"
     value: Any = None
     formula: str | None = None
+    number_format: str | None = None
 
     @property
     def address(self) -> str:

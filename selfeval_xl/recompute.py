@@ -130,16 +130,36 @@ def number(cell: Cell | None) -> Decimal | None:
 
 
 RATE_KINDS = ("exec_rate", "dept_rate")
-PERCENT_FIGURE_ABOVE = Decimal(2)   # a stated rate above 200% was typed as a percent figure (99.76 for 99.76%)
 
 
-def rate_number(cell: Cell | None) -> Decimal | None:
-    """A stated rate as a fraction: ``99.76%``, ``"99.76%"`` and ``0.9976`` as they are, and ``99.76``
-    typed without the % sign (no rate runs above 200%) as 0.9976."""
+def rate_readings(cell: Cell | None) -> tuple[Decimal, ...]:
+    """The fractions a stated rate may mean, decided from what the cell shows, never from its size.
+
+    ``"99.76%"`` typed as text, or a number in a cell formatted as a percentage (2.53 shown as 253%), is
+    that fraction. A number shown without a % sign (a General cell, or a source that gives no number
+    formats, like .xls values) reads two ways: the fraction itself (0.9976, or 2.53 for a real 253%) or
+    the percent figure typed without its sign (99.76 for 99.76%). Both are kept; the stated rate is
+    right when either reading is."""
     value = number(cell)
-    if value is not None and value > PERCENT_FIGURE_ABOVE:
-        return value / 100
-    return value
+    if value is None:
+        return ()
+    shown_as_percent = (isinstance(cell.value, str) and cell.text.endswith(("%", "％"))) or \
+        "%" in (cell.number_format or "")
+    if shown_as_percent or value == 0:
+        return (value,)
+    return (value, value / 100)
+
+
+def rate_number(cell: Cell | None, near: Any = None) -> Decimal | None:
+    """A stated rate as a fraction: of its :func:`rate_readings`, the one nearest ``near`` (the
+    recomputed rate), so a message quotes the reading the author meant; None if blank or words."""
+    readings = rate_readings(cell)
+    if not readings:
+        return None
+    if near is None:
+        return readings[0]
+    target = Decimal(str(near))
+    return min(readings, key=lambda r: abs(r - target))
 
 
 def places_of(value: Decimal, minimum: int = 2) -> int:
@@ -181,22 +201,6 @@ def recompute(table: Table, system: IndicatorSystem) -> Recomputed:
 
 # --------------------------------------------------------------------------- funds
 
-def _rate(result: Recomputed, cell: Cell | None, budget: Decimal | None, spent: Decimal | None,
-          what: str) -> float | None:
-    if budget is None or spent is None:
-        return None
-    try:
-        rate = rules.exec_rate(budget, spent)
-    except RuleError:
-        return None
-    if cell is not None:
-        stated = rate_number(cell)
-        value = parse_number(rate)          # the double as the spreadsheet stores it (15 digits)
-        result.add(Expected(cell, what, value, value, places=places_of(stated, 4) if stated is not None else 4,
-                            note=f"{spent} / {budget}"))
-    return rate
-
-
 def _sum_rows(result: Recomputed, table: Table, total_key: str, parts: tuple[str, ...], columns: tuple[str, ...]
               ) -> None:
     total = table.funds.get(total_key)
@@ -218,6 +222,43 @@ def _parts(table: Table) -> tuple[str, ...]:
     return tuple(key for key in table.funds if key != "total")
 
 
+def _amounts(result: Recomputed, row) -> tuple[tuple[Decimal | None, Decimal | None],
+                                              tuple[Decimal | None, Decimal | None]]:
+    """A funds row's (budget, spent): after a full recompute (a 合计 / 年度资金总额 as the sum of its parts,
+    which the writeback writes), and as the cells state them now."""
+    stated = number(row.get("budget")), number(row.get("spent"))
+
+    def full(key: str, value: Decimal | None) -> Decimal | None:
+        e = result.expected(row.get(key))
+        return e.value if e is not None and e.what == "funds_total" else value
+    return (full("budget", stated[0]), full("spent", stated[1])), stated
+
+
+def _try_rate(budget: Decimal | None, spent: Decimal | None) -> float | None:
+    if budget is None or spent is None:
+        return None
+    try:
+        return rules.exec_rate(budget, spent)
+    except RuleError:
+        return None
+
+
+def _rate(result: Recomputed, row, what: str) -> float | None:
+    """A rate cell: ``value`` from the recomputed amounts (what the writeback writes, beside the amounts it
+    writes), ``from_stated`` from the amounts as stated (what the rate's formula computes now, and what a
+    typed rate is held to). Returns the stated rate."""
+    (budget, spent), (stated_budget, stated_spent) = _amounts(result, row)
+    rate, stated_rate = _try_rate(budget, spent), _try_rate(stated_budget, stated_spent)
+    cell = row.get("rate")
+    if cell is not None and (rate is not None or stated_rate is not None):
+        value = None if rate is None else parse_number(rate)        # the double as stored (15 digits)
+        from_stated = None if stated_rate is None else parse_number(stated_rate)
+        shown = rate_number(cell, from_stated if from_stated is not None else value)
+        result.add(Expected(cell, what, value, from_stated, places=places_of(shown, 4) if shown is not None else 4,
+                            note=f"{stated_spent} / {stated_budget}"))
+    return stated_rate
+
+
 def _project_funds(table: Table, system: IndicatorSystem, result: Recomputed) -> None:
     _sum_rows(result, table, "total", _parts(table), ("initial", "budget", "spent"))
     total = table.funds.get("total")
@@ -225,20 +266,22 @@ def _project_funds(table: Table, system: IndicatorSystem, result: Recomputed) ->
         return
     weight = number(total.get("weight"))
     result.exec_weight = weight if weight is not None else system.budget_execution_weight
-    budget, spent = number(total.get("budget")), number(total.get("spent"))
-    result.exec_rate = _rate(result, total.get("rate"), budget, spent, "exec_rate")
-    if result.exec_rate is None:
+    result.exec_rate = _rate(result, total, "exec_rate")
+    (budget, spent), (stated_budget, stated_spent) = _amounts(result, total)
+    if _try_rate(budget, spent) is None:
         return
     result.exec_score = rules.exec_score(budget, spent, result.exec_weight)
+    from_stated = (rules.exec_score(stated_budget, stated_spent, result.exec_weight)
+                   if result.exec_rate is not None else None)
     if total.get("score") is not None:
-        result.add(Expected(total.cells["score"], "exec_score", result.exec_score, result.exec_score,
+        result.add(Expected(total.cells["score"], "exec_score", result.exec_score, from_stated,
                             note=f"MIN(执行率, 1) × {result.exec_weight}"))
 
 
 def _dept_funds(table: Table, result: Recomputed) -> None:
     _sum_rows(result, table, "total", _parts(table), ("budget", "spent"))
     for key, row in table.funds.items():
-        rate = _rate(result, row.get("rate"), number(row.get("budget")), number(row.get("spent")), "dept_rate")
+        rate = _rate(result, row, "dept_rate")
         if key == "total":
             result.exec_rate = rate
 
@@ -332,12 +375,21 @@ def _stated_or(cell: Cell | None, fallback: Decimal | None) -> Decimal | None:
     return value if value is not None else fallback
 
 
+def _kept(out: RowResult) -> Decimal | None:
+    """What a row's 得分 cell holds after a full recompute: the recomputed score; for a row that cannot be
+    scored, the ``#…`` text our native formula shows (nothing to add), else the score as stated, which the
+    writeback leaves in place — so the 总分 it writes is the sum of the 得分 cells it leaves."""
+    if out.expected is not None:
+        return out.expected
+    return None if out.shown else out.stated
+
+
 def _levels_and_total(table: Table, system: IndicatorSystem, result: Recomputed) -> None:
     settings = system.settings
     stated_levels: dict[str, Decimal] = {}
     for out in result.rows:
         name = out.level.name if out.level else out.row.level1
-        result.level_scores[name] = result.level_scores.get(name, ZERO) + (out.expected or ZERO)
+        result.level_scores[name] = result.level_scores.get(name, ZERO) + (_kept(out) or ZERO)
         stated_levels[name] = stated_levels.get(name, ZERO) + (_stated_or(out.row.get("score"), out.expected)
                                                                or ZERO)
     for row in table.rows("subtotal"):
@@ -356,12 +408,16 @@ def _levels_and_total(table: Table, system: IndicatorSystem, result: Recomputed)
         total = rules.clamp_total(sum(result.level_scores.values(), ZERO) + result.bonus)
         from_stated = rules.clamp_total(sum(stated_levels.values(), ZERO) + bonus_stated)
     else:
-        exec_stated = _stated_or(table.funds["total"].get("score") if "total" in table.funds else None,
-                                 result.exec_score)
+        score_cell = table.funds["total"].get("score") if "total" in table.funds else None
+        expected = result.expected(score_cell)
+        exec_stated = _stated_or(score_cell, expected.from_stated if expected is not None else result.exec_score)
         total = rules.total_score([result.exec_score, *result.level_scores.values()])
         from_stated = rules.total_score([exec_stated, *stated_levels.values()])
     result.total = total
-    result.grade = rules.grade(total, settings)
+    try:
+        result.grade = rules.grade(total, settings)
+    except RuleError:            # a kept score above its 分值 can carry a total past 100: no grade then
+        result.grade = None
     result.stated_total = number(table.total)
     if table.total is not None:
         result.add(Expected(table.total, "total", total, from_stated, note="各项得分之和"))

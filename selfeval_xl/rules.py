@@ -153,7 +153,11 @@ class ReverseFormula(str, Enum):
 
 @dataclass(frozen=True)
 class Tier:
-    """A 定性 tier: its official phrase, short aliases, and the band of 分值 it may earn."""
+    """A 定性 tier: its official phrase, short aliases, and the band of 分值 it may earn.
+
+    财预〔2020〕10号 第十七条 gives the bands as "100-80%（含）、80-60%（含）、60-0%": each band holds its
+    lower bound and not its upper one, except the top band, which holds 100%. So 80% is 达成 and 60%
+    is 部分达成. ``default`` (no score typed) lies inside the band."""
 
     key: str
     phrase: str
@@ -161,17 +165,35 @@ class Tier:
     low: float
     high: float
     default: float
+    source: str = field(default="", compare=False)
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.phrase, *self.aliases)
 
+    @property
+    def closed(self) -> bool:
+        """Does the band hold its upper bound? Only the band reaching 100% does."""
+        return self.high >= 1.0
+
+    def holds(self, fraction: float) -> bool:
+        """Is ``fraction`` of 分值 inside the band (lower bound included, upper bound only when closed)?"""
+        return self.low <= fraction and (fraction < self.high or (self.closed and fraction <= self.high))
+
+    @property
+    def band_words(self) -> str:
+        """The band as a reviewer reads it: ``80%（含）–100%``, ``60%（含）–80%（不含）``."""
+        upper = f"{self.high:.0%}" + ("" if self.closed else "（不含）")
+        return f"{self.low:.0%}（含）–{upper}"
+
 
 DEFAULT_TIERS = (
     Tier("achieved", "达成年度指标", ("达成", "全部达成", "完成"), 0.8, 1.0, 1.0),
-    Tier("partial", "部分达成年度指标并具有一定效果", ("部分达成", "部分完成"), 0.6, 0.8, 0.8),
-    Tier("failed", "未达成年度指标且效果较差", ("未达成", "未完成"), 0.0, 0.6, 0.6),
+    Tier("partial", "部分达成年度指标并具有一定效果", ("部分达成", "部分完成"), 0.6, 0.8, 0.7),
+    Tier("failed", "未达成年度指标且效果较差", ("未达成", "未完成"), 0.0, 0.6, 0.3),
 )
+"""财预〔2020〕10号 第十七条: the bands 100–80%（含）, 80–60%（含）, 60–0%; the defaults are 100% and the
+middle of the two lower bands (a system may set others inside each band)."""
 
 DEFAULT_GRADES = ((90.0, "优"), (80.0, "良"), (60.0, "中"), (0.0, "差"))
 
@@ -189,7 +211,7 @@ class Settings:
     """Local practice that an indicator system may change; defaults are the national text."""
 
     reverse_formula: ReverseFormula = ReverseFormula.RATIO
-    overachievement_ratio: float = 1.2
+    overachievement_ratio: float = 1.2      # 正向 actual ≥ ratio × target, 反向 actual ≤ target / ratio
     exec_rate_explain_below: float = 0.9
     exec_rate_explain_words: tuple[str, ...] = ("执行",)   # 实际完成情况 text naming these explains a low rate
     tiers: tuple[Tier, ...] = DEFAULT_TIERS
@@ -197,7 +219,8 @@ class Settings:
     bonus_min: float = -5.0
     bonus_max: float = 5.0
     score_tolerance: float = 0.0   # a stated score may differ from the recomputed by at most this
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    cost_levels: tuple[str, ...] = ("成本指标",)   # 二级指标 whose indicators are costs (反向, ≤)
+    cost_positive_words: tuple[str, ...] = ("节约", "节省", "降低", "下降", "减少")  # 成本节约率 ≥ is fine
 
 
 DEFAULT_SETTINGS = Settings()
@@ -274,20 +297,32 @@ def describe_bands(bands: Sequence[Band]) -> str:
 
 def is_overachieved(target: Number, actual: Number, direction: object,
                     settings: Settings = DEFAULT_SETTINGS) -> bool:
-    """超额完成: a 正向 actual ≥ ratio × target, which asks for the reason (the ratio is a setting)."""
+    """超额完成, which asks for the reason (财预〔2020〕10号: a target set too low should cost points): a 正向
+    actual ≥ ratio × target, or a 反向 (cost, time) actual ≤ target / ratio. The ratio is a setting."""
     d = parse_direction(direction)
     t, a = to_float(target, "年度指标值"), to_float(actual, "实际完成值")
-    return d.positive and t > 0 and a >= settings.overachievement_ratio * t
+    if d.positive:
+        return t > 0 and a >= settings.overachievement_ratio * t
+    if d.reverse:
+        return t > 0 and a * settings.overachievement_ratio <= t
+    return False
 
 
 # --------------------------------------------------------------------------- qualitative
 
+TIER_NAME_ENDS = "，,。.；;、：:（(！!　 "
+"""What may follow a tier's name in a cell (``达成年度指标，效果良好``): a punctuation mark or a space."""
+
+
 def find_tier(text: object, settings: Settings = DEFAULT_SETTINGS) -> Tier | None:
-    """The 定性 tier a phrase names (longest phrase wins, so 未达成 is never read as 达成)."""
+    """The 定性 tier a phrase names: the text is one of a tier's names, or starts with one followed by a
+    punctuation mark (the longest name wins, so 未达成 is never read as 达成). Anything else — 基本达成,
+    效果明显, 较好 — names no tier: a reviewer must say which tier is meant, nothing is guessed."""
     key = str(text or "").strip()
     if not key:
         return None
-    candidates = [(len(name), tier) for tier in settings.tiers for name in tier.names if name in key]
+    candidates = [(len(name), tier) for tier in settings.tiers for name in tier.names
+                  if key == name or (key.startswith(name) and key[len(name)] in TIER_NAME_ENDS)]
     return max(candidates, key=lambda c: c[0])[1] if candidates else None
 
 
@@ -301,20 +336,23 @@ def tier_of(text: object, settings: Settings = DEFAULT_SETTINGS) -> Tier:
 
 
 def qual_score(tier: object, weight: Number | None, settings: Settings = DEFAULT_SETTINGS) -> Decimal:
-    """A 定性 tier's default score: the upper bound of its band (100%, 80%, 60% of 分值)."""
+    """A 定性 tier's default score, inside its band (nationally 100%, 70%, 30% of 分值)."""
     t = tier if isinstance(tier, Tier) else tier_of(tier, settings)
     return xl_round(t.default * _weight(weight))
 
 
 def qual_band(tier: Tier, weight: Number) -> tuple[Decimal, Decimal]:
-    """The closed band of scores a tier allows: its share of 分值, its default score included."""
+    """The scores bounding a tier's band: its low and high share of 分值 (the high one belongs to the
+    band only when :attr:`Tier.closed`)."""
     w = _weight(weight)
     return xl_round(tier.low * w), xl_round(tier.high * w)
 
 
 def qual_score_in_band(tier: Tier, weight: Number, score: Number) -> bool:
+    """Is a typed score inside its tier's band? 8 of 10 is 达成's, not 部分达成's (财预〔2020〕10号)."""
     low, high = qual_band(tier, weight)
-    return low <= xl_round(to_float(score, "得分")) <= high
+    value = xl_round(to_float(score, "得分"))
+    return low <= value and (value < high or (tier.closed and value <= high))
 
 
 # --------------------------------------------------------------------------- totals and grade
@@ -332,7 +370,25 @@ def grade(total: Number | None, settings: Settings = DEFAULT_SETTINGS) -> str:
     for floor, name in sorted(settings.grades, key=lambda g: -g[0]):
         if value >= floor:
             return name
-    return settings.grades[-1][1]
+    raise RuleError(f"等级表没有覆盖总分 {value:g}（最低一档的下限应为 0）", "#等级表缺0分档")
+
+
+def grade_list_problems(grades: Sequence[tuple[float, str]]) -> list[str]:
+    """Why a grade list cannot grade every total 0–100: floors must run from high to low, each once,
+    within 0–100, the last being 0 (``[[60, 合格], [90, 优秀]]`` would grade 30 as 优秀)."""
+    floors = [floor for floor, _ in grades]
+    problems = []
+    if not floors:
+        return ["等级表为空 / the grade list is empty"]
+    if floors != sorted(floors, reverse=True) or len(set(floors)) != len(floors):
+        problems.append(f"等级下限应从高到低排列且不重复，如 [[90, 优], [80, 良], [60, 中], [0, 差]]：{floors} / "
+                        "grade floors must run from high to low, each once")
+    if any(not 0 <= f <= 100 for f in floors):
+        problems.append(f"等级下限应在 0–100 之间：{floors} / grade floors must be within 0–100")
+    if min(floors) != 0:
+        problems.append(f"等级表须有下限为 0 的一档（否则低于 {min(floors):g} 分的总分无等级）：{floors} / "
+                        "the grade list needs a floor of 0")
+    return problems
 
 
 def clamp_total(total: Number) -> Decimal:

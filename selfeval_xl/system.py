@@ -6,7 +6,7 @@ weights sum to their parent, directions and tiers are known. Declaring is separa
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +14,8 @@ from typing import Any
 
 from .datafiles import DataFileError, load_yaml, packaged_names
 from .rules import (
-    DEFAULT_SETTINGS, Band, Direction, ReverseFormula, RuleError, Settings, Tier, parse_direction,
+    DEFAULT_SETTINGS, Band, Direction, ReverseFormula, RuleError, Settings, Tier, grade_list_problems,
+    parse_direction,
 )
 
 DEFAULT_SYSTEMS = {"project": "national-project", "department": "guangzhou-department"}
@@ -26,6 +27,8 @@ class IndicatorSpec:
 
     ``restates`` names a figure of the table that the indicator's 实际完成值 states again
     (``funds_rate``: the 资金情况 block's 预算完成率), so the checker can hold the two to agree.
+    ``source`` cites the text a rule of the indicator comes from (required with ``bands``: a system
+    holds only rules someone published).
     """
 
     name: str
@@ -33,6 +36,7 @@ class IndicatorSpec:
     target: str = ""
     bands: tuple[Band, ...] = ()
     restates: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -154,8 +158,12 @@ def _indicator(raw: Any, where: str, problems: list[str]) -> IndicatorSpec | Non
     bands = tuple(Band(float(b["upto"]), float(b["fraction"])) for b in raw.get("bands", []) or [])
     if any(not 0 <= b.fraction <= 1 for b in bands):
         problems.append(f"{where} {raw['name']}: 分档比例应在0–1之间 / band fraction must be 0–1")
+    source = str(raw.get("source", "") or "")
+    if bands and not source:
+        problems.append(f"{where} {raw['name']}: 分档评分须用 source 注明出处（文件名、条款） / banded scoring "
+                        "must cite its source")
     return IndicatorSpec(str(raw["name"]), direction, str(raw.get("target", "")), bands,
-                         str(raw.get("restates", "")))
+                         str(raw.get("restates", "")), source)
 
 
 def _level(raw: Any, where: str, problems: list[str]) -> Level | None:
@@ -179,6 +187,21 @@ def _level(raw: Any, where: str, problems: list[str]) -> Level | None:
     return Level(name, weight, children, indicators, bool(raw.get("bonus", False)))
 
 
+def _tier(raw: dict, problems: list[str]) -> Tier:
+    """A 定性 tier; its default must lie inside its own band (财预〔2020〕10号: 部分达成 [60%, 80%), so a
+    default of 80% would be 达成's score)."""
+    low, high = (float(x) for x in raw["band"])
+    tier = Tier(str(raw["key"]), str(raw["phrase"]), tuple(str(a) for a in raw.get("aliases", []) or []),
+                low, high, float(raw.get("default", high)), str(raw.get("source", "") or ""))
+    if not 0 <= low < high <= 1:
+        problems.append(f"settings.tiers {tier.phrase}: 档次区间应满足 0 ≤ 下限 < 上限 ≤ 1 / band must be "
+                        f"0 ≤ low < high ≤ 1: {[low, high]}")
+    elif not tier.holds(tier.default):
+        problems.append(f"settings.tiers {tier.phrase}: 默认得分比例 {tier.default:.0%} 不在本档区间 "
+                        f"{tier.band_words} 内 / the default must lie inside the tier's own band")
+    return tier
+
+
 def _settings(raw: dict, source: str, problems: list[str]) -> Settings:
     kwargs: dict[str, Any] = {}
     try:
@@ -190,22 +213,21 @@ def _settings(raw: dict, source: str, problems: list[str]) -> Settings:
     for key in ("overachievement_ratio", "exec_rate_explain_below", "score_tolerance"):
         if key in raw:
             kwargs[key] = float(raw[key])
-    if "exec_rate_explain_words" in raw:
-        kwargs["exec_rate_explain_words"] = tuple(str(w) for w in raw["exec_rate_explain_words"])
+    for key in ("exec_rate_explain_words", "cost_levels", "cost_positive_words"):
+        if key in raw:
+            kwargs[key] = tuple(str(w) for w in raw[key] or [])
     if "tiers" in raw:
-        tiers = []
-        for t in raw["tiers"]:
-            low, high = (float(x) for x in t["band"])
-            default = float(t.get("default", high))
-            if not 0 <= low <= default <= high <= 1:
-                problems.append(f"settings.tiers {t.get('phrase')}: 档次区间应满足 0 ≤ 下限 ≤ 默认 ≤ 上限 ≤ 1")
-            tiers.append(Tier(str(t["key"]), str(t["phrase"]), tuple(t.get("aliases", [])), low, high, default))
-        kwargs["tiers"] = tuple(tiers)
+        kwargs["tiers"] = tuple(_tier(t, problems) for t in raw["tiers"])
     if "grades" in raw:
         kwargs["grades"] = tuple((float(floor), str(name)) for floor, name in raw["grades"])
+        problems.extend(f"settings.grades: {p}" for p in grade_list_problems(kwargs["grades"]))
     if "bonus" in raw:
         kwargs["bonus_min"], kwargs["bonus_max"] = (float(x) for x in raw["bonus"])
-    return Settings(**kwargs, extra={k: v for k, v in raw.items() if k not in Settings.__dataclass_fields__})
+    unknown = sorted(set(raw) - set(Settings.__dataclass_fields__) - {"bonus"})
+    if unknown:
+        problems.append(f"settings: 未知的设置项 / unknown settings: {', '.join(map(str, unknown))}（可用 / known: "
+                        f"{', '.join(sorted(set(Settings.__dataclass_fields__) - {'bonus_min', 'bonus_max'} | {'bonus'}))}）")
+    return Settings(**kwargs)
 
 
 def _build(data: dict, source: str, problems: list[str]) -> IndicatorSystem:

@@ -586,7 +586,7 @@ def _instructions(wb: "Workbook", layout: Layout, system: IndicatorSystem, mode:
 
     s, col = system.settings, {c.key: c.label for c in layout.indicators.columns}
     fund = {c.key: c.label for c in layout.funds.columns}
-    tiers = "；".join(f"“{t.phrase}”默认得{t.default:.0%}分值（自评可在{t.low:.0%}–{t.high:.0%}之间）" for t in s.tiers)
+    tiers = "；".join(f"“{t.phrase}”默认得{t.default:.0%}分值（自评可在{t.band_words}之间）" for t in s.tiers)
     grades = "，".join(f"{floor:g}分（含）以上为{name}" for floor, name in sorted(s.grades, key=lambda g: -g[0]))
     reverse = (f"{col['target']}÷{col['actual']}×{col['weight']}" if s.reverse_formula.value == "ratio"
                else f"（1−({col['actual']}−{col['target']})÷{col['target']}）×{col['weight']}，最低为0")

@@ -1,4 +1,6 @@
-"""Banded rates (SPEC: 预算调整率 0 → full, 0–10% → …): the system's bands score a row end to end.
+"""Banded rates: a system that cites bands for a rate (here the test system tests/data/banded-department.yaml,
+预算调整率 0 → full, ≤5% → 80% …) scores a row by them end to end. No built-in system holds bands today:
+none has a published source for them (SPEC: built-in systems hold only sourced rules).
 
 One lookup (``IndicatorSystem.bands_for``) decides that a row's 三级指标 names a banded indicator; the
 engine (scoring / recompute / checks) then scores its 实际完成值 with ``rules.band_score``, and the
@@ -7,6 +9,7 @@ template's formula mirrors that — judged by the ``formulas`` package (hypothes
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -26,7 +29,7 @@ from selfeval_xl.template import build_template, save_workbook, template_map
 
 formulas_bridge.register()
 
-SYSTEM = load_system(kind="department")
+SYSTEM = load_system(Path(__file__).parent / "data" / "banded-department.yaml")
 BANDS = SYSTEM.bands_for("预算调整率")
 NAME = "预算调整率"
 
@@ -54,6 +57,17 @@ def test_the_department_system_declares_its_bands_and_one_lookup_finds_them():
     assert SYSTEM.bands_for(f"  {NAME} ") == BANDS
     assert SYSTEM.bands_for("预算完成率") == () and SYSTEM.bands_for(None) == ()
     assert load_system(kind="project").banded == {}
+    assert load_system(kind="department").banded == {}     # the built-in systems cite no bands
+
+
+def test_bands_must_cite_their_source(tmp_path):
+    from selfeval_xl.datafiles import DataFileError
+
+    text = (Path(__file__).parent / "data" / "banded-department.yaml").read_text(encoding="utf-8")
+    bare = tmp_path / "bare.yaml"
+    bare.write_text("\n".join(line for line in text.splitlines() if "source: tests/data" not in line), encoding="utf-8")
+    with pytest.raises(DataFileError, match="source"):
+        load_system(bare)
 
 
 def test_bands_in_words():
@@ -187,32 +201,32 @@ def _banded_rows(actual, score):
 
 
 def _subtotals(score: float) -> dict:
-    return {"管理效能": (45, round(28.2 + score, 2)), "履职效能": (50, 50)}
+    return {"管理效能": (45, round(27.8 + score, 2)), "履职效能": (50, 50)}
 
 
 @pytest.mark.parametrize("actual", ["3%", 0.03])
 @pytest.mark.parametrize("text_numbers", [False, True])
 def test_a_correct_banded_score_gives_no_finding(tmp_path, actual, text_numbers):
     built = build_department(tmp_path / "ok.xlsx", rows=_banded_rows(actual, 12.8), subtotals=_subtotals(12.8),
-                             total=91.0, text_numbers=text_numbers)
-    report = check_workbook(read_workbook(built.path))
+                             total=90.6, text_numbers=text_numbers)
+    report = check_workbook(read_workbook(built.path), SYSTEM)
     assert report.findings == [], [(f.code, f.cell, f.message) for f in report.findings]
-    assert str(report.total) == "91.00"
+    assert str(report.total) == "90.60"
 
 
 def test_a_wrong_banded_score_is_a_score_mismatch_at_its_cell(tmp_path):
     """16 is what the plain ≤ rule gives nobody (0%/3% → 0) and the bands give 12.8: the stated sums are
     consistent, so the one finding is the score itself."""
     built = build_department(tmp_path / "bad.xlsx", rows=_banded_rows("3%", 16), subtotals=_subtotals(16),
-                             total=94.2)
-    report = check_workbook(read_workbook(built.path))
+                             total=93.8)
+    report = check_workbook(read_workbook(built.path), SYSTEM)
     assert [(f.code, f.cell) for f in report.findings] == [("score-mismatch", built.ref(("ind", 0, "score")))]
     assert "12.80" in report.findings[0].message or "12.8" in report.findings[0].message
 
 
 def test_recompute_says_how_a_banded_row_was_scored(tmp_path):
     built = build_department(tmp_path / "ok.xlsx", rows=_banded_rows("3%", 12.8), subtotals=_subtotals(12.8),
-                             total=91.0)
+                             total=90.6)
     (table,) = read_workbook(built.path).tables
     result = recompute(table, SYSTEM)
     row = next(r for r in result.rows if r.row.level3 == NAME)

@@ -16,7 +16,7 @@ from selfeval_xl.recalc import recalculate
 from selfeval_xl.writeback import RESULTS_SHEET
 from test_addin import DEPARTMENT, PROJECT, department_workbook, project_workbook
 
-SAMPLES = Path("/work/shared/samples")
+from conftest import SAMPLES
 QUICKSTART_XLSM = Path(xlwings.__file__).parent / "quickstart.xlsm"
 
 
@@ -188,6 +188,7 @@ def test_output_folder_equal_to_the_input_folder_is_refused(tmp_path, capsys):
     assert digest(source) == before and "--in-place" in capsys.readouterr().err
 
 
+@pytest.mark.samples
 def test_xls_without_libreoffice_says_what_to_do(tmp_path, monkeypatch, capsys):
     xls = tmp_path / "导出.xls"
     shutil.copy(SAMPLES / "项目库导出_已填指标.xls", xls)
@@ -198,6 +199,7 @@ def test_xls_without_libreoffice_says_what_to_do(tmp_path, monkeypatch, capsys):
 
 
 @pytest.mark.libreoffice
+@pytest.mark.samples
 def test_xls_in_place_writes_an_xlsx_beside_it(tmp_path, capsys):
     xls = tmp_path / "导出.xls"
     shutil.copy(SAMPLES / "项目库导出_已填指标.xls", xls)

@@ -105,7 +105,7 @@ def test_national_2021_cost_level_and_split(tmp_path):
     built = gallery.national_2021(tmp_path / "sent.xlsx", edits)
     _, report = _check(built)
     found = {(f.code, f.cell) for f in report.findings}
-    assert found == {("cost-not-reverse", built.ref(("ind", 0, "target"))),
+    assert found == {("cost-direction", built.ref(("ind", 0, "target"))),
                      ("weight-split-differs", built.ref(("ind", 0, "weight"))),
                      ("weight-split-differs", built.ref(("ind", 1, "weight")))}
     assert all(f.severity == "warning" for f in report.findings)

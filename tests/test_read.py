@@ -10,10 +10,9 @@ from check_workbooks import build_department, build_project
 from selfeval_xl.checks import check_workbook
 from selfeval_xl.read import Grid, read_grids, read_workbook
 
-SAMPLES = Path("/work/shared/samples")
-if not SAMPLES.is_dir():
-    SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="real samples not present")
+from conftest import SAMPLES
+
+needs_samples = pytest.mark.samples   # skipped without the samples locally, failed in CI (conftest)
 
 
 @needs_samples

@@ -22,11 +22,10 @@ def test_missing_soffice_is_a_clear_error(monkeypatch, tmp_path):
         recalculate([_book(tmp_path / "a.xlsx", 1, 2)], tmp_path / "out")
 
 
+@pytest.mark.libreoffice
 def test_duplicate_names_and_same_folder_are_refused(tmp_path):
     (tmp_path / "x").mkdir()
     a, b = _book(tmp_path / "a.xlsx", 1, 2), _book(tmp_path / "x" / "a.xlsx", 1, 2)
-    if not soffice_available():
-        pytest.skip("soffice not installed")
     with pytest.raises(LibreOfficeError, match="duplicate"):
         recalculate([a, b], tmp_path / "out")
     with pytest.raises(LibreOfficeError, match="outdir"):

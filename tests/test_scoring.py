@@ -45,7 +45,7 @@ def test_range_from_text_and_from_two_cells():
 
 def test_qualitative_rows():
     scored = score_indicator("有效提升", "部分达成年度指标并具有一定效果", 10)
-    assert scored.direction is Direction.QUAL and scored.score == D("8.00")
+    assert scored.direction is Direction.QUAL and scored.score == D("7.00")   # 部分达成 defaults to 70%
     # 定性 without a tier phrase: no score to recompute, only the band can be checked later
     assert score_indicator("作用明显", "较好", 10).score is None
     assert score_indicator("达成年度指标", "达成年度指标", 6, "定性").score == D("6.00")

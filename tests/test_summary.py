@@ -201,3 +201,30 @@ def test_cli_checks_then_summarizes(tmp_path, capsys):
     openpyxl.Workbook().save(other)
     assert main(["summary", str(tmp_path / "books"), "-o", str(other)]) == 2      # not ours: never silently
     assert main(["summary", str(tmp_path / "books"), "-o", str(other), "--force", "--jobs", "1"]) == 0
+
+
+def test_each_table_is_graded_and_coloured_by_its_own_system(tmp_path):
+    """A system grading 合格 (60+) / 不合格: its grades are counted with their own bands and coloured by
+    their place in their own list (合格 its best: green; 不合格 its worst: red), beside the national 优良中差."""
+    from selfeval_xl.report.summary_workbook import GRADE_COLORS, grade_scale
+
+    own = ((60.0, "合格"), (0.0, "不合格"))
+    reports = [report("甲单位", "项目一", total="91", grade="优"),
+               report("乙单位", "项目二", total="72", grade="合格"), report("乙单位", "项目三", total="30", grade="不合格")]
+    for r in reports[1:]:
+        r.grades = own
+    scale = {s.name: s for s in grade_scale([(), own])}
+    assert (scale["合格"].tone, scale["不合格"].tone) == ("优", "差")
+    assert (scale["合格"].floor, scale["合格"].upper, scale["不合格"].upper) == (60.0, 100.0, 60.0)
+    path = tmp_path / "summary.xlsx"
+    write_summary(reports, path)
+    wb = openpyxl.load_workbook(path)
+    grades = {row[0]: row for row in values(wb[GRADES]) if row[0] != "合计"}
+    assert grades["合格"][1:] == ("60（含）–100", 1, 0, 1) and grades["不合格"][1:] == ("0（含）–60", 1, 0, 1)
+    assert grades["优"][1:] == ("90（含）–100", 1, 0, 1)
+    headers = [c.value for c in wb[UNITS][3]]
+    assert {"合格", "不合格", "优"} <= set(headers)
+    rules = [(r.formula[0], r.dxf.fill.fgColor.rgb) for rng in wb[ROWS].conditional_formatting for r in rng.rules
+             if r.formula and r.dxf and r.dxf.fill is not None and r.formula[0].startswith('"')]
+    colours = dict(rules)
+    assert colours['"合格"'].endswith(GRADE_COLORS["优"]) and colours['"不合格"'].endswith(GRADE_COLORS["差"])

@@ -36,7 +36,7 @@ def test_guangzhou_department_weights():
     assert system.bonus_level.name == "加减分项"
     assert (system.settings.bonus_min, system.settings.bonus_max) == (-5, 5)
     band_rule = next(i for i in mgmt.child("资金管理").indicators if i.name == "预算调整率")
-    assert band_rule.direction is Direction.LE and band_rule.bands
+    assert band_rule.direction is Direction.LE and not band_rule.bands   # no published bands: not built in
 
 
 def test_load_by_path(tmp_path):
@@ -112,9 +112,18 @@ def test_restated_figures_and_bands_are_read_from_the_system():
     system = load_system("guangzhou-department")
     assert system.restating("funds_rate") == ("预算完成率",)
     assert system.restating("no-such-figure") == ()
-    assert set(system.banded) == {"预算调整率"}
-    assert system.bands_for(" 预算调整率 ") == system.banded["预算调整率"]
+    assert system.banded == {} and system.bands_for(" 预算调整率 ") == ()
     assert len(system.specs) >= 14
+
+
+def test_guangzhou_case_adjustment_rate_is_scored_on_its_own_target():
+    """The issue's real case: a department whose own 年度指标值 is ≤10% and whose 预算调整率 is 8% earns
+    its full 2 points (the invented bands gave 1.20)."""
+    from selfeval_xl.scoring import score_indicator
+
+    system = load_system("guangzhou-department")
+    bands = system.bands_for("预算调整率")
+    assert score_indicator("≤10%", "8%", 2, bands=bands, settings=system.settings).score == Decimal("2.00")
 
 
 def test_the_department_layout_declares_the_bonus_rows():

@@ -38,8 +38,9 @@ def test_values():
     assert udfs.SE_IND_SCORE(100, 80, 4, "等于") == 3.2
     assert udfs.SE_IND_SCORE(">=150", 162, 4, ">=") == 4.0
     assert udfs.SE_RANGE_SCORE(90, 110, 120, 5) == 4.58
-    assert udfs.SE_QUAL_SCORE("部分达成", 10) == 8.0
-    assert udfs.SE_QUAL_SCORE("未达成年度指标且效果较差", 10) == 6.0
+    assert udfs.SE_QUAL_SCORE("部分达成", 10) == 7.0                   # 财预〔2020〕10号: inside [60%, 80%)
+    assert udfs.SE_QUAL_SCORE("未达成年度指标且效果较差", 10) == 3.0    # inside [0, 60%)
+    assert udfs.SE_QUAL_SCORE("基本达成", 10) == "#未知定性档次"         # not 达成: nothing is guessed
 
 
 @pytest.mark.parametrize("call, message", [

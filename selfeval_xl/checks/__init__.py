@@ -15,7 +15,8 @@ from ..model import Table, WorkbookData, split_address
 from ..recompute import Recomputed, number, recompute
 from ..system import IndicatorSystem, load_system
 from . import reading  # noqa: F401  (declares the reader's codes)
-from . import required, numbers, template_inputs, scores, weights, totals, explain, formulas, crossfile, cost  # noqa: F401  (register)
+from . import required, numbers, template_inputs, scores, weights, totals, explain, formulas, crossfile  # noqa: F401  (register)
+from . import system_known  # noqa: F401  (register)
 from .base import CHECKS, Check, Context, layout_of, run_checks
 from .crossfile import TableFigures, UnitFigures, check_unit, figures_of
 
@@ -100,6 +101,7 @@ def _summarise(report: FileReport, tables: list[Table], first: Table, result: Re
     report.stated_total = first.total.value if first.total is not None else None
     if result is not None:
         report.total, report.grade = result.total, result.grade or ""
+        report.grades = result.system.settings.grades
     funds = first.funds.get("total")
     if funds is not None:
         report.budget, report.spent = number(funds.get("budget")), number(funds.get("spent"))

@@ -113,7 +113,7 @@ def differs(ctx: Context, e: Expected, use_stated: bool = False, formula_cells: 
         return False
     if e.cell.blank:
         return True
-    stated = rate_number(e.cell) if e.what in RATE_KINDS else number(e.cell)
+    stated = rate_number(e.cell, expected) if e.what in RATE_KINDS else number(e.cell)
     if stated is None:
         return False
     places = e.places or 2

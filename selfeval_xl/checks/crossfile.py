@@ -35,7 +35,7 @@ def figure_inconsistent(ctx: Context) -> Iterator[Finding]:
     for out in ctx.re.rows:
         if not any(name in normalize_label(out.row.level3) for name in names):
             continue
-        stated = rate_number(out.row.get("actual"))
+        stated = rate_number(out.row.get("actual"), rate)
         if stated is None:
             continue
         if abs(stated - parse_number(rate)) >= Decimal("0.0001"):

@@ -51,18 +51,23 @@ def exec_rate_unexplained(ctx: Context) -> Iterator[Finding]:
 
 @check("overachievement-unexplained", "warning", "超额完成但未说明原因")
 def overachievement_unexplained(ctx: Context) -> Iterator[Finding]:
-    """A 正向 indicator achieved at or above 120% of its target (``overachievement_ratio``) with no reason
-    given: the target may have been set too low, which the national text says should cost points.
+    """An indicator far better than its target with no reason given: a 正向 actual at or above 120% of
+    its target, or a 反向 (cost, time) actual at or below target / 120% (``overachievement_ratio``).
+    财预〔2020〕10号 says a target set too low should cost points, so the reason must be stated.
 
-    Bad: ``≥15000人次``, actual ``46845人次``, reason blank. Fix: explain, or set realistic targets.
+    Bad: ``≥15000人次``, actual ``46845人次``, reason blank; or ``≤30天``, actual ``20天``. Fix: explain, or
+    set realistic targets.
     """
     for out in ctx.re.rows:
         s = out.scored
-        if s is None or s.target is None or s.actual is None or not s.direction.positive:
+        if s is None or s.target is None or s.actual is None or s.bands:
             continue
-        if is_overachieved(s.target, s.actual, s.direction, ctx.settings) and _reason_blank(out.row):
-            yield ctx.find("overachievement-unexplained", out.row.get("reason") or out.row.get("actual"),
-                           f"“{out.row.level3}”实际完成 {show(s.actual)} 达到指标值 {show(s.target)} 的 "
-                           f"{percent(s.actual / s.target)}，请说明超额原因", "原因说明", out.row.value("actual"))
-
-
+        if not is_overachieved(s.target, s.actual, s.direction, ctx.settings) or not _reason_blank(out.row):
+            continue
+        if s.direction.positive:
+            how = f"达到指标值 {show(s.target)} 的 {percent(s.actual / s.target)}"
+        else:
+            how = f"远低于指标值 {show(s.target)}（{percent(s.actual / s.target)}，反向指标越低越好）"
+        yield ctx.find("overachievement-unexplained", out.row.get("reason") or out.row.get("actual"),
+                       f"“{out.row.level3}”实际完成 {show(s.actual)}，{how}，请说明超额原因（指标值是否定得过低）",
+                       "原因说明", out.row.value("actual"))

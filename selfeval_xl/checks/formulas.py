@@ -13,12 +13,10 @@ def _with_formula_peers(ctx: Context) -> set[str]:
     return {e.what for e in ctx.re.cells.values() if e.cell.formula}
 
 
-AGGREGATES = ("total", "subtotal", "funds_total", "grade")
-
-
 def _expected_here(e: Expected):
-    """What the cell's formula computes from the cells as they stand (sums use the stated parts)."""
-    return e.from_stated if e.what in AGGREGATES else e.value
+    """What the cell's formula computes from the cells as they stand: sums over the stated parts, rates
+    and 预算执行得分 from the stated amounts (``from_stated``; for a score, its recomputed value)."""
+    return e.from_stated
 
 
 @check("formula-replaced", "warning", "公式被手工数字替换")
@@ -59,7 +57,7 @@ def stale_cached_value(ctx: Context) -> Iterator[Finding]:
             continue
         if number(e.cell) is None:
             continue
-        if differs(ctx, e, use_stated=e.what in AGGREGATES, formula_cells=True):
+        if differs(ctx, e, use_stated=True, formula_cells=True):
             yield ctx.find("stale-cached-value", e.cell, f"公式存储值为 {show(e.cell.value)}，按公式应为 "
                            f"{show(expected)}（文件保存时未重算）", expected, e.cell.value)
 

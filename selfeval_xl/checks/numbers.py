@@ -5,6 +5,7 @@ import re
 from typing import Iterator
 
 from ..findings import Finding
+from ..layout import normalize_label
 from ..model import Cell
 from ..parse import ParseError, parse_number
 from ..recompute import match_level
@@ -125,3 +126,25 @@ def unparseable_value(ctx: Context) -> Iterator[Finding]:
         yield ctx.find("unparseable-value", cell, f"“{out.row.level3}”：{err.message}", None,
                        cell.value if cell else None)
 
+
+
+@check("cost-direction", "warning", "成本指标写成了正向（≥）")
+def cost_direction(ctx: Context) -> Iterator[Finding]:
+    """A 成本指标 (an indicator under a 二级指标 the system names in ``cost_levels``) scored as 正向 (≥, or
+    a bare number): a cost is to be kept at or below its target, so more spending would earn more points.
+    An indicator named as a saving (``cost_positive_words``: 成本节约率 ≥ 5%) is fine as 正向.
+
+    Bad: 成本指标 ``设备采购成本`` with 年度指标值 ``≥50万元``. Fix: ``≤50万元`` (指标性质 ≤).
+    """
+    levels = tuple(normalize_label(w) for w in ctx.settings.cost_levels)
+    for out in ctx.re.rows:
+        s, row = out.scored, out.row
+        if s is None or not s.direction.positive or s.bands:
+            continue
+        if not any(w and w in normalize_label(row.level2) for w in levels):
+            continue
+        if any(w in row.level3 for w in ctx.settings.cost_positive_words):
+            continue
+        cell = row.get("direction") or row.get("target")
+        yield ctx.find("cost-direction", cell, f"“{row.level3}”是{row.level2}，通常应为反向（≤ 指标值）；"
+                       f"现按正向（≥）评分，实际越高得分越高，请核对指标性质", "≤", cell.value if cell else None)

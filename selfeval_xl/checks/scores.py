@@ -1,6 +1,7 @@
 """Stated scores and rates against what the engine computes from the same inputs."""
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ..findings import Finding
@@ -16,7 +17,8 @@ def exec_rate_mismatch(ctx: Context) -> Iterator[Finding]:
     Bad: 全年预算数 1014.4, 全年执行数 1011.98, 执行率 ``95%``. Fix: 1011.98 / 1014.4 = ``99.76%``.
     """
     yield from mismatches(ctx, "exec-rate-mismatch", "exec_rate", lambda e, x: f"执行率应为 {percent(x)}（{e.note}），"
-                          f"表中为 {percent(rate_number(e.cell)) if rate_number(e.cell) is not None else '空'}")
+                          f"表中为 {percent(rate_number(e.cell, x)) if rate_number(e.cell) is not None else '空'}",
+                          use_stated=True)
 
 
 @check("exec-score-mismatch", "error", "预算执行得分与重算值不符")
@@ -26,7 +28,8 @@ def exec_score_mismatch(ctx: Context) -> Iterator[Finding]:
     Bad: 执行率 99.76%, 分值 10, 得分 ``10``. Fix: ``9.98``.
     """
     yield from mismatches(ctx, "exec-score-mismatch", "exec_score",
-                          lambda e, x: f"预算执行得分应为 {show(x)}（{e.note}），表中为 {show(e.cell.value)}")
+                          lambda e, x: f"预算执行得分应为 {show(x)}（{e.note}），表中为 {show(e.cell.value)}",
+                          use_stated=True)
 
 
 @check("score-mismatch", "error", "指标得分与重算值不符")
@@ -46,10 +49,11 @@ def score_mismatch(ctx: Context) -> Iterator[Finding]:
 
 @check("qual-score-out-of-band", "error", "定性指标得分超出所评档次的分数区间")
 def qual_score_out_of_band(ctx: Context) -> Iterator[Finding]:
-    """A 定性 score outside its tier's band (达成 80–100%, 部分达成 60–80%, 未达成 0–60% of 分值; the
-    tier's default, its upper bound, is always accepted). The bands are a setting of the system.
+    """A 定性 score outside its tier's band. 财预〔2020〕10号 第十七条: 达成 100–80%（含80%）, 部分达成 80–60%
+    （含60%）, 未达成 60–0% of 分值; so 8 of 10 is 达成's score, not 部分达成's. The bands and each tier's
+    default (nationally 100%, 70%, 30%) are settings of the system.
 
-    Bad: 部分达成年度指标, 分值 10, 得分 ``9``. Fix: a score from 6 to 8.
+    Bad: 部分达成年度指标, 分值 10, 得分 ``8``. Fix: a score from 6 up to (not including) 8, or 达成.
     """
     for out in ctx.re.rows:
         if not out.out_of_band:
@@ -57,9 +61,29 @@ def qual_score_out_of_band(ctx: Context) -> Iterator[Finding]:
         if out.weight is not None and out.stated is not None and out.stated > out.weight:
             continue
         low, high = qual_band(out.tier, out.weight)
+        band = f"{show(low)}–{show(high)}" + ("" if out.tier.closed else f"（不含{show(high)}）")
         yield ctx.find("qual-score-out-of-band", out.row.get("score"),
-                       f"“{out.row.level3}”评为“{out.tier.phrase}”，得分应在 {show(low)}–{show(high)} 之间，表中为 "
-                       f"{show(out.stated)}", f"{show(low)}–{show(high)}", out.row.value("score"))
+                       f"“{out.row.level3}”评为“{out.tier.phrase}”，得分应在 {band} 之间（{out.tier.band_words}），"
+                       f"表中为 {show(out.stated)}", band, out.row.value("score"))
+
+
+@check("qual-tier-unknown", "warning", "定性指标的实际完成值未写明档次")
+def qual_tier_unknown(ctx: Context) -> Iterator[Finding]:
+    """A 定性 indicator whose 实际完成值 names none of the system's tiers (达成年度指标 / 部分达成年度指标并
+    具有一定效果 / 未达成年度指标且效果较差, or a synonym the system declares). Words such as 效果明显,
+    较好, 基本达成 are not read as any tier: the score is then checked against 分值 only.
+
+    Bad: 实际完成值 ``基本达成``. Fix: write the tier meant, e.g. ``部分达成年度指标并具有一定效果``.
+    """
+    names = " / ".join(t.phrase for t in ctx.settings.tiers)
+    for out in ctx.re.rows:
+        actual = out.row.get("actual")
+        if not out.qualitative or out.tier is not None or actual is None or actual.blank:
+            continue
+        if re.search(r"\d", actual.text):      # a figure, not a tier word: target-not-numeric's case
+            continue
+        yield ctx.find("qual-tier-unknown", actual, f"“{out.row.level3}”的实际完成值“{actual.text}”不是定性档次，"
+                       f"请写明所评档次（{names}）；得分暂只按分值检查", names, actual.value)
 
 
 @check("score-over-weight", "error", "得分超过分值")

@@ -42,7 +42,8 @@ def dept_rate_mismatch(ctx: Context) -> Iterator[Finding]:
     the 支出预算数 that was meant.
     """
     yield from mismatches(ctx, "dept-rate-mismatch", "dept_rate", lambda e, x: f"预算完成率应为 {percent(x)}"
-                          f"（{e.note}），表中为 {percent(rate_number(e.cell)) if rate_number(e.cell) is not None else '空'}")
+                          f"（{e.note}），表中为 {percent(rate_number(e.cell, x)) if rate_number(e.cell) is not None else '空'}",
+                          use_stated=True)
 
 
 @check("subtotal-mismatch", "error", "小计不等于各行得分之和")

@@ -25,6 +25,8 @@ class Grid:
       source gives no formulas (.xls, a values-only read), so "no formula here" is unknown.
     - ``merged``: merged ranges as 0-based inclusive ``(r0, c0, r1, c1)``; the value sits in the top-left.
     - ``truncated``: True when the source had more rows than were read (``rows`` holds the first ones).
+    - ``formats``: number formats (``"0.00%"``) by 0-based ``(row, col)`` for cells not in the General
+      format; ``None`` when the source gives none (.xls values, a live book), so a format is unknown.
     """
 
     name: str
@@ -33,6 +35,7 @@ class Grid:
     merged: list[Merged] = field(default_factory=list)
     hidden: bool = False
     truncated: bool = False
+    formats: dict[tuple[int, int], str] | None = None
 
     @property
     def height(self) -> int:
@@ -55,6 +58,10 @@ class Grid:
 
     def formula(self, row: int, col: int) -> str | None:
         return None if self.formulas is None else self.formulas.get((row, col))
+
+    def number_format(self, row: int, col: int) -> str | None:
+        """The cell's number format; None when the source gave no formats."""
+        return None if self.formats is None else self.formats.get((row, col), "General")
 
     def merge_end(self, row: int, col: int) -> int:
         """The last column of the merged range starting at (row, col), or ``col`` if none."""

@@ -148,7 +148,7 @@ class _Sheet:
 
     def cell(self, r: int, c: int) -> Cell:
         g = self.grid
-        return Cell(g.name, ref(r, c), g.value(r, c), g.formula(r, c))
+        return Cell(g.name, ref(r, c), g.value(r, c), g.formula(r, c), g.number_format(r, c))
 
     def row_keys(self, r: int, index: dict[str, str]) -> dict[str, int]:
         """Column of each label key found on row ``r`` (the first occurrence wins). Layouts that share

@@ -149,7 +149,7 @@ def _load(path: Path, max_rows: int, limits: Limits, problems: list):
 
 
 def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list):
-    from .xlsx_xml import read_workbook_xml, sheet_formulas
+    from .xlsx_xml import read_workbook_xml, sheet_formulas, sheet_number_formats, style_number_formats
 
     try:
         zf = zipfile.ZipFile(path)
@@ -173,14 +173,20 @@ def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list):
         problems.extend(("sheet-too-large", why, quote_sheet(name)) for name, why in skipped.items())
         grids = _load_calamine(path, max_rows, limits, set(skipped))
 
+    by_name = {grid.name: grid for grid in grids}
+
     def formulas(sheet: str) -> dict[tuple[int, int], str] | None:
+        """The sheet's formulas; its number formats go onto its grid in the same pass over the zip."""
         part = book.sheet_paths.get(sheet)
         if not part:
             return None
         try:
             with zipfile.ZipFile(path) as again:
-                return sheet_formulas(again, part, max_rows)
-        except Exception:  # noqa: BLE001 - values are still good without formulas
+                found = sheet_formulas(again, part, max_rows)
+                if sheet in by_name:
+                    by_name[sheet].formats = sheet_number_formats(again, part, style_number_formats(again), max_rows)
+                return found
+        except Exception:  # noqa: BLE001 - values are still good without formulas and formats
             return None
 
     return grids, book.defined_names, formulas

@@ -84,3 +84,41 @@ def sheet_formulas(zf: zipfile.ZipFile, part: str, max_rows: int) -> dict[tuple[
             body = body or shared.get(key, "")
         formulas[(row, col)] = "=" + body
     return formulas
+
+
+_BUILTIN_PERCENT = {9: "0%", 10: "0.00%"}
+"""The built-in number formats that show a percentage (ECMA-376 §18.8.30); other built-ins matter not here."""
+_STYLED_CELL = re.compile(r'<(?:\w+:)?c\b([^>]*?\bs="([0-9]+)"[^>]*)>')
+
+
+def style_number_formats(zf: zipfile.ZipFile) -> list[str]:
+    """Each cell style's number format code, by its index in ``cellXfs`` (``"General"`` where none);
+    empty when the workbook has no styles part."""
+    try:
+        root = fromstring(zf.read("xl/styles.xml"))
+    except KeyError:
+        return []
+    codes = {int(n.get("numFmtId", "0")): n.get("formatCode", "") for n in root.iter(f"{_MAIN}numFmt")}
+    xfs = root.find(f"{_MAIN}cellXfs")
+    return [codes.get(int(xf.get("numFmtId", "0"))) or _BUILTIN_PERCENT.get(int(xf.get("numFmtId", "0")), "General")
+            for xf in (xfs if xfs is not None else [])]
+
+
+def sheet_number_formats(zf: zipfile.ZipFile, part: str, styles: list[str], max_rows: int
+                         ) -> dict[tuple[int, int], str]:
+    """The number format of every cell of one sheet whose style is not General, by 0-based (row, col):
+    what tells a rate stored as 2.53 and shown as 253% from a 2.53 typed in a General cell. The same
+    linear scan as :func:`sheet_formulas`."""
+    text = zf.read(part).decode("utf-8", errors="replace")
+    formats: dict[tuple[int, int], str] = {}
+    for match in _STYLED_CELL.finditer(text):
+        index = int(match.group(2))
+        code = styles[index] if index < len(styles) else "General"
+        where = _REF.search(match.group(1))
+        if code == "General" or where is None:
+            continue
+        row, col = parse_ref(where.group(1))
+        if row >= max_rows:
+            break
+        formats[(row, col)] = code
+    return formats

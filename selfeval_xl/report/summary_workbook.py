@@ -31,7 +31,8 @@ OVERVIEW, ROWS, UNITS, GRADES, RATES = "概览", "汇总", "按单位", "等级�
 FIXED_SHEETS = (OVERVIEW, ROWS, UNITS, GRADES, RATES)
 SUMMARY_KIND = "汇总表"
 NO_UNIT = "（未填单位）"
-GRADE_NAMES = tuple(name for _, name in DEFAULT_SETTINGS.grades)
+TONES = ("优", "良", "中", "差")
+"""Colour tones from best to worst; a grade takes the tone of its place in its own system's list."""
 GRADE_COLORS = {"优": "C6EFCE", "良": "DDEBF7", "中": "FFEB9C", "差": "FFC7CE"}
 GRADE_FONTS = {"优": "006100", "良": "1F4E79", "中": "9C5700", "差": "9C0006"}
 CHART_GRADE_COLORS = {"优": "70AD47", "良": "5B9BD5", "中": "FFC000", "差": "E0474C"}
@@ -44,8 +45,39 @@ ROW_HEADERS = ("序号", "单位", "表类型", "项目 / 部门", "全年预算
                "填报总分", "等级", "错误", "警告", "主要问题", "文件")
 ROW_WIDTHS = (5, 18, 9, 24, 12, 12, 9, 8, 8, 6, 6, 6, 40, 28)
 UNIT_HEADERS = ("单位", "项目数", "项目预算合计（万元）", "项目执行合计（万元）", "执行率", "项目平均分",
-                "部门整体得分", "部门整体等级", *GRADE_NAMES, "有错误的工作簿", "错误", "警告")
-UNIT_WIDTHS = (26, 8, 16, 16, 10, 11, 12, 12, 6, 6, 6, 6, 14, 8, 8)
+                "部门整体得分", "部门整体等级")     # then one column per grade, then the problem counts
+UNIT_WIDTHS = (26, 8, 16, 16, 10, 11, 12, 12)
+
+
+@dataclass(frozen=True)
+class GradeStep:
+    """One grade as the summary shows it: its name, score band and colour tone (from its system)."""
+
+    name: str
+    floor: float
+    upper: float
+    tone: str
+
+
+def _formula_text(text: str) -> str:
+    """A grade name as a string constant in a conditional-format formula."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def grade_scale(lists: Iterable[tuple]) -> tuple[GradeStep, ...]:
+    """Every grade of the systems the tables were graded by, best first: each system's list gives its
+    own bands and tones (its best grade green, its worst red), so a 合格 / 不合格 system is coloured by
+    its own order, not by the national 优良中差. A name two systems share keeps its first meaning."""
+    steps: dict[str, tuple[float, GradeStep]] = {}
+    for grades in lists:
+        ordered = sorted(grades or DEFAULT_SETTINGS.grades, key=lambda g: -g[0])
+        upper = 100.0
+        for i, (floor, name) in enumerate(ordered):
+            place = i / (len(ordered) - 1) if len(ordered) > 1 else 0.0
+            tone = TONES[round(place * (len(TONES) - 1))]
+            steps.setdefault(name, (place, GradeStep(name, float(floor), upper, tone)))
+            upper = float(floor)
+    return tuple(step for _, step in sorted(steps.values(), key=lambda p: p[0]))
 
 
 # --------------------------------------------------------------------------- the numbers
@@ -69,6 +101,7 @@ class SummaryRow:
     file: str
     status: str
     duplicate: bool = False      # a second copy of a project another file gave: listed, summed once
+    grades: tuple = ()
 
     @classmethod
     def of(cls, report: FileReport) -> "SummaryRow":
@@ -76,7 +109,8 @@ class SummaryRow:
         return cls(unit, report.kind, report.name or Path(report.path).stem, report.budget,
                    report.spent, _rate(report.budget, report.spent), report.total, report.stated_total,
                    report.grade, report.errors, report.warnings, _problems(report), report.path, status(report),
-                   any(f.code == "duplicate-submission" for f in report.findings))
+                   any(f.code == "duplicate-submission" for f in report.findings),
+                   tuple(report.grades))
 
     @property
     def stated_differs(self) -> bool:
@@ -167,6 +201,11 @@ class Summary:
     def grade_counts(self, kind: str) -> Counter:
         return Counter(r.grade for r in self.rows if r.kind == kind and r.grade and not r.duplicate)
 
+    @property
+    def scale(self) -> tuple[GradeStep, ...]:
+        """The grades to count and colour: those of every system a table was graded by."""
+        return grade_scale([r.grades for r in self.rows] or [DEFAULT_SETTINGS.grades])
+
 
 # --------------------------------------------------------------------------- sheet names
 
@@ -191,7 +230,7 @@ def safe_sheet_name(name: str, taken: set[str]) -> str:
 # --------------------------------------------------------------------------- writing
 
 class _Styles:
-    def __init__(self) -> None:
+    def __init__(self, scale: tuple[GradeStep, ...] = ()) -> None:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
         thin = Side(style="thin", color="BFBFBF")
@@ -207,6 +246,7 @@ class _Styles:
         self.left = Alignment(vertical="center")
         self.shrink = Alignment(vertical="center", shrink_to_fit=True)
         self.fills = {k: PatternFill("solid", fgColor=v) for k, v in GRADE_COLORS.items()}
+        self.scale = scale or grade_scale([DEFAULT_SETTINGS.grades])
         self.low_rate = PatternFill("solid", fgColor=LOW_RATE_FILL)
 
 
@@ -265,11 +305,11 @@ class _Sheet:
         self.ws.auto_filter.ref = f"A3:{get_column_letter(len(self.headers))}{last}"
         if grade_column:
             letter = get_column_letter(grade_column)
-            for grade, fill in self.st.fills.items():
+            for step in self.st.scale:
                 self.ws.conditional_formatting.add(
                     f"{letter}4:{letter}{last}",
-                    CellIsRule(operator="equal", formula=[f'"{grade}"'], fill=fill,
-                               font=Font(bold=True, color=GRADE_FONTS[grade])))
+                    CellIsRule(operator="equal", formula=[_formula_text(step.name)], fill=self.st.fills[step.tone],
+                               font=Font(bold=True, color=GRADE_FONTS[step.tone])))
         if rate_column:
             letter = get_column_letter(rate_column)
             threshold = DEFAULT_SETTINGS.exec_rate_explain_below
@@ -344,7 +384,9 @@ def _rows_sheet(wb, st: _Styles, title: str, name: str, rows: list[SummaryRow], 
 
 
 def _units_sheet(wb, st: _Styles, summary: Summary) -> _Sheet:
-    sheet = _Sheet(wb.create_sheet(UNITS), st, "各单位汇总", UNIT_HEADERS, UNIT_WIDTHS,
+    names = [step.name for step in summary.scale]
+    sheet = _Sheet(wb.create_sheet(UNITS), st, "各单位汇总", (*UNIT_HEADERS, *names, "有错误的工作簿", "错误", "警告"),
+                   (*UNIT_WIDTHS, *(6,) * len(names), 14, 8, 8),
                    {3: "amount", 4: "amount", 5: "rate", 6: "score", 7: "score"})
     sheet.ws["A2"] = "预算、执行与平均分按项目支出表计；部门整体得分取部门整体支出绩效自评表"
     sheet.ws["A2"].font = st.subtitle_font
@@ -353,13 +395,13 @@ def _units_sheet(wb, st: _Styles, summary: Summary) -> _Sheet:
         grades = u.grades
         sheet.add((u.unit, len(u.projects), _f(u.budget), _f(u.spent), u.rate, _f(u.mean_score),
                    _f(dept.total) if dept else None, dept.grade if dept and dept.grade else "—",
-                   *(grades.get(g, 0) for g in GRADE_NAMES), sum(1 for r in u.rows if r.errors),
+                   *(grades.get(g, 0) for g in names), sum(1 for r in u.rows if r.errors),
                    sum(r.errors for r in u.rows), sum(r.warnings for r in u.rows)))
     every = UnitTotals("合计", summary.rows)
     grades = every.grades
     sheet.add(("合计", len(every.projects), _f(every.budget), _f(every.spent), every.rate, _f(every.mean_score),
                _f(_mean([d.total for u in summary.units if (d := u.department) and d.total is not None])), "",
-               *(grades.get(g, 0) for g in GRADE_NAMES), sum(1 for r in summary.rows if r.errors),
+               *(grades.get(g, 0) for g in names), sum(1 for r in summary.rows if r.errors),
                sum(r.errors for r in summary.rows), sum(r.warnings for r in summary.rows)), total=True)
     sheet.finish(grade_column=8, rate_column=5)
     return sheet
@@ -368,13 +410,11 @@ def _units_sheet(wb, st: _Styles, summary: Summary) -> _Sheet:
 def _grades_sheet(wb, st: _Styles, summary: Summary) -> _Sheet:
     sheet = _Sheet(wb.create_sheet(GRADES), st, "等级分布", ("等级", "分数段", "项目支出", "部门整体", "合计"),
                    (8, 16, 10, 10, 10), {})
-    bands = sorted(DEFAULT_SETTINGS.grades, key=lambda g: -g[0])
     projects, departments = summary.grade_counts("project"), summary.grade_counts("department")
-    upper = 100.0
-    for floor, grade in bands:
-        sheet.add((grade, f"{floor:g}（含）–{upper:g}", projects.get(grade, 0), departments.get(grade, 0),
+    for step in summary.scale:         # each grade with the band of the system it comes from
+        grade = step.name
+        sheet.add((grade, f"{step.floor:g}（含）–{step.upper:g}", projects.get(grade, 0), departments.get(grade, 0),
                    projects.get(grade, 0) + departments.get(grade, 0)))
-        upper = floor
     sheet.add(("合计", "", sum(projects.values()), sum(departments.values()),
                sum(projects.values()) + sum(departments.values())), total=True)
     sheet.finish(grade_column=1)
@@ -434,11 +474,12 @@ def _charts(ws: "Worksheet", units: _Sheet, grades: _Sheet, rates: _Sheet, shown
 
     pie = PieChart()
     pie.title = "等级分布（工作簿数）"
-    pie.add_data(Reference(grades.ws, min_col=5, min_row=3, max_row=3 + len(GRADE_NAMES)), titles_from_data=True)
-    pie.set_categories(Reference(grades.ws, min_col=1, min_row=4, max_row=3 + len(GRADE_NAMES)))
-    for i, grade in enumerate(GRADE_NAMES):
+    scale = summary.scale
+    pie.add_data(Reference(grades.ws, min_col=5, min_row=3, max_row=3 + len(scale)), titles_from_data=True)
+    pie.set_categories(Reference(grades.ws, min_col=1, min_row=4, max_row=3 + len(scale)))
+    for i, step in enumerate(scale):
         point = DataPoint(idx=i)
-        point.graphicalProperties.solidFill = CHART_GRADE_COLORS[grade]
+        point.graphicalProperties.solidFill = CHART_GRADE_COLORS[step.tone]
         pie.series[0].dPt.append(point)
     pie.dataLabels = _labels(showVal=True, showCatName=True)
     pie.width, pie.height = 11, 8.5
@@ -516,7 +557,7 @@ def write_summary(reports: Iterable[FileReport], path: str | Path) -> SummaryInf
     summary = Summary.of(reports)
     path = Path(path)
     base = path.resolve().parent
-    st = _Styles()
+    st = _Styles(summary.scale)
     wb = Workbook()
     overview = wb.active
     overview.title = OVERVIEW
