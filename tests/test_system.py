@@ -1,6 +1,8 @@
 """Indicator systems and layouts load by name or path and are validated, every problem listed."""
 from decimal import Decimal
 
+from pathlib import Path
+
 import pytest
 
 from selfeval_xl.datafiles import DataFileError
@@ -130,3 +132,16 @@ def test_the_department_layout_declares_the_bonus_rows():
     bonus = load_layout("department").bonus
     assert bonus.label == "加减分项" and "加减分" in bonus.aliases
     assert load_layout("project").bonus is None
+
+
+def test_a_misspelt_setting_is_refused_not_ignored(tmp_path):
+    """``overachievment_ratio: 1.5`` must not silently leave the 1.2 default in force."""
+    from selfeval_xl.datafiles import DataFileError
+    from selfeval_xl.system import load_system
+
+    source = (Path(__file__).resolve().parents[1] / "selfeval_xl" / "systems" / "national-project.yaml").read_text(
+        encoding="utf-8")
+    bad = tmp_path / "typo.yaml"
+    bad.write_text(source.replace("settings:", "settings:\n  overachievment_ratio: 1.5", 1), encoding="utf-8")
+    with pytest.raises(DataFileError, match="overachievment_ratio"):
+        load_system(str(bad))
