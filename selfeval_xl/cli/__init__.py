@@ -21,6 +21,7 @@ COMMANDS = {
     "summary": "summary",
     "addin": "addin",
     "systems": "systems",
+    "serve": "serve",
 }
 
 

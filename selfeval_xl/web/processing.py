@@ -1,0 +1,145 @@
+"""One uploaded workbook through the same steps as the command line, for a page or the JSON API.
+
+1. the check, through the batch's isolated workers (:func:`selfeval_xl.batch.check_batch`): the same
+   FileReport — and so the same JSON — as ``selfeval check --json``;
+2. for a workbook in which tables were found: the write-back of ``selfeval score`` (``score_book`` on an
+   openpyxl Book) and the cells of the tables' sheets for the page, in a child process with limits
+   (:mod:`.isolated`), since openpyxl reads the whole file in the process that opens it.
+
+Nothing here decides what is right or wrong in a table: the checks and the write-back do.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..findings import FileReport, Finding, Severity
+
+SCORABLE = (".xlsx", ".xlsm")
+SHOWN_ROWS, SHOWN_COLS = 400, 40
+"""The page shows at most this much of a table's sheet (a 自评表 has well under 100 rows, 12 columns)."""
+NO_RESULT_CODES = {"unreadable", "no-table", "check-failed"}
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
+
+
+def display_name(client_name: str | None, suffix: str) -> str:
+    """The name shown for an upload: the last part of what the client said, without control characters
+    or separators, never used as a path."""
+    name = re.split(r"[/\\]", client_name or "")[-1]
+    name = _UNSAFE.sub("_", name).strip(" .")[:120]
+    return name or f"upload{suffix}"
+
+
+def named(report: FileReport, name: str) -> FileReport:
+    """The report with the stored file's path replaced by the name the client gave it."""
+    findings = [dataclasses.replace(f, file=name) if f.file else f for f in report.findings]
+    return dataclasses.replace(report, path=name, findings=findings)
+
+
+def check(path: Path, name: str, system_ref: str | None = None) -> FileReport:
+    """The check of ``check --json`` for one file, through the batch's workers."""
+    from ..batch import check_batch
+
+    return named(next(iter(check_batch([path], system_ref))), name)
+
+
+def report_from_dict(data: dict[str, Any]) -> FileReport:
+    """A FileReport back from :meth:`FileReport.to_dict` (what the store keeps), for the report writers."""
+    from decimal import Decimal
+
+    def dec(value: Any) -> Decimal | None:
+        return None if value is None else Decimal(str(value))
+
+    findings = [Finding(f["code"], Severity(f["severity"]), f["message"], f["file"], f["sheet"], f["cell"],
+                        f["expected"], f["found"]) for f in data["findings"]]
+    return FileReport(data["path"], data["unit"], data["name"], data["kind"], data["stated_total"],
+                      dec(data["total"]), data["grade"], dec(data["budget"]), dec(data["spent"]), findings)
+
+
+def table_key(report: FileReport) -> str:
+    """Which table a submission is a version of: its kind and name (the file name when none was read)."""
+    if report.kind and report.name:
+        return f"{report.kind}:{report.name}"
+    return f"file:{Path(report.path).name}"
+
+
+def has_tables(report: FileReport) -> bool:
+    return not any(f.code in NO_RESULT_CODES for f in report.findings)
+
+
+# --------------------------------------------------------------------------- in the child process
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _shown(grid) -> dict[str, Any]:
+    rows = [[_text(v) for v in line[:SHOWN_COLS]] for line in grid.rows[:SHOWN_ROWS]]
+    while rows and not any(rows[-1]):
+        rows.pop()
+    width = max((max((i + 1 for i, v in enumerate(r) if v), default=0) for r in rows), default=0)
+    rows = [(r + [""] * width)[:width] for r in rows]
+    merged = [m for m in grid.merged if m[0] < len(rows) and m[1] < width]
+    return {"sheet": grid.name, "rows": rows, "merged": merged}
+
+
+def score_and_show(source: str, target: str, system_ref: str | None) -> dict[str, Any]:
+    """Score the workbook as ``selfeval score`` does and save it at ``target``; return the tables'
+    sheets as shown before scoring, and each table's recomputed 总分 and 等级."""
+    from ..book.openpyxl_book import OpenpyxlBook
+    from ..system import load_system
+    from ..writeback import score_book
+
+    book = OpenpyxlBook.open(source)
+    before = {g.name: g for g in book.grids()}
+    summary = score_book(book, load_system(system_ref) if system_ref else None, source)
+    tables = [{"name": t.name, "kind": t.kind, "sheet": t.sheet,
+               "total": None if t.total is None else f"{t.total:.2f}", "grade": t.grade or ""}
+              for t in summary.tables]
+    if summary.tables:
+        book.save(target)
+    sheets = list(dict.fromkeys(t.sheet for t in summary.tables))
+    return {"tables": tables, "sheets": [_shown(before[s]) for s in sheets if s in before],
+            "scored": bool(summary.tables)}
+
+
+# --------------------------------------------------------------------------- one upload, whole
+
+@dataclass
+class Processed:
+    report: FileReport
+    result: dict[str, Any]          # what the page shows (JSON-able)
+    scored: Path | None             # the scored workbook, in scratch, when one was written
+
+
+def process(path: Path, name: str, scratch: Path, system_ref: str | None = None) -> Processed:
+    """Check, and for a workbook with tables, score and read its sheets for the page."""
+    from .isolated import StepFailed, run_isolated
+
+    report = check(path, name, system_ref)
+    result: dict[str, Any] = {"report": report.to_dict(), "tables": [], "sheets": [], "note": ""}
+    scored = None
+    if has_tables(report) and path.suffix.lower() in SCORABLE:
+        target = scratch / f"scored-{path.stem}{path.suffix}"
+        try:
+            shown = run_isolated(score_and_show, str(path), str(target), system_ref, scratch=scratch)
+        except StepFailed as exc:
+            result["note"] = f"未能生成评分后的工作簿：{exc}"
+        else:
+            result["tables"], result["sheets"] = shown["tables"], shown["sheets"]
+            scored = target if shown["scored"] and target.exists() else None
+    elif has_tables(report):
+        result["note"] = ".xls 文件只给出检查结果；请在 Excel/WPS 中另存为 .xlsx 后上传，即可查看表格和下载评分后的工作簿"
+    return Processed(report, result, scored)
