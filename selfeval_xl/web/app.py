@@ -130,9 +130,10 @@ class Processor:
 
 # --------------------------------------------------------------------------- helpers for pages
 
-def _page(request: Request, name: str, **context: Any) -> Response:
-    return TEMPLATES.TemplateResponse(request, name, {"kinds": views.KIND_NAMES,
-                                                      "limit_mb": request.app.state.limit // (1024 * 1024), **context})
+def _page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+    return TEMPLATES.TemplateResponse(request, name, {"kinds": views.KIND_NAMES, "status": status,
+                                                      "limit_mb": request.app.state.limit // (1024 * 1024), **context},
+                                      status_code=status)
 
 
 def _submission_context(sub: Submission) -> dict[str, Any]:
@@ -192,8 +193,9 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2):
                                 status_code=400)
         blob, suffix = await _save_upload(store, upload, limit)
         name = processing.display_name(upload.filename, suffix)
-        with processor.slots:
-            report = await run_in_threadpool(processing.check, store.file_path(blob, suffix), name)
+        with processor.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
+            report, _, _ = await run_in_threadpool(processing.isolated_check, store.file_path(blob, suffix), name,
+                                                   Path(work))
         return JSONResponse(Report([report]).to_dict())
 
     # -- a department's page -------------------------------------------------------------------
@@ -402,7 +404,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2):
             return RedirectResponse(exc.headers["location"], status_code=303)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
-        return _page(request, "error.html", status=exc.status_code, message=exc.detail)
+        return _page(request, "error.html", exc.status_code, message=exc.detail)
 
     routes = [
         Route("/", home), Route("/check", home_check, methods=["POST"]),

@@ -50,7 +50,7 @@ def run_isolated(func: Callable[..., Any], *args: Any, scratch: Path, time_limit
             child.join()
             raise StepFailed(f"处理超时（超过 {time_limit:.0f} 秒），已中止")
         if not out.exists():
-            raise StepFailed(f"处理进程异常退出（退出码 {child.exitcode}）")
+            raise StepFailed(f"处理进程异常退出（退出码 {child.exitcode}），文件可能已损坏或含有超大的工作表")
         answer = json.loads(out.read_text(encoding="utf-8"))
     if "error" in answer:
         raise StepFailed(answer["error"])

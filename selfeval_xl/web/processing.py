@@ -1,10 +1,12 @@
 """One uploaded workbook through the same steps as the command line, for a page or the JSON API.
 
-1. the check, through the batch's isolated workers (:func:`selfeval_xl.batch.check_batch`): the same
-   FileReport — and so the same JSON — as ``selfeval check --json``;
+1. the check, through the batch (:func:`selfeval_xl.batch.check_batch`): the same FileReport — and so
+   the same JSON — as ``selfeval check --json``;
 2. for a workbook in which tables were found: the write-back of ``selfeval score`` (``score_book`` on an
-   openpyxl Book) and the cells of the tables' sheets for the page, in a child process with limits
-   (:mod:`.isolated`), since openpyxl reads the whole file in the process that opens it.
+   openpyxl Book) and the cells of the tables' sheets for the page.
+
+Both run in one child process with limits (:mod:`.isolated`): a file that crashes a reader library
+(a native abort is not an exception) or hangs it costs its own verdict, never the server.
 
 Nothing here decides what is right or wrong in a table: the checks and the write-back do.
 """
@@ -117,6 +119,15 @@ def score_and_show(source: str, target: str, system_ref: str | None) -> dict[str
 
 # --------------------------------------------------------------------------- one upload, whole
 
+def _check_and_score(source: str, name: str, target: str, system_ref: str | None, score: bool) -> dict[str, Any]:
+    """In the child: the check, then (``score`` and tables found) the write-back and the sheets."""
+    report = check(Path(source), name, system_ref)
+    shown = None
+    if score and has_tables(report) and Path(source).suffix.lower() in SCORABLE:
+        shown = score_and_show(source, target, system_ref)
+    return {"report": report.to_dict(), "shown": shown}
+
+
 @dataclass
 class Processed:
     report: FileReport
@@ -124,22 +135,41 @@ class Processed:
     scored: Path | None             # the scored workbook, in scratch, when one was written
 
 
-def process(path: Path, name: str, scratch: Path, system_ref: str | None = None) -> Processed:
-    """Check, and for a workbook with tables, score and read its sheets for the page."""
+def isolated_check(path: Path, name: str, scratch: Path, system_ref: str | None = None,
+                   score: bool = False) -> tuple[FileReport, dict[str, Any] | None, str]:
+    """The check (and, with ``score``, the write-back) in a child process with limits, so that a file
+    that crashes or hangs a reader costs its own verdict, never the server. Returns the report, what
+    :func:`score_and_show` gave (or None) and a note when scoring could not be done."""
+    from ..findings import finding
     from .isolated import StepFailed, run_isolated
 
-    report = check(path, name, system_ref)
-    result: dict[str, Any] = {"report": report.to_dict(), "tables": [], "sheets": [], "note": ""}
-    scored = None
-    if has_tables(report) and path.suffix.lower() in SCORABLE:
-        target = scratch / f"scored-{path.stem}{path.suffix}"
+    target = scratch / f"scored-{path.stem}{path.suffix}"
+    try:
+        answer = run_isolated(_check_and_score, str(path), name, str(target), system_ref, score, scratch=scratch)
+        return report_from_dict(answer["report"]), answer["shown"], ""
+    except StepFailed as exc:
+        failure = str(exc)
+    if score:                  # was it the write-back? the check alone may still give its verdict
         try:
-            shown = run_isolated(score_and_show, str(path), str(target), system_ref, scratch=scratch)
+            answer = run_isolated(_check_and_score, str(path), name, str(target), system_ref, False,
+                                  scratch=scratch)
+            return report_from_dict(answer["report"]), None, f"未能生成评分后的工作簿：{failure}"
         except StepFailed as exc:
-            result["note"] = f"未能生成评分后的工作簿：{exc}"
-        else:
-            result["tables"], result["sheets"] = shown["tables"], shown["sheets"]
-            scored = target if shown["scored"] and target.exists() else None
-    elif has_tables(report):
+            failure = str(exc)
+    report = FileReport(name)
+    report.findings.append(finding("check-failed", f"检查此文件时处理进程中止：{failure}", file=name))
+    return report, None, ""
+
+
+def process(path: Path, name: str, scratch: Path, system_ref: str | None = None) -> Processed:
+    """Check, and for a workbook with tables, score and read its sheets for the page."""
+    report, shown, note = isolated_check(path, name, scratch, system_ref, score=True)
+    result: dict[str, Any] = {"report": report.to_dict(), "tables": [], "sheets": [], "note": note}
+    scored = None
+    if shown:
+        result["tables"], result["sheets"] = shown["tables"], shown["sheets"]
+        target = scratch / f"scored-{path.stem}{path.suffix}"
+        scored = target if shown["scored"] and target.exists() else None
+    elif has_tables(report) and path.suffix.lower() not in SCORABLE:
         result["note"] = ".xls 文件只给出检查结果；请在 Excel/WPS 中另存为 .xlsx 后上传，即可查看表格和下载评分后的工作簿"
     return Processed(report, result, scored)
