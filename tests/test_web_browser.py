@@ -231,7 +231,8 @@ def test_a_zip_runs_in_the_background_with_progress_on_the_page(server, browser,
     bundle = tmp_path / "第三单位全部.zip"
     with zipfile.ZipFile(bundle, "w") as zf:
         for n in range(3):
-            built = build_project(tmp_path / f"p{n}.xlsx", edits={("field", "project_name"): f"项目{n}"})
+            wrong = {("ind", 0, "score"): WRONG_SCORE} if n == 1 else {}
+            built = build_project(tmp_path / f"p{n}.xlsx", edits={("field", "project_name"): f"项目{n}", **wrong})
             zf.write(built.path, f"表/项目{n}.xlsx")
     browser.get(links["广州市第三单位"])
     upload(browser, bundle)
@@ -242,5 +243,7 @@ def test_a_zip_runs_in_the_background_with_progress_on_the_page(server, browser,
     assert sorted(names) == ["项目0.xlsx", "项目1.xlsx", "项目2.xlsx"]
     assert re.search(r"已检查 3 / 3", browser.find_element(By.CSS_SELECTOR, "div.job").text)
     browser.get(links["dashboard"])
-    assert headline(browser)["tables"] >= 4
+    row = browser.find_element(By.CSS_SELECTOR, 'tr.unit[data-unit="广州市第三单位"]')
+    assert "有错误" in row.find_element(By.CSS_SELECTOR, "td.state").text
+    assert len(row.find_elements(By.CSS_SELECTOR, "td.latest a")) == 3
     shot(browser, "web-dashboard.png")
