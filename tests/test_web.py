@@ -317,3 +317,13 @@ def test_the_collections_units_can_be_imported_from_a_spreadsheet(site, tmp_path
                     files={"units_file": ("units.xlsx", (tmp_path / "units.xlsx").read_bytes())},
                     headers={"origin": "http://testserver"})
     assert list(collection_links(r.text)) == ["丙单位", "甲单位", "乙单位"]
+
+
+@pytest.mark.parametrize("form", [{"year": "2024", "units": ""}, {"year": "20x4", "units": "甲"},
+                                  {"year": "2024", "units": "甲", "system": "../../etc/passwd"}])
+def test_a_collection_needs_a_year_units_and_a_known_system(site, form):
+    _, client = site
+    admin(client)
+    r = client.post("/admin/collections", data=form, headers={"origin": "http://testserver"})
+    assert r.status_code == 400 and "请填写年度" in r.text
+    assert "/admin/c/" not in r.text

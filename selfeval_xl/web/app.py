@@ -326,8 +326,12 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2):
         return _page(request, "admin.html", collections=store.collections(), systems=available_systems())
 
     async def create_collection(request: Request) -> Response:
+        from ..system import available_systems
+
         need_admin(request)
         form = await form_of(request)
+        systems = available_systems()
+        system = str(form.get("system", ""))
         names = unitlist.from_text(str(form.get("units", "")))
         upload = form.get("units_file")
         if isinstance(upload, UploadFile) and upload.filename:
@@ -337,10 +341,11 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2):
             year = int(str(form.get("year", "")).strip())
         except ValueError:
             year = 0
-        if not names or not 2000 <= year <= 2100:
-            return _page(request, "admin.html", collections=store.collections(), systems=[],
-                         error="请填写年度（如 2024）和至少一个单位 / give a year and at least one 单位")
-        collection, _ = store.create_collection(year, str(form.get("system", "")), str(form.get("title", "")).strip()
+        if not names or not 2000 <= year <= 2100 or (system and system not in systems):
+            return _page(request, "admin.html", 400, collections=store.collections(), systems=systems,
+                         error="请填写年度（如 2024）、至少一个单位，并从列表中选择指标体系 / "
+                               "give a year, at least one 单位 and a listed indicator system")
+        collection, _ = store.create_collection(year, system, str(form.get("title", "")).strip()[:100]
                                                 or f"{year} 年度绩效自评", names)
         return RedirectResponse(f"/admin/c/{collection.id}", status_code=303)
 
