@@ -100,11 +100,11 @@ def links(server, browser):
     base, password, _ = server
     browser.get(f"{base}/admin")
     browser.find_element(By.ID, "password").send_keys(password)
-    browser.find_element(By.ID, "login").click()
+    click_through(browser, "login")
     browser.find_element(By.ID, "year").send_keys("2024")
     browser.find_element(By.ID, "title").send_keys("2024 年度项目支出绩效自评")
     browser.find_element(By.ID, "units").send_keys("广州市档案发展中心\n广州市第二单位\n广州市第三单位")
-    browser.find_element(By.ID, "create").click()
+    click_through(browser, "create")
     rows = browser.find_elements(By.CSS_SELECTOR, "tr.unit")
     found = {r.get_attribute("data-unit"): r.find_element(By.CSS_SELECTOR, "code.link").text for r in rows}
     assert len(found) == 3 and all(link.startswith(f"{base}/u/") for link in found.values())
@@ -114,13 +114,21 @@ def links(server, browser):
 def upload(browser, *paths: Path) -> None:
     """Choose the files, press 上传并检查, and wait for the next page."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.find_element(By.ID, "file").send_keys("\n".join(str(p) for p in paths))
-    button = browser.find_element(By.ID, "upload")
-    button.click()
-    WebDriverWait(browser, 300, poll_frequency=0.2).until(expected_conditions.staleness_of(button))
+    click_through(browser, "upload")
+
+
+def click_through(browser, button_id: str) -> None:
+    """Press a form's button and wait until the next page has loaded (a click does not wait for it)."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.execute_script("window.selfevalOldPage = true")       # gone once the next page has loaded
+    browser.find_element(By.ID, button_id).click()
+    WebDriverWait(browser, 300, poll_frequency=0.2, ignored_exceptions=(WebDriverException,)).until(
+        lambda b: b.execute_script("return !window.selfevalOldPage && document.readyState === 'complete'"))
 
 
 def shot(browser, name: str) -> None:
