@@ -289,10 +289,11 @@ def test_a_zip_of_workbooks_is_checked_in_the_background(site, tmp_path):
     wrong, _, _ = wrong_and_fixed(tmp_path)
     other = build_project(tmp_path / "o.xlsx", edits={("field", "project_name"): "另一个项目"}).path.read_bytes()
     bundle = io.BytesIO()
-    with zipfile.ZipFile(bundle, "w") as zf:
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("a/表一.xlsx", wrong)
         zf.writestr("b/表二.xlsx", other)
         zf.writestr("readme.txt", "not a workbook")
+        zf.writestr("c/太大.xlsx", b"\0" * (LIMIT + 1))
     unit = links["档案发展中心"]
     upload(client, f"{unit}/upload", "all.zip", bundle.getvalue())
     for _ in range(600):
@@ -302,7 +303,8 @@ def test_a_zip_of_workbooks_is_checked_in_the_background(site, tmp_path):
         assert "失败" not in page
         import time
         time.sleep(0.2)
-    assert "已检查 2 / 2" in page and "表一.xlsx" in page and "表二.xlsx" in page
+    assert "已检查 3 / 3（1 个文件超过大小上限，未检查）" in page
+    assert "表一.xlsx" in page and "表二.xlsx" in page and "太大.xlsx" not in page
     assert counted(client.get(dashboard).text)["tables"] == 2
 
 

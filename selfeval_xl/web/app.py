@@ -8,6 +8,7 @@ own submissions; the bureau's pages need a login with the bureau's password (a s
 from __future__ import annotations
 
 import hmac
+import os
 import shutil
 import tempfile
 import threading
@@ -33,6 +34,7 @@ from .store import Store, Submission, Unit, token_hash
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 ZIP_MAX_FILES = 1000
+ZIP_MAX_TOTAL = 1024 ** 3        # bytes unpacked from one zip, whatever its entries claim
 ADMIN_COOKIE = "selfeval_admin"
 ADMIN_HASH = "admin_token_hash"
 CHUNK = 1 << 20
@@ -102,16 +104,23 @@ class Processor:
                 entries = [e for e in zf.infolist() if not e.is_dir() and _suffix(e.filename) in WORKBOOK_SUFFIXES
                            and not Path(e.filename).name.startswith(("~$", "."))][:ZIP_MAX_FILES]
                 store.advance_job(job_id, 0, "running", f"共 {len(entries)} 个工作簿")
+                unpacked = skipped = 0
                 for n, entry in enumerate(entries, start=1):
-                    self._one_entry(zf, entry, unit, system)
+                    size = self._one_entry(zf, entry, unit, system)
+                    unpacked, skipped = unpacked + size, skipped + (size > self.settings.limit)
+                    if unpacked > ZIP_MAX_TOTAL:
+                        store.advance_job(job_id, n, "failed", f"压缩包解开后过大，已在第 {n} 个文件处停止")
+                        return
+                    too_big = f"（{skipped} 个文件超过大小上限，未检查）" if skipped else ""
                     store.advance_job(job_id, n, "running" if n < len(entries) else "finished",
-                                      f"已检查 {n} / {len(entries)}")
+                                      f"已检查 {n} / {len(entries)}{too_big}")
                 if not entries:
                     store.advance_job(job_id, 0, "finished", "压缩包中没有 .xlsx / .xlsm / .xls 文件")
         except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
             store.advance_job(job_id, 0, "failed", f"压缩包无法读取：{type(exc).__name__}")
 
-    def _one_entry(self, zf: zipfile.ZipFile, entry: zipfile.ZipInfo, unit: Unit, system: str | None) -> None:
+    def _one_entry(self, zf: zipfile.ZipFile, entry: zipfile.ZipInfo, unit: Unit, system: str | None) -> int:
+        """Check one entry (skipped when over the upload limit); returns the bytes it unpacked."""
         store, suffix = self.settings.store, _suffix(entry.filename)
         name = processing.display_name(entry.filename, suffix)
         handle = tempfile.NamedTemporaryFile(dir=store.scratch(), delete=False, suffix=suffix)
@@ -124,8 +133,9 @@ class Processor:
                 handle.write(block)
         if size > self.settings.limit:
             Path(handle.name).unlink()
-            return
+            return size
         self.submit(unit, store.put_file(Path(handle.name), suffix), suffix, name, system)
+        return size
 
 
 # --------------------------------------------------------------------------- helpers for pages
@@ -147,6 +157,13 @@ def _download_name(sub: Submission, tag: str, suffix: str) -> str:
     return f"{Path(sub.filename).stem}_{tag}{suffix}"
 
 
+def _scratch_file(store: Store) -> Path:
+    """A fresh file in scratch for a report written on request (deleted once sent)."""
+    handle, name = tempfile.mkstemp(dir=store.scratch(), suffix=".xlsx")
+    os.close(handle)
+    return Path(name)
+
+
 def _xlsx_response(path: Path, name: str) -> FileResponse:
     return FileResponse(path, filename=name, background=BackgroundTask(path.unlink, missing_ok=True),
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -156,7 +173,7 @@ def _feedback(store: Store, subs: list[Submission], name: str) -> FileResponse:
     """report.xlsx (汇总 + 问题清单) of these submissions, written by the report's own writer."""
     from ..report import write_report
 
-    path = Path(tempfile.mkstemp(dir=store.scratch(), suffix=".xlsx")[1])
+    path = _scratch_file(store)
     write_report(path, [processing.report_from_dict(s.result["report"]) for s in subs])
     return _xlsx_response(path, name)
 
@@ -391,7 +408,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2):
         from ..report.summary_workbook import write_summary
 
         collection, states = collection_of(request)
-        path = Path(tempfile.mkstemp(dir=store.scratch(), suffix=".xlsx")[1])
+        path = _scratch_file(store)
         reports = [processing.report_from_dict(s.result["report"]) for st in states for s in st.latest]
         await run_in_threadpool(write_summary, reports, path)
         return _xlsx_response(path, f"{collection.year}_summary.xlsx")

@@ -182,7 +182,7 @@ class SqliteStore:
     def create_collection(self, year: int, system: str, title: str, units: list[str]) -> tuple[Collection, dict[str, str]]:
         """A collection and one link token per 单位 (returned once, stored hashed)."""
         with self._lock:
-            cur = self._db.execute("BEGIN")
+            self._db.execute("BEGIN")
             cur = self._db.execute("INSERT INTO collections (year, system, title, created) VALUES (?, ?, ?, ?)",
                                    (year, system, title, time.time()))
             cid = cur.lastrowid
