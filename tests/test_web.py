@@ -329,3 +329,17 @@ def test_a_collection_needs_a_year_units_and_a_known_system(site, form):
     r = client.post("/admin/collections", data=form, headers={"origin": "http://testserver"})
     assert r.status_code == 400 and "请填写年度" in r.text
     assert "/admin/c/" not in r.text
+
+
+@pytest.mark.libreoffice
+def test_a_real_xls_export_is_shown_marked_and_scored_as_xlsx(site):
+    _, client = site
+    sample = Path("/work/shared/samples/项目库导出_已填指标.xls")
+    if not sample.exists():
+        pytest.skip("real samples not present")
+    r = upload(client, "/check", sample.name, sample.read_bytes())
+    assert "工作表：项目支出绩效自评表" in r.text and 'class="error"' in r.text
+    token = re.search(r'href="/r/([\w-]+)/scored"', r.text).group(1)
+    scored = client.get(f"/r/{token}/scored")
+    assert "_%E5%B7%B2%E8%AF%84%E5%88%86.xlsx" in scored.headers["content-disposition"]     # 已评分.xlsx
+    assert {"项目支出绩效自评表", "检查结果"} <= set(load_workbook(io.BytesIO(scored.content)).sheetnames)

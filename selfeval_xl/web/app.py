@@ -92,7 +92,7 @@ class Processor:
         store = self.settings.store
         with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
             done = processing.process(store.file_path(blob, suffix), name, Path(work), system)
-            scored = store.put_file(done.scored, suffix) if done.scored else None
+            scored = store.put_file(done.scored, done.scored.suffix) + done.scored.suffix if done.scored else None
         return store.add_submission(unit.id if unit else None, name, blob, suffix,
                                     processing.table_key(done.report), done.result, scored)
 
@@ -181,7 +181,8 @@ def _feedback(store: Store, subs: list[Submission], name: str) -> FileResponse:
 def _scored(store: Store, sub: Submission) -> FileResponse:
     if not sub.scored:
         raise HTTPException(404, "这个文件没有评分后的版本 / no scored workbook")
-    return FileResponse(store.file_path(sub.scored, sub.suffix), filename=_download_name(sub, "已评分", sub.suffix),
+    digest, suffix = sub.scored[:64], sub.scored[64:]         # an .xls is scored as .xlsx
+    return FileResponse(store.file_path(digest, suffix), filename=_download_name(sub, "已评分", suffix),
                         media_type="application/octet-stream")
 
 

@@ -97,34 +97,49 @@ def _shown(grid) -> dict[str, Any]:
     return {"sheet": grid.name, "rows": rows, "merged": merged}
 
 
-def score_and_show(source: str, target: str, system_ref: str | None) -> dict[str, Any]:
-    """Score the workbook as ``selfeval score`` does and save it at ``target``; return the tables'
-    sheets as shown before scoring, and each table's recomputed 总分 and 等级."""
+def _scorable(source: Path, folder: Path) -> Path | None:
+    """The file openpyxl can score: the upload itself, or an .xls converted to .xlsx by LibreOffice as
+    ``selfeval score`` converts it; None for an .xls when LibreOffice is not installed."""
+    from ..recalc import recalculate, soffice_available
+
+    if source.suffix.lower() in SCORABLE:
+        return source
+    if source.suffix.lower() == ".xls" and soffice_available():
+        return recalculate([source], folder / "xls")[0]
+    return None
+
+
+def score_and_show(source: str, folder: str, system_ref: str | None) -> dict[str, Any] | None:
+    """Score the workbook as ``selfeval score`` does and save it in ``folder``; return the tables'
+    sheets as shown before scoring, each table's recomputed 总分 and 等级, and the scored file's path
+    (None when there was no table to score). None when the file cannot be scored at all."""
     from ..book.openpyxl_book import OpenpyxlBook
     from ..system import load_system
     from ..writeback import score_book
 
-    book = OpenpyxlBook.open(source)
+    opened = _scorable(Path(source), Path(folder))
+    if opened is None:
+        return None
+    book = OpenpyxlBook.open(opened)
     before = {g.name: g for g in book.grids()}
     summary = score_book(book, load_system(system_ref) if system_ref else None, source)
     tables = [{"name": t.name, "kind": t.kind, "sheet": t.sheet,
                "total": None if t.total is None else f"{t.total:.2f}", "grade": t.grade or ""}
               for t in summary.tables]
+    target = None
     if summary.tables:
+        target = str(Path(folder) / f"scored{opened.suffix}")
         book.save(target)
     sheets = list(dict.fromkeys(t.sheet for t in summary.tables))
-    return {"tables": tables, "sheets": [_shown(before[s]) for s in sheets if s in before],
-            "scored": bool(summary.tables)}
+    return {"tables": tables, "sheets": [_shown(before[s]) for s in sheets if s in before], "scored": target}
 
 
 # --------------------------------------------------------------------------- one upload, whole
 
-def _check_and_score(source: str, name: str, target: str, system_ref: str | None, score: bool) -> dict[str, Any]:
+def _check_and_score(source: str, name: str, folder: str, system_ref: str | None, score: bool) -> dict[str, Any]:
     """In the child: the check, then (``score`` and tables found) the write-back and the sheets."""
     report = check(Path(source), name, system_ref)
-    shown = None
-    if score and has_tables(report) and Path(source).suffix.lower() in SCORABLE:
-        shown = score_and_show(source, target, system_ref)
+    shown = score_and_show(source, folder, system_ref) if score and has_tables(report) else None
     return {"report": report.to_dict(), "shown": shown}
 
 
@@ -132,10 +147,10 @@ def _check_and_score(source: str, name: str, target: str, system_ref: str | None
 class Processed:
     report: FileReport
     result: dict[str, Any]          # what the page shows (JSON-able)
-    scored: Path | None             # the scored workbook, in scratch, when one was written
+    scored: Path | None             # the scored workbook, in the work folder, when one was written
 
 
-def isolated_check(path: Path, name: str, scratch: Path, system_ref: str | None = None,
+def isolated_check(path: Path, name: str, work: Path, system_ref: str | None = None,
                    score: bool = False) -> tuple[FileReport, dict[str, Any] | None, str]:
     """The check (and, with ``score``, the write-back) in a child process with limits, so that a file
     that crashes or hangs a reader costs its own verdict, never the server. Returns the report, what
@@ -143,16 +158,14 @@ def isolated_check(path: Path, name: str, scratch: Path, system_ref: str | None 
     from ..findings import finding
     from .isolated import StepFailed, run_isolated
 
-    target = scratch / f"scored-{path.stem}{path.suffix}"
     try:
-        answer = run_isolated(_check_and_score, str(path), name, str(target), system_ref, score, scratch=scratch)
+        answer = run_isolated(_check_and_score, str(path), name, str(work), system_ref, score, scratch=work)
         return report_from_dict(answer["report"]), answer["shown"], ""
     except StepFailed as exc:
         failure = str(exc)
     if score:                  # was it the write-back? the check alone may still give its verdict
         try:
-            answer = run_isolated(_check_and_score, str(path), name, str(target), system_ref, False,
-                                  scratch=scratch)
+            answer = run_isolated(_check_and_score, str(path), name, str(work), system_ref, False, scratch=work)
             return report_from_dict(answer["report"]), None, f"未能生成评分后的工作簿：{failure}"
         except StepFailed as exc:
             failure = str(exc)
@@ -161,15 +174,15 @@ def isolated_check(path: Path, name: str, scratch: Path, system_ref: str | None 
     return report, None, ""
 
 
-def process(path: Path, name: str, scratch: Path, system_ref: str | None = None) -> Processed:
-    """Check, and for a workbook with tables, score and read its sheets for the page."""
-    report, shown, note = isolated_check(path, name, scratch, system_ref, score=True)
+def process(path: Path, name: str, work: Path, system_ref: str | None = None) -> Processed:
+    """Check, and for a workbook with tables, score and read its sheets for the page (files in ``work``)."""
+    report, shown, note = isolated_check(path, name, work, system_ref, score=True)
     result: dict[str, Any] = {"report": report.to_dict(), "tables": [], "sheets": [], "note": note}
     scored = None
     if shown:
         result["tables"], result["sheets"] = shown["tables"], shown["sheets"]
-        target = scratch / f"scored-{path.stem}{path.suffix}"
-        scored = target if shown["scored"] and target.exists() else None
-    elif has_tables(report) and path.suffix.lower() not in SCORABLE:
-        result["note"] = ".xls 文件只给出检查结果；请在 Excel/WPS 中另存为 .xlsx 后上传，即可查看表格和下载评分后的工作簿"
+        scored = Path(shown["scored"]) if shown["scored"] else None
+    elif has_tables(report) and not note:
+        result["note"] = ("未安装 LibreOffice，.xls 文件只给出检查结果；请在 Excel/WPS 中另存为 .xlsx 后上传，"
+                          "即可查看表格和下载评分后的工作簿")
     return Processed(report, result, scored)

@@ -51,8 +51,9 @@ class Unit:
 @dataclass(frozen=True)
 class Submission:
     """One uploaded file and what the check said about it. ``result`` is the page's data (JSON-able):
-    the check's FileReport as a dict, the tables' grids, the scores; ``scored`` the hash of the scored
-    workbook, if one could be written. ``table_key`` says which table this is a version of."""
+    the check's FileReport as a dict, the tables' grids, the scores; ``scored`` the hash and suffix of
+    the scored workbook (``<sha256>.xlsx``), if one could be written. ``table_key`` says which table
+    this is a version of."""
 
     id: int
     unit_id: int | None
