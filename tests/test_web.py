@@ -343,3 +343,18 @@ def test_a_real_xls_export_is_shown_marked_and_scored_as_xlsx(site):
     scored = client.get(f"/r/{token}/scored")
     assert "_%E5%B7%B2%E8%AF%84%E5%88%86.xlsx" in scored.headers["content-disposition"]     # 已评分.xlsx
     assert {"项目支出绩效自评表", "检查结果"} <= set(load_workbook(io.BytesIO(scored.content)).sheetnames)
+
+
+def test_serve_binds_to_this_pc_unless_told_otherwise():
+    from selfeval_xl.cli.serve import command
+
+    assert {p.name: p.default for p in command.params}["host"] == "127.0.0.1"
+
+
+def test_a_stored_file_is_named_by_a_content_hash_only(tmp_path):
+    store = SqliteStore(tmp_path)
+    digest = hashlib.sha256(b"x").hexdigest()
+    assert store.file_path(digest, ".xlsx") == tmp_path / "blobs" / digest[:2] / f"{digest}.xlsx"
+    for name in ("../../etc/passwd", digest[:63] + "/", digest.upper()):
+        with pytest.raises(ValueError):
+            store.file_path(name, ".xlsx")

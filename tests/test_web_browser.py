@@ -255,3 +255,13 @@ def test_a_zip_runs_in_the_background_with_progress_on_the_page(server, browser,
     assert "有错误" in row.find_element(By.CSS_SELECTOR, "td.state").text
     assert len(row.find_elements(By.CSS_SELECTOR, "td.latest a")) == 3
     shot(browser, "web-dashboard.png")
+
+
+def test_without_chromium_ci_fails_and_a_desk_skips(monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="chromium"):
+        _need_browser()
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception):
+        _need_browser()
