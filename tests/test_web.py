@@ -358,3 +358,20 @@ def test_a_stored_file_is_named_by_a_content_hash_only(tmp_path):
     for name in ("../../etc/passwd", digest[:63] + "/", digest.upper()):
         with pytest.raises(ValueError):
             store.file_path(name, ".xlsx")
+
+
+def test_a_new_bureau_password_ends_every_session(site):
+    store, client = site
+    admin(client)
+    assert client.get("/admin", follow_redirects=False).status_code == 200
+    set_admin_token(store, "another-password")
+    assert client.get("/admin", follow_redirects=False).status_code == 303
+
+
+def test_names_and_cells_from_a_submission_are_shown_as_text(site, tmp_path):
+    _, client = site
+    hostile = '<img src=x onerror="alert(1)">'
+    built = build_project(tmp_path / "p.xlsx", edits={("field", "project_name"): hostile})
+    r = upload(client, "/check", f"{hostile}.xlsx", built.path.read_bytes())
+    assert r.status_code == 200 and "onerror" in r.text
+    assert "<img" not in r.text and "&lt;img src=x onerror=" in r.text
