@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import re
+import time
 import zipfile
 from pathlib import Path
 
@@ -301,9 +302,8 @@ def test_a_zip_of_workbooks_is_checked_in_the_background(site, tmp_path):
         if "已完成" in page:
             break
         assert "失败" not in page
-        import time
         time.sleep(0.2)
-    assert "已检查 3 / 3（1 个文件超过大小上限，未检查）" in page
+    assert "已检查 3 / 3（1 个文件超过大小上限，未检查）" in page and '<progress max="3" value="3">' in page
     assert "表一.xlsx" in page and "表二.xlsx" in page and "太大.xlsx" not in page
     assert counted(client.get(dashboard).text)["tables"] == 2
 
@@ -375,3 +375,28 @@ def test_names_and_cells_from_a_submission_are_shown_as_text(site, tmp_path):
     r = upload(client, "/check", f"{hostile}.xlsx", built.path.read_bytes())
     assert r.status_code == 200 and "onerror" in r.text
     assert "<img" not in r.text and "&lt;img src=x onerror=" in r.text
+
+
+def corrupt_deflate() -> bytes:
+    """A zip whose directory is sound but whose entry's compressed bytes are not (zlib fails, not zipfile)."""
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a.xlsx", b"hello world " * 5000)
+    data = bytearray(bundle.getvalue())
+    data[40:60] = b"\xff" * 20
+    return bytes(data)
+
+
+@pytest.mark.parametrize("content", [b"not a zip at all", b"PK\x03\x04" + b"\x14" * 200, corrupt_deflate()])
+def test_a_broken_zip_ends_its_job_visibly(site, content):
+    _, client = site
+    admin(client)
+    _, links = collection(client)
+    unit = links["档案发展中心"]
+    upload(client, f"{unit}/upload", "bad.zip", content)
+    for _ in range(300):
+        page = client.get(unit).text
+        if 'http-equiv="refresh"' not in page:
+            break
+        time.sleep(0.1)
+    assert "失败" in page and "压缩包无法读取" in page

@@ -103,7 +103,8 @@ class Store(Protocol):
     def submissions(self, unit_id: int) -> list[Submission]: ...
 
     def start_job(self, unit_id: int, total: int) -> Job: ...
-    def advance_job(self, job_id: int, done: int, state: str = "running", message: str = "") -> None: ...
+    def advance_job(self, job_id: int, done: int, state: str = "running", message: str = "",
+                    total: int | None = None) -> None: ...
     def jobs(self, unit_id: int) -> list[Job]: ...
 
     def new_session(self) -> str: ...
@@ -255,8 +256,10 @@ class SqliteStore:
                                    (unit_id, total))
         return Job(cur.lastrowid, unit_id, total, 0, "running", "")
 
-    def advance_job(self, job_id: int, done: int, state: str = "running", message: str = "") -> None:
-        self._run("UPDATE jobs SET done = ?, state = ?, message = ? WHERE id = ?", (done, state, message, job_id))
+    def advance_job(self, job_id: int, done: int, state: str = "running", message: str = "",
+                    total: int | None = None) -> None:
+        self._run("UPDATE jobs SET done = ?, state = ?, message = ?, total = COALESCE(?, total) WHERE id = ?",
+                  (done, state, message, total, job_id))
 
     def jobs(self, unit_id: int) -> list[Job]:
         return [Job(*r) for r in self._run("SELECT id, unit_id, total, done, state, message FROM jobs "
