@@ -400,3 +400,17 @@ def test_a_broken_zip_ends_its_job_visibly(site, content):
             break
         time.sleep(0.1)
     assert "失败" in page and "压缩包无法读取" in page
+
+
+def test_a_restart_ends_the_jobs_it_cut_off(site, tmp_path):
+    from selfeval_xl.web.app import recover
+
+    store, client = site
+    admin(client)
+    _, links = collection(client)
+    unit = store.unit_by_token(links["档案发展中心"].rsplit("/", 1)[1])
+    job = store.start_job(unit.id, 5)
+    (store.scratch() / "half-upload.xlsx").write_bytes(b"x")
+    recover(store)
+    assert [j.state for j in store.jobs(unit.id)] == ["failed"] and store.jobs(unit.id)[0].id == job.id
+    assert not list(store.scratch().iterdir())

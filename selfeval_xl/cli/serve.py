@@ -33,12 +33,12 @@ def command(host: str, port: int, data_dir: Path | None, max_upload_mb: int, new
     """启动网页：部门上传检查，财政局收集汇总 / start the web page for departments and the bureau."""
     import uvicorn
 
-    from ..web.app import ADMIN_HASH, clear_scratch, create_app, set_admin_token
+    from ..web.app import ADMIN_HASH, create_app, recover, set_admin_token
     from ..web.store import SqliteStore, new_token
 
     data_dir = data_dir or default_data_dir()
     store = SqliteStore(data_dir)
-    clear_scratch(store)
+    recover(store)
     if new_password or store.setting(ADMIN_HASH) is None:
         password = new_token()
         set_admin_token(store, password)

@@ -453,7 +453,8 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2):
     return Guards(app, limit)
 
 
-def clear_scratch(store: Store) -> None:
-    """Leftovers of an earlier run that stopped mid-upload."""
+def recover(store: Store) -> None:
+    """At start-up, what an earlier run left when it stopped: scratch files, jobs never finished."""
+    store.end_running_jobs("服务曾中途停止，此压缩包未处理完，请重新上传")
     for item in store.scratch().iterdir():
         shutil.rmtree(item, ignore_errors=True) if item.is_dir() else item.unlink(missing_ok=True)

@@ -106,6 +106,7 @@ class Store(Protocol):
     def advance_job(self, job_id: int, done: int, state: str = "running", message: str = "",
                     total: int | None = None) -> None: ...
     def jobs(self, unit_id: int) -> list[Job]: ...
+    def end_running_jobs(self, message: str) -> None: ...
 
     def new_session(self) -> str: ...
     def session_valid(self, token: str) -> bool: ...
@@ -264,6 +265,10 @@ class SqliteStore:
     def jobs(self, unit_id: int) -> list[Job]:
         return [Job(*r) for r in self._run("SELECT id, unit_id, total, done, state, message FROM jobs "
                                            "WHERE unit_id = ? ORDER BY id DESC", (unit_id,))]
+
+    def end_running_jobs(self, message: str) -> None:
+        """At start-up: a job still running was cut off when the server last stopped."""
+        self._run("UPDATE jobs SET state = 'failed', message = ? WHERE state = 'running'", (message,))
 
     # -- the bureau's sessions --------------------------------------------------------------------
     def new_session(self) -> str:
