@@ -30,6 +30,7 @@ from starlette.templating import Jinja2Templates
 
 from . import processing, unitlist, views
 from .guards import DEFAULT_LIMIT, Guards
+from ..findings import FileReport
 from .store import Store, Submission, Unit, token_hash
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -95,6 +96,12 @@ class Processor:
             scored = store.put_file(done.scored, done.scored.suffix) + done.scored.suffix if done.scored else None
         return store.add_submission(unit.id if unit else None, name, blob, suffix,
                                     processing.table_key(done.report), done.result, scored)
+
+    def check(self, blob: str, suffix: str, name: str) -> FileReport:
+        """The check alone (the JSON API)."""
+        store = self.settings.store
+        with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
+            return processing.isolated_check(store.file_path(blob, suffix), name, Path(work))[0]
 
     def unzip(self, unit: Unit, blob: str, system: str | None, job_id: int) -> None:
         """Check every workbook in a zip, one by one, advancing the job as each is done (a thread)."""
@@ -169,12 +176,12 @@ def _xlsx_response(path: Path, name: str) -> FileResponse:
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def _feedback(store: Store, subs: list[Submission], name: str) -> FileResponse:
+async def _feedback(store: Store, subs: list[Submission], name: str) -> FileResponse:
     """report.xlsx (汇总 + 问题清单) of these submissions, written by the report's own writer."""
     from ..report import write_report
 
     path = _scratch_file(store)
-    write_report(path, [processing.report_from_dict(s.result["report"]) for s in subs])
+    await run_in_threadpool(write_report, path, [processing.report_from_dict(s.result["report"]) for s in subs])
     return _xlsx_response(path, name)
 
 
@@ -211,9 +218,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2):
                                 status_code=400)
         blob, suffix = await _save_upload(store, upload, limit)
         name = processing.display_name(upload.filename, suffix)
-        with processor.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
-            report, _, _ = await run_in_threadpool(processing.isolated_check, store.file_path(blob, suffix), name,
-                                                   Path(work))
+        report = await run_in_threadpool(processor.check, blob, suffix, name)
         return JSONResponse(Report([report]).to_dict())
 
     # -- a department's page -------------------------------------------------------------------
@@ -251,7 +256,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2):
 
     async def result_feedback(request: Request) -> Response:
         sub = anonymous(request.path_params["token"])
-        return _feedback(store, [sub], _download_name(sub, "检查结果", ".xlsx"))
+        return await _feedback(store, [sub], _download_name(sub, "检查结果", ".xlsx"))
 
     # -- a 单位's link ---------------------------------------------------------------------------
     def unit_of(request: Request) -> Unit:
@@ -307,7 +312,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2):
     async def unit_feedback(request: Request) -> Response:
         unit = unit_of(request)
         sub = own(request, unit)
-        return _feedback(store, [sub], _download_name(sub, "检查结果", ".xlsx"))
+        return await _feedback(store, [sub], _download_name(sub, "检查结果", ".xlsx"))
 
     # -- the bureau ----------------------------------------------------------------------------
     def is_admin(request: Request) -> bool:
@@ -398,12 +403,12 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2):
 
     async def collection_report(request: Request) -> Response:
         collection, states = collection_of(request)
-        return _feedback(store, [s for st in states for s in st.latest], f"{collection.year}_report.xlsx")
+        return await _feedback(store, [s for st in states for s in st.latest], f"{collection.year}_report.xlsx")
 
     async def unit_report(request: Request) -> Response:
         collection, states = collection_of(request)
         state = unit_in(request, states)
-        return _feedback(store, state.latest, f"{collection.year}_{state.unit.name}_检查结果.xlsx")
+        return await _feedback(store, state.latest, f"{collection.year}_{state.unit.name}_检查结果.xlsx")
 
     async def collection_summary(request: Request) -> Response:
         from ..report.summary_workbook import write_summary
