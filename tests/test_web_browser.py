@@ -265,3 +265,12 @@ def test_without_chromium_ci_fails_and_a_desk_skips(monkeypatch):
     monkeypatch.setenv("CI", "")
     with pytest.raises(pytest.skip.Exception):
         _need_browser()
+
+
+def test_a_name_rebound_to_this_pc_is_refused(server):
+    base, _, _ = server
+    port = int(base.rsplit(":", 1)[1])
+    for host, status in ((b"evil.example", b"400"), (f"127.0.0.1:{port}".encode(), b"200")):
+        with socket.create_connection(("127.0.0.1", port)) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
+            assert s.recv(100).split()[1] == status, host

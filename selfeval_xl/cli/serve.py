@@ -50,5 +50,7 @@ def command(host: str, port: int, data_dir: Path | None, max_upload_mb: int, new
         import threading
         import webbrowser
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    uvicorn.run(create_app(store, limit=max_upload_mb * 1024 * 1024), host=host, port=port, log_level="warning")
+    hosts = None if host in ("0.0.0.0", "::") else [host, "127.0.0.1", "localhost", "[::1]"]
+    uvicorn.run(create_app(store, limit=max_upload_mb * 1024 * 1024, hosts=hosts), host=host, port=port,
+                log_level="warning")
     return 0

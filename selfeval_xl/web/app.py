@@ -23,6 +23,8 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -199,8 +201,9 @@ def _uploads(form) -> list[UploadFile]:
 
 # --------------------------------------------------------------------------- the app
 
-def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2):
-    """The ASGI app over ``store`` (wrapped in :class:`~.guards.Guards`)."""
+def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: list[str] | None = None):
+    """The ASGI app over ``store`` (wrapped in :class:`~.guards.Guards`). ``hosts``: the only Host
+    names answered (a page on another site that rebinds its name to 127.0.0.1 is refused); None: any."""
     settings = Settings(store, limit, jobs)
     processor = Processor(settings)
 
@@ -453,7 +456,8 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2):
         Route("/admin/c/{cid:int}/u/{uid:int}/renew", renew, methods=["POST"]),
         Route("/admin/c/{cid:int}/u/{uid:int}/revoke", revoke, methods=["POST"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: not_found})
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=hosts)] if hosts else []
+    app = Starlette(routes=routes, exception_handlers={HTTPException: not_found}, middleware=middleware)
     app.state.limit = limit
     return Guards(app, limit)
 
