@@ -15,7 +15,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from starlette.testclient import TestClient
 
-from check_workbooks import PROJECT_ROWS, build_project
+from check_workbooks import PROJECT_ROWS, build_department, build_project
 from selfeval_xl.cli import main
 from selfeval_xl.web.app import create_app, set_admin_token
 from selfeval_xl.web.store import SqliteStore
@@ -414,3 +414,40 @@ def test_a_restart_ends_the_jobs_it_cut_off(site, tmp_path):
     recover(store)
     assert [j.state for j in store.jobs(unit.id)] == ["failed"] and store.jobs(unit.id)[0].id == job.id
     assert not list(store.scratch().iterdir())
+
+
+def test_the_bureaus_reports_include_the_checks_across_a_units_files(site, tmp_path):
+    _, client = site
+    admin(client)
+    dashboard, links = collection(client)
+    unit = links["档案发展中心"]
+    upload(client, f"{unit}/upload", "项目.xlsx", build_project(tmp_path / "p.xlsx").path.read_bytes())
+    upload(client, f"{unit}/upload", "部门整体.xlsx", build_department(tmp_path / "d.xlsx").path.read_bytes())
+    upload(client, f"{unit}/upload", "坏.xlsx", b"PK\x03\x04 not really")
+    cid = dashboard.rsplit("/", 1)[1]
+    page = client.get(dashboard).text
+    uid = re.search(rf'/admin/c/{cid}/u/(\d+)/renew', page).group(1)
+    for path in (f"/admin/c/{cid}/report.xlsx", f"/admin/c/{cid}/u/{uid}/report.xlsx"):
+        report = load_workbook(io.BytesIO(client.get(path).content))
+        rows = list(report["问题清单"].iter_rows(min_row=2, values_only=True))
+        assert ("部门整体.xlsx", "figure-inconsistent") in [(r[0], r[4]) for r in rows], path
+        assert ("坏.xlsx", "unreadable") in [(r[0], r[4]) for r in rows], path
+        assert sorted(r[0] for r in report["汇总"].iter_rows(min_row=2, values_only=True)) == \
+            ["坏.xlsx", "部门整体.xlsx", "项目.xlsx"]
+
+
+def test_an_overrun_step_is_killed_with_every_process_it_started(tmp_path):
+    from selfeval_xl.web.isolated import StepFailed, run_isolated
+    from web_probe import start_and_sleep
+
+    pidfile = tmp_path / "worker.pid"
+    with pytest.raises(StepFailed, match="超时"):
+        run_isolated(start_and_sleep, str(pidfile), scratch=tmp_path, time_limit=6)
+    worker = int(pidfile.read_text())
+    for _ in range(100):                       # killed; reaped by whoever adopted it
+        state = Path(f"/proc/{worker}/stat")
+        if not state.exists() or state.read_text().split(")")[1].split()[0] in ("Z", "X"):
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail(f"process {worker} started by the step still runs")

@@ -105,6 +105,23 @@ class Processor:
         with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
             return processing.isolated_check(store.file_path(blob, suffix), name, Path(work))[0]
 
+    def latest_reports(self, subs: list[Submission], system: str | None) -> list[FileReport]:
+        """The reports of these submissions checked together (the cross-file checks of each 单位 add
+        theirs, as ``selfeval check`` over a folder would); a file whose own check crashed, or every
+        file when the joint run cannot finish, keeps the report it got on upload."""
+        store = self.settings.store
+        crashed = [s for s in subs if any(f["code"] == "check-failed" for f in s.result["report"]["findings"])]
+        rest = [s for s in subs if s not in crashed]
+        stored = [processing.report_from_dict(s.result["report"]) for s in crashed]
+        if not rest:
+            return stored
+        with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
+            together = processing.check_together([(store.file_path(s.blob, s.suffix), s.filename) for s in rest],
+                                                 Path(work), system)
+        if together is None:
+            return [processing.report_from_dict(s.result["report"]) for s in subs]
+        return together + stored
+
     def unzip(self, unit: Unit, blob: str, system: str | None, job_id: int) -> None:
         """Check every workbook in a zip, one by one, advancing the job as each is done (a thread)."""
         store = self.settings.store
@@ -178,13 +195,17 @@ def _xlsx_response(path: Path, name: str) -> FileResponse:
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-async def _feedback(store: Store, subs: list[Submission], name: str) -> FileResponse:
-    """report.xlsx (汇总 + 问题清单) of these submissions, written by the report's own writer."""
+async def _feedback(store: Store, reports: list[FileReport], name: str) -> FileResponse:
+    """report.xlsx (汇总 + 问题清单) of these reports, written by the report's own writer."""
     from ..report import write_report
 
     path = _scratch_file(store)
-    await run_in_threadpool(write_report, path, [processing.report_from_dict(s.result["report"]) for s in subs])
+    await run_in_threadpool(write_report, path, reports)
     return _xlsx_response(path, name)
+
+
+def _stored(sub: Submission) -> list[FileReport]:
+    return [processing.report_from_dict(sub.result["report"])]
 
 
 def _scored(store: Store, sub: Submission) -> FileResponse:
@@ -259,7 +280,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
 
     async def result_feedback(request: Request) -> Response:
         sub = anonymous(request.path_params["token"])
-        return await _feedback(store, [sub], _download_name(sub, "检查结果", ".xlsx"))
+        return await _feedback(store, _stored(sub), _download_name(sub, "检查结果", ".xlsx"))
 
     # -- a 单位's link ---------------------------------------------------------------------------
     def unit_of(request: Request) -> Unit:
@@ -315,7 +336,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
     async def unit_feedback(request: Request) -> Response:
         unit = unit_of(request)
         sub = own(request, unit)
-        return await _feedback(store, [sub], _download_name(sub, "检查结果", ".xlsx"))
+        return await _feedback(store, _stored(sub), _download_name(sub, "检查结果", ".xlsx"))
 
     # -- the bureau ----------------------------------------------------------------------------
     def is_admin(request: Request) -> bool:
@@ -404,22 +425,26 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         store.revoke_unit(unit_in(request, states).unit.id)
         return RedirectResponse(f"/admin/c/{collection.id}", status_code=303)
 
+    async def latest_reports(collection, states: list[views.UnitState]) -> list[FileReport]:
+        return await run_in_threadpool(processor.latest_reports, [s for st in states for s in st.latest],
+                                       collection.system or None)
+
     async def collection_report(request: Request) -> Response:
         collection, states = collection_of(request)
-        return await _feedback(store, [s for st in states for s in st.latest], f"{collection.year}_report.xlsx")
+        return await _feedback(store, await latest_reports(collection, states), f"{collection.year}_report.xlsx")
 
     async def unit_report(request: Request) -> Response:
         collection, states = collection_of(request)
         state = unit_in(request, states)
-        return await _feedback(store, state.latest, f"{collection.year}_{state.unit.name}_检查结果.xlsx")
+        return await _feedback(store, await latest_reports(collection, [state]),
+                               f"{collection.year}_{state.unit.name}_检查结果.xlsx")
 
     async def collection_summary(request: Request) -> Response:
         from ..report.summary_workbook import write_summary
 
         collection, states = collection_of(request)
         path = _scratch_file(store)
-        reports = [processing.report_from_dict(s.result["report"]) for st in states for s in st.latest]
-        await run_in_threadpool(write_summary, reports, path)
+        await run_in_threadpool(write_summary, await latest_reports(collection, states), path)
         return _xlsx_response(path, f"{collection.year}_summary.xlsx")
 
     async def admin_submission(request: Request) -> Response:

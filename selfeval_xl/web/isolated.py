@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+import signal
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
@@ -24,8 +26,9 @@ class StepFailed(Exception):
 def _child(func: Callable[..., Any], args: tuple, out: str, memory: int) -> None:
     try:
         import resource
+        os.setsid()              # a group of its own: an overrun kills the workers it started too
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    except (ImportError, ValueError, OSError):   # not on Linux: the time limit still holds
+    except (ImportError, AttributeError, ValueError, OSError):   # not on Linux: the time limit still holds
         pass
     try:
         answer = {"ok": func(*args)}
@@ -36,18 +39,27 @@ def _child(func: Callable[..., Any], args: tuple, out: str, memory: int) -> None
     Path(out).write_text(json.dumps(answer, ensure_ascii=False), encoding="utf-8")
 
 
+def _kill(child) -> None:
+    """The child and every process it started (its own process group, where there are groups)."""
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except (AttributeError, ProcessLookupError, PermissionError):
+        child.kill()
+    child.join()
+
+
 def run_isolated(func: Callable[..., Any], *args: Any, scratch: Path, time_limit: float = TIME_LIMIT,
                  memory: int = MEMORY_LIMIT) -> Any:
     """``func(*args)`` in a child process (a module-level function returning JSON-able data)."""
     ctx = multiprocessing.get_context("spawn")   # the server runs threads: never fork them
     with tempfile.TemporaryDirectory(dir=scratch) as folder:
         out = Path(folder) / "answer.json"
-        child = ctx.Process(target=_child, args=(func, args, str(out), memory), daemon=True)
+        # not a daemon: the batch's check starts worker processes of its own inside this child
+        child = ctx.Process(target=_child, args=(func, args, str(out), memory))
         child.start()
         child.join(time_limit)
         if child.is_alive():
-            child.kill()
-            child.join()
+            _kill(child)
             raise StepFailed(f"处理超时（超过 {time_limit:.0f} 秒），已中止")
         if not out.exists():
             raise StepFailed(f"处理进程异常退出（退出码 {child.exitcode}），文件可能已损坏或含有超大的工作表")

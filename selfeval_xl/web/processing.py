@@ -174,6 +174,28 @@ def isolated_check(path: Path, name: str, work: Path, system_ref: str | None = N
     return report, None, ""
 
 
+def _check_many(items: list[tuple[str, str]], system_ref: str | None) -> list[dict[str, Any]]:
+    """In the child: ``selfeval check`` over several files at once, cross-file checks included."""
+    from ..batch import check_batch
+
+    names = dict(items)
+    return [named(r, names[r.path]).to_dict() for r in check_batch([Path(p) for p, _ in items], system_ref)]
+
+
+def check_together(items: list[tuple[Path, str]], work: Path, system_ref: str | None = None
+                   ) -> list[FileReport] | None:
+    """The reports of ``selfeval check`` run over these files (path, name shown) together, so that the
+    checks across the files of one 单位 add their findings; None when the run could not finish."""
+    from .isolated import StepFailed, run_isolated
+
+    try:
+        answer = run_isolated(_check_many, [(str(p), n) for p, n in items], system_ref, scratch=work,
+                              time_limit=60 + 5 * len(items))
+    except StepFailed:
+        return None
+    return [report_from_dict(d) for d in answer]
+
+
 def process(path: Path, name: str, work: Path, system_ref: str | None = None) -> Processed:
     """Check, and for a workbook with tables, score and read its sheets for the page (files in ``work``)."""
     report, shown, note = isolated_check(path, name, work, system_ref, score=True)
