@@ -23,6 +23,7 @@ COMMANDS = {
     "addin": "addin",
     "systems": "systems",
     "draft": "draft",
+    "serve": "serve",
 }
 
 

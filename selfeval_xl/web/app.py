@@ -1,0 +1,494 @@
+"""The routes: a department's page, a 单位's upload link, the bureau's collections, and the JSON API.
+
+Every upload goes through :mod:`.processing` (the batch's check, then the score write-back) and is kept
+in the :class:`~.store.Store` by content hash. A 单位 is known only by its link's token and sees only its
+own submissions; the bureau's pages need a login with the bureau's password (a session cookie,
+``SameSite=Strict``); every form is guarded by the origin check of :mod:`.guards`.
+"""
+from __future__ import annotations
+
+import hmac
+import os
+import shutil
+import tempfile
+import threading
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+
+from . import processing, unitlist, views
+from .guards import DEFAULT_LIMIT, Guards
+from ..findings import FileReport
+from .store import Store, Submission, Unit, token_hash
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+ZIP_MAX_FILES = 1000
+ZIP_MAX_TOTAL = 1024 ** 3        # bytes unpacked from one zip, whatever its entries claim
+ADMIN_COOKIE = "selfeval_admin"
+ADMIN_HASH = "admin_token_hash"
+CHUNK = 1 << 20
+
+
+@dataclass
+class Settings:
+    store: Store
+    limit: int = DEFAULT_LIMIT
+    jobs: int = 2                 # uploads processed at once (each may use a worker process)
+
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+TEMPLATES.env.filters["column"] = views.column_letters
+TEMPLATES.env.filters["when"] = lambda stamp: time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(stamp))
+
+
+def set_admin_token(store: Store, token: str) -> None:
+    """Make ``token`` the bureau's password; every open bureau session ends."""
+    store.set_setting(ADMIN_HASH, token_hash(token))
+    store.end_sessions()
+
+
+# --------------------------------------------------------------------------- uploads
+
+def _suffix(filename: str | None) -> str:
+    suffix = Path(filename or "").suffix.lower()
+    return suffix if suffix in WORKBOOK_SUFFIXES + (".zip",) else ".bin"
+
+
+async def _save_upload(store: Store, upload: UploadFile, limit: int) -> tuple[str, str]:
+    """Copy an upload into the store (by content hash); returns (hash, suffix)."""
+    suffix = _suffix(upload.filename)
+    handle = tempfile.NamedTemporaryFile(dir=store.scratch(), delete=False, suffix=suffix)
+    size = 0
+    with handle:
+        while block := await upload.read(CHUNK):
+            size += len(block)
+            if size > limit:
+                handle.close()
+                Path(handle.name).unlink()
+                raise HTTPException(413, "文件过大 / upload too large")
+            handle.write(block)
+    return await run_in_threadpool(store.put_file, Path(handle.name), suffix), suffix
+
+
+class Processor:
+    """Runs uploads through :func:`processing.process` (at most ``jobs`` at once) and records them."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.slots = threading.Semaphore(settings.jobs)
+
+    def submit(self, unit: Unit | None, blob: str, suffix: str, name: str, system: str | None) -> Submission:
+        store = self.settings.store
+        with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
+            done = processing.process(store.file_path(blob, suffix), name, Path(work), system)
+            scored = store.put_file(done.scored, done.scored.suffix) + done.scored.suffix if done.scored else None
+        return store.add_submission(unit.id if unit else None, name, blob, suffix,
+                                    processing.table_key(done.report), done.result, scored)
+
+    def check(self, blob: str, suffix: str, name: str) -> FileReport:
+        """The check alone (the JSON API)."""
+        store = self.settings.store
+        with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
+            return processing.isolated_check(store.file_path(blob, suffix), name, Path(work))[0]
+
+    def latest_reports(self, subs: list[Submission], system: str | None) -> list[FileReport]:
+        """The reports of these submissions checked together (the cross-file checks of each 单位 add
+        theirs, as ``selfeval check`` over a folder would); a file whose own check crashed, or every
+        file when the joint run cannot finish, keeps the report it got on upload."""
+        store = self.settings.store
+        crashed = [s for s in subs if any(f["code"] == "check-failed" for f in s.result["report"]["findings"])]
+        rest = [s for s in subs if s not in crashed]
+        stored = [processing.report_from_dict(s.result["report"]) for s in crashed]
+        if not rest:
+            return stored
+        with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
+            together = processing.check_together([(store.file_path(s.blob, s.suffix), s.filename) for s in rest],
+                                                 Path(work), system)
+        if together is None:
+            return [processing.report_from_dict(s.result["report"]) for s in subs]
+        return together + stored
+
+    def unzip(self, unit: Unit, blob: str, system: str | None, job_id: int) -> None:
+        """Check every workbook in a zip, one by one, advancing the job as each is done (a thread)."""
+        store = self.settings.store
+        try:
+            with zipfile.ZipFile(store.file_path(blob, ".zip")) as zf:
+                entries = [e for e in zf.infolist() if not e.is_dir() and _suffix(e.filename) in WORKBOOK_SUFFIXES
+                           and not Path(e.filename).name.startswith(("~$", "."))][:ZIP_MAX_FILES]
+                store.advance_job(job_id, 0, "running", f"共 {len(entries)} 个工作簿", total=len(entries))
+                unpacked = skipped = 0
+                for n, entry in enumerate(entries, start=1):
+                    size = self._one_entry(zf, entry, unit, system)
+                    unpacked, skipped = unpacked + size, skipped + (size > self.settings.limit)
+                    if unpacked > ZIP_MAX_TOTAL:
+                        store.advance_job(job_id, n, "failed", f"压缩包解开后过大，已在第 {n} 个文件处停止")
+                        return
+                    too_big = f"（{skipped} 个文件超过大小上限，未检查）" if skipped else ""
+                    store.advance_job(job_id, n, "running" if n < len(entries) else "finished",
+                                      f"已检查 {n} / {len(entries)}{too_big}")
+                if not entries:
+                    store.advance_job(job_id, 0, "finished", "压缩包中没有 .xlsx / .xlsm / .xls 文件")
+        except Exception as exc:  # noqa: BLE001 - a stranger's zip: any failure ends the job, visibly
+            store.advance_job(job_id, 0, "failed", f"压缩包无法读取：{type(exc).__name__}")
+
+    def _one_entry(self, zf: zipfile.ZipFile, entry: zipfile.ZipInfo, unit: Unit, system: str | None) -> int:
+        """Check one entry (skipped when over the upload limit); returns the bytes it unpacked."""
+        store, suffix = self.settings.store, _suffix(entry.filename)
+        name = processing.display_name(entry.filename, suffix)
+        handle = tempfile.NamedTemporaryFile(dir=store.scratch(), delete=False, suffix=suffix)
+        size = 0
+        with handle, zf.open(entry) as source:       # the declared size is not trusted: count
+            while block := source.read(CHUNK):
+                size += len(block)
+                if size > self.settings.limit:
+                    break
+                handle.write(block)
+        if size > self.settings.limit:
+            Path(handle.name).unlink()
+            return size
+        self.submit(unit, store.put_file(Path(handle.name), suffix), suffix, name, system)
+        return size
+
+
+# --------------------------------------------------------------------------- helpers for pages
+
+def _page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+    return TEMPLATES.TemplateResponse(request, name, {"kinds": views.KIND_NAMES, "status": status,
+                                                      "limit_mb": request.app.state.limit // (1024 * 1024), **context},
+                                      status_code=status)
+
+
+def _submission_context(sub: Submission) -> dict[str, Any]:
+    report = sub.result["report"]
+    return {"sub": sub, "report": report, "findings": report["findings"], "tables": sub.result["tables"],
+            "note": sub.result.get("note", ""),
+            "sheets": [(s["sheet"], views.sheet_view(s, report["findings"])) for s in sub.result["sheets"]]}
+
+
+def _download_name(sub: Submission, tag: str, suffix: str) -> str:
+    return f"{Path(sub.filename).stem}_{tag}{suffix}"
+
+
+def _scratch_file(store: Store) -> Path:
+    """A fresh file in scratch for a report written on request (deleted once sent)."""
+    handle, name = tempfile.mkstemp(dir=store.scratch(), suffix=".xlsx")
+    os.close(handle)
+    return Path(name)
+
+
+def _xlsx_response(path: Path, name: str) -> FileResponse:
+    return FileResponse(path, filename=name, background=BackgroundTask(path.unlink, missing_ok=True),
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+async def _feedback(store: Store, reports: list[FileReport], name: str) -> FileResponse:
+    """report.xlsx (汇总 + 问题清单) of these reports, written by the report's own writer."""
+    from ..report import write_report
+
+    path = _scratch_file(store)
+    await run_in_threadpool(write_report, path, reports)
+    return _xlsx_response(path, name)
+
+
+def _stored(sub: Submission) -> list[FileReport]:
+    return [processing.report_from_dict(sub.result["report"])]
+
+
+def _scored(store: Store, sub: Submission) -> FileResponse:
+    if not sub.scored:
+        raise HTTPException(404, "这个文件没有评分后的版本 / no scored workbook")
+    digest, suffix = sub.scored[:64], sub.scored[64:]         # an .xls is scored as .xlsx
+    return FileResponse(store.file_path(digest, suffix), filename=_download_name(sub, "已评分", suffix),
+                        media_type="application/octet-stream")
+
+
+def _uploads(form) -> list[UploadFile]:
+    return [f for f in form.getlist("file") if isinstance(f, UploadFile) and f.filename]
+
+
+# --------------------------------------------------------------------------- the app
+
+def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: list[str] | None = None):
+    """The ASGI app over ``store`` (wrapped in :class:`~.guards.Guards`). ``hosts``: the only Host
+    names answered (a page on another site that rebinds its name to 127.0.0.1 is refused); None: any."""
+    settings = Settings(store, limit, jobs)
+    processor = Processor(settings)
+
+    async def form_of(request: Request):
+        return await request.form(max_files=ZIP_MAX_FILES, max_fields=200, max_part_size=64 * 1024)
+
+    # -- the JSON API --------------------------------------------------------------------------
+    async def api_check(request: Request) -> Response:
+        from ..findings import Report
+
+        form = await form_of(request)
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            return JSONResponse({"error": "请用 multipart 字段 file 上传一个文件 / send one file in field 'file'"},
+                                status_code=400)
+        blob, suffix = await _save_upload(store, upload, limit)
+        name = processing.display_name(upload.filename, suffix)
+        report = await run_in_threadpool(processor.check, blob, suffix, name)
+        return JSONResponse(Report([report]).to_dict())
+
+    # -- a department's page -------------------------------------------------------------------
+    async def home(request: Request) -> Response:
+        return _page(request, "home.html")
+
+    async def home_check(request: Request) -> Response:
+        form = await form_of(request)
+        tokens = []
+        for upload in _uploads(form):
+            blob, suffix = await _save_upload(store, upload, limit)
+            name = processing.display_name(upload.filename, suffix)
+            sub = await run_in_threadpool(processor.submit, None, blob, suffix, name, None)
+            tokens.append(sub.token)
+        if not tokens:
+            return RedirectResponse("/", status_code=303)
+        return RedirectResponse("/r/" + "/".join(tokens[:1]) + "?" + "&".join(f"more={t}" for t in tokens[1:]),
+                                status_code=303)
+
+    def anonymous(token: str) -> Submission:
+        sub = store.submission_by_token(token)
+        if sub is None or sub.unit_id is not None:
+            raise HTTPException(404, "没有这个结果 / no such result")
+        return sub
+
+    async def result(request: Request) -> Response:
+        subs = [anonymous(request.path_params["token"])]
+        subs += [s for t in request.query_params.getlist("more") if (s := store.submission_by_token(t))
+                 and s.unit_id is None]
+        return _page(request, "results.html", results=[_submission_context(s) for s in subs],
+                     base=lambda s: f"/r/{s.token}")
+
+    async def result_scored(request: Request) -> Response:
+        return _scored(store, anonymous(request.path_params["token"]))
+
+    async def result_feedback(request: Request) -> Response:
+        sub = anonymous(request.path_params["token"])
+        return await _feedback(store, _stored(sub), _download_name(sub, "检查结果", ".xlsx"))
+
+    # -- a 单位's link ---------------------------------------------------------------------------
+    def unit_of(request: Request) -> Unit:
+        unit = store.unit_by_token(request.path_params["token"])
+        if unit is None:
+            raise HTTPException(404, "链接无效或已收回 / this link is not valid")
+        return unit
+
+    def own(request: Request, unit: Unit) -> Submission:
+        sub = store.submission_by_token(request.path_params["sub"])
+        if sub is None or sub.unit_id != unit.id:
+            raise HTTPException(404, "没有这个文件 / no such file")
+        return sub
+
+    async def unit_page(request: Request) -> Response:
+        unit = unit_of(request)
+        collection = store.collection(unit.collection_id)
+        subs = store.submissions(unit.id)
+        latest, _ = views.latest_versions(subs)
+        jobs = store.jobs(unit.id)
+        new = set(request.query_params.getlist("new"))
+        return _page(request, "unit.html", unit=unit, collection=collection, subs=list(reversed(subs)),
+                     latest={s.id for s in latest}, jobs=jobs[:5], running=any(j.state == "running" for j in jobs),
+                     results=[_submission_context(s) for s in subs if s.token in new],
+                     base=lambda s: f"/u/{unit.token}/s/{s.token}")
+
+    async def unit_upload(request: Request) -> Response:
+        unit = unit_of(request)
+        collection = store.collection(unit.collection_id)
+        system = collection.system or None if collection else None
+        form = await form_of(request)
+        new = []
+        for upload in _uploads(form):
+            blob, suffix = await _save_upload(store, upload, limit)
+            if suffix == ".zip":
+                job = store.start_job(unit.id, 0)
+                threading.Thread(target=processor.unzip, args=(unit, blob, system, job.id), daemon=True).start()
+                continue
+            name = processing.display_name(upload.filename, suffix)
+            new.append((await run_in_threadpool(processor.submit, unit, blob, suffix, name, system)).token)
+        return RedirectResponse(f"/u/{unit.token}?" + "&".join(f"new={t}" for t in new), status_code=303)
+
+    async def unit_submission(request: Request) -> Response:
+        unit = unit_of(request)
+        sub = own(request, unit)
+        return _page(request, "results.html", results=[_submission_context(sub)], unit=unit,
+                     base=lambda s: f"/u/{unit.token}/s/{s.token}")
+
+    async def unit_scored(request: Request) -> Response:
+        unit = unit_of(request)
+        return _scored(store, own(request, unit))
+
+    async def unit_feedback(request: Request) -> Response:
+        unit = unit_of(request)
+        sub = own(request, unit)
+        return await _feedback(store, _stored(sub), _download_name(sub, "检查结果", ".xlsx"))
+
+    # -- the bureau ----------------------------------------------------------------------------
+    def is_admin(request: Request) -> bool:
+        session = request.cookies.get(ADMIN_COOKIE)
+        return bool(session) and store.session_valid(session)
+
+    def need_admin(request: Request) -> None:
+        if not is_admin(request):
+            raise HTTPException(303, headers={"location": "/admin/login"})
+
+    async def login_page(request: Request) -> Response:
+        return _page(request, "login.html", failed=False)
+
+    async def login(request: Request) -> Response:
+        form = await form_of(request)
+        expected = store.setting(ADMIN_HASH)
+        given = str(form.get("password", ""))
+        if not expected or not given or not hmac.compare_digest(token_hash(given), expected):
+            return _page(request, "login.html", failed=True)
+        response = RedirectResponse("/admin", status_code=303)
+        response.set_cookie(ADMIN_COOKIE, store.new_session(), httponly=True, samesite="strict", path="/")
+        return response
+
+    async def logout(request: Request) -> Response:
+        need_admin(request)
+        response = RedirectResponse("/admin/login", status_code=303)
+        response.delete_cookie(ADMIN_COOKIE, path="/")
+        return response
+
+    async def admin(request: Request) -> Response:
+        from ..system import available_systems
+
+        need_admin(request)
+        return _page(request, "admin.html", collections=store.collections(), systems=available_systems())
+
+    async def create_collection(request: Request) -> Response:
+        from ..system import available_systems
+
+        need_admin(request)
+        form = await form_of(request)
+        systems = available_systems()
+        system = str(form.get("system", ""))
+        names = unitlist.from_text(str(form.get("units", "")))
+        upload = form.get("units_file")
+        if isinstance(upload, UploadFile) and upload.filename:
+            blob, suffix = await _save_upload(store, upload, limit)
+            names += await run_in_threadpool(unitlist.from_file, store.file_path(blob, suffix), store.scratch())
+        try:
+            year = int(str(form.get("year", "")).strip())
+        except ValueError:
+            year = 0
+        if not names or not 2000 <= year <= 2100 or (system and system not in systems):
+            return _page(request, "admin.html", 400, collections=store.collections(), systems=systems,
+                         error="请填写年度（如 2024）、至少一个单位，并从列表中选择指标体系 / "
+                               "give a year, at least one 单位 and a listed indicator system")
+        collection, _ = store.create_collection(year, system, str(form.get("title", "")).strip()[:100]
+                                                or f"{year} 年度绩效自评", names)
+        return RedirectResponse(f"/admin/c/{collection.id}", status_code=303)
+
+    def collection_of(request: Request):
+        need_admin(request)
+        collection = store.collection(request.path_params["cid"])
+        if collection is None:
+            raise HTTPException(404, "没有这个收集 / no such collection")
+        return collection, [views.UnitState(u, *views.latest_versions(store.submissions(u.id)))
+                            for u in store.units(collection.id)]
+
+    async def dashboard(request: Request) -> Response:
+        collection, states = collection_of(request)
+        return _page(request, "dashboard.html", collection=collection, states=states, counts=views.counts(states),
+                     origin=f"{request.url.scheme}://{request.url.netloc}")
+
+    def unit_in(request: Request, states: list[views.UnitState]) -> views.UnitState:
+        state = next((s for s in states if s.unit.id == request.path_params["uid"]), None)
+        if state is None:
+            raise HTTPException(404, "没有这个单位 / no such 单位")
+        return state
+
+    async def renew(request: Request) -> Response:
+        collection, states = collection_of(request)
+        store.renew_unit_token(unit_in(request, states).unit.id)
+        return RedirectResponse(f"/admin/c/{collection.id}", status_code=303)
+
+    async def revoke(request: Request) -> Response:
+        collection, states = collection_of(request)
+        store.revoke_unit(unit_in(request, states).unit.id)
+        return RedirectResponse(f"/admin/c/{collection.id}", status_code=303)
+
+    async def latest_reports(collection, states: list[views.UnitState]) -> list[FileReport]:
+        return await run_in_threadpool(processor.latest_reports, [s for st in states for s in st.latest],
+                                       collection.system or None)
+
+    async def collection_report(request: Request) -> Response:
+        collection, states = collection_of(request)
+        return await _feedback(store, await latest_reports(collection, states), f"{collection.year}_report.xlsx")
+
+    async def unit_report(request: Request) -> Response:
+        collection, states = collection_of(request)
+        state = unit_in(request, states)
+        return await _feedback(store, await latest_reports(collection, [state]),
+                               f"{collection.year}_{state.unit.name}_检查结果.xlsx")
+
+    async def collection_summary(request: Request) -> Response:
+        from ..report.summary_workbook import write_summary
+
+        collection, states = collection_of(request)
+        path = _scratch_file(store)
+        await run_in_threadpool(write_summary, await latest_reports(collection, states), path)
+        return _xlsx_response(path, f"{collection.year}_summary.xlsx")
+
+    async def admin_submission(request: Request) -> Response:
+        collection, states = collection_of(request)
+        state = unit_in(request, states)
+        sub = next((s for s in store.submissions(state.unit.id) if s.token == request.path_params["sub"]), None)
+        if sub is None:
+            raise HTTPException(404, "没有这个文件 / no such file")
+        return _page(request, "results.html", results=[_submission_context(sub)], unit=state.unit, base=None)
+
+    async def not_found(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 303:
+            return RedirectResponse(exc.headers["location"], status_code=303)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+        return _page(request, "error.html", exc.status_code, message=exc.detail)
+
+    routes = [
+        Route("/", home), Route("/check", home_check, methods=["POST"]),
+        Route("/api/check", api_check, methods=["POST"]),
+        Route("/r/{token}", result), Route("/r/{token}/scored", result_scored),
+        Route("/r/{token}/feedback", result_feedback),
+        Route("/u/{token}", unit_page), Route("/u/{token}/upload", unit_upload, methods=["POST"]),
+        Route("/u/{token}/s/{sub}", unit_submission), Route("/u/{token}/s/{sub}/scored", unit_scored),
+        Route("/u/{token}/s/{sub}/feedback", unit_feedback),
+        Route("/admin/login", login_page), Route("/admin/login", login, methods=["POST"]),
+        Route("/admin/logout", logout, methods=["POST"]),
+        Route("/admin", admin), Route("/admin/collections", create_collection, methods=["POST"]),
+        Route("/admin/c/{cid:int}", dashboard),
+        Route("/admin/c/{cid:int}/report.xlsx", collection_report),
+        Route("/admin/c/{cid:int}/summary.xlsx", collection_summary),
+        Route("/admin/c/{cid:int}/u/{uid:int}/report.xlsx", unit_report),
+        Route("/admin/c/{cid:int}/u/{uid:int}/s/{sub}", admin_submission),
+        Route("/admin/c/{cid:int}/u/{uid:int}/renew", renew, methods=["POST"]),
+        Route("/admin/c/{cid:int}/u/{uid:int}/revoke", revoke, methods=["POST"]),
+    ]
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=hosts)] if hosts else []
+    app = Starlette(routes=routes, exception_handlers={HTTPException: not_found}, middleware=middleware)
+    app.state.limit = limit
+    return Guards(app, limit)
+
+
+def recover(store: Store) -> None:
+    """At start-up, what an earlier run left when it stopped: scratch files, jobs never finished."""
+    store.end_running_jobs("服务曾中途停止，此压缩包未处理完，请重新上传")
+    for item in store.scratch().iterdir():
+        shutil.rmtree(item, ignore_errors=True) if item.is_dir() else item.unlink(missing_ok=True)

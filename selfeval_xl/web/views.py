@@ -1,0 +1,125 @@
+"""What the pages show, from what the store keeps: a sheet as an HTML-ready table with the findings'
+cells marked, the findings in order, and a collection's state per 单位.
+
+Presentation only: which cells are wrong was decided by the checks; this places their findings.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .store import Submission, Unit
+
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+MAX_MARKED_RANGE = 2000
+KIND_NAMES = {"project": "项目支出", "department": "部门整体"}
+
+
+def _cell(ref: str) -> tuple[int, int] | None:
+    match = _REF.match(ref.strip().upper())
+    if not match:
+        return None
+    col = 0
+    for ch in match.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(match.group(2)) - 1, col - 1
+
+
+def cells_of(ref: str) -> list[tuple[int, int]]:
+    """``H14`` or ``H14:H20`` → the 0-based cells it covers (a huge range gives its first cell)."""
+    first, _, last = ref.partition(":")
+    a, b = _cell(first), _cell(last or first)
+    if a is None or b is None:
+        return []
+    (r0, c0), (r1, c1) = a, b
+    if (r1 - r0 + 1) * (c1 - c0 + 1) > MAX_MARKED_RANGE:
+        return [a]
+    return [(r, c) for r in range(min(r0, r1), max(r0, r1) + 1) for c in range(min(c0, c1), max(c0, c1) + 1)]
+
+
+def column_letters(number: int) -> str:
+    """1 → A, 28 → AB."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass
+class ShownCell:
+    text: str
+    ref: str
+    rowspan: int = 1
+    colspan: int = 1
+    hidden: bool = False             # covered by a merged cell
+    marks: list[int] = field(default_factory=list)    # numbers of the findings at this cell
+    severity: str = ""               # error | warning (the worse of its findings)
+
+    @property
+    def title(self) -> str:
+        return "、".join(f"#{n}" for n in self.marks)
+
+
+def sheet_view(sheet: dict[str, Any], findings: list[dict[str, Any]]) -> list[list[ShownCell]]:
+    """Rows of cells with merged ranges spanned and each finding's cell marked with its number."""
+    rows = [[ShownCell(text, f"{column_letters(c + 1)}{r + 1}") for c, text in enumerate(line)]
+            for r, line in enumerate(sheet["rows"])]
+    for r0, c0, r1, c1 in sheet["merged"]:
+        r1, c1 = min(r1, len(rows) - 1), min(c1, len(rows[0]) - 1 if rows else 0)
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                rows[r][c].hidden = (r, c) != (r0, c0)
+        rows[r0][c0].rowspan, rows[r0][c0].colspan = r1 - r0 + 1, c1 - c0 + 1
+    for number, f in enumerate(findings, start=1):
+        if f["sheet"] != sheet["sheet"] or not f["cell"]:
+            continue
+        for r, c in cells_of(f["cell"]):
+            if r < len(rows) and c < len(rows[r]):
+                target = rows[r][c]
+                target.marks.append(number)
+                if target.severity != "error":
+                    target.severity = f["severity"]
+    return rows
+
+
+@dataclass
+class UnitState:
+    """One 单位 on the bureau's dashboard: its latest version of each table, and the earlier ones."""
+
+    unit: Unit
+    latest: list[Submission]
+    earlier: int
+
+    @property
+    def state(self) -> str:
+        if not self.latest:
+            return "未提交"
+        return "有错误" if any(s.result["report"]["errors"] for s in self.latest) else "无错误"
+
+    @property
+    def errors(self) -> int:
+        return sum(s.result["report"]["errors"] for s in self.latest)
+
+    @property
+    def warnings(self) -> int:
+        return sum(s.result["report"]["warnings"] for s in self.latest)
+
+
+def latest_versions(submissions: Iterable[Submission]) -> tuple[list[Submission], int]:
+    """The newest submission of each table (in first-submitted order) and how many earlier ones there are."""
+    newest: dict[str, Submission] = {}
+    count = 0
+    for s in submissions:           # oldest first: a later one replaces an earlier one of its table
+        newest[s.table_key] = s
+        count += 1
+    return list(newest.values()), count - len(newest)
+
+
+def counts(states: list[UnitState]) -> dict[str, int]:
+    """The dashboard's headline: 单位 expected, submitted, not yet, with errors, clean."""
+    return {"expected": len(states), "submitted": sum(s.state != "未提交" for s in states),
+            "missing": sum(s.state == "未提交" for s in states),
+            "errors": sum(s.state == "有错误" for s in states), "clean": sum(s.state == "无错误" for s in states),
+            "tables": sum(len(s.latest) for s in states)}

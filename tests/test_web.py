@@ -1,0 +1,454 @@
+"""The web face over HTTP (Starlette's test client): the JSON API is ``check --json``, uploads are
+limited and stored by content hash, a 单位 sees only its own files, the bureau's pages need a login
+and refuse cross-site forms, and the dashboard counts the latest version of each table once."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from starlette.testclient import TestClient
+
+from check_workbooks import PROJECT_ROWS, build_department, build_project
+from selfeval_xl.cli import main
+from selfeval_xl.web.app import create_app, set_admin_token
+from selfeval_xl.web.store import SqliteStore
+
+LIMIT = 2 * 1024 * 1024
+PASSWORD = "bureau-test-password"
+WRONG_SCORE = 3          # the first indicator's 得分 typed as 3 where the rule gives 15
+
+
+@pytest.fixture()
+def site(tmp_path):
+    store = SqliteStore(tmp_path / "data")
+    set_admin_token(store, PASSWORD)
+    client = TestClient(create_app(store, limit=LIMIT, jobs=1), base_url="http://testserver")
+    return store, client
+
+
+def admin(client: TestClient) -> TestClient:
+    r = client.post("/admin/login", data={"password": PASSWORD}, headers={"origin": "http://testserver"})
+    assert r.status_code == 200 and "新建收集" in r.text
+    return client
+
+
+def collection(client: TestClient, units: str = "档案发展中心\n第二单位") -> tuple[str, dict[str, str]]:
+    """Create a collection; returns its dashboard URL and each 单位's link path."""
+    r = client.post("/admin/collections", data={"year": "2024", "title": "测试收集", "units": units, "system": ""},
+                    headers={"origin": "http://testserver"})
+    assert r.status_code == 200, r.text
+    links = dict(re.findall(r'data-unit="([^"]+)">.*?<code class="link">http://testserver(/u/[\w-]+)</code>',
+                            r.text, re.S))
+    return str(r.url), links
+
+
+def upload(client: TestClient, path: str, filename: str, content: bytes) -> "object":
+    return client.post(path, files={"file": (filename, content)}, headers={"origin": "http://testserver"})
+
+
+def wrong_and_fixed(tmp_path: Path) -> tuple[bytes, bytes, str]:
+    wrong = build_project(tmp_path / "wrong.xlsx", edits={("ind", 0, "score"): WRONG_SCORE})
+    fixed = build_project(tmp_path / "fixed.xlsx")
+    return wrong.path.read_bytes(), fixed.path.read_bytes(), wrong.ref(("ind", 0, "score"))
+
+
+# --------------------------------------------------------------------------- the JSON API
+
+def test_api_check_returns_what_check_json_writes(site, tmp_path):
+    _, client = site
+    built = build_project(tmp_path / "表.xlsx", edits={("ind", 0, "score"): WRONG_SCORE})
+    out = tmp_path / "cli.json"
+    assert main(["check", "--json", str(out), "-q", "-j", "1", str(built.path)]) == 1
+    expected = json.loads(out.read_text(encoding="utf-8"))
+
+    r = upload(client, "/api/check", "表.xlsx", built.path.read_bytes())
+    assert r.status_code == 200
+    got = r.json()
+    for data in (expected, got):                  # the CLI names the path it was given, the API the upload's name
+        for f in data["files"]:
+            f["path"] = Path(f["path"]).name
+            for item in f["findings"]:
+                item["file"] = Path(item["file"]).name if item["file"] else ""
+    assert got == expected
+    assert any(f["cell"] == built.ref(("ind", 0, "score")) for f in got["files"][0]["findings"])
+
+
+@pytest.mark.parametrize("name, content", [("notes.txt", b"just text"), ("fake.xlsx", b"PK\x03\x04 broken zip"),
+                                           ("empty.xls", b"")])
+def test_api_check_gives_a_non_workbook_its_unreadable_finding(site, name, content):
+    _, client = site
+    r = upload(client, "/api/check", name, content)
+    assert r.status_code == 200
+    codes = [f["code"] for f in r.json()["files"][0]["findings"]]
+    assert codes == ["unreadable"]
+    assert r.json()["valid"] is False
+
+
+def test_api_check_without_a_file_is_a_usage_error(site):
+    _, client = site
+    r = client.post("/api/check", data={"x": "1"})
+    assert r.status_code == 400 and "file" in r.json()["error"]
+
+
+# --------------------------------------------------------------------------- limits and storage
+
+def test_an_upload_over_the_limit_is_refused_with_413_and_the_server_keeps_serving(site, tmp_path):
+    _, client = site
+    r = upload(client, "/api/check", "big.xlsx", b"\0" * (LIMIT + 1))
+    assert r.status_code == 413 and "过大" in r.text
+    assert client.get("/").status_code == 200
+
+
+def test_a_streamed_upload_without_length_is_cut_off_at_the_limit(site):
+    _, client = site
+    sent = []
+
+    def body():                        # chunked: no Content-Length for the guard to read
+        for _ in range(LIMIT // 65536 + 8):
+            sent.append(1)
+            yield b"x" * 65536
+
+    r = client.post("/api/check", content=body(), headers={"content-type": "multipart/form-data; boundary=zz"})
+    assert r.status_code == 413
+    assert client.get("/").status_code == 200
+
+
+def test_uploads_are_stored_by_content_hash_never_by_the_clients_name(site, tmp_path):
+    store, client = site
+    content = build_project(tmp_path / "p.xlsx").path.read_bytes()
+    r = upload(client, "/api/check", "../../../evil.xlsx", content)
+    assert r.status_code == 200
+    assert r.json()["files"][0]["path"] == "evil.xlsx"
+    digest = hashlib.sha256(content).hexdigest()
+    assert store.file_path(digest, ".xlsx").read_bytes() == content
+    everything = [p.name for p in (tmp_path / "data").rglob("*")] + [p.name for p in tmp_path.parent.rglob("evil*")]
+    assert not any("evil" in name for name in everything)
+
+
+# --------------------------------------------------------------------------- 单位 and the bureau
+
+def test_the_bureau_pages_need_the_password(site):
+    _, client = site
+    assert client.get("/admin", follow_redirects=False).headers["location"] == "/admin/login"
+    r = client.post("/admin/login", data={"password": "wrong"}, headers={"origin": "http://testserver"})
+    assert "口令不正确" in r.text
+    assert client.get("/admin", follow_redirects=False).status_code == 303
+    assert client.get("/admin/c/1/report.xlsx", follow_redirects=False).status_code == 303
+
+
+def test_cross_site_forms_are_refused(site):
+    _, client = site
+    admin(client)
+    for headers in ({"origin": "http://evil.example"}, {"referer": "http://evil.example/page"}, {}):
+        r = client.post("/admin/collections", data={"year": "2024", "units": "甲"}, headers=headers)
+        assert r.status_code == 403, headers
+    assert client.post("/admin/collections", data={"year": "2024", "units": "甲"},
+                       headers={"origin": "http://testserver"}).status_code == 200
+
+
+def test_the_admin_cookie_is_strict_and_http_only(site):
+    _, client = site
+    r = client.post("/admin/login", data={"password": PASSWORD}, headers={"origin": "http://testserver"},
+                    follow_redirects=False)
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+
+
+def test_a_unit_sees_only_its_own_submissions(site, tmp_path):
+    _, client = site
+    admin(client)
+    _, links = collection(client)
+    wrong, _, _ = wrong_and_fixed(tmp_path)
+    first, second = links["档案发展中心"], links["第二单位"]
+    r = upload(client, f"{first}/upload", "我们的表.xlsx", wrong)
+    own = re.search(rf'href="{first}/s/([\w-]+)"', r.text).group(1)
+    assert client.get(f"{first}/s/{own}").status_code == 200
+    assert client.get(f"{first}/s/{own}/feedback").status_code == 200
+
+    fresh = TestClient(client.app, base_url="http://testserver")      # the second 单位: no bureau cookie
+    page = fresh.get(second)
+    assert page.status_code == 200 and "我们的表" not in page.text
+    for path in (f"{second}/s/{own}", f"{second}/s/{own}/scored", f"{second}/s/{own}/feedback", f"/r/{own}",
+                 f"/r/{own}/scored"):
+        r = fresh.get(path)
+        assert r.status_code == 404 and "我们的表" not in r.text, path
+    assert fresh.get(f"/u/{'x' * 32}").status_code == 404
+
+
+def test_a_renewed_or_revoked_link_stops_working(site, tmp_path):
+    _, client = site
+    admin(client)
+    dashboard, links = collection(client)
+    cid = dashboard.rsplit("/", 1)[1]
+    old = links["档案发展中心"]
+    page = client.get(dashboard).text
+    uid = re.search(rf'/admin/c/{cid}/u/(\d+)/renew', page).group(1)
+    r = client.post(f"/admin/c/{cid}/u/{uid}/renew", headers={"origin": "http://testserver"})
+    new = collection_links(r.text)["档案发展中心"]
+    assert new != old
+    assert client.get(old).status_code == 404 and client.get(new).status_code == 200
+    client.post(f"/admin/c/{cid}/u/{uid}/revoke", headers={"origin": "http://testserver"})
+    assert client.get(new).status_code == 404
+
+
+def collection_links(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-unit="([^"]+)">.*?<code class="link">http://testserver(/u/[\w-]+)</code>', html,
+                           re.S))
+
+
+def test_the_dashboard_counts_the_latest_version_of_each_table_once(site, tmp_path):
+    _, client = site
+    admin(client)
+    dashboard, links = collection(client)
+    wrong, fixed, ref = wrong_and_fixed(tmp_path)
+    unit = links["档案发展中心"]
+    r = upload(client, f"{unit}/upload", "表.xlsx", wrong)
+    assert f'data-ref="{ref}"' in r.text and 'class="error"' in r.text
+
+    page = client.get(dashboard).text
+    assert counted(page) == {"expected": 2, "submitted": 1, "missing": 1, "errors": 1, "clean": 0, "tables": 1}
+    upload(client, f"{unit}/upload", "表（改）.xlsx", fixed)
+    page = client.get(dashboard).text
+    assert counted(page) == {"expected": 2, "submitted": 1, "missing": 1, "errors": 0, "clean": 1, "tables": 1}
+    assert "表（改）.xlsx" in page and '<td class="earlier">1</td>' in page
+
+    cid = dashboard.rsplit("/", 1)[1]
+    summary = load_workbook(io.BytesIO(client.get(f"/admin/c/{cid}/summary.xlsx").content))
+    numbered = [row for row in summary["汇总"].iter_rows(values_only=True) if isinstance(row[0], int)]
+    assert [row[-1] for row in numbered] == ["表（改）.xlsx"]       # the one table, in its latest version
+    report = load_workbook(io.BytesIO(client.get(f"/admin/c/{cid}/report.xlsx").content))
+    assert [row[0] for row in report["汇总"].iter_rows(min_row=2, values_only=True)] == ["表（改）.xlsx"]
+
+
+def counted(page: str) -> dict[str, int]:
+    return {key: int(value) for key, value in re.findall(r'<b id="n-(\w+)">(\d+)</b>', page)}
+
+
+def test_no_formula_from_a_submission_reaches_a_download(site, tmp_path):
+    _, client = site
+    admin(client)
+    dashboard, links = collection(client)
+    planted = '=HYPERLINK("http://evil.example","x")'
+    built = build_project(tmp_path / "p.xlsx", edits={"total": 90})
+    wb = load_workbook(built.path)
+    cell = wb[built.sheet][built.ref(("field", "project_name"))]
+    cell.value, cell.data_type = planted, "s"              # text that reads as a formula, as a stranger may type
+    wb.save(built.path)
+    unit = links["档案发展中心"]
+    r = upload(client, f"{unit}/upload", "p.xlsx", built.path.read_bytes())
+    own = re.search(rf'href="{unit}/s/([\w-]+)"', r.text).group(1)
+    cid = dashboard.rsplit("/", 1)[1]
+    for path in (f"/admin/c/{cid}/summary.xlsx", f"/admin/c/{cid}/report.xlsx", f"{unit}/s/{own}/feedback"):
+        wb = load_workbook(io.BytesIO(client.get(path).content))
+        seen = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and "evil.example" in c.value]
+        assert seen, path
+        # text as typed (sanitize's rule): a string cell, with the quote prefix when it reads as a formula
+        assert all(c.data_type == "s" and (c.quotePrefix or not c.value.startswith("=")) for c in seen), path
+
+
+def test_the_scored_workbook_is_the_score_write_back(site, tmp_path):
+    _, client = site
+    wrong, _, ref = wrong_and_fixed(tmp_path)
+    r = upload(client, "/check", "表.xlsx", wrong)
+    token = re.search(r'href="/r/([\w-]+)/scored"', r.text).group(1)
+    scored = load_workbook(io.BytesIO(client.get(f"/r/{token}/scored").content))
+    original = load_workbook(tmp_path / "wrong.xlsx")
+    assert original["自评表"][ref].value == WRONG_SCORE
+    assert scored["自评表"][ref].value == PROJECT_ROWS[0][6]       # recomputed as `selfeval score` writes it
+    assert "检查结果" in scored.sheetnames
+
+
+def test_hostile_workbooks_get_their_verdict_and_the_server_keeps_serving(site, tmp_path):
+    _, client = site
+    far = Workbook()
+    far.active["A1"] = "项目支出绩效自评表"
+    far.active["XFD1048576"] = 1
+    far.save(tmp_path / "far.xlsx")
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"<" * (8 * 1024 * 1024))
+    for name, content in (("far.xlsx", (tmp_path / "far.xlsx").read_bytes()), ("bomb.xlsx", bomb.getvalue()),
+                          ("cut.xlsx", build_project(tmp_path / "c.xlsx").path.read_bytes()[:3000])):
+        r = upload(client, "/check", name, content)
+        assert r.status_code == 200, name
+        assert "发现的问题" in r.text and 'class="finding"' in r.text, name
+    assert client.get("/").status_code == 200
+
+
+def test_a_zip_of_workbooks_is_checked_in_the_background(site, tmp_path):
+    _, client = site
+    admin(client)
+    dashboard, links = collection(client)
+    wrong, _, _ = wrong_and_fixed(tmp_path)
+    other = build_project(tmp_path / "o.xlsx", edits={("field", "project_name"): "另一个项目"}).path.read_bytes()
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a/表一.xlsx", wrong)
+        zf.writestr("b/表二.xlsx", other)
+        zf.writestr("readme.txt", "not a workbook")
+        zf.writestr("c/太大.xlsx", b"\0" * (LIMIT + 1))
+    unit = links["档案发展中心"]
+    upload(client, f"{unit}/upload", "all.zip", bundle.getvalue())
+    for _ in range(600):
+        page = client.get(unit).text
+        if "已完成" in page:
+            break
+        assert "失败" not in page
+        time.sleep(0.2)
+    assert "已检查 3 / 3（1 个文件超过大小上限，未检查）" in page and '<progress max="3" value="3">' in page
+    assert "表一.xlsx" in page and "表二.xlsx" in page and "太大.xlsx" not in page
+    assert counted(client.get(dashboard).text)["tables"] == 2
+
+
+def test_the_collections_units_can_be_imported_from_a_spreadsheet(site, tmp_path):
+    _, client = site
+    admin(client)
+    wb = Workbook()
+    for row in (["单位名称"], ["甲单位"], ["乙单位"], [None], ["甲单位"]):
+        wb.active.append(row)
+    wb.save(tmp_path / "units.xlsx")
+    r = client.post("/admin/collections", data={"year": "2024", "units": "丙单位"},
+                    files={"units_file": ("units.xlsx", (tmp_path / "units.xlsx").read_bytes())},
+                    headers={"origin": "http://testserver"})
+    assert list(collection_links(r.text)) == ["丙单位", "甲单位", "乙单位"]
+
+
+@pytest.mark.parametrize("form", [{"year": "2024", "units": ""}, {"year": "20x4", "units": "甲"},
+                                  {"year": "2024", "units": "甲", "system": "../../etc/passwd"}])
+def test_a_collection_needs_a_year_units_and_a_known_system(site, form):
+    _, client = site
+    admin(client)
+    r = client.post("/admin/collections", data=form, headers={"origin": "http://testserver"})
+    assert r.status_code == 400 and "请填写年度" in r.text
+    assert "/admin/c/" not in r.text
+
+
+@pytest.mark.libreoffice
+def test_a_real_xls_export_is_shown_marked_and_scored_as_xlsx(site):
+    _, client = site
+    sample = Path("/work/shared/samples/项目库导出_已填指标.xls")
+    if not sample.exists():
+        pytest.skip("real samples not present")
+    r = upload(client, "/check", sample.name, sample.read_bytes())
+    assert "工作表：项目支出绩效自评表" in r.text and 'class="error"' in r.text
+    token = re.search(r'href="/r/([\w-]+)/scored"', r.text).group(1)
+    scored = client.get(f"/r/{token}/scored")
+    assert "_%E5%B7%B2%E8%AF%84%E5%88%86.xlsx" in scored.headers["content-disposition"]     # 已评分.xlsx
+    assert {"项目支出绩效自评表", "检查结果"} <= set(load_workbook(io.BytesIO(scored.content)).sheetnames)
+
+
+def test_serve_binds_to_this_pc_unless_told_otherwise():
+    from selfeval_xl.cli.serve import command
+
+    assert {p.name: p.default for p in command.params}["host"] == "127.0.0.1"
+
+
+def test_a_stored_file_is_named_by_a_content_hash_only(tmp_path):
+    store = SqliteStore(tmp_path)
+    digest = hashlib.sha256(b"x").hexdigest()
+    assert store.file_path(digest, ".xlsx") == tmp_path / "blobs" / digest[:2] / f"{digest}.xlsx"
+    for name in ("../../etc/passwd", digest[:63] + "/", digest.upper()):
+        with pytest.raises(ValueError):
+            store.file_path(name, ".xlsx")
+
+
+def test_a_new_bureau_password_ends_every_session(site):
+    store, client = site
+    admin(client)
+    assert client.get("/admin", follow_redirects=False).status_code == 200
+    set_admin_token(store, "another-password")
+    assert client.get("/admin", follow_redirects=False).status_code == 303
+
+
+def test_names_and_cells_from_a_submission_are_shown_as_text(site, tmp_path):
+    _, client = site
+    hostile = '<img src=x onerror="alert(1)">'
+    built = build_project(tmp_path / "p.xlsx", edits={("field", "project_name"): hostile})
+    r = upload(client, "/check", f"{hostile}.xlsx", built.path.read_bytes())
+    assert r.status_code == 200 and "onerror" in r.text
+    assert "<img" not in r.text and "&lt;img src=x onerror=" in r.text
+
+
+def corrupt_deflate() -> bytes:
+    """A zip whose directory is sound but whose entry's compressed bytes are not (zlib fails, not zipfile)."""
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a.xlsx", b"hello world " * 5000)
+    data = bytearray(bundle.getvalue())
+    data[40:60] = b"\xff" * 20
+    return bytes(data)
+
+
+@pytest.mark.parametrize("content", [b"not a zip at all", b"PK\x03\x04" + b"\x14" * 200, corrupt_deflate()])
+def test_a_broken_zip_ends_its_job_visibly(site, content):
+    _, client = site
+    admin(client)
+    _, links = collection(client)
+    unit = links["档案发展中心"]
+    upload(client, f"{unit}/upload", "bad.zip", content)
+    for _ in range(300):
+        page = client.get(unit).text
+        if 'http-equiv="refresh"' not in page:
+            break
+        time.sleep(0.1)
+    assert "失败" in page and "压缩包无法读取" in page
+
+
+def test_a_restart_ends_the_jobs_it_cut_off(site, tmp_path):
+    from selfeval_xl.web.app import recover
+
+    store, client = site
+    admin(client)
+    _, links = collection(client)
+    unit = store.unit_by_token(links["档案发展中心"].rsplit("/", 1)[1])
+    job = store.start_job(unit.id, 5)
+    (store.scratch() / "half-upload.xlsx").write_bytes(b"x")
+    recover(store)
+    assert [j.state for j in store.jobs(unit.id)] == ["failed"] and store.jobs(unit.id)[0].id == job.id
+    assert not list(store.scratch().iterdir())
+
+
+def test_the_bureaus_reports_include_the_checks_across_a_units_files(site, tmp_path):
+    _, client = site
+    admin(client)
+    dashboard, links = collection(client)
+    unit = links["档案发展中心"]
+    upload(client, f"{unit}/upload", "项目.xlsx", build_project(tmp_path / "p.xlsx").path.read_bytes())
+    upload(client, f"{unit}/upload", "部门整体.xlsx", build_department(tmp_path / "d.xlsx").path.read_bytes())
+    upload(client, f"{unit}/upload", "坏.xlsx", b"PK\x03\x04 not really")
+    cid = dashboard.rsplit("/", 1)[1]
+    page = client.get(dashboard).text
+    uid = re.search(rf'/admin/c/{cid}/u/(\d+)/renew', page).group(1)
+    for path in (f"/admin/c/{cid}/report.xlsx", f"/admin/c/{cid}/u/{uid}/report.xlsx"):
+        report = load_workbook(io.BytesIO(client.get(path).content))
+        rows = list(report["问题清单"].iter_rows(min_row=2, values_only=True))
+        assert ("部门整体.xlsx", "figure-inconsistent") in [(r[0], r[4]) for r in rows], path
+        assert ("坏.xlsx", "unreadable") in [(r[0], r[4]) for r in rows], path
+        assert sorted(r[0] for r in report["汇总"].iter_rows(min_row=2, values_only=True)) == \
+            ["坏.xlsx", "部门整体.xlsx", "项目.xlsx"]
+
+
+def test_an_overrun_step_is_killed_with_every_process_it_started(tmp_path):
+    from selfeval_xl.web.isolated import StepFailed, run_isolated
+    from web_probe import start_and_sleep
+
+    pidfile = tmp_path / "worker.pid"
+    with pytest.raises(StepFailed, match="超时"):
+        run_isolated(start_and_sleep, str(pidfile), scratch=tmp_path, time_limit=6)
+    worker = int(pidfile.read_text())
+    for _ in range(100):                       # killed; reaped by whoever adopted it
+        state = Path(f"/proc/{worker}/stat")
+        if not state.exists() or state.read_text().split(")")[1].split()[0] in ("Z", "X"):
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail(f"process {worker} started by the step still runs")

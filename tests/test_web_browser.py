@@ -1,0 +1,276 @@
+"""The web pages in a real headless browser (Debian's chromium + chromedriver, driven by selenium), against
+``selfeval serve`` started as a user would start it. One server and one browser for the whole session.
+
+Without chromium these tests skip on a developer's machine and FAIL in CI (``CI=true``).
+``SELFEVAL_SCREENSHOTS=DIR`` saves the README's screenshots of the pages into DIR.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from check_workbooks import build_project
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1500,1000",
+         "--lang=zh-CN")
+WRONG_SCORE = 3
+
+
+def _need_browser() -> None:
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        missing.append("selenium (pip)")
+    if not missing:
+        return
+    message = f"browser tests need {', '.join(missing)}: apt-get install chromium chromium-driver"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """``selfeval serve`` on a free port; yields (base URL, the bureau's password, the process)."""
+    _need_browser()
+    data = tmp_path_factory.mktemp("serve-data")
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-u", "-c", "import sys; from selfeval_xl.cli import main; "
+                             "sys.exit(main())", "serve", "--port", str(port), "--data", str(data), "--no-browser"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+    password = None
+    for line in proc.stdout:
+        if "bureau password" in line:
+            password = line.rsplit(":", 1)[1].strip()
+        if "网页地址" in line:
+            break
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}", password, proc
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def browser(server, tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(180)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="session")
+def links(server, browser):
+    """The bureau logs in and creates a collection of two 单位; their links as the dashboard shows them."""
+    from selenium.webdriver.common.by import By
+
+    base, password, _ = server
+    browser.get(f"{base}/admin")
+    browser.find_element(By.ID, "password").send_keys(password)
+    click_through(browser, "login")
+    browser.find_element(By.ID, "year").send_keys("2024")
+    browser.find_element(By.ID, "title").send_keys("2024 年度项目支出绩效自评")
+    browser.find_element(By.ID, "units").send_keys("广州市档案发展中心\n广州市第二单位\n广州市第三单位")
+    click_through(browser, "create")
+    rows = browser.find_elements(By.CSS_SELECTOR, "tr.unit")
+    found = {r.get_attribute("data-unit"): r.find_element(By.CSS_SELECTOR, "code.link").text for r in rows}
+    assert len(found) == 3 and all(link.startswith(f"{base}/u/") for link in found.values())
+    return {"dashboard": browser.current_url, **found}
+
+
+def upload(browser, *paths: Path) -> None:
+    """Choose the files, press 上传并检查, and wait for the next page."""
+    from selenium.webdriver.common.by import By
+
+    browser.find_element(By.ID, "file").send_keys("\n".join(str(p) for p in paths))
+    click_through(browser, "upload")
+
+
+def click_through(browser, button_id: str) -> None:
+    """Press a form's button and wait until the next page has loaded (a click does not wait for it)."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.execute_script("window.selfevalOldPage = true")       # gone once the next page has loaded
+    browser.find_element(By.ID, button_id).click()
+    WebDriverWait(browser, 300, poll_frequency=0.2, ignored_exceptions=(WebDriverException,)).until(
+        lambda b: b.execute_script("return !window.selfevalOldPage && document.readyState === 'complete'"))
+
+
+def shot(browser, name: str) -> None:
+    folder = os.environ.get("SELFEVAL_SCREENSHOTS")
+    if folder:
+        browser.save_screenshot(str(Path(folder) / name))
+
+
+def headline(browser) -> dict[str, int]:
+    from selenium.webdriver.common.by import By
+
+    return {e.get_attribute("id")[2:]: int(e.text) for e in browser.find_elements(By.CSS_SELECTOR, "p.counts b")}
+
+
+def test_a_unit_fixes_a_wrong_table_and_the_dashboard_counts_it_once(server, browser, links, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    wrong = build_project(tmp_path / "声像档案专辑制作项目自评表.xlsx", edits={("ind", 0, "score"): WRONG_SCORE})
+    bad_cell = wrong.ref(("ind", 0, "score"))
+    browser.get(links["广州市档案发展中心"])
+    upload(browser, wrong.path)
+    marked = browser.find_elements(By.CSS_SELECTOR, "table.grid td.error")
+    assert bad_cell in [td.get_attribute("data-ref") for td in marked]
+    findings = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "li.finding")]
+    assert any(bad_cell in text and "得分" in text for text in findings), findings
+    assert "总分" in browser.find_element(By.CSS_SELECTOR, "span.score").text
+    shot(browser, "web-unit.png")
+
+    browser.get(links["dashboard"])
+    assert headline(browser) == {"expected": 3, "submitted": 1, "missing": 2, "errors": 1, "clean": 0, "tables": 1}
+
+    fixed = build_project(tmp_path / "声像档案专辑制作项目自评表（修改后）.xlsx")
+    browser.get(links["广州市档案发展中心"])
+    upload(browser, fixed.path)
+    assert not browser.find_elements(By.CSS_SELECTOR, "table.grid td.error")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#submissions tr.latest, #submissions tr.old")
+    assert [r.get_attribute("class") for r in rows] == ["latest", "old"]
+
+    browser.get(links["dashboard"])
+    assert headline(browser) == {"expected": 3, "submitted": 1, "missing": 2, "errors": 0, "clean": 1, "tables": 1}
+    row = browser.find_element(By.CSS_SELECTOR, 'tr.unit[data-unit="广州市档案发展中心"]')
+    assert "修改后" in row.find_element(By.CSS_SELECTOR, "td.latest").text
+    assert row.find_element(By.CSS_SELECTOR, "td.earlier").text == "1"
+
+
+def test_a_second_unit_cannot_see_the_first_units_files(server, browser, links, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    first, second = links["广州市档案发展中心"], links["广州市第二单位"]
+    browser.get(first)
+    upload(browser, build_project(tmp_path / "第一单位的表.xlsx").path)
+    own = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#submissions a")]
+    assert own and all(href.startswith(first + "/s/") for href in own)
+
+    browser.get(second)
+    assert "第一单位的表" not in browser.page_source
+    for href in own:
+        browser.get(href.replace(first, second))
+        assert "404" in browser.title and "第一单位的表" not in browser.page_source
+
+
+def test_a_30_mb_upload_gets_413_and_the_server_keeps_serving(server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    base, _, proc = server
+    big = tmp_path / "big.xlsx"
+    with big.open("wb") as handle:
+        handle.truncate(30 * 1024 * 1024)
+    with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1]))) as s:
+        s.sendall(b"POST /api/check HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                  b"Content-Length: %d\r\n\r\n" % big.stat().st_size)
+        assert s.recv(200).startswith(b"HTTP/1.1 413")       # answered from the header: nothing read
+    browser.get(base)
+    upload(browser, big)
+    assert browser.current_url.endswith("/check")
+    assert "过大" in browser.find_element(By.TAG_NAME, "body").text
+    browser.get(base)
+    assert browser.find_element(By.ID, "upload").is_displayed()
+    assert proc.poll() is None
+
+
+def test_hostile_workbooks_get_their_verdict(server, browser, tmp_path):
+    from openpyxl import Workbook
+    from selenium.webdriver.common.by import By
+
+    base, _, proc = server
+    far = Workbook()
+    far.active["A1"] = "项目支出绩效自评表"
+    far.active["XFD1048576"] = 1
+    far.save(tmp_path / "far-cell.xlsx")
+    (tmp_path / "corrupt.xlsx").write_bytes(b"PK\x03\x04" + os.urandom(4000))
+    browser.get(base)
+    upload(browser, tmp_path / "far-cell.xlsx", tmp_path / "corrupt.xlsx")
+    cards = browser.find_elements(By.CSS_SELECTOR, "div.card[id^=result-]")
+    assert len(cards) == 2
+    for card in cards:
+        verdicts = [li.get_attribute("data-code") for li in card.find_elements(By.CSS_SELECTOR, "li.finding")]
+        assert verdicts and set(verdicts) <= {"unreadable", "check-failed"}, verdicts
+    assert proc.poll() is None
+    browser.get(base)
+    assert browser.find_element(By.ID, "upload").is_displayed()
+
+
+def test_a_zip_runs_in_the_background_with_progress_on_the_page(server, browser, links, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    bundle = tmp_path / "第三单位全部.zip"
+    with zipfile.ZipFile(bundle, "w") as zf:
+        for n in range(3):
+            wrong = {("ind", 0, "score"): WRONG_SCORE} if n == 1 else {}
+            built = build_project(tmp_path / f"p{n}.xlsx", edits={("field", "project_name"): f"项目{n}", **wrong})
+            zf.write(built.path, f"表/项目{n}.xlsx")
+    browser.get(links["广州市第三单位"])
+    upload(browser, bundle)
+    assert browser.find_elements(By.CSS_SELECTOR, "div.job")
+    WebDriverWait(browser, 300, poll_frequency=0.5).until(
+        lambda b: "已完成" in b.find_element(By.CSS_SELECTOR, "div.job").text)
+    names = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#submissions a")]
+    assert sorted(names) == ["项目0.xlsx", "项目1.xlsx", "项目2.xlsx"]
+    assert re.search(r"已检查 3 / 3", browser.find_element(By.CSS_SELECTOR, "div.job").text)
+    browser.get(links["dashboard"])
+    row = browser.find_element(By.CSS_SELECTOR, 'tr.unit[data-unit="广州市第三单位"]')
+    assert "有错误" in row.find_element(By.CSS_SELECTOR, "td.state").text
+    assert len(row.find_elements(By.CSS_SELECTOR, "td.latest a")) == 3
+    shot(browser, "web-dashboard.png")
+
+
+def test_without_chromium_ci_fails_and_a_desk_skips(monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="chromium"):
+        _need_browser()
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception):
+        _need_browser()
+
+
+def test_a_name_rebound_to_this_pc_is_refused(server):
+    base, _, _ = server
+    port = int(base.rsplit(":", 1)[1])
+    for host, status in ((b"evil.example", b"400"), (f"127.0.0.1:{port}".encode(), b"200")):
+        with socket.create_connection(("127.0.0.1", port)) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
+            assert s.recv(100).split()[1] == status, host
