@@ -6,11 +6,10 @@ colour finds its original fill and format again) and appended only when missing.
 """
 from __future__ import annotations
 
-import html
 import re
 from functools import lru_cache
 
-from .sheet_xml import attrs_of, attrs_text, xml_attr
+from .sheet_xml import attrs_of, attrs_text
 
 _ROOT = re.compile(r"<(\w+:)?styleSheet\b")
 _PATTERN = re.compile(r"<(?:\w+:)?patternFill\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?patternFill>)", re.S)
@@ -22,8 +21,7 @@ BUILTIN_NUMBER_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00
                           "0.00E+00": 11, "# ?/?": 12, "# ??/??": 13, "mm-dd-yy": 14, "d-mmm-yy": 15, "d-mmm": 16,
                           "mmm-yy": 17, "h:mm AM/PM": 18, "h:mm:ss AM/PM": 19, "h:mm": 20, "h:mm:ss": 21,
                           "m/d/yy h:mm": 22, "@": 49}
-"""Number formats every spreadsheet knows by id (ECMA-376 §18.8.30): no ``<numFmt>`` is written for them."""
-FIRST_CUSTOM_FORMAT = 164
+"""Number formats every spreadsheet knows by id (ECMA-376 §18.8.30): no ``<numFmt>`` is needed for them."""
 
 
 @lru_cache(maxsize=None)
@@ -57,7 +55,6 @@ class StylesXml:
         self.fonts = _List(text, "fonts", "font")
         self.fills = _List(text, "fills", "fill")
         self.xfs = _List(text, "cellXfs", "xf")
-        self.formats = _List(text, "numFmts", "numFmt")
         if self.xfs.match is None or self.fills.match is None or self.fonts.match is None:
             raise ValueError("styles.xml without fonts, fills or cellXfs")
 
@@ -113,27 +110,15 @@ class StylesXml:
 
     # -- number formats and the quote prefix (``fill``) ------------------------------------------------
     def with_format(self, xf: int, number_format: str | None = None, quote_prefix: bool = False) -> int:
-        """The format ``xf`` with ``number_format`` (a format code such as ``0.00%``) and/or Excel's quote
-        prefix (text that looks like a formula stays text when edited); an existing equal format if any."""
+        """The format ``xf`` with ``number_format`` (a built-in format code such as ``0.00%``: a KeyError for
+        another) and/or Excel's quote prefix (text that looks like a formula stays text when edited); an
+        existing equal format if there is one."""
         attrs, inner = self._xf(xf)
         if number_format is not None:
-            attrs = {**attrs, "numFmtId": str(self._number_format_id(number_format)), "applyNumberFormat": "1"}
+            attrs = {**attrs, "numFmtId": str(BUILTIN_NUMBER_FORMATS[number_format]), "applyNumberFormat": "1"}
         if quote_prefix:
             attrs = {**attrs, "quotePrefix": "1"}
         return self._format(attrs, inner)
-
-    def _number_format_id(self, code: str) -> int:
-        if code in BUILTIN_NUMBER_FORMATS:
-            return BUILTIN_NUMBER_FORMATS[code]
-        ids = [FIRST_CUSTOM_FORMAT - 1]
-        for xml in self.formats.items:
-            attrs = attrs_of(_items("numFmt").match(xml).group(1))
-            if html.unescape(attrs.get("formatCode", "")) == code:
-                return int(attrs["numFmtId"])
-            ids.append(int(attrs.get("numFmtId", "0") or 0))
-        number = max(ids) + 1
-        self.formats.add(f'<{self.prefix}numFmt numFmtId="{number}" formatCode="{xml_attr(code)}"/>')
-        return number
 
     # -- fonts for the 检查结果 sheet ----------------------------------------------------------------
     def bold(self) -> int:
@@ -158,8 +143,7 @@ class StylesXml:
     # -- the part ------------------------------------------------------------------------------------
     def text(self) -> str:
         text = self.source
-        for lst in sorted((x for x in (self.formats, self.fonts, self.fills, self.xfs) if x.match),
-                          key=lambda x: -x.match.start()):
+        for lst in sorted((self.fonts, self.fills, self.xfs), key=lambda x: -x.match.start()):
             if not lst.added:
                 continue
             m = lst.match
@@ -167,16 +151,11 @@ class StylesXml:
             attrs = {**attrs_of(head.group(2)), "count": str(len(lst.items))}
             whole = f"<{head.group(1)}{attrs_text(attrs)}>{m.group(2) or ''}{''.join(lst.added)}</{head.group(1)}>"
             text = text[:m.start()] + whole + text[m.end():]
-        if self.formats.added and self.formats.match is None:   # the first custom format: numFmts comes first
-            p = self.prefix
-            root = re.search(rf"<{p}styleSheet\b[^>]*>", text)
-            formats = f'<{p}numFmts count="{len(self.formats.items)}">{"".join(self.formats.added)}</{p}numFmts>'
-            text = text[:root.end()] + formats + text[root.end():]
         return text
 
     @property
     def changed(self) -> bool:
-        return bool(self.formats.added or self.fonts.added or self.fills.added or self.xfs.added)
+        return bool(self.fonts.added or self.fills.added or self.xfs.added)
 
 
 def _fill_color(xml: str) -> str | None:

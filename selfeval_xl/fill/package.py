@@ -14,7 +14,6 @@ import io
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -77,11 +76,6 @@ class FilledBook:
         value = cell_value(value)
         if isinstance(value, float):        # 16 significant digits, as openpyxl writes numbers: 133.2/100
             value = float(f"{value:.16g}")  # is stored as 1.332, what a user typing 133.2% gets
-        if isinstance(value, (date, datetime, time)):          # a spreadsheet's date: a serial number
-            from openpyxl.cell.cell import TIME_FORMATS
-            from openpyxl.utils.datetime import to_excel
-
-            value, number_format = to_excel(value), number_format or TIME_FORMATS[type(value)]
         quote = isinstance(value, str) and formula_like(value)
         self.sheet.set_value(ref, value)
         if number_format or quote:
