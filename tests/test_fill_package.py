@@ -6,6 +6,7 @@ here is how it gets into the file."""
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
 from copy import copy
 from pathlib import Path
@@ -59,6 +60,13 @@ class OpenpyxlJudge:
 
     def merge(self, ref: str) -> None:
         self.ws.merge_cells(ref)
+
+    def read(self):
+        """As fill read its saved workbook back before caching what the formulas compute."""
+        from selfeval_xl.read import read_workbook
+
+        with tempfile.TemporaryDirectory() as folder:
+            return read_workbook(save_workbook(self.wb, Path(folder) / "saved.xlsx"))
 
     def store_results(self, values: dict[str, Any]) -> None:
         self.values = values

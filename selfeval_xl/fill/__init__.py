@@ -102,9 +102,8 @@ def fill(data_path: str | Path, outdir: str | Path, systems: dict[str, Indicator
         if kind not in templates:
             templates[kind] = TemplatePackage.build(kind, systems[kind], formulas, year)
         book = make(record, systems[kind], templates[kind])
+        book.store_results(computed(book.read(), systems[kind]).get(templates[kind].plan.sheet, {}))
         with replacing(path) as temporary:             # whole or not at all
-            book.save(temporary)
-            book.store_results(computed(temporary, systems[kind]).get(templates[kind].plan.sheet, {}))
             book.save(temporary)
         written = Written(path, kind, unit, name, renamed)
         result.written.append(written)

@@ -19,10 +19,12 @@ from typing import Any
 
 from ..book.cached import sheet_parts
 from ..book.merge_cells import MergeCells, bounds
-from ..book.package_book import write_patched
+from ..book.package_book import PackageBook, write_patched
 from ..book.sheet_xml import SheetXml
 from ..book.styles_xml import StylesXml
-from ..read.grid import column_letter, parse_ref
+from ..model import WorkbookData
+from ..read import read_grids
+from ..read.grid import Grid, column_letter, parse_ref
 from ..sanitize import cell_value, formula_like
 from ..system import IndicatorSystem
 from ..template import TemplateMap
@@ -39,6 +41,10 @@ class TemplatePackage:
     sheet_part: str
     sheet_text: str
     styles_text: str
+    filled: frozenset[str]             # the table sheet's cells that hold something (a value, a formula)
+    formulas: frozenset[str]           # … and those that hold a formula
+    grids: tuple[Grid, ...]            # every sheet as a reader sees the template (values, formulas, merges)
+    names: dict[str, str]              # the defined names
 
     @classmethod
     def build(cls, kind: str, system: IndicatorSystem, formulas: str = "native",
@@ -46,11 +52,15 @@ class TemplatePackage:
         from ..template import build_template, save_workbook, template_map
 
         with tempfile.TemporaryDirectory() as folder:
-            data = save_workbook(build_template(kind, system, formulas, year), Path(folder) / "t.xlsx").read_bytes()
+            path = save_workbook(build_template(kind, system, formulas, year), Path(folder) / "t.xlsx")
+            data, read = path.read_bytes(), PackageBook(path)
         plan = template_map(kind, system)
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             part = sheet_parts(z)[plan.sheet]
-            return cls(plan, data, part, z.read(part).decode("utf-8"), z.read(STYLES_PART).decode("utf-8"))
+            sheet, styles = z.read(part).decode("utf-8"), z.read(STYLES_PART).decode("utf-8")
+        cells = [(f"{column_letter(c.col)}{row.number}", c) for row in SheetXml(sheet).rows.values() for c in row.cells]
+        return cls(plan, data, part, sheet, styles, frozenset(ref for ref, c in cells if c.body is not None),
+                   frozenset(ref for ref, c in cells if c.has_formula), tuple(read.grids()), read.defined_names())
 
 
 @dataclass
@@ -66,20 +76,46 @@ class FilledBook:
         self.sheet = SheetXml(self.template.sheet_text)
         self.styles = StylesXml(self.template.styles_text)
         self.merges = MergeCells(self.template.sheet_text)
+        self._written: set[str] = set()
+        self._formats: dict[tuple[int, str | None, bool], int] = {}
+        table = next(g for g in self.template.grids if g.name == self.template.plan.sheet)
+        self.grid = Grid(table.name, [list(row) for row in table.rows], table.formulas, list(table.merged))
 
     def put(self, ref: str, value: Any, number_format: str | None = None) -> None:
         """Write an input cell; a cell the template computes (a formula) is never overwritten. Text is
         a string cell, with the quote prefix when a spreadsheet would take it for a formula."""
-        cell = self.sheet.cell(ref)
-        if cell is not None and cell.has_formula:
-            return
+        if ref in self.template.formulas or value is None and number_format is None \
+                and ref not in self.template.filled and ref not in self._written:
+            return                                      # a formula stays; a blank stays as it is
+        self._written.add(ref)
         value = cell_value(value)
         if isinstance(value, float):        # 16 significant digits, as openpyxl writes numbers: 133.2/100
             value = float(f"{value:.16g}")  # is stored as 1.332, what a user typing 133.2% gets
         quote = isinstance(value, str) and formula_like(value)
         self.sheet.set_value(ref, value)
+        self._show(ref, value)
         if number_format or quote:
-            self.sheet.set_style(ref, self.styles.with_format(self.sheet.style(ref), number_format, quote))
+            self.sheet.set_style(ref, self._format(self.sheet.style(ref), number_format, quote))
+
+    def _format(self, xf: int, number_format: str | None, quote: bool) -> int:
+        key = (xf, number_format, quote)
+        if key not in self._formats:
+            self._formats[key] = self.styles.with_format(xf, number_format, quote)
+        return self._formats[key]
+
+    def _show(self, ref: str, value: Any) -> None:
+        """The grid shows ``value`` at ``ref`` as a reader of the saved file would (a number as a float)."""
+        r, c = parse_ref(ref)
+        rows = self.grid.rows
+        while len(rows) <= r:
+            rows.append([])
+        rows[r].extend([None] * (c + 1 - len(rows[r])))
+        rows[r][c] = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+    def read(self) -> WorkbookData:
+        """The tables of this copy as the reader finds them in the saved file, without saving it."""
+        grids = [self.grid if g.name == self.grid.name else g for g in self.template.grids]
+        return read_grids(grids, "", self.template.names, "xlsx")
 
     def unmerge(self, column: str, rows: tuple[int, ...]) -> None:
         """Take apart the merges of ``column`` over ``rows``; the freed cells look like the first."""
@@ -88,6 +124,7 @@ class FilledBook:
             if c0 == c1 == index and rows[0] <= r0 + 1 and r1 + 1 <= rows[-1]:
                 style = self.sheet.style(f"{column}{r0 + 1}")
                 self.merges.remove(ref)
+                self.grid.merged.remove((r0, c0, r1, c1))
                 for row in range(r0 + 2, r1 + 2):
                     self.sheet.set_style(f"{column}{row}", style)
 
@@ -97,8 +134,9 @@ class FilledBook:
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
                 if (r, c) != (r0, c0):
-                    self.sheet.set_value(f"{column_letter(c)}{r + 1}", None)
+                    self.put(f"{column_letter(c)}{r + 1}", None)
         self.merges.add(ref)
+        self.grid.merged.append((r0, c0, r1, c1))
 
     def store_results(self, values: dict[str, Any]) -> None:
         """What each formula computes (cell ref → value) as its cached value; the formulas stay."""

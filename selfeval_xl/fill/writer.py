@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..rules import Direction
 from ..system import IndicatorSystem
 from ..template import TemplateMap
 from .data import IndicatorData, ProjectData, UnitData
 from .package import FilledBook, TemplatePackage
+
+if TYPE_CHECKING:
+    from ..model import WorkbookData
 
 PERCENT = "%"
 
@@ -146,16 +149,14 @@ def department_workbook(unit: UnitData, system: IndicatorSystem, template: Templ
     return f.book
 
 
-def computed(path: str | Path, system: IndicatorSystem) -> dict[str, dict[str, Any]]:
-    """What every formula of the tables in ``path`` computes (sheet → cell ref → value), by the engine.
+def computed(data: "WorkbookData", system: IndicatorSystem) -> dict[str, dict[str, Any]]:
+    """What every formula of the tables read in ``data`` computes (sheet → cell ref → value), by the engine.
 
     ``from_stated``: a sum over what the cells state, as the formula computes it (a typed score
     included), which is the full recomputation where nothing was typed over a formula.
     """
-    from ..read import read_workbook
     from ..recompute import number, recompute
 
-    data = read_workbook(path)
     result: dict[str, dict[str, Any]] = {}
     for table in data.tables:
         values = {(e.cell.sheet, e.cell.ref): e.value if e.from_stated is None else e.from_stated
@@ -179,8 +180,9 @@ def store_computed(path: str | Path, system: IndicatorSystem) -> int:
     edit (demo): the sums then include what was typed, as a spreadsheet would show. Returns the count.
     """
     from ..book.cached import from_python, write_cached
+    from ..read import read_workbook
 
     cached = {sheet: {ref: from_python(value) for ref, value in values.items()}
-              for sheet, values in computed(path, system).items()}
+              for sheet, values in computed(read_workbook(path), system).items()}
     write_cached(path, cached)
     return sum(len(v) for v in cached.values())
