@@ -7,10 +7,10 @@ the schema's order, when the sheet had none.
 """
 from __future__ import annotations
 
+import copy
 import re
 
-from ..read.grid import parse_ref
-from .sheet_xml import attrs_of
+from .sheet_xml import attrs_of, parse_ref
 
 _MERGES = re.compile(r"<(?:\w+:)?mergeCells\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?mergeCells>)", re.S)
 _MERGE = re.compile(r"<(?:\w+:)?mergeCell\b([^>]*?)/?>")
@@ -38,18 +38,29 @@ class MergeCells:
         root = _ROOT.search(text)
         self.prefix = (root.group(1) or "") if root else ""
         match = _MERGES.search(text)
-        self.refs = [attrs_of(m.group(1))["ref"] for m in _MERGE.finditer(match.group(1) or "")] if match else []
+        refs = [attrs_of(m.group(1))["ref"] for m in _MERGE.finditer(match.group(1) or "")] if match else []
+        self.items = [(ref, bounds(ref)) for ref in refs]
         self.changed = False
 
+    def copy(self) -> "MergeCells":
+        """An editor of its own over the same ranges (``fill`` edits one copy per workbook)."""
+        other = copy.copy(self)
+        other.items = list(self.items)
+        return other
+
+    @property
+    def refs(self) -> list[str]:
+        return [ref for ref, _ in self.items]
+
     def ranges(self) -> list[tuple[str, Bounds]]:
-        return [(ref, bounds(ref)) for ref in self.refs]
+        return list(self.items)
 
     def remove(self, ref: str) -> None:
-        self.refs.remove(ref)
+        self.items = [item for item in self.items if item[0] != ref]
         self.changed = True
 
     def add(self, ref: str) -> None:
-        self.refs.append(ref)
+        self.items.append((ref, bounds(ref)))
         self.changed = True
 
     def apply(self, text: str) -> str:

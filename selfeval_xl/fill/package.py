@@ -20,11 +20,11 @@ from typing import Any
 from ..book.cached import sheet_parts
 from ..book.merge_cells import MergeCells, bounds
 from ..book.package_book import PackageBook, write_patched
-from ..book.sheet_xml import SheetXml
+from ..book.sheet_xml import SheetXml, parse_ref
 from ..book.styles_xml import StylesXml
 from ..model import WorkbookData
 from ..read import read_grids
-from ..read.grid import Grid, column_letter, parse_ref
+from ..read.grid import Grid, column_letter
 from ..sanitize import cell_value, formula_like
 from ..system import IndicatorSystem
 from ..template import TemplateMap
@@ -39,12 +39,13 @@ class TemplatePackage:
     plan: TemplateMap
     data: bytes
     sheet_part: str
-    sheet_text: str
+    sheet: SheetXml                    # the table sheet, every row cut into cells (copied per workbook)
     styles_text: str
     filled: frozenset[str]             # the table sheet's cells that hold something (a value, a formula)
     formulas: frozenset[str]           # … and those that hold a formula
     grids: tuple[Grid, ...]            # every sheet as a reader sees the template (values, formulas, merges)
     names: dict[str, str]              # the defined names
+    merges: MergeCells                 # the table sheet's merged ranges (copied for each workbook)
 
     @classmethod
     def build(cls, kind: str, system: IndicatorSystem, formulas: str = "native",
@@ -58,9 +59,11 @@ class TemplatePackage:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             part = sheet_parts(z)[plan.sheet]
             sheet, styles = z.read(part).decode("utf-8"), z.read(STYLES_PART).decode("utf-8")
-        cells = [(f"{column_letter(c.col)}{row.number}", c) for row in SheetXml(sheet).rows.values() for c in row.cells]
-        return cls(plan, data, part, sheet, styles, frozenset(ref for ref, c in cells if c.body is not None),
-                   frozenset(ref for ref, c in cells if c.has_formula), tuple(read.grids()), read.defined_names())
+        parsed = SheetXml(sheet)
+        cells = [(f"{column_letter(c.col)}{row.number}", c) for row in parsed.rows.values() for c in row.cells]
+        return cls(plan, data, part, parsed, styles, frozenset(ref for ref, c in cells if c.body is not None),
+                   frozenset(ref for ref, c in cells if c.has_formula), tuple(read.grids()), read.defined_names(),
+                   MergeCells(sheet))
 
 
 @dataclass
@@ -73,9 +76,9 @@ class FilledBook:
     merges: MergeCells = field(init=False)
 
     def __post_init__(self) -> None:
-        self.sheet = SheetXml(self.template.sheet_text)
+        self.sheet = self.template.sheet.copy()
         self.styles = StylesXml(self.template.styles_text)
-        self.merges = MergeCells(self.template.sheet_text)
+        self.merges = self.template.merges.copy()
         self._written: set[str] = set()
         self._formats: dict[tuple[int, str | None, bool], int] = {}
         table = next(g for g in self.template.grids if g.name == self.template.plan.sheet)
