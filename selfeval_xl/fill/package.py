@@ -7,6 +7,8 @@ builds it once (:meth:`TemplatePackage.build`) and for each project patches the 
 the 二级 merges; :class:`~selfeval_xl.book.styles_xml.StylesXml`: number formats and the quote prefix),
 copying every other member of the package byte for byte. Text goes in inline (the shared strings are
 never touched), each value through :mod:`selfeval_xl.sanitize` as ``write_openpyxl`` would write it.
+What the formulas compute is cached in the same patch: the engine reads the copy from the template's
+grid with our writes and merges applied (:meth:`FilledBook.read`), so nothing is saved twice or read back.
 """
 from __future__ import annotations
 
