@@ -527,3 +527,9 @@ def _copy_raw(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile
     zout.NameToInfo[copy.filename] = copy
     zout.start_dir = zout.fp.tell()
     return True
+
+
+def write_patched(source: bytes, target: str | Path, parts: dict[str, bytes]) -> None:
+    """Write the package ``source`` to ``target`` with ``parts`` replaced (or added); every other member
+    copied as its compressed bytes. For a package we built ourselves (``fill``'s template)."""
+    _write_zip(zipfile.ZipFile(io.BytesIO(source)), Path(target), parts, set())

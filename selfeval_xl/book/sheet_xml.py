@@ -9,11 +9,14 @@ missing row in row order; ``spans`` and ``<dimension>`` grow to cover what we ad
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from ..read.grid import column_letter, parse_ref
+from ..read.grid import column_letter
+from ..read.grid import parse_ref as _parse_ref
 from .cached import from_python
 
 _ROOT = re.compile(r"<(\w+:)?worksheet\b")
@@ -26,6 +29,13 @@ _DIMENSION = re.compile(r'(<(?:\w+:)?dimension\b[^>]*?\bref=")([^"]*)(")')
 _COLS = re.compile(r"<(?:\w+:)?col\b([^>]*?)/?>")
 _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_ref(ref: str) -> tuple[int, int]:
+    """:func:`~selfeval_xl.read.grid.parse_ref`, remembered: every cell written looks its ref up several
+    times, and ``fill`` writes the same refs in every copy of a template."""
+    return _parse_ref(ref)
 
 
 def xml_text(text: str) -> str:
@@ -132,6 +142,17 @@ class SheetXml:
             number = int(attrs["r"]) if attrs.get("r", "").isdigit() else number + 1
             self.rows[number] = Row(number, attrs, row_match.group(0), row_match.group(2) or "")
             self._order.append(number)
+
+    def copy(self) -> "SheetXml":
+        """An editor of its own over the same part: the rows and cells already cut are copied, not cut
+        again (``fill`` patches one copy of a template's sheet per workbook)."""
+        other = copy.copy(self)
+        other._order = list(self._order)
+        other.rows = {n: Row(row.number, dict(row.attrs), row.raw, row.body, row.changed,
+                             None if row._cells is None else
+                             [Cell(c.col, dict(c.attrs), c.body, c.raw, c.changed) for c in row._cells])
+                      for n, row in self.rows.items()}
+        return other
 
     # -- reading ------------------------------------------------------------------------------------
     def cell(self, ref: str) -> Cell | None:

@@ -17,6 +17,11 @@ _FG = re.compile(r"<(?:\w+:)?fgColor\b([^>]*?)/?>")
 _COLOR = re.compile(r"<(?:\w+:)?color\b[^>]*?(?:/>|>.*?</(?:\w+:)?color>)", re.S)
 _OPEN = re.compile(r"<([\w:]+)([^>]*?)/?>")
 LINK_COLOR = "FF0563C1"
+BUILTIN_NUMBER_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10,
+                          "0.00E+00": 11, "# ?/?": 12, "# ??/??": 13, "mm-dd-yy": 14, "d-mmm-yy": 15, "d-mmm": 16,
+                          "mmm-yy": 17, "h:mm AM/PM": 18, "h:mm:ss AM/PM": 19, "h:mm": 20, "h:mm:ss": 21,
+                          "m/d/yy h:mm": 22, "@": 49}
+"""Number formats every spreadsheet knows by id (ECMA-376 §18.8.30): no ``<numFmt>`` is needed for them."""
 
 
 @lru_cache(maxsize=None)
@@ -102,6 +107,18 @@ class StylesXml:
         p = self.prefix
         xml = f"<{p}xf{attrs_text(attrs)}/>" if not inner else f"<{p}xf{attrs_text(attrs)}>{inner}</{p}xf>"
         return self.xfs.add(xml)
+
+    # -- number formats and the quote prefix (``fill``) ------------------------------------------------
+    def with_format(self, xf: int, number_format: str | None = None, quote_prefix: bool = False) -> int:
+        """The format ``xf`` with ``number_format`` (a built-in format code such as ``0.00%``: a KeyError for
+        another) and/or Excel's quote prefix (text that looks like a formula stays text when edited); an
+        existing equal format if there is one."""
+        attrs, inner = self._xf(xf)
+        if number_format is not None:
+            attrs = {**attrs, "numFmtId": str(BUILTIN_NUMBER_FORMATS[number_format]), "applyNumberFormat": "1"}
+        if quote_prefix:
+            attrs = {**attrs, "quotePrefix": "1"}
+        return self._format(attrs, inner)
 
     # -- fonts for the 检查结果 sheet ----------------------------------------------------------------
     def bold(self) -> int:

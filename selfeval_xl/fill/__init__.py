@@ -1,9 +1,9 @@
 """``selfeval fill``: from a data table to one filled 自评表 workbook per project and per 单位.
 
 :func:`fill` reads DATA (layout in :mod:`.schema`), reports wrong rows with their Excel row numbers,
-writes every workbook whose rows are right from the official template, and records what each
-formula computes (engine values) so the workbooks read correctly even where no spreadsheet has
-recalculated them.
+writes every workbook whose rows are right into a copy of the official template (built once per
+kind: :mod:`.package`), and records what each formula computes (engine values) so the workbooks read
+correctly even where no spreadsheet has recalculated them.
 """
 from __future__ import annotations
 
@@ -80,8 +80,8 @@ def fill(data_path: str | Path, outdir: str | Path, systems: dict[str, Indicator
          progress: Callable[[Written], None] | None = None) -> FillResult:
     """Fill the templates from DATA into ``outdir``. Raises :class:`DataError` if DATA is unreadable."""
     from ..outputs import replacing, same_file
-    from ..template import save_workbook
-    from .writer import department_workbook, project_workbook, store_computed
+    from .package import TemplatePackage
+    from .writer import computed, department_workbook, project_workbook
 
     systems = systems or load_systems()
     data = read_data(data_path, systems["project"], systems["department"])
@@ -90,6 +90,7 @@ def fill(data_path: str | Path, outdir: str | Path, systems: dict[str, Indicator
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     names = NamePicker(out, overwrite)
+    templates: dict[str, TemplatePackage] = {}
     jobs = [("project", p.unit, p.name, f"{p.unit}-{p.name}", p) for p in data.projects]
     jobs += [("department", u.unit, u.unit, f"{u.unit}-{DEPARTMENT_SUFFIX}", u) for u in data.units]
     for kind, unit, name, stem, record in jobs:
@@ -98,9 +99,12 @@ def fill(data_path: str | Path, outdir: str | Path, systems: dict[str, Indicator
         while same_file(path, data_path):             # --force never writes over the data table
             path = names.pick(stem)
         renamed = names.existed(stem)
+        if kind not in templates:
+            templates[kind] = TemplatePackage.build(kind, systems[kind], formulas, year)
+        book = make(record, systems[kind], templates[kind])
+        book.store_results(computed(book.read(), systems[kind]).get(templates[kind].plan.sheet, {}))
         with replacing(path) as temporary:             # whole or not at all
-            save_workbook(make(record, systems[kind], formulas, year), temporary)
-            store_computed(temporary, systems[kind])
+            book.save(temporary)
         written = Written(path, kind, unit, name, renamed)
         result.written.append(written)
         if renamed:

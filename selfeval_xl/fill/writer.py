@@ -1,28 +1,27 @@
-"""Write one table's data into a template built for it, addressing every cell through its TemplateMap.
+"""Write one table's data into a copy of the template built for it (:class:`.package.TemplatePackage`),
+addressing every cell through its TemplateMap.
 
 The template (``template.build_template``) plans a fixed number of indicator rows per 一级指标; the
 rows of a 一级 group are used top to bottom whatever their 二级 (the 二级 cells are re-merged per run),
 unused rows are cleared. Indicators that do not fit are returned by :func:`overflow` so fill reports
 them instead of writing a table that lacks them. Every value comes from a data table a user or a
-unit sent: it is written through :func:`~selfeval_xl.sanitize.write_openpyxl` (``=1+1`` in a 预期目标
-is text in the workbook, not a formula).
+unit sent: it is written through :mod:`selfeval_xl.sanitize` (``=1+1`` in a 预期目标 is text in the workbook, not a
+formula; :meth:`.package.FilledBook.put`).
 """
 from __future__ import annotations
 
-from copy import copy
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..rules import Direction
-from ..sanitize import write_openpyxl
 from ..system import IndicatorSystem
-from ..template import TemplateMap, build_template, template_map
+from ..template import TemplateMap
 from .data import IndicatorData, ProjectData, UnitData
+from .package import FilledBook, TemplatePackage
 
 if TYPE_CHECKING:
-    from openpyxl import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
+    from ..model import WorkbookData
 
 PERCENT = "%"
 
@@ -64,38 +63,16 @@ def _percent_format(*values: Any) -> str:
 
 
 class _Filler:
-    def __init__(self, wb: "Workbook", plan: TemplateMap, system: IndicatorSystem):
-        self.wb, self.plan, self.system = wb, plan, system
-        self.ws: "Worksheet" = wb[plan.sheet]
-
-    def put(self, ref: str, value: Any, fmt: str | None = None) -> None:
-        """Write an input cell; a cell the template computes (a formula) is never overwritten."""
-        cell = self.ws[ref]
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            return
-        write_openpyxl(cell, value)
-        if fmt:
-            cell.number_format = fmt
-
-    def unmerge(self, column: str, rows: tuple[int, ...]) -> None:
-        """Take apart the merges of ``column`` over ``rows`` (the template's 二级 blocks)."""
-        from openpyxl.utils import column_index_from_string
-
-        index = column_index_from_string(column)
-        for merged in list(self.ws.merged_cells.ranges):
-            if merged.min_col == merged.max_col == index and rows[0] <= merged.min_row \
-                    and merged.max_row <= rows[-1]:
-                style = self.ws.cell(merged.min_row, index)._style
-                self.ws.unmerge_cells(merged.coord)
-                for row in range(merged.min_row + 1, merged.max_row + 1):   # the freed cells look alike
-                    self.ws.cell(row, index)._style = copy(style)
+    def __init__(self, template: TemplatePackage, system: IndicatorSystem):
+        self.book, self.plan, self.system = FilledBook(template), template.plan, system
+        self.put = self.book.put
 
     def indicators(self, indicators: list[IndicatorData]) -> None:
         plan, cols = self.plan, self.plan.columns
         groups = _ordered(indicators, self.system)
         for level1, rows in plan.level1_rows.items():
             group = groups.get(level1, [])
-            self.unmerge(cols["level2"], rows)
+            self.book.unmerge(cols["level2"], rows)
             for i, row in enumerate(rows):
                 self.indicator_row(row, group[i] if i < len(group) else None)
             self.merge_runs(rows, [ind.level2 for ind in group])
@@ -133,16 +110,14 @@ class _Filler:
         for i in range(1, len(level2s) + 1):
             if i == len(level2s) or level2s[i] != level2s[start]:
                 if i - start > 1:
-                    self.ws.merge_cells(f"{col}{rows[start]}:{col}{rows[i - 1]}")
+                    self.book.merge(f"{col}{rows[start]}:{col}{rows[i - 1]}")
                 start = i
 
 
-def project_workbook(project: ProjectData, system: IndicatorSystem, formulas: str = "native",
-                     year: int | None = None) -> "Workbook":
-    """A 项目支出绩效自评表 holding one project's data."""
-    wb = build_template("project", system, formulas, year)
-    plan = template_map("project", system)
-    f = _Filler(wb, plan, system)
+def project_workbook(project: ProjectData, system: IndicatorSystem, template: TemplatePackage) -> FilledBook:
+    """A 项目支出绩效自评表 holding one project's data (``template``: the system's project template)."""
+    f = _Filler(template, system)
+    plan = f.plan
     for key, value in (("project_name", project.name), ("department", project.department),
                        ("implementer", project.implementer)):
         f.put(plan.fields[key], value)
@@ -156,15 +131,13 @@ def project_workbook(project: ProjectData, system: IndicatorSystem, formulas: st
         if ref_key in plan.funds:
             f.put(plan.funds[ref_key], _number(value))
     f.indicators(project.indicators)
-    return wb
+    return f.book
 
 
-def department_workbook(unit: UnitData, system: IndicatorSystem, formulas: str = "native",
-                        year: int | None = None) -> "Workbook":
-    """A 部门整体支出绩效自评表 holding one 单位's data."""
-    wb = build_template("department", system, formulas, year)
-    plan = template_map("department", system)
-    f = _Filler(wb, plan, system)
+def department_workbook(unit: UnitData, system: IndicatorSystem, template: TemplatePackage) -> FilledBook:
+    """A 部门整体支出绩效自评表 holding one 单位's data (``template``: the system's department template)."""
+    f = _Filler(template, system)
+    plan = f.plan
     f.put(plan.fields["unit_name"], unit.unit)
     funds = {("basic", "budget"): unit.basic_budget, ("basic", "spent"): unit.basic_spent,
              ("project", "budget"): unit.project_budget, ("project", "spent"): unit.project_spent,
@@ -173,7 +146,30 @@ def department_workbook(unit: UnitData, system: IndicatorSystem, formulas: str =
     for ref_key, value in funds.items():
         f.put(plan.funds[ref_key], _number(value))
     f.indicators(unit.indicators)
-    return wb
+    return f.book
+
+
+def computed(data: "WorkbookData", system: IndicatorSystem) -> dict[str, dict[str, Any]]:
+    """What every formula of the tables read in ``data`` computes (sheet → cell ref → value), by the engine.
+
+    ``from_stated``: a sum over what the cells state, as the formula computes it (a typed score
+    included), which is the full recomputation where nothing was typed over a formula.
+    """
+    from ..recompute import number, recompute
+
+    result: dict[str, dict[str, Any]] = {}
+    for table in data.tables:
+        values = {(e.cell.sheet, e.cell.ref): e.value if e.from_stated is None else e.from_stated
+                  for e in recompute(table, system).cells.values() if e.cell.formula}
+        for row in table.rows("subtotal"):        # =SUM(分值) of the level's rows: plain arithmetic
+            weight = row.get("weight")
+            if weight is not None:
+                parts = [number(r.get("weight")) for r in table.rows() if r.level1 == row.level1]
+                values[weight.sheet, weight.ref] = sum((p for p in parts if p is not None), Decimal(0))
+        for (sheet, ref), value in values.items():
+            if value is not None:
+                result.setdefault(sheet, {})[ref] = value
+    return result
 
 
 def store_computed(path: str | Path, system: IndicatorSystem) -> int:
@@ -185,23 +181,8 @@ def store_computed(path: str | Path, system: IndicatorSystem) -> int:
     """
     from ..book.cached import from_python, write_cached
     from ..read import read_workbook
-    from ..recompute import number, recompute
 
-    data = read_workbook(path)
-    cached: dict[str, dict[str, tuple[str | None, str]]] = {}
-    for table in data.tables:
-        # ``from_stated``: a sum over what the cells state, as the formula computes it (a typed score
-        # included), which is the full recomputation where nothing was typed over a formula.
-        values = {(e.cell.sheet, e.cell.ref): e.value if e.from_stated is None else e.from_stated
-                  for e in recompute(table, system).cells.values() if e.cell.formula}
-        for row in table.rows("subtotal"):        # =SUM(分值) of the level's rows: plain arithmetic
-            weight = row.get("weight")
-            if weight is not None:
-                parts = [number(r.get("weight")) for r in table.rows() if r.level1 == row.level1]
-                values[weight.sheet, weight.ref] = sum((p for p in parts if p is not None), Decimal(0))
-        for (sheet, ref), value in values.items():
-            xml = from_python(value)
-            if xml is not None:
-                cached.setdefault(sheet, {})[ref] = xml
+    cached = {sheet: {ref: from_python(value) for ref, value in values.items()}
+              for sheet, values in computed(read_workbook(path), system).items()}
     write_cached(path, cached)
     return sum(len(v) for v in cached.values())
