@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..findings import FileReport, finding
+from ..findings import FileReport
 from ..limits import DEFAULT_LIMITS, Limits
 from .checks import NARRATIVE_CHECKS
 from .draft import DraftError, Drafted, draft
@@ -74,7 +74,9 @@ def _check_in_worker(path: str) -> FileReport:
 
 def _lost(path: str | Path, reason: str, code: str = "check-failed") -> FileReport:
     """The verdict of a report that could not be checked: one finding saying why."""
-    report = FileReport(str(path), name=Path(path).stem, kind="report")
+    from ..batch import failed
+
     what = "报告无法读取" if code == "unreadable" else "报告检查失败"
-    report.findings.append(finding(code, f"{what}：{reason}", file=str(path)))
+    report = failed(path, f"{what}：{reason}", code).report
+    report.name, report.kind = Path(path).stem, "report"
     return report
