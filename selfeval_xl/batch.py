@@ -71,10 +71,10 @@ def find_workbooks(paths: Iterable[str | Path], exclude: Iterable[str | Path] = 
     return scan(paths, exclude).paths
 
 
-def _under(folder: Path) -> list[Path]:
+def _under(folder: Path, suffixes: tuple[str, ...] = SUFFIXES) -> list[Path]:
     entries = []
     for root, dirs, files in os.walk(folder):
-        entries += [Path(root, n) for n in dirs + files if Path(n).suffix.lower() in SUFFIXES]
+        entries += [Path(root, n) for n in dirs + files if Path(n).suffix.lower() in suffixes]
     return sorted(entries)
 
 
@@ -84,20 +84,27 @@ def _identity(path: str | Path) -> str:
 
 @dataclass
 class FileResult:
-    """What a worker sends back for one file: its report and the figures for cross-file checks."""
+    """What a worker sends back for one file: its report, the figures for cross-file checks, and what a
+    ``facts`` hook took from its tables (the narrative report's summaries, when the run has reports)."""
 
     report: FileReport
     figures: list = field(default_factory=list)
+    facts: list = field(default_factory=list)
+
+
+Facts = Callable[[str, list, IndicatorSystem | None], list]   # (path, tables, system) → picklable list
 
 
 _SYSTEM: IndicatorSystem | None = None
 _LIMITS: Limits = DEFAULT_LIMITS
+_FACTS: Facts | None = None
 
 
-def _init_worker(system_ref: str | None, limits: Limits) -> None:
-    """Start of a check worker: the limits and the indicator system, once."""
-    global _SYSTEM, _LIMITS
+def _init_worker(system_ref: str | None, limits: Limits, facts: Facts | None = None) -> None:
+    """Start of a check worker: the limits, the facts hook and the indicator system, once."""
+    global _SYSTEM, _LIMITS, _FACTS
     _LIMITS = limits
+    _FACTS = facts
     _SYSTEM = load_system(system_ref) if system_ref else None
 
 
@@ -116,7 +123,7 @@ def _limit_memory(megabytes: int) -> None:
 
 
 def check_file(path: str | Path, system: IndicatorSystem | None = None,
-               limits: Limits | None = None) -> FileResult:
+               limits: Limits | None = None, facts: Facts | None = None) -> FileResult:
     """Read and check one workbook in this process, under the reader's size guard (the in-process path
     for tests and the add-in; batches use :func:`check_files`). Never raises: a crash becomes a
     ``check-failed`` finding."""
@@ -125,7 +132,11 @@ def check_file(path: str | Path, system: IndicatorSystem | None = None,
 
     try:
         data = read_workbook(path, limits=limits or _LIMITS)
-        return FileResult(check_workbook(data, system or _SYSTEM), figures_of(str(path), data.tables))
+        result = FileResult(check_workbook(data, system or _SYSTEM), figures_of(str(path), data.tables))
+        hook = facts or _FACTS
+        if hook:
+            result.facts = hook(str(path), data.tables, system or _SYSTEM)
+        return result
     except MemoryError:
         return failed(path, f"检查时内存不足（超过每个工作进程 {(limits or _LIMITS).memory_mb} MB 的上限，"
                             f"限制项 memory_mb）")
@@ -207,10 +218,11 @@ def _death(exitcode: int | None, limits: Limits) -> str:
 
 
 def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
-                limits: Limits = DEFAULT_LIMITS, own: dict[Path, str] | None = None) -> Iterator[FileResult]:
+                limits: Limits = DEFAULT_LIMITS, own: dict[Path, str] | None = None,
+                facts: Facts | None = None) -> Iterator[FileResult]:
     """One result per path, in input order, each file read in an isolated worker (``jobs`` 0 = all
     cores). Paths that are not regular files are refused without a worker (and never opened); ``own``
-    files are listed as skipped."""
+    files are listed as skipped. ``facts`` (a module-level function) fills :attr:`FileResult.facts`."""
     from . import checks, read
     from .read.guard import path_problem
 
@@ -227,22 +239,27 @@ def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
     if pending:
         read.preload()          # forked workers inherit what is loaded here
         checks.preload()
-    results = isolated(check_file, pending, jobs, limits, failed, _init_worker, (system_ref, limits))
+    results = isolated(check_file, pending, jobs, limits, failed, _init_worker, (system_ref, limits, facts))
     for name in names:
         yield verdicts[name] if name in verdicts else next(results)
 
 
 def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
-                limits: Limits = DEFAULT_LIMITS, own: dict[Path, str] | None = None) -> Iterator[FileReport]:
+                limits: Limits = DEFAULT_LIMITS, own: dict[Path, str] | None = None,
+                facts: Facts | None = None,
+                on_result: Callable[[FileResult], None] | None = None) -> Iterator[FileReport]:
     """One FileReport per file, streamed in input order, except that files holding a 部门整体 table
     are held back until every file is in: the cross-file checks of their 单位 add to them. Memory
-    stays flat: only those few reports and a running sum per 单位 are kept."""
+    stays flat: only those few reports and a running sum per 单位 are kept. ``on_result`` hears each
+    file's whole result as it arrives (with its ``facts``)."""
     from .checks import UnitFigures
 
     units = UnitFigures()
     held: list[FileReport] = []
-    for result in check_files(paths, system_ref, jobs, limits, own):
+    for result in check_files(paths, system_ref, jobs, limits, own, facts):
         result.report.findings += units.add(result.figures)
+        if on_result:
+            on_result(result)
         if any(f.kind == "department" for f in result.figures):
             held.append(result.report)
         else:
@@ -254,13 +271,14 @@ def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
 def run(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
         on_result: Callable[[FileResult], None] | None = None,
         on_cross: Callable[[list[Finding]], None] | None = None,
-        limits: Limits = DEFAULT_LIMITS, own: dict[Path, str] | None = None) -> Report:
+        limits: Limits = DEFAULT_LIMITS, own: dict[Path, str] | None = None,
+        facts: Facts | None = None) -> Report:
     """Every file checked, as one Report (for callers that want it whole): ``on_result`` hears each
     file as it arrives, ``on_cross`` the cross-file findings at the end (also added to their files)."""
     from .checks import UnitFigures
 
     report, units = Report(), UnitFigures()
-    for result in check_files(paths, system_ref, jobs, limits, own):
+    for result in check_files(paths, system_ref, jobs, limits, own, facts):
         result.report.findings += units.add(result.figures)
         report.files.append(result.report)
         if on_result:

@@ -196,7 +196,7 @@ def draft_and_check(workbooks: list[Path], folder: Path) -> list[NarrativeResult
     from .narrative import check_reports, draft
 
     drafted = draft(workbooks, folder)
-    checked = check_reports([path for _, path in drafted.written], workbooks)
+    checked = check_reports([path for _, path in drafted.written], [unit for unit, _ in drafted.written])
     return [NarrativeResult(report, sum(f.severity.value == "error" for f in unit.findings))
             for (unit, _), report in zip(drafted.written, checked)]
 

@@ -73,7 +73,7 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, jo
     limits = limits_from(limit_settings)
     outputs = [p for p in (report_path, json_path) if p]
     usable_outputs(outputs, paths, force)
-    from ..narrative import check_reports, find_reports
+    from ..narrative import check_reports, find_reports, group_units, summaries_of
     reports = find_reports(paths)
     found = workbooks_to_check([p for p in paths if Path(p) not in reports], system_ref, outputs,
                                bool(reports))
@@ -90,7 +90,10 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, jo
     tally = Tally(common_base(paths))
     kept = [] if feedback_dir else None            # the feedback groups every file by its 单位
     bar = _progress(len(found.paths))
-    for report in check_batch(found.paths, system_ref, jobs, limits, found.own):
+    tables = []                 # what each workbook's worker took from its tables for the reports
+    for report in check_batch(found.paths, system_ref, jobs, limits, found.own,
+                              facts=summaries_of if reports else None,
+                              on_result=lambda r: tables.append((r.report.path, r.facts, []))):
         if report_path and writer is None:     # opened once the workers run: openpyxl loads meanwhile
             from ..report import XlsxReport
             writer = XlsxReport(report_path)
@@ -104,7 +107,8 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, jo
             json_out.add(report)
         if bar:
             bar.update(1)
-    for report in check_reports(reports, found.paths, system_ref):     # 绩效自评报告 beside the tables
+    units = group_units(tables)[0]
+    for report in check_reports(reports, units, jobs, limits):     # 绩效自评报告 beside the tables, in workers
         if report_path and writer is None:
             from ..report import XlsxReport
             writer = XlsxReport(report_path)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+from .check import limit_option, limits_from
+
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
@@ -11,7 +13,8 @@ import click
 @click.option("--system", "-s", "system_ref", metavar="NAME|FILE",
               help="指标体系（内置名称或 YAML 文件）；默认按表类型选用 / indicator system (default per table kind)")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件 / overwrite existing files")
-def command(paths, output, system_ref, force) -> int:
+@limit_option
+def command(paths, output, system_ref, force, limit_settings) -> int:
     """依据检查过的自评表起草绩效自评报告（Word）：数字均取自表格，须由单位填写处标黄。
 
     Draft the 绩效自评报告 (.docx) of each 单位 from its 自评表 workbooks (files or folders): every
@@ -26,7 +29,7 @@ def command(paths, output, system_ref, force) -> int:
     if not files:
         raise click.UsageError("没有找到 .xlsx / .xlsm / .xls 文件 / no workbooks found")
     try:
-        result = draft(files, output, system_ref, force)
+        result = draft(files, output, system_ref, force, limits_from(limit_settings))
     except DraftError as exc:
         raise click.UsageError(str(exc)) from None
     errors = 0

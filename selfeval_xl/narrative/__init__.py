@@ -1,8 +1,10 @@
 """The 绩效自评报告 beside the tables: drafted from them, and checked against them.
 
 - :func:`draft` — workbooks → one .docx report per 单位 (every figure from its checked tables).
-- :func:`check_reports` — report files (.docx / .pdf / .txt) → one FileReport each, checked internally
-  and against the tables of the same 单位 given in the same run.
+- :func:`check_reports` — report files (.docx / .pdf / .txt) → one FileReport each, read in isolated
+  workers, checked internally and against the tables of the same 单位 given in the same run.
+- :func:`summaries_of` — the ``facts`` hook of the batch: what a report is checked against, taken from
+  each workbook by the worker that reads it (so a workbook is read once); :func:`group_units` groups them.
 - :func:`find_reports` — the report files under the paths given.
 """
 from __future__ import annotations
@@ -11,33 +13,70 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..findings import FileReport
+from ..limits import DEFAULT_LIMITS, Limits
 from .checks import NARRATIVE_CHECKS
 from .draft import DraftError, Drafted, draft
 from .text import SUFFIXES
+from .units import Unit, group_units, load_units, summaries_of
 
-__all__ = ["draft", "Drafted", "DraftError", "check_reports", "find_reports", "NARRATIVE_CHECKS", "SUFFIXES"]
+__all__ = ["draft", "Drafted", "DraftError", "check_reports", "find_reports", "NARRATIVE_CHECKS", "SUFFIXES",
+           "Unit", "group_units", "load_units", "summaries_of"]
 
 
 def find_reports(paths: Iterable[str | Path]) -> list[Path]:
-    """Report files given, and those under folders given (recursively, sorted); Word's ``~$`` lock files
-    skipped."""
+    """Report files given, and every entry with a report suffix under folders given (recursively,
+    sorted): a FIFO, a link or a folder named ``r.pdf`` is kept, to get an ``unreadable`` verdict, not
+    silence. Word's ``~$`` lock files skipped."""
+    from ..batch import _under
+
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        candidates = (sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
-                      if path.is_dir() else [path] if path.suffix.lower() in SUFFIXES else [])
+        candidates = (_under(path, SUFFIXES) if path.is_dir()
+                      else [path] if path.suffix.lower() in SUFFIXES else [])
         found += [p for p in candidates if not p.name.startswith("~$")]
     return list(dict.fromkeys(found))
 
 
-def check_reports(reports: list[Path], workbooks: list[Path], system_ref: str | None = None) -> Iterator[FileReport]:
-    """Each report checked, against the tables of its 单位 among ``workbooks`` (read here, only when
-    there are reports to check)."""
-    from .report import check_report
-    from .units import load_units
+def check_reports(reports: list[Path], units: Iterable[Unit] = (), jobs: int = 0,
+                  limits: Limits = DEFAULT_LIMITS) -> Iterator[FileReport]:
+    """Each report checked against the tables of its 单位 among ``units`` (from the run's workers:
+    :func:`~selfeval_xl.narrative.units.summaries_of`), one FileReport each, in input order.
 
-    if not reports:
-        return
-    units = load_units(workbooks, system_ref)[0] if workbooks else []
-    for path in reports:
-        yield check_report(path, units)
+    Why in workers: a report is a stranger's file like a workbook (a zip bomb, a PDF that makes the
+    parser loop or eat memory), so it is read in :func:`selfeval_xl.batch.isolated` under the same
+    limits; a crash or a time-out is that report's ``check-failed`` finding and the run goes on. A
+    path that is not a regular file within ``file_bytes`` is refused here, never opened."""
+    from ..batch import isolated
+    from ..read.guard import path_problem
+
+    verdicts = {str(p): _lost(p, why, "unreadable") for p in reports if (why := path_problem(p, limits))}
+    pending = [str(p) for p in reports if str(p) not in verdicts]
+    results = isolated(_check_in_worker, pending, jobs, limits, _lost, _init_worker, (list(units), limits))
+    for path in map(str, reports):
+        yield verdicts[path] if path in verdicts else next(results)
+
+
+_UNITS: list[Unit] = []
+_LIMITS: Limits = DEFAULT_LIMITS
+
+
+def _init_worker(units: list[Unit], limits: Limits) -> None:
+    global _UNITS, _LIMITS
+    _UNITS, _LIMITS = units, limits
+
+
+def _check_in_worker(path: str) -> FileReport:
+    from .report import check_report
+
+    return check_report(path, _UNITS, _LIMITS)
+
+
+def _lost(path: str | Path, reason: str, code: str = "check-failed") -> FileReport:
+    """The verdict of a report that could not be checked: one finding saying why."""
+    from ..batch import failed
+
+    what = "报告无法读取" if code == "unreadable" else "报告检查失败"
+    report = failed(path, f"{what}：{reason}", code).report
+    report.name, report.kind = Path(path).stem, "report"
+    return report

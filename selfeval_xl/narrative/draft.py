@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..findings import Finding
+from ..limits import DEFAULT_LIMITS, Limits
 from .docx_writer import write_docx
 from .outline import outline
 from .units import Unit, load_units
@@ -47,9 +48,10 @@ def targets(units: list[Unit], output: str | Path) -> list[Path]:
 
 
 def draft(paths: Iterable[str | Path], output: str | Path, system_ref: str | None = None,
-          force: bool = False) -> Drafted:
-    """Read and check the workbooks, group them by 单位, write one report per 单位."""
-    units, unreadable = load_units(paths, system_ref)
+          force: bool = False, limits: Limits = DEFAULT_LIMITS) -> Drafted:
+    """Read and check the workbooks (in the batch's isolated workers, under ``limits``), group them by
+    单位, write one report per 单位."""
+    units, unreadable = load_units(paths, system_ref, limits=limits)
     if not units:
         raise DraftError("没有找到任何单位的自评表 / no 自评表 of any unit found")
     places = targets(units, output)

@@ -6,6 +6,7 @@ from typing import Iterable
 
 from ..findings import FileReport, finding
 from ..layout import normalize_label
+from ..limits import DEFAULT_LIMITS, Limits
 from .checks import Context, run_checks
 from .facts import facts_of, names_of
 from .statements import extract
@@ -24,13 +25,14 @@ def unit_of(paragraphs: list[Paragraph], units: list[Unit]) -> Unit | None:
     return None
 
 
-def check_report(path: str | Path, units: Iterable[Unit] = ()) -> FileReport:
-    """Check one report (.docx / .pdf / .txt), against its 单位's tables when they are among ``units``.
+def check_report(path: str | Path, units: Iterable[Unit] = (), limits: Limits = DEFAULT_LIMITS) -> FileReport:
+    """Check one report (.docx / .pdf / .txt), against its 单位's tables when they are among ``units``,
+    in this process (batches use :func:`selfeval_xl.narrative.check_reports`, in isolated workers).
     Never raises: an unreadable file is an ``unreadable`` finding."""
     units = list(units)
     report = FileReport(str(path), kind="report")
     try:
-        paragraphs = read_report(path)
+        paragraphs = read_report(path, limits)
     except (ReportError, OSError) as exc:
         report.findings.append(finding("unreadable", f"报告无法读取：{exc}", file=str(path)))
         return report

@@ -49,12 +49,14 @@ class Part:
 
 @dataclass
 class Summary:
+    """Small and picklable on purpose (no model objects): a batch worker builds it beside the table checks
+    and sends it to the parent, so a workbook is read once whatever the run does with its report."""
+
     kind: str                          # project / department
     name: str                          # 项目名称 or the 单位
     unit: str
     year: int | None
     path: str
-    table: Table
     weight: Decimal | None = None      # 100
     score: Decimal | None = None       # 总分 as stated
     grade: str = ""
@@ -106,7 +108,7 @@ def _indicator(row: IndicatorRow, stated_or_expected: Decimal | None) -> Indicat
 
 def summarise(table: Table, re: Recomputed, system: IndicatorSystem, path: str = "") -> Summary:
     """The figures of one table, as stated (a blank or formula score: its recomputed value)."""
-    s = Summary(table.kind, table.name, table.unit, table.year, path, table)
+    s = Summary(table.kind, table.name, table.unit, table.year, path)
     expected = {id(o.row): o.expected for o in re.rows}
     parts: dict[str, Part] = {}
     for level in system.levels:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import quantiles
 
+from ..limits import DEFAULT_LIMITS, Limits
+
 SUFFIXES = (".docx", ".pdf", ".txt")
-MAX_BYTES = 50 * 1024 * 1024          # a report larger than this is not read (a hostile file)
 MAX_PAGES = 500
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－·]*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d+(?:\s*/\s*\d+)?)[\s\-—–－·]*$")
 _OPENS = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(\s*[一二三四五六七八九十]+\s*\)|\d+[.．、](?!\d)|【)")
@@ -48,13 +49,20 @@ def squeeze(text: str) -> str:
     return _SPACE.sub(keep, text).strip()
 
 
-def read_report(path: str | Path) -> list[Paragraph]:
+def read_report(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Paragraph]:
+    """The report's paragraphs, under the limits of a stranger's workbook: the path is looked at before
+    it is opened (a FIFO, a device, a file beyond ``file_bytes`` is refused), a .docx's zip directory
+    before it is inflated (``uncompressed_bytes``). Memory and seconds are the worker's
+    (:func:`selfeval_xl.narrative.check_reports`)."""
+    from ..read.guard import path_problem
+
     path = Path(path)
-    if path.stat().st_size > MAX_BYTES:
-        raise ReportError(f"文件过大（超过 {MAX_BYTES // 1024 // 1024} MB），未读取")
+    refused = path_problem(path, limits)
+    if refused:
+        raise ReportError(refused)
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        return _docx(path)
+        return _docx(path, limits)
     if suffix == ".pdf":
         return _pdf(path)
     if suffix == ".txt":
@@ -63,20 +71,22 @@ def read_report(path: str | Path) -> list[Paragraph]:
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-MAX_PART = 64 * 1024 * 1024           # word/document.xml larger than this unpacked is not read
 
 
-def _docx(path: Path) -> list[Paragraph]:
+def _docx(path: Path, limits: Limits) -> list[Paragraph]:
     """The body's paragraphs (not those inside tables: the 附件 restate the tables), by defusedxml."""
     import zipfile
 
     from defusedxml import ElementTree
 
+    from ..read.guard import zip_problem
+
     try:
         with zipfile.ZipFile(path) as zf:
+            refused = zip_problem(zf, limits)
+            if refused:
+                raise ReportError(refused)
             info = zf.getinfo("word/document.xml")
-            if info.file_size > MAX_PART:
-                raise ReportError("Word 文档正文过大，未读取")
             root = ElementTree.fromstring(zf.read(info))
     except ReportError:
         raise

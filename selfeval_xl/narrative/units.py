@@ -13,6 +13,9 @@ from typing import Iterable
 
 from ..findings import Finding
 from ..layout import normalize_label
+from ..limits import DEFAULT_LIMITS, Limits
+from ..model import Table
+from ..system import IndicatorSystem
 from .summary import Summary, summarise
 
 _ALIAS = re.compile(r"（[^（）]*）$")
@@ -56,45 +59,53 @@ class Unit:
         return len(self.names) > 1
 
 
-def load_units(paths: Iterable[str | Path], system_ref: str | None = None) -> tuple[list[Unit], list[Finding]]:
-    """Read and check each workbook; group its tables by 单位. Returns the units (in the order first met)
-    and the findings of files no 单位 could be taken from (unreadable, no table)."""
-    from ..checks import check_unit, check_workbook, figures_of, system_for
-    from ..read import read_workbook
+def summaries_of(path: str, tables: Iterable[Table], given: IndicatorSystem | None = None) -> list[Summary]:
+    """What the narrative needs of one workbook: each table of a named 单位, summarised. The ``facts``
+    hook of :func:`selfeval_xl.batch.check_files`: it runs in the worker that reads and checks the
+    workbook, so the workbook is read once and only these small summaries come back."""
+    from ..checks import system_for
     from ..recompute import recompute
-    from ..system import load_system
 
-    given = load_system(system_ref) if system_ref else None
+    out = []
+    for table in tables:
+        if table.unit:
+            system = system_for(table, given)
+            out.append(summarise(table, recompute(table, system), system, path))
+    return out
+
+
+def group_units(files: Iterable[tuple[str, list[Summary], list[Finding]]]) -> tuple[list[Unit], list[Finding]]:
+    """Each workbook's (path, summaries, findings) grouped by 单位. Returns the units (in the order first
+    met) and the findings of files no 单位 could be taken from (unreadable, no table)."""
     units: dict[str, Unit] = {}
     orphans: list[Finding] = []
-    figures = []
-    for path in map(str, paths):
-        data = read_workbook(path)
-        report = check_workbook(data, given)
-        figures += figures_of(path, data.tables)
+    for path, summaries, findings in files:
         owners: list[Unit] = []
-        for table in data.tables:
-            if not table.unit:
-                continue
-            system = system_for(table, given)
-            summary = summarise(table, recompute(table, system), system, path)
-            unit = units.setdefault(unit_key(table.unit), Unit(unit_key(table.unit)))
-            name = normalize_label(table.unit)
+        for summary in summaries:
+            unit = units.setdefault(unit_key(summary.unit), Unit(unit_key(summary.unit)))
+            name = normalize_label(summary.unit)
             if name not in unit.names:
                 unit.names.append(name)
-            if table.kind == "department" and unit.department is None:
+            if summary.kind == "department" and unit.department is None:
                 unit.department = summary
-            elif table.kind == "project":
+            elif summary.kind == "project":
                 unit.projects.append(summary)
             owners.append(unit)
         if not owners:
-            orphans += report.findings
+            orphans += findings
             continue
         for unit in {id(u): u for u in owners}.values():
-            unit.findings += report.findings
+            unit.findings += findings
             unit.files.append(path)
-    for cross in check_unit(figures):
-        for unit in units.values():
-            if cross.file in unit.files:
-                unit.findings.append(cross)
     return list(units.values()), orphans
+
+
+def load_units(paths: Iterable[str | Path], system_ref: str | None = None, jobs: int = 0,
+               limits: Limits = DEFAULT_LIMITS) -> tuple[list[Unit], list[Finding]]:
+    """Read and check each workbook in the batch's isolated workers (cross-file findings included), and
+    group its tables by 单位 (see :func:`group_units`)."""
+    from ..batch import run
+
+    results = []
+    run([Path(p) for p in paths], system_ref, jobs, on_result=results.append, limits=limits, facts=summaries_of)
+    return group_units((r.report.path, r.facts, r.report.findings) for r in results)
