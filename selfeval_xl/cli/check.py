@@ -91,9 +91,18 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, jo
     kept = [] if feedback_dir else None            # the feedback groups every file by its 单位
     bar = _progress(len(found.paths))
     tables = []                 # what each workbook's worker took from its tables for the reports
-    for report in check_batch(found.paths, system_ref, jobs, limits, found.own,
-                              facts=summaries_of if reports else None,
-                              on_result=lambda r: tables.append((r.report.path, r.facts, []))):
+
+    def checked():
+        """(FileReport, is a workbook): the workbooks as their workers finish, then the 绩效自评报告,
+        each in a worker too, against the tables of its 单位."""
+        for report in check_batch(found.paths, system_ref, jobs, limits, found.own,
+                                  facts=summaries_of if reports else None,
+                                  on_result=lambda r: tables.append((r.report.path, r.facts, []))):
+            yield report, True
+        for report in check_reports(reports, group_units(tables)[0], jobs, limits):
+            yield report, False
+
+    for report, workbook in checked():
         if report_path and writer is None:     # opened once the workers run: openpyxl loads meanwhile
             from ..report import XlsxReport
             writer = XlsxReport(report_path)
@@ -102,23 +111,12 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, jo
             kept.append(report)
         if writer:
             writer.add(report)
-            writer.add_summary(report)
+            if workbook:                       # a report is not a table: no 汇总 row
+                writer.add_summary(report)
         if json_out:
             json_out.add(report)
-        if bar:
+        if bar and workbook:
             bar.update(1)
-    units = group_units(tables)[0]
-    for report in check_reports(reports, units, jobs, limits):     # 绩效自评报告 beside the tables, in workers
-        if report_path and writer is None:
-            from ..report import XlsxReport
-            writer = XlsxReport(report_path)
-        tally.add(report)
-        if kept is not None:
-            kept.append(report)
-        if writer:
-            writer.add(report)
-        if json_out:
-            json_out.add(report)
     if bar:
         bar.close()
     if writer:
