@@ -455,6 +455,7 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
     data_cols = [c for k, c in columns.items() if k not in ("level1", "level2")]
     before = columns.get("level3", max(columns.values()))
     slot = lab.layout.placeholder_re
+    words = dict(lab.layout.directions)
     r = r0 + 1
     while r < end:
         texts = [sheet.text(r, c) for c in range(min(len(grid.rows[r]), max(columns.values()) + 1))]
@@ -486,7 +487,8 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
         elif any(b in level1 for b in bonus_names):
             table.indicators.append(IndicatorRow(r + 1, level1, level2, cells, "bonus"))
         else:
-            table.indicators.append(IndicatorRow(r + 1, level1, level2, cells))
+            word = words.get(sheet.text(r, columns["direction"])) if "direction" in columns else None
+            table.indicators.append(IndicatorRow(r + 1, level1, level2, cells, direction_word=word))
         r += 1
     _read_grade(sheet, table, r0 + 1, end, lab)
 
