@@ -152,7 +152,8 @@ def test_fill_takes_cost_indicators_under_the_2021_system_and_check_reads_them_b
     assert check_workbook(read).findings == []
 
 
-@pytest.mark.parametrize("layout", ["project", "national-2021-project", "sichuan-project", "department"])
+@pytest.mark.parametrize("layout", ["project", "national-2021-project", "sichuan-project", "department",
+                                    "department-output", "department-output-ab"])
 def test_template_of_each_layout_reads_back_as_that_layout(tmp_path, layout):
     from selfeval_xl.cli import main
     from selfeval_xl.layout import load_layout
@@ -164,6 +165,9 @@ def test_template_of_each_layout_reads_back_as_that_layout(tmp_path, layout):
     assert (table.layout, table.system_name) == (layout, declared.system)
     assert set(table.funds) == {row.key for row in declared.funds.rows}
     assert {f"indicators.{c.key}" for c in declared.indicators.columns} <= set(table.headers)
+    scored = next((row.key for row in declared.funds.rows if row.scored), None)
+    if scored:                       # 总分 counts the 预算执行 得分 of the funds block, of either kind
+        assert table.funds[scored].get("score").ref in table.total.formula
 
 
 def test_template_needs_a_kind_or_a_layout_of_that_kind(tmp_path):
