@@ -385,12 +385,15 @@ GUIZHOU_DEPT_ROWS = [  # 指标性质 in the province's words
 ]
 
 
-def guizhou_department(path: Path, edits: dict | None = None, top: int = 1, left: int = 1) -> Built:
+GUIZHOU_FUNDS_HEADER = ("项目", "年初预算数(A)", "全年执行数(B)", "分值", "得分", "得分计算方法")
+
+
+def guizhou_department(path: Path, edits: dict | None = None, top: int = 1, left: int = 1,
+                       funds_header: tuple[str, ...] = GUIZHOU_FUNDS_HEADER) -> Built:
     """A department's 部门整体 table (Guizhou): funds block 年初预算数(A) | 全年执行数(B) | 分值 | 得分 |
     得分计算方法 (460/500 = 92%, 得分 9.2 of 10), 指标性质 written 正向指标 / 反向指标 / 定性."""
     form = Form(path, "Sheet1", edits, top, left)
-    _department(form, "部门整体支出绩效自评表（2023年度）", "某县综合行政执法局", "预算执行情况(10分)",
-                ("项目", "年初预算数(A)", "全年执行数(B)", "分值", "得分", "得分计算方法"),
+    _department(form, "部门整体支出绩效自评表（2023年度）", "某县综合行政执法局", "预算执行情况(10分)", funds_header,
                 ("budget", "spent", "weight", "score", "note"), GUIZHOU_DEPT_FUNDS,
                 ("一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "分值", "得分", "扣分原因"),
                 GUIZHOU_KEYS, GUIZHOU_DEPT_ROWS, 99.2, "优")

@@ -271,6 +271,15 @@ def test_a_department_table_without_a_level_is_told_of_its_own_levels_only(tmp_p
     assert {f.code for f in report.findings} == {"level-missing", "weight-split-differs"}
 
 
+def test_a_department_table_whose_funds_headers_are_not_recognised_is_still_not_guangzhous(tmp_path):
+    built = gallery.guizhou_department(tmp_path / "sent.xlsx",
+                                       funds_header=("项目", "预算", "支出", "权数", "分数", "说明"))
+    data, report = _check(built)
+    [table] = data.tables
+    assert table.layout.startswith("department-output") and table.funds == {}
+    assert not any(f.code == "level-missing" for f in report.findings)
+
+
 def test_a_department_split_of_its_own_summing_to_100_is_a_warning(tmp_path):
     edits = {("ind", 0, "weight"): 25, ("ind", 0, "score"): 25, ("ind", 3, "weight"): 25, ("ind", 3, "score"): 25}
     built = gallery.guizhou_department(tmp_path / "split.xlsx", edits)

@@ -205,7 +205,8 @@ def _fit(sheet: _Sheet, start: int, end: int, lab: _Labels, texts: set[str]
     """How well a segment of a sheet fits a layout, with the indicator and funds headers found: its
     报表编号 (decisive), its title (the longer the title found, the closer), the headers of its funds and
     indicator blocks (more for those in the layout's own words than in an alias), and 一级指标 texts only
-    this layout has. 0: neither block's headers are there."""
+    this layout has (a layout that has such texts and finds none of them loses a tie: a 部门整体 table
+    of 产出/效益/满意度 is not Guangzhou's). 0: neither block's headers are there."""
     funds = _funds_header(sheet, start, end, lab)
     header = _indicator_header(sheet, start, end, lab)
     if funds is None and header is None:
@@ -218,7 +219,8 @@ def _fit(sheet: _Sheet, start: int, end: int, lab: _Labels, texts: set[str]
                        if title in t and len(t) <= len(title) + 20), default=0)
     if header and lab.level1_marks and "level1" in header[1]:
         c = header[1]["level1"]
-        score += 50 * len({sheet.text(r, c) for r in range(header[0] + 1, end)} & lab.level1_marks)
+        marks = len({sheet.text(r, c) for r in range(header[0] + 1, end)} & lab.level1_marks)
+        score += 50 * marks - (marks == 0)    # naming 一级指标 of its own that the table lacks loses a tie
     return score, header, funds
 
 
