@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .datafiles import DataFileError, load_yaml, packaged_names
+from .rules import RuleError, parse_direction
 
 
 _SPACE = re.compile(r"\s+")
@@ -119,6 +120,7 @@ class Layout:
     footer: tuple[str, ...] = ()        # text rows that close the table (评价结论, 填报人 …), never indicators
     placeholders: tuple[str, ...] = ()  # regexes on plain_text: the form's empty slots (指标1, ……)
     instructions: tuple[str, ...] = ()  # regexes on plain_text: the form's instruction text in an answer cell
+    directions: tuple[tuple[str, str], ...] = ()   # 指标性质 as the form writes it → the rules' word ("" = none)
 
     def field(self, key: str) -> Label:
         return next(f for f in self.fields if f.key == key)
@@ -212,7 +214,8 @@ def load_layout(name_or_path: str | Path) -> Layout:
                               for k in ("titles", "codes", "level1"))),
         footer=_texts(data.get("footer"), "footer", problems),
         placeholders=_patterns(data.get("placeholders"), "placeholders", problems),
-        instructions=_patterns(data.get("instructions"), "instructions", problems))
+        instructions=_patterns(data.get("instructions"), "instructions", problems),
+        directions=_directions(data.get("directions"), problems))
     if layout.kind not in ("project", "department"):
         problems.append(f"kind 应为 project 或 department / kind must be project or department: {layout.kind}")
     for key in ("level1", "level3", "target", "actual", "weight", "score"):
@@ -224,6 +227,23 @@ def load_layout(name_or_path: str | Path) -> Layout:
     if problems:
         raise DataFileError(source, problems)
     return layout
+
+
+def _directions(raw: Any, problems: list[str]) -> tuple[tuple[str, str], ...]:
+    """The form's 指标性质 words (``正向指标``, ``定量`` …), each to a word :func:`rules.parse_direction`
+    knows, or to "" when it names no direction (定量: read the direction from the 年度指标值)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        problems.append("directions: 应为映射 / must be a mapping")
+        return ()
+    for word, to in raw.items():
+        try:
+            if to not in (None, ""):
+                parse_direction(to)
+        except RuleError as exc:
+            problems.append(f"directions.{word}: {exc.message}")
+    return tuple((normalize_label(str(word)), "" if to is None else str(to)) for word, to in raw.items())
 
 
 def _system_ref(data: dict[str, Any], source: str) -> str:

@@ -86,9 +86,16 @@ class IndicatorRow:
     level2: str
     cells: dict[str, Cell] = field(default_factory=dict)
     kind: str = "indicator"
+    direction_word: str | None = None   # the 指标性质 in the rules' word, where the layout translates the
+    #                                     form's (正向指标 → 正向, 定量 → ""); None: as the cell holds it
 
     def get(self, key: str) -> Cell | None:
         return self.cells.get(key)
+
+    @property
+    def direction(self) -> Any:
+        """The 指标性质 to score by: the layout's translation of the form's word, else the cell's value."""
+        return self.value("direction") if self.direction_word is None else self.direction_word
 
     def value(self, key: str) -> Any:
         cell = self.cells.get(key)
@@ -142,6 +149,13 @@ class Table:
 
     def rows(self, kind: str = "indicator") -> list[IndicatorRow]:
         return [r for r in self.indicators if r.kind == kind]
+
+    @property
+    def budget_scored(self) -> bool:
+        """预算执行 is scored in the funds block: every project table, and a 部门整体 table whose funds
+        block has a 分值 column (产出/效益/满意度 forms); Guangzhou's 资金情况 only states the rate."""
+        total = self.funds.get("total")
+        return self.kind == "project" or (total is not None and "weight" in total.cells)
 
 
 @dataclass

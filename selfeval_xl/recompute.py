@@ -189,10 +189,10 @@ def match_level(levels: tuple[Level, ...], text: str) -> Level | None:
 def recompute(table: Table, system: IndicatorSystem) -> Recomputed:
     """Recompute every computed cell of ``table``; never raises for bad cell contents."""
     result = Recomputed(table, system)
-    if table.kind == "department":
-        _dept_funds(table, result)
-    else:
+    if table.budget_scored:
         _project_funds(table, system, result)
+    else:
+        _dept_funds(table, result)
     for row in table.rows("indicator"):
         result.rows.append(_score_row(row, system, result))
     _levels_and_total(table, system, result)
@@ -305,7 +305,7 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
     out = RowResult(row, level, weight, stated, None)
     if weight is None:
         return out
-    direction = row.value("direction") if row.get("direction") is not None else None
+    direction = row.direction
     bands = system.bands_for(row.level3)
     blocked = _native_blocked(row, bands, result.table)
     if blocked:
@@ -404,7 +404,7 @@ def _levels_and_total(table: Table, system: IndicatorSystem, result: Recomputed)
     bonus_stated = sum((s for r in table.rows("bonus") if (s := number(r.get("score"))) is not None), Decimal(0))
     low, high = result.bonus_bounds
     result.bonus_stated, result.bonus = bonus_stated, min(max(bonus_stated, low), high)
-    if table.kind == "department":
+    if not table.budget_scored:
         total = rules.clamp_total(sum(result.level_scores.values(), ZERO) + result.bonus)
         from_stated = rules.clamp_total(sum(stated_levels.values(), ZERO) + bonus_stated)
     else:

@@ -365,6 +365,8 @@ class _Writer:
                 elif c.key == "score":
                     self.put(ref, "=" + fx.exec_score(cells["budget"], cells["spent"], cells["weight"]),
                              kind="formula", span=end, fmt="0.00")
+                elif c.key == "note":     # text beside the row (得分计算方法, 原因)
+                    self.put(ref, None, kind="input", span=end, align=self.st.left)
                 else:
                     self.put(ref, None, kind="input", span=end, fmt="#,##0.00", align=self.st.right)
                     self.validate("amount", ref, type="decimal", operator="greaterThanOrEqual", formula1="0",
@@ -476,12 +478,16 @@ class _Writer:
         plan, cols, fx = self.plan, self.plan.columns, self.formulas
         score_col = cols["score"]
         label_end = _col(_column(plan.total) - 1)
+        scored = next((r.key for r in self.layout.funds.rows if r.scored), None)
         if plan.kind == "department":
             parts = [f"{score_col}{r}" for r in (*plan.subtotal_rows.values(), *plan.bonus_rows)]
-            refs = ",".join(parts)
-            formula = excel_rules.blank_if_none(refs, excel_rules.clamped_total(refs))
+            if scored is None:          # Guangzhou: 小计 rows and 加减分, the total kept within 0–100
+                refs = ",".join(parts)
+                formula = excel_rules.blank_if_none(refs, excel_rules.clamped_total(refs))
+            else:                       # a funds block that scores 预算执行 (产出/效益/满意度 forms)
+                refs = ",".join((plan.funds[scored, "score"], *parts))
+                formula = excel_rules.blank_if_none(refs, excel_rules.total(refs))
         else:
-            scored = next(r.key for r in self.layout.funds.rows if r.scored)
             rows = plan.indicator_rows
             refs = f"{plan.funds[scored, 'score']},{score_col}{rows[0]}:{score_col}{rows[-1]}"
             formula = excel_rules.blank_if_none(refs, excel_rules.total(refs))
@@ -594,7 +600,7 @@ def _instructions(wb: "Workbook", layout: Layout, system: IndicatorSystem, mode:
     if system.budget_execution_weight:
         weights = f"预算执行{system.budget_execution_weight:g} + {weights}"
     unit = f"，计量单位写在“{col['unit']}”列" if "unit" in col else ""
-    rate = next(c.label for c in layout.funds.columns if c.key == "rate")
+    rate = fund.get("rate", "执行率")
     capped = "，超过100%按100%计分" if "score" in fund else ""
     lines = [
         f"{layout.title} 填表说明",

@@ -1,6 +1,8 @@
 """A gallery of forms as departments really send them, typed cell by cell with openpyxl (never from our
 template): the national layout saved from WPS in Anhui, the Sichuan 部门预算项目支出绩效自评表, the 2021
-national layout with 成本指标, a Hebei table with the form's placeholder rows, each at any offset.
+national layout with 成本指标, a Hebei table with the form's placeholder rows, and 部门整体 tables with
+first-level 产出/效益/满意度 (an Anhui one with a 年度资金总额 block, a Guizhou one whose funds block is
+年初预算数(A) | 全年执行数(B) | 分值 | 得分 | 得分计算方法), each at any offset.
 
 Every builder returns a :class:`check_workbooks.Built` (logical name → cell), so a test plants a problem
 in one cell by ``edits`` and expects the finding at exactly that cell; without edits the copy is correct
@@ -297,6 +299,104 @@ def sichuan(path: Path, edits: dict | None = None, top: int = 1, left: int = 1, 
     form.label(r, 4, "财务负责人：李四", span=2)
     form.label(r, 7, "填报人：王五", span=1)
     form.label(r, 9, "联系电话：0838-1234567", span=2)
+    return form.save()
+
+
+# --------------------------------------------------------------------------- 部门整体, 产出/效益/满意度
+
+def _department(form: Form, title: str, unit: str, funds_label: str, funds_header: tuple[str, ...],
+                funds_keys: tuple[str, ...], funds: list[tuple], header: tuple[str, ...], keys: tuple[str, ...],
+                rows: list[tuple], total: Any, grade: str) -> None:
+    """A 部门整体支出绩效自评表 as published: title, 部门名称, a funds block (``funds``: row key, label,
+    values in ``funds_keys`` order), the indicator table (values in ``keys`` order), 总分 and 等级."""
+    form.label(1, 1, title, span=len(header) - 1)
+    form.label(2, 1, "部门名称:")
+    form.put(("field", "unit_name"), 2, 2, unit)
+    form.label(3, 1, funds_label, down=len(funds))
+    for j, h in enumerate(funds_header):
+        form.label(3, 2 + j, h)
+    for i, (key, label, *values) in enumerate(funds):
+        form.label(4 + i, 2, label)
+        for j, value in enumerate(values):
+            form.put(("funds", key, funds_keys[j]), 4 + i, 3 + j, value)
+    r = 4 + len(funds)
+    for j, h in enumerate(header):
+        form.label(r, 1 + j, h)
+    written = []
+    for i, line in enumerate(rows):
+        r += 1
+        written.append(r)
+        for j, value in enumerate(line):
+            form.put(("ind", i, keys[j]), r, 1 + j, value)
+    form.merge_down(1, written, [line[0] for line in rows])
+    form.merge_down(2, written, [line[:2] for line in rows])
+    r += 1
+    form.label(r, 1, "总分", span=2)
+    form.put("total_weight", r, keys.index("weight") + 1, 100)
+    form.put("total", r, keys.index("score") + 1, total)
+    r += 1
+    form.label(r, 1, "等级", span=2)
+    form.put("grade", r, keys.index("score") + 1, grade)
+    r += 1
+    form.label(r, 1, "填报人：赵六", span=2)
+    form.label(r, 4, "联系电话：0551-1234567", span=2)
+
+
+ANHUI_DEPT_FUNDS = [  # key, label, 年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分
+    ("total", "年度资金总额:", 1200, 1250, 1200, 10, 0.96, 9.6),
+    ("basic", "其中:基本支出", 800, 820, 810, "—", "—", "—"),
+    ("project", "项目支出", 400, 430, 390, "—", "—", "—"),
+]
+ANHUI_DEPT_ROWS = [
+    ("产出指标", "数量指标", "完成年度重点工作任务", "≥12项", "12项", 20, 20, ""),
+    ("产出指标", "质量指标", "重点任务验收合格率", "100%", "100%", 15, 15, ""),
+    ("产出指标", "时效指标", "任务完成时间", "年底前", "12月", 15, 15, ""),
+    ("效益指标", "社会效益指标", "群众办事时长缩短", "≥20%", "22%", 15, 15, ""),
+    ("效益指标", "可持续影响指标", "长效管理机制", "建立健全", "达成年度指标", 15, 15, ""),
+    ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%", "95%", 10, 10, ""),
+]
+
+
+def anhui_department(path: Path, edits: dict | None = None, top: int = 1, left: int = 1) -> Built:
+    """A county department's 部门整体 table (Anhui, saved from WPS): first-level 产出/效益/满意度 and a
+    年度资金总额 block scored like the project table's (执行率 1200/1250 = 96%, 得分 9.6 of 10)."""
+    form = Form(path, "部门整体自评", edits, top, left)
+    _department(form, "部门整体支出绩效自评表\n( 2022年度 )", "某县市场监督管理局", "年度预算执行情况\n(万元)",
+                ("资金项目", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"),
+                ("initial", "budget", "spent", "weight", "rate", "score"), ANHUI_DEPT_FUNDS,
+                ("一级指标", "二级指标", "三级指标", "年度\n指标值", "实际\n完成值", "分值", "得分", "偏差原因分析\n及改进措施"),
+                INDICATOR_KEYS, ANHUI_DEPT_ROWS, 99.6, "优")
+    return form.save()
+
+
+GUIZHOU_METHOD = "执行率=B/A，得分=执行率×分值，执行率超过100%的按100%计"
+GUIZHOU_DEPT_FUNDS = [  # key, label, 年初预算数(A), 全年执行数(B), 分值, 得分, 得分计算方法
+    ("total", "年度资金总额", 500, 460, 10, 9.2, GUIZHOU_METHOD),
+    ("basic", "其中：基本支出", 300, 290, "", "", ""),
+    ("project", "项目支出", 200, 170, "", "", ""),
+]
+GUIZHOU_KEYS = ("level1", "level2", "level3", "direction", "target", "actual", "weight", "score", "reason")
+GUIZHOU_DEPT_ROWS = [  # 指标性质 in the province's words
+    ("产出指标", "数量指标", "开展执法检查", "正向指标", "≥150次", "168次", 20, 20, ""),
+    ("产出指标", "质量指标", "案件办结率", "正向指标", "≥95%", "97%", 15, 15, ""),
+    ("产出指标", "成本指标", "公用经费支出", "反向指标", "≤120万元", "116万元", 15, 15, ""),
+    ("效益指标", "社会效益指标", "群众投诉处理", "定性", "及时处理", "达成年度指标", 30, 30, ""),
+    ("满意度指标", "服务对象满意度指标", "服务对象满意度", "正向", "≥85%", "91%", 10, 10, ""),
+]
+
+
+GUIZHOU_FUNDS_HEADER = ("项目", "年初预算数(A)", "全年执行数(B)", "分值", "得分", "得分计算方法")
+
+
+def guizhou_department(path: Path, edits: dict | None = None, top: int = 1, left: int = 1,
+                       funds_header: tuple[str, ...] = GUIZHOU_FUNDS_HEADER) -> Built:
+    """A department's 部门整体 table (Guizhou): funds block 年初预算数(A) | 全年执行数(B) | 分值 | 得分 |
+    得分计算方法 (460/500 = 92%, 得分 9.2 of 10), 指标性质 written 正向指标 / 反向指标 / 定性."""
+    form = Form(path, "Sheet1", edits, top, left)
+    _department(form, "部门整体支出绩效自评表（2023年度）", "某县综合行政执法局", "预算执行情况(10分)", funds_header,
+                ("budget", "spent", "weight", "score", "note"), GUIZHOU_DEPT_FUNDS,
+                ("一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "分值", "得分", "扣分原因"),
+                GUIZHOU_KEYS, GUIZHOU_DEPT_ROWS, 99.2, "优")
     return form.save()
 
 

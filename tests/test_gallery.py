@@ -6,6 +6,8 @@ import pytest
 
 import gallery
 from selfeval_xl.checks import check_workbook
+from selfeval_xl.datafiles import DataFileError
+from selfeval_xl.layout import load_layout
 from selfeval_xl.read import read_workbook
 from selfeval_xl.system import load_system
 
@@ -17,7 +19,8 @@ def _check(built, system=None):
 
 @pytest.mark.parametrize("form, layout, rows", [
     (gallery.anhui, "project", 7), (gallery.hebei, "project", 5),
-    (gallery.national_2021, "national-2021-project", 7), (gallery.sichuan, "sichuan-project", 7)])
+    (gallery.national_2021, "national-2021-project", 7), (gallery.sichuan, "sichuan-project", 7),
+    (gallery.anhui_department, "department-output", 6), (gallery.guizhou_department, "department-output-ab", 5)])
 @pytest.mark.parametrize("top, left", [(1, 1), (6, 4)])
 def test_each_correct_copy_is_read_with_its_layout_and_draws_no_finding(tmp_path, form, layout, rows, top, left):
     data, report = _check(form(tmp_path / "ok.xlsx", top=top, left=left))
@@ -149,7 +152,8 @@ def test_fill_takes_cost_indicators_under_the_2021_system_and_check_reads_them_b
     assert check_workbook(read).findings == []
 
 
-@pytest.mark.parametrize("layout", ["project", "national-2021-project", "sichuan-project", "department"])
+@pytest.mark.parametrize("layout", ["project", "national-2021-project", "sichuan-project", "department",
+                                    "department-output", "department-output-ab"])
 def test_template_of_each_layout_reads_back_as_that_layout(tmp_path, layout):
     from selfeval_xl.cli import main
     from selfeval_xl.layout import load_layout
@@ -161,6 +165,9 @@ def test_template_of_each_layout_reads_back_as_that_layout(tmp_path, layout):
     assert (table.layout, table.system_name) == (layout, declared.system)
     assert set(table.funds) == {row.key for row in declared.funds.rows}
     assert {f"indicators.{c.key}" for c in declared.indicators.columns} <= set(table.headers)
+    scored = next((row.key for row in declared.funds.rows if row.scored), None)
+    if scored:                       # 总分 counts the 预算执行 得分 of the funds block, of either kind
+        assert table.funds[scored].get("score").ref in table.total.formula
 
 
 def test_template_needs_a_kind_or_a_layout_of_that_kind(tmp_path):
@@ -213,3 +220,96 @@ def test_a_bureaus_own_layout_and_system_files_are_recognised_by_check(tmp_path,
     bad = own / "bad-layout.yaml"
     bad.write_text("extends: project\nsystem: missing.yaml\n", encoding="utf-8")
     assert main(["check", "--layout", str(bad), str(built.path)]) == 2
+
+
+@pytest.mark.parametrize("form", [gallery.anhui_department, gallery.guizhou_department])
+def test_a_department_table_with_output_levels_is_checked_with_its_own_system(tmp_path, form):
+    data, _ = _check(form(tmp_path / "ok.xlsx"))
+    [table] = data.tables
+    assert table.kind == "department" and load_layout(table.layout).system == "department-output"
+    assert set(table.funds) == {"total", "basic", "project"} and table.budget_scored
+    assert {r.level1 for r in table.rows()} == {"产出指标", "效益指标", "满意度指标"}
+    assert table.field_text("unit_name").startswith("某县")
+    assert table.total is not None and table.grade is not None    # the 填报人 row after them is no indicator
+
+
+def test_anhui_department_planted_problems_at_their_cells(tmp_path):
+    edits = {("funds", "total", "score"): 10, ("funds", "total", "rate"): 0.9, ("funds", "basic", "spent"): 800,
+             ("ind", 0, "score"): 18, ("ind", 0, "reason"): "一项任务顺延", "total": 98}
+    built = gallery.anhui_department(tmp_path / "sent.xlsx", edits)
+    _, report = _check(built)
+    assert {(f.code, f.cell) for f in report.findings} == {
+        ("exec-score-mismatch", built.ref(("funds", "total", "score"))),       # MIN(1200/1250, 1) × 10 = 9.6
+        ("dept-funds-sum-mismatch", built.ref(("funds", "total", "spent"))),   # 800 + 390 ≠ 1200
+        ("exec-rate-mismatch", built.ref(("funds", "total", "rate"))),
+        ("score-mismatch", built.ref(("ind", 0, "score")))}
+    exec_score = next(f for f in report.findings if f.code == "exec-score-mismatch")
+    assert str(exec_score.expected) == "9.60"
+
+
+def test_guizhou_department_funds_scored_by_a_and_b_its_method_text_never_parsed(tmp_path):
+    built = gallery.guizhou_department(tmp_path / "sent.xlsx", {("funds", "total", "score"): 9.5,
+                                                               ("funds", "total", "note"): "得分=10×B/A+1", "total": 99.5})
+    data, report = _check(built)
+    assert data.tables[0].funds["total"].get("note").text == "得分=10×B/A+1"
+    [finding] = report.findings
+    assert (finding.code, finding.cell, str(finding.expected)) == (
+        "exec-score-mismatch", built.ref(("funds", "total", "score")), "9.20")      # 460 / 500 × 10
+    over = gallery.guizhou_department(tmp_path / "over.xlsx", {("funds", "total", "spent"): 520,
+                                                              ("funds", "project", "spent"): 230})
+    [finding] = _check(over)[1].findings
+    assert (finding.code, str(finding.expected)) == ("exec-score-mismatch", "10.00")   # MIN(520/500, 1) × 10
+
+
+def test_a_department_table_without_a_level_is_told_of_its_own_levels_only(tmp_path):
+    built = gallery.guizhou_department(tmp_path / "sent.xlsx", {("ind", 4, "level1"): "效益指标",
+                                                               ("ind", 4, "level2"): "社会效益指标"})
+    _, report = _check(built)
+    missing = [f.message for f in report.findings if f.code == "level-missing"]
+    assert missing == ["缺少一级指标“满意度指标”（分值 10）"]
+    assert not any("管理效能" in f.message or "履职效能" in f.message for f in report.findings)
+    assert {f.code for f in report.findings} == {"level-missing", "weight-split-differs"}
+
+
+def test_a_department_table_whose_funds_headers_are_not_recognised_is_still_not_guangzhous(tmp_path):
+    built = gallery.guizhou_department(tmp_path / "sent.xlsx",
+                                       funds_header=("项目", "预算", "支出", "权数", "分数", "说明"))
+    data, report = _check(built)
+    [table] = data.tables
+    assert table.layout.startswith("department-output") and table.funds == {}
+    assert not any(f.code == "level-missing" for f in report.findings)
+
+
+def test_a_department_split_of_its_own_summing_to_100_is_a_warning(tmp_path):
+    edits = {("ind", 0, "weight"): 25, ("ind", 0, "score"): 25, ("ind", 3, "weight"): 25, ("ind", 3, "score"): 25}
+    built = gallery.guizhou_department(tmp_path / "split.xlsx", edits)
+    _, report = _check(built)
+    assert {(f.code, f.severity) for f in report.findings} == {("weight-split-differs", "warning")}
+
+
+@pytest.mark.parametrize("word", ["反向指标", "反向", "≤"])
+def test_direction_words_as_provinces_write_them_are_read(tmp_path, word):
+    """公用经费支出 ≤120万元 at 130万元 scores 120/130 of 15 whichever way the form writes 反向."""
+    built = gallery.guizhou_department(tmp_path / "sent.xlsx", {("ind", 2, "direction"): word,
+                                                               ("ind", 2, "actual"): "130万元"})
+    [finding] = _check(built)[1].findings
+    assert (finding.code, finding.cell, str(finding.expected)) == ("score-mismatch", built.ref(("ind", 2, "score")),
+                                                                   "13.85")
+
+
+def test_sichuan_direction_words_draw_no_finding_and_an_unknown_word_is_still_reported(tmp_path):
+    words = {("ind", 0, "direction"): "正向指标", ("ind", 1, "direction"): "定量", ("ind", 4, "direction"): "反向指标",
+             ("ind", 5, "direction"): "定性指标"}
+    assert _check(gallery.sichuan(tmp_path / "ok.xlsx", words))[1].findings == []
+    built = gallery.sichuan(tmp_path / "bad.xlsx", {("ind", 0, "direction"): "正反向"})
+    [finding] = _check(built)[1].findings
+    assert (finding.code, finding.cell) == ("unparseable-value", built.ref(("ind", 0, "direction")))
+
+
+def test_a_layout_direction_word_must_translate_to_one_the_rules_know(tmp_path):
+    bad = tmp_path / "my-layout.yaml"
+    bad.write_text("extends: project\ndirections: {向上指标: 朝上, 定量: ''}\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="directions.向上指标"):
+        load_layout(bad)
+    bad.write_text("extends: project\ndirections: {向上指标: 正向, 定量: ''}\n", encoding="utf-8")
+    assert dict(load_layout(bad).directions) == {"向上指标": "正向", "定量": ""}

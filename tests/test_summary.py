@@ -228,3 +228,16 @@ def test_each_table_is_graded_and_coloured_by_its_own_system(tmp_path):
              if r.formula and r.dxf and r.dxf.fill is not None and r.formula[0].startswith('"')]
     colours = dict(rules)
     assert colours['"合格"'].endswith(GRADE_COLORS["优"]) and colours['"不合格"'].endswith(GRADE_COLORS["差"])
+
+
+def test_the_overview_counts_each_kind_and_a_file_without_a_table_apart(tmp_path):
+    """A file where no table was read (kind "") is neither 项目支出 nor 部门整体; a second copy of a
+    project is still a 项目支出 workbook."""
+    reports = [report("甲单位", "项目一"), report("甲单位", "项目一", path="/data/甲单位/项目一（2）.xlsx"),
+               report("甲单位", "甲单位", kind="department"),
+               report("", "说明", kind="", budget=None, spent=None, total=None, grade="", errors=1)]
+    reports[1].findings.append(finding("duplicate-submission", "重复提交", file=reports[1].path))
+    path = tmp_path / "summary.xlsx"
+    write_summary(reports, path)
+    line = openpyxl.load_workbook(path)[OVERVIEW]["A2"].value
+    assert line.startswith("共 4 个工作簿（项目支出 2，部门整体 1，未读到自评表 1），1 个单位")

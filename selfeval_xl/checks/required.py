@@ -125,7 +125,7 @@ def budget_zero(ctx: Context) -> Iterator[Finding]:
     """
     t = ctx.table
     row = t.funds.get("total")
-    if t.kind != "project" or row is None or row.get("budget") is None:
+    if not t.budget_scored or row is None or row.get("budget") is None:
         return
     budget = number(row.get("budget"))
     weight = number(row.get("weight"))

@@ -100,7 +100,7 @@ def score_over_weight(ctx: Context) -> Iterator[Finding]:
             yield ctx.find("score-over-weight", row.get("score"), f"“{row.level3 or row.level1}”得分 {show(score)} "
                            f"超过分值 {show(weight)}", weight, row.value("score"))
     funds = t.funds.get("total")
-    if t.kind == "project" and funds is not None and ctx.re.exec_weight is not None:
+    if t.budget_scored and funds is not None and ctx.re.exec_weight is not None:
         score = number(funds.get("score"))
         if score is not None and score > ctx.re.exec_weight:
             yield ctx.find("score-over-weight", funds.get("score"), f"预算执行得分 {show(score)} 超过分值 "

@@ -26,8 +26,8 @@ def _sum(outs: list[RowResult]) -> Decimal:
 
 
 def weight_sum(ctx: Context) -> Decimal:
-    """All 分值 of the table: 预算执行 (project), indicator rows, 加减分项 rows (or the system's bonus weight)."""
-    total = _sum(ctx.re.rows) + (ctx.re.exec_weight or ZERO if ctx.table.kind == "project" else ZERO)
+    """All 分值 of the table: 预算执行 (when the funds block scores it), indicator rows, 加减分项 rows (or the system's bonus weight)."""
+    total = _sum(ctx.re.rows) + (ctx.re.exec_weight or ZERO if ctx.table.budget_scored else ZERO)
     bonus_rows = ctx.table.rows("bonus")
     if bonus_rows:
         total += sum((number(r.get("weight")) or ZERO for r in bonus_rows), ZERO)

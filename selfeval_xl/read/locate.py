@@ -205,7 +205,8 @@ def _fit(sheet: _Sheet, start: int, end: int, lab: _Labels, texts: set[str]
     """How well a segment of a sheet fits a layout, with the indicator and funds headers found: its
     报表编号 (decisive), its title (the longer the title found, the closer), the headers of its funds and
     indicator blocks (more for those in the layout's own words than in an alias), and 一级指标 texts only
-    this layout has. 0: neither block's headers are there."""
+    this layout has (a layout that has such texts and finds none of them loses a tie: a 部门整体 table
+    of 产出/效益/满意度 is not Guangzhou's). 0: neither block's headers are there."""
     funds = _funds_header(sheet, start, end, lab)
     header = _indicator_header(sheet, start, end, lab)
     if funds is None and header is None:
@@ -218,7 +219,8 @@ def _fit(sheet: _Sheet, start: int, end: int, lab: _Labels, texts: set[str]
                        if title in t and len(t) <= len(title) + 20), default=0)
     if header and lab.level1_marks and "level1" in header[1]:
         c = header[1]["level1"]
-        score += 50 * len({sheet.text(r, c) for r in range(header[0] + 1, end)} & lab.level1_marks)
+        marks = len({sheet.text(r, c) for r in range(header[0] + 1, end)} & lab.level1_marks)
+        score += 50 * marks - (marks == 0)    # naming 一级指标 of its own that the table lacks loses a tie
     return score, header, funds
 
 
@@ -455,6 +457,7 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
     data_cols = [c for k, c in columns.items() if k not in ("level1", "level2")]
     before = columns.get("level3", max(columns.values()))
     slot = lab.layout.placeholder_re
+    words = dict(lab.layout.directions)
     r = r0 + 1
     while r < end:
         texts = [sheet.text(r, c) for c in range(min(len(grid.rows[r]), max(columns.values()) + 1))]
@@ -486,7 +489,8 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
         elif any(b in level1 for b in bonus_names):
             table.indicators.append(IndicatorRow(r + 1, level1, level2, cells, "bonus"))
         else:
-            table.indicators.append(IndicatorRow(r + 1, level1, level2, cells))
+            word = words.get(sheet.text(r, columns["direction"])) if "direction" in columns else None
+            table.indicators.append(IndicatorRow(r + 1, level1, level2, cells, direction_word=word))
         r += 1
     _read_grade(sheet, table, r0 + 1, end, lab)
 

@@ -513,11 +513,13 @@ def _overview(ws: "Worksheet", st: _Styles, summary: Summary) -> None:
     from openpyxl.utils import get_column_letter
 
     every = UnitTotals("合计", summary.rows)
-    projects = len(summary.projects)
+    kinds = Counter(r.kind for r in summary.rows)     # a file with no table read has no kind: counted apart
+    others = len(summary.rows) - kinds["project"] - kinds["department"]
     with_errors = sum(1 for r in summary.rows if r.errors)
     ws["A1"] = "预算绩效自评汇总"
     ws["A1"].font = st.title_font
-    ws["A2"] = (f"共 {len(summary.rows)} 个工作簿（项目支出 {projects}，部门整体 {len(summary.rows) - projects}），"
+    ws["A2"] = (f"共 {len(summary.rows)} 个工作簿（项目支出 {kinds['project']}，部门整体 {kinds['department']}"
+                f"{f'，未读到自评表 {others}' if others else ''}），"
                 f"{len(summary.units)} 个单位；有错误的工作簿 {with_errors} 个，详见“{ROWS}”与各单位工作表")
     ws["A2"].font = st.subtitle_font
     tiles = (("项目预算合计（万元）", _f(every.budget), "#,##0.00"), ("项目执行合计（万元）", _f(every.spent), "#,##0.00"),
