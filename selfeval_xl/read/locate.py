@@ -179,8 +179,17 @@ class _Sheet:
 
 def _kind_of_title(text: str) -> str | None:
     """The kind of table a cell's text is the title of (the longest title of any layout in it)."""
+    return _title_kind(text, family()) if len(text) <= _TITLE_CACHED else _title_kind.__wrapped__(text, family())
+
+
+_TITLE_CACHED = 200
+
+
+@lru_cache(maxsize=65536)
+def _title_kind(text: str, layouts: tuple[str, ...]) -> str | None:
+    """:func:`_kind_of_title` for one family, once per distinct text (a batch repeats its labels)."""
     best, length = None, 0
-    for name in family():
+    for name in layouts:
         lab = labels_for(name)
         for title in lab.titles:
             if title in text and len(text) <= len(title) + 20 and len(title) > length:
