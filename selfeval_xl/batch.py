@@ -14,8 +14,10 @@ import faulthandler
 import multiprocessing
 import os
 import signal
+from collections import deque
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
@@ -25,6 +27,9 @@ from .ownfiles import own_file_reason
 from .system import IndicatorSystem, load_system
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls")
+AHEAD = 8
+"""Files queued per worker: enough to keep workers busy, few enough that a batch of 10,000 files holds
+only a window of pending results in memory, not one future per file."""
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -167,12 +172,19 @@ def isolated(function: Callable[..., R], items: list[T], jobs: int, limits: Limi
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     workers = max(1, min(jobs or default_jobs(), len(items)))
+    window = workers * AHEAD
     with ProcessPool(max_workers=workers, initializer=_start_worker,
                      initargs=(limits, initializer, initargs), context=context) as pool:
-        futures = [pool.schedule(function, args=(item,), timeout=limits.seconds) for item in items]
-        done = 0
+        queued: deque = deque()
+        upcoming = iter(items)
+        finished = False
         try:
-            for done, (item, future) in enumerate(zip(items, futures), start=1):
+            while True:
+                for item in islice(upcoming, window - len(queued)):
+                    queued.append((item, pool.schedule(function, args=(item,), timeout=limits.seconds)))
+                if not queued:
+                    break
+                item, future = queued.popleft()      # no reference kept: memory is flat in the batch size
                 try:
                     yield future.result()
                 except FutureTimeout:
@@ -181,8 +193,9 @@ def isolated(function: Callable[..., R], items: list[T], jobs: int, limits: Limi
                     yield on_loss(item, _death(exc.exitcode, limits))
                 except Exception as exc:  # noqa: BLE001 - a result that cannot come back
                     yield on_loss(item, f"工作进程出错：{type(exc).__name__}: {exc}"[:300])
+            finished = True
         finally:
-            if done < len(items):       # the caller stopped early: end the workers, not wait for them
+            if not finished:            # the caller stopped early: end the workers, not wait for them
                 pool.stop()
 
 
