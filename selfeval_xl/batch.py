@@ -228,40 +228,52 @@ def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
     from .read.guard import path_problem
 
     own = own or {}
-    names = [str(p) for p in paths]
-    verdicts: dict[str, FileResult] = {}
-    for path in paths:
+    verdicts: dict[int, FileResult] = {}
+    pending: list[Path] = []                  # the paths themselves: no second copy of 10,000 names
+    for i, path in enumerate(paths):
         refused = path_problem(path, limits)
         if refused:
-            verdicts[str(path)] = failed(path, refused, "unreadable")
+            verdicts[i] = failed(path, refused, "unreadable")
         elif path in own:
-            verdicts[str(path)] = skipped(path, own[path])
-    pending = [n for n in names if n not in verdicts]
+            verdicts[i] = skipped(path, own[path])
+        else:
+            pending.append(path)
     if pending:
         read.preload()          # forked workers inherit what is loaded here
         checks.preload()
     results = isolated(check_file, pending, jobs, limits, failed, _init_worker, (system_ref, limits))
-    for name in names:
-        yield verdicts[name] if name in verdicts else next(results)
+    for i in range(len(paths)):
+        yield verdicts.pop(i) if i in verdicts else next(results)
 
 
 def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
                 limits: Limits = DEFAULT_LIMITS, own: dict[Path, str] | None = None) -> Iterator[FileReport]:
     """One FileReport per file, streamed in input order, except that files holding a 部门整体 table
     are held back until every file is in: the cross-file checks of their 单位 add to them. Memory
-    stays flat: only those few reports and a running sum per 单位 are kept."""
+    stays flat: those reports wait in a temporary file (one in seven of a year's batch), and only a
+    running sum per 单位 is kept."""
+    import pickle
+    import tempfile
+
     from .checks import UnitFigures
 
     units = UnitFigures()
-    held: list[FileReport] = []
-    for result in check_files(paths, system_ref, jobs, limits, own):
-        result.report.findings += units.add(result.figures)
-        if any(f.kind == "department" for f in result.figures):
-            held.append(result.report)
-        else:
-            yield result.report
-    _attach(units.findings(), held)
-    yield from held
+    with tempfile.TemporaryFile() as held:
+        for result in check_files(paths, system_ref, jobs, limits, own):
+            result.report.findings += units.add(result.figures)
+            if any(f.kind == "department" for f in result.figures):
+                pickle.dump(result.report, held, protocol=pickle.HIGHEST_PROTOCOL)
+            else:
+                yield result.report
+        cross: dict[str, list[Finding]] = {}
+        for f in units.findings():
+            cross.setdefault(f.file, []).append(f)
+        end = held.tell()
+        held.seek(0)
+        while held.tell() < end:
+            report = pickle.load(held)          # our own file, written just above
+            report.findings += cross.get(report.path, [])
+            yield report
 
 
 def run(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
