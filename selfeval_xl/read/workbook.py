@@ -8,6 +8,7 @@ external links, no XML entities).
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 import zlib
 from functools import lru_cache
@@ -154,8 +155,11 @@ def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list):
     the workbook part, calamine and the formula scan all read that one copy, never reopening the file."""
     from .xlsx_xml import read_workbook_xml, sheet_formulas
 
-    with path.open("rb") as handle:
-        blob = handle.read(limits.file_bytes + 1)
+    with path.open("rb") as handle:          # read(n) would allocate n bytes up front: ask for the size
+        size = os.fstat(handle.fileno()).st_size
+        if size > limits.file_bytes:
+            raise Unreadable(guard.path_problem(path, limits) or "文件超过大小上限（限制项 file_bytes）")
+        blob = handle.read(size + 1)
     try:
         zf = zipfile.ZipFile(io.BytesIO(blob))
     except (zipfile.BadZipFile, OSError) as exc:
