@@ -14,8 +14,10 @@ import faulthandler
 import multiprocessing
 import os
 import signal
+from collections import deque
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
@@ -25,6 +27,9 @@ from .ownfiles import own_file_reason
 from .system import IndicatorSystem, load_system
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls")
+AHEAD = 8
+"""Files queued per worker: enough to keep workers busy, few enough that a batch of 10,000 files holds
+only a window of pending results in memory, not one future per file."""
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -178,12 +183,19 @@ def isolated(function: Callable[..., R], items: list[T], jobs: int, limits: Limi
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     workers = max(1, min(jobs or default_jobs(), len(items)))
+    window = workers * AHEAD
     with ProcessPool(max_workers=workers, initializer=_start_worker,
                      initargs=(limits, initializer, initargs), context=context) as pool:
-        futures = [pool.schedule(function, args=(item,), timeout=limits.seconds) for item in items]
-        done = 0
+        queued: deque = deque()
+        upcoming = iter(items)
+        finished = False
         try:
-            for done, (item, future) in enumerate(zip(items, futures), start=1):
+            while True:
+                for item in islice(upcoming, window - len(queued)):
+                    queued.append((item, pool.schedule(function, args=(item,), timeout=limits.seconds)))
+                if not queued:
+                    break
+                item, future = queued.popleft()      # no reference kept: memory is flat in the batch size
                 try:
                     yield future.result()
                 except FutureTimeout:
@@ -192,8 +204,9 @@ def isolated(function: Callable[..., R], items: list[T], jobs: int, limits: Limi
                     yield on_loss(item, _death(exc.exitcode, limits))
                 except Exception as exc:  # noqa: BLE001 - a result that cannot come back
                     yield on_loss(item, f"工作进程出错：{type(exc).__name__}: {exc}"[:300])
+            finished = True
         finally:
-            if done < len(items):       # the caller stopped early: end the workers, not wait for them
+            if not finished:            # the caller stopped early: end the workers, not wait for them
                 pool.stop()
 
 
@@ -227,21 +240,22 @@ def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
     from .read.guard import path_problem
 
     own = own or {}
-    names = [str(p) for p in paths]
-    verdicts: dict[str, FileResult] = {}
-    for path in paths:
+    verdicts: dict[int, FileResult] = {}
+    pending: list[Path] = []                  # the paths themselves: no second copy of 10,000 names
+    for i, path in enumerate(paths):
         refused = path_problem(path, limits)
         if refused:
-            verdicts[str(path)] = failed(path, refused, "unreadable")
+            verdicts[i] = failed(path, refused, "unreadable")
         elif path in own:
-            verdicts[str(path)] = skipped(path, own[path])
-    pending = [n for n in names if n not in verdicts]
+            verdicts[i] = skipped(path, own[path])
+        else:
+            pending.append(path)
     if pending:
         read.preload()          # forked workers inherit what is loaded here
         checks.preload()
     results = isolated(check_file, pending, jobs, limits, failed, _init_worker, (system_ref, limits, facts))
-    for name in names:
-        yield verdicts[name] if name in verdicts else next(results)
+    for i in range(len(paths)):
+        yield verdicts.pop(i) if i in verdicts else next(results)
 
 
 def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
@@ -250,22 +264,33 @@ def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
                 on_result: Callable[[FileResult], None] | None = None) -> Iterator[FileReport]:
     """One FileReport per file, streamed in input order, except that files holding a 部门整体 table
     are held back until every file is in: the cross-file checks of their 单位 add to them. Memory
-    stays flat: only those few reports and a running sum per 单位 are kept. ``on_result`` hears each
-    file's whole result as it arrives (with its ``facts``)."""
+    stays flat: those reports wait in a temporary file (one in seven of a year's batch), and only a
+    running sum per 单位 is kept. ``on_result`` hears each file's whole result as it arrives (with its
+    ``facts``)."""
+    import pickle
+    import tempfile
+
     from .checks import UnitFigures
 
     units = UnitFigures()
-    held: list[FileReport] = []
-    for result in check_files(paths, system_ref, jobs, limits, own, facts):
-        result.report.findings += units.add(result.figures)
-        if on_result:
-            on_result(result)
-        if any(f.kind == "department" for f in result.figures):
-            held.append(result.report)
-        else:
-            yield result.report
-    _attach(units.findings(), held)
-    yield from held
+    with tempfile.TemporaryFile() as held:
+        for result in check_files(paths, system_ref, jobs, limits, own, facts):
+            result.report.findings += units.add(result.figures)
+            if on_result:
+                on_result(result)
+            if any(f.kind == "department" for f in result.figures):
+                pickle.dump(result.report, held, protocol=pickle.HIGHEST_PROTOCOL)
+            else:
+                yield result.report
+        cross: dict[str, list[Finding]] = {}
+        for f in units.findings():
+            cross.setdefault(f.file, []).append(f)
+        end = held.tell()
+        held.seek(0)
+        while held.tell() < end:
+            report = pickle.load(held)          # our own file, written just above
+            report.findings += cross.get(report.path, [])
+            yield report
 
 
 def run(paths: list[Path], system_ref: str | None = None, jobs: int = 0,

@@ -66,3 +66,8 @@ def mark_openpyxl(workbook, kind: str) -> None:
     from openpyxl.packaging.custom import StringProperty
 
     workbook.custom_doc_props.append(StringProperty(name=OUTPUT_PROPERTY, value=kind))
+
+
+def mark_xlsxwriter(workbook, kind: str) -> None:
+    """Set our output property on an XlsxWriter Workbook before it is closed (the streamed report.xlsx)."""
+    workbook.set_custom_property(OUTPUT_PROPERTY, kind)

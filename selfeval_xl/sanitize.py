@@ -96,6 +96,24 @@ def write_openpyxl(cell: Any, value: Any) -> None:
         cell.quotePrefix = True
 
 
+def write_xlsxwriter(ws: Any, row: int, col: int, value: Any, fmt: Any = None, quoted: Any = None) -> None:
+    """Put ``value`` into an XlsxWriter worksheet safely: text always through ``write_string`` (never
+    parsed as a formula, number or link), with ``quoted`` (``fmt`` plus the quote prefix) when it looks
+    like a formula; numbers, booleans and dates as themselves. (XlsxWriter escapes a literal ``_x0007_``
+    itself: :func:`xlsx_text` would escape it twice.)"""
+    value = cell_value(value)
+    if value is None:
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, fmt)
+    elif isinstance(value, str):
+        ws.write_string(row, col, value, quoted if quoted is not None and formula_like(value) else fmt)
+    else:
+        ws.write_datetime(row, col, value, fmt)
+
+
 def typed_value(value: Any) -> Any:
     """``value`` as Excel must be given it through its object model (xlwings), where a string is parsed
     as if typed: every text gets the leading apostrophe that keeps it text (Excel does not show it)."""

@@ -56,7 +56,7 @@ def test_a_replacement_dropped_without_commit_leaves_no_temporary(tmp_path):
 
 
 def test_disk_full_while_saving_report_keeps_the_old_one(tmp_path, monkeypatch):
-    from openpyxl.workbook.workbook import Workbook
+    from xlsxwriter import Workbook
 
     from selfeval_xl.report import write_report
 
@@ -64,14 +64,14 @@ def test_disk_full_while_saving_report_keeps_the_old_one(tmp_path, monkeypatch):
     write_report(target, [])
     before = digest(target)
 
-    save = Workbook.save
+    close = Workbook.close
 
-    def full(self, filename):
-        save(self, filename)
-        Path(filename).write_bytes(b"")                  # the disk filled up: 0 bytes written
+    def full(self):
+        close(self)
+        Path(self.filename).write_bytes(b"")             # the disk filled up: 0 bytes written
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Workbook, "save", full)
+    monkeypatch.setattr(Workbook, "close", full)
     with pytest.raises(OSError):
         write_report(target, [])
     assert digest(target) == before and output_kind(target) == "检查报告" and leftovers(tmp_path) == []

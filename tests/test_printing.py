@@ -30,7 +30,8 @@ def test_every_sheet_prints_on_a4_with_a_title_and_header_rows(outputs, name):
     for ws in wb.worksheets:
         setup = ws.page_setup
         assert int(setup.paperSize) == 9, ws.title                     # A4
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and int(setup.fitToWidth) == 1
+        # fitToWidth absent means 1 (the OOXML default, which XlsxWriter does not write out)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and int(setup.fitToWidth or 1) == 1
         assert ws.oddHeader.left.text and "打印日期" in ws.oddHeader.right.text
         if ws.title == "概览":
             assert int(setup.fitToHeight) == 1                          # a one-page overview

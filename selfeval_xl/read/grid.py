@@ -7,6 +7,7 @@ nothing downstream knows where the values came from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterator
 
 Merged = tuple[int, int, int, int]
@@ -78,6 +79,7 @@ class Grid:
                     yield r, c, v
 
 
+@lru_cache(maxsize=1024)
 def column_letter(col: int) -> str:
     """0-based column index → Excel letters (0 → A, 27 → AB)."""
     letters = ""

@@ -140,6 +140,15 @@ class _Sheet:
     def text(self, r: int, c: int) -> str:
         return self.norm.get((r, c), "")
 
+    def row_texts(self, r: int, width: int) -> list[str]:
+        """The normalised text of row ``r``'s first ``width`` cells ("" where none), from the row's
+        labels alone (not a lookup per cell)."""
+        texts = [""] * width
+        for c, t, _ in self.by_row.get(r, ()):
+            if c < width:
+                texts[c] = t
+        return texts
+
     def key(self, r: int, c: int, index: dict[str, str]) -> str | None:
         t = self.norm.get((r, c))
         if not t:
@@ -177,10 +186,19 @@ class _Sheet:
         return self.cell(r, end + 1)
 
 
-def _kind_of_title(text: str) -> str | None:
-    """The kind of table a cell's text is the title of (the longest title of any layout in it)."""
+def _kind_of_title(text: str, layouts: tuple[str, ...]) -> str | None:
+    """The kind of table a cell's text is the title of (the longest title of any of ``layouts`` in it)."""
+    return _title_kind(text, layouts) if len(text) <= _TITLE_CACHED else _title_kind.__wrapped__(text, layouts)
+
+
+_TITLE_CACHED = 200
+
+
+@lru_cache(maxsize=65536)
+def _title_kind(text: str, layouts: tuple[str, ...]) -> str | None:
+    """:func:`_kind_of_title` for one family, once per distinct text (a batch repeats its labels)."""
     best, length = None, 0
-    for name in family():
+    for name in layouts:
         lab = labels_for(name)
         for title in lab.titles:
             if title in text and len(text) <= len(title) + 20 and len(title) > length:
@@ -253,7 +271,8 @@ def locate_tables(grid: Grid, defined_names: dict[str, str] | None = None,
     ``load_formulas(sheet name)`` is called once, and only if the grid holds a table, to fill
     ``grid.formulas`` before the cells are read (so a file's XML is parsed only where it matters)."""
     sheet = _Sheet(grid)
-    titles = sorted((r, c, kind) for (r, c), t in sheet.norm.items() if (kind := _kind_of_title(t)))
+    layouts = family()
+    titles = sorted((r, c, kind) for (r, c), t in sheet.norm.items() if (kind := _kind_of_title(t, layouts)))
     segments: list[tuple[int, int, str | None, tuple[int, int] | None]] = []
     if titles:
         starts = [t[0] for t in titles]
@@ -421,7 +440,7 @@ def _read_funds(sheet: _Sheet, table: Table, funds_at: tuple[int, dict[str, int]
     last_col = max(columns.values())
     goal_labels = lab.goal_label | set(lab.goal_columns)
     for r in range(r0 + 1, stop_row):
-        texts = [sheet.text(r, c) for c in range(len(sheet.grid.rows[r]))]
+        texts = sheet.row_texts(r, len(sheet.grid.rows[r]))
         if any(t in goal_labels for t in texts if t):
             break
         for c in range(first_col):
@@ -460,7 +479,7 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
     words = dict(lab.layout.directions)
     r = r0 + 1
     while r < end:
-        texts = [sheet.text(r, c) for c in range(min(len(grid.rows[r]), max(columns.values()) + 1))]
+        texts = sheet.row_texts(r, min(len(grid.rows[r]), max(columns.values()) + 1))
         if any(t in lab.total for t in texts if t):
             _read_total_row(sheet, table, r, columns, texts, lab)
             r += 1
@@ -507,9 +526,8 @@ def _is_footer(sheet: _Sheet, r: int, lab: _Labels, before: int) -> bool:
     cell, or followed by a colon, or opening a cell left of the 三级指标 column."""
     if lab.footer_start is None:
         return False
-    for c in range(len(sheet.grid.rows[r])):
-        t = sheet.text(r, c)
-        if t and (lab.footer_start if c < before else lab.footer_word).match(t):
+    for c, t, _ in sheet.by_row.get(r, ()):
+        if (lab.footer_start if c < before else lab.footer_word).match(t):
             return True
     return False
 

@@ -7,6 +7,8 @@ external links, no XML entities).
 """
 from __future__ import annotations
 
+import io
+import os
 import zipfile
 import zlib
 from functools import lru_cache
@@ -149,29 +151,36 @@ def _load(path: Path, max_rows: int, limits: Limits, problems: list):
 
 
 def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list):
+    """The file is read once into memory (its size is bounded by ``limits.file_bytes``): the guard,
+    the workbook part, calamine and the formula scan all read that one copy, never reopening the file."""
     from .xlsx_xml import read_workbook_xml, sheet_formulas, sheet_number_formats, style_number_formats
 
+    with path.open("rb") as handle:          # read(n) would allocate n bytes up front: ask for the size
+        size = os.fstat(handle.fileno()).st_size
+        if size > limits.file_bytes:
+            raise Unreadable(guard.path_problem(path, limits) or "文件超过大小上限（限制项 file_bytes）")
+        blob = handle.read(size + 1)
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(io.BytesIO(blob))
     except (zipfile.BadZipFile, OSError) as exc:
         raise Unreadable(f"文件已损坏（zip 结构错误：{exc}）") from None
-    with zf:
-        bomb = guard.zip_problem(zf, limits)
-        if bomb:
-            raise Unreadable(bomb)
-        if "xl/workbook.xml" not in zf.namelist():
-            if "content.xml" in zf.namelist():
-                raise Unreadable("这是 OpenDocument（.ods）或 WPS 文件，请另存为 .xlsx 后重新提交")
-            raise Unreadable("不是 Excel 工作簿（zip 文件中没有 xl/workbook.xml）")
-        try:
-            book = read_workbook_xml(zf)
-        except zipfile.BadZipFile as exc:
-            raise Unreadable(f"文件已损坏：{exc}") from None
-        except Exception as exc:  # noqa: BLE001 - defusedxml refusals, malformed XML
-            raise Unreadable(f"工作簿 XML 无法解析（{type(exc).__name__}），可能已损坏或含有不安全内容") from None
-        skipped = _oversized_sheets(zf, book.sheet_paths, limits)
-        problems.extend(("sheet-too-large", why, quote_sheet(name)) for name, why in skipped.items())
-        grids = _load_calamine(path, max_rows, limits, set(skipped))
+    bomb = guard.zip_problem(zf, limits)
+    if bomb:
+        raise Unreadable(bomb)
+    names = set(zf.namelist())
+    if "xl/workbook.xml" not in names:
+        if "content.xml" in names:
+            raise Unreadable("这是 OpenDocument（.ods）或 WPS 文件，请另存为 .xlsx 后重新提交")
+        raise Unreadable("不是 Excel 工作簿（zip 文件中没有 xl/workbook.xml）")
+    try:
+        book = read_workbook_xml(zf)
+    except zipfile.BadZipFile as exc:
+        raise Unreadable(f"文件已损坏：{exc}") from None
+    except Exception as exc:  # noqa: BLE001 - defusedxml refusals, malformed XML
+        raise Unreadable(f"工作簿 XML 无法解析（{type(exc).__name__}），可能已损坏或含有不安全内容") from None
+    skipped = _oversized_sheets(zf, book.sheet_paths, limits)
+    problems.extend(("sheet-too-large", why, quote_sheet(name)) for name, why in skipped.items())
+    grids = _load_calamine(path, max_rows, limits, set(skipped), blob)
 
     by_name = {grid.name: grid for grid in grids}
 
@@ -181,11 +190,10 @@ def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list):
         if not part:
             return None
         try:
-            with zipfile.ZipFile(path) as again:
-                found = sheet_formulas(again, part, max_rows)
-                if sheet in by_name:
-                    by_name[sheet].formats = sheet_number_formats(again, part, style_number_formats(again), max_rows)
-                return found
+            found = sheet_formulas(zf, part, max_rows)
+            if sheet in by_name:
+                by_name[sheet].formats = sheet_number_formats(zf, part, style_number_formats(zf), max_rows)
+            return found
         except Exception:  # noqa: BLE001 - values are still good without formulas and formats
             return None
 
@@ -220,12 +228,15 @@ def _refuse_encrypted(path: Path) -> None:
         raise Unreadable("文件有密码保护（已加密），请去掉密码后重新提交")
 
 
-def _load_calamine(path: Path, max_rows: int, limits: Limits, skip: set[str] = frozenset()) -> list[Grid]:
-    """Every worksheet but those in ``skip`` (already refused by the guard), as grids."""
+def _load_calamine(path: Path, max_rows: int, limits: Limits, skip: set[str] = frozenset(),
+                   blob: bytes | None = None) -> list[Grid]:
+    """Every worksheet but those in ``skip`` (already refused by the guard), as grids; from ``blob``, the
+    file's bytes already read, when given."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(blob)) if blob is not None \
+            else CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # noqa: BLE001 - calamine's errors name the format problem
         message = str(exc)
         if "password" in message.lower() or "encrypt" in message.lower():

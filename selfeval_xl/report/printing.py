@@ -45,3 +45,22 @@ def setup_print(ws: Any, title: str, *, landscape: bool, header_rows: str | None
     ws.oddHeader.right.size = 9
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.oddFooter.center.size = 9
+
+
+def setup_print_xlsxwriter(ws: Any, title: str, *, landscape: bool, header_rows: tuple[int, int] | None = None,
+                           date: datetime.date | None = None) -> None:
+    """:func:`setup_print` for an XlsxWriter worksheet (the streamed report.xlsx): the same paper, margins,
+    header, footer and fit to the page width; ``header_rows`` as 0-based (first, last)."""
+    ws.set_paper(A4)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=MARGIN_SIDES, right=MARGIN_SIDES, top=MARGIN_TOP, bottom=MARGIN_TOP)
+    if header_rows:
+        ws.repeat_rows(*header_rows)
+    day = (date or datetime.date.today()).isoformat()
+    ws.set_header(f"&L&9{_escape(title)}&R&9打印日期 {day}", {"margin": 0.25})
+    ws.set_footer("&C&9第 &P 页，共 &N 页", {"margin": 0.25})

@@ -1,11 +1,12 @@
 """report.xlsx: a 汇总 sheet (one row per file) and a 问题清单 sheet (one row per finding), streamed.
 
-Why write-only openpyxl: hundreds of files and thousands of findings are written row by row to disk as
-results arrive; memory does not grow with the number of rows. Every cell is written through
-:func:`~selfeval_xl.sanitize.write_openpyxl` (text as a string cell, control characters replaced), so
-nothing from a workbook becomes a formula.
-Links are ``HYPERLINK`` formulas of ours (quotes doubled, see :func:`safe.hyperlink_formula`): openpyxl
-keeps every cell hyperlink object in memory until the file is saved, a formula costs nothing.
+Why XlsxWriter in constant-memory mode: hundreds of files and thousands of findings are written row by
+row to disk as results arrive, so memory does not grow with the number of rows, and a row costs the
+parent a fraction of what openpyxl's write-only mode does (the parent writing serially was what kept
+``--jobs 2`` from scaling), without importing openpyxl and numpy. Every cell from a workbook is written
+through :func:`~selfeval_xl.sanitize.write_xlsxwriter` (text as a string cell, control characters
+replaced, the quote prefix on formula-like text), so nothing from a workbook becomes a formula.
+Links are ``HYPERLINK`` formulas of ours (quotes doubled, see :func:`safe.hyperlink_formula`).
 """
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from typing import Any, Iterable
 
 from ..findings import FileReport, Finding, Severity
 from ..model import quote_sheet
-from ..outputs import replacing
-from ..ownfiles import mark_openpyxl
-from ..sanitize import write_openpyxl
+from ..outputs import Replacement
+from ..ownfiles import mark_xlsxwriter
+from ..sanitize import write_xlsxwriter
 from ..textwidth import lines_needed
 from .safe import hyperlink_formula
 from .shown import shown_values
@@ -47,54 +48,75 @@ def status(report: FileReport) -> str:
 
 class XlsxReport:
     """Stream into report.xlsx: :meth:`add` a file's findings (问题清单), :meth:`add_summary` its 汇总
-    row, :meth:`close` to save (or pass every report to :meth:`close` to write the 汇总 at the end)."""
+    row, :meth:`close` to save (or pass every report to :meth:`close` to write the 汇总 at the end).
+    The file appears whole at :meth:`close` (a temporary file replaces it), or not at all."""
 
     def __init__(self, path: str | Path):
-        from openpyxl import Workbook
-        from openpyxl.styles import Font, PatternFill
+        from xlsxwriter import Workbook
 
         self.path = Path(path)
         self.base = self.path.resolve().parent
-        self._wb = Workbook(write_only=True)
-        self._fills = {k: PatternFill("solid", fgColor=v) for k, v in FILLS.items()}
-        self._bold = Font(bold=True)
-        self._link_font = Font(color="0563C1", underline="single")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._replacement = Replacement(self.path)
+        self._wb = Workbook(str(self._replacement.temporary), {"constant_memory": True})
+        self._formats: dict[tuple, Any] = {}
         self._summary = self._sheet(SUMMARY_SHEET, SUMMARY_HEADERS, SUMMARY_WIDTHS)
         self._findings = self._sheet(FINDINGS_SHEET, FINDING_HEADERS, FINDING_WIDTHS)
         self._finding_rows = self._summary_rows = 1
 
-    def _sheet(self, title: str, headers: tuple[str, ...], widths: tuple[int, ...]):
-        from openpyxl.utils import get_column_letter
+    def _format(self, wrap: bool = False, fill: str | None = None, quoted: bool = False, link: bool = False,
+                header: bool = False, bold: bool = False) -> Any:
+        """One cell format per combination, made once (a workbook holds few)."""
+        key = (wrap, fill, quoted, link, header, bold)
+        made = self._formats.get(key)
+        if made is None:
+            props: dict[str, Any] = {"valign": "vcenter", "align": "center", "bold": True, "text_wrap": True} \
+                if header else {"valign": "top"}
+            if wrap:
+                props["text_wrap"] = True
+            if fill:
+                props.update(pattern=1, bg_color="#" + FILLS[fill])
+            if quoted:
+                props["quote_prefix"] = True
+            if link:
+                props.update(font_color="#0563C1", underline=1)
+            if bold:
+                props["bold"] = True
+            made = self._formats[key] = self._wb.add_format(props)
+        return made
 
-        ws = self._wb.create_sheet(title)
-        ws.freeze_panes = "A2"
+    def _sheet(self, title: str, headers: tuple[str, ...], widths: tuple[int, ...]):
+        ws = self._wb.add_worksheet(title)
+        ws.freeze_panes(1, 0)
         _print_setup(ws, title)
-        ws.row_dimensions[1].height = 30                 # headers wrap onto two lines, not over each other
-        for i, width in enumerate(widths, 1):
-            ws.column_dimensions[get_column_letter(i)].width = width
-        ws.append(_header_cells([self._cell(ws, h, bold=True) for h in headers]))
+        for i, width in enumerate(widths):
+            ws.set_column(i, i, width)
+        ws.set_row(0, 30)                                # headers wrap onto two lines, not over each other
+        header = self._format(header=True)
+        for col, text in enumerate(headers):
+            ws.write_string(0, col, text, header)
         return ws
 
-    def _cell(self, ws, value: Any, bold: bool = False, fill: str | None = None):
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(ws)
-        write_openpyxl(cell, value)
-        if bold:
-            cell.font = self._bold
-        if fill:
-            cell.fill = self._fills[fill]
-        return cell
-
-    def _link_cell(self, ws, target: str, label: str):
-        from openpyxl.cell import WriteOnlyCell
-
-        formula = hyperlink_formula(target, label)
-        if formula is None:
-            return self._cell(ws, target)
-        cell = WriteOnlyCell(ws, value=formula)
-        cell.font = self._link_font
-        return cell
+    def _row(self, ws, sheet: str, row: int, values: list, fills: dict[int, str], link: tuple[str, str] | None
+             ) -> None:
+        """One row: each value sanitised, its long-text columns (:data:`WRAPPED`) wrapped and the row tall
+        enough to show them (LibreOffice keeps the stored height of a row it opens); the last column
+        the link, if any."""
+        widths = SUMMARY_WIDTHS if sheet == SUMMARY_SHEET else FINDING_WIDTHS
+        wrapped = WRAPPED[sheet]
+        lines = max((lines_needed(values[c - 1], widths[c - 1] - 1) for c in wrapped
+                     if isinstance(values[c - 1], str)), default=1)
+        if lines > 1:
+            ws.set_row(row, 15 * min(lines, 8))
+        for col, value in enumerate(values):
+            wrap, fill = col + 1 in wrapped, fills.get(col)
+            write_xlsxwriter(ws, row, col, value, self._format(wrap, fill), self._format(wrap, fill, quoted=True))
+        col = len(values)
+        formula = hyperlink_formula(*link) if link else None
+        if formula is not None:
+            ws.write_formula(row, col, formula, self._format(link=True), link[1])
+        else:
+            write_xlsxwriter(ws, row, col, link[0] if link else None, self._format(), self._format(quoted=True))
 
     def _link(self, path: str, sheet: str = "", ref: str = "") -> str:
         try:
@@ -109,45 +131,60 @@ class XlsxReport:
     def add(self, report: FileReport | None, findings: Iterable[Finding] | None = None) -> None:
         """Append one file's findings (or the ``findings`` given) to 问题清单 (its 汇总 row:
         :meth:`add_summary`, or :meth:`close`)."""
-        ws = self._findings
         for f in report.findings if findings is None else findings:
-            fill = f.severity.value
-            ws.append(_wrapped(ws, FINDINGS_SHEET, self._finding_rows + 1, [
-                       self._cell(ws, Path(f.file).name), self._cell(ws, f.sheet), self._cell(ws, f.cell),
-                       self._cell(ws, SEVERITY_NAMES[f.severity], fill=fill), self._cell(ws, f.code),
-                       self._cell(ws, f.message), *(self._cell(ws, v) for v in shown_values(f)),
-                       self._link_cell(ws, self._link(f.file, f.sheet, f.cell), "打开") if f.file and f.sheet
-                       else self._cell(ws, None)]))
+            values = [Path(f.file).name, f.sheet, f.cell, SEVERITY_NAMES[f.severity], f.code, f.message,
+                      *shown_values(f)]
+            link = (self._link(f.file, f.sheet, f.cell), "打开") if f.file and f.sheet else None
+            self._row(self._findings, FINDINGS_SHEET, self._finding_rows, values, {3: f.severity.value}, link)
             self._finding_rows += 1
 
     def add_summary(self, report: FileReport) -> None:
         """Append the 汇总 row of one file."""
-        ws = self._summary
         state = status(report)
         fill = {"通过": "ok", "有警告": "warning"}.get(state, "error")
-        ws.append(_wrapped(ws, SUMMARY_SHEET, self._summary_rows + 1, [self._cell(ws, Path(report.path).name),
-                   self._cell(ws, report.unit), self._cell(ws, report.name),
-                   self._cell(ws, KIND_NAMES.get(report.kind, report.kind)), self._cell(ws, report.stated_total),
-                   self._cell(ws, report.total), self._cell(ws, report.grade), self._cell(ws, report.errors),
-                   self._cell(ws, report.warnings), self._cell(ws, state, fill=fill),
-                   self._cell(ws, report.budget), self._cell(ws, report.spent),
-                   self._link_cell(ws, self._link(report.path), "打开")]))
+        values = [Path(report.path).name, report.unit, report.name, KIND_NAMES.get(report.kind, report.kind),
+                  report.stated_total, report.total, report.grade, report.errors, report.warnings, state,
+                  report.budget, report.spent]
+        self._row(self._summary, SUMMARY_SHEET, self._summary_rows, values, {9: fill},
+                  (self._link(report.path), "打开"))
         self._summary_rows += 1
 
     def close(self, reports: Iterable[FileReport] = ()) -> Path:
         """Write the 汇总 rows of ``reports`` (if not added one by one), the filters, and save."""
-        from openpyxl.utils import get_column_letter
+        try:
+            for report in reports:
+                self.add_summary(report)
+            self._explain_checks()
+            self._summary.autofilter(0, 0, self._summary_rows - 1, len(SUMMARY_HEADERS) - 1)
+            self._findings.autofilter(0, 0, self._finding_rows - 1, len(FINDING_HEADERS) - 1)
+            mark_xlsxwriter(self._wb, REPORT_KIND)        # a later run may replace it; a scan skips it
+            self._wb.close()
+        except BaseException:
+            self._replacement.discard()
+            raise
+        return self._replacement.commit()            # the last good report stays until this one is whole
 
-        for report in reports:
-            self.add_summary(report)
-        _explain_checks(self._wb)
-        self._summary.auto_filter.ref = f"A1:{get_column_letter(len(SUMMARY_HEADERS))}{self._summary_rows}"
-        self._findings.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_HEADERS))}{self._finding_rows}"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        mark_openpyxl(self._wb, REPORT_KIND)          # a later run may replace it; a scan skips it
-        with replacing(self.path) as temporary:      # the last good report stays until this one is whole
-            self._wb.save(temporary)
-        return self.path
+    def _explain_checks(self) -> None:
+        """The 检查说明 sheet: every code of 问题清单 explained in Chinese (English beside it), so a reader
+        of the report needs no other document."""
+        from ..checks.catalogue import entries
+
+        ws = self._wb.add_worksheet(CHECKS_SHEET)
+        ws.freeze_panes(1, 0)
+        _print_setup(ws, CHECKS_SHEET)
+        for i, width in enumerate(CHECKS_WIDTHS):
+            ws.set_column(i, i, width)
+        ws.set_row(0, 20)
+        header = self._format(header=True)
+        for col, text in enumerate(CHECKS_HEADERS):
+            ws.write_string(0, col, text, header)
+        plain, bold = self._format(wrap=True), self._format(wrap=True, bold=True)
+        for row, e in enumerate(entries(), start=1):
+            values = [str(v or "") for v in (e.code, e.severity, e.title, e.explain, e.bad, e.fix, e.english)]
+            lines = max(lines_needed(v, w - 1) for v, w in zip(values, CHECKS_WIDTHS))
+            ws.set_row(row, 15 * min(lines, 12))
+            for col, value in enumerate(values):
+                ws.write_string(row, col, value, bold if col == 2 else plain)
 
 
 REPORT_TITLE = "预算绩效自评检查报告"
@@ -158,73 +195,14 @@ WRAPPED = {FINDINGS_SHEET: (1, 6), SUMMARY_SHEET: (1, 3)}
 def _print_setup(ws, title: str) -> None:
     """A4 landscape, the header row on every page, the report's title and the date in the page header;
     one page wide, as many long as needed (issue 13: no paper size printed on US Letter at 4 pt)."""
-    from .printing import setup_print
+    from .printing import setup_print_xlsxwriter
 
-    setup_print(ws, f"{REPORT_TITLE}：{title}", landscape=True, header_rows="1:1")
+    setup_print_xlsxwriter(ws, f"{REPORT_TITLE}：{title}", landscape=True, header_rows=(0, 0))
 
 
 CHECKS_SHEET = "检查说明"
 CHECKS_HEADERS = ("代码", "级别", "检查项", "说明", "错误示例", "改法", "English")
 CHECKS_WIDTHS = (22, 6, 22, 40, 30, 30, 40)
-
-
-def _explain_checks(wb) -> None:
-    """The 检查说明 sheet: every code of 问题清单 explained in Chinese (English beside it), so a reader
-    of the report needs no other document."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    from ..checks.catalogue import entries
-
-    ws = wb.create_sheet(CHECKS_SHEET)
-    ws.freeze_panes = "A2"
-    _print_setup(ws, CHECKS_SHEET)
-    for i, width in enumerate(CHECKS_WIDTHS, 1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[1].height = 20
-    ws.append(_header_cells([WriteOnlyCell(ws, value=h) for h in CHECKS_HEADERS]))
-    for row, e in enumerate(entries(), start=2):
-        values = (e.code, e.severity, e.title, e.explain, e.bad, e.fix, e.english)
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(ws, value=value)
-            cell.data_type, cell.alignment = "s", wrap
-            cells.append(cell)
-        cells[2].font = bold
-        lines = max(lines_needed(v, w - 1) for v, w in zip(values, CHECKS_WIDTHS))
-        ws.row_dimensions[row].height = 15 * min(lines, 12)
-        ws.append(cells)
-
-
-def _wrapped(ws, sheet: str, row: int, cells: list) -> list:
-    """The row with its long-text columns (:data:`WRAPPED`) set to wrap, and tall enough to show them
-    (LibreOffice keeps the stored height of a row it opens)."""
-    from openpyxl.styles import Alignment
-
-    widths = SUMMARY_WIDTHS if sheet == SUMMARY_SHEET else FINDING_WIDTHS
-    lines = 1
-    top = Alignment(vertical="top")
-    for cell in cells:
-        cell.alignment = top
-    for column in WRAPPED[sheet]:
-        cell = cells[column - 1]
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if isinstance(cell.value, str):
-            lines = max(lines, lines_needed(cell.value, widths[column - 1] - 1))
-    if lines > 1:
-        ws.row_dimensions[row].height = 15 * min(lines, 8)
-    return cells
-
-
-def _header_cells(cells: list) -> list:
-    from openpyxl.styles import Alignment, Font
-
-    for cell in cells:
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        cell.font = Font(bold=True)
-    return cells
 
 
 def write_report(path: str | Path, reports: list[FileReport]) -> Path:
