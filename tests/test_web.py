@@ -270,6 +270,24 @@ def test_the_scored_workbook_is_the_score_write_back(site, tmp_path):
     assert "检查结果" in scored.sheetnames
 
 
+def test_the_feedback_download_is_the_feedback_workbook_of_check(site, tmp_path):
+    """What ``check --feedback`` writes for a 单位: each finding, what to type instead, a link to its cell."""
+    from selfeval_xl.ownfiles import output_kind
+    from selfeval_xl.report.feedback import HEADER_ROW, ISSUES
+
+    _, client = site
+    wrong, _, ref = wrong_and_fixed(tmp_path)
+    r = upload(client, "/check", "表.xlsx", wrong)
+    token = re.search(r'href="/r/([\w-]+)/feedback"', r.text).group(1)
+    got = client.get(f"/r/{token}/feedback")
+    assert got.status_code == 200
+    path = tmp_path / "feedback.xlsx"
+    path.write_bytes(got.content)
+    assert output_kind(path) == "反馈表"
+    rows = list(load_workbook(path)[ISSUES].iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+    assert any(ref in (row[2] or "") and row[7] for row in rows), rows     # the cell, and how to fix it
+
+
 def test_hostile_workbooks_get_their_verdict_and_the_server_keeps_serving(site, tmp_path):
     _, client = site
     far = Workbook()

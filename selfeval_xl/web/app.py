@@ -195,12 +195,25 @@ def _xlsx_response(path: Path, name: str) -> FileResponse:
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-async def _feedback(store: Store, reports: list[FileReport], name: str) -> FileResponse:
+async def _report(store: Store, reports: list[FileReport], name: str) -> FileResponse:
     """report.xlsx (汇总 + 问题清单) of these reports, written by the report's own writer."""
     from ..report import write_report
 
     path = _scratch_file(store)
     await run_in_threadpool(write_report, path, reports)
+    return _xlsx_response(path, name)
+
+
+async def _feedback(store: Store, reports: list[FileReport], name: str) -> FileResponse:
+    """The feedback workbook of ``check --feedback`` (问题与改法: each finding, what to type instead, a
+    link to its cell) for one 单位's reports, written by the feedback's own writer."""
+    from ..report.feedback import write_feedback
+
+    folder = Path(tempfile.mkdtemp(dir=store.scratch()))
+    written = await run_in_threadpool(write_feedback, reports, folder)
+    path = _scratch_file(store)
+    os.replace(written[0].path, path)
+    shutil.rmtree(folder, ignore_errors=True)
     return _xlsx_response(path, name)
 
 
@@ -280,7 +293,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
 
     async def result_feedback(request: Request) -> Response:
         sub = anonymous(request.path_params["token"])
-        return await _feedback(store, _stored(sub), _download_name(sub, "检查结果", ".xlsx"))
+        return await _feedback(store, _stored(sub), _download_name(sub, "反馈表", ".xlsx"))
 
     # -- a 单位's link ---------------------------------------------------------------------------
     def unit_of(request: Request) -> Unit:
@@ -336,7 +349,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
     async def unit_feedback(request: Request) -> Response:
         unit = unit_of(request)
         sub = own(request, unit)
-        return await _feedback(store, _stored(sub), _download_name(sub, "检查结果", ".xlsx"))
+        return await _feedback(store, _stored(sub), _download_name(sub, "反馈表", ".xlsx"))
 
     # -- the bureau ----------------------------------------------------------------------------
     def is_admin(request: Request) -> bool:
@@ -431,13 +444,13 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
 
     async def collection_report(request: Request) -> Response:
         collection, states = collection_of(request)
-        return await _feedback(store, await latest_reports(collection, states), f"{collection.year}_report.xlsx")
+        return await _report(store, await latest_reports(collection, states), f"{collection.year}_report.xlsx")
 
     async def unit_report(request: Request) -> Response:
         collection, states = collection_of(request)
         state = unit_in(request, states)
-        return await _feedback(store, await latest_reports(collection, [state]),
-                               f"{collection.year}_{state.unit.name}_检查结果.xlsx")
+        return await _report(store, await latest_reports(collection, [state]),
+                             f"{collection.year}_{state.unit.name}_检查结果.xlsx")
 
     async def collection_summary(request: Request) -> Response:
         from ..report.summary_workbook import write_summary
