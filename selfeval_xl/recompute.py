@@ -24,7 +24,7 @@ from . import rules
 from .excel_rules import native_blocked_inputs
 from .layout import normalize_label
 from .model import Cell, IndicatorRow, Table
-from .parse import ParseError, parse_deadline, parse_number
+from .parse import ParseError, parse_deadline, parse_number, percent_in_format
 from .rules import Band, RuleError, Tier
 from .scoring import Scored, score_indicator
 from .system import IndicatorSystem, Level
@@ -143,9 +143,12 @@ def rate_readings(cell: Cell | None) -> tuple[Decimal, ...]:
     value = number(cell)
     if value is None:
         return ()
-    shown_as_percent = (isinstance(cell.value, str) and cell.text.endswith(("%", "％"))) or \
-        "%" in (cell.number_format or "")
-    if shown_as_percent or value == 0:
+    if isinstance(cell.value, str) and cell.text.endswith(("%", "％")):
+        return (value,)
+    kind = percent_in_format(cell.number_format)
+    if kind == "literal":                   # 98 in a cell formatted 0"%": the figure, shown with a % sign
+        return (value / 100,)
+    if kind == "scaled" or value == 0:
         return (value,)
     return (value, value / 100)
 
@@ -313,7 +316,8 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
         return out
     try:
         out.scored = score_indicator(row.value("target"), row.value("actual"), weight, direction,
-                                     row.value("target_high"), system.settings, bands, result.table.year)
+                                     row.value("target_high"), system.settings, bands, result.table.year,
+                                     _value_formats(row))
     except RuleError as exc:
         out.error, out.error_cell = exc, _error_cell(row, exc)
         return out
@@ -322,6 +326,12 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
         result.add(Expected(row.cells["score"], "score", out.expected, out.expected, row,
                             note=_how(out)))
     return out
+
+
+def _value_formats(row: IndicatorRow) -> dict[str, str | None]:
+    """The number format of the row's 年度指标值, 区间上限 and 实际完成值, so each is read as it shows."""
+    return {key: cell.number_format for key in ("target", "target_high", "actual")
+            if (cell := row.get(key)) is not None}
 
 
 def _native_blocked(row: IndicatorRow, bands: tuple[Band, ...], table: Table) -> list[tuple[str, str]]:
