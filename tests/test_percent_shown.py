@@ -143,3 +143,29 @@ def test_a_percent_format_of_a_low_fraction_is_scored_low(tmp_path):
     assert {f.code for f in findings} >= {"score-mismatch"}
     [mismatch] = [f for f in findings if f.code == "score-mismatch"]
     assert "5.56" in str(mismatch.expected)
+
+
+def test_our_native_template_scores_as_its_formula_and_still_reports_an_unclear_value(tmp_path):
+    """In our native template the score formula compares the numbers as stored (98 ≥ 0.95: full marks),
+    so the recomputation does too (no stale claim on its cached 总分), and the warning still names the cell."""
+    from selfeval_xl.recompute import recompute
+    from selfeval_xl.system import load_system
+    from selfeval_xl.template import build_template, save_workbook, template_map
+
+    path = save_workbook(build_template("project", formulas="native"), tmp_path / "t.xlsx")
+    plan = template_map("project")
+    row = plan.indicator_rows[0]
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    ws[plan.cell(row, "level3")] = "设备完好率"
+    ws[plan.cell(row, "direction")] = "≥"
+    ws[plan.cell(row, "target")], ws[plan.cell(row, "target")].number_format = 0.95, "0%"
+    ws[plan.cell(row, "actual")] = 98
+    wb.save(path)
+    [table] = read_workbook(path).tables
+    [out] = [o for o in recompute(table, load_system(None, "project")).rows if o.row.level3 == "设备完好率"]
+    assert out.error is None and out.expected == out.weight
+    assert out.unclear is not None and out.unclear.short == PERCENT_UNCLEAR
+    assert out.error_cell.ref == plan.cell(row, "actual")
+    findings = check_workbook(read_workbook(path)).findings
+    assert [f.cell for f in findings if f.code == "percent-unclear"] == [plan.cell(row, "actual")]

@@ -137,10 +137,10 @@ def percent_unclear(ctx: Context) -> Iterator[Finding]:
     stores 0.98 in a percent format), or format the cell as a percentage.
     """
     for out in ctx.re.rows:
-        if out.error is not None and out.error.short == PERCENT_UNCLEAR and out.error_cell is not None:
+        err = out.unclear or out.error
+        if err is not None and err.short == PERCENT_UNCLEAR and out.error_cell is not None:
             cell = out.error_cell
-            yield ctx.find("percent-unclear", cell, f"“{out.row.level3}”：{out.error.message}", "带 % 的值",
-                           cell.value)
+            yield ctx.find("percent-unclear", cell, f"“{out.row.level3}”：{err.message}", "带 % 的值", cell.value)
 
 
 @check("cost-direction", "warning", "成本指标写成了正向（≥）")
