@@ -209,8 +209,9 @@ def percent_beside(quantity: Quantity, value: object, number_format: str | None,
     if number_format is None and is_plain_number(value):
         return Quantity(quantity.number * 100, "%")
     n = quantity.number.normalize()
-    raise ParseError(f"{what}“{value if isinstance(value, str) else format(n, 'f')}”未显示百分号，而同一指标另一侧为百分数：是 {n:f}% 还是 {(n * 100).normalize():f}%？"
-                     f"请填写带 % 的值，或把单元格设为百分比格式 / shown without %: type the % sign", PERCENT_UNCLEAR)
+    shown = value if isinstance(value, str) else f"{n:f}"
+    raise ParseError(f"{what}“{shown}”未显示百分号，而同一指标另一侧为百分数：是 {n:f}% 还是 {(n * 100).normalize():f}%？"
+                     "请填写带 % 的值，或把单元格设为百分比格式 / shown without %: type the % sign", PERCENT_UNCLEAR)
 
 
 def align_shown(target: Quantity, target_value: object, target_format: str | None,
