@@ -137,7 +137,8 @@ def rate_readings(cell: Cell | None) -> tuple[Decimal, ...]:
     """The fractions a stated rate may mean, decided from what the cell shows, never from its size.
 
     ``"99.76%"`` typed as text, or a number in a cell formatted as a percentage (2.53 shown as 253%), is
-    that fraction. A number shown without a % sign (a General cell, or a source that gives no number
+    that fraction; a number whose format prints a literal % (99.76 in ``0.00"%"``) is the figure. A number
+    shown without a % sign (a General cell, or a source that gives no number
     formats, like .xls values) reads two ways: the fraction itself (0.9976, or 2.53 for a real 253%) or
     the percent figure typed without its sign (99.76 for 99.76%). Both are kept; the stated rate is
     right when either reading is."""

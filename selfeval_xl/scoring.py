@@ -13,7 +13,7 @@ from typing import Mapping
 from . import rules
 from .parse import (
     Day, ParseError, Quantity, Value, align_shown, is_plain_number, parse_day, parse_deadline, parse_number,
-    parse_quantity, parse_value,
+    parse_quantity, parse_value, percent_in_format,
 )
 from .rules import DEFAULT_SETTINGS, Band, Direction, Settings, Tier
 
@@ -42,12 +42,13 @@ def _aligned(target: Quantity, target_raw: object, actual_raw: object, formats: 
     return float(t), float(a)
 
 
-def band_rate(actual: object) -> float:
+def band_rate(actual: object, number_format: str | None = None) -> float:
     """The rate a banded row is scored on, as the spreadsheet holds it: a number is the fraction itself
-    (0.03, what a cell formatted as % stores for 3%); text ``"3%"`` / ``"0.03"`` is read exactly as typed
-    (``"57%"`` → the double nearest 0.57, as Excel stores a typed 57%)."""
+    (0.03, what a cell formatted as % stores for 3%) unless its format prints a literal % after the figure
+    (3 in ``0"%"`` is 3%); text ``"3%"`` / ``"0.03"`` is read exactly as typed (``"57%"`` → the double
+    nearest 0.57, as Excel stores a typed 57%)."""
     if is_plain_number(actual):
-        return float(actual)
+        return float(actual) / 100 if percent_in_format(number_format) == "literal" else float(actual)
     return float(parse_number(actual, "实际完成值"))
 
 
@@ -64,7 +65,7 @@ def score_indicator(target: object, actual: object, weight: object, direction: o
     as 98%); a bare number beside a % that the cell shows without % is a :class:`ParseError`."""
     formats = formats or {}
     if bands:
-        rate = band_rate(actual)
+        rate = band_rate(actual, formats.get("actual"))
         return Scored(rules.band_score(rate, bands, weight), Direction.LE, actual=rate, bands=tuple(bands))
     given = rules.parse_direction(direction) if direction not in (None, "") else None
     deadline = parse_deadline(target) if given not in (Direction.QUAL, Direction.RANGE) else None

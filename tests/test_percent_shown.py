@@ -169,3 +169,11 @@ def test_our_native_template_scores_as_its_formula_and_still_reports_an_unclear_
     assert out.error_cell.ref == plan.cell(row, "actual")
     findings = check_workbook(read_workbook(path)).findings
     assert [f.cell for f in findings if f.code == "percent-unclear"] == [plan.cell(row, "actual")]
+
+
+def test_a_banded_rate_with_a_literal_percent_is_the_figure():
+    from selfeval_xl.rules import Band
+    bands = (Band(0.0, 1.0), Band(0.05, 0.8), Band(0.1, 0.6))
+    assert score_indicator(None, 3, 2, bands=bands, formats={"actual": '0"%"'}).score == D("1.60")
+    assert score_indicator(None, 0.03, 2, bands=bands, formats={"actual": "0%"}).score == D("1.60")
+    assert score_indicator(None, 0.03, 2, bands=bands).score == D("1.60")
