@@ -177,3 +177,11 @@ def test_a_banded_rate_with_a_literal_percent_is_the_figure():
     assert score_indicator(None, 3, 2, bands=bands, formats={"actual": '0"%"'}).score == D("1.60")
     assert score_indicator(None, 0.03, 2, bands=bands, formats={"actual": "0%"}).score == D("1.60")
     assert score_indicator(None, 0.03, 2, bands=bands).score == D("1.60")
+
+
+@settings(deadline=None, max_examples=300)
+@given(code=st.text(max_size=40), value=st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers()))
+def test_any_format_code_a_file_carries_is_read_without_error(code, value):
+    """A stranger's file may carry any format text: it is classified, and a number under it still read."""
+    assert percent_in_format(code) in ("scaled", "literal", "")
+    assert shown_quantity(value, code).unit in ("", "%")
