@@ -162,6 +162,73 @@ def align(target: Quantity, actual: Quantity, what: str = "实际完成值") -> 
     raise ParseError(f"{what}单位（{a_unit}）与年度指标值单位（{t_unit}）不一致", "#单位不一致")
 
 
+# --------------------------------------------------------------------------- what a number cell shows
+
+_FORMAT_TEXT = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+"""The parts of a number format code that are printed as they stand: ``"…"``, ``\\%``, ``[Red]``."""
+
+
+def percent_in_format(number_format: str | None) -> str:
+    """How a number format shows a number with a % sign: ``"scaled"`` when the % scales it (``0%``,
+    ``0.00%``: the cell stores the fraction, 0.98 for 98%), ``"literal"`` when the % is text printed after
+    the number as stored (``0"%"``, ``0\\%``: 98 for 98%), ``""`` when it shows no % (General, ``0.00``)."""
+    if not number_format:
+        return ""
+    if "%" in _FORMAT_TEXT.sub("", number_format):
+        return "scaled"
+    return "literal" if "%" in number_format else ""
+
+
+def is_plain_number(value: object) -> bool:
+    """A number as a cell holds it (int, float, Decimal), not a bool."""
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def shown_quantity(value: object, number_format: str | None = None, what: str = "数值") -> Quantity:
+    """A cell's value read as it shows: a number in a percent format is its percent figure (0.98 in
+    ``0%`` → 98 %; 98 in ``0"%"`` → 98 %); text as typed (``"98%"`` → 98 %, ``"162天"`` → 162 天)."""
+    quantity = parse_quantity(value, what)
+    kind = percent_in_format(number_format) if is_plain_number(value) else ""
+    if kind == "scaled":
+        return Quantity(quantity.number * 100, "%")
+    return Quantity(quantity.number, "%") if kind == "literal" else quantity
+
+
+PERCENT_UNCLEAR = "#百分数不明"
+
+
+def percent_beside(quantity: Quantity, value: object, number_format: str | None, what: str) -> Quantity:
+    """A value shown without a unit on a row whose other side is in %: which percentage it is.
+
+    Zero is 0% either way. A number whose format is unknown (a UDF's argument, an .xls value) is read as
+    stored, and Excel stores a typed percentage as the fraction (98% → 0.98). A number or text *shown*
+    without a % sign (``98`` or ``0.98`` in a General cell) may be 98% or 0.98%: a :class:`ParseError`
+    asks for the % rather than guessing from the size."""
+    if quantity.number == 0:
+        return Quantity(quantity.number, "%")
+    if number_format is None and is_plain_number(value):
+        return Quantity(quantity.number * 100, "%")
+    n = quantity.number.normalize()
+    shown = value if isinstance(value, str) else f"{n:f}"
+    raise ParseError(f"{what}“{shown}”未显示百分号，而同一指标另一侧为百分数：是 {n:f}% 还是 {(n * 100).normalize():f}%？"
+                     "请填写带 % 的值，或把单元格设为百分比格式 / shown without %: type the % sign", PERCENT_UNCLEAR)
+
+
+def align_shown(target: Quantity, target_value: object, target_format: str | None,
+                actual_value: object, actual_format: str | None) -> tuple[Decimal, Decimal]:
+    """A target and an actual in one unit, each read as its cell shows it (:func:`shown_quantity`); a
+    side shown without a unit beside a side in % is read by :func:`percent_beside`. ``target`` is the
+    quantity parsed from the target's text (``≥95%`` → 95 %); a number target is read by its format."""
+    if is_plain_number(target_value):
+        target = shown_quantity(target_value, target_format, "年度指标值")
+    actual = shown_quantity(actual_value, actual_format, "实际完成值")
+    if target.unit == "%" and not actual.unit:
+        actual = percent_beside(actual, actual_value, actual_format, "实际完成值")
+    elif actual.unit == "%" and not target.unit:
+        target = percent_beside(target, target_value, target_format, "年度指标值")
+    return align(target, actual)
+
+
 # --------------------------------------------------------------------------- time targets (时效)
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from . import rules
 from .excel_rules import native_blocked_inputs
 from .layout import normalize_label
 from .model import Cell, IndicatorRow, Table
-from .parse import ParseError, parse_deadline, parse_number
+from .parse import PERCENT_UNCLEAR, ParseError, parse_deadline, parse_number, percent_in_format
 from .rules import Band, RuleError, Tier
 from .scoring import Scored, score_indicator
 from .system import IndicatorSystem, Level
@@ -64,7 +64,8 @@ class RowResult:
     expected: Decimal | None
     scored: Scored | None = None
     error: RuleError | None = None
-    error_cell: Cell | None = None
+    error_cell: Cell | None = None     # the cell ``error`` or ``unclear`` points at
+    unclear: RuleError | None = None   # a value our native formula reads as stored but a reader cannot
     out_of_band: bool = False
     blocked: tuple[str, ...] = ()      # inputs our native template's score formula cannot compute
     shown: str | None = None           # the ``#…`` text its score cell then shows instead of a score
@@ -136,16 +137,20 @@ def rate_readings(cell: Cell | None) -> tuple[Decimal, ...]:
     """The fractions a stated rate may mean, decided from what the cell shows, never from its size.
 
     ``"99.76%"`` typed as text, or a number in a cell formatted as a percentage (2.53 shown as 253%), is
-    that fraction. A number shown without a % sign (a General cell, or a source that gives no number
+    that fraction; a number whose format prints a literal % (99.76 in ``0.00"%"``) is the figure. A number
+    shown without a % sign (a General cell, or a source that gives no number
     formats, like .xls values) reads two ways: the fraction itself (0.9976, or 2.53 for a real 253%) or
     the percent figure typed without its sign (99.76 for 99.76%). Both are kept; the stated rate is
     right when either reading is."""
     value = number(cell)
     if value is None:
         return ()
-    shown_as_percent = (isinstance(cell.value, str) and cell.text.endswith(("%", "％"))) or \
-        "%" in (cell.number_format or "")
-    if shown_as_percent or value == 0:
+    if isinstance(cell.value, str) and cell.text.endswith(("%", "％")):
+        return (value,)
+    kind = percent_in_format(cell.number_format)
+    if kind == "literal":                   # 98 in a cell formatted 0"%": the figure, shown with a % sign
+        return (value / 100,)
+    if kind == "scaled" or value == 0:
         return (value,)
     return (value, value / 100)
 
@@ -311,12 +316,22 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
     if blocked:
         out.blocked, out.shown = tuple(key for key, _ in blocked), blocked[0][1]
         return out
+
+    def scored(formats: dict[str, str | None] | None) -> Scored:
+        return score_indicator(row.value("target"), row.value("actual"), weight, direction, row.value("target_high"),
+                               system.settings, bands, result.table.year, formats)
+    formats, as_stored = _value_formats(row), _native_formula(row, result.table)
     try:
-        out.scored = score_indicator(row.value("target"), row.value("actual"), weight, direction,
-                                     row.value("target_high"), system.settings, bands, result.table.year)
+        out.scored = scored(None if as_stored else formats)
     except RuleError as exc:
         out.error, out.error_cell = exc, _error_cell(row, exc)
         return out
+    if as_stored:           # our formula compares the numbers as stored; still say when a reader cannot tell
+        try:
+            scored(formats)
+        except RuleError as exc:
+            if exc.short == PERCENT_UNCLEAR:
+                out.unclear, out.error_cell = exc, _error_cell(row, exc)
     out.expected = _qualitative_score(out, system) if out.qualitative else out.scored.score
     if row.get("score") is not None and out.expected is not None:
         result.add(Expected(row.cells["score"], "score", out.expected, out.expected, row,
@@ -324,12 +339,23 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
     return out
 
 
+def _value_formats(row: IndicatorRow) -> dict[str, str | None]:
+    """The number format of the row's 年度指标值, 区间上限 and 实际完成值, so each is read as it shows."""
+    return {key: cell.number_format for key in ("target", "target_high", "actual")
+            if (cell := row.get(key)) is not None}
+
+
+def _native_formula(row: IndicatorRow, table: Table) -> bool:
+    """The row's score is our native template's formula, which reads the numbers as stored."""
+    score = row.get("score")
+    return table.formulas == "native" and score is not None and bool(score.formula)
+
+
 def _native_blocked(row: IndicatorRow, bands: tuple[Band, ...], table: Table) -> list[tuple[str, str]]:
     """In our native template, the inputs the row's score formula cannot compute (text where it needs
     a number, a 指标性质 not from its list). The spreadsheet then shows ``#…`` and its sums skip the
     row; so does the recomputation, or a values-only reader would see a score Excel never shows."""
-    score = row.get("score")
-    if table.formulas != "native" or score is None or not score.formula:
+    if not _native_formula(row, table):
         return []
     return native_blocked_inputs(row.value("direction"), row.value("target"), row.value("target_high"),
                                  row.value("actual"), row.value("weight"), bool(bands))

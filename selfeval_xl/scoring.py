@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Mapping
 
 from . import rules
 from .parse import (
-    Day, ParseError, Quantity, Value, align, parse_day, parse_deadline, parse_number, parse_quantity, parse_value,
+    Day, ParseError, Quantity, Value, align_shown, is_plain_number, parse_day, parse_deadline, parse_number,
+    parse_quantity, parse_value, percent_in_format,
 )
 from .rules import DEFAULT_SETTINGS, Band, Direction, Settings, Tier
 
@@ -29,40 +31,41 @@ class Scored:
     bands: tuple[Band, ...] = ()
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+Formats = Mapping[str, str | None]
+"""The number format of a row's cells by key (``target``, ``target_high``, ``actual``); a key not there,
+or None, is a format not known (a UDF's arguments, .xls values)."""
 
 
-def _aligned(target: Quantity, target_raw: object, actual_raw: object) -> tuple[float, float]:
-    actual = parse_quantity(actual_raw, "实际完成值")
-    # A cell formatted as a percentage holds a fraction (0.995) while the other side reads "98%".
-    if target.unit == "%" and not actual.unit and _is_number(actual_raw):
-        actual = Quantity(actual.number * 100, "%")
-    elif actual.unit == "%" and not target.unit and _is_number(target_raw):
-        target = Quantity(target.number * 100, "%")
-    t, a = align(target, actual)
+def _aligned(target: Quantity, target_raw: object, actual_raw: object, formats: Formats,
+             target_key: str = "target") -> tuple[float, float]:
+    t, a = align_shown(target, target_raw, formats.get(target_key), actual_raw, formats.get("actual"))
     return float(t), float(a)
 
 
-def band_rate(actual: object) -> float:
+def band_rate(actual: object, number_format: str | None = None) -> float:
     """The rate a banded row is scored on, as the spreadsheet holds it: a number is the fraction itself
-    (0.03, what a cell formatted as % stores for 3%); text ``"3%"`` / ``"0.03"`` is read exactly as typed
-    (``"57%"`` → the double nearest 0.57, as Excel stores a typed 57%)."""
-    if _is_number(actual):
-        return float(actual)
+    (0.03, what a cell formatted as % stores for 3%) unless its format prints a literal % after the figure
+    (3 in ``0"%"`` is 3%); text ``"3%"`` / ``"0.03"`` is read exactly as typed (``"57%"`` → the double
+    nearest 0.57, as Excel stores a typed 57%)."""
+    if is_plain_number(actual):
+        return float(actual) / 100 if percent_in_format(number_format) == "literal" else float(actual)
     return float(parse_number(actual, "实际完成值"))
 
 
 def score_indicator(target: object, actual: object, weight: object, direction: object = None,
                     high: object = None, settings: Settings = DEFAULT_SETTINGS,
-                    bands: tuple[Band, ...] = (), year: int | None = None) -> Scored:
+                    bands: tuple[Band, ...] = (), year: int | None = None, formats: Formats | None = None
+                    ) -> Scored:
     """Recompute a row's score. Raises :class:`rules.RuleError` (incl. ParseError) for bad input.
 
     ``bands``: the row names an indicator the system scores by bands (``IndicatorSystem.bands_for``);
     its 实际完成值 is then a rate scored by :func:`rules.band_score`, whatever its 指标性质 or target.
-    ``year``: the table's year, the year of a deadline named without one (``12月31日前``)."""
+    ``year``: the table's year, the year of a deadline named without one (``12月31日前``).
+    ``formats``: the number format of each value cell, so a value is read as the cell shows it (0.98 shown
+    as 98%); a bare number beside a % that the cell shows without % is a :class:`ParseError`."""
+    formats = formats or {}
     if bands:
-        rate = band_rate(actual)
+        rate = band_rate(actual, formats.get("actual"))
         return Scored(rules.band_score(rate, bands, weight), Direction.LE, actual=rate, bands=tuple(bands))
     given = rules.parse_direction(direction) if direction not in (None, "") else None
     deadline = parse_deadline(target) if given not in (Direction.QUAL, Direction.RANGE) else None
@@ -81,13 +84,16 @@ def score_indicator(target: object, actual: object, weight: object, direction: o
         high_q = value.high if value.high is not None else (parse_quantity(high, "区间上限") if high not in (None, "") else None)
         if low_q is None or high_q is None:
             raise ParseError("区间指标需给出上下限", "#区间需上下限")
-        lo, a = _aligned(low_q, target, actual)
-        hi, _ = _aligned(high_q, high if high not in (None, "") else target, actual)
+        lo, a = _aligned(low_q, target, actual, formats)
+        if high in (None, ""):
+            hi, _ = _aligned(high_q, target, actual, formats)
+        else:
+            hi, _ = _aligned(high_q, high, actual, formats, "target_high")
         return Scored(rules.range_score(lo, hi, a, weight), Direction.RANGE, lo, a, hi)
     if value.direction is Direction.QUAL or value.quantity is None:
         raise ParseError(f"定量指标的年度指标值应为数字：{target}", "#指标值不是数字")
     d = given or value.direction
-    t, a = _aligned(value.quantity, target, actual)
+    t, a = _aligned(value.quantity, target, actual, formats)
     return Scored(rules.indicator_score(t, a, weight, d, settings), d, t, a)
 
 
@@ -105,7 +111,7 @@ def _by_deadline(deadline: Day, actual: object, weight: object, settings: Settin
 
 def _qualitative(target: object, actual: object, settings: Settings) -> bool:
     """A row is 定性 when its 年度指标值 is words, or its 实际完成值 names a tier."""
-    if _is_number(target):
+    if is_plain_number(target):
         return False
     try:
         return parse_value(target, settings=settings).qualitative

@@ -41,6 +41,7 @@ PROJECT_CASES = {
     "overachievement-unexplained": ({("ind", 4, "actual"): "60000人次"}, {"overachievement-unexplained"},
                                     ("ind", 4, "reason")),
     "unparseable-value": ({("ind", 2, "actual"): "约一百六十天"}, {"unparseable-value"}, ("ind", 2, "actual")),
+    "percent-unclear": ({("ind", 6, "actual"): 99.5}, {"percent-unclear"}, ("ind", 6, "actual")),
     "overachievement-reverse": ({("ind", 2, "target"): "≤30天", ("ind", 2, "actual"): "25天"},
                                 {"overachievement-unexplained"}, ("ind", 2, "reason")),
     "qual-tier-unknown": ({("ind", 3, "actual"): "基本达成"}, {"qual-tier-unknown"}, ("ind", 3, "actual")),

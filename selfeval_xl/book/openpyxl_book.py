@@ -177,6 +177,7 @@ class OpenpyxlBook:
         for ws in self.wb.worksheets:
             rows: list[list[Any]] = []
             formulas: dict[tuple[int, int], str] = {}
+            formats: dict[tuple[int, int], str] = {}        # as read.read_workbook gives them to check
             cached = self._cached.get(ws.title, {})
             for r, line in enumerate(ws.iter_rows(), start=0):
                 values = []
@@ -190,9 +191,11 @@ class OpenpyxlBook:
                             and type(value).__name__ == "CellRichText":
                         value = str(value)
                     values.append(value)
+                    if cell.number_format != "General":
+                        formats[(r, c)] = cell.number_format
                 rows.append(values)
             merged = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
-            result.append(Grid(ws.title, rows, formulas, merged, hidden=ws.sheet_state != "visible"))
+            result.append(Grid(ws.title, rows, formulas, merged, hidden=ws.sheet_state != "visible", formats=formats))
         return result
 
     # -- file --------------------------------------------------------------------------------------

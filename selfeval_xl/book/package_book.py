@@ -355,12 +355,17 @@ class PackageBook:
 # --------------------------------------------------------------------------- reading
 
 def _read_grids(data: bytes, z: zipfile.ZipFile, parts: dict[str, str]) -> list[Grid]:
-    """Every worksheet: values from python-calamine, formulas from its XML."""
+    """Every worksheet: values from python-calamine, formulas and number formats from its XML (the same
+    formats :func:`read.read_workbook` gives check, so score reads each value as check does)."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-    from ..read.xlsx_xml import sheet_formulas
+    from ..read.xlsx_xml import sheet_formulas, sheet_number_formats, style_number_formats
 
     grids = []
+    try:
+        styles: list[str] | None = style_number_formats(z)
+    except Exception:  # noqa: BLE001 - values are still good without formats (then unknown, as for .xls)
+        styles = None
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
         for meta in book.sheets_metadata:
@@ -371,7 +376,10 @@ def _read_grids(data: bytes, z: zipfile.ZipFile, parts: dict[str, str]) -> list[
                     for row in sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS)]
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
             formulas = sheet_formulas(z, parts[meta.name], MAX_ROWS) if meta.name in parts else {}
-            grids.append(Grid(meta.name, rows, formulas, merged, meta.visible != SheetVisibleEnum.Visible))
+            formats = (sheet_number_formats(z, parts[meta.name], styles, MAX_ROWS)
+                       if styles is not None and meta.name in parts else None)
+            grids.append(Grid(meta.name, rows, formulas, merged, meta.visible != SheetVisibleEnum.Visible,
+                              formats=formats))
     finally:
         book.close()
     return grids

@@ -7,7 +7,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..layout import normalize_label
 from ..model import Cell
-from ..parse import ParseError, parse_number
+from ..parse import PERCENT_UNCLEAR, ParseError, parse_number
 from ..recompute import match_level
 from ..rules import Direction
 from .base import Context, check
@@ -118,7 +118,7 @@ def unparseable_value(ctx: Context) -> Iterator[Finding]:
     """
     for out in ctx.re.rows:
         err = out.error
-        if err is None or err.short == "#指标值不是数字" or "为空" in err.message:
+        if err is None or err.short in ("#指标值不是数字", PERCENT_UNCLEAR) or "为空" in err.message:
             continue
         cell = out.error_cell
         if cell is not None and cell.blank:
@@ -126,6 +126,21 @@ def unparseable_value(ctx: Context) -> Iterator[Finding]:
         yield ctx.find("unparseable-value", cell, f"“{out.row.level3}”：{err.message}", None,
                        cell.value if cell else None)
 
+
+
+@check("percent-unclear", "warning", "百分数指标的另一侧未显示百分号")
+def percent_unclear(ctx: Context) -> Iterator[Finding]:
+    """A 年度指标值 in % (``≥95%``) beside a 实际完成值 shown without a % sign (``98`` or ``0.98`` in a General
+    cell), or the other way round: 98% or 0.98%? The score is not recomputed rather than guessed.
+
+    Bad: 年度指标值 ``≥95%``, 实际完成值 the number ``98`` in a General cell. Fix: type ``98%`` (Excel then
+    stores 0.98 in a percent format), or format the cell as a percentage.
+    """
+    for out in ctx.re.rows:
+        err = out.unclear or out.error
+        if err is not None and err.short == PERCENT_UNCLEAR and out.error_cell is not None:
+            cell = out.error_cell
+            yield ctx.find("percent-unclear", cell, f"“{out.row.level3}”：{err.message}", "带 % 的值", cell.value)
 
 
 @check("cost-direction", "warning", "成本指标写成了正向（≥）")
