@@ -474,3 +474,69 @@ def test_an_overrun_step_is_killed_with_every_process_it_started(tmp_path):
         time.sleep(0.1)
     else:
         pytest.fail(f"process {worker} started by the step still runs")
+
+
+# --------------------------------------------------------------------------- the 绩效自评报告
+
+@pytest.fixture(scope="module")
+def unit_papers(tmp_path_factory):
+    """The demo's real 单位: its workbooks (filled) and its report drafted from them, as .txt text."""
+    from selfeval_xl.demo_data import REAL_UNIT, generate, write_xlsx
+    from selfeval_xl.fill import fill
+    from selfeval_xl.narrative import draft
+    from selfeval_xl.narrative.text import read_report
+
+    root = tmp_path_factory.mktemp("web-report")
+    write_xlsx(generate(), root / "data.xlsx")
+    assert fill(root / "data.xlsx", root / "all", year=2021).ok
+    books = sorted((root / "all").glob(f"{REAL_UNIT}*.xlsx"))
+    (_, docx), = draft(books, root / "report.docx").written
+    return books, "\n\n".join(p.text for p in read_report(docx))
+
+
+def report_findings(page: str, name: str) -> list[tuple[str, str]]:
+    """(code, severity) of each finding shown in the result card of the upload called ``name``."""
+    card = page[page.index(f"<h2>{name}"):]
+    card = card[:card.index('<div class="card"')] if '<div class="card"' in card else card
+    return re.findall(r'class="finding" data-code="([\w-]+)".*?<span class="sev-(\w+)">', card, re.S)
+
+
+def test_a_report_is_checked_against_the_units_latest_tables(site, unit_papers):
+    store, client = site
+    admin(client)
+    _, links = collection(client)
+    unit = links["档案发展中心"]
+    books, text = unit_papers
+    for book in books:
+        upload(client, f"{unit}/upload", book.name, book.read_bytes())
+    r = upload(client, f"{unit}/upload", "自评报告.txt", text.encode("utf-8"))
+    assert r.status_code == 200
+    shown = report_findings(r.text, "自评报告.txt")
+    assert not [c for c, sev in shown if sev == "error"], shown
+    blob = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert store.file_path(blob, ".txt").read_bytes() == text.encode("utf-8")      # stored by content hash
+
+    changed, n = re.subn(r"(评价分析：分值\d+分，自评\d+)\.(\d)(\d)分", lambda m: f"{m[1]}.{m[3]}{m[2]}分", text, count=1)
+    assert n == 1 and changed != text
+    r = upload(client, f"{unit}/upload", "改过的报告.txt", changed.encode("utf-8"))
+    shown = report_findings(r.text, "改过的报告.txt")
+    assert ("report-table-mismatch", "error") in shown, shown
+    card = r.text[r.text.index("<h2>改过的报告.txt"):]
+    sentence = re.search(r"评价分析：分值\d+分，自评\d+\.\d\d分", changed)[0]
+    assert re.search(rf'data-code="report-table-mismatch".*?<span class="muted">[^<]*第\d+段</span>[^<]*{sentence}',
+                     card, re.S), card[:3000]                          # where it is, and the sentence quoted
+
+    alone = TestClient(client.app, base_url="http://testserver")         # a 单位 with no tables yet: no match
+    r = upload(alone, f"{links['第二单位']}/upload", "改过的报告.txt", changed.encode("utf-8"))
+    assert ("report-table-mismatch", "error") not in report_findings(r.text, "改过的报告.txt")
+
+
+def test_a_garbage_report_gets_its_verdict_not_a_500(site):
+    _, client = site
+    admin(client)
+    _, links = collection(client)
+    for name, content in (("报告.pdf", b"%PDF-1.4 garbage \x00\xff" * 50), ("报告.docx", b"not a zip")):
+        r = upload(client, f"{links['档案发展中心']}/upload", name, content)
+        assert r.status_code == 200
+        codes = {c for c, _ in report_findings(r.text, name)}
+        assert codes & {"unreadable", "check-failed"}, (name, codes)

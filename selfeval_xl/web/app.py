@@ -36,6 +36,7 @@ from ..findings import FileReport
 from .store import Store, Submission, Unit, token_hash
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+REPORT_SUFFIXES = (".docx", ".pdf", ".txt")      # a 绩效自评报告, checked against its 单位's tables
 ZIP_MAX_FILES = 1000
 ZIP_MAX_TOTAL = 1024 ** 3        # bytes unpacked from one zip, whatever its entries claim
 ADMIN_COOKIE = "selfeval_admin"
@@ -65,7 +66,7 @@ def set_admin_token(store: Store, token: str) -> None:
 
 def _suffix(filename: str | None) -> str:
     suffix = Path(filename or "").suffix.lower()
-    return suffix if suffix in WORKBOOK_SUFFIXES + (".zip",) else ".bin"
+    return suffix if suffix in WORKBOOK_SUFFIXES + REPORT_SUFFIXES + (".zip",) else ".bin"
 
 
 async def _save_upload(store: Store, upload: UploadFile, limit: int) -> tuple[str, str]:
@@ -99,6 +100,15 @@ class Processor:
         return store.add_submission(unit.id if unit else None, name, blob, suffix,
                                     processing.table_key(done.report), done.result, scored)
 
+    def submit_report(self, unit: Unit, blob: str, suffix: str, name: str, system: str | None) -> Submission:
+        """A 绩效自评报告, checked against the latest version of each of this 单位's workbooks."""
+        store = self.settings.store
+        latest, _ = views.latest_versions(store.submissions(unit.id))
+        workbooks = [store.file_path(s.blob, s.suffix) for s in latest if s.suffix in WORKBOOK_SUFFIXES]
+        with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
+            done = processing.process_report(store.file_path(blob, suffix), name, workbooks, Path(work), system)
+        return store.add_submission(unit.id, name, blob, suffix, processing.table_key(done.report), done.result, None)
+
     def check(self, blob: str, suffix: str, name: str) -> FileReport:
         """The check alone (the JSON API)."""
         store = self.settings.store
@@ -110,7 +120,8 @@ class Processor:
         theirs, as ``selfeval check`` over a folder would); a file whose own check crashed, or every
         file when the joint run cannot finish, keeps the report it got on upload."""
         store = self.settings.store
-        crashed = [s for s in subs if any(f["code"] == "check-failed" for f in s.result["report"]["findings"])]
+        crashed = [s for s in subs if s.suffix not in WORKBOOK_SUFFIXES      # a report keeps its own verdict
+                   or any(f["code"] == "check-failed" for f in s.result["report"]["findings"])]
         rest = [s for s in subs if s not in crashed]
         stored = [processing.report_from_dict(s.result["report"]) for s in crashed]
         if not rest:
@@ -333,7 +344,8 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
                 threading.Thread(target=processor.unzip, args=(unit, blob, system, job.id), daemon=True).start()
                 continue
             name = processing.display_name(upload.filename, suffix)
-            new.append((await run_in_threadpool(processor.submit, unit, blob, suffix, name, system)).token)
+            step = processor.submit_report if suffix in REPORT_SUFFIXES else processor.submit
+            new.append((await run_in_threadpool(step, unit, blob, suffix, name, system)).token)
         return RedirectResponse(f"/u/{unit.token}?" + "&".join(f"new={t}" for t in new), status_code=303)
 
     async def unit_submission(request: Request) -> Response:

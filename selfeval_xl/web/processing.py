@@ -196,6 +196,32 @@ def check_together(items: list[tuple[Path, str]], work: Path, system_ref: str | 
     return [report_from_dict(d) for d in answer]
 
 
+def _check_report(source: str, name: str, workbooks: list[str], system_ref: str | None) -> dict[str, Any]:
+    """In the child: the 单位's tables read as ``selfeval check`` reads them beside a report (their
+    narrative summaries, grouped by 单位), then the report checked against them by the narrative checker."""
+    from ..narrative import check_reports, load_units
+
+    units = load_units([Path(p) for p in workbooks], system_ref)[0]
+    report = named(next(check_reports([Path(source)], units)), name)
+    return dataclasses.replace(report, name=Path(name).stem).to_dict()
+
+
+def process_report(path: Path, name: str, workbooks: list[Path], work: Path, system_ref: str | None = None
+                   ) -> Processed:
+    """A 绩效自评报告 checked against these workbooks (its 单位's latest tables), in a child with limits;
+    a crash or an overrun is its ``check-failed`` finding."""
+    from ..findings import finding
+    from .isolated import StepFailed, run_isolated
+
+    try:
+        report = report_from_dict(run_isolated(_check_report, str(path), name, [str(p) for p in workbooks],
+                                               system_ref, scratch=work, time_limit=60 + 5 * len(workbooks)))
+    except StepFailed as exc:
+        report = FileReport(name, name=Path(name).stem, kind="report")
+        report.findings.append(finding("check-failed", f"检查此报告时处理进程中止：{exc}", file=name))
+    return Processed(report, {"report": report.to_dict(), "tables": [], "sheets": [], "note": ""}, None)
+
+
 def process(path: Path, name: str, work: Path, system_ref: str | None = None) -> Processed:
     """Check, and for a workbook with tables, score and read its sheets for the page (files in ``work``)."""
     report, shown, note = isolated_check(path, name, work, system_ref, score=True)
