@@ -531,6 +531,20 @@ def test_a_report_is_checked_against_the_units_latest_tables(site, unit_papers):
     assert ("report-table-mismatch", "error") not in report_findings(r.text, "改过的报告.txt")
 
 
+def test_a_report_sent_first_in_one_form_is_checked_against_the_workbooks_sent_with_it(site, unit_papers):
+    _, client = site
+    admin(client)
+    _, links = collection(client)
+    unit = links["档案发展中心"]
+    books, text = unit_papers
+    changed = re.sub(r"(评价分析：分值\d+分，自评\d+)\.(\d)(\d)分", lambda m: f"{m[1]}.{m[3]}{m[2]}分", text, count=1)
+    files = [("file", ("改过的报告.txt", changed.encode("utf-8"), "text/plain"))] + \
+        [("file", (b.name, b.read_bytes(), "application/octet-stream")) for b in books]
+    r = client.post(f"{unit}/upload", files=files, headers={"origin": "http://testserver"}, follow_redirects=True)
+    assert r.status_code == 200
+    assert ("report-table-mismatch", "error") in report_findings(r.text, "改过的报告.txt")
+
+
 def test_a_garbage_report_gets_its_verdict_not_a_500(site):
     _, client = site
     admin(client)

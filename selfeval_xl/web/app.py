@@ -337,7 +337,8 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         system = collection.system or None if collection else None
         form = await form_of(request)
         new = []
-        for upload in _uploads(form):
+        # reports last: a 绩效自评报告 sent in one form with its workbooks is checked against them
+        for upload in sorted(_uploads(form), key=lambda u: _suffix(u.filename) in REPORT_SUFFIXES):
             blob, suffix = await _save_upload(store, upload, limit)
             if suffix == ".zip":
                 job = store.start_job(unit.id, 0)
