@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
+import drafted
 from selfeval_xl.cli import main
-from selfeval_xl.demo_data import generate, write_xlsx
 from selfeval_xl.limits import DEFAULT_LIMITS, Limits
-from selfeval_xl.narrative import check_reports, draft
+from selfeval_xl.narrative import check_reports
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX thing")
 UNIT = "广州市文化馆"                      # tables with warnings only: its drafted report checks clean
@@ -29,13 +29,7 @@ FORK = "fork" in __import__("multiprocessing").get_all_start_methods()
 @pytest.fixture(scope="module")
 def unit_files(tmp_path_factory):
     """One 单位's workbooks (from the demo, filled) and its report drafted from them."""
-    from selfeval_xl.fill import fill
-
-    root = tmp_path_factory.mktemp("narrative-hostile")
-    write_xlsx(generate(), root / "data.xlsx")
-    assert fill(root / "data.xlsx", root / "all", year=2021).ok
-    books = sorted((root / "all").glob(f"{UNIT}*.xlsx"))
-    (unit, report), = draft(books, root / "report.docx").written
+    books, unit, report = drafted.unit_papers(tmp_path_factory.mktemp("narrative-hostile"), UNIT)
     return books, report, unit
 
 

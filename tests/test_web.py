@@ -481,17 +481,20 @@ def test_an_overrun_step_is_killed_with_every_process_it_started(tmp_path):
 @pytest.fixture(scope="module")
 def unit_papers(tmp_path_factory):
     """The demo's real 单位: its workbooks (filled) and its report drafted from them, as .txt text."""
-    from selfeval_xl.demo_data import REAL_UNIT, generate, write_xlsx
-    from selfeval_xl.fill import fill
-    from selfeval_xl.narrative import draft
+    from drafted import unit_papers as drafted_papers
+    from selfeval_xl.demo_data import REAL_UNIT
     from selfeval_xl.narrative.text import read_report
 
-    root = tmp_path_factory.mktemp("web-report")
-    write_xlsx(generate(), root / "data.xlsx")
-    assert fill(root / "data.xlsx", root / "all", year=2021).ok
-    books = sorted((root / "all").glob(f"{REAL_UNIT}*.xlsx"))
-    (_, docx), = draft(books, root / "report.docx").written
+    books, _, docx = drafted_papers(tmp_path_factory.mktemp("web-report"), REAL_UNIT)
     return books, "\n\n".join(p.text for p in read_report(docx))
+
+
+def with_a_score_changed(text: str) -> str:
+    """The report with the first stated 二级 自评 changed (44.43 → 44.34): a figure the tables contradict."""
+    changed, n = re.subn(r"(评价分析：分值\d+分，自评\d+)\.(\d)(\d)分", lambda m: f"{m[1]}.{m[3]}{m[2]}分", text,
+                         count=1)
+    assert n == 1 and changed != text
+    return changed
 
 
 def report_findings(page: str, name: str) -> list[tuple[str, str]]:
@@ -516,8 +519,7 @@ def test_a_report_is_checked_against_the_units_latest_tables(site, unit_papers):
     blob = hashlib.sha256(text.encode("utf-8")).hexdigest()
     assert store.file_path(blob, ".txt").read_bytes() == text.encode("utf-8")      # stored by content hash
 
-    changed, n = re.subn(r"(评价分析：分值\d+分，自评\d+)\.(\d)(\d)分", lambda m: f"{m[1]}.{m[3]}{m[2]}分", text, count=1)
-    assert n == 1 and changed != text
+    changed = with_a_score_changed(text)
     r = upload(client, f"{unit}/upload", "改过的报告.txt", changed.encode("utf-8"))
     shown = report_findings(r.text, "改过的报告.txt")
     assert ("report-table-mismatch", "error") in shown, shown
@@ -537,7 +539,7 @@ def test_a_report_sent_first_in_one_form_is_checked_against_the_workbooks_sent_w
     _, links = collection(client)
     unit = links["档案发展中心"]
     books, text = unit_papers
-    changed = re.sub(r"(评价分析：分值\d+分，自评\d+)\.(\d)(\d)分", lambda m: f"{m[1]}.{m[3]}{m[2]}分", text, count=1)
+    changed = with_a_score_changed(text)
     files = [("file", ("改过的报告.txt", changed.encode("utf-8"), "text/plain"))] + \
         [("file", (b.name, b.read_bytes(), "application/octet-stream")) for b in books]
     r = client.post(f"{unit}/upload", files=files, headers={"origin": "http://testserver"}, follow_redirects=True)
