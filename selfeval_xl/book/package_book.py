@@ -359,7 +359,7 @@ def _read_grids(data: bytes, z: zipfile.ZipFile, parts: dict[str, str]) -> list[
     formats :func:`read.read_workbook` gives check, so score reads each value as check does)."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-    from ..read.xlsx_xml import sheet_formulas, sheet_number_formats, style_number_formats
+    from ..read.xlsx_xml import scan_sheet, style_number_formats
 
     grids = []
     try:
@@ -375,9 +375,8 @@ def _read_grids(data: bytes, z: zipfile.ZipFile, parts: dict[str, str]) -> list[
             rows = [[None if v == "" else v for v in row]
                     for row in sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS)]
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-            formulas = sheet_formulas(z, parts[meta.name], MAX_ROWS) if meta.name in parts else {}
-            formats = (sheet_number_formats(z, parts[meta.name], styles, MAX_ROWS)
-                       if styles is not None and meta.name in parts else None)
+            formulas, formats = (scan_sheet(z.read(parts[meta.name]), styles, MAX_ROWS) if meta.name in parts
+                                 else ({}, None))
             grids.append(Grid(meta.name, rows, formulas, merged, meta.visible != SheetVisibleEnum.Visible,
                               formats=formats))
     finally:

@@ -26,6 +26,7 @@ from .locate import layout_bonus_names, locate_tables, near_miss
 MAX_ROWS = 5000                        # rows scanned per sheet; a 自评表 has well under 200
 MAX_COLUMNS = 200
 MAX_OLE_SCAN = 64 * 1024 * 1024        # bytes of an OLE file searched for the encryption streams
+KEEP_PART_BYTES = 8 * 1024 * 1024      # a sheet's XML up to this size is inflated once and kept while read
 DATA_TABLE_SKIPPED = "fill 用的数据表（项目、指标……），不是自评表 / a fill data table, not a 自评表"
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -153,7 +154,7 @@ def _load(path: Path, max_rows: int, limits: Limits, problems: list):
 def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list):
     """The file is read once into memory (its size is bounded by ``limits.file_bytes``): the guard,
     the workbook part, calamine and the formula scan all read that one copy, never reopening the file."""
-    from .xlsx_xml import read_workbook_xml, sheet_formulas, sheet_number_formats, style_number_formats
+    from .xlsx_xml import read_workbook_xml, scan_sheet, style_number_formats
 
     with path.open("rb") as handle:          # read(n) would allocate n bytes up front: ask for the size
         size = os.fstat(handle.fileno()).st_size
@@ -178,21 +179,25 @@ def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list):
         raise Unreadable(f"文件已损坏：{exc}") from None
     except Exception as exc:  # noqa: BLE001 - defusedxml refusals, malformed XML
         raise Unreadable(f"工作簿 XML 无法解析（{type(exc).__name__}），可能已损坏或含有不安全内容") from None
-    skipped = _oversized_sheets(zf, book.sheet_paths, limits)
+    parts: dict[str, bytes] = {}
+    skipped = _oversized_sheets(zf, book.sheet_paths, limits, parts)
     problems.extend(("sheet-too-large", why, quote_sheet(name)) for name, why in skipped.items())
     grids = _load_calamine(path, max_rows, limits, set(skipped), blob)
 
     by_name = {grid.name: grid for grid in grids}
+    styles: list[list[str] | None] = []
 
     def formulas(sheet: str) -> dict[tuple[int, int], str] | None:
-        """The sheet's formulas; its number formats go onto its grid in the same pass over the zip."""
+        """The sheet's formulas; its number formats go onto its grid in the same pass over its XML."""
         part = book.sheet_paths.get(sheet)
         if not part:
             return None
         try:
-            found = sheet_formulas(zf, part, max_rows)
+            if not styles:
+                styles.append(style_number_formats(zf))
+            found, formats = scan_sheet(parts.get(part) or zf.read(part), styles[0], max_rows)
             if sheet in by_name:
-                by_name[sheet].formats = sheet_number_formats(zf, part, style_number_formats(zf), max_rows)
+                by_name[sheet].formats = formats
             return found
         except Exception:  # noqa: BLE001 - values are still good without formulas and formats
             return None
@@ -200,23 +205,30 @@ def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list):
     return grids, book.defined_names, formulas
 
 
-def _oversized_sheets(zf: zipfile.ZipFile, parts: dict[str, str], limits: Limits) -> dict[str, str]:
+def _oversized_sheets(zf: zipfile.ZipFile, parts: dict[str, str], limits: Limits, kept: dict[str, bytes]
+                      ) -> dict[str, str]:
     """Sheet name → why it is skipped, for the sheets whose cells reach beyond the limits. A sheet part
     that cannot be inflated (a bad checksum, a missing part) makes the file unreadable: what the guard
-    could not measure is never handed to calamine."""
+    could not measure is never handed to calamine. Parts up to :data:`KEEP_PART_BYTES` are inflated
+    once, measured from memory and kept in ``kept`` (part → XML) for the formula scan."""
     refused = guard.sheet_count_problem(len(parts), limits)
     if refused:
         raise Unreadable(refused)
     skipped = {}
     for name, part in parts.items():
         try:
-            extent = guard.sheet_extent(zf, part, limits)
+            if zf.getinfo(part).file_size <= KEEP_PART_BYTES:
+                kept[part] = zf.read(part)
+                extent = guard.extent_of(kept[part])
+            else:
+                extent = guard.sheet_extent(zf, part, limits)
         except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
                 zlib.error) as exc:
             raise Unreadable(f"文件已损坏：工作表“{name}”的数据无法解压（{type(exc).__name__}: {exc}）"[:300]) from None
         why = guard.sheet_problem(name, extent, limits)
         if why:
             skipped[name] = why
+            kept.pop(part, None)
     return skipped
 
 
