@@ -128,14 +128,32 @@ class _Sheet:
 
     def __init__(self, grid: Grid):
         self.grid = grid
+        self.values: dict[tuple[int, int], Any] = {}        # every non-blank cell, blank text dropped
         self.norm: dict[tuple[int, int], str] = {}
         self.by_row: dict[int, list[tuple[int, str, str]]] = {}
         self._keys: dict[tuple[int, int], dict[str, int]] = {}
-        for r, c, v in grid.cells():
-            if isinstance(v, str) and len(v) <= MAX_LABEL_LENGTH * 2:
-                t = self.norm[(r, c)] = normalize_label(v)
-                if t:
-                    self.by_row.setdefault(r, []).append((c, t, _strip_unit(t)))
+        values, norm = self.values, self.norm
+        for r, line in enumerate(grid.rows):
+            for c, v in enumerate(line):
+                if v is None:
+                    continue
+                if isinstance(v, str):
+                    if not v.strip():
+                        continue
+                    if len(v) <= MAX_LABEL_LENGTH * 2:
+                        t = norm[(r, c)] = normalize_label(v)
+                        if t:
+                            self.by_row.setdefault(r, []).append((c, t, _strip_unit(t)))
+                values[(r, c)] = v
+
+    def value(self, r: int, c: int) -> Any:
+        """The value at 0-based (row, col), as :meth:`Grid.value` gives it (blank text is None)."""
+        return self.values.get((r, c))
+
+    def label_text(self, r: int, c: int) -> str:
+        """:func:`_label_text` of the cell, from the text normalised already where it is label-sized."""
+        t = self.norm.get((r, c))
+        return t if t is not None else _label_text(self.values.get((r, c)))
 
     def text(self, r: int, c: int) -> str:
         return self.norm.get((r, c), "")
@@ -157,7 +175,9 @@ class _Sheet:
 
     def cell(self, r: int, c: int) -> Cell:
         g = self.grid
-        return Cell(g.name, ref(r, c), g.value(r, c), g.formula(r, c), g.number_format(r, c))
+        return Cell(g.name, ref(r, c), self.values.get((r, c)),
+                    None if g.formulas is None else g.formulas.get((r, c)),
+                    None if g.formats is None else g.formats.get((r, c), "General"))
 
     def row_keys(self, r: int, index: dict[str, str]) -> dict[str, int]:
         """Column of each label key found on row ``r`` (the first occurrence wins). Layouts that share
@@ -181,7 +201,7 @@ class _Sheet:
         for cc in range(end + 1, width):
             if self.text(r, cc) in stop and self.text(r, cc):
                 break
-            if self.grid.value(r, cc) is not None:
+            if self.value(r, cc) is not None:
                 return self.cell(r, cc)
         return self.cell(r, end + 1)
 
@@ -334,7 +354,7 @@ def near_miss(grids: list[Grid]) -> NearMiss | None:
                 for r in rows:
                     keys = sheet.row_keys(r, index)
                     if keys and (best is None or len(keys) > best[0]):
-                        found = tuple(sheet.grid.value(r, c) for c in sorted(keys.values()))
+                        found = tuple(sheet.value(r, c) for c in sorted(keys.values()))
                         missed = tuple(c.label for c in block.columns if c.key not in keys and not c.optional)
                         best = (len(keys), NearMiss(grid.name, r + 1, name, tuple(str(f) for f in found), missed))
     return best[1] if best else None
@@ -393,7 +413,7 @@ def _unfilled(table: Table, layout: Layout) -> None:
 def _year(sheet: _Sheet, r: int, c: int) -> int | None:
     for rr in range(r, min(r + 3, sheet.grid.height)):
         for cc in range(len(sheet.grid.rows[rr])):
-            v = sheet.grid.value(rr, cc)
+            v = sheet.value(rr, cc)
             match = _YEAR.search(str(v)) if isinstance(v, str) else None
             if match:
                 return int(match.group(1))
@@ -431,12 +451,12 @@ def _read_funds(sheet: _Sheet, table: Table, funds_at: tuple[int, dict[str, int]
     r0, columns = funds_at
     for key, c in columns.items():
         table.headers[f"funds.{key}"] = sheet.cell(r0, c)
-        table.amount_unit = _unit_of(sheet.grid.value(r0, c)) or table.amount_unit
+        table.amount_unit = _unit_of(sheet.value(r0, c)) or table.amount_unit
     first_col = min(columns.values())
     for (r, c), t in sheet.norm.items():   # the block label: on the header row or just above, left
         if r0 - 2 <= r <= r0 and c < first_col and t and _strip_unit(t) in {_strip_unit(x) for x in lab.funds_label}:
             table.headers["funds.label"] = sheet.cell(r, c)
-            table.amount_unit = _unit_of(sheet.grid.value(r, c)) or table.amount_unit
+            table.amount_unit = _unit_of(sheet.value(r, c)) or table.amount_unit
     last_col = max(columns.values())
     goal_labels = lab.goal_label | set(lab.goal_columns)
     for r in range(r0 + 1, stop_row):
@@ -448,7 +468,7 @@ def _read_funds(sheet: _Sheet, table: Table, funds_at: tuple[int, dict[str, int]
             if key and key not in table.funds:
                 row = FundRow(key, sheet.cell(r, c), {k: sheet.cell(r, cc) for k, cc in columns.items()})
                 note = next((sheet.cell(r, cc) for cc in range(last_col + 1, len(sheet.grid.rows[r]))
-                             if sheet.grid.value(r, cc) is not None), None)
+                             if sheet.value(r, cc) is not None), None)
                 if note is not None:
                     row.cells["note"] = note
                 table.funds[key] = row
@@ -470,40 +490,40 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
     r0, columns = header
     for key, c in columns.items():
         table.headers[f"indicators.{key}"] = sheet.cell(r0, c)
-    grid = sheet.grid
     level1 = level2 = ""
     label_cols = [columns[k] for k in ("level1", "level2", "level3") if k in columns]
     data_cols = [c for k, c in columns.items() if k not in ("level1", "level2")]
     before = columns.get("level3", max(columns.values()))
+    width = max(columns.values()) + 1
     slot = lab.layout.placeholder_re
     words = dict(lab.layout.directions)
+    suffix = _suffix(lab)
     r = r0 + 1
     while r < end:
-        texts = sheet.row_texts(r, min(len(grid.rows[r]), max(columns.values()) + 1))
-        if any(t in lab.total for t in texts if t):
-            _read_total_row(sheet, table, r, columns, texts, lab)
+        texts = {t for c, t, _ in sheet.by_row.get(r, ()) if c < width}
+        if texts & lab.total:
+            _read_total_row(sheet, table, r, columns, sheet.row_texts(r, width), lab)
             r += 1
             break
-        if any(t in lab.grade for t in texts if t) or _is_footer(sheet, r, lab, before):
+        if texts & lab.grade or _is_footer(sheet, r, lab, before):
             break
-        if len(sheet.row_keys(r, lab.indicator_columns)) >= MIN_HEADER_MATCHES:
+        if len(sheet.by_row.get(r, ())) >= MIN_HEADER_MATCHES and len(sheet.row_keys(r, lab.indicator_columns)) >= MIN_HEADER_MATCHES:
             r += 1          # a repeated header row (a table printed over two pages)
             continue
-        l1 = _label_text(grid.value(r, columns["level1"])) if "level1" in columns else ""
-        l2 = _label_text(grid.value(r, columns["level2"])) if "level2" in columns else ""
-        subtotal_text = next((t for t in (_label_text(grid.value(r, c)) for c in label_cols)
-                              if t.endswith(_suffix(lab))), "")
+        l1 = sheet.label_text(r, columns["level1"]) if "level1" in columns else ""
+        l2 = sheet.label_text(r, columns["level2"]) if "level2" in columns else ""
+        subtotal_text = next((t for t in (sheet.label_text(r, c) for c in label_cols) if t.endswith(suffix)), "")
         if l1 and not subtotal_text:
             level1, level2 = l1, ""
         if l2 and not subtotal_text:
             level2 = l2
-        has_data = any(not _empty_slot(grid.value(r, c), slot) for c in data_cols)
+        has_data = any(not _empty_slot(sheet.value(r, c), slot) for c in data_cols)
         if not has_data and not subtotal_text:
             r += 1
             continue
         cells = {k: sheet.cell(r, c) for k, c in columns.items()}
         if subtotal_text:
-            name = subtotal_text[: -len(_suffix(lab))] or level1
+            name = subtotal_text[: -len(suffix)] or level1
             table.indicators.append(IndicatorRow(r + 1, name, "", cells, "subtotal"))
         elif any(b in level1 for b in bonus_names):
             table.indicators.append(IndicatorRow(r + 1, level1, level2, cells, "bonus"))
