@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from .findings import FileReport, Finding, Report, finding
 from .limits import DEFAULT_LIMITS, MB, Limits
-from .ownfiles import own_file_reason
+from .ownfiles import not_a_submission, own_name_reason
 from .system import IndicatorSystem, load_system
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -36,11 +36,14 @@ R = TypeVar("R")
 
 @dataclass
 class Found:
-    """What a scan found: every path to give a verdict (in order), and our own files among them (path →
-    why it is ours), which are listed as skipped and never read as submissions."""
+    """What a scan found: every path to give a verdict (in order), our own files among them by name
+    (path → why it is ours: a backup, a temporary), which are listed as skipped and never read as
+    submissions, and the paths found inside folders, where a workbook that carries our output mark (a
+    report) is skipped too (its worker sees the mark in the zip it opens anyway)."""
 
     paths: list[Path] = field(default_factory=list)
     own: dict[Path, str] = field(default_factory=dict)
+    in_folders: set[Path] = field(default_factory=set)
 
 
 def scan(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Found:
@@ -48,10 +51,9 @@ def scan(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Fou
     links found inside are not followed into folders). A FIFO, a link or a folder named ``x.xlsx`` is kept: it gets
     an ``unreadable`` verdict, not silence. Skipped without a line: Excel's lock files (``~$…``) and
     ``exclude`` (the outputs of this run). The same file given twice (another spelling, a link) is
-    kept once. Our own files (backups, temporaries, reports) found in a folder are marked in ``own``;
-    a file named explicitly is checked whatever it is (the user asked for it)."""
-    from .read.guard import path_problem
-
+    kept once. Our own files found in a folder are marked: backups and temporaries in ``own``, and
+    every path of a folder in ``in_folders`` (a report among them is known when it is read); a file named
+    explicitly is checked whatever it is (the user asked for it)."""
     skip = {_identity(p) for p in exclude}
     found = Found()
     seen: set[str] = set()
@@ -64,8 +66,9 @@ def scan(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Fou
                 continue
             seen.add(key)
             found.paths.append(candidate)
-            if in_folder and path_problem(candidate, DEFAULT_LIMITS) is None:
-                why = own_file_reason(candidate)       # opens a regular file only, never a FIFO
+            if in_folder:
+                found.in_folders.add(candidate)
+                why = own_name_reason(candidate)
                 if why:
                     found.own[candidate] = why
     return found
@@ -128,15 +131,15 @@ def _limit_memory(megabytes: int) -> None:
 
 
 def check_file(path: str | Path, system: IndicatorSystem | None = None,
-               limits: Limits | None = None, facts: Facts | None = None) -> FileResult:
+               limits: Limits | None = None, facts: Facts | None = None, skip_ours: bool = False) -> FileResult:
     """Read and check one workbook in this process, under the reader's size guard (the in-process path
     for tests and the add-in; batches use :func:`check_files`). Never raises: a crash becomes a
-    ``check-failed`` finding."""
+    ``check-failed`` finding. ``skip_ours``: a workbook carrying our output mark is listed as skipped."""
     from .checks import check_workbook, figures_of
     from .read import read_workbook
 
     try:
-        data = read_workbook(path, limits=limits or _LIMITS)
+        data = read_workbook(path, limits=limits or _LIMITS, skip_ours=skip_ours)
         result = FileResult(check_workbook(data, system or _SYSTEM), figures_of(str(path), data.tables))
         hook = facts or _FACTS
         if hook:
@@ -149,6 +152,14 @@ def check_file(path: str | Path, system: IndicatorSystem | None = None,
         return failed(path, f"检查出错：{type(exc).__name__}: {exc}"[:300])
 
 
+def _check_pending(item: tuple[Path, bool]) -> FileResult:
+    return check_file(item[0], skip_ours=item[1])
+
+
+def _lost(item: tuple[Path, bool], reason: str) -> FileResult:
+    return failed(item[0], reason)
+
+
 def failed(path: str | Path, reason: str, code: str = "check-failed") -> FileResult:
     """The result of a file that could not be checked: one finding saying why."""
     report = FileReport(str(path))
@@ -159,7 +170,7 @@ def failed(path: str | Path, reason: str, code: str = "check-failed") -> FileRes
 def skipped(path: str | Path, reason: str) -> FileResult:
     """The result of one of our own files found in a folder: listed as skipped (like a data table), not
     read, and no finding: a file we wrote is not a problem of the submissions."""
-    return FileResult(FileReport(str(path), skipped=f"{reason}，不是提交的自评表"))
+    return FileResult(FileReport(str(path), skipped=not_a_submission(reason)))
 
 
 def default_jobs() -> int:
@@ -180,6 +191,7 @@ def isolated(function: Callable[..., R], items: list[T], jobs: int, limits: Limi
 
     if not items:
         return
+    _quick_pool_loops()
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     workers = max(1, min(jobs or default_jobs(), len(items)))
@@ -210,6 +222,22 @@ def isolated(function: Callable[..., R], items: list[T], jobs: int, limits: Limi
                 pool.stop()
 
 
+POOL_TICK = 0.01
+"""Seconds between pebble's checks of its workers (its default, 0.1 s, is also what closing a pool
+waits: a tenth of a second on every batch, a tenth of a millisecond per file of a 1,000-file batch)."""
+
+
+def _quick_pool_loops() -> None:
+    """Pebble's loops look at the pool every ``sleep_unit`` seconds (a documented internal constant of
+    pebble 5); a shorter tick ends a batch sooner and notices a time-out sooner, for a few cheap
+    wake-ups a second."""
+    from pebble.common import types
+
+    consts = getattr(types, "CONSTS", None)
+    if consts is not None and getattr(consts, "sleep_unit", 0) > POOL_TICK:
+        consts.sleep_unit = POOL_TICK
+
+
 def _start_worker(limits: Limits, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     faulthandler.disable()       # a worker's death is reported as its file's finding, not as a dump
     if initializer:
@@ -231,17 +259,18 @@ def _death(exitcode: int | None, limits: Limits) -> str:
 
 
 def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
-                limits: Limits = DEFAULT_LIMITS, own: dict[Path, str] | None = None,
+                limits: Limits = DEFAULT_LIMITS, found: Found | None = None,
                 facts: Facts | None = None) -> Iterator[FileResult]:
     """One result per path, in input order, each file read in an isolated worker (``jobs`` 0 = all
-    cores). Paths that are not regular files are refused without a worker (and never opened); ``own``
-    files are listed as skipped. ``facts`` (a module-level function) fills :attr:`FileResult.facts`."""
+    cores). Paths that are not regular files are refused without a worker (and never opened); what
+    ``found`` (the scan of these paths) says is ours is listed as skipped. ``facts`` (a module-level
+    function) fills :attr:`FileResult.facts`."""
     from . import checks, read
     from .read.guard import path_problem
 
-    own = own or {}
+    own, folders = (found.own, found.in_folders) if found else ({}, set())
     verdicts: dict[int, FileResult] = {}
-    pending: list[Path] = []                  # the paths themselves: no second copy of 10,000 names
+    pending: list[tuple[Path, bool]] = []      # (path, skip it if it carries our output mark)
     for i, path in enumerate(paths):
         refused = path_problem(path, limits)
         if refused:
@@ -249,17 +278,17 @@ def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
         elif path in own:
             verdicts[i] = skipped(path, own[path])
         else:
-            pending.append(path)
+            pending.append((path, path in folders))
     if pending:
         read.preload()          # forked workers inherit what is loaded here
         checks.preload()
-    results = isolated(check_file, pending, jobs, limits, failed, _init_worker, (system_ref, limits, facts))
+    results = isolated(_check_pending, pending, jobs, limits, _lost, _init_worker, (system_ref, limits, facts))
     for i in range(len(paths)):
         yield verdicts.pop(i) if i in verdicts else next(results)
 
 
 def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
-                limits: Limits = DEFAULT_LIMITS, own: dict[Path, str] | None = None,
+                limits: Limits = DEFAULT_LIMITS, found: Found | None = None,
                 facts: Facts | None = None,
                 on_result: Callable[[FileResult], None] | None = None) -> Iterator[FileReport]:
     """One FileReport per file, streamed in input order, except that files holding a 部门整体 table
@@ -274,7 +303,7 @@ def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
 
     units = UnitFigures()
     with tempfile.TemporaryFile() as held:
-        for result in check_files(paths, system_ref, jobs, limits, own, facts):
+        for result in check_files(paths, system_ref, jobs, limits, found, facts):
             result.report.findings += units.add(result.figures)
             if on_result:
                 on_result(result)
@@ -296,14 +325,14 @@ def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
 def run(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
         on_result: Callable[[FileResult], None] | None = None,
         on_cross: Callable[[list[Finding]], None] | None = None,
-        limits: Limits = DEFAULT_LIMITS, own: dict[Path, str] | None = None,
+        limits: Limits = DEFAULT_LIMITS, found: Found | None = None,
         facts: Facts | None = None) -> Report:
     """Every file checked, as one Report (for callers that want it whole): ``on_result`` hears each
     file as it arrives, ``on_cross`` the cross-file findings at the end (also added to their files)."""
     from .checks import UnitFigures
 
     report, units = Report(), UnitFigures()
-    for result in check_files(paths, system_ref, jobs, limits, own, facts):
+    for result in check_files(paths, system_ref, jobs, limits, found, facts):
         result.report.findings += units.add(result.figures)
         report.files.append(result.report)
         if on_result:

@@ -28,28 +28,44 @@ def backup_name(path: Path, n: int) -> Path:
     return path.with_name(f"{path.stem}.bak{n if n > 1 else ''}{path.suffix}")
 
 
-def own_file_reason(path: str | Path) -> str | None:
-    """Why ``path`` is a file we wrote (in Chinese), or None for anything else (a submission)."""
+def not_a_submission(reason: str) -> str:
+    """What a skipped file of ours is listed with (the report's 状态 已跳过 and its reason)."""
+    return f"{reason}，不是提交的自评表"
+
+
+def own_name_reason(path: str | Path) -> str | None:
+    """Why ``path`` is one of our files by its name alone (a temporary or a backup), without opening it."""
     name = Path(path).name
     if name.startswith(TEMP_PREFIX):
         return "本工具中断时留下的临时文件"
     if BACKUP_NAME.search(name):
         return "本工具评分时保存的原文件备份（.bak）"
-    kind = output_kind(path)
-    if kind:
-        return f"本工具生成的{kind}"
     return None
+
+
+def output_reason(zf: zipfile.ZipFile) -> str | None:
+    """:func:`own_file_reason` of a workbook already open (the reader's), for our outputs."""
+    kind = output_kind_in(zf)
+    return f"本工具生成的{kind}" if kind else None
 
 
 def output_kind(path: str | Path) -> str | None:
     """The value of our output property when ``path`` is a workbook we wrote, else None. Never raises."""
     try:
         with zipfile.ZipFile(path) as zf:
-            info = zf.getinfo(CUSTOM_PART)
-            if info.file_size > MAX_CUSTOM_PART:
-                return None
-            text = zf.read(info).decode("utf-8", errors="replace")
-    except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
+            return output_kind_in(zf)
+    except (OSError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
+        return None
+
+
+def output_kind_in(zf: zipfile.ZipFile) -> str | None:
+    """:func:`output_kind` of an open zip."""
+    try:
+        info = zf.getinfo(CUSTOM_PART)
+        if info.file_size > MAX_CUSTOM_PART:
+            return None
+        text = zf.read(info).decode("utf-8", errors="replace")
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError, EOFError):
         return None
     try:
         root = fromstring(text)

@@ -237,7 +237,7 @@ def test_a_report_we_wrote_is_skipped_in_a_folder_and_counted_nowhere(tmp_path):
     mark_openpyxl(book, "检查报告")
     book.save(tmp_path / "上次的报告.xlsx")
     found = scan([tmp_path])
-    report = run(found.paths, jobs=1, own=found.own)
+    report = run(found.paths, jobs=1, found=found)
     codes = {Path(r.path).name: [f.code for f in r.findings] for r in report.files}
     assert codes == {"上次的报告.xlsx": [], "项目.xlsx": []}                      # no duplicate-submission
     assert [Path(r.path).name for r in report.files if r.skipped] == ["上次的报告.xlsx"]

@@ -95,7 +95,7 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, jo
     def checked():
         """(FileReport, is a workbook): the workbooks as their workers finish, then the 绩效自评报告,
         each in a worker too, against the tables of its 单位."""
-        for report in check_batch(found.paths, system_ref, jobs, limits, found.own,
+        for report in check_batch(found.paths, system_ref, jobs, limits, found,
                                   facts=summaries_of if reports else None,
                                   on_result=lambda r: tables.append((r.report.path, r.facts, []))):
             yield report, True

@@ -41,7 +41,7 @@ def command(paths, output, system_ref, jobs, force, limit_settings) -> int:
     with tqdm(total=len(found.paths), unit="个文件", desc="检查", file=sys.stderr, disable=None,
               leave=False) as bar:
         report = run(found.paths, system_ref, jobs, on_result=lambda _: bar.update(), limits=limits,
-                     own=found.own)
+                     found=found)
     info = write_summary(report.files, path)
     click.echo(f"汇总已写入 / summary written: {info.path}（{info.workbooks} 个工作簿，{info.units} 个单位；"
                f"工作表：{'、'.join(info.sheets[:5])} 及各单位）")

@@ -19,6 +19,7 @@ from ..fill.schema import is_data_table
 from ..layout import META_SHEET
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import WorkbookData, quote_sheet
+from ..ownfiles import not_a_submission, output_reason
 from . import guard
 from .grid import Grid
 from .locate import layout_bonus_names, locate_tables, near_miss
@@ -36,14 +37,23 @@ class Unreadable(Exception):
     """Why a file cannot be read, in Chinese, for the ``unreadable`` finding."""
 
 
-def read_workbook(path: str | Path, max_rows: int = MAX_ROWS, limits: Limits = DEFAULT_LIMITS) -> WorkbookData:
+class OurOutput(Exception):
+    """The workbook is one of our outputs (why, in Chinese): not a submission."""
+
+
+def read_workbook(path: str | Path, max_rows: int = MAX_ROWS, limits: Limits = DEFAULT_LIMITS,
+                  skip_ours: bool = False) -> WorkbookData:
     """Read every 自评表 of an .xlsx / .xlsm / .xls file. Never raises for bad input: problems are
     recorded in ``WorkbookData.problems`` (``unreadable`` with the reason, ``sheet-truncated``,
-    ``sheet-too-large`` for a sheet beyond ``limits`` …)."""
+    ``sheet-too-large`` for a sheet beyond ``limits`` …). ``skip_ours``: a workbook that carries our
+    output mark (a report found in a folder of submissions) is not read but ``skipped``."""
     path = Path(path)
     data = WorkbookData(str(path), path.suffix.lower().lstrip("."))
     try:
-        grids, names, formula_source = _load(path, max_rows, limits, data.problems)
+        grids, names, formula_source = _load(path, max_rows, limits, data.problems, skip_ours)
+    except OurOutput as exc:
+        data.skipped = not_a_submission(str(exc))
+        return data
     except Unreadable as exc:
         data.problems.append(("unreadable", str(exc), ""))
         return data
@@ -133,7 +143,7 @@ def _bonus_names() -> tuple[str, ...]:
     return tuple(sorted(names | set(layout_bonus_names())))
 
 
-def _load(path: Path, max_rows: int, limits: Limits, problems: list):
+def _load(path: Path, max_rows: int, limits: Limits, problems: list, skip_ours: bool = False):
     """(grids, defined names, a function sheet name → formulas or None); sheets skipped for a limit
     are added to ``problems``."""
     refused = guard.path_problem(path, limits)
@@ -142,7 +152,7 @@ def _load(path: Path, max_rows: int, limits: Limits, problems: list):
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(_ZIP):
-        return _load_zip(path, max_rows, limits, problems)
+        return _load_zip(path, max_rows, limits, problems, skip_ours)
     if head == _OLE:
         _refuse_encrypted(path)
         return _load_calamine(path, max_rows, limits), {}, None
@@ -151,7 +161,7 @@ def _load(path: Path, max_rows: int, limits: Limits, problems: list):
     raise Unreadable("不是 Excel 工作簿（文件内容既不是 .xlsx 也不是 .xls 格式，可能是改了扩展名的网页或文本）")
 
 
-def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list):
+def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list, skip_ours: bool):
     """The file is read once into memory (its size is bounded by ``limits.file_bytes``): the guard,
     the workbook part, calamine and the formula scan all read that one copy, never reopening the file."""
     from .xlsx_xml import read_workbook_xml, scan_sheet, style_number_formats
@@ -168,6 +178,9 @@ def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list):
     bomb = guard.zip_problem(zf, limits)
     if bomb:
         raise Unreadable(bomb)
+    ours = output_reason(zf) if skip_ours else None
+    if ours:
+        raise OurOutput(ours)
     names = set(zf.namelist())
     if "xl/workbook.xml" not in names:
         if "content.xml" in names:
