@@ -60,8 +60,7 @@ def scan(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Fou
     for raw in paths:
         path = Path(raw)
         in_folder = path.is_dir()
-        for candidate in (_under(path) if in_folder else [path]):
-            key = _identity(candidate)
+        for candidate, key in (_under(path) if in_folder else [(path, _identity(path))]):
             if candidate.name.startswith("~$") or key in skip or key in seen:
                 continue
             seen.add(key)
@@ -79,10 +78,26 @@ def find_workbooks(paths: Iterable[str | Path], exclude: Iterable[str | Path] = 
     return scan(paths, exclude).paths
 
 
-def _under(folder: Path, suffixes: tuple[str, ...] = SUFFIXES) -> list[Path]:
+def _under(folder: Path, suffixes: tuple[str, ...] = SUFFIXES) -> list[tuple[Path, str]]:
+    """(path, identity) of every entry with a workbook suffix under ``folder``, sorted by path; links are
+    listed, not followed into folders. The identity is the real path, made from each folder's real path
+    and the entry's name (a link's own target resolved): one ``realpath`` per folder and per link, not
+    several system calls per file."""
     entries = []
-    for root, dirs, files in os.walk(folder):
-        entries += [Path(root, n) for n in dirs + files if Path(n).suffix.lower() in suffixes]
+    folders = [(str(folder), os.path.realpath(folder))]
+    while folders:
+        where, real = folders.pop()
+        try:
+            with os.scandir(where) as listing:
+                for entry in listing:
+                    link = entry.is_symlink()
+                    if not link and entry.is_dir(follow_symlinks=False):
+                        folders.append((entry.path, os.path.join(real, entry.name)))
+                    if os.path.splitext(entry.name)[1].lower() in suffixes:
+                        identity = os.path.realpath(entry.path) if link else os.path.join(real, entry.name)
+                        entries.append((Path(entry.path), identity))
+        except OSError:            # a folder that cannot be listed is passed over, as os.walk does
+            continue
     return sorted(entries)
 
 

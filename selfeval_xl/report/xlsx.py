@@ -11,6 +11,7 @@ Links are ``HYPERLINK`` formulas of ours (quotes doubled, see :func:`safe.hyperl
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -55,7 +56,7 @@ class XlsxReport:
         from xlsxwriter import Workbook
 
         self.path = Path(path)
-        self.base = self.path.resolve().parent
+        self.base = os.path.dirname(os.path.abspath(self.path))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._replacement = Replacement(self.path)
         self._wb = Workbook(str(self._replacement.temporary), {"constant_memory": True})
@@ -119,14 +120,20 @@ class XlsxReport:
             write_xlsxwriter(ws, row, col, link[0] if link else None, self._format(), self._format(quoted=True))
 
     def _link(self, path: str, sheet: str = "", ref: str = "") -> str:
-        try:
-            target = os.path.relpath(Path(path).resolve(), self.base)
-        except ValueError:         # another drive on Windows
-            target = str(Path(path).resolve())
-        target = target.replace(os.sep, "/")
+        """The link from the report to a file (and a cell of it), relative to the report's folder; made
+        from the paths as given (no system call per file: a file's findings share the answer)."""
+        target = self._relative(path)
         if sheet:
             target += "#" + quote_sheet(sheet) + (f"!{ref}" if ref else "")
         return target
+
+    @lru_cache(maxsize=64)
+    def _relative(self, path: str) -> str:
+        absolute = os.path.abspath(path)
+        try:
+            return os.path.relpath(absolute, self.base).replace(os.sep, "/")
+        except ValueError:         # another drive on Windows
+            return absolute.replace(os.sep, "/")
 
     def add(self, report: FileReport | None, findings: Iterable[Finding] | None = None) -> None:
         """Append one file's findings (or the ``findings`` given) to 问题清单 (its 汇总 row:
