@@ -78,6 +78,11 @@ def find_workbooks(paths: Iterable[str | Path], exclude: Iterable[str | Path] = 
     return scan(paths, exclude).paths
 
 
+def files_under(folder: Path, suffixes: tuple[str, ...] = SUFFIXES) -> list[Path]:
+    """Every entry with one of ``suffixes`` under ``folder``, sorted (links listed, not followed)."""
+    return [path for path, _ in _under(folder, suffixes)]
+
+
 def _under(folder: Path, suffixes: tuple[str, ...] = SUFFIXES) -> list[tuple[Path, str]]:
     """(path, identity) of every entry with a workbook suffix under ``folder``, sorted by path; links are
     listed, not followed into folders. The identity is the real path, made from each folder's real path

@@ -90,14 +90,15 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, jo
     tally = Tally(common_base(paths))
     kept = [] if feedback_dir else None            # the feedback groups every file by its 单位
     bar = _progress(len(found.paths))
-    tables = []                 # what each workbook's worker took from its tables for the reports
+    tables = []                 # what each workbook's worker took from its tables, when there are reports
 
     def checked():
         """(FileReport, is a workbook): the workbooks as their workers finish, then the 绩效自评报告,
         each in a worker too, against the tables of its 单位."""
         for report in check_batch(found.paths, system_ref, jobs, limits, found,
                                   facts=summaries_of if reports else None,
-                                  on_result=lambda r: tables.append((r.report.path, r.facts, []))):
+                                  on_result=(lambda r: tables.append((r.report.path, r.facts, []))) if reports
+                                  else None):
             yield report, True
         for report in check_reports(reports, group_units(tables)[0], jobs, limits):
             yield report, False

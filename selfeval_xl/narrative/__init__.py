@@ -27,12 +27,12 @@ def find_reports(paths: Iterable[str | Path]) -> list[Path]:
     """Report files given, and every entry with a report suffix under folders given (recursively,
     sorted): a FIFO, a link or a folder named ``r.pdf`` is kept, to get an ``unreadable`` verdict, not
     silence. Word's ``~$`` lock files skipped."""
-    from ..batch import _under
+    from ..batch import files_under
 
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        candidates = (_under(path, SUFFIXES) if path.is_dir()
+        candidates = (files_under(path, SUFFIXES) if path.is_dir()
                       else [path] if path.suffix.lower() in SUFFIXES else [])
         found += [p for p in candidates if not p.name.startswith("~$")]
     return list(dict.fromkeys(found))

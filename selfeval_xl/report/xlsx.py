@@ -118,6 +118,8 @@ class XlsxReport:
             ws.write_formula(row, col, formula, self._format(link=True), link[1])
         else:
             write_xlsxwriter(ws, row, col, link[0] if link else None, self._format(), self._format(quoted=True))
+        _forget_row(ws, row - 1)
+
 
     def _link(self, path: str, sheet: str = "", ref: str = "") -> str:
         """The link from the report to a file (and a cell of it), relative to the report's folder; made
@@ -218,3 +220,12 @@ def write_report(path: str | Path, reports: list[FileReport]) -> Path:
     for r in reports:
         out.add(r)
     return out.close(reports)
+
+
+def _forget_row(ws, row: int) -> None:
+    """Drop what XlsxWriter keeps of a row's height once the row is on disk (in constant-memory mode a
+    row is written when the next one starts): its dictionaries by row are the one thing of a streamed
+    sheet that grows with the number of files."""
+    for kept in (getattr(ws, "row_info", None), getattr(ws, "row_sizes", None)):
+        if isinstance(kept, dict):
+            kept.pop(row, None)
