@@ -6,6 +6,7 @@ format. A value is kept as the cell held it (number or text) so that checks can 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 
@@ -41,8 +42,9 @@ class Cell:
     formula: str | None = None
     number_format: str | None = None
 
-    @property
+    @cached_property
     def address(self) -> str:
+        """``'自评表'!H14``: made once (checks look cells up by it)."""
         return f"{quote_sheet(self.sheet)}!{self.ref}"
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -76,8 +77,10 @@ def parse_number(value: object, what: str = "数值") -> Decimal:
     """
     if isinstance(value, bool):
         raise ParseError(f"{what}不是数字：{value}", f"#{what}不是数字")
-    if isinstance(value, (int, float)):
-        return Decimal(format(float(value), ".15g")) if isinstance(value, float) else Decimal(value)
+    if isinstance(value, float):
+        return _float_decimal(value)
+    if isinstance(value, int):
+        return Decimal(value)
     if isinstance(value, Decimal):
         return value
     text = str(value if value is not None else "").strip().replace(",", "").replace("，", "")
@@ -91,6 +94,13 @@ def parse_number(value: object, what: str = "数值") -> Decimal:
     if not number.is_finite():
         raise ParseError(f"{what}不是有效数字：{value}", f"#{what}无效")
     return number / 100 if percent else number
+
+
+@lru_cache(maxsize=4096)
+def _float_decimal(value: float) -> Decimal:
+    """A float as the Decimal of its 15 significant digits (what Excel shows); once per value, as a
+    table's numbers are read by several checks."""
+    return Decimal(format(value, ".15g"))
 
 
 def parse_quantity(text: object, what: str = "数值") -> Quantity:

@@ -85,7 +85,7 @@ def required_blank(ctx: Context) -> Iterator[Finding]:
             said.add(row.cells["score"].address)
             yield ctx.find("required-blank", row.get("score"),
                            f"定性指标“{row.level3}”未写明达成档次，得分不能为空")
-    for cell in _answer_cells(t):
+    for cell in _answer_cells(t) if t.instructions else ():
         if cell.address in t.instructions and cell.address not in said:
             yield blank(cell, _answer_name(ctx, t, cell))
 
