@@ -421,7 +421,7 @@ def write_xlsx(data: DemoData, path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
-    from .fill.schema import TABLES
+    from .data_tables import TABLES
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -469,7 +469,7 @@ def write_csv(data: DemoData, folder) -> None:
     import csv
     from pathlib import Path
 
-    from .fill.schema import TABLES
+    from .data_tables import TABLES
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

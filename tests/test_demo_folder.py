@@ -42,7 +42,7 @@ def test_check_of_the_demo_reports_exactly_the_planted_problems(demo, tmp_path, 
 
 
 def test_a_data_table_is_recognised_by_its_headers_not_its_name(demo, tmp_path):
-    from selfeval_xl.fill.schema import is_data_table
+    from selfeval_xl.data_tables import is_data_table
     from selfeval_xl.read import read_workbook
 
     renamed = tmp_path / "项目支出绩效自评表.xlsx"

@@ -14,7 +14,7 @@ from selfeval_xl.checks import check_workbook
 from selfeval_xl.cli import main
 from selfeval_xl.fill import fill, load_systems
 from selfeval_xl.fill.data import DataError, RowProblem
-from selfeval_xl.fill.schema import DEPARTMENT_INDICATORS, INDICATORS, PROJECTS, TABLES, UNITS
+from selfeval_xl.data_tables import DEPARTMENT_INDICATORS, INDICATORS, PROJECTS, TABLES, UNITS
 from selfeval_xl.read import read_workbook
 from selfeval_xl.template import template_map
 
@@ -281,7 +281,7 @@ def test_cli_exit_status_and_messages(tmp_path, capsys):
 
 
 def test_schema_is_documented_in_examples_and_the_examples_fill(tmp_path, systems):
-    from selfeval_xl.fill.schema import markdown
+    from selfeval_xl.data_tables import markdown
 
     readme = (Path(__file__).parent.parent / "examples" / "README.md").read_text(encoding="utf-8")
     assert markdown() in readme

@@ -1,6 +1,6 @@
 """``selfeval fill``: from a data table to one filled 自评表 workbook per project and per 单位.
 
-:func:`fill` reads DATA (layout in :mod:`.schema`), reports wrong rows with their Excel row numbers,
+:func:`fill` reads DATA (layout in :mod:`selfeval_xl.data_tables`), reports wrong rows with their Excel row numbers,
 writes every workbook whose rows are right into a copy of the official template (built once per
 kind: :mod:`.package`), and records what each formula computes (engine values) so the workbooks read
 correctly even where no spreadsheet has recalculated them.

@@ -18,7 +18,7 @@ from ..parse import ParseError, Quantity, align, parse_number, parse_quantity, p
 from ..rules import Direction, RuleError, Settings, find_tier, parse_direction
 from ..scoring import score_indicator
 from ..system import IndicatorSystem
-from .schema import DEPARTMENT_INDICATORS, INDICATORS, NUMBER, PROJECTS, TABLES, UNITS, TableSpec
+from ..data_tables import DEPARTMENT_INDICATORS, INDICATORS, NUMBER, PROJECTS, TABLES, UNITS, TableSpec
 
 
 @dataclass(frozen=True)

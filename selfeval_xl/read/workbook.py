@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from ..fill.schema import is_data_table
+from ..data_tables import is_data_table
 from ..layout import META_SHEET
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import WorkbookData, quote_sheet

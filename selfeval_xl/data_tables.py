@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from ..layout import normalize_label
+from .layout import normalize_label
 
 TEXT, NUMBER, DIRECTION, VALUE = "text", "number", "direction", "value"
 """Column types: free text; an amount or weight (``1011.98``, ``"1,011.98"``); a 指标性质
