@@ -176,6 +176,13 @@ def _check_pending(item: tuple[Path, bool]) -> FileResult:
     return check_file(item[0], skip_ours=item[1])
 
 
+def _size(item: tuple[Path, bool]) -> int:
+    try:
+        return item[0].stat().st_size
+    except OSError:
+        return 0
+
+
 def _lost(item: tuple[Path, bool], reason: str) -> FileResult:
     return failed(item[0], reason)
 
@@ -202,12 +209,19 @@ def default_jobs() -> int:
 
 def isolated(function: Callable[..., R], items: list[T], jobs: int, limits: Limits,
              on_loss: Callable[[T, str], R], initializer: Callable[..., None] | None = None,
-             initargs: tuple[Any, ...] = ()) -> Iterator[R]:
+             initargs: tuple[Any, ...] = (), weight: Callable[[T], int] | None = None,
+             group: int = 0) -> Iterator[R]:
     """``function(item)`` for each item in worker processes, results yielded in input order. A worker
     that dies (abort, signal, memory) or overruns ``limits.seconds`` yields ``on_loss(item, reason)``
     instead, and the pool replaces it. Each worker runs ``initializer(*initargs)`` and then has its
-    address space capped at ``limits.memory_mb``."""
-    from pebble import ProcessExpired, ProcessPool
+    address space capped at ``limits.memory_mb``.
+
+    With ``weight`` (an item's size in bytes), a long batch sends small items in groups (up to
+    :data:`GROUP_ITEMS` items and :data:`GROUP_BYTES` bytes; ``group`` sets the count): a task of its
+    own per 12 KB file cost the parent more than the file's reading. A group that fails (a death, its
+    time limit) is sent again one item per task, each with the whole time limit, so every item still
+    gets its own verdict and no healthy item is lost with its neighbour."""
+    from pebble import ProcessPool
 
     if not items:
         return
@@ -215,31 +229,73 @@ def isolated(function: Callable[..., R], items: list[T], jobs: int, limits: Limi
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     workers = max(1, min(jobs or default_jobs(), len(items)))
+    size = group or (min(GROUP_ITEMS, len(items) // (workers * AHEAD * 2)) if weight else 1)
     window = workers * AHEAD
     with ProcessPool(max_workers=workers, initializer=_start_worker,
                      initargs=(limits, initializer, initargs), context=context) as pool:
         queued: deque = deque()
-        upcoming = iter(items)
+        upcoming = _groups(items, weight, max(1, size))
         finished = False
         try:
             while True:
-                for item in islice(upcoming, window - len(queued)):
-                    queued.append((item, pool.schedule(function, args=(item,), timeout=limits.seconds)))
+                for part in islice(upcoming, window - len(queued)):
+                    queued.append((part, pool.schedule(_each, args=(function, part), timeout=limits.seconds)))
                 if not queued:
                     break
-                item, future = queued.popleft()      # no reference kept: memory is flat in the batch size
-                try:
-                    yield future.result()
-                except FutureTimeout:
-                    yield on_loss(item, f"处理超过 {limits.seconds:g} 秒（限制项 seconds），已中止该文件")
-                except ProcessExpired as exc:
-                    yield on_loss(item, _death(exc.exitcode, limits))
-                except Exception as exc:  # noqa: BLE001 - a result that cannot come back
-                    yield on_loss(item, f"工作进程出错：{type(exc).__name__}: {exc}"[:300])
+                part, future = queued.popleft()      # no reference kept: memory is flat in the batch size
+                lost = _loss(future, limits)
+                if lost is None:
+                    yield from future.result()
+                elif len(part) == 1:
+                    yield on_loss(part[0], lost)
+                else:                                # one of them failed the group: each on its own now
+                    alone = [(item, pool.schedule(function, args=(item,), timeout=limits.seconds)) for item in part]
+                    for item, single in alone:
+                        why = _loss(single, limits)
+                        yield single.result() if why is None else on_loss(item, why)
             finished = True
         finally:
             if not finished:            # the caller stopped early: end the workers, not wait for them
                 pool.stop()
+
+
+GROUP_ITEMS = 8
+GROUP_BYTES = 1024 * 1024
+
+
+def _groups(items: list[T], weight: Callable[[T], int] | None, size: int) -> Iterator[list[T]]:
+    """Consecutive items in lists of at most ``size`` items and :data:`GROUP_BYTES` of ``weight``
+    (an item heavier than that goes alone)."""
+    part: list[T] = []
+    total = 0
+    for item in items:
+        heavy = weight(item) if weight and size > 1 else 0
+        if part and (len(part) >= size or total + heavy > GROUP_BYTES):
+            yield part
+            part, total = [], 0
+        part.append(item)
+        total += heavy
+    if part:
+        yield part
+
+
+def _each(function: Callable[[T], R], part: list[T]) -> list[R]:
+    return [function(item) for item in part]
+
+
+def _loss(future, limits: Limits) -> str | None:
+    """Why a task came back without its result (waiting for it), or None when it has one."""
+    from pebble import ProcessExpired
+
+    try:
+        future.result()
+        return None
+    except FutureTimeout:
+        return f"处理超过 {limits.seconds:g} 秒（限制项 seconds），已中止该文件"
+    except ProcessExpired as exc:
+        return _death(exc.exitcode, limits)
+    except Exception as exc:  # noqa: BLE001 - a result that cannot come back
+        return f"工作进程出错：{type(exc).__name__}: {exc}"[:300]
 
 
 POOL_TICK = 0.01
@@ -280,11 +336,12 @@ def _death(exitcode: int | None, limits: Limits) -> str:
 
 def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
                 limits: Limits = DEFAULT_LIMITS, found: Found | None = None,
-                facts: Facts | None = None) -> Iterator[FileResult]:
+                facts: Facts | None = None, group: int = 0) -> Iterator[FileResult]:
     """One result per path, in input order, each file read in an isolated worker (``jobs`` 0 = all
     cores). Paths that are not regular files are refused without a worker (and never opened); what
     ``found`` (the scan of these paths) says is ours is listed as skipped. ``facts`` (a module-level
-    function) fills :attr:`FileResult.facts`."""
+    function) fills :attr:`FileResult.facts`. ``group``: files per worker task (0: by the batch's
+    length, see :func:`isolated`)."""
     from . import checks, read
     from .read.guard import path_problem
 
@@ -302,7 +359,8 @@ def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
     if pending:
         read.preload()          # forked workers inherit what is loaded here
         checks.preload()
-    results = isolated(_check_pending, pending, jobs, limits, _lost, _init_worker, (system_ref, limits, facts))
+    results = isolated(_check_pending, pending, jobs, limits, _lost, _init_worker, (system_ref, limits, facts),
+                       weight=_size, group=group)
     for i in range(len(paths)):
         yield verdicts.pop(i) if i in verdicts else next(results)
 

@@ -126,8 +126,8 @@ def test_a_worker_that_aborts_costs_its_file_only(tmp_path):
     far = with_far_cell(good[0], tmp_path / "far.xlsx", "XFD1048576")
     paths = [good[0], far, good[1], good[2]]
     lifted = Limits(cells=10**12, memory_mb=1024)
-    for jobs in (1, 2):
-        results = list(check_files(paths, jobs=jobs, limits=lifted))
+    for jobs, group in ((1, 0), (2, 0), (1, 4), (2, 2)):      # one file per task, and files sent in groups
+        results = list(check_files(paths, jobs=jobs, limits=lifted, group=group))
         assert [r.report.path for r in results] == [str(p) for p in paths]
         [died] = [r.report for r in results if r.report.findings]
         assert died.path == str(far)
@@ -153,7 +153,9 @@ def test_a_file_that_overruns_its_seconds_is_stopped(tmp_path, monkeypatch):
     monkeypatch.setattr(workbook, "_load", slow)
     paths = [build_project(tmp_path / "a.xlsx").path, build_project(tmp_path / "slow.xlsx").path,
              build_project(tmp_path / "b.xlsx").path]
-    results = list(check_files(paths, jobs=1, limits=Limits(seconds=10)))     # ample for a and b under load
+    # the three go as one group, which overruns; each is then sent alone with its own 10 s (ample for a
+    # and b under load): a and b are checked, the slow one alone is stopped
+    results = list(check_files(paths, jobs=1, limits=Limits(seconds=10), group=3))
     assert [[f.code for f in r.report.findings] for r in results] == [[], ["check-failed"], []]
     assert "限制项 seconds" in results[1].report.findings[0].message
 
