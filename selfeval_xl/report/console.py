@@ -62,9 +62,10 @@ class Tally:
         if self.base is None:
             return Path(path).name
         try:
-            return Path(path).resolve().relative_to(self.base).as_posix()
-        except ValueError:
+            shown = os.path.relpath(os.path.abspath(path), self.base)
+        except ValueError:            # another drive on Windows
             return str(path)
+        return str(path) if shown.startswith("..") else Path(shown).as_posix()
 
     def summary(self, report_written: bool = False) -> str:
         """A few lines for the console (Chinese, aligned for CJK widths); ``report_written``: the
@@ -104,8 +105,9 @@ def _table(headers: tuple[str, ...], rows: list[tuple]) -> list[str]:
 
 def common_base(paths: Iterable[str | Path]) -> Path | None:
     """The folder the paths given share (a file's own folder): what the console shows paths relative to;
-    None when they share none (two drives on Windows)."""
-    folders = [p if p.is_dir() else p.parent for p in (Path(x).resolve() for x in paths)]
+    None when they share none (two drives on Windows). Absolute, not resolved: the paths of a run are
+    shown relative to it as they were given (no system call per file)."""
+    folders = [p if p.is_dir() else p.parent for p in (Path(os.path.abspath(x)) for x in paths)]
     try:
         return Path(os.path.commonpath(folders)) if folders else Path.cwd()
     except ValueError:
