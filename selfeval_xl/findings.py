@@ -7,7 +7,7 @@ data: ``to_dict()`` / ``to_json()``; the CLI's exit status is ``int(not report.v
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Iterable
@@ -78,11 +78,10 @@ class Finding:
         return f"{sheet}!{self.cell}" if self.cell else sheet
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        data["position"] = self.position
-        data["expected"], data["found"] = _plain(self.expected), _plain(self.found)
-        return data
+        """Its fields as JSON values, ``position`` added (field by field: ``asdict`` copies deeply)."""
+        return {"code": self.code, "severity": self.severity.value, "message": self.message, "file": self.file,
+                "sheet": self.sheet, "cell": self.cell, "expected": _plain(self.expected),
+                "found": _plain(self.found), "position": self.position}
 
 
 def finding(code: str, message: str | None = None, *, file: str = "", sheet: str = "", cell: str = "",

@@ -38,3 +38,16 @@ def test_json_stream_has_the_shape_of_report_to_json(tmp_path):
         out.add(r)
     out.close()
     assert json.loads((tmp_path / "f.json").read_text(encoding="utf-8")) == json.loads(Report(reports).to_json())
+
+
+def test_a_finding_as_json_has_every_field_and_its_position():
+    from dataclasses import fields
+
+    from selfeval_xl.findings import Finding
+
+    f = finding("required-blank", "空", file="a.xlsx", sheet="自评'表", cell="H14", expected=Decimal("9.50"),
+                found=Decimal("10"))
+    data = f.to_dict()
+    assert set(data) == {x.name for x in fields(Finding)} | {"position"}
+    assert data["severity"] == "error" and data["position"] == "'自评''表'!H14"
+    assert (data["expected"], data["found"]) == (9.5, 10) and isinstance(data["found"], int)
