@@ -40,6 +40,16 @@ def test_anhui_wps_labels_and_the_zero_budget_as_sent(tmp_path):
         ("funds-total-mismatch", built.ref(("funds", "total", k))) for k in ("initial", "budget", "spent")}
 
 
+@pytest.mark.parametrize("header, said", [("年初预算数(A)", "年初预算数"), ("预算数(A)", "预算数")])
+def test_a_zero_budget_is_named_in_the_tables_own_words(tmp_path, header, said):
+    built = gallery.guizhou_department(tmp_path / "zero.xlsx", {("funds", "total", "budget"): 0},
+                                       funds_header=("项目", header, *gallery.GUIZHOU_FUNDS_HEADER[2:]))
+    _, report = _check(built)
+    [zero] = [f for f in report.findings if f.code == "budget-zero"]
+    assert zero.cell == built.ref(("funds", "total", "budget"))
+    assert zero.message.startswith(f"年度资金总额的{said}为0"), zero.message
+
+
 def test_hebei_placeholders_are_empty_slots_not_indicators(tmp_path):
     built = gallery.hebei(tmp_path / "sent.xlsx", {("ind", 1, "actual"): None})
     _, report = _check(built)

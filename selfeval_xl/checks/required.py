@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..findings import Finding
+from ..layout import normalize_label
 from ..model import Cell, Table
 from ..recompute import number
 from .base import Context, check
@@ -131,6 +132,12 @@ def budget_zero(ctx: Context) -> Iterator[Finding]:
     weight = number(row.get("weight"))
     weight = weight if weight is not None else ctx.system.budget_execution_weight
     if budget == 0 and weight:
-        yield ctx.find("budget-zero", row.get("budget"), f"{ctx.layout.funds.row('total').label}的"
-                       f"{ctx.layout.funds.column('budget').label}"
+        yield ctx.find("budget-zero", row.get("budget"), f"{_said(row.label, ctx.layout.funds.row('total').label)}的"
+                       f"{_said(t.headers.get('funds.budget'), ctx.layout.funds.column('budget').label)}"
                        f"为0，无法计算执行率（预算执行分值 {weight}）", "大于0的预算数", row.cells["budget"].value)
+
+
+def _said(label: Cell | None, official: str) -> str:
+    """A label in the table's own words (``年初预算数(A)`` → 年初预算数, ``调整后预算数``), the layout's
+    official label when the table has none: a message names what the reader sees."""
+    return (normalize_label(label.value) if label is not None and isinstance(label.value, str) else "") or official
