@@ -21,7 +21,7 @@ def test_console_summary_counts_and_lists():
 
 def test_hyperlink_formula_keeps_names_inside_the_string():
     evil = 'a",CMD("calc"),"b.xlsx'
-    assert hyperlink_formula(evil, "打开") == '=HYPERLINK("a"",CMD(""calc""),""b.xlsx","打开")'
+    assert hyperlink_formula(evil, "打开") == '=HYPERLINK("a"",CMD"&"(""calc""),""b.xlsx","打开")'
     assert hyperlink_formula("x" * 300, "打开") is None
 
 
@@ -51,3 +51,25 @@ def test_a_finding_as_json_has_every_field_and_its_position():
     assert set(data) == {x.name for x in fields(Finding)} | {"position"}
     assert data["severity"] == "error" and data["position"] == "'自评''表'!H14"
     assert (data["expected"], data["found"]) == (9.5, 10) and isinstance(data["found"], int)
+
+
+def test_a_file_named_like_a_function_call_keeps_a_plain_link(tmp_path):
+    """XlsxWriter rewrites ``FILTER(`` and ``SORT(`` anywhere in a formula's text (strings included) and
+    makes the cell an array formula: the link must give it no such text, and still lead to the file."""
+    import re
+    import shutil
+    import zipfile
+
+    from check_workbooks import build_project
+    from selfeval_xl.cli import main
+
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    shutil.copy(build_project(tmp_path / "p.xlsx").path, folder / "SORT(1)FILTER(x).xlsx")
+    assert main(["check", str(folder), "-q", "-r", str(tmp_path / "report.xlsx")]) in (0, 1)
+    with zipfile.ZipFile(tmp_path / "report.xlsx") as z:
+        summary = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    [formula] = re.findall(r"<f[^>]*>([^<]*)</f>", summary)
+    assert "_xlfn" not in formula and 't="array"' not in summary
+    target = formula.removeprefix("HYPERLINK(").split(",")[0]
+    assert "".join(re.findall(r'"((?:[^"]|"")*)"', target)) == "收到/SORT(1)FILTER(x).xlsx"

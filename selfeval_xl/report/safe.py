@@ -10,9 +10,16 @@ MAX_FORMULA_STRING = 255       # Excel's limit for a string literal inside a for
 def hyperlink_formula(target: str, label: str) -> str | None:
     """``=HYPERLINK("target","label")`` with every quote doubled, so neither a file name nor a sheet
     name from a submitter can end the string and add formula text (control characters in the target
-    percent-encoded); None if Excel would refuse it."""
+    percent-encoded, brackets in strings of their own: :func:`_literal`); None if Excel would refuse it."""
     target = url_text(target)
     if len(target) > MAX_FORMULA_STRING or len(label) > MAX_FORMULA_STRING:
         return None
-    quoted = target.replace('"', '""'), label.replace('"', '""')
-    return f'=HYPERLINK("{quoted[0]}","{quoted[1]}")'
+    return f"=HYPERLINK({_literal(target)},{_literal(label)})"
+
+
+def _literal(text: str) -> str:
+    """``text`` as a formula's string: quotes doubled, and a new string joined on (``"…"&"(…"``) at
+    every opening bracket, so that no name in it reads as a function call: XlsxWriter, which cannot tell
+    a string from formula text, turned a file named ``SORT(1).xlsx`` into ``_xlfn._xlws.SORT(1)`` inside
+    the link and the whole cell into an array formula."""
+    return '"' + text.replace('"', '""').replace("(", '"&"(') + '"'
