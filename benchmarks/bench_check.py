@@ -55,7 +55,7 @@ def make_corpus(count: int, folder: Path) -> list[Path]:
     while len(files) < count:
         data = folder / f"_data{seed}.xlsx"
         demo_data.write_xlsx(_own_units(demo_data.generate(seed), seed), data)
-        result = fill(data, folder / f"set{seed:03d}")
+        fill(data, folder / f"set{seed:03d}")
         data.unlink()
         files += sorted((folder / f"set{seed:03d}").glob("*.xlsx"))
         seed += 1

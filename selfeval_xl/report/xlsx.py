@@ -11,7 +11,6 @@ Links are ``HYPERLINK`` formulas of ours (quotes doubled, see :func:`safe.hyperl
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -64,6 +63,7 @@ class XlsxReport:
         self._summary = self._sheet(SUMMARY_SHEET, SUMMARY_HEADERS, SUMMARY_WIDTHS)
         self._findings = self._sheet(FINDINGS_SHEET, FINDING_HEADERS, FINDING_WIDTHS)
         self._finding_rows = self._summary_rows = 1
+        self._last = ("", "")                   # (path, its link) of the last file linked
 
     def _format(self, wrap: bool = False, fill: str | None = None, quoted: bool = False, link: bool = False,
                 header: bool = False, bold: bool = False) -> Any:
@@ -129,13 +129,16 @@ class XlsxReport:
             target += "#" + quote_sheet(sheet) + (f"!{ref}" if ref else "")
         return target
 
-    @lru_cache(maxsize=64)
     def _relative(self, path: str) -> str:
-        absolute = os.path.abspath(path)
-        try:
-            return os.path.relpath(absolute, self.base).replace(os.sep, "/")
-        except ValueError:         # another drive on Windows
-            return absolute.replace(os.sep, "/")
+        """The report folder's way to ``path``; the last file's answer kept (its findings come together)."""
+        if self._last[0] != path:
+            absolute = os.path.abspath(path)
+            try:
+                target = os.path.relpath(absolute, self.base)
+            except ValueError:         # another drive on Windows
+                target = absolute
+            self._last = (path, target.replace(os.sep, "/"))
+        return self._last[1]
 
     def add(self, report: FileReport | None, findings: Iterable[Finding] | None = None) -> None:
         """Append one file's findings (or the ``findings`` given) to 问题清单 (its 汇总 row:
