@@ -132,19 +132,22 @@ class _Sheet:
         self.norm: dict[tuple[int, int], str] = {}
         self.by_row: dict[int, list[tuple[int, str, str]]] = {}
         self._keys: dict[tuple[int, int], dict[str, int]] = {}
-        values, norm = self.values, self.norm
+        values, norm, by_row = self.values, self.norm, self.by_row
         for r, line in enumerate(grid.rows):
+            labels = []
             for c, v in enumerate(line):
-                if v is None:
+                if v is None or v == "":
                     continue
                 if isinstance(v, str):
-                    if not v.strip():
+                    if v.isspace():
                         continue
                     if len(v) <= MAX_LABEL_LENGTH * 2:
                         t = norm[(r, c)] = normalize_label(v)
                         if t:
-                            self.by_row.setdefault(r, []).append((c, t, _strip_unit(t)))
+                            labels.append((c, t, _strip_unit(t)))
                 values[(r, c)] = v
+            if labels:
+                by_row[r] = labels
 
     def value(self, r: int, c: int) -> Any:
         """The value at 0-based (row, col), as :meth:`Grid.value` gives it (blank text is None)."""
@@ -571,11 +574,10 @@ def _read_total_row(sheet: _Sheet, table: Table, r: int, columns: dict[str, int]
 
 
 def _read_grade(sheet: _Sheet, table: Table, start: int, end: int, lab: _Labels) -> None:
-    stop = _all_labels(lab)
     for r in range(start, end):
-        for c in range(len(sheet.grid.rows[r])):
-            if sheet.text(r, c) in lab.grade and sheet.text(r, c):
-                table.grade = sheet.value_right_of(r, c, stop)
+        for c, t, _ in sheet.by_row.get(r, ()):         # a row's label texts, left to right
+            if t in lab.grade:
+                table.grade = sheet.value_right_of(r, c, _all_labels(lab))
                 table.headers["grade.label"] = sheet.cell(r, c)
                 return
 
