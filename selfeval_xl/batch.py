@@ -225,6 +225,9 @@ def isolated(function: Callable[..., R], items: list[T], jobs: int, limits: Limi
 
     if not items:
         return
+    if _ISOLATED_ALREADY:
+        yield from _here(function, items, on_loss, initializer, initargs)
+        return
     _quick_pool_loops()
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -257,6 +260,28 @@ def isolated(function: Callable[..., R], items: list[T], jobs: int, limits: Limi
         finally:
             if not finished:            # the caller stopped early: end the workers, not wait for them
                 pool.stop()
+
+
+_ISOLATED_ALREADY = False
+
+
+def isolated_already() -> None:
+    """Say that this process is itself a child run under limits for one step (the web page's): the
+    batch then checks its files here instead of starting a pool of its own, one process per upload, not
+    two. The step's own limits (time, memory) stand for the files' limits."""
+    global _ISOLATED_ALREADY
+    _ISOLATED_ALREADY = True
+
+
+def _here(function: Callable[[T], R], items: list[T], on_loss: Callable[[T, str], R],
+          initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> Iterator[R]:
+    if initializer:
+        initializer(*initargs)
+    for item in items:
+        try:
+            yield function(item)
+        except Exception as exc:  # noqa: BLE001 - as a worker's failure: that item's verdict
+            yield on_loss(item, f"工作进程出错：{type(exc).__name__}: {exc}"[:300])
 
 
 GROUP_ITEMS = 8

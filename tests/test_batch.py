@@ -46,3 +46,24 @@ def test_check_batch_holds_department_files_for_cross_checks(tmp_path):
     streamed = list(check_batch(find_workbooks([tmp_path]), jobs=1))
     assert [r.path.rsplit("/", 1)[-1] for r in streamed] == ["b-project.xlsx", "a-dept.xlsx"]
     assert [f.code for f in streamed[1].findings] == ["figure-inconsistent"]
+
+
+def _this_process(_item) -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_a_process_isolated_already_checks_here_with_the_same_reports(tmp_path, monkeypatch):
+    """The web page's child is the isolation: its batch starts no pool, and reports what a pool would."""
+    import os
+
+    from selfeval_xl import batch
+    from selfeval_xl.limits import DEFAULT_LIMITS
+
+    paths = [build_project(tmp_path / "p.xlsx").path, build_department(tmp_path / "d.xlsx").path]
+    pooled = [r.report.to_dict() for r in check_files(paths, jobs=2)]
+    monkeypatch.setattr(batch, "_ISOLATED_ALREADY", False)
+    batch.isolated_already()
+    assert set(batch.isolated(_this_process, paths, 2, DEFAULT_LIMITS, batch.failed)) == {os.getpid()}
+    assert [r.report.to_dict() for r in check_files(paths, jobs=2)] == pooled

@@ -1,9 +1,10 @@
 """Run one step on a stranger's file in a child process with a time and memory limit.
 
-Why: the check itself runs in the batch's workers; the web face also scores the file (``score_book``
-through an openpyxl Book) and reads its cells for the page. A hostile file must not hang or exhaust
-the server doing that, so the step runs in a fresh process that is killed when it overruns. The child
-writes its answer as JSON to a file (no pipe to fill up); the parent reads it after the child ends.
+Why: the web face checks the file, scores it (``score_book`` through the package Book) and reads its
+cells for the page. A hostile file must not hang or exhaust the server doing that, so the step runs in
+a fresh process that is killed when it overruns; inside it the batch checks in that same process
+(:func:`selfeval_xl.batch.isolated_already`), not in a pool of its own. The child writes its answer as
+JSON to a file (no pipe to fill up); the parent reads it after the child ends.
 """
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ def _child(func: Callable[..., Any], args: tuple, out: str, memory: int) -> None
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     except (ImportError, AttributeError, ValueError, OSError):   # not on Linux: the time limit still holds
         pass
+    from ..batch import isolated_already
+
+    isolated_already()           # this child is the isolation: the batch checks here, no pool inside it
     try:
         answer = {"ok": func(*args)}
     except MemoryError:
@@ -54,7 +58,6 @@ def run_isolated(func: Callable[..., Any], *args: Any, scratch: Path, time_limit
     ctx = multiprocessing.get_context("spawn")   # the server runs threads: never fork them
     with tempfile.TemporaryDirectory(dir=scratch) as folder:
         out = Path(folder) / "answer.json"
-        # not a daemon: the batch's check starts worker processes of its own inside this child
         child = ctx.Process(target=_child, args=(func, args, str(out), memory))
         child.start()
         child.join(time_limit)
