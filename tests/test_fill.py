@@ -301,3 +301,55 @@ def test_an_existing_name_that_differs_only_in_case_is_not_reused(tmp_path):
     assert picker.pick("abc").name == "abc（2）.xlsx"      # Windows would see one file
     assert picker.existed("abc")
     assert NamePicker(tmp_path, overwrite=True).pick("abc").name == "abc.xlsx"
+
+
+# --------------------------------------------------------------------------- a province's own form
+
+def _output_rows(owner: str, key: str, levels: list[tuple[str, str, int]]) -> list[dict]:
+    """One indicator row per (一级, 二级, 分值), all achieved: the table scores its full 分值 (a cost kept
+    under its ceiling, anything else above its floor)."""
+    def row(l1: str, l2: str, weight: int) -> dict:
+        cost = "成本" in l2
+        return {key: owner, "一级指标": l1, "二级指标": l2, "三级指标": f"{l2}完成情况", "指标性质": "≤" if cost else "≥",
+                "度量单位": "万元" if cost else "%", "年度指标值": 120 if cost else 95,
+                "实际完成值": 116 if cost else 98, "分值": weight}
+    return [row(*level) for level in levels]
+
+
+PROVINCE_FORMS = {
+    "sichuan-project": [("产出指标", "数量指标", 20), ("产出指标", "质量指标", 20), ("产出指标", "成本指标", 20),
+                        ("效益指标", "社会效益指标", 30)],
+    "national-2021-project": [("成本指标", "经济成本指标", 10), ("产出指标", "数量指标", 20),
+                              ("产出指标", "质量指标", 20), ("效益指标", "社会效益指标", 30),
+                              ("满意度指标", "服务对象满意度指标", 10)],
+    "department-output": [("产出指标", "数量指标", 25), ("产出指标", "质量指标", 25), ("效益指标", "社会效益指标", 30),
+                          ("满意度指标", "服务对象满意度指标", 10)],
+}
+PROVINCE_FORMS["department-output-ab"] = PROVINCE_FORMS["department-output"]
+
+
+@pytest.mark.parametrize("form", sorted(PROVINCE_FORMS))
+def test_fill_writes_a_provinces_own_form_that_reads_back_clean(tmp_path, form):
+    """``fill --layout``: each table in the province's form, read back with that layout and its system,
+    scored in full and without a finding (the data are right)."""
+    from selfeval_xl.cli import main
+
+    unit = "某县综合行政执法局"
+    kind = "department" if form.startswith("department") else "project"
+    if kind == "project":
+        data = write_data(tmp_path / "data.xlsx", [project("执法装备购置", unit=unit, spent=100)],
+                          _output_rows("执法装备购置", "项目", PROVINCE_FORMS[form]))
+    else:
+        units = [{"单位": unit, "基本支出预算数": 300, "基本支出决算数": 300, "项目支出预算数": 200,
+                  "项目支出决算数": 200}]
+        data = write_data(tmp_path / "data.xlsx", [project("执法装备购置", unit=unit)],
+                          _output_rows("执法装备购置", "项目", PROVINCE_FORMS["national-2021-project"][1:]
+                                       + [("产出指标", "时效指标", 10)]), units,
+                          _output_rows(unit, "单位", PROVINCE_FORMS[form]))
+    assert main(["fill", str(data), "-o", str(tmp_path / "out"), "--layout", form, "--year", "2025"]) == 0
+    [written] = [p for p in (tmp_path / "out").glob("*.xlsx") if (kind == "department") == ("部门整体" in p.name)]
+    data_read = read_workbook(written)
+    [table] = data_read.tables
+    assert (table.kind, table.layout, table.unit) == (kind, form, unit)
+    report = check_workbook(data_read)
+    assert report.findings == [] and report.total == Decimal(100)

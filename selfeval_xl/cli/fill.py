@@ -10,13 +10,16 @@ import click
               help="输出文件夹（不存在则创建）/ output folder (created if missing)")
 @click.option("--system", "systems", multiple=True, metavar="NAME|FILE",
               help="指标体系：内置名称或 YAML 文件，可给两次（项目、部门各一）/ indicator system, may be repeated")
+@click.option("--layout", "layouts", multiple=True, metavar="NAME|FILE",
+              help="表格式样：内置名称（如 sichuan-project）或 YAML 文件，可给两次（项目、部门各一）；未给 --system 时"
+                   "用该式样的指标体系 / a province's own form, may be repeated (one per kind)")
 @click.option("--formulas", type=click.Choice(["native", "udf"]), default="native", show_default=True,
               help="native：Excel 原生公式（WPS、LibreOffice 通用）；udf：调用 SE_* 函数（需加载项）")
 @click.option("--year", type=click.IntRange(1990, 2100), metavar="YYYY",
               help="标题中的年度（默认上一年：自评在次年进行）/ year in the title (default: last year)")
 @click.option("--force", is_flag=True, help="覆盖同名文件（默认另存为“名称（2）”）/ overwrite files of the same name")
-def command(data: str, outdir: str, systems: tuple[str, ...], formulas: str, year: int | None,
-            force: bool) -> int:
+def command(data: str, outdir: str, systems: tuple[str, ...], layouts: tuple[str, ...], formulas: str,
+            year: int | None, force: bool) -> int:
     """按数据表批量填写自评表 / fill the self-evaluation workbooks from a data table (.xlsx or .csv).
 
     DATA：.xlsx（工作表“项目”“指标”，可选“单位”“部门指标”），或同名 .csv 文件所在的文件夹。
@@ -28,17 +31,22 @@ def command(data: str, outdir: str, systems: tuple[str, ...], formulas: str, yea
 
     from ..datafiles import DataFileError
     from ..fill import DataError, fill, load_systems
+    from ..system import load_system
     from ..sanitize import clean_text
 
     year = year or datetime.date.today().year - 1
 
     try:
+        forms = _layouts(layouts)
         loaded = load_systems(systems)
+        for kind, layout in forms.items():            # a form is checked with its own system by default
+            if layout.system and not any(load_system(name).kind == kind for name in systems):
+                loaded[kind] = load_system(layout.system, kind)
     except DataFileError as exc:
         raise click.UsageError(str(exc)) from None
     bar = tqdm(unit="个", desc="生成 / writing", disable=None, leave=False)
     try:
-        result = fill(data, outdir, loaded, formulas, year, force, progress=lambda _: bar.update())
+        result = fill(data, outdir, loaded, formulas, year, force, progress=lambda _: bar.update(), layouts=forms)
     except DataError as exc:
         bar.close()
         click.echo(f"无法读取数据 / cannot read DATA: {data}", err=True)
@@ -60,3 +68,16 @@ def command(data: str, outdir: str, systems: tuple[str, ...], formulas: str, yea
         for problem in result.problems:
             click.echo(clean_text(f"  {problem}"), err=True)
     return 0 if result.ok else 1
+
+
+def _layouts(names: tuple[str, ...]) -> dict:
+    """Each ``--layout`` by its kind; two of one kind is a usage error."""
+    from ..layout import load_layout
+
+    forms: dict = {}
+    for name in names:
+        layout = load_layout(name)
+        if layout.kind in forms:
+            raise click.UsageError(f"--layout 给了两个同类表格（{layout.kind}）/ two layouts of one kind: {name}")
+        forms[layout.kind] = layout
+    return forms

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..layout import Layout
 from ..system import DEFAULT_SYSTEMS, IndicatorSystem, load_system
 from .data import DataError, FillData, RowProblem, read_data
 from .names import NamePicker, safe_stem
@@ -52,14 +53,14 @@ def load_systems(names: Iterable[str] = ()) -> dict[str, IndicatorSystem]:
     return systems
 
 
-def _overflows(data: FillData, systems: dict[str, IndicatorSystem]) -> None:
+def _overflows(data: FillData, systems: dict[str, IndicatorSystem], layouts: dict[str, Layout]) -> None:
     """Tables with more indicators than the template has rows are reported, not written short."""
     from ..template import template_map
     from .writer import overflow
 
     shown = {"project": "指标", "department": "部门指标"}
     for kind, owners in (("project", data.projects), ("department", data.units)):
-        plan = template_map(kind, systems[kind])
+        plan = template_map(kind, systems[kind], layouts.get(kind))
         for owner in list(owners):
             extra = overflow(owner.indicators, plan, systems[kind])
             if not extra:
@@ -77,15 +78,18 @@ def _overflows(data: FillData, systems: dict[str, IndicatorSystem]) -> None:
 
 def fill(data_path: str | Path, outdir: str | Path, systems: dict[str, IndicatorSystem] | None = None,
          formulas: str = "native", year: int | None = None, overwrite: bool = False,
-         progress: Callable[[Written], None] | None = None) -> FillResult:
-    """Fill the templates from DATA into ``outdir``. Raises :class:`DataError` if DATA is unreadable."""
+         progress: Callable[[Written], None] | None = None,
+         layouts: dict[str, Layout] | None = None) -> FillResult:
+    """Fill the templates from DATA into ``outdir``. Raises :class:`DataError` if DATA is unreadable.
+    ``layouts``: a kind's own form (a province's layout) instead of its base layout."""
     from ..outputs import replacing, same_file
     from .package import TemplatePackage
     from .writer import computed, department_workbook, project_workbook
 
     systems = systems or load_systems()
+    layouts = layouts or {}
     data = read_data(data_path, systems["project"], systems["department"])
-    _overflows(data, systems)
+    _overflows(data, systems, layouts)
     result = FillResult(str(data_path), problems=data.problems, notes=data.notes)
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
@@ -100,7 +104,7 @@ def fill(data_path: str | Path, outdir: str | Path, systems: dict[str, Indicator
             path = names.pick(stem)
         renamed = names.existed(stem)
         if kind not in templates:
-            templates[kind] = TemplatePackage.build(kind, systems[kind], formulas, year)
+            templates[kind] = TemplatePackage.build(kind, systems[kind], formulas, year, layouts.get(kind))
         book = make(record, systems[kind], templates[kind])
         book.store_results(computed(book.read(), systems[kind]).get(templates[kind].plan.sheet, {}))
         with replacing(path) as temporary:             # whole or not at all

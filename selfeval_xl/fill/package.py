@@ -24,6 +24,7 @@ from ..book.merge_cells import MergeCells, bounds
 from ..book.package_book import PackageBook, write_patched
 from ..book.sheet_xml import SheetXml, parse_ref
 from ..book.styles_xml import StylesXml
+from ..layout import Layout
 from ..model import WorkbookData
 from ..read import read_grids
 from ..read.grid import Grid, column_letter
@@ -51,13 +52,13 @@ class TemplatePackage:
 
     @classmethod
     def build(cls, kind: str, system: IndicatorSystem, formulas: str = "native",
-              year: int | None = None) -> "TemplatePackage":
+              year: int | None = None, layout: Layout | None = None) -> "TemplatePackage":
         from ..template import build_template, save_workbook, template_map
 
         with tempfile.TemporaryDirectory() as folder:
-            path = save_workbook(build_template(kind, system, formulas, year), Path(folder) / "t.xlsx")
+            path = save_workbook(build_template(kind, system, formulas, year, layout), Path(folder) / "t.xlsx")
             data, read = path.read_bytes(), PackageBook(path)
-        plan = template_map(kind, system)
+        plan = template_map(kind, system, layout)
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             part = sheet_parts(z)[plan.sheet]
             sheet, styles = z.read(part).decode("utf-8"), z.read(STYLES_PART).decode("utf-8")

@@ -120,7 +120,8 @@ def project_workbook(project: ProjectData, system: IndicatorSystem, template: Te
     plan = f.plan
     for key, value in (("project_name", project.name), ("department", project.department),
                        ("implementer", project.implementer)):
-        f.put(plan.fields[key], value)
+        if key in plan.fields:                 # a province's form may lack one (its layout says)
+            f.put(plan.fields[key], value)
     for key, value in (("expected", project.goal_expected), ("achieved", project.goal_achieved)):
         if key in plan.goal:
             f.put(plan.goal[key], value or None)
@@ -138,13 +139,15 @@ def department_workbook(unit: UnitData, system: IndicatorSystem, template: Templ
     """A 部门整体支出绩效自评表 holding one 单位's data (``template``: the system's department template)."""
     f = _Filler(template, system)
     plan = f.plan
-    f.put(plan.fields["unit_name"], unit.unit)
+    if "unit_name" in plan.fields:
+        f.put(plan.fields["unit_name"], unit.unit)
     funds = {("basic", "budget"): unit.basic_budget, ("basic", "spent"): unit.basic_spent,
              ("project", "budget"): unit.project_budget, ("project", "spent"): unit.project_spent,
              ("total", "budget"): unit.basic_budget + unit.project_budget,
              ("total", "spent"): unit.basic_spent + unit.project_spent}
     for ref_key, value in funds.items():
-        f.put(plan.funds[ref_key], _number(value))
+        if ref_key in plan.funds:              # the rows and columns of this form's funds block
+            f.put(plan.funds[ref_key], _number(value))
     f.indicators(unit.indicators)
     return f.book
 
