@@ -353,3 +353,12 @@ def test_fill_writes_a_provinces_own_form_that_reads_back_clean(tmp_path, form):
     assert (table.kind, table.layout, table.unit) == (kind, form, unit)
     report = check_workbook(data_read)
     assert report.findings == [] and report.total == Decimal(100)
+
+
+def test_fill_takes_one_layout_per_kind(tmp_path, capsys):
+    from selfeval_xl.cli import main
+
+    data = write_data(tmp_path / "data.xlsx", [project("p")], full_set("p"))
+    assert main(["fill", str(data), "-o", str(tmp_path / "out"), "--layout", "sichuan-project",
+                 "--layout", "national-2021-project"]) == 2
+    assert "两个同类表格" in capsys.readouterr().err and not (tmp_path / "out").exists()
