@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import openpyxl
+import pytest
 import xlwings
 from openpyxl.utils import column_index_from_string, get_column_letter
 
@@ -16,7 +17,8 @@ from selfeval_xl.writeback import ERROR_FILL, MARKER, RESULTS_SHEET, score_book
 
 USED = {
     xlwings.Range: ["value", "formula", "color", "note", "add_note", "add_hyperlink", "merge_cells", "merge_area",
-                    "options", "column_width", "font", "last_cell", "row", "column", "sheet", "address"],
+                    "options", "column_width", "font", "last_cell", "row", "column", "sheet", "address",
+                    "number_format"],
     xlwings.Sheet: ["range", "used_range", "name", "visible", "delete"],
     xlwings.main.Sheets: ["add"],
     xlwings.main.Names: ["contains"],
@@ -167,6 +169,10 @@ class FakeRange:
     def font(self):
         return type("Font", (), {"bold": None})()
 
+    @property
+    def number_format(self):
+        return self._sheet.formats.get(self._one(), "General")
+
     column_width = None
 
 
@@ -174,6 +180,7 @@ class FakeSheet:
     def __init__(self, book, name, visible=True):
         self.book, self.name, self.visible = book, name, visible
         self.values, self.formulas, self.colors, self.notes, self.links, self.merges = {}, {}, {}, {}, {}, []
+        self.formats = {}
 
     def put(self, key, value):
         """As Excel takes a value given through its object model: a leading apostrophe keeps a text
@@ -255,6 +262,7 @@ class FakeExcelBook:
             for (r, c), f in (grid.formulas or {}).items():
                 sheet.formulas[(r + 1, c + 1)] = f
             sheet.merges = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for r0, c0, r1, c1 in grid.merged]
+            sheet.formats = {(r + 1, c + 1): f for (r, c), f in (grid.formats or {}).items()}
             self.sheet_list.append(sheet)
         self.sheets = FakeSheets(self)
         self.names = FakeNames(self, source.defined_names())
@@ -308,3 +316,23 @@ def test_the_results_sheet_typed_into_excel_holds_text_not_formulas(tmp_path):
     assert results.formulas == {}
     assert [results.values[(r + 2, 2)] for r in range(len(PAYLOADS))] == [clean_text(p) for p in PAYLOADS]
     assert results.values[(len(PAYLOADS) + 2, 1)] == 3 and results.values[(len(PAYLOADS) + 2, 2)] == -5.5
+
+
+@pytest.mark.parametrize("value, number_format, codes", [
+    (0.995, "0.00%", set()), (99.5, '0.0"%"', set()), (99.5, "General", {"percent-unclear"}),
+    (0.5, "0%", {"score-mismatch"})])
+def test_the_live_book_reads_a_value_as_its_cell_shows_it_like_the_file(tmp_path, value, number_format, codes):
+    """The add-in's book gives each number its format: what the button finds is what ``check`` finds."""
+    from check_workbooks import build_project
+    from selfeval_xl.checks import check_workbook
+    from selfeval_xl.read import read_grids, read_workbook
+
+    built = build_project(tmp_path / "p.xlsx")
+    wb = openpyxl.load_workbook(built.path)
+    cell = wb[built.sheet][built.ref(("ind", 6, "actual"))]
+    cell.value, cell.number_format = value, number_format
+    wb.save(built.path)
+    live = XlwingsBook(FakeExcelBook(built.path))
+    from_excel = check_workbook(read_grids(live.grids(), str(built.path), live.defined_names()))
+    from_file = check_workbook(read_workbook(built.path))
+    assert {f.code for f in from_excel.findings} == {f.code for f in from_file.findings} == codes

@@ -87,7 +87,9 @@ class XlwingsBook:
 
 
 def _grid(sheet: Any) -> Grid:
-    """One worksheet read in two calls (values and formulas of the used range), padded to start at A1."""
+    """One worksheet read in two calls (values and formulas of the used range), padded to start at A1;
+    then, cell by cell where there is a value, its merged area and (for a number) its number format, so
+    a rate stored as 2.53 and shown as 253% reads as the file's reader reads it."""
     used = sheet.used_range
     top, left = used.row - 1, used.column - 1
     values = used.options(ndim=2).value
@@ -95,6 +97,7 @@ def _grid(sheet: Any) -> Grid:
     formulas = [[formulas]] if isinstance(formulas, str) else [list(r) for r in formulas]
     rows: list[list[Any]] = [[] for _ in range(top)]
     found: dict[tuple[int, int], str] = {}
+    formats: dict[tuple[int, int], str] = {}
     merged = []
     for r, line in enumerate(values):
         rows.append([None] * left + list(line))
@@ -107,4 +110,8 @@ def _grid(sheet: Any) -> Grid:
                 if cell.merge_cells:
                     area = cell.merge_area
                     merged.append((area.row - 1, area.column - 1, area.last_cell.row - 1, area.last_cell.column - 1))
-    return Grid(sheet.name, rows, found, merged, hidden=not sheet.visible)
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    code = cell.number_format              # Excel's NumberFormat: the English codes
+                    if isinstance(code, str) and code and code != "General":
+                        formats[(top + r, left + c)] = code
+    return Grid(sheet.name, rows, found, merged, hidden=not sheet.visible, formats=formats)
