@@ -23,6 +23,9 @@ def _extent(tmp_path, rows_xml: str) -> Extent:
     ('<row r="3"><c r="C3"/></row><row r="1048576"/>', (3, 3)),                  # an empty row makes no cell
     ('<row r="1048576"><c><v>1</v></c></row>', (1048576, 0)),                    # a cell placed by its row
     ('<x:row r="9"><x:c r="D9"><x:v>1</x:v></x:c></x:row>', (9, 4)),
+    ('<row r="2"><c s="1" t="n" r="XFD7"><v>1</v></c></row>', (7, 16384)),     # the reference not first
+    ('<row r="1">\n<c\tr="B1"><v>1</v></c><c r="C1"/></row><row r="70000">\n<c t="n"><v>1</v></c></row>',
+     (70000, 3)),                                                               # odd blanks, a cell with none
 ])
 def test_extent_is_the_last_cell(tmp_path, rows_xml, expected):
     extent = _extent(tmp_path, rows_xml)
