@@ -20,6 +20,7 @@ The rule:
   (:func:`typed_value`).
 * Numbers stay numbers (a negative number is not a formula); a non-finite number, which no spreadsheet
   can hold, becomes its text.
+* A file name made from such text (a 项目名称, a 单位) is one name, never a path (:func:`file_stem`).
 """
 from __future__ import annotations
 
@@ -45,6 +46,30 @@ def _visible(match: re.Match) -> str:
     if char[0] == "\r":
         return "\n"
     return " " if char == "\t" else REPLACEMENT
+
+
+_LOOKALIKES = str.maketrans({"<": "＜", ">": "＞", ":": "：", '"': "＂", "/": "／", "\\": "＼", "|": "｜",
+                             "?": "？", "*": "＊", "#": "＃"})
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+MAX_STEM = 120
+"""Characters of a name before its suffix: room for a folder in Windows' 260-character paths."""
+
+
+def file_stem(name: str, empty: str = "未命名", most: int = MAX_STEM) -> str:
+    """A file name stem from text we did not compute (a 项目名称 or 单位 from a workbook or a data table):
+    one name, never a path, legal on Windows, macOS and Linux, never empty (``empty`` instead).
+
+    Why full-width look-alikes: ``办公设备购置（A/B包）`` stays readable, its ``/`` becomes ``／`` rather
+    than a folder (and ``..／..／x`` is one name, not a way out of the output folder). ``#`` becomes ``＃``:
+    Windows allows it, but Office cannot link to such a file (it reads ``#`` as a place inside it), so
+    report links would fail. Names Windows reserves (CON, NUL, COM1 …) get a leading ``_``, as does a
+    name starting with ``-``, which ``selfeval check *.xlsx`` would read as an option."""
+    stem = _NAME_CONTROL.sub("", str(name).translate(_LOOKALIKES))
+    stem = re.sub(r"\s+", " ", stem).strip().rstrip(". ")[:most].rstrip(". ")
+    if stem.split(".")[0].upper() in _RESERVED or stem.startswith("-"):
+        stem = "_" + stem
+    return stem or empty
 
 
 def clean_text(text: str) -> str:

@@ -258,15 +258,6 @@ def test_names_are_safe_unique_and_never_overwrite(tmp_path, systems):
     assert forced.written[0].path == existing and existing.read_bytes() != b"not ours"
 
 
-def test_safe_stem_reserved_and_empty():
-    from selfeval_xl.fill.names import safe_stem
-
-    assert safe_stem("nul") == "_nul" and safe_stem("COM1.txt") == "_COM1.txt"
-    assert safe_stem("  ..  ") == "未命名" and safe_stem("报告. ") == "报告"
-    assert safe_stem("a\tb\x00c") == "abc"
-    assert safe_stem("-1+2-项目") == "_-1+2-项目" and safe_stem("=1+1") == "=1+1"
-
-
 # --------------------------------------------------------------------------- the command
 
 def test_cli_exit_status_and_messages(tmp_path, capsys):

@@ -198,3 +198,18 @@ def test_each_workbook_is_read_once_when_reports_are_given(unit_files, tmp_path,
     assert sorted(reads) == sorted(b.name for b in books)
     checked = _files(out)[report.name]
     assert checked["unit"] == UNIT and [f["code"] for f in checked["findings"]] == ["report-placeholder"]
+
+
+def test_a_unit_named_like_a_path_stays_inside_the_output_folders(tmp_path):
+    """A 单位 typed as ``..／..／逃出去`` (NFKC makes it ``../../逃出去``) names a file, never a way out: the
+    drafted report and the feedback workbook land inside the folders given."""
+    from check_workbooks import build_department
+
+    folder = tmp_path / "a" / "b"
+    folder.mkdir(parents=True)
+    build_department(folder / "d.xlsx", edits={("field", "unit_name"): "..／..／逃出去"})
+    assert main(["draft", str(folder / "d.xlsx"), "-o", str(folder / "报告")]) == 0
+    assert main(["check", str(folder / "d.xlsx"), "-q", "--feedback", str(folder / "反馈")]) in (0, 1)
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert written == ["a/b/d.xlsx", "a/b/反馈/..／..／逃出去-自评检查反馈.xlsx",
+                       "a/b/报告/..／..／逃出去2021年度绩效自评报告.docx"], written

@@ -1,31 +1,12 @@
-"""File names for the workbooks fill writes: Chinese kept, Windows-illegal characters replaced.
-
-Why full-width look-alikes: a 项目名称 like ``办公设备购置（A/B包）`` should stay readable, so ``/`` becomes
-``／`` rather than vanishing. Names that Windows reserves (CON, NUL, COM1 …) get a leading ``_``; names
-are compared without regard to case (as Windows does) and a repeat gets ``（2）``, ``（3）`` …. A name
-starting with ``-`` (a 单位 of ``-1+2``) gets a ``_`` too: ``selfeval check *.xlsx`` would read it as an
-option.
+"""File names for the workbooks fill writes: each a safe stem of its 单位 and 项目名称
+(:func:`selfeval_xl.sanitize.file_stem`), compared without regard to case (as Windows does), a repeat
+getting ``（2）``, ``（3）`` ….
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-_LOOKALIKES = str.maketrans({"<": "＜", ">": "＞", ":": "：", '"': "＂", "/": "／", "\\": "＼", "|": "｜",
-                             "?": "？", "*": "＊"})
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-MAX_STEM = 120
-"""Characters of a name before its suffix: room for a folder in Windows' 260-character paths."""
-
-
-def safe_stem(name: str) -> str:
-    """A file name stem that is legal on Windows, macOS and Linux, and never empty."""
-    stem = _CONTROL.sub("", str(name).translate(_LOOKALIKES))
-    stem = re.sub(r"\s+", " ", stem).strip().rstrip(". ")[:MAX_STEM].rstrip(". ")
-    if stem.split(".")[0].upper() in _RESERVED or stem.startswith("-"):   # "-x.xlsx" reads as an option
-        stem = "_" + stem
-    return stem or "未命名"
+from ..sanitize import file_stem
 
 
 class NamePicker:
@@ -38,7 +19,7 @@ class NamePicker:
         self.existing = set() if overwrite else {p.name.casefold() for p in self.folder.iterdir()}
 
     def pick(self, name: str, suffix: str = ".xlsx") -> Path:
-        stem = safe_stem(name)
+        stem = file_stem(name)
         candidate, n = stem, 1
         while (candidate + suffix).casefold() in self.taken | self.existing:
             n += 1
@@ -48,4 +29,4 @@ class NamePicker:
 
     def existed(self, name: str, suffix: str = ".xlsx") -> bool:
         """A file of ``name``'s plain file name was in the folder before (case aside; never when overwriting)."""
-        return (safe_stem(name) + suffix).casefold() in self.existing
+        return (file_stem(name) + suffix).casefold() in self.existing

@@ -21,8 +21,8 @@ from ..findings import FileReport, Finding, Severity
 from ..model import quote_sheet
 from ..ownfiles import mark_openpyxl, output_kind
 from ..textwidth import lines_needed
+from ..sanitize import clean_text, file_stem, write_openpyxl
 from .printing import setup_print
-from ..sanitize import clean_text, write_openpyxl
 from .safe import hyperlink_formula
 from .shown import shown_values
 from .xlsx import KIND_NAMES, SEVERITY_NAMES, status
@@ -36,7 +36,6 @@ FILE_HEADERS = ("序号", "文件", "项目 / 部门", "表类型", "状态", "�
 FILE_WIDTHS = (5, 40, 30, 9, 9, 6, 6, 9, 9, 6)
 HEADER_ROW = 4                                # rows 1–2: title and what to do; row 4: the headers
 FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
-_FILE_NAME_BAD = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 _REF = re.compile(r"([A-Z]+)(\d+)")
 
 
@@ -65,15 +64,14 @@ def write_feedback(reports: Iterable[FileReport], folder: str | Path, collection
     return done
 
 
-def file_stem(unit: str) -> str:
-    """A file name from a 单位 name a submitter typed: no path separators or reserved characters."""
-    stem = _FILE_NAME_BAD.sub("_", unit).strip(" .") or NO_UNIT
-    return f"{stem[:80]}-自评检查反馈"
+def feedback_stem(unit: str) -> str:
+    """The feedback file's name for a 单位 a submitter typed: one safe name (:func:`file_stem`)."""
+    return f"{file_stem(unit, NO_UNIT, 80)}-自评检查反馈"
 
 
 def _free_path(folder: Path, unit: str) -> Path:
     """``<单位>-自评检查反馈.xlsx``, or ``…（2）.xlsx`` when a file of that name is not ours to replace."""
-    stem, n = file_stem(unit), 1
+    stem, n = feedback_stem(unit), 1
     while True:
         path = folder / (f"{stem}.xlsx" if n == 1 else f"{stem}（{n}）.xlsx")
         if not path.exists() or output_kind(path) == KIND:
