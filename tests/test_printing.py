@@ -72,3 +72,26 @@ def test_instruction_rows_are_tall_enough_for_their_text():
             cjk = sum(1 for ch in text if ord(ch) > 0x2E7F)
             needed = math.ceil((cjk + (len(text) - cjk) / 2) / 50)
             assert ws.row_dimensions[row].height >= 16 * needed, (kind, row, text)
+
+
+def test_a_long_unit_name_keeps_every_page_header_within_excels_255_characters(tmp_path):
+    """Excel refuses a header or footer longer than 255 characters; a 单位 name is a submitter's text."""
+    import re
+    import zipfile
+
+    from check_workbooks import build_department
+
+    (tmp_path / "in").mkdir()
+    build_department(tmp_path / "in" / "d.xlsx", edits={("field", "unit_name"): "很长的单位名称&" * 50})
+    main(["summary", str(tmp_path / "in"), "-o", str(tmp_path / "s.xlsx"), "-j", "1"])
+    main(["check", str(tmp_path / "in"), "-q", "-j", "1", "--feedback", str(tmp_path / "fb"),
+          "-r", str(tmp_path / "r.xlsx")])
+    books = [tmp_path / "s.xlsx", tmp_path / "r.xlsx", *(tmp_path / "fb").glob("*.xlsx")]
+    headers = []
+    for book in books:
+        with zipfile.ZipFile(book) as z:
+            for part in (n for n in z.namelist() if n.startswith("xl/worksheets/sheet")):
+                xml = z.read(part).decode("utf-8")
+                headers += [(book.name, part, len(re.sub(r"&(amp|lt|gt|quot|apos);", "_", text)))
+                            for text in re.findall(r"<odd(?:Header|Footer)>([^<]*)<", xml)]
+    assert len(books) == 3 and headers and max(n for _, _, n in headers) <= 255, headers

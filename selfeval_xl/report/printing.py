@@ -15,10 +15,18 @@ A4 = 9                        # the paper size code of the OOXML spec (openpyxl'
 MARGIN_SIDES, MARGIN_TOP = 0.4, 0.6     # inches; the header and footer sit inside the top/bottom margin
 
 
+TITLE_MOST = 100
+"""Characters of a page header's title: Excel refuses a header longer than 255 characters in all (codes,
+the date and doubled ``&`` included), and a 单位 name is a submitter's text of any length."""
+
+
 def _escape(text: str) -> str:
-    """Header text with ``&`` doubled (a single one starts a code: &P page, &D date) and no control
-    characters (a 单位 name is a submitter's text)."""
-    return re.sub(r"[\x00-\x1f]", "", text).replace("&", "&&")
+    """Header text with ``&`` doubled (a single one starts a code: &P page, &D date), no control
+    characters and at most :data:`TITLE_MOST` characters (a 单位 name is a submitter's text)."""
+    text = re.sub(r"[\x00-\x1f]", "", text)
+    if len(text) > TITLE_MOST:
+        text = text[:TITLE_MOST - 1] + "…"
+    return text.replace("&", "&&")
 
 
 def setup_print(ws: Any, title: str, *, landscape: bool, header_rows: str | None = None,
