@@ -73,3 +73,29 @@ def test_a_file_named_like_a_function_call_keeps_a_plain_link(tmp_path):
     assert "_xlfn" not in formula and 't="array"' not in summary
     target = formula.removeprefix("HYPERLINK(").split(",")[0]
     assert "".join(re.findall(r'"((?:[^"]|"")*)"', target)) == "收到/SORT(1)FILTER(x).xlsx"
+
+
+def test_findings_past_a_sheets_last_row_go_on_in_a_second_sheet(tmp_path, monkeypatch):
+    """Excel holds 1,048,576 rows a sheet: past it, 问题清单 goes on in 问题清单（2）, every finding kept."""
+    from python_calamine import CalamineWorkbook
+
+    import selfeval_xl.report.xlsx as xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 4)                 # a header and three findings a sheet
+    reports = []
+    for n in range(3):
+        report = FileReport(str(tmp_path / f"{n}.xlsx"), unit="甲局")
+        report.findings = [finding("required-blank", f"第{n}-{i}项", file=report.path, sheet="表", cell=f"A{i + 1}")
+                           for i in range(3)]
+        reports.append(report)
+    out = xlsx.XlsxReport(tmp_path / "report.xlsx")
+    for report in reports:
+        out.add(report)
+    out.close(reports)
+    book = CalamineWorkbook.from_path(str(tmp_path / "report.xlsx"))
+    listed = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+    assert [n for n in listed if n.startswith("问题清单")] == ["问题清单", "问题清单（2）", "问题清单（3）"]
+    messages = [row[5] for name, rows in listed.items() if name.startswith("问题清单") for row in rows[1:]]
+    assert messages == [f"第{n}-{i}项" for n in range(3) for i in range(3)]
+    assert all(rows[0][0] == "文件" for name, rows in listed.items() if name.startswith("问题清单"))
+    assert [n for n in listed if n.startswith("汇总")] == ["汇总"] and len(listed["汇总"]) == 4

@@ -11,6 +11,7 @@ Links are ``HYPERLINK`` formulas of ours (quotes doubled, see :func:`safe.hyperl
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -60,9 +61,10 @@ class XlsxReport:
         self._replacement = Replacement(self.path)
         self._wb = Workbook(str(self._replacement.temporary), {"constant_memory": True})
         self._formats: dict[tuple, Any] = {}
-        self._summary = self._sheet(SUMMARY_SHEET, SUMMARY_HEADERS, SUMMARY_WIDTHS)
-        self._findings = self._sheet(FINDINGS_SHEET, FINDING_HEADERS, FINDING_WIDTHS)
-        self._finding_rows = self._summary_rows = 1
+        self._summary = _Stream(SUMMARY_SHEET, SUMMARY_HEADERS, SUMMARY_WIDTHS)
+        self._findings = _Stream(FINDINGS_SHEET, FINDING_HEADERS, FINDING_WIDTHS)
+        for stream in (self._summary, self._findings):
+            self._open(stream)
         self._last = ("", "")                   # (path, its link) of the last file linked
 
     def _format(self, wrap: bool = False, fill: str | None = None, quoted: bool = False, link: bool = False,
@@ -98,7 +100,21 @@ class XlsxReport:
             ws.write_string(0, col, text, header)
         return ws
 
-    def _row(self, ws, sheet: str, row: int, values: list, fills: dict[int, str], link: tuple[str, str] | None
+    def _open(self, stream: "_Stream") -> None:
+        n = len(stream.sheets) + 1
+        title = stream.name if n == 1 else f"{stream.name}（{n}）"
+        stream.sheets.append([self._sheet(title, stream.headers, stream.widths), 1])
+
+    def _next_row(self, stream: "_Stream") -> tuple[Any, int]:
+        """The worksheet and row for the next line of ``stream``: a sheet that is full (Excel's 1,048,576
+        rows) goes on in ``问题清单（2）`` … with the same headers, never dropping a line."""
+        if stream.sheets[-1][1] >= MAX_ROWS:
+            self._open(stream)
+        ws, row = stream.sheets[-1]
+        stream.sheets[-1][1] += 1
+        return ws, row
+
+    def _row(self, ws, row: int, sheet: str, values: list, fills: dict[int, str], link: tuple[str, str] | None
              ) -> None:
         """One row: each value sanitised, its long-text columns (:data:`WRAPPED`) wrapped and the row tall
         enough to show them (LibreOffice keeps the stored height of a row it opens); the last column
@@ -147,8 +163,7 @@ class XlsxReport:
             values = [Path(f.file).name, f.sheet, f.cell, SEVERITY_NAMES[f.severity], f.code, f.message,
                       *shown_values(f)]
             link = (self._link(f.file, f.sheet, f.cell), "打开") if f.file and f.sheet else None
-            self._row(self._findings, FINDINGS_SHEET, self._finding_rows, values, {3: f.severity.value}, link)
-            self._finding_rows += 1
+            self._row(*self._next_row(self._findings), FINDINGS_SHEET, values, {3: f.severity.value}, link)
 
     def add_summary(self, report: FileReport) -> None:
         """Append the 汇总 row of one file."""
@@ -157,9 +172,8 @@ class XlsxReport:
         values = [Path(report.path).name, report.unit, report.name, KIND_NAMES.get(report.kind, report.kind),
                   report.stated_total, report.total, report.grade, report.errors, report.warnings, state,
                   report.budget, report.spent]
-        self._row(self._summary, SUMMARY_SHEET, self._summary_rows, values, {9: fill},
-                  (self._link(report.path), "打开"))
-        self._summary_rows += 1
+        ws, row = self._next_row(self._summary)
+        self._row(ws, row, SUMMARY_SHEET, values, {9: fill}, (self._link(report.path), "打开"))
 
     def close(self, reports: Iterable[FileReport] = ()) -> Path:
         """Write the 汇总 rows of ``reports`` (if not added one by one), the filters, and save."""
@@ -167,8 +181,9 @@ class XlsxReport:
             for report in reports:
                 self.add_summary(report)
             self._explain_checks()
-            self._summary.autofilter(0, 0, self._summary_rows - 1, len(SUMMARY_HEADERS) - 1)
-            self._findings.autofilter(0, 0, self._finding_rows - 1, len(FINDING_HEADERS) - 1)
+            for stream in (self._summary, self._findings):
+                for ws, rows in stream.sheets:
+                    ws.autofilter(0, 0, rows - 1, len(stream.headers) - 1)
             mark_xlsxwriter(self._wb, REPORT_KIND)        # a later run may replace it; a scan skips it
             self._wb.close()
         except BaseException:
@@ -197,6 +212,21 @@ class XlsxReport:
             ws.set_row(row, 15 * min(lines, 12))
             for col, value in enumerate(values):
                 ws.write_string(row, col, value, bold if col == 2 else plain)
+
+
+MAX_ROWS = 1_048_576
+"""Rows of a worksheet (Excel's limit): a report of more findings goes on in a second 问题清单 sheet."""
+
+
+@dataclass
+class _Stream:
+    """One list of the report (汇总, 问题清单): its headers, and each worksheet it fills with the next
+    free row of that sheet (more than one only past :data:`MAX_ROWS`)."""
+
+    name: str
+    headers: tuple[str, ...]
+    widths: tuple[int, ...]
+    sheets: list[list[Any]] = field(default_factory=list)      # [worksheet, next free 0-based row]
 
 
 REPORT_TITLE = "预算绩效自评检查报告"
