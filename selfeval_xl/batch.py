@@ -44,6 +44,7 @@ class Found:
     paths: list[Path] = field(default_factory=list)
     own: dict[Path, str] = field(default_factory=dict)
     in_folders: set[Path] = field(default_factory=set)
+    unlisted: dict[Path, str] = field(default_factory=dict)    # a folder that could not be listed → why
 
 
 def scan(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Found:
@@ -53,14 +54,16 @@ def scan(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Fou
     ``exclude`` (the outputs of this run). The same file given twice (another spelling, a link) is
     kept once. Our own files found in a folder are marked: backups and temporaries in ``own``, and
     every path of a folder in ``in_folders`` (a report among them is known when it is read); a file named
-    explicitly is checked whatever it is (the user asked for it)."""
+    explicitly is checked whatever it is (the user asked for it). A folder that cannot be listed (no
+    permission) is a path of its own with the reason in ``unlisted``: its files are not silently left out."""
     skip = {_identity(p) for p in exclude}
     found = Found()
     seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
         in_folder = path.is_dir()
-        for candidate, key in (_under(path) if in_folder else [(path, _identity(path))]):
+        listed = _under(path, unlisted=found.unlisted) if in_folder else [(path, _identity(path))]
+        for candidate, key in listed:
             if candidate.name.startswith("~$") or key in skip or key in seen:
                 continue
             seen.add(key)
@@ -83,11 +86,13 @@ def files_under(folder: Path, suffixes: tuple[str, ...] = SUFFIXES) -> list[Path
     return [path for path, _ in _under(folder, suffixes)]
 
 
-def _under(folder: Path, suffixes: tuple[str, ...] = SUFFIXES) -> list[tuple[Path, str]]:
+def _under(folder: Path, suffixes: tuple[str, ...] = SUFFIXES, unlisted: dict[Path, str] | None = None
+           ) -> list[tuple[Path, str]]:
     """(path, identity) of every entry with a workbook suffix under ``folder``, sorted by path; links are
     listed, not followed into folders. The identity is the real path, made from each folder's real path
     and the entry's name (a link's own target resolved): one ``realpath`` per folder and per link, not
-    several system calls per file."""
+    several system calls per file. A folder that cannot be listed is an entry too, its reason in
+    ``unlisted``."""
     entries = []
     folders = [(str(folder), os.path.realpath(folder))]
     while folders:
@@ -101,8 +106,10 @@ def _under(folder: Path, suffixes: tuple[str, ...] = SUFFIXES) -> list[tuple[Pat
                     if os.path.splitext(entry.name)[1].lower() in suffixes:
                         identity = os.path.realpath(entry.path) if link else os.path.join(real, entry.name)
                         entries.append((Path(entry.path), identity))
-        except OSError:            # a folder that cannot be listed is passed over, as os.walk does
-            continue
+        except OSError as exc:
+            if unlisted is not None:
+                unlisted[Path(where)] = f"文件夹无法打开（{exc.strerror or exc}），其中的工作簿未检查"
+                entries.append((Path(where), real))
     return sorted(entries)
 
 
@@ -371,10 +378,11 @@ def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
     from .read.guard import path_problem
 
     own, folders = (found.own, found.in_folders) if found else ({}, set())
+    unlisted = found.unlisted if found else {}
     verdicts: dict[int, FileResult] = {}
     pending: list[tuple[Path, bool]] = []      # (path, skip it if it carries our output mark)
     for i, path in enumerate(paths):
-        refused = path_problem(path, limits)
+        refused = unlisted.get(path) or path_problem(path, limits)
         if refused:
             verdicts[i] = failed(path, refused, "unreadable")
         elif path in own:

@@ -67,3 +67,27 @@ def test_a_process_isolated_already_checks_here_with_the_same_reports(tmp_path, 
     batch.isolated_already()
     assert set(batch.isolated(_this_process, paths, 2, DEFAULT_LIMITS, batch.failed)) == {os.getpid()}
     assert [r.report.to_dict() for r in check_files(paths, jobs=2)] == pooled
+
+
+def test_a_folder_that_cannot_be_listed_gets_a_verdict_not_silence(tmp_path, monkeypatch):
+    import os
+
+    from selfeval_xl.batch import scan
+
+    build_project(tmp_path / "p.xlsx")
+    (tmp_path / "锁住的").mkdir()
+    build_project(tmp_path / "锁住的" / "q.xlsx")
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("锁住的"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found = scan([tmp_path])
+    report = run(found.paths, jobs=1, found=found)
+    verdicts = {r.path: [(f.code, f.message) for f in r.findings] for r in report.files}
+    assert set(verdicts) == {str(tmp_path / "p.xlsx"), str(tmp_path / "锁住的")}
+    [(code, message)] = verdicts[str(tmp_path / "锁住的")]
+    assert code == "unreadable" and "文件夹无法打开" in message and "Permission denied" in message
