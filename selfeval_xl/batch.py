@@ -27,6 +27,9 @@ from .ownfiles import not_a_submission, own_name_reason
 from .system import IndicatorSystem, load_system
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls")
+OTHER_SPREADSHEETS = (".et", ".xlsb", ".ods")
+"""Spreadsheets a folder may hold that are not read (WPS's own format, Excel's binary one, OpenDocument):
+found like workbooks so each gets a verdict that says to save it as .xlsx, instead of being passed over."""
 AHEAD = 8
 """Files queued per worker: enough to keep workers busy, few enough that a batch of 10,000 files holds
 only a window of pending results in memory, not one future per file."""
@@ -62,7 +65,8 @@ def scan(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Fou
     for raw in paths:
         path = Path(raw)
         in_folder = path.is_dir()
-        listed = _under(path, unlisted=found.unlisted) if in_folder else [(path, _identity(path))]
+        listed = (_under(path, SUFFIXES + OTHER_SPREADSHEETS, found.unlisted) if in_folder
+                  else [(path, _identity(path))])
         for candidate, key in listed:
             if candidate.name.startswith("~$") or key in skip or key in seen:
                 continue

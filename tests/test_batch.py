@@ -91,3 +91,26 @@ def test_a_folder_that_cannot_be_listed_gets_a_verdict_not_silence(tmp_path, mon
     assert set(verdicts) == {str(tmp_path / "p.xlsx"), str(tmp_path / "锁住的")}
     [(code, message)] = verdicts[str(tmp_path / "锁住的")]
     assert code == "unreadable" and "文件夹无法打开" in message and "Permission denied" in message
+
+
+def test_other_spreadsheets_in_a_folder_get_a_verdict_that_says_save_as_xlsx(tmp_path):
+    """WPS's .et, Excel's binary .xlsb and OpenDocument .ods are not read; each is named, not passed over."""
+    import zipfile
+
+    from selfeval_xl.batch import scan
+
+    build_project(tmp_path / "p.xlsx")
+    with zipfile.ZipFile(tmp_path / "b.xlsb", "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    with zipfile.ZipFile(tmp_path / "o.ods", "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    (tmp_path / "w.et").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    found = scan([tmp_path])
+    report = run(found.paths, jobs=1, found=found)
+    verdicts = {r.path.rsplit("/", 1)[-1]: [(f.code, f.message) for f in r.findings] for r in report.files}
+    assert set(verdicts) == {"p.xlsx", "b.xlsb", "o.ods", "w.et"}
+    for name, hint in (("b.xlsb", ".xlsb"), ("o.ods", ".ods"), ("w.et", ".et")):
+        [(code, message)] = verdicts[name]
+        assert code == "unreadable" and hint in message and "另存为 .xlsx" in message, (name, message)

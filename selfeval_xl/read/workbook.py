@@ -185,6 +185,8 @@ def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list, skip_ou
     if "xl/workbook.xml" not in names:
         if "content.xml" in names:
             raise Unreadable("这是 OpenDocument（.ods）或 WPS 文件，请另存为 .xlsx 后重新提交")
+        if "xl/workbook.bin" in names:
+            raise Unreadable("这是 Excel 二进制工作簿（.xlsb），请在 Excel 中另存为 .xlsx 后重新提交")
         raise Unreadable("不是 Excel 工作簿（zip 文件中没有 xl/workbook.xml）")
     try:
         book = read_workbook_xml(zf)
