@@ -248,3 +248,15 @@ def test_defined_name_with_quoted_sheet_points_at_its_cell():
     grid = Grid("项目支出绩效自评表's", [["项目支出绩效自评表（2024年度）"], ["项目名称", "甲"], ["主管部门", "乙"]])
     data = read_grids([grid], defined_names={"SE_PROJECT_NAME": "'项目支出绩效自评表''s'!$B$3"})
     assert data.tables and data.tables[0].fields["project_name"].ref == "B3"
+
+
+@needs_samples
+def test_an_xls_renamed_xlsx_is_read_by_its_bytes(tmp_path):
+    """An .xls saved or renamed with an .xlsx name (exports do this) reads as the .xls it is."""
+    import shutil
+
+    renamed = tmp_path / "导出.xlsx"
+    shutil.copy(SAMPLES / "项目库导出_已填指标.xls", renamed)
+    data, original = read_workbook(renamed), read_workbook(SAMPLES / "项目库导出_已填指标.xls")
+    assert data.problems == [] and len(data.tables) == len(original.tables) == 1
+    assert [r.level3 for r in data.tables[0].rows()] == [r.level3 for r in original.tables[0].rows()]

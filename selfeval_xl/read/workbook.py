@@ -155,7 +155,8 @@ def _load(path: Path, max_rows: int, limits: Limits, problems: list, skip_ours: 
         return _load_zip(path, max_rows, limits, problems, skip_ours)
     if head == _OLE:
         _refuse_encrypted(path)
-        return _load_calamine(path, max_rows, limits), {}, None
+        # by its bytes, not its name: an .xls renamed .xlsx (or exported so) is still an .xls
+        return _load_calamine(path, max_rows, limits, blob=path.read_bytes()), {}, None
     if not head:
         raise Unreadable("文件是空的（0 字节）")
     raise Unreadable("不是 Excel 工作簿（文件内容既不是 .xlsx 也不是 .xls 格式，可能是改了扩展名的网页或文本）")
