@@ -214,6 +214,20 @@ def test_xls_in_place_writes_an_xlsx_beside_it(tmp_path, capsys):
 
 
 @pytest.mark.libreoffice
+@pytest.mark.samples
+def test_an_xls_named_xlsx_is_converted_like_an_xls(tmp_path, capsys):
+    """An export that is an .xls inside but named .xlsx: converted by LibreOffice and scored (the package
+    patch cannot open it), the original kept byte for byte."""
+    source = tmp_path / "in" / "导出.xlsx"
+    source.parent.mkdir()
+    shutil.copy(SAMPLES / "项目库导出_已填指标.xls", source)
+    before = digest(source)
+    cli_main(["score", str(source), "-o", str(tmp_path / "out")])
+    assert digest(source) == before and "已另存为 .xlsx" in capsys.readouterr().out
+    assert RESULTS_SHEET in openpyxl.load_workbook(tmp_path / "out" / "导出.xlsx").sheetnames
+
+
+@pytest.mark.libreoffice
 def test_cached_values_agree_with_what_libreoffice_computes(tmp_path):
     """The values we store for formula cells are what a spreadsheet computes from them (both kinds)."""
     (tmp_path / "in").mkdir()

@@ -98,12 +98,23 @@ def plan(sources: list[Path], out_dir: Path | None, force: bool = False) -> list
     return jobs
 
 
+def _legacy(path: Path) -> bool:
+    """An .xls by its name, or by its bytes (an .xls exported or renamed as .xlsx, which the package
+    patch cannot open): LibreOffice converts either. ``path`` is a regular file (checked before)."""
+    from ..read.workbook import OLE_MAGIC
+
+    if path.suffix.lower() in CONVERTIBLE:
+        return True
+    with path.open("rb") as handle:
+        return handle.read(len(OLE_MAGIC)) == OLE_MAGIC
+
+
 def convert_xls(jobs: list[Job], workdir: Path) -> None:
     """Convert the .xls files to .xlsx with LibreOffice (keeps the formatting), one soffice run per batch
     of distinct names; without LibreOffice each .xls fails with a clear reason."""
     from ..recalc import LibreOfficeError, recalculate, soffice_available
 
-    pending = [j for j in jobs if not j.failure and j.source.suffix.lower() in CONVERTIBLE]
+    pending = [j for j in jobs if not j.failure and _legacy(j.source)]
     if pending and not soffice_available():
         for job in pending:
             job.failure = (".xls 需先转换为 .xlsx，但未安装 LibreOffice：请安装 LibreOffice，或在 Excel/WPS 中"
@@ -218,7 +229,7 @@ def command(files: tuple[Path, ...], out_dir: Path | None, in_place: bool, syste
                 continue
             problems += summary.errors
             where = f" → {job.target}" if job.target != job.source else ""
-            if job.source.suffix.lower() in CONVERTIBLE:
+            if job.opened != job.source:          # converted by LibreOffice (an .xls, by name or by bytes)
                 where += "（.xls 不能原样写回，已另存为 .xlsx / .xls cannot be written back, saved as .xlsx）"
             backup = f"（原文件备份 / backup: {job.backup.name}）" if job.backup else ""
             click.echo(clean_text(f"{prefix}{where}{backup}：{summary.message().replace(chr(10), '；')}"))

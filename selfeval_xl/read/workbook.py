@@ -30,7 +30,8 @@ MAX_OLE_SCAN = 64 * 1024 * 1024        # bytes of an OLE file searched for the e
 KEEP_PART_BYTES = 8 * 1024 * 1024      # a sheet's XML up to this size is inflated once and kept while read
 DATA_TABLE_SKIPPED = "fill 用的数据表（项目、指标……），不是自评表 / a fill data table, not a 自评表"
 _ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The first bytes of an OLE file: an .xls (or an encrypted .xlsx), whatever its name says."""
 
 
 class Unreadable(Exception):
@@ -153,7 +154,7 @@ def _load(path: Path, max_rows: int, limits: Limits, problems: list, skip_ours: 
         head = handle.read(8)
     if head.startswith(_ZIP):
         return _load_zip(path, max_rows, limits, problems, skip_ours)
-    if head == _OLE:
+    if head == OLE_MAGIC:
         _refuse_encrypted(path)
         # by its bytes, not its name: an .xls renamed .xlsx (or exported so) is still an .xls
         return _load_calamine(path, max_rows, limits, blob=path.read_bytes()), {}, None
