@@ -98,23 +98,13 @@ def plan(sources: list[Path], out_dir: Path | None, force: bool = False) -> list
     return jobs
 
 
-def _legacy(path: Path) -> bool:
-    """An .xls by its name, or by its bytes (an .xls exported or renamed as .xlsx, which the package
-    patch cannot open): LibreOffice converts either. ``path`` is a regular file (checked before)."""
-    from ..read.workbook import OLE_MAGIC
-
-    if path.suffix.lower() in CONVERTIBLE:
-        return True
-    with path.open("rb") as handle:
-        return handle.read(len(OLE_MAGIC)) == OLE_MAGIC
-
-
 def convert_xls(jobs: list[Job], workdir: Path) -> None:
     """Convert the .xls files to .xlsx with LibreOffice (keeps the formatting), one soffice run per batch
     of distinct names; without LibreOffice each .xls fails with a clear reason."""
+    from ..read.workbook import legacy_xls
     from ..recalc import LibreOfficeError, recalculate, soffice_available
 
-    pending = [j for j in jobs if not j.failure and _legacy(j.source)]
+    pending = [j for j in jobs if not j.failure and legacy_xls(j.source)]
     if pending and not soffice_available():
         for job in pending:
             job.failure = (".xls 需先转换为 .xlsx，但未安装 LibreOffice：请安装 LibreOffice，或在 Excel/WPS 中"

@@ -34,6 +34,16 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """The first bytes of an OLE file: an .xls (or an encrypted .xlsx), whatever its name says."""
 
 
+def legacy_xls(path: Path) -> bool:
+    """An .xls by its name, or by its bytes (an .xls exported or renamed as .xlsx): what a writer that
+    patches .xlsx packages cannot open, and LibreOffice converts. ``path`` must be a regular file
+    (checked by the caller: a FIFO is never opened)."""
+    if path.suffix.lower() == ".xls":
+        return True
+    with path.open("rb") as handle:
+        return handle.read(len(OLE_MAGIC)) == OLE_MAGIC
+
+
 class Unreadable(Exception):
     """Why a file cannot be read, in Chinese, for the ``unreadable`` finding."""
 

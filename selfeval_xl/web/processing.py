@@ -100,13 +100,12 @@ def _shown(grid) -> dict[str, Any]:
 def _scorable(source: Path, folder: Path) -> Path | None:
     """The file the package Book can score: the upload itself, or an .xls converted to .xlsx by LibreOffice as
     ``selfeval score`` converts it; None for an .xls when LibreOffice is not installed."""
+    from ..read.workbook import legacy_xls
     from ..recalc import recalculate, soffice_available
 
-    if source.suffix.lower() in SCORABLE:
-        return source
-    if source.suffix.lower() == ".xls" and soffice_available():
-        return recalculate([source], folder / "xls")[0]
-    return None
+    if legacy_xls(source):                       # by name or by bytes (an .xls uploaded as .xlsx)
+        return recalculate([source], folder / "xls")[0] if soffice_available() else None
+    return source if source.suffix.lower() in SCORABLE else None
 
 
 def score_and_show(source: str, folder: str, system_ref: str | None) -> dict[str, Any] | None:
