@@ -241,3 +241,18 @@ def test_the_overview_counts_each_kind_and_a_file_without_a_table_apart(tmp_path
     write_summary(reports, path)
     line = openpyxl.load_workbook(path)[OVERVIEW]["A2"].value
     assert line.startswith("共 4 个工作簿（项目支出 2，部门整体 1，未读到自评表 1），1 个单位")
+
+
+def test_a_units_title_wraps_within_its_table_not_across_the_page(tmp_path):
+    """A 单位's sheet title is merged over the table's columns and wraps (the row grows): a long name
+    from a workbook must not widen what prints (LibreOffice fits the page to the overflowing text)."""
+    long_unit = "很长的单位名称" * 30
+    path = write_summary([report(long_unit, "项目"), report("甲单位", "项目")], tmp_path / "s.xlsx").path
+    wb = openpyxl.load_workbook(path)
+    long_sheet, short_sheet = wb[wb.sheetnames[5]], wb[wb.sheetnames[6]]
+    if long_sheet["A1"].value != long_unit:
+        long_sheet, short_sheet = short_sheet, long_sheet
+    for ws in (long_sheet, short_sheet):
+        [title] = [m for m in ws.merged_cells.ranges if m.min_row == m.max_row == 1]
+        assert (title.min_col, title.max_col) == (1, ws.max_column) and ws["A1"].alignment.wrap_text
+    assert short_sheet.row_dimensions[1].height == 30 < long_sheet.row_dimensions[1].height

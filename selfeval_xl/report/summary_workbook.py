@@ -22,6 +22,7 @@ from ..rules import DEFAULT_SETTINGS, RuleError, exec_rate, xl_round
 from ..outputs import replacing
 from ..ownfiles import mark_openpyxl
 from ..sanitize import clean_text, url_text, write_openpyxl
+from ..textwidth import lines_needed
 from .xlsx import KIND_NAMES, status
 
 if TYPE_CHECKING:
@@ -253,6 +254,10 @@ class _Styles:
 NUMBER_FORMATS = {"amount": "#,##0.00", "rate": "0.00%", "score": "0.00", "count": "0"}
 
 
+TITLE_SCALE = 11 / 18
+"""Column widths are in characters of the 11-point body font; the title is 18-point."""
+
+
 class _Sheet:
     """A table sheet: title, header row, rows with formats, widths, frozen header, filter."""
 
@@ -262,8 +267,10 @@ class _Sheet:
 
         self.ws, self.st, self.headers, self.formats, self.nowrap = ws, st, headers, formats, nowrap
         write_openpyxl(ws["A1"], title)           # a 单位's own sheet: its name, from a workbook
-        ws["A1"].font = st.title_font
-        ws.row_dimensions[1].height = 30
+        ws["A1"].font, ws["A1"].alignment = st.title_font, st.wrap
+        # the title wraps within the table's width: a long 单位 name must not widen the printed page
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+        ws.row_dimensions[1].height = 30 * min(lines_needed(title, int(sum(widths) * TITLE_SCALE)), 6)
         for i, (header, width) in enumerate(zip(headers, widths), start=1):
             cell = ws.cell(3, i, header)
             cell.font, cell.fill, cell.alignment, cell.border = st.header_font, st.header_fill, st.center, st.border
