@@ -292,7 +292,7 @@ def _here(function: Callable[[T], R], items: list[T], on_loss: Callable[[T, str]
         try:
             yield function(item)
         except Exception as exc:  # noqa: BLE001 - as a worker's failure: that item's verdict
-            yield on_loss(item, f"工作进程出错：{type(exc).__name__}: {exc}"[:300])
+            yield on_loss(item, _worker_error(exc))
 
 
 GROUP_ITEMS = 8
@@ -331,7 +331,11 @@ def _loss(future, limits: Limits) -> str | None:
     except ProcessExpired as exc:
         return _death(exc.exitcode, limits)
     except Exception as exc:  # noqa: BLE001 - a result that cannot come back
-        return f"工作进程出错：{type(exc).__name__}: {exc}"[:300]
+        return _worker_error(exc)
+
+
+def _worker_error(exc: Exception) -> str:
+    return f"工作进程出错：{type(exc).__name__}: {exc}"[:300]
 
 
 POOL_TICK = 0.01

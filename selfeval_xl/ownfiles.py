@@ -44,7 +44,7 @@ def own_name_reason(path: str | Path) -> str | None:
 
 
 def output_reason(zf: zipfile.ZipFile) -> str | None:
-    """:func:`own_file_reason` of a workbook already open (the reader's), for our outputs."""
+    """Why a workbook already open (the reader's) is one of our outputs (a report, a summary …), or None."""
     kind = output_kind_in(zf)
     return f"本工具生成的{kind}" if kind else None
 

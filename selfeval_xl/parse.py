@@ -78,7 +78,7 @@ def parse_number(value: object, what: str = "数值") -> Decimal:
     if isinstance(value, bool):
         raise ParseError(f"{what}不是数字：{value}", f"#{what}不是数字")
     if isinstance(value, float):
-        return _float_decimal(value)
+        return _float_decimal(value) if value else Decimal(format(value, ".15g"))   # -0.0 == 0.0 in a cache
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, Decimal):

@@ -31,17 +31,13 @@ def command(data: str, outdir: str, systems: tuple[str, ...], layouts: tuple[str
 
     from ..datafiles import DataFileError
     from ..fill import DataError, fill, load_systems
-    from ..system import load_system
     from ..sanitize import clean_text
 
     year = year or datetime.date.today().year - 1
 
     try:
         forms = _layouts(layouts)
-        loaded = load_systems(systems)
-        for kind, layout in forms.items():            # a form is checked with its own system by default
-            if layout.system and not any(load_system(name).kind == kind for name in systems):
-                loaded[kind] = load_system(layout.system, kind)
+        loaded = load_systems(systems, forms)          # a form is checked with its own system by default
     except DataFileError as exc:
         raise click.UsageError(str(exc)) from None
     bar = tqdm(unit="个", desc="生成 / writing", disable=None, leave=False)

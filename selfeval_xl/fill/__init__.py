@@ -43,12 +43,17 @@ class FillResult:
         return not self.problems
 
 
-def load_systems(names: Iterable[str] = ()) -> dict[str, IndicatorSystem]:
-    """The project and department systems: each given name or file goes to its own kind."""
+def load_systems(names: Iterable[str] = (), layouts: dict[str, Layout] | None = None
+                 ) -> dict[str, IndicatorSystem]:
+    """The project and department systems: each given name or file goes to its own kind; a kind given
+    none takes its form's own system (``layouts``: a province's layout by kind), else the default."""
     systems: dict[str, IndicatorSystem] = {}
     for name in names:
         system = load_system(name)
         systems[system.kind] = system
+    for kind, layout in (layouts or {}).items():
+        if layout.system and kind not in systems:
+            systems[kind] = load_system(layout.system, kind)
     for kind in DEFAULT_SYSTEMS:
         systems.setdefault(kind, load_system(None, kind))
     return systems

@@ -510,7 +510,8 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
             break
         if texts & lab.grade or _is_footer(sheet, r, lab, before):
             break
-        if len(sheet.by_row.get(r, ())) >= MIN_HEADER_MATCHES and len(sheet.row_keys(r, lab.indicator_columns)) >= MIN_HEADER_MATCHES:
+        if (len(sheet.by_row.get(r, ())) >= MIN_HEADER_MATCHES
+                and len(sheet.row_keys(r, lab.indicator_columns)) >= MIN_HEADER_MATCHES):
             r += 1          # a repeated header row (a table printed over two pages)
             continue
         l1 = sheet.label_text(r, columns["level1"]) if "level1" in columns else ""
