@@ -556,3 +556,17 @@ def test_a_garbage_report_gets_its_verdict_not_a_500(site):
         assert r.status_code == 200
         codes = {c for c, _ in report_findings(r.text, name)}
         assert codes & {"unreadable", "check-failed"}, (name, codes)
+
+
+def test_the_page_shows_the_sheet_as_submitted_beside_the_scored_download(tmp_path):
+    """The sheet on the page is the one sent (its wrong 3 where the finding points), not the scored copy:
+    scoring writes into the same grids the page is drawn from."""
+    from selfeval_xl.read.grid import parse_ref
+    from selfeval_xl.web.processing import score_and_show
+
+    built = build_project(tmp_path / "w.xlsx", edits={("ind", 0, "score"): WRONG_SCORE})
+    shown = score_and_show(str(built.path), str(tmp_path), None)
+    row, col = parse_ref(built.ref(("ind", 0, "score")))
+    assert shown["sheets"][0]["rows"][row][col] == str(WRONG_SCORE)
+    scored = load_workbook(shown["scored"])[built.sheet][built.ref(("ind", 0, "score"))].value
+    assert scored != WRONG_SCORE                                     # the download carries the recomputed score

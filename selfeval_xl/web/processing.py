@@ -120,7 +120,7 @@ def score_and_show(source: str, folder: str, system_ref: str | None) -> dict[str
     if opened is None:
         return None
     book = PackageBook.open(opened)              # the package patch of ``selfeval score``: lossless
-    before = {g.name: g for g in book.grids()}
+    before = {g.name: _shown(g) for g in book.grids()}   # taken now: scoring writes into these grids
     summary = score_book(book, load_system(system_ref) if system_ref else None, source)
     tables = [{"name": t.name, "kind": t.kind, "sheet": t.sheet,
                "total": None if t.total is None else f"{t.total:.2f}", "grade": t.grade or ""}
@@ -130,7 +130,7 @@ def score_and_show(source: str, folder: str, system_ref: str | None) -> dict[str
         target = str(Path(folder) / f"scored{opened.suffix}")
         book.save(target)
     sheets = list(dict.fromkeys(t.sheet for t in summary.tables))
-    return {"tables": tables, "sheets": [_shown(before[s]) for s in sheets if s in before], "scored": target}
+    return {"tables": tables, "sheets": [before[s] for s in sheets if s in before], "scored": target}
 
 
 # --------------------------------------------------------------------------- one upload, whole
