@@ -48,14 +48,18 @@ class Value:
 
 _NUM = r"[-+]?\d[\d,，]*(?:\.\d+)?|[-+]?\.\d+"
 _OPERATORS = (
-    ("≥", Direction.GE), (">=", Direction.GE), ("≧", Direction.GE), ("＞＝", Direction.GE),
-    ("≤", Direction.LE), ("<=", Direction.LE), ("≦", Direction.LE), ("＜＝", Direction.LE),
-    (">", Direction.GT), ("＞", Direction.GT), ("<", Direction.LT), ("＜", Direction.LT),
-    ("=", Direction.EQ), ("＝", Direction.EQ),
+    ("≥=", Direction.GE), ("≥", Direction.GE), (">=", Direction.GE), ("=>", Direction.GE), ("≧", Direction.GE),
+    ("⩾", Direction.GE), ("≮", Direction.GE),
+    ("≤=", Direction.LE), ("≤", Direction.LE), ("<=", Direction.LE), ("=<", Direction.LE), ("≦", Direction.LE),
+    ("⩽", Direction.LE), ("≯", Direction.LE),
+    (">", Direction.GT), ("<", Direction.LT), ("=", Direction.EQ), ("═", Direction.EQ),
 )
+"""Every comparison as typed, after :func:`fold_text` (＞＝ → >=): ≮ "not less than" is ≥, ≯ is ≤."""
 _PREFIX_WORDS = (
-    ("不低于", Direction.GE), ("不少于", Direction.GE), ("大于等于", Direction.GE), ("达到", Direction.GE),
-    ("不高于", Direction.LE), ("不超过", Direction.LE), ("不多于", Direction.LE), ("小于等于", Direction.LE),
+    ("不低于", Direction.GE), ("不少于", Direction.GE), ("不小于", Direction.GE), ("大于等于", Direction.GE),
+    ("大于或等于", Direction.GE), ("至少", Direction.GE), ("达到", Direction.GE), ("达", Direction.GE),
+    ("不高于", Direction.LE), ("不超过", Direction.LE), ("不多于", Direction.LE), ("不大于", Direction.LE),
+    ("小于等于", Direction.LE), ("小于或等于", Direction.LE), ("最多", Direction.LE), ("最高不超过", Direction.LE),
     ("控制在", Direction.LE), ("大于", Direction.GT), ("高于", Direction.GT), ("多于", Direction.GT),
     ("小于", Direction.LT), ("低于", Direction.LT), ("少于", Direction.LT), ("等于", Direction.EQ),
 )
@@ -63,6 +67,15 @@ _SUFFIX_WORDS = (
     ("以上", Direction.GE), ("及以上", Direction.GE), ("以内", Direction.LE), ("以下", Direction.LE),
     ("及以下", Direction.LE), ("之内", Direction.LE),
 )
+_INCLUSIVE = re.compile(r"[(（]含[)）]")        # "95%（含）以上": the bound is included, as ≥ says anyway
+_FOLD = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": ".", "％": "%", "，": ",",
+                       "＋": "+", "－": "-", "＜": "<", "＞": ">", "＝": "=", "～": "~", "〜": "~"})
+
+
+def fold_text(text: str) -> str:
+    """Full-width digits, point, sign, % and comparison marks to their ASCII forms (``≧９５％`` → ``≧95%``),
+    nothing else: a unit such as ㎡ keeps its own spelling."""
+    return text.translate(_FOLD)
 _QUANTITY = re.compile(rf"^\s*({_NUM})\s*([^\d\s]*?)\s*$")
 _RANGE_NUM = r"\d+(?:\.\d+)?"
 _RANGE = re.compile(rf"^[\[［(（]?({_RANGE_NUM})([^\d~～至到–—,，\-]*?)(?:[~～至到–—]|--?)"
@@ -83,7 +96,7 @@ def parse_number(value: object, what: str = "数值") -> Decimal:
         return Decimal(value)
     if isinstance(value, Decimal):
         return value
-    text = str(value if value is not None else "").strip().replace(",", "").replace("，", "")
+    text = fold_text(str(value if value is not None else "")).strip().replace(",", "")
     if not text:
         raise ParseError(f"{what}为空", f"#{what}为空")
     percent = text.endswith(("%", "％"))
@@ -107,7 +120,7 @@ def parse_quantity(text: object, what: str = "数值") -> Quantity:
     """``162天`` → (162, 天); ``1.5万人次`` → (1.5, 万人次); ``99.5%`` → (99.5, %)."""
     if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool):
         return Quantity(parse_number(text, what))
-    raw = str(text if text is not None else "").strip()
+    raw = fold_text(str(text if text is not None else "")).strip()
     match = _QUANTITY.match(raw)
     if not match or not _UNIT_OK.match(match.group(2)):
         raise ParseError(f"无法识别{what}：{raw or '空'}", f"#无法识别{what}")
@@ -123,7 +136,7 @@ def parse_value(text: object, what: str = "年度指标值",
     raw = str(text if text is not None else "").strip()
     if not raw:
         raise ParseError(f"{what}为空", f"#{what}为空")
-    body = raw.replace(" ", "").replace("\u3000", "")
+    body = fold_text(raw.replace(" ", "").replace("\u3000", ""))
     tier = find_tier(body, settings)
     if tier is not None and not re.search(r"\d", body):
         return Value(raw, Direction.QUAL, tier=tier)
@@ -138,23 +151,32 @@ def parse_value(text: object, what: str = "年度指标值",
         if low.number > high.number:
             raise ParseError(f"区间下限大于上限：{raw}", "#区间下限大于上限")
         return Value(raw, Direction.RANGE, low, high)
-    direction, rest = Direction.GE, body
-    for symbol, found in _OPERATORS:
-        if rest.startswith(symbol):
-            direction, rest = found, rest[len(symbol):]
-            break
-    else:
-        for word, found in _PREFIX_WORDS:
-            if rest.startswith(word):
-                direction, rest = found, rest[len(word):]
-                break
-        for word, found in sorted(_SUFFIX_WORDS, key=lambda w: -len(w[0])):
-            if rest.endswith(word):
-                direction, rest = found, rest[: -len(word)]
-                break
+    direction, rest = _comparison(_INCLUSIVE.sub("", body))
     if not re.search(r"\d", rest):
         return Value(raw, Direction.QUAL, tier=tier)
     return Value(raw, direction, parse_quantity(rest, what))
+
+
+def _comparison(body: str) -> tuple[Direction, str]:
+    """The comparison a value states and the quantity left: an operator or a word before it (``≥``,
+    ``不低于``), a word after it (``以上``), or both when they agree (``≥95%以上``). A bare number is 正向.
+    Words that contradict the operator (``≥95%以下``) are left on the quantity, which then cannot be read."""
+    direction, rest, stated = Direction.GE, body, None
+    for symbol, found in (*_OPERATORS, *_PREFIX_WORDS):
+        if rest.startswith(symbol):
+            stated, rest = found, rest[len(symbol):]
+            break
+    for word, found in sorted(_SUFFIX_WORDS, key=lambda w: -len(w[0])):
+        if rest.endswith(word) and (stated is None or _same_side(stated, found)):
+            stated, rest = stated or found, rest[: -len(word)]
+            break
+    return stated or direction, rest
+
+
+def _same_side(a: Direction, b: Direction) -> bool:
+    """Both bound from below (≥ >), or both from above (≤ <)."""
+    below, above = (Direction.GE, Direction.GT), (Direction.LE, Direction.LT)
+    return (a in below and b in below) or (a in above and b in above)
 
 
 def align(target: Quantity, actual: Quantity, what: str = "实际完成值") -> tuple[Decimal, Decimal]:
