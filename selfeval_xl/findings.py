@@ -107,6 +107,8 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     skipped: str = ""                    # why the file was not checked: it is not a 自评表 (a data table)
     grades: tuple = ()                   # the grade list (floor, name) of the system the table was graded by
+    reviewed: int = 0                    # indicator rows whose score was recomputed from their inputs
+    unreviewed: int = 0                  # indicator rows read but not understood: their score not verified
 
     @property
     def errors(self) -> int:
@@ -125,6 +127,7 @@ class FileReport:
                 "stated_total": _plain(self.stated_total), "total": _plain(self.total), "grade": self.grade,
                 "budget": _plain(self.budget), "spent": _plain(self.spent), "skipped": self.skipped,
                 "errors": self.errors, "warnings": self.warnings, "valid": self.valid,
+                "rows_reviewed": self.reviewed, "rows_unreviewed": self.unreviewed,
                 "findings": [f.to_dict() for f in self.findings]}
 
 

@@ -75,6 +75,13 @@ class RowResult:
         return self.scored is not None and self.scored.direction is rules.Direction.QUAL
 
     @property
+    def reviewed(self) -> bool:
+        """Its score was recomputed from its inputs. A row read but not understood (a target the parser
+        cannot read, a 定性 phrase naming no tier, a % it cannot place) keeps its stated score unverified:
+        it is *not reviewed*, and a file with such a row is never 通过."""
+        return self.expected is not None and self.unclear is None
+
+    @property
     def tier(self) -> Tier | None:
         return self.scored.tier if self.scored else None
 
@@ -102,6 +109,10 @@ class Recomputed:
         """The least and most 加减分 may add up to (a setting of the system)."""
         settings = self.system.settings
         return Decimal(str(settings.bonus_min)), Decimal(str(settings.bonus_max))
+
+    @property
+    def unreviewed(self) -> int:
+        return sum(not o.reviewed for o in self.rows)
 
     def add(self, expected: Expected) -> None:
         self.cells[expected.cell.address] = expected

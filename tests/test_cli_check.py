@@ -46,7 +46,9 @@ def test_report_and_json(tmp_path):
     assert summary.freeze_panes == "A2" and summary.auto_filter.ref and problems.auto_filter.ref
     rows = {r[0].value: r for r in summary.iter_rows(min_row=2)}
     assert rows["p.xlsx"][9].value == "有错误" and rows["d.xlsx"][9].value == "有警告"   # cross-file budget
-    assert rows["p.xlsx"][12].value == '=HYPERLINK("in/sub/p.xlsx","打开")'       # relative to the report
+    assert rows["p.xlsx"][14].value == '=HYPERLINK("in/sub/p.xlsx","打开")'       # relative to the report
+    assert [summary.cell(1, c).value for c in (11, 12)] == ["已复核指标", "未复核指标"]
+    assert rows["p.xlsx"][10].value > 0 and rows["p.xlsx"][11].value == 0           # every row understood
     assert rows["p.xlsx"][4].value == 95.95 and rows["p.xlsx"][5].value == 99.98
     codes = [r[4].value for r in problems.iter_rows(min_row=2)]
     assert "total-mismatch" in codes

@@ -90,6 +90,9 @@ def check_workbook(data: WorkbookData, system: IndicatorSystem | None = None) ->
         findings, recomputed = _check(data.path, table, system, data.has_formulas)
         report.findings.extend(findings)
         first = first or (table, recomputed)
+        if recomputed is not None:
+            report.unreviewed += recomputed.unreviewed
+            report.reviewed += len(recomputed.rows) - recomputed.unreviewed
     _summarise(report, data.tables, *first)
     return report
 

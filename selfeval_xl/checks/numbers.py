@@ -109,12 +109,13 @@ def target_not_numeric(ctx: Context) -> Iterator[Finding]:
                            "数字", target.value)
 
 
-@check("unparseable-value", "error", "指标值无法识别")
+@check("unparseable-value", "warning", "指标值未能识别，此行得分未复核")
 def unparseable_value(ctx: Context) -> Iterator[Finding]:
-    """The text of 年度指标值, 实际完成值 or 指标性质 cannot be read, so the score cannot be recomputed.
+    """The text of 年度指标值, 实际完成值 or 指标性质 cannot be read for certain, so the row's score is not
+    recomputed: the row is *not reviewed*, and says so, rather than passing with its stated score.
 
-    Bad: 年度指标值 ``≥1.5万人次`` with 实际完成值 ``4.6万元`` (units differ), or 指标性质 ``高``. Fix: use
-    one unit on both sides (万 may differ) and a 指标性质 of ≥ ≤ = 区间 定性.
+    Bad: 年度指标值 ``≥1.5万人次`` with 实际完成值 ``4.6万元`` (units differ), ``约一百六十天``, or 指标性质 ``高``.
+    Fix: use one unit on both sides (万 may differ), a number, and a 指标性质 of ≥ ≤ = 区间 定性.
     """
     for out in ctx.re.rows:
         err = out.error
@@ -123,9 +124,14 @@ def unparseable_value(ctx: Context) -> Iterator[Finding]:
         cell = out.error_cell
         if cell is not None and cell.blank:
             continue            # a blank input is required-blank's to report
-        yield ctx.find("unparseable-value", cell, f"“{out.row.level3}”：{err.message}", None,
-                       cell.value if cell else None)
+        what = {"target": "指标值", "actual": "完成值", "direction": "指标性质", "weight": "分值",
+                "target_high": "区间上限"}.get(_key_of(out.row, cell), "指标值")
+        yield ctx.find("unparseable-value", cell, f"“{out.row.level3}”：未能识别{what}“{cell.text if cell else ''}”，"
+                       f"此行得分未复核（{err.message}）", None, cell.value if cell else None)
 
+
+def _key_of(row, cell) -> str:
+    return next((key for key, c in row.cells.items() if cell is not None and c.ref == cell.ref), "")
 
 
 @check("percent-unclear", "warning", "百分数指标的另一侧未显示百分号")

@@ -43,8 +43,8 @@ MAX_CHART_PROJECTS = 40
 PROBLEMS_SHOWN = 3
 
 ROW_HEADERS = ("序号", "单位", "表类型", "项目 / 部门", "全年预算数（万元）", "全年执行数（万元）", "执行率", "总分",
-               "填报总分", "等级", "错误", "警告", "主要问题", "文件")
-ROW_WIDTHS = (5, 18, 9, 24, 12, 12, 9, 8, 8, 6, 6, 6, 40, 28)
+               "填报总分", "等级", "错误", "警告", "未复核指标", "主要问题", "文件")
+ROW_WIDTHS = (5, 18, 9, 24, 12, 12, 9, 8, 8, 6, 6, 6, 7, 38, 28)
 UNIT_HEADERS = ("单位", "项目数", "项目预算合计（万元）", "项目执行合计（万元）", "执行率", "项目平均分",
                 "部门整体得分", "部门整体等级")     # then one column per grade, then the problem counts
 UNIT_WIDTHS = (26, 8, 16, 16, 10, 11, 12, 12)
@@ -99,6 +99,7 @@ class SummaryRow:
     errors: int
     warnings: int
     problems: str
+    unreviewed: int
     file: str
     status: str
     duplicate: bool = False      # a second copy of a project another file gave: listed, summed once
@@ -109,7 +110,8 @@ class SummaryRow:
         unit = report.unit or (NO_UNIT if report.kind else "")     # no table read: not a 单位 at all
         return cls(unit, report.kind, report.name or Path(report.path).stem, report.budget,
                    report.spent, _rate(report.budget, report.spent), report.total, report.stated_total,
-                   report.grade, report.errors, report.warnings, _problems(report), report.path, status(report),
+                   report.grade, report.errors, report.warnings, _problems(report), report.unreviewed,
+                   report.path, status(report),
                    any(f.code == "duplicate-submission" for f in report.findings),
                    tuple(report.grades))
 
@@ -351,7 +353,8 @@ def _f(value: Decimal | None) -> float | None:
 def _row_values(i: int, r: SummaryRow) -> tuple:
     stated = r.stated_total if r.stated_differs else None
     return (i, r.unit, KIND_NAMES.get(r.kind, r.kind or "—"), r.name, _f(r.budget), _f(r.spent), r.rate,
-            _f(r.total), stated, r.grade or "—", r.errors, r.warnings, r.problems or "无", Path(r.file).name)
+            _f(r.total), stated, r.grade or "—", r.errors, r.warnings, r.unreviewed, r.problems or "无",
+            Path(r.file).name)
 
 
 ROW_FORMATS = {5: "amount", 6: "amount", 7: "rate", 8: "score", 9: "score"}
@@ -385,7 +388,7 @@ def _rows_sheet(wb, st: _Styles, title: str, name: str, rows: list[SummaryRow], 
     if totals is not None:
         sheet.add(("", "合计", f"{len(totals.projects)} 个项目", "项目支出合计 / 平均分", _f(totals.budget),
                    _f(totals.spent), totals.rate, _f(totals.mean_score), None, "", sum(r.errors for r in rows),
-                   sum(r.warnings for r in rows), "", ""), total=True)
+                   sum(r.warnings for r in rows), sum(r.unreviewed for r in rows), "", ""), total=True)
     sheet.finish(grade_column=10, rate_column=7)
     return sheet
 

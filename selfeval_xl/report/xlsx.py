@@ -27,9 +27,9 @@ from .shown import shown_values
 SUMMARY_SHEET, FINDINGS_SHEET = "汇总", "问题清单"
 REPORT_KIND = "检查报告"
 SUMMARY_HEADERS = ("文件", "单位", "项目 / 部门", "表类型", "填报总分", "重算总分", "等级", "错误数", "警告数",
-                   "状态", "全年预算数（万元）", "全年执行数（万元）", "打开文件")
+                   "状态", "已复核指标", "未复核指标", "全年预算数（万元）", "全年执行数（万元）", "打开文件")
 FINDING_HEADERS = ("文件", "工作表", "单元格", "级别", "代码", "问题说明", "应为", "实为", "位置链接")
-SUMMARY_WIDTHS = (30, 20, 26, 9, 9, 9, 6, 7, 7, 8, 12, 12, 8)
+SUMMARY_WIDTHS = (30, 20, 26, 9, 9, 9, 6, 7, 7, 8, 9, 9, 12, 12, 8)
 FINDING_WIDTHS = (30, 18, 8, 6, 22, 48, 11, 11, 7)
 KIND_NAMES = {"project": "项目支出", "department": "部门整体"}
 SEVERITY_NAMES = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
@@ -44,7 +44,7 @@ def status(report: FileReport) -> str:
         return "无法读取"
     if report.errors:
         return "有错误"
-    return "有警告" if report.warnings else "通过"
+    return "有警告" if report.warnings or report.unreviewed else "通过"
 
 
 class XlsxReport:
@@ -171,7 +171,7 @@ class XlsxReport:
         fill = {"通过": "ok", "有警告": "warning"}.get(state, "error")
         values = [Path(report.path).name, report.unit, report.name, KIND_NAMES.get(report.kind, report.kind),
                   report.stated_total, report.total, report.grade, report.errors, report.warnings, state,
-                  report.budget, report.spent]
+                  report.reviewed, report.unreviewed, report.budget, report.spent]
         ws, row = self._next_row(self._summary)
         self._row(ws, row, SUMMARY_SHEET, values, {9: fill}, (self._link(report.path), "打开"))
 

@@ -59,7 +59,8 @@ def report_from_dict(data: dict[str, Any]) -> FileReport:
     findings = [Finding(f["code"], Severity(f["severity"]), f["message"], f["file"], f["sheet"], f["cell"],
                         f["expected"], f["found"]) for f in data["findings"]]
     return FileReport(data["path"], data["unit"], data["name"], data["kind"], data["stated_total"],
-                      dec(data["total"]), data["grade"], dec(data["budget"]), dec(data["spent"]), findings)
+                      dec(data["total"]), data["grade"], dec(data["budget"]), dec(data["spent"]), findings,
+                      reviewed=data.get("rows_reviewed", 0), unreviewed=data.get("rows_unreviewed", 0))
 
 
 def table_key(report: FileReport) -> str:
