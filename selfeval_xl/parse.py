@@ -211,6 +211,29 @@ def percent_in_format(number_format: str | None) -> str:
     return "literal" if "%" in number_format else ""
 
 
+_DECIMALS = re.compile(r"[0#?]\.([0#?]+)")
+
+
+def shown_places(value: object, number_format: str | None) -> int | None:
+    """The decimals of the fraction a cell *shows*, where its display rounds what it holds: a number in a
+    format with fixed decimals (``0%`` → 2, ``0.00%`` → 4, ``0.0`` → 1, ``0`` → 0), a percentage typed as
+    text (``"86%"`` → 2). None where the cell shows what it holds (General, a number typed as text)."""
+    if isinstance(value, str):
+        text = fold_text(value).strip()
+        if not text.endswith("%"):
+            return None
+        whole, _, decimals = text[:-1].partition(".")
+        return len(decimals) + 2 if whole.lstrip("+-").replace(",", "").isdigit() else None
+    if not is_plain_number(value) or not number_format or number_format == "General":
+        return None
+    section = _FORMAT_TEXT.sub("", number_format.split(";")[0])
+    if not re.search(r"[0#?]", section) or re.search(r"[eE][+-]|/", section):
+        return None
+    match = _DECIMALS.search(section)
+    places = len(match.group(1)) if match else 0
+    return places + 2 if percent_in_format(number_format) == "scaled" else places
+
+
 def is_plain_number(value: object) -> bool:
     """A number as a cell holds it (int, float, Decimal), not a bool."""
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)

@@ -219,6 +219,8 @@ class Settings:
     bonus_min: float = -5.0
     bonus_max: float = 5.0
     score_tolerance: float = 0.0   # a stated score may differ from the recomputed by at most this
+    compare_as_shown: bool = True  # a stated figure equal to the computed one at the decimals its cell shows
+    #                                (86% in a 0% cell for 86.2%) is right; False holds it to full precision
     cost_levels: tuple[str, ...] = ("成本指标",)   # 二级指标 whose indicators are costs (反向, ≤)
     cost_positive_words: tuple[str, ...] = ("节约", "节省", "降低", "下降", "减少")  # 成本节约率 ≥ is fine
 

@@ -213,6 +213,8 @@ def _settings(raw: dict, source: str, problems: list[str]) -> Settings:
     for key in ("overachievement_ratio", "exec_rate_explain_below", "score_tolerance"):
         if key in raw:
             kwargs[key] = float(raw[key])
+    if "compare_as_shown" in raw:
+        kwargs["compare_as_shown"] = bool(raw["compare_as_shown"])
     for key in ("exec_rate_explain_words", "cost_levels", "cost_positive_words"):
         if key in raw:
             kwargs[key] = tuple(str(w) for w in raw[key] or [])

@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Iterator
 from ..findings import Finding, Severity, declare, finding
 from ..layout import Layout, load_layout
 from ..model import Cell, Table
+from ..parse import shown_places
 from ..recompute import RATE_KINDS, Expected, Recomputed, number, rate_number
 from ..rules import Settings, xl_round
 from ..system import IndicatorSystem
@@ -117,6 +118,9 @@ def differs(ctx: Context, e: Expected, use_stated: bool = False, formula_cells: 
     if stated is None:
         return False
     places = e.places or 2
+    shown = shown_places(e.cell.value, e.cell.number_format) if ctx.settings.compare_as_shown else None
+    if shown is not None and shown < places:        # 86% shown for 86.2%: right at the decimals it shows
+        places = shown
     gap = abs(xl_round(stated, places) - xl_round(Decimal(expected), places))
     return gap > Decimal(str(ctx.settings.score_tolerance if e.places is None else 0))
 

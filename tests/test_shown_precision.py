@@ -1,0 +1,41 @@
+"""Rounding as shown (issue 19): a stated figure equal to the computed one at the decimals its cell shows
+is right (86% shown for 86.2%); a cell that shows what it holds (General) is held to it."""
+from openpyxl import load_workbook
+
+from check_workbooks import build_project
+from selfeval_xl.checks import check_workbook
+from selfeval_xl.parse import shown_places
+from selfeval_xl.read import read_workbook
+
+
+def _checked(tmp_path, edits, formats):
+    built = build_project(tmp_path / "t.xlsx", edits=edits)
+    wb = load_workbook(built.path)
+    for name, number_format in formats.items():
+        wb[built.sheet][built.ref(name)].number_format = number_format
+    wb.save(built.path)
+    return built, {(f.code, f.cell) for f in check_workbook(read_workbook(built.path)).findings}
+
+
+def test_a_rate_right_at_the_percent_it_shows(tmp_path):
+    rate = ("funds", "total", "rate")                      # computed 99.76%
+    built, found = _checked(tmp_path, {rate: 1}, {rate: "0%"})
+    assert found == set()                                  # shows 100%, as 99.76% shows in 0%
+    built, found = _checked(tmp_path, {rate: 0.99}, {rate: "0%"})
+    assert found == {("exec-rate-mismatch", built.ref(rate))}
+    built, found = _checked(tmp_path, {rate: 1}, {rate: "0.00%"})
+    assert found == {("exec-rate-mismatch", built.ref(rate))}
+
+
+def test_a_score_right_at_the_decimals_it_shows(tmp_path):
+    score = ("funds", "total", "score")                    # computed 9.98
+    edits = {score: 10, "total": 100}
+    assert _checked(tmp_path, edits, {score: "0.0"})[1] == set()
+    built, found = _checked(tmp_path, edits, {score: "General"})
+    assert found == {("exec-score-mismatch", built.ref(score))}
+
+
+def test_what_a_cell_shows():
+    assert [shown_places(v, f) for v, f in ((0.86, "0%"), (0.862, "0.00%"), (9.3, "0.0"), (9, "0"),
+                                            (5, "#,##0.00_ "), (9, "General"), (9, None))] == [2, 4, 1, 0, 2, None, None]
+    assert [shown_places(t, None) for t in ("86%", "99.76%", "９８％", "9.3", "约90%")] == [2, 4, 2, None, None]
