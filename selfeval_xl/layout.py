@@ -121,6 +121,10 @@ class Layout:
     placeholders: tuple[str, ...] = ()  # regexes on plain_text: the form's empty slots (指标1, ……)
     instructions: tuple[str, ...] = ()  # regexes on plain_text: the form's instruction text in an answer cell
     directions: tuple[tuple[str, str], ...] = ()   # 指标性质 as the form writes it → the rules' word ("" = none)
+    notes: tuple[str, ...] = ()         # a row opening with one of these (说明, 备注 …) is a note, not an indicator
+    breakdown: tuple[str, ...] = ()     # a 三级 text opening so (其中) with no 分值 of its own: part of the row above
+    not_applicable: tuple[str, ...] = ()  # a 分值 written so (/, —, 无, 不适用): the row does not apply
+    level1_of_level2: tuple[tuple[str, tuple[str, ...]], ...] = ()   # 一级 lost: named by its 二级's words
 
     def field(self, key: str) -> Label:
         return next(f for f in self.fields if f.key == key)
@@ -215,7 +219,12 @@ def load_layout(name_or_path: str | Path) -> Layout:
         footer=_texts(data.get("footer"), "footer", problems),
         placeholders=_patterns(data.get("placeholders"), "placeholders", problems),
         instructions=_patterns(data.get("instructions"), "instructions", problems),
-        directions=_directions(data.get("directions"), problems))
+        directions=_directions(data.get("directions"), problems),
+        notes=tuple(normalize_label(t) for t in _texts(data.get("notes"), "notes", problems)),
+        breakdown=tuple(plain_text(t) for t in _texts(data.get("breakdown"), "breakdown", problems)),
+        not_applicable=tuple(plain_text(str(t)) for t in _texts(data.get("not_applicable"), "not_applicable",
+                                                                  problems)),
+        level1_of_level2=_level1_of_level2(data.get("level1_of_level2"), problems))
     if layout.kind not in ("project", "department"):
         problems.append(f"kind 应为 project 或 department / kind must be project or department: {layout.kind}")
     for key in ("level1", "level3", "target", "actual", "weight", "score"):
@@ -244,6 +253,17 @@ def _directions(raw: Any, problems: list[str]) -> tuple[tuple[str, str], ...]:
         except RuleError as exc:
             problems.append(f"directions.{word}: {exc.message}")
     return tuple((normalize_label(str(word)), "" if to is None else str(to)) for word, to in raw.items())
+
+
+def _level1_of_level2(raw: Any, problems: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``{产出指标: [数量, 质量 …]}``: the 一级 a row belongs to when its own 一级 cell is lost, from the
+    words of its 二级 (数量指标 → 产出指标)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not all(isinstance(v, list) for v in raw.values()):
+        problems.append("level1_of_level2: 应为 一级 → [二级用词] 的映射 / must map a 一级 to a list of 二级 words")
+        return ()
+    return tuple((str(level1), tuple(normalize_label(str(w)) for w in words)) for level1, words in raw.items())
 
 
 def _system_ref(data: dict[str, Any], source: str) -> str:

@@ -133,6 +133,8 @@ class Table:
     layout: str = ""                       # the layout it was read by (``sichuan-project`` …); "" = its kind's
     instructions: dict[str, str] = field(default_factory=dict)  # address → the form's instruction text an
     #                                        answer cell still holds (read as blank)
+    reading: list[tuple[str, str]] = field(default_factory=list)   # (cell, how it was read and why): what
+    #                                        ``check --explain`` prints (header rows, rows that are not indicators)
 
     def field_text(self, key: str) -> str:
         cell = self.fields.get(key)

@@ -283,6 +283,7 @@ def _project_funds(table: Table, system: IndicatorSystem, result: Recomputed) ->
     weight = number(total.get("weight"))
     result.exec_weight = weight if weight is not None else system.budget_execution_weight
     result.exec_rate = _rate(result, total, "exec_rate")
+    _scored_parts(table, result)
     (budget, spent), (stated_budget, stated_spent) = _amounts(result, total)
     if _try_rate(budget, spent) is None:
         return
@@ -292,6 +293,23 @@ def _project_funds(table: Table, system: IndicatorSystem, result: Recomputed) ->
     if total.get("score") is not None:
         result.add(Expected(total.cells["score"], "exec_score", result.exec_score, from_stated,
                             note=f"MIN(执行率, 1) × {result.exec_weight}"))
+
+
+def _scored_parts(table: Table, result: Recomputed) -> None:
+    """Funds rows below the total that carry a 分值 and 得分 of their own (Guizhou's 基本支出 / 项目支出 under
+    年度资金总额, one stated rule "执行率*该指标分值，最高不得超过分值上限" for all): each scored as the total is.
+    They are parts of the 预算执行 score, not added to 总分."""
+    for key, row in table.funds.items():
+        weight, score = number(row.get("weight")), row.get("score")
+        if key == "total" or weight is None or score is None:
+            continue
+        (budget, spent), (stated_budget, stated_spent) = _amounts(result, row)
+        if _try_rate(budget, spent) is None or _try_rate(stated_budget, stated_spent) is None:
+            continue
+        _rate(result, row, "exec_rate")
+        result.add(Expected(score, "exec_score", rules.exec_score(budget, spent, weight),
+                            rules.exec_score(stated_budget, stated_spent, weight),
+                            note=f"{row.label.text}：MIN({stated_spent} / {stated_budget}, 1) × {weight}"))
 
 
 def _dept_funds(table: Table, result: Recomputed) -> None:

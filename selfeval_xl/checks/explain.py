@@ -5,6 +5,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..rules import is_overachieved
+from ..parse import parse_deadline
 from .base import Context, check, percent, show
 
 
@@ -62,6 +63,8 @@ def overachievement_unexplained(ctx: Context) -> Iterator[Finding]:
         s = out.scored
         if s is None or s.target is None or s.actual is None or s.bands:
             continue
+        if parse_deadline(out.row.value("target")) is not None:
+            continue                # done before its deadline (7月 for 9月前): early, not a target set too low
         if not is_overachieved(s.target, s.actual, s.direction, ctx.settings) or not _reason_blank(out.row):
             continue
         if s.direction.positive:

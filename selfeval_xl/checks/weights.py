@@ -42,7 +42,7 @@ def total_weight_not_100(ctx: Context) -> Iterator[Finding]:
 
     Bad: 预算执行 10 + 产出 50 + 效益 30 and no 满意度 rows: 90. Fix: weights summing to 100.
     """
-    if not ctx.re.rows:
+    if not ctx.re.rows or ends_early(ctx):
         return
     total = weight_sum(ctx)
     if total != ctx.system.total:
@@ -99,12 +99,45 @@ def level_weights_mismatch(ctx: Context) -> Iterator[Finding]:
                                child.weight, _sum(rows))
 
 
+def ends_early(ctx: Context) -> bool:
+    """The table has no 总分 row, 分值 合计 or 等级: it may stop where a page was cut, so what is not there
+    cannot be called missing (``table-incomplete`` says so instead of two errors)."""
+    table = ctx.table
+    return table.total is None and table.total_weight is None and table.grade is None
+
+
+@check("table-incomplete", "warning", "表格未见总分行，可能不完整")
+def table_incomplete(ctx: Context) -> Iterator[Finding]:
+    """The table ends without a 总分 row (nor a 分值 合计 or 等级), and its weights do not reach the system's
+    total or a first-level indicator has no rows: the table may be cut off (a page missing, a copy that
+    stops early). Whether 分值 add to 100 and every 一级指标 is there is then not checked — said once here,
+    not reported as errors of a table that may simply continue elsewhere.
+
+    Bad: a table whose last rows are 产出指标 and that has no 总分 row. Fix: submit the whole table, with
+    its 满意度指标 rows and the 总分 row.
+    """
+    if not ends_early(ctx):
+        return
+    present = {o.level.name for o in ctx.re.rows if o.level is not None}
+    missing = [lv.name for lv in ctx.system.scored_levels if lv.name not in present]
+    total = weight_sum(ctx)
+    if missing or total != ctx.system.total:
+        rows = ctx.re.rows
+        last = (rows[-1].row.get("level3") if rows else ctx.table.headers.get("indicators.level1")) or ctx.table.anchor
+        lacking = f"；未见{'、'.join(missing)}" if missing else ""
+        yield ctx.find("table-incomplete", last, f"表格在第 {last.row} 行后结束，未见总分行：分值合计 "
+                       f"{show(total)}（应为 {show(ctx.system.total)}）{lacking}。分值合计与一级指标是否齐全未检查，"
+                       "请提交完整的表格", ctx.system.total, total)
+
+
 @check("level-missing", "error", "缺少一级指标")
 def level_missing(ctx: Context) -> Iterator[Finding]:
     """A first-level indicator of the system has no rows at all (no 满意度指标 rows, say).
 
     Bad: a project table with 产出 and 效益 rows only. Fix: add the 满意度指标 rows with their 分值.
     """
+    if ends_early(ctx):
+        return
     present = {o.level.name for o in ctx.re.rows if o.level is not None}
     present |= {lv.name for r in ctx.table.rows("subtotal") if (lv := match_level(ctx.system.levels, r.level1))}
     anchor: Cell | None = ctx.table.headers.get("indicators.level1") or ctx.table.anchor

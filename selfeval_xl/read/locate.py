@@ -491,8 +491,12 @@ def _read_goal(sheet: _Sheet, table: Table, start: int, end: int, lab: _Labels) 
 def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, int]], end: int,
                      lab: _Labels, bonus_names: tuple[str, ...]) -> None:
     r0, columns = header
+    r_first = _sub_header(sheet, table, r0, columns, lab)
     for key, c in columns.items():
         table.headers[f"indicators.{key}"] = sheet.cell(r0, c)
+    table.reading.append((sheet.cell(r0, min(columns.values())).ref,
+                          "指标表头 / indicator header: " + "，".join(f"{k}={ref(r0, c)[:-len(str(r0 + 1))]}"
+                                                                       for k, c in sorted(columns.items(), key=lambda x: x[1]))))
     level1 = level2 = ""
     label_cols = [columns[k] for k in ("level1", "level2", "level3") if k in columns]
     data_cols = [c for k, c in columns.items() if k not in ("level1", "level2")]
@@ -501,7 +505,7 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
     slot = lab.layout.placeholder_re
     words = dict(lab.layout.directions)
     suffix = _suffix(lab)
-    r = r0 + 1
+    r = r_first
     while r < end:
         texts = {t for c, t, _ in sheet.by_row.get(r, ()) if c < width}
         if texts & lab.total:
@@ -526,6 +530,16 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
             r += 1
             continue
         cells = {k: sheet.cell(r, c) for k, c in columns.items()}
+        why = None if subtotal_text else _not_an_indicator(sheet, r, cells, lab)
+        if why:
+            table.reading.append((ref(r, min(columns.values())), why))
+            r += 1
+            continue
+        inferred = _level1_from_level2(l2, lab) if l2 and not l1 and not subtotal_text else ""
+        if inferred and (not level1 or _is_family_level(level1, lab)) and level1[:2] != normalize_label(inferred)[:2]:
+            level1 = inferred
+            table.reading.append((ref(r, columns["level2"]),
+                                  f"一级指标空缺，按二级“{l2}”归入“{level1}” / 一级 inferred from its 二级"))
         if subtotal_text:
             name = subtotal_text[: -len(suffix)] or level1
             table.indicators.append(IndicatorRow(r + 1, name, "", cells, "subtotal"))
@@ -536,6 +550,55 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
             table.indicators.append(IndicatorRow(r + 1, level1, level2, cells, direction_word=word))
         r += 1
     _read_grade(sheet, table, r0 + 1, end, lab)
+
+
+def _sub_header(sheet: _Sheet, table: Table, r0: int, columns: dict[str, int], lab: _Labels) -> int:
+    """A two-row header (指标值 over 指标性质 / 指标值 / 度量单位): the second row's labels name the columns
+    under the first's merged cells, and it is no indicator. Returns the first row after the header."""
+    r = r0 + 1
+    if r >= sheet.grid.height or any(not isinstance(v, str) for c in range(len(sheet.grid.rows[r]))
+                                     if (v := sheet.value(r, c)) is not None):
+        return r
+    keys = sheet.row_keys(r, lab.indicator_columns)
+    if len(keys) < 2 or len(keys) < len(sheet.by_row.get(r, ())) - 1:
+        return r
+    columns.update(keys)
+    table.reading.append((ref(r, min(keys.values())), "表头第二行 / second header row: "
+                          + "，".join(f"{k}={ref(r, c)[:-len(str(r + 1))]}" for k, c in sorted(keys.items(), key=lambda x: x[1]))))
+    return r + 1
+
+
+def _not_an_indicator(sheet: _Sheet, r: int, cells: dict[str, Cell], lab: _Labels) -> str | None:
+    """Why a row of the indicator table is not an indicator (None: it is one): a note row, a 其中… part of
+    the row above without a 分值 of its own, a row whose 分值 says it does not apply. Decided by the
+    layout's words; the reason is what ``check --explain`` prints."""
+    layout = lab.layout
+    weight = cells.get("weight")
+    no_weight = weight is None or weight.blank or isinstance(weight.value, str) and not any(ch.isdigit() for ch in weight.text)
+    texts = sheet.by_row.get(r, ())
+    first = texts[0][1] if texts else ""
+    if no_weight and first and any(first == w or first.startswith(w) for w in layout.notes):
+        return f"说明行，不是指标 / a note row: “{first[:20]}”"
+    level3 = plain_text(cells["level3"].text) if "level3" in cells else ""     # 其中 kept (a label drops it)
+    if no_weight and level3 and any(level3.startswith(w) for w in layout.breakdown):
+        return f"“{level3[:20]}”是上一行的分项（无分值），不是单独的指标 / a breakdown of the row above"
+    if weight is not None and isinstance(weight.value, str) and plain_text(weight.value) in layout.not_applicable:
+        return f"分值为“{weight.text}”：不适用，不计分 / not applicable"
+    return None
+
+
+def _level1_from_level2(level2: str, lab: _Labels) -> str:
+    """The 一级 a lost 一级 cell stood for, from the words of the row's 二级 (数量指标 → 产出指标)."""
+    for level1, words in lab.layout.level1_of_level2:
+        if any(w and (level2.startswith(w) or level2.endswith((w, w + "指标"))) for w in words):
+            return level1
+    return ""
+
+
+def _is_family_level(level1: str, lab: _Labels) -> bool:
+    """The 一级 carried down is one the layout's inference knows (产出 …): a 二级 of another then starts
+    another 一级 whose own cell was lost. A 一级 it does not know (管理效能) is never second-guessed."""
+    return any(level1[:2] == normalize_label(name)[:2] for name, _ in lab.layout.level1_of_level2)
 
 
 def _empty_slot(value: Any, placeholder: re.Pattern[str] | None) -> bool:
