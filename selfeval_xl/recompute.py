@@ -346,8 +346,10 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
         out.blocked, out.shown = tuple(key for key, _ in blocked), blocked[0][1]
         return out
 
+    target, actual = _with_unit(row, "target"), _with_unit(row, "actual")
+
     def scored(formats: dict[str, str | None] | None) -> Scored:
-        return score_indicator(row.value("target"), row.value("actual"), weight, direction, row.value("target_high"),
+        return score_indicator(target, actual, weight, direction, row.value("target_high"),
                                system.settings, bands, result.table.year, formats)
     formats, as_stored = _value_formats(row), _native_formula(row, result.table)
     try:
@@ -366,6 +368,22 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
         result.add(Expected(row.cells["score"], "score", out.expected, out.expected, row,
                             note=_how(out)))
     return out
+
+
+def _with_unit(row: IndicatorRow, key: str) -> Any:
+    """A value whose unit was split off into the 度量单位 column, with it put back: 100 beside ``%`` is
+    100%, 72890 beside ``元`` is 72890元. A value that shows a unit of its own (``98%``, 0.98 in a ``0%``
+    cell, ``162天``) or a 定性 phrase is kept as it is."""
+    value, unit = row.value(key), row.get("unit")
+    if unit is None or unit.blank or value is None or isinstance(value, bool):
+        return value
+    cell = row.cells[key]
+    if percent_in_format(cell.number_format):
+        return value
+    text = format(value, "f") if isinstance(value, Decimal) else (f"{value:.15g}" if isinstance(value, float) else str(value).strip())
+    if not text or not text[-1].isdigit():
+        return value
+    return text + unit.text
 
 
 def _value_formats(row: IndicatorRow) -> dict[str, str | None]:

@@ -11,6 +11,8 @@ that the UDFs, the native formulas, the checker and the add-in mirror or call.
 """
 from __future__ import annotations
 
+import unicodedata
+
 import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -124,6 +126,10 @@ _DIRECTION_WORDS = {
     "＞": Direction.GT, "≤": Direction.LE, "<=": Direction.LE, "反向": Direction.LE, "<": Direction.LT,
     "＜": Direction.LT, "=": Direction.EQ, "＝": Direction.EQ, "等于": Direction.EQ, "区间": Direction.RANGE,
     "定性": Direction.QUAL,
+    # as published tables write them (issue 19): ≧ ≦ ═ ≮ (not less: ≥) ≯ (not more: ≤), 不低于 …
+    "≧": Direction.GE, "⩾": Direction.GE, "≮": Direction.GE, "=>": Direction.GE, "≥=": Direction.GE,
+    "≦": Direction.LE, "⩽": Direction.LE, "≯": Direction.LE, "=<": Direction.LE, "≤=": Direction.LE,
+    "═": Direction.EQ, "不低于": Direction.GE, "不少于": Direction.GE, "不高于": Direction.LE, "不超过": Direction.LE,
 }
 
 DIRECTION_CHOICES = ("≥", "≤", "=", "区间", "定性")
@@ -136,7 +142,7 @@ def parse_direction(text: object) -> Direction:
         return text
     key = str(text if text is not None else "").strip()
     try:
-        return _DIRECTION_WORDS[key]
+        return _DIRECTION_WORDS.get(key) or _DIRECTION_WORDS[unicodedata.normalize("NFKC", key).replace(" ", "")]
     except KeyError:
         raise RuleError(f"未知的指标性质：{key or '空'}（应为 ≥ ≤ = 区间 定性 或 正向 反向 等于）",
                         "#未知指标性质") from None

@@ -235,6 +235,10 @@ def _indicator_header(sheet: _Sheet, start: int, end: int, lab: _Labels) -> tupl
         keys = sheet.row_keys(r, index)
         if len(keys) >= MIN_HEADER_MATCHES and "weight" in keys and ("level3" in keys or "level1" in keys):
             return r, keys
+        if len(keys) >= MIN_HEADER_MATCHES and "weight" in keys and r + 1 < end:
+            below = sheet.row_keys(r + 1, index)        # 年度指标值 / 实际完成值 / 分值 over 一级 / 二级 / 三级
+            if "level3" in below or "level1" in below:  # / 指标性质 / 指标值: a two-row header
+                return r, {**keys, **below}
     return None
 
 
@@ -366,7 +370,9 @@ def near_miss(grids: list[Grid]) -> NearMiss | None:
 def _funds_header(sheet: _Sheet, start: int, end: int, lab: _Labels) -> tuple[int, dict[str, int]] | None:
     for r in range(start, end):
         keys = sheet.row_keys(r, lab.funds_columns)
-        if "budget" in keys and "spent" in keys:
+        if "budget" not in keys and "initial" in keys and "spent" in keys:
+            keys = {("budget" if k == "initial" else k): c for k, c in keys.items()}   # 年初预算数(A) / 全年执行数(B):
+        if "budget" in keys and "spent" in keys:                                      # the only budget there is
             return r, keys
     return None
 
