@@ -219,7 +219,7 @@ class Settings:
     reverse_formula: ReverseFormula = ReverseFormula.RATIO
     overachievement_ratio: float = 1.2      # 正向 actual ≥ ratio × target, 反向 actual ≤ target / ratio
     exec_rate_explain_below: float = 0.9
-    exec_rate_explain_words: tuple[str, ...] = ("执行",)   # 实际完成情况 text naming these explains a low rate
+    exec_rate_explain_words: tuple[str, ...] = ("执行", "尾款", "结余", "未支付", "未付")   # 实际完成情况 text naming these explains a low rate
     tiers: tuple[Tier, ...] = DEFAULT_TIERS
     grades: tuple[tuple[float, str], ...] = DEFAULT_GRADES
     bonus_min: float = -5.0

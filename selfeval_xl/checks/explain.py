@@ -32,8 +32,8 @@ def missing_deviation_reason(ctx: Context) -> Iterator[Finding]:
 @check("exec-rate-unexplained", "error", "执行率偏低但未说明原因")
 def exec_rate_unexplained(ctx: Context) -> Iterator[Finding]:
     """执行率 below the threshold (90% by default, ``exec_rate_explain_below``) with no explanation: a
-    note beside the 年度资金总额 row, or 实际完成情况 text naming one of ``exec_rate_explain_words``
-    (by default 执行).
+    note beside the 年度资金总额 row, or 实际完成情况 or an indicator's 偏差原因 naming one of
+    ``exec_rate_explain_words`` (by default 执行, 尾款, 结余, 未支付, 未付).
 
     Bad: 执行率 75%, nothing said. Fix: explain (e.g. ``政府采购延期，资金于次年支付``).
     """
@@ -43,8 +43,13 @@ def exec_rate_unexplained(ctx: Context) -> Iterator[Finding]:
     achieved = ctx.table.goal.get("achieved")
     words = ctx.settings.exec_rate_explain_words
     note = funds.get("note")         # blank when it still holds the form's instruction text
+    if note is not None and "分值" in note.text:
+        note = None                  # 得分计算方法 ("执行率*该指标分值…"): how it is scored, not why it is low
     if (note is not None and not note.blank) or (achieved is not None and any(w in achieved.text for w in words)):
         return
+    if any(any(w in reason.text for w in words) for row in ctx.table.indicators
+           if (reason := row.get("reason")) is not None):
+        return          # said in a 偏差原因 (剩余3%尾款未付): the table explains it where its author put it
     cell = funds.get("rate") or funds.get("spent")
     yield ctx.find("exec-rate-unexplained", cell, f"执行率 {percent(rate)} 低于 "
                    f"{percent(ctx.settings.exec_rate_explain_below)}，须说明原因", "原因说明", None)

@@ -81,6 +81,10 @@ def required_blank(ctx: Context) -> Iterator[Finding]:
             cell = row.get(key)
             if cell is not None and cell.blank:
                 yield blank(cell, f"指标“{row.level3 or row.level2}”的{layout.indicators.column(key).label}")
+        actual, score = row.get("actual"), row.get("score")
+        if actual is not None and actual.blank and score is not None and score.blank and not score.formula:
+            said.add(score.address)         # nothing to score from and nothing scored: both cells are blank
+            yield blank(score, f"指标“{row.level3 or row.level2}”的{layout.indicators.column('score').label}")
         if out.qualitative and out.tier is None and number(row.get("score")) is None \
                 and row.get("score") is not None and row.cells["score"].blank:
             said.add(row.cells["score"].address)
