@@ -79,7 +79,7 @@ class RowResult:
         """Its score was recomputed from its inputs. A row read but not understood (a target the parser
         cannot read, a 定性 phrase naming no tier, a % it cannot place) keeps its stated score unverified:
         it is *not reviewed*, and a file with such a row is never 通过."""
-        return self.expected is not None and self.unclear is None
+        return self.expected is not None and self.unclear is None and not (self.qualitative and self.tier is None)
 
     @property
     def tier(self) -> Tier | None:

@@ -104,3 +104,19 @@ def test_a_table_that_stops_early_says_so_once(tmp_path):
     codes = {f.code for f in _report(built.path).findings}
     assert "table-incomplete" in codes
     assert not codes & {"total-weight-not-100", "level-missing"}
+
+
+def test_check_explain_says_how_each_row_was_read(tmp_path, capsys):
+    from selfeval_xl.cli import main
+
+    built = build_project(tmp_path / "t.xlsx", edits={("ind", 3, "actual"): "效果明显"})
+    header_row, col = built.cells["header"]
+
+    def rows(ws):
+        ws.insert_rows(header_row + 2, 1)
+        ws.cell(header_row + 2, col + 2, "其中：人物专辑")
+    _edit(built, rows)
+    assert main(["check", "--explain", str(built.path)]) == 0
+    out = capsys.readouterr().out
+    assert "分项" in out and "indicator header" in out
+    assert out.count("未复核 NOT reviewed") == 1 and "已复核 reviewed" in out      # 效果明显 names no tier

@@ -56,6 +56,14 @@ def preload() -> None:
         layout_of(kind)
 
 
+def recompute_table(table: Table, system: IndicatorSystem | None = None) -> Recomputed | None:
+    """The table recomputed under its system (None if that fails): what ``check --explain`` lists."""
+    try:
+        return recompute(table, system_for(table, system))
+    except Exception:  # noqa: BLE001 - an explanation never stops on a table it cannot recompute
+        return None
+
+
 def check_table(path: str, table: Table, system: IndicatorSystem | None = None,
                 formulas_known: bool = False) -> list[Finding]:
     """Every check on one table."""

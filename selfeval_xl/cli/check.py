@@ -50,9 +50,11 @@ def limits_from(settings) -> "Limits":
               help="覆盖不是本工具生成的同名文件（输入文件除外）/ overwrite a file that is not our output (never an input)")
 @click.option("--quiet", "-q", is_flag=True, help="不打印汇总 / no console summary")
 @click.option("--list-checks", is_flag=True, help="列出全部检查项及说明 / list every check with its documentation")
+@click.option("--explain", is_flag=True,
+              help="打印每个文件是如何读取的（表头、资金行、哪些行是指标及原因）/ print how each file was read")
 @limit_option
 def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, jobs, force, quiet, list_checks,
-            limit_settings) -> int:
+            explain, limit_settings) -> int:
     """检查绩效自评表（.xlsx/.xlsm/.xls，可给文件夹），逐文件、逐单元格列出问题；给出的绩效自评报告
     （.docx/.pdf/.txt）与同一单位的自评表核对。
 
@@ -71,6 +73,8 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, jo
     if not paths:
         raise click.UsageError("请给出要检查的文件或文件夹 / give files or folders to check")
     limits = limits_from(limit_settings)
+    if explain:
+        return _explain(paths, layouts, limits)
     outputs = [p for p in (report_path, json_path) if p]
     usable_outputs(outputs, paths, force)
     from ..narrative import check_reports, find_reports, group_units, summaries_of
@@ -198,3 +202,17 @@ def _progress(total: int):
         return None
     from tqdm import tqdm
     return tqdm(total=total, unit="个文件", file=sys.stderr, desc="检查")
+
+
+def _explain(paths, layouts, limits) -> int:
+    """``--explain``: how each workbook was read, nothing checked or written."""
+    from ..read import read_workbook
+    from ..report.explain import explain
+
+    _use_layouts(layouts)
+    for given in paths:
+        files = sorted(p for p in Path(given).rglob("*") if p.suffix.lower() in (".xlsx", ".xlsm", ".xls")) \
+            if Path(given).is_dir() else [Path(given)]
+        for path in files:
+            click.echo(explain(read_workbook(path, limits=limits)))
+    return 0
