@@ -373,13 +373,13 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
 def _with_unit(row: IndicatorRow, key: str) -> Any:
     """A value whose unit was split off into the 度量单位 column, with it put back: 100 beside ``%`` is
     100%, 72890 beside ``元`` is 72890元. A value that shows a unit of its own (``98%``, 0.98 in a ``0%``
-    cell, ``162天``) or a 定性 phrase is kept as it is."""
+    cell, ``162天``), a 定性 phrase, or a number whose cell format is not known is kept as it is."""
     value, unit = row.value(key), row.get("unit")
     if unit is None or unit.blank or value is None or isinstance(value, bool):
         return value
     cell = row.cells[key]
-    if percent_in_format(cell.number_format):
-        return value
+    if cell.number_format is None or percent_in_format(cell.number_format):
+        return value            # a format not known (.xls, a fill's own table): read as stored, as before
     text = format(value, "f") if isinstance(value, Decimal) else (f"{value:.15g}" if isinstance(value, float) else str(value).strip())
     if not text or not text[-1].isdigit():
         return value
