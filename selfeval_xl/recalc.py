@@ -7,6 +7,7 @@ read what Excel, WPS or LibreOffice would show. Each call starts one soffice pro
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -19,6 +20,16 @@ SOFFICE_TIMEOUT = 600
 
 class LibreOfficeError(RuntimeError):
     """soffice is missing, failed, or did not write what it was asked to."""
+
+
+def _unlimited_address_space() -> None:
+    """In soffice's child only: the address-space cap a check worker sets on itself (its soft limit, see
+    ``batch._limit_memory``) lifted back to the hard limit. soffice maps far more than it uses; the file it
+    reads is bounded by its own process and the time-out instead."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
 def soffice_path() -> str | None:
@@ -49,7 +60,8 @@ def _convert(paths: Iterable[str | Path], outdir: str | Path, target: str, suffi
         command = [soffice, f"-env:UserInstallation=file://{profile}/{uuid.uuid4().hex}", "--headless",
                    "--norestore", "--calc", "--convert-to", target, "--outdir", str(outdir), *map(str, sources)]
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT)
+            result = subprocess.run(command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT,
+                                    preexec_fn=_unlimited_address_space if hasattr(os, "fork") else None)
         except subprocess.TimeoutExpired as exc:
             raise LibreOfficeError(f"LibreOffice 超时 / timed out after {SOFFICE_TIMEOUT} s") from exc
     outputs = [outdir / f"{name}{suffix}" for name in names]

@@ -167,7 +167,8 @@ def _load(path: Path, max_rows: int, limits: Limits, problems: list, skip_ours: 
     if head == OLE_MAGIC:
         _refuse_encrypted(path)
         # by its bytes, not its name: an .xls renamed .xlsx (or exported so) is still an .xls
-        return _load_calamine(path, max_rows, limits, blob=path.read_bytes()), {}, None
+        grids = _load_calamine(path, max_rows, limits, blob=path.read_bytes())   # unreadable stays so
+        return _recalculated_xls(path, max_rows, limits, problems, skip_ours) or (grids, {}, None)
     if not head:
         raise Unreadable("文件是空的（0 字节）")
     raise Unreadable("不是 Excel 工作簿（文件内容既不是 .xlsx 也不是 .xls 格式，可能是改了扩展名的网页或文本）")
@@ -306,3 +307,27 @@ def _load_calamine(path: Path, max_rows: int, limits: Limits, skip: set[str] = f
     finally:
         book.close()
     return grids
+
+
+def _recalculated_xls(path: Path, max_rows: int, limits: Limits, problems: list, skip_ours: bool):
+    """An .xls read as LibreOffice recalculates it (as ``selfeval score`` converts it), or None when
+    LibreOffice is missing or fails. Why: LibreOffice writes a formula's text result ("" or "优") as the
+    number 0 into .xls when the cell is number-formatted (XclExpFormulaCell writes by format type), so
+    the file's cached values are not what Excel, WPS or LibreOffice show on opening it."""
+    import tempfile
+
+    from ..recalc import LibreOfficeError, recalculate, soffice_available
+
+    if not soffice_available():
+        return None
+    with tempfile.TemporaryDirectory(prefix="xls-") as tmp:
+        try:
+            converted = recalculate([path], tmp)[0]
+            kept = len(problems)
+            try:
+                return _load_zip(converted, max_rows, limits, problems, skip_ours)   # read into memory
+            except Unreadable:
+                del problems[kept:]            # what LibreOffice wrote is too big or odd: read the .xls itself
+                return None
+        except (LibreOfficeError, OSError):
+            return None
