@@ -345,3 +345,41 @@ def parse_day(value: object) -> Day | None:
         return Day(12, 31)
     match = _WHEN.match(body)
     return _day(match) if match else None
+
+
+# --------------------------------------------------------------------------- a table's own scoring rule
+
+@dataclass(frozen=True)
+class ExecRule:
+    """The 预算执行 rule a table states in words (its 得分计算方法): ``weight`` is the 分值 it names (None:
+    the row's own 分值), ``understood`` False when the text speaks of a rule that is not one of the
+    common forms: the score is then not reviewed rather than guessed."""
+
+    text: str
+    weight: Decimal | None = None
+    understood: bool = True
+
+
+_EXEC_RULE_STANDARD = re.compile(r"^(?:得分=)?执行率[*×xX]?(?:该指标|本项|该项)?分值(?:[,，;；。]?(?:最高|最多)?(?:不得|不能|不)?"
+                                 r"(?:超过|高于)(?:该指标|本项)?分值(?:上限)?)?[。.]?$")
+_EXEC_RULE_POINTS = re.compile(r"^(?:得分=)?(?:(\d+(?:\.\d+)?)分?[*×xX]执行率|执行率[*×xX](\d+(?:\.\d+)?)分?)"
+                               r"(?:[,，;；。]?(?:最高|最多)?(?:不得|不能|不)?(?:超过|高于)\d*(?:\.\d+)?分?(?:上限)?)?[。.]?$")
+_RULE_WORDS = ("执行率", "得分", "分值", "计分", "扣")
+
+
+def parse_exec_rule(text: object) -> ExecRule | None:
+    """A 得分计算方法 as tables write it: ``执行率*该指标分值,最高不得超过分值上限`` (the national rule on the
+    row's 分值), ``20分*执行率`` (the national rule on 20). None where the text states no rule at all (a
+    reason, blank); ``understood=False`` for a rule in other words (每低1%扣0.5分 …)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    body = fold_text(re.sub(r"\s+", "", text)).replace("（", "(").replace("）", ")")
+    if not any(word in body for word in _RULE_WORDS):
+        return None
+    if _EXEC_RULE_STANDARD.match(body):
+        return ExecRule(text.strip())
+    points = _EXEC_RULE_POINTS.match(body)
+    if points:
+        return ExecRule(text.strip(), Decimal(points.group(1) or points.group(2)))
+    return ExecRule(text.strip(), understood=False)
+

@@ -24,7 +24,9 @@ from . import rules
 from .excel_rules import native_blocked_inputs
 from .layout import normalize_label
 from .model import Cell, IndicatorRow, Table
-from .parse import PERCENT_UNCLEAR, ParseError, parse_deadline, parse_number, percent_in_format
+from .parse import (
+    PERCENT_UNCLEAR, ExecRule, ParseError, parse_deadline, parse_exec_rule, parse_number, percent_in_format,
+)
 from .rules import Band, RuleError, Tier
 from .scoring import Scored, score_indicator
 from .system import IndicatorSystem, Level
@@ -97,6 +99,8 @@ class Recomputed:
     exec_rate: float | None = None
     exec_score: Decimal | None = None
     exec_weight: Decimal | None = None
+    exec_rule: ExecRule | None = None       # the rule the funds block states in words, where it states one
+    exec_rule_cell: Cell | None = None
     level_scores: dict[str, Decimal] = field(default_factory=dict)
     bonus: Decimal = ZERO                   # the 加减分 counted: as stated, within the system's bounds
     bonus_stated: Decimal = Decimal(0)      # the 加减分 rows' scores as stated
@@ -281,8 +285,16 @@ def _project_funds(table: Table, system: IndicatorSystem, result: Recomputed) ->
     if total is None:
         return
     weight = number(total.get("weight"))
+    note = total.get("note")
+    rule = parse_exec_rule(note.value) if note is not None else None
+    result.exec_rule, result.exec_rule_cell = rule, note if rule is not None else None
+    if weight is None and rule is not None and rule.weight is not None:
+        weight = rule.weight                     # "20分*执行率" in a form without a 分值 cell
     result.exec_weight = weight if weight is not None else system.budget_execution_weight
     result.exec_rate = _rate(result, total, "exec_rate")
+    if rule is not None and not rule.understood:     # a rule in other words: not reviewed, not guessed;
+        result.exec_score = number(total.get("score"))   # the score stands as stated for the sums above it
+        return
     _scored_parts(table, result)
     (budget, spent), (stated_budget, stated_spent) = _amounts(result, total)
     if _try_rate(budget, spent) is None:

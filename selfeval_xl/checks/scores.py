@@ -32,6 +32,21 @@ def exec_score_mismatch(ctx: Context) -> Iterator[Finding]:
                           use_stated=True)
 
 
+@check("exec-rule-unknown", "warning", "未能识别表中写明的预算执行得分计算方法，预算执行得分未复核")
+def exec_rule_unknown(ctx: Context) -> Iterator[Finding]:
+    """The funds block states its own 得分计算方法 in words that are not one of the common forms
+    (``执行率*该指标分值，最高不得超过分值上限``, ``20分*执行率``): the 预算执行 score is then not recomputed
+    by the national rule — that would be a guess — and this says so.
+
+    Bad: 得分计算方法 ``预算执行率未达到90%的，每低1个百分点扣1分``. Fix: nothing in the table; a bureau whose
+    rule this is declares it in its system, or reviews the score by hand.
+    """
+    rule, cell = ctx.re.exec_rule, ctx.re.exec_rule_cell
+    if rule is not None and not rule.understood:
+        yield ctx.find("exec-rule-unknown", cell, f"未能识别得分计算方法“{rule.text[:60]}”，预算执行得分未复核",
+                       None, rule.text)
+
+
 @check("score-mismatch", "error", "指标得分与重算值不符")
 def score_mismatch(ctx: Context) -> Iterator[Finding]:
     """An indicator's 得分 is not what its 年度指标值, 实际完成值 and 分值 give under the scoring rules.
