@@ -101,7 +101,7 @@ def test_normalize_label():
 
 
 def test_exec_rate_explanation_words_are_a_setting(tmp_path):
-    assert load_system("national-project").settings.exec_rate_explain_words == ("执行",)
+    assert load_system("national-project").settings.exec_rate_explain_words == ("执行", "尾款", "结余", "未支付", "未付")
     path = tmp_path / "words.yaml"
     path.write_text("name: w\nkind: project\nbudget_execution_weight: 10\nlevels:\n"
                     "  - {name: 产出指标, weight: 50}\n  - {name: 效益指标, weight: 30}\n"
