@@ -40,7 +40,8 @@ def soffice_available() -> bool:
     return soffice_path() is not None
 
 
-def _convert(paths: Iterable[str | Path], outdir: str | Path, target: str, suffix: str) -> list[Path]:
+def _convert(paths: Iterable[str | Path], outdir: str | Path, target: str, suffix: str,
+             timeout: float = SOFFICE_TIMEOUT) -> list[Path]:
     """Run one soffice ``--convert-to`` over all ``paths``; the outputs in input order."""
     soffice = soffice_path()
     if soffice is None:
@@ -60,10 +61,10 @@ def _convert(paths: Iterable[str | Path], outdir: str | Path, target: str, suffi
         command = [soffice, f"-env:UserInstallation=file://{profile}/{uuid.uuid4().hex}", "--headless",
                    "--norestore", "--calc", "--convert-to", target, "--outdir", str(outdir), *map(str, sources)]
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT,
+            result = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
                                     preexec_fn=_unlimited_address_space if hasattr(os, "fork") else None)
         except subprocess.TimeoutExpired as exc:
-            raise LibreOfficeError(f"LibreOffice 超时 / timed out after {SOFFICE_TIMEOUT} s") from exc
+            raise LibreOfficeError(f"LibreOffice 超时 / timed out after {timeout:g} s") from exc
     outputs = [outdir / f"{name}{suffix}" for name in names]
     missing = [p.name for p in outputs if not p.exists()]
     if result.returncode != 0 or missing:
@@ -72,9 +73,9 @@ def _convert(paths: Iterable[str | Path], outdir: str | Path, target: str, suffi
     return outputs
 
 
-def recalculate(paths: Iterable[str | Path], outdir: str | Path) -> list[Path]:
+def recalculate(paths: Iterable[str | Path], outdir: str | Path, timeout: float = SOFFICE_TIMEOUT) -> list[Path]:
     """Recalculate workbooks with LibreOffice: ``outdir/<name>.xlsx`` holds every formula's value."""
-    return _convert(paths, outdir, "xlsx:Calc MS Excel 2007 XML", ".xlsx")
+    return _convert(paths, outdir, "xlsx:Calc MS Excel 2007 XML", ".xlsx", timeout)
 
 
 def to_pdf(paths: Iterable[str | Path], outdir: str | Path) -> list[Path]:

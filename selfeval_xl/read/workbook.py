@@ -322,7 +322,7 @@ def _recalculated_xls(path: Path, max_rows: int, limits: Limits, problems: list,
         return None
     with tempfile.TemporaryDirectory(prefix="xls-") as tmp:
         try:
-            converted = recalculate([path], tmp)[0]
+            converted = recalculate([path], tmp, timeout=limits.seconds / 2)[0]   # inside the file's own time
             kept = len(problems)
             try:
                 return _load_zip(converted, max_rows, limits, problems, skip_ours)   # read into memory
