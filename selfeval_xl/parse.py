@@ -360,10 +360,13 @@ class ExecRule:
     understood: bool = True
 
 
-_EXEC_RULE_STANDARD = re.compile(r"^(?:得分=)?执行率[*×xX]?(?:该指标|本项|该项)?分值(?:[,，;；。]?(?:最高|最多)?(?:不得|不能|不)?"
-                                 r"(?:超过|高于)(?:该指标|本项)?分值(?:上限)?)?[。.]?$")
-_EXEC_RULE_POINTS = re.compile(r"^(?:得分=)?(?:(\d+(?:\.\d+)?)分?[*×xX]执行率|执行率[*×xX](\d+(?:\.\d+)?)分?)"
-                               r"(?:[,，;；。]?(?:最高|最多)?(?:不得|不能|不)?(?:超过|高于)\d*(?:\.\d+)?分?(?:上限)?)?[。.]?$")
+_RULE_CLAUSES = (   # each clause of a 得分计算方法 as tables write it; one formula clause among them
+    ("rate", re.compile(r"^(?:预算)?执行率=(?:B/A|全年执行数/(?:全年|年初)?预算数|(?:预算)?执行数/(?:预算数|预算))(?:\*100%|×100%)?$")),
+    ("standard", re.compile(r"^(?:得分=)?(?:(?:预算)?执行率[*×xX]?(?:该指标|本项|该项)?分值|分值[*×xX](?:预算)?执行率)$")),
+    ("points", re.compile(r"^(?:得分=)?(?:(\d+(?:\.\d+)?)分?[*×xX](?:预算)?执行率|(?:预算)?执行率[*×xX](\d+(?:\.\d+)?)分?)$")),
+    ("cap", re.compile(r"^(?:最高|最多)?(?:不得|不能|不)?(?:超过|高于)(?:该指标|本项)?(?:分值|\d+(?:\.\d+)?分?)(?:上限)?"
+                       r"|^(?:预算)?执行率(?:超过|高于|大于)100%的?按100%计(?:算|分)?$|^超过分值(?:上限)?的?按分值计(?:算|分)?$")),
+)
 _RULE_WORDS = ("执行率", "得分", "分值", "计分", "扣")
 
 
@@ -376,10 +379,14 @@ def parse_exec_rule(text: object) -> ExecRule | None:
     body = fold_text(re.sub(r"\s+", "", text)).replace("（", "(").replace("）", ")")
     if not any(word in body for word in _RULE_WORDS):
         return None
-    if _EXEC_RULE_STANDARD.match(body):
-        return ExecRule(text.strip())
-    points = _EXEC_RULE_POINTS.match(body)
-    if points:
-        return ExecRule(text.strip(), Decimal(points.group(1) or points.group(2)))
-    return ExecRule(text.strip(), understood=False)
+    formulas: list[Decimal | None] = []
+    for clause in filter(None, re.split(r"[,;；。、]", body)):
+        kind, match = next(((k, m) for k, pattern in _RULE_CLAUSES if (m := pattern.match(clause))), (None, None))
+        if kind is None:
+            return ExecRule(text.strip(), understood=False)
+        if kind in ("standard", "points"):
+            formulas.append(Decimal(match.group(1) or match.group(2)) if kind == "points" else None)
+    if len(formulas) != 1:
+        return ExecRule(text.strip(), understood=False)
+    return ExecRule(text.strip(), formulas[0])
 

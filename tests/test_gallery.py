@@ -257,12 +257,17 @@ def test_anhui_department_planted_problems_at_their_cells(tmp_path):
     assert str(exec_score.expected) == "9.60"
 
 
-def test_guizhou_department_funds_scored_by_a_and_b_its_method_text_never_parsed(tmp_path):
+def test_guizhou_department_funds_scored_by_a_and_b_its_method_text_read_or_said_unread(tmp_path):
+    """The form's own 得分计算方法 (执行率=B/A，得分=执行率×分值，执行率超过100%的按100%计) is the national rule and
+    is applied; a method in other words is not guessed at (issue 19): the score stands unreviewed, and says so."""
     built = gallery.guizhou_department(tmp_path / "sent.xlsx", {("funds", "total", "score"): 9.5,
                                                                ("funds", "total", "note"): "得分=10×B/A+1", "total": 99.5})
     data, report = _check(built)
     assert data.tables[0].funds["total"].get("note").text == "得分=10×B/A+1"
     [finding] = report.findings
+    assert (finding.code, finding.cell) == ("exec-rule-unknown", built.ref(("funds", "total", "note")))
+    stated = gallery.guizhou_department(tmp_path / "stated.xlsx", {("funds", "total", "score"): 9.5, "total": 99.5})
+    [finding] = _check(stated)[1].findings
     assert (finding.code, finding.cell, str(finding.expected)) == (
         "exec-score-mismatch", built.ref(("funds", "total", "score")), "9.20")      # 460 / 500 × 10
     over = gallery.guizhou_department(tmp_path / "over.xlsx", {("funds", "total", "spent"): 520,

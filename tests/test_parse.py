@@ -105,3 +105,21 @@ def test_wan_aligns_units_that_differ():
 def test_units_that_cannot_be_aligned_are_reported():
     with pytest.raises(ParseError, match="单位"):
         align(parse_quantity("150天"), parse_quantity("12个月"))
+
+
+@pytest.mark.parametrize("text, weight, understood", [
+    ("执行率*该指标分值,最高不得超过分值上限。", None, True),            # 绥阳, 学院路
+    ("执行率=B/A，得分=执行率×分值，执行率超过100%的按100%计", None, True),
+    ("20分*执行率", D("20"), True), ("执行率×20.5分，最高不超过20.5分", D("20.5"), True),
+    ("得分=10×B/A+1", None, False), ("每低于1%扣0.5分", None, False),
+    ("执行率×分值，20分*执行率", None, False),                                # two formulas: which?
+])
+def test_a_tables_own_exec_rule(text, weight, understood):
+    from selfeval_xl.parse import parse_exec_rule
+    rule = parse_exec_rule(text)
+    assert (rule.weight, rule.understood) == (weight, understood)
+
+
+def test_text_that_states_no_rule_is_none():
+    from selfeval_xl.parse import parse_exec_rule
+    assert [parse_exec_rule(t) for t in ("资金拨付及时", "", None, 3)] == [None] * 4
