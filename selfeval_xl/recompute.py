@@ -296,15 +296,23 @@ def _project_funds(table: Table, system: IndicatorSystem, result: Recomputed) ->
         result.exec_score = number(total.get("score"))   # the score stands as stated for the sums above it
         return
     _scored_parts(table, result)
-    (budget, spent), (stated_budget, stated_spent) = _amounts(result, total)
+    result.exec_score = _exec_scored(result, total, result.exec_weight)
+
+
+def _exec_scored(result: Recomputed, row, weight: Decimal, label: str = "") -> Decimal | None:
+    """A funds row's 预算执行 score, MIN(执行率, 1) × ``weight``, after a full recompute (None where no rate can
+    be computed), its 得分 cell held to the score the stated amounts give. ``label`` names a part row in
+    the message (the total's says 执行率)."""
+    (budget, spent), (stated_budget, stated_spent) = _amounts(result, row)
     if _try_rate(budget, spent) is None:
-        return
-    result.exec_score = rules.exec_score(budget, spent, result.exec_weight)
-    from_stated = (rules.exec_score(stated_budget, stated_spent, result.exec_weight)
-                   if result.exec_rate is not None else None)
-    if total.get("score") is not None:
-        result.add(Expected(total.cells["score"], "exec_score", result.exec_score, from_stated,
-                            note=f"MIN(执行率, 1) × {result.exec_weight}"))
+        return None
+    score = rules.exec_score(budget, spent, weight)
+    from_stated = (rules.exec_score(stated_budget, stated_spent, weight)
+                   if _try_rate(stated_budget, stated_spent) is not None else None)
+    if row.get("score") is not None:
+        how = f"{label}：MIN({stated_spent} / {stated_budget}, 1)" if label else "MIN(执行率, 1)"
+        result.add(Expected(row.cells["score"], "exec_score", score, from_stated, note=f"{how} × {weight}"))
+    return score
 
 
 def _scored_parts(table: Table, result: Recomputed) -> None:
@@ -315,13 +323,9 @@ def _scored_parts(table: Table, result: Recomputed) -> None:
         weight, score = number(row.get("weight")), row.get("score")
         if key == "total" or weight is None or score is None:
             continue
-        (budget, spent), (stated_budget, stated_spent) = _amounts(result, row)
-        if _try_rate(budget, spent) is None or _try_rate(stated_budget, stated_spent) is None:
+        if _rate(result, row, "exec_rate") is None:       # the stated amounts give no rate: nothing to hold
             continue
-        _rate(result, row, "exec_rate")
-        result.add(Expected(score, "exec_score", rules.exec_score(budget, spent, weight),
-                            rules.exec_score(stated_budget, stated_spent, weight),
-                            note=f"{row.label.text}：MIN({stated_spent} / {stated_budget}, 1) × {weight}"))
+        _exec_scored(result, row, weight, row.label.text)
 
 
 def _dept_funds(table: Table, result: Recomputed) -> None:
@@ -392,7 +396,7 @@ def _with_unit(row: IndicatorRow, key: str) -> Any:
     cell = row.cells[key]
     if cell.number_format is None or percent_in_format(cell.number_format):
         return value            # a format not known (.xls, a fill's own table): read as stored, as before
-    text = format(value, "f") if isinstance(value, Decimal) else (f"{value:.15g}" if isinstance(value, float) else str(value).strip())
+    text = str(value).strip() if isinstance(value, str) else format(parse_number(value), "f")
     if not text or not text[-1].isdigit():
         return value
     return text + unit.text

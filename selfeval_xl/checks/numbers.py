@@ -124,8 +124,8 @@ def unparseable_value(ctx: Context) -> Iterator[Finding]:
         cell = out.error_cell
         if cell is not None and cell.blank:
             continue            # a blank input is required-blank's to report
-        what = {"target": "指标值", "actual": "完成值", "direction": "指标性质", "weight": "分值",
-                "target_high": "区间上限"}.get(_key_of(out.row, cell), "指标值")
+        key = _key_of(out.row, cell)
+        what = ctx.layout.indicators.column(key).label if key else "指标值"
         yield ctx.find("unparseable-value", cell, f"“{out.row.level3}”：未能识别{what}“{cell.text if cell else ''}”，"
                        f"此行得分未复核（{err.message}）", None, cell.value if cell else None)
 

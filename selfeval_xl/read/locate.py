@@ -500,9 +500,6 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
     r_first = _sub_header(sheet, table, r0, columns, lab)
     for key, c in columns.items():
         table.headers.setdefault(f"indicators.{key}", sheet.cell(r0, c))
-    table.reading.append((sheet.cell(r0, min(columns.values())).ref,
-                          "指标表头 / indicator header: " + "，".join(f"{k}={ref(r0, c)[:-len(str(r0 + 1))]}"
-                                                                       for k, c in sorted(columns.items(), key=lambda x: x[1]))))
     level1 = level2 = ""
     label_cols = [columns[k] for k in ("level1", "level2", "level3") if k in columns]
     data_cols = [c for k, c in columns.items() if k not in ("level1", "level2")]
@@ -570,9 +567,7 @@ def _sub_header(sheet: _Sheet, table: Table, r0: int, columns: dict[str, int], l
         return r
     columns.update(keys)
     for key, c in keys.items():
-        table.headers[f"indicators.{key}"] = sheet.cell(r, c)
-    table.reading.append((ref(r, min(keys.values())), "表头第二行 / second header row: "
-                          + "，".join(f"{k}={ref(r, c)[:-len(str(r + 1))]}" for k, c in sorted(keys.items(), key=lambda x: x[1]))))
+        table.headers[f"indicators.{key}"] = sheet.cell(r, c)     # --explain shows the header's rows from these
     return r + 1
 
 

@@ -18,6 +18,11 @@ def explain(data: WorkbookData) -> str:
                      f"按版式 {table.layout or table.kind} 读取 / read by layout {table.layout or table.kind}")
         for key, cell in sorted(table.headers.items(), key=lambda kv: (kv[1].row, kv[1].ref)):
             lines.append(f"    {cell.ref:>6}  表头 {key}: {' '.join(cell.text.split())[:30]}")
+        columns = {k.removeprefix("indicators."): c for k, c in table.headers.items() if k.startswith("indicators.")}
+        if columns:
+            rows = "、".join(str(r) for r in sorted({c.row for c in columns.values()}))
+            lines.append(f"    指标表头 / indicator header（第 {rows} 行）: " + "，".join(
+                f"{k}={c.column}" for k, c in sorted(columns.items(), key=lambda kv: (len(kv[1].column), kv[1].column))))
         for key, row in table.funds.items():
             lines.append(f"    {row.label.ref:>6}  资金行 funds.{key}: {' '.join(row.label.text.split())[:30]}")
         for ref, why in table.reading:
