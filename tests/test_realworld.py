@@ -65,6 +65,9 @@ def test_a_real_table_is_judged_as_a_careful_reader_judges_it(entry):
     found = {f.cell for f in report.findings}
     missed = [sorted(cells) for cells in faults if not cells & found]
     assert not missed, f"real faults not reported at their cells: {missed}"
+    fine = {c for f in entry.get("fine_cells_worth_noting") or [] for c in _cells(f["cell"])} - at_fault
+    flagged = [(f.code, f.cell) for f in judged if f.cell in fine]
+    assert not flagged, f"findings on cells a reader singled out as right: {flagged}"
     if report.unreviewed:
         assert status(report) != "通过"
 
