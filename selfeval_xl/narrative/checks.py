@@ -48,6 +48,24 @@ class Context:
     def first(self, key: Key) -> Statement | None:
         return next((s for s in self.extracted.statements if s.key == key), None)
 
+    def paragraphs(self, kind: str) -> list[list[Statement]]:
+        """The statements of one kind (``funds``), paragraph by paragraph."""
+        by: dict[int, list[Statement]] = {}
+        for s in self.extracted.statements:
+            if s.key[1] == kind:
+                by.setdefault(id(s.paragraph), []).append(s)
+        return list(by.values())
+
+    def nearest(self, rate: Statement, measure: str) -> Statement | None:
+        """The total's amount a rate is of: stated in the rate's own paragraph, else the one value the
+        rate's scope states (none when it states two: that is a figure stated twice, not a rate)."""
+        key = (rate.key[0], "funds", measure, "total")
+        own = [s for s in self.extracted.statements if s.key == key and s.paragraph is rate.paragraph]
+        if own:
+            return own[-1]
+        values = {s.value.normalize(): s for s in self.extracted.statements if s.key == key}
+        return next(iter(values.values())) if len(values) == 1 else None
+
 
 def describe(key: Key) -> str:
     """A statement's key in words: 档案展厅运营项目 产出指标 自评."""
@@ -60,7 +78,7 @@ def describe(key: Key) -> str:
         words.append("总分")
         what = what[1:]
     elif what[0] == "funds":
-        words.append({"total": "支出", "basic": "基本支出", "project": "项目支出"}[what[2]])
+        words.append({"total": "支出", "basic": "基本支出", "project": "项目支出"}.get(what[2], what[2].removeprefix("part:")))
         what = what[1:2]
     elif what[0] == "rate":
         return " ".join(words + ["指标完成率" if what[1] == "full" else "预算完成率/执行率"])
@@ -89,20 +107,32 @@ def parts_sum(ctx: Context) -> Iterator[Finding]:
             yield ctx.find("report-parts-sum", group.whole,
                            f"{describe(group.whole.key)} {_show(group.whole.value)} 分不等于所列分项之和 {parts} = "
                            f"{_show(total)}", total)
-    scopes = {s.key[0] for s in ctx.extracted.statements if s.key[1] == "funds"}
-    for scope in scopes:
-        for measure in ("budget", "spent"):
-            whole, basic, project = (ctx.first((scope, "funds", measure, c)) for c in ("total", "basic", "project"))
-            if whole and basic and project and not agrees(whole.value, basic.value + project.value):
-                yield ctx.find("report-parts-sum", whole,
-                               f"{describe(whole.key)} {_show(whole.value)} 万元不等于基本支出 {_show(basic.value)} + "
-                               f"项目支出 {_show(project.value)} = {_show(basic.value + project.value)} 万元",
-                               basic.value + project.value)
-        budget, spent, gap = (ctx.first((scope, "funds", m, "total")) for m in ("budget", "spent", "gap"))
-        if budget and spent and gap and not agrees(gap.value, budget.value - spent.value):
-            yield ctx.find("report-parts-sum", gap,
-                           f"预算执行差额 {_show(gap.value)} 万元不等于支出预算 {_show(budget.value)} − 支出决算 "
-                           f"{_show(spent.value)} = {_show(budget.value - spent.value)} 万元", budget.value - spent.value)
+    for paragraph in ctx.paragraphs("funds"):
+        for scope in dict.fromkeys(s.key[0] for s in paragraph):
+            def first(measure: str, category: str) -> Statement | None:
+                return next((s for s in paragraph if s.key == (scope, "funds", measure, category)), None)
+            for measure in ("budget", "spent"):
+                whole, basic, project = (first(measure, c) for c in ("total", "basic", "project"))
+                if whole and basic and project and not agrees(whole.value, basic.value + project.value):
+                    yield ctx.find("report-parts-sum", whole,
+                                   f"{describe(whole.key)} {_show(whole.value)} 万元不等于基本支出 {_show(basic.value)} + "
+                                   f"项目支出 {_show(project.value)} = {_show(basic.value + project.value)} 万元",
+                                   basic.value + project.value)
+            for category in ("total", "basic", "project"):
+                budget, spent, gap = (first(m, category) for m in ("budget", "spent", "gap"))
+                if budget and spent and gap and not agrees(gap.value, budget.value - spent.value):
+                    yield ctx.find("report-parts-sum", gap,
+                                   f"{describe(gap.key)} {_show(gap.value)} 万元不等于预算 {_show(budget.value)} − 决算 "
+                                   f"{_show(spent.value)} = {_show(budget.value - spent.value)} 万元",
+                                   budget.value - spent.value)
+    for group in ctx.extracted.fund_groups:
+        total = sum((p.value for p in group.parts), Decimal(0))
+        over = total > group.whole.value and not agrees(group.whole.value, total)
+        if len(group.parts) >= 2 and (over or (group.complete and not agrees(group.whole.value, total))):
+            names = " + ".join(f"{p.key[3].removeprefix('part:')} {_show(p.value)}" for p in group.parts)
+            yield ctx.find("report-parts-sum", group.whole,
+                           f"{describe(group.whole.key)} {_show(group.whole.value)} 万元不等于其中所列 {names} = "
+                           f"{_show(total)} 万元", total)
 
 
 @narrative_check("report-rate")
@@ -113,17 +143,15 @@ def rate_of_amounts(ctx: Context) -> Iterator[Finding]:
     Bad: ``支出预算 1132.01 万元，支出决算 1011.98 万元 … 预算完成率 99.76%`` (99.76% is 1011.98 / 1014.4,
     the other year's or the other place's budget). Fix: one 支出预算 everywhere, and its rate.
     """
-    scopes = {s.key[0] for s in ctx.extracted.statements if s.key[1] == "rate"}
-    for scope in scopes:
-        budget, spent = ctx.first((scope, "funds", "budget", "total")), ctx.first((scope, "funds", "spent", "total"))
+    for rate in (s for s in ctx.extracted.statements if s.key[1:] == ("rate", "budget")):
+        budget, spent = ctx.nearest(rate, "budget"), ctx.nearest(rate, "spent")
         if not budget or not spent or not budget.value:
             continue
         expected = spent.value / budget.value * HUNDRED
-        for rate in (s for s in ctx.extracted.statements if s.key == (scope, "rate", "budget")):
-            if not agrees(rate.value, expected):
-                yield ctx.find("report-rate", rate,
-                               f"{describe(rate.key)} {_show(rate.value)}% 不等于支出决算 {_show(spent.value)} / 支出预算 "
-                               f"{_show(budget.value)} = {_show(round(expected, 2))}%", round(expected, 2))
+        if not agrees(rate.value, expected):
+            yield ctx.find("report-rate", rate,
+                           f"{describe(rate.key)} {_show(rate.value)}% 不等于决算 {_show(spent.value)} / 预算 "
+                           f"{_show(budget.value)} = {_show(round(expected, 2))}%", round(expected, 2))
     for parts, full, rate in ctx.extracted.counts:
         if rate is not None and full is not None and parts:
             total = sum((p.value for p in parts if p.key[2] != "all"), Decimal(0)) or parts[0].value

@@ -14,22 +14,27 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .numbers import NUMBER, read_number
+from .sections import place
 from .text import Paragraph
 
 Key = tuple
 KEYWORDS = ("自评总分", "自评得分", "分值", "满分", "自评", "总分", "得分")
 _KW = "|".join(KEYWORDS)
-_HEAD = re.compile(rf"(?P<subj>[^，,。；;：:]*?)(?P<kw>{_KW})(?:为|是|：|:)?(?P<num>{NUMBER})分")
+_HEAD = re.compile(rf"(?P<subj>[^，,。；;：:]{{0,40}}?)(?P<kw>{_KW})(?:为|是|：|:)?(?P<num>{NUMBER})分")
 _PART = re.compile(rf"[，,、](?:其中)?(?P<name>[^\d，,、。；;：:（）()%]{{1,20}}?)(?:为|：|:)?(?P<num>{NUMBER})分"
                    rf"(?:[（(，,]?占比{NUMBER}%[)）]?)?")
-_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、](?!\d))\s*")
-_CHAPTER = re.compile(r"^([一二三四五六七八九十]+)、")
+_ANNEX = re.compile(r"^(?:[一二三四五六七八九十]+、\s*)?附件(?:\s*[\d一二三四五六七八九十]+\s*[：:].*|\s*[：:]?\s*)$")
 _AMOUNT = re.compile(rf"(?P<num>{NUMBER})(?P<unit>万元|元)")
 _RATE = re.compile(rf"(?P<label>预算完成率|预算执行率|资金执行率|执行率|指标完成率)(?:为|达到|达|是|：|:)?(?P<num>{NUMBER})%")
 _COUNTS = re.compile(rf"涉及(?P<items>(?:[，,、和]?(?:共)?{NUMBER}个[^，,、。；;\d]{{1,12}}?指标)+)")
 _COUNT_ITEM = re.compile(rf"(?P<num>{NUMBER})个(?P<name>[^，,、。；;\d]{{1,12}}?)指标")
 _FULL = re.compile(rf"实际完成指标(?P<num>{NUMBER})个")
-_SKIP_FUNDS = ("调整", "结转", "结余", "追加", "调减", "调增", "采购", "节约")
+_SKIP_FUNDS = ("调整", "结转", "结余", "追加", "调减", "调增", "采购", "节约", "上年", "去年", "上一年", "同比",
+               "较", "比上", "增长", "减少", "下降")
+_WITHIN = re.compile(r"^(?:其中|包括|含)[：:]?")
+_PROJECT_SPENDING = re.compile(r"(?<!预算)(?<!专项)项目支出")
+_MEASURE_WORDS = re.compile(r"预算执行差额|预算数|决算数|执行数|支出数|实际支出|预算|决算|金额|资金|为|是|共计|合计")
+_PARTIAL = ("主要", "部分")
 _SUBJECT = re.compile(r"^(?P<name>[^：:，,。；;]{1,40}?)(?:评价分析)?[：:]")
 _MARKS = re.compile("[“”\"‘’'≥≤＞＜]")
 _BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)")
@@ -49,16 +54,19 @@ class Statement:
 
 @dataclass
 class Group:
-    """A stated whole and its stated parts (``分值 100 分，其中预算执行 10 分，…``)."""
+    """A stated whole and its stated parts (``分值 100 分，其中预算执行 10 分，…``); ``complete`` when the
+    parts are all of it (not "其中主要…", not "…等")."""
 
     whole: Statement
     parts: list[Statement] = field(default_factory=list)
+    complete: bool = True
 
 
 @dataclass
 class Extracted:
     statements: list[Statement] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
+    fund_groups: list[Group] = field(default_factory=list)      # a total and its named parts (其中…)
     counts: list[tuple[list[Statement], Statement | None, Statement | None]] = field(default_factory=list)
     placeholders: list[Paragraph] = field(default_factory=list)
 
@@ -72,12 +80,6 @@ class Names:
     level2: tuple[str, ...] = ()
     projects: tuple[str, ...] = ()
     indicators: dict = field(default_factory=dict)     # scope → names
-
-    def project_at_start(self, text: str) -> str | None:
-        for name in sorted(self.projects, key=len, reverse=True):
-            if text.startswith(name):
-                return name
-        return None
 
 
 def _close(a: str, b: str) -> bool:
@@ -122,39 +124,39 @@ def _measure(kw: str, value: Decimal) -> str:
 
 
 def extract(paragraphs: list[Paragraph], names: Names) -> Extracted:
-    """The statements of the report's body: from the first chapter heading (一、) up to 五、附件."""
+    """The statements of the report's body: from the first chapter heading (一、) up to the 附件, each in
+    the scope its section speaks of (:mod:`sections`)."""
     out = Extracted()
     out.placeholders = [p for p in paragraphs if "【待填写：" in p.text]
-    started = not any(_CHAPTER.match(p.text) for p in paragraphs)
-    scope = ""
-    for p in paragraphs:
-        chapter = _CHAPTER.match(p.text)
-        if chapter:
-            started = True
-            scope = ""
-            if chapter.group(1) == "五" or "附件" in p.text[:8]:
-                break
+    placed = place(paragraphs, names.projects)
+    started = not any(item.level == 1 for item in placed)
+    heading: tuple | None = None
+    for item in placed:
+        p, scope = item.paragraph, item.scope
+        if item.level in (0, 1) and _ANNEX.match(p.text):
+            break
+        started = started or item.level == 1
         if not started:
             continue
-        text = _MARKS.sub("", p.text)
-        body = _ENUM.sub("", text)
-        enumerated = body != text
-        project = names.project_at_start(body)
-        if project:
-            scope, body = project, body[len(project):]
-            enumerated = bool(_SUBJECT.match(body))      # "2.<项目><指标>：…" is an item; a heading is not
+        body = _MARKS.sub("", item.body)
+        enumerated = item.level > 0
+        if item.named:                               # "2.<项目>…": the rest is of the project itself
+            enumerated = bool(_SUBJECT.match(body))
         elif enumerated and body.startswith(DEPARTMENT_WORDS) and _SUBJECT.match(body):
-            scope, body = "", body[len(DEPARTMENT_WORDS[0]):]
-        elif enumerated and not names.projects and re.match(r"^[^，,。；;：:]{2,40}项目$", body):
-            scope = body
+            body = body[len(DEPARTMENT_WORDS[0]):]
         subject = _SUBJECT.match(body)
-        subject_name = subject.group("name") if subject else ""
+        what = resolve(subject.group("name"), scope, names, enumerated) if subject else None
+        if not enumerated:
+            heading = what                           # "服务对象满意度指标分析：…" heads the items below it
+        elif what and what == heading:               # "1.服务对象满意度指标：…" under it: an indicator
+            what = ("indicator", plain(subject.group("name")))
         for sentence in re.split(r"(?<=[。；;！？!?])", body):
             if sentence.strip():
-                _scores(sentence, p, scope, subject_name, enumerated, names, out)
+                _scores(sentence, p, scope, what, enumerated, names, out)
+        before: list[Statement] = []
         for sentence in re.split(r"(?<=[。！？!?])", body):
             if sentence.strip():
-                _funds(sentence, p, scope, out)
+                before = _funds(sentence, p, scope, out, before)
                 _rates(sentence, p, scope, out)
                 _counts(sentence, p, scope, names, out)
     return out
@@ -169,8 +171,10 @@ def _statement(out: Extracted, key: Key, text: str, p: Paragraph, sentence: str)
     return s
 
 
-def _scores(sentence: str, p: Paragraph, scope: str, subject: str, enumerated: bool, names: Names,
+def _scores(sentence: str, p: Paragraph, scope: str, subject: tuple | None, enumerated: bool, names: Names,
             out: Extracted) -> None:
+    """The scores and weights of one sentence, of what its own words name, else of the paragraph's
+    ``subject`` (resolved), else — a breakdown or a 总分 — of the scope itself."""
     position = 0
     while True:
         head = _HEAD.search(sentence, position)
@@ -185,8 +189,8 @@ def _scores(sentence: str, p: Paragraph, scope: str, subject: str, enumerated: b
             position = part.end()
         if head.group("subj"):
             what = resolve(head.group("subj"), scope, names)
-        elif subject:
-            what = resolve(subject, scope, names, enumerated)
+        elif subject is not None:
+            what = subject
         elif not enumerated and (len(parts) >= 2 or "总分" in head.group("kw")):
             what = ()                # a breakdown, or a 总分, of the scope itself
         else:                        # "自评 4 分" with nothing saying of what: left alone
@@ -198,30 +202,67 @@ def _scores(sentence: str, p: Paragraph, scope: str, subject: str, enumerated: b
             out.groups.append(group)
 
 
-def _funds(sentence: str, p: Paragraph, scope: str, out: Extracted) -> None:
-    category = "total"
+def _funds(sentence: str, p: Paragraph, scope: str, out: Extracted, before: list[Statement]) -> list[Statement]:
+    """The amounts of one sentence: 支出预算 / 决算 / 预算执行差额, of the total, 基本支出 or 项目支出 (a
+    clause without its own says the one before it), and after 其中 / 包括 the parts of the whole before
+    them (in this sentence or the one before: ``before``), each part under its own name. An amount of
+    another year (上年, 同比 …), an adjustment or a carry-over is not one of them. Returns the statements
+    made, for the next sentence."""
+    category, within, made = "total", False, []
+    group: Group | None = None
     for clause in re.split(r"[，,、；;]", sentence):
-        if "基本支出" in clause:
+        core = clause.strip()
+        opens = _WITHIN.match(core)
+        if opens:
+            within, core = True, core[opens.end():]
+        amount = _AMOUNT.search(core)
+        if "基本支出" in core:
             category = "basic"
-        elif "项目支出" in clause:
+        elif _PROJECT_SPENDING.search(core):
             category = "project"
-        amount = _AMOUNT.search(clause)
-        if amount is None or any(w in clause for w in _SKIP_FUNDS):
+        elif within and amount is not None and _label(core[:amount.start()]):
+            category = f"part:{_label(core[:amount.start()])}"
+        if amount is None or any(w in core for w in _SKIP_FUNDS):
             continue
-        label = clause[:amount.start()]
-        if "差额" in label:
-            measure = "gap"
-        elif any(w in label for w in ("决算", "执行数", "支出数", "实际支出")):
-            measure = "spent"
-        elif "预算" in label:
-            measure = "budget"
-        else:
-            continue
+        label = core[:amount.start()]
+        measure = _funds_measure(label) or (made[-1].key[2] if within and made else None)
         value = read_number(amount.group("num"))
-        if value is None:
+        if measure is None or value is None:
             continue
         text = amount.group("num") if amount.group("unit") == "万元" else str(value / 10000)
-        _statement(out, (scope, "funds", measure, category), text, p, sentence)
+        s = _statement(out, (scope, "funds", measure, category), text, p, sentence)
+        if s is None:
+            continue
+        if category.startswith("part:"):
+            if group is None:
+                whole = next((w for w in reversed(before + made) if w.key[2] == measure
+                              and not w.key[3].startswith("part:")), None)
+                group = Group(whole, complete=not any(w in sentence for w in _PARTIAL)) if whole else None
+                if group is not None:
+                    out.fund_groups.append(group)
+            if group is not None:
+                group.parts.append(s)
+        made.append(s)
+    if group is not None and re.search(r"万?元等", sentence):
+        group.complete = False
+    return made
+
+
+def _funds_measure(label: str) -> str | None:
+    if "差额" in label:
+        return "gap"
+    if "年初" in label:
+        return "initial"
+    if any(w in label for w in ("决算", "执行数", "支出数", "实际支出")):
+        return "spent"
+    if "预算" in label:
+        return "budget"
+    return None
+
+
+def _label(text: str) -> str:
+    """A part's name: its label without the words of the measure."""
+    return _MEASURE_WORDS.sub("", text).strip("：: ")
 
 
 def _rates(sentence: str, p: Paragraph, scope: str, out: Extracted) -> None:

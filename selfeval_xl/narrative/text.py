@@ -1,27 +1,19 @@
 """A narrative report's text as paragraphs with positions, from .docx, .pdf or .txt.
 
-A PDF's extracted text breaks lines inside words and numbers ("1011.9" / "8 万元"), puts spaces
-around runs of another font, and carries page numbers ("— 3 —", "第 3 页"). Lines are rejoined into
-paragraphs: a paragraph ends where a line ends a sentence and falls short of the full line width, or
-the next line opens a heading or an enumerated item, or where a line is far shorter than the full
-width (a heading); page-number lines are dropped.
+A .docx gives its paragraphs (and its own tables' rows, cells apart); a PDF, or a .txt of text
+extracted from one, gives broken lines that :mod:`reflow` joins back into paragraphs.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from statistics import quantiles
 
 from ..limits import DEFAULT_LIMITS, Limits
+from .reflow import paragraphs, squeeze
 
 SUFFIXES = (".docx", ".pdf", ".txt")
 MAX_PAGES = 500
-_PAGE_NUMBER = re.compile(r"^[\s\-—–－·]*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d+(?:\s*/\s*\d+)?)[\s\-—–－·]*$")
-_OPENS = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(\s*[一二三四五六七八九十]+\s*\)|\d+[.．、](?!\d)|【)")
-_CHAPTER = re.compile(r"^[一二三四五六七八九十]+、")
-_ENDS = "。：:！？!?】"
-_SPACE = re.compile(r"\s+")
+__all__ = ["Paragraph", "ReportError", "read_report", "squeeze", "SUFFIXES"]
 
 
 class ReportError(ValueError):
@@ -38,15 +30,6 @@ class Paragraph:
     def where(self) -> tuple[str, str]:
         """(sheet, cell) of a finding: ("正文", "第12段") or ("第3页", "第2段")."""
         return ("正文" if self.page is None else f"第{self.page}页"), f"第{self.number}段"
-
-
-def squeeze(text: str) -> str:
-    """Drop the spaces a PDF puts around runs and numbers; keep one between two Latin words."""
-    def keep(match: re.Match) -> str:
-        before = text[match.start() - 1] if match.start() else ""
-        after = text[match.end()] if match.end() < len(text) else ""
-        return " " if before.isascii() and before.isalpha() and after.isascii() and after.isalpha() else ""
-    return _SPACE.sub(keep, text).strip()
 
 
 def read_report(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Paragraph]:
@@ -74,7 +57,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _docx(path: Path, limits: Limits) -> list[Paragraph]:
-    """The body's paragraphs (not those inside tables: the 附件 restate the tables), by defusedxml."""
+    """The body's paragraphs and its tables' rows, in document order, by defusedxml."""
     import zipfile
 
     from defusedxml import ElementTree
@@ -96,9 +79,16 @@ def _docx(path: Path, limits: Limits) -> list[Paragraph]:
     texts = []
     for element in (body if body is not None else []):
         if element.tag == f"{W}p":
-            texts.append(squeeze("".join(node.text or "" if node.tag == f"{W}t" else " "
-                                         for node in element.iter() if node.tag in (f"{W}t", f"{W}tab"))))
-    return [Paragraph(n, t) for n, t in enumerate((t for t in texts if t), 1)]
+            texts.append(_runs(element))
+        elif element.tag == f"{W}tbl":             # the report's own tables: a row a paragraph, cells apart
+            texts += ["|".join(_runs(cell) for cell in row.iter(f"{W}tc")) for row in element.iter(f"{W}tr")]
+    return [Paragraph(n, t) for n, t in enumerate((t for t in texts if t.strip("|")), 1)]
+
+
+def _runs(element) -> str:
+    """An element's text, a tab as a space."""
+    return squeeze("".join(node.text or "" if node.tag == f"{W}t" else " "
+                           for node in element.iter() if node.tag in (f"{W}t", f"{W}tab")))
 
 
 def _txt(path: Path) -> list[Paragraph]:
@@ -111,19 +101,9 @@ def _txt(path: Path) -> list[Paragraph]:
             continue
     else:
         raise ReportError("文本编码无法识别（应为 UTF-8 或 GBK）")
-    if "\f" in text:                                # pdftotext's output: pages apart, lines broken
-        return _rejoin(text.split("\f"))
-    lines = [line for line in text.splitlines() if not _PAGE_NUMBER.match(line) or not line.strip()]
-    if any(not line.strip() for line in lines):      # blank lines part paragraphs: join the lines between
-        blocks = re.split(r"\n\s*\n", "\n".join(lines))
-        texts = [squeeze("".join(b.splitlines())) for b in blocks]
-    else:
-        texts = [squeeze(line) for line in lines]
-    return [Paragraph(n, t) for n, t in enumerate((t for t in texts if t), 1)]
-
-
-def _width(line: str) -> int:
-    return sum(1 if ch.isascii() else 2 for ch in squeeze(line))
+    if "\f" in text:                                # pdftotext's output: pages apart
+        return _numbered(paragraphs(text.split("\f")), paged=True)
+    return _numbered(paragraphs([text]), paged=False)
 
 
 def _pdf(path: Path) -> list[Paragraph]:
@@ -138,32 +118,15 @@ def _pdf(path: Path) -> list[Paragraph]:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged file is a finding, not a crash
         raise ReportError(f"无法读取 PDF：{type(exc).__name__}") from exc
-    return _rejoin(pages)
+    return _numbered(paragraphs(pages), paged=True)
 
 
-def _rejoin(pages: list[str]) -> list[Paragraph]:
-    """A PDF's pages of broken lines → paragraphs, numbered on the page they start on."""
-    lines = [(n, line) for n, text in enumerate(pages, 1) for line in text.splitlines()
-             if line.strip() and not _PAGE_NUMBER.match(line)]
-    widths = [_width(line) for _, line in lines if _width(line) > 20]
-    full = quantiles(widths, n=10)[-1] if len(widths) >= 10 else max(widths, default=0)
-    paragraphs: list[Paragraph] = []
-    current, start, counts = "", 0, {}
-    previous = ""
-    for page, line in lines:
-        ends = previous.rstrip()[-1:] in tuple(_ENDS) if previous.strip() else True
-        short = _width(previous) < full - 3
-        opens = bool(_OPENS.match(squeeze(line))) or line[:1].isspace()
-        chapter = bool(_CHAPTER.match(squeeze(line)))
-        if current and ((ends and (short or opens)) or chapter or _width(previous) < full * 0.6):
-            counts[start] = counts.get(start, 0) + 1
-            paragraphs.append(Paragraph(counts[start], squeeze(current), start))
-            current = ""
-        if not current:
-            start = page
-        current += line
-        previous = line
-    if current.strip():
-        counts[start] = counts.get(start, 0) + 1
-        paragraphs.append(Paragraph(counts[start], squeeze(current), start))
-    return paragraphs
+def _numbered(found: list[tuple[int, str]], paged: bool) -> list[Paragraph]:
+    """Paragraphs numbered from 1 in the document, or on the page each starts on."""
+    out: list[Paragraph] = []
+    counts: dict[int, int] = {}
+    for page, text in found:
+        key = page if paged else 0
+        counts[key] = counts.get(key, 0) + 1
+        out.append(Paragraph(counts[key], text, page if paged else None))
+    return out
