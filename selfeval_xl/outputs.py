@@ -7,11 +7,15 @@ renamed over the target in one step (:func:`replacing`), after :func:`check_outp
 target that is one of the inputs (by path, link or inode) or an existing file that is not one of ours
 (:mod:`.ownfiles`: our workbooks carry a document property; our JSON is known by its shape) — unless
 the user said ``--force``. An input is never an output, ``--force`` or not: no input byte ever changes.
+The new file keeps the mode and owner of the one it replaces (colleagues on a shared folder can still
+open a workbook scored in place); a new file gets the mode the umask gives, not a temporary's 0600.
 """
 from __future__ import annotations
 
 import os
 import re
+import shutil
+import stat
 import tempfile
 import weakref
 from contextlib import contextmanager
@@ -112,17 +116,48 @@ def check_outputs(paths: Iterable[str | Path], inputs: Iterable[str | Path] = ()
 
 
 def _umask() -> int:
-    mask = os.umask(0)
+    """The process's umask. Read from ``/proc`` where the system tells it: :func:`os.umask` can only
+    read it by setting it, and a thread creating a file in that instant would get the value set (the
+    web page writes in threads); elsewhere it is set for that instant to the stricter 077, never 0."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii", errors="replace").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o077)
     os.umask(mask)
     return mask
 
 
+def _take_mode(temporary: Path, target: Path) -> None:
+    """Give ``temporary`` the mode and owner of the file it will replace, so a scored workbook on a
+    shared folder stays as readable as it was (mkstemp makes 0600); a new file gets the mode the umask
+    gives an ordinary new file. The owner is kept where allowed (root; a group we belong to)."""
+    try:
+        old = os.stat(target)
+    except OSError:                                   # nothing there yet (or a dangling link)
+        os.chmod(temporary, 0o666 & ~_umask())
+        return
+    if hasattr(os, "chown"):
+        for uid, gid in ((old.st_uid, old.st_gid), (-1, old.st_gid)):
+            try:
+                os.chown(temporary, uid, gid)
+                break
+            except OSError:
+                continue
+    os.chmod(temporary, stat.S_IMODE(old.st_mode))    # after chown, which may clear set-id bits
+
+
 class Replacement:
     """A temporary file in the target's folder that replaces the target in one rename on :meth:`commit`
-    (after an fsync), or goes on :meth:`discard`: the target is never half written."""
+    (after an fsync), or goes on :meth:`discard`: the target is never half written. It takes the
+    replaced file's mode and owner, or a new file's mode (:func:`_take_mode`); ``backup``: the old file
+    is copied there first (``score --in-place``)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, backup: str | Path | None = None):
         self.path = Path(path)
+        self.backup = Path(backup) if backup is not None else None
         handle, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=self.path.suffix,
                                              dir=self.path.absolute().parent)
         os.close(handle)
@@ -132,9 +167,11 @@ class Replacement:
 
     def commit(self) -> Path:
         try:
-            os.chmod(self.temporary, 0o666 & ~_umask())      # as an ordinary new file, not mkstemp's 0600
+            _take_mode(self.temporary, self.path)
             with open(self.temporary, "rb+") as written:
                 os.fsync(written.fileno())
+            if self.backup is not None and self.path.exists():
+                shutil.copy2(self.path, self.backup)
             os.replace(self.temporary, self.path)
             self._orphan.detach()
         except BaseException:
@@ -147,10 +184,10 @@ class Replacement:
 
 
 @contextmanager
-def replacing(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path to write; when the block ends without an error it replaces ``path``; on
-    any error it is removed and ``path`` is as it was."""
-    replacement = Replacement(path)
+def replacing(path: str | Path, backup: str | Path | None = None) -> Iterator[Path]:
+    """Yield a temporary path to write; when the block ends without an error it replaces ``path`` (the
+    old file copied to ``backup`` first, if given); on any error it is removed and ``path`` is as it was."""
+    replacement = Replacement(path, backup)
     try:
         yield replacement.temporary
     except BaseException:

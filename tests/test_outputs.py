@@ -43,6 +43,59 @@ def test_a_failed_write_leaves_the_last_good_file_and_no_temporary(tmp_path):
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask            # not mkstemp's private 0600
 
 
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o7777
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o077])
+def test_a_new_file_gets_the_mode_the_umask_gives(tmp_path, umask):
+    old = os.umask(umask)
+    try:
+        with replacing(tmp_path / "new.xlsx") as temporary:
+            temporary.write_bytes(b"x")
+    finally:
+        os.umask(old)
+    assert mode(tmp_path / "new.xlsx") == 0o666 & ~umask                 # not mkstemp's 0600
+
+
+@pytest.mark.parametrize("kept", [0o644, 0o664, 0o640, 0o600, 0o444])
+def test_a_replaced_file_keeps_its_mode_whatever_the_umask(tmp_path, kept):
+    target = tmp_path / "表.xlsx"
+    target.write_bytes(b"old")
+    os.chmod(target, kept)
+    old = os.umask(0o077)
+    try:
+        with replacing(target) as temporary:
+            temporary.write_bytes(b"new")
+    finally:
+        os.umask(old)
+    assert target.read_bytes() == b"new" and mode(target) == kept
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root may give a file away")
+def test_a_replaced_file_keeps_its_owner(tmp_path):
+    target = tmp_path / "表.xlsx"
+    target.write_bytes(b"old")
+    os.chown(target, 4321, 8765)                                         # a colleague's file on the share
+    with replacing(target) as temporary:
+        temporary.write_bytes(b"new")
+    assert (target.stat().st_uid, target.stat().st_gid) == (4321, 8765)
+
+
+def test_score_in_place_keeps_the_workbooks_mode_and_a_new_copy_follows_the_umask(tmp_path):
+    source, _ = project_workbook(tmp_path / "表.xlsx")
+    os.chmod(source, 0o644)
+    old = os.umask(0o022)
+    try:
+        assert main(["score", str(source), "--in-place"]) == 1              # scored; the table has errors
+        assert mode(source) == 0o644 and mode(tmp_path / "表.bak.xlsx") == 0o644
+        (tmp_path / "out").mkdir()
+        assert main(["score", str(source), "-o", str(tmp_path / "out")]) == 1
+        assert mode(tmp_path / "out" / "表.xlsx") == 0o644
+    finally:
+        os.umask(old)
+
+
 def test_a_replacement_dropped_without_commit_leaves_no_temporary(tmp_path):
     import gc
 

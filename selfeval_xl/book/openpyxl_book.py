@@ -16,7 +16,6 @@ from ..read.grid import Grid
 from ..sanitize import write_openpyxl
 from ..limits import DEFAULT_LIMITS, Limits
 from . import CellContent, Link, plain_value, refuse_beyond
-from .atomic import save_atomic
 from .cached import Cached, from_python, read_cached, to_python, write_cached
 from .comment_drawings import redraw_comment_drawings
 from .package import check_unique_parts, restore_ui_relationships, ui_relationships
@@ -209,10 +208,6 @@ class OpenpyxlBook:
         write_cached(path, self._cached)
         if self._ribbon:
             restore_ui_relationships(path, self._ribbon)
-
-    def save_atomic(self, target: str | Path, backup: Path | None = None) -> None:
-        """Save so that ``target`` is either its old self or the complete new file (:mod:`.atomic`)."""
-        save_atomic(self.save, target, backup)
 
 
 def _is_formula(value: Any) -> bool:

@@ -27,7 +27,6 @@ from typing import Any, Sequence
 from ..limits import DEFAULT_LIMITS, Limits
 from ..read.grid import Grid, column_letter, parse_ref
 from . import CellContent, Link, plain_value, refuse_beyond
-from .atomic import save_atomic
 from .comments_xml import SheetComments
 from .sheet_xml import SheetXml, attrs_of, attrs_text, value_xml, xml_attr
 from .styles_xml import StylesXml
@@ -284,10 +283,6 @@ class PackageBook:
             parts["xl/_rels/workbook.xml.rels"] = self._book_rels.text.encode("utf-8")
         parts["[Content_Types].xml"] = self._types.encode("utf-8")
         _write_zip(self._zip(), Path(path), parts, dropped)
-
-    def save_atomic(self, target: str | Path, backup: Path | None = None) -> None:
-        """Save so that ``target`` is either its old self or the complete new file (:mod:`.atomic`)."""
-        save_atomic(self.save, target, backup)
 
     def _add_type(self, part: str, content_type: str) -> None:
         self._types = self._types.replace(

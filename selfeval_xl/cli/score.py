@@ -2,8 +2,9 @@
 
 Each file is scored on its own: one that cannot be scored is left untouched and reported with its
 reason, the others are still written, and the exit status says something went wrong. Writes are
-atomic (temporary file + rename); ``--in-place`` keeps the original as ``<name>.bak<ext>`` (``.bak2`` …
-when an earlier backup exists, so no backup is ever overwritten).
+atomic (temporary file + rename, the replaced file's mode and owner kept); ``--in-place`` keeps the
+original as ``<name>.bak<ext>`` (``.bak2`` … when an earlier backup exists, so no backup is ever
+overwritten).
 
 Nothing is lost to a name: a file given twice (another spelling, a link, a hard link) is scored once;
 two files that would land on one name (``a/表.xlsx`` and ``b/表.xlsx`` into one folder, or ``表.xls``
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Iterator
 import click
 
 from .check import limit_option, limits_from
-from ..outputs import is_input, same_file
+from ..outputs import is_input, replacing, same_file
 from ..ownfiles import backup_name
 
 if TYPE_CHECKING:
@@ -145,7 +146,8 @@ def score_job(job: Job, system, limits) -> "Summary | None":
         job.failure = "未找到绩效自评表，未写入 / no 自评表 found"
         return None
     try:
-        book.save_atomic(job.target, job.backup)
+        with replacing(job.target, job.backup) as temporary:     # the old file's mode and owner kept
+            book.save(temporary)
     except OSError as exc:
         job.failure = f"无法写入 {job.target}：{exc}"
         return None

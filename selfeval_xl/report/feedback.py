@@ -19,6 +19,7 @@ from typing import Any, Iterable
 from ..checkdocs import doc_of
 from ..findings import FileReport, Finding, Severity
 from ..model import quote_sheet
+from ..outputs import replacing
 from ..ownfiles import mark_openpyxl, output_kind
 from ..textwidth import lines_needed
 from ..sanitize import clean_text, file_stem, write_openpyxl
@@ -184,4 +185,5 @@ def _write_one(path: Path, unit: str, files: list[FileReport], collection: str, 
     w.wb.properties.creator = "selfeval-xl"
     w.wb.properties.title = clean_text(w.title)
     mark_openpyxl(w.wb, KIND)
-    w.wb.save(path)
+    with replacing(path) as temporary:                 # whole or not at all, the old file's mode kept
+        w.wb.save(temporary)
