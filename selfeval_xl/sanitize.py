@@ -20,12 +20,15 @@ The rule:
   (:func:`typed_value`).
 * Numbers stay numbers (a negative number is not a formula); a non-finite number, which no spreadsheet
   can hold, becomes its text.
-* A file name made from such text (a 项目名称, a 单位) is one name, never a path (:func:`file_stem`).
+* A file name made from such text (a 项目名称, a 单位) is one name, never a path, never too long,
+  and two texts never share one (:func:`file_name`).
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import re
+import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -50,26 +53,52 @@ def _visible(match: re.Match) -> str:
 
 _LOOKALIKES = str.maketrans({"<": "＜", ">": "＞", ":": "：", '"': "＂", "/": "／", "\\": "＼", "|": "｜",
                              "?": "？", "*": "＊", "#": "＃"})
-_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-MAX_STEM = 120
-"""Characters of a name before its suffix: room for a folder in Windows' 260-character paths."""
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs"})
+"""Unicode categories dropped from a name: controls, format characters (the bidi overrides such as
+U+202E, which show ``报告‮xslx.exe`` as ``报告exe.xlsx``; zero-width characters) and lone surrogates."""
+_RESERVED = re.compile(r"(CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9¹²³]|LPT[0-9¹²³])", re.IGNORECASE)
+MAX_NAME_BYTES = 200
+"""UTF-8 bytes of a whole file name: file systems allow 255 (a Chinese character takes 3), and a
+``.bak``, a ``（2）`` or a temporary's prefix still fit beside it."""
+HASH_MARK = "~"
+HASH_LENGTH = 8
+_MARKED = re.compile(re.escape(HASH_MARK) + f"[0-9a-f]{{{HASH_LENGTH}}}$")
 
 
-def file_stem(name: str, empty: str = "未命名", most: int = MAX_STEM) -> str:
-    """A file name stem from text we did not compute (a 项目名称 or 单位 from a workbook or a data table):
-    one name, never a path, legal on Windows, macOS and Linux, never empty (``empty`` instead).
+def file_name(text: str, tail: str = "", empty: str = "未命名", most: int = MAX_NAME_BYTES) -> str:
+    """The one file name for a name made from text we did not compute (a 项目名称, a 单位, an uploaded
+    file's name): ``text`` made safe, then ``tail`` (ours: ``.xlsx``, ``-自评检查反馈.xlsx``) unchanged.
 
-    Why full-width look-alikes: ``办公设备购置（A/B包）`` stays readable, its ``/`` becomes ``／`` rather
-    than a folder (and ``..／..／x`` is one name, not a way out of the output folder). ``#`` becomes ``＃``:
-    Windows allows it, but Office cannot link to such a file (it reads ``#`` as a place inside it), so
-    report links would fail. Names Windows reserves (CON, NUL, COM1 …) get a leading ``_``, as does a
-    name starting with ``-``, which ``selfeval check *.xlsx`` would read as an option."""
-    stem = _NAME_CONTROL.sub("", str(name).translate(_LOOKALIKES))
-    stem = re.sub(r"\s+", " ", stem).strip().rstrip(". ")[:most].rstrip(". ")
-    if stem.split(".")[0].upper() in _RESERVED or stem.startswith("-"):
-        stem = "_" + stem
-    return stem or empty
+    Safe everywhere: one name, never a path; legal on Windows, macOS and Linux; never hidden; never
+    empty (``empty`` instead); at most ``most`` UTF-8 bytes in all. Readable: the characters Windows
+    forbids become their full-width look-alikes (``A/B包`` → ``A／B包``, and ``../x`` is a name, not a
+    way out of the folder); ``#`` too, as Office cannot link to a file named with it. Invisible
+    characters (controls, bidi overrides, zero-width) are dropped; leading and trailing blanks and the
+    trailing dots Windows drops go; a leading dot (a hidden file) becomes ``．``; a reserved device name
+    (CON, NUL, COM1 …) or a leading ``-`` (read as an option by ``selfeval check *.xlsx``) gets a ``_``.
+    Distinct texts never share a name: a text changed by any of this, or cut to fit, ends in
+    ``~`` and 8 hex digits of its SHA-256 (as does a text that already ends so), so it cannot meet an
+    unchanged one, nor another changed one. (Case and Unicode normalisation are left to the caller's
+    folder: NFC is kept, names differing in case only are the caller's to tell apart.)"""
+    raw = str(text)
+    name = unicodedata.normalize("NFC", raw).translate(_LOOKALIKES)
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in _INVISIBLE).strip().rstrip(". ")
+    dots = len(name) - len(name.lstrip("."))
+    name = "．" * dots + name[dots:]
+    name = name or empty
+    first = (name + tail).split(".")[0].rstrip(" ")
+    if _RESERVED.fullmatch(first) or name.startswith("-"):
+        name = "_" + name
+    changed = name != raw or bool(_MARKED.search(name))
+    room = most - len(tail.encode("utf-8"))
+    if len(name.encode("utf-8")) > room - (len(HASH_MARK) + HASH_LENGTH if changed else 0):
+        changed = True
+    if changed:
+        room -= len(HASH_MARK) + HASH_LENGTH
+        name = name.encode("utf-8")[:room].decode("utf-8", "ignore")
+        digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_LENGTH]
+        name += HASH_MARK + digest
+    return name + tail
 
 
 def clean_text(text: str) -> str:

@@ -62,11 +62,11 @@ def test_feedback_gives_each_unit_its_own_findings_and_what_to_do(demo, tmp_path
 
     from selfeval_xl.checkdocs import doc_of
     from selfeval_xl.ownfiles import output_kind
-    from selfeval_xl.report.feedback import FILES, HEADER_ROW, ISSUES, feedback_stem
+    from selfeval_xl.report.feedback import FILES, HEADER_ROW, ISSUES, feedback_name
 
     out = tmp_path / "反馈"
     (out).mkdir()
-    foreign = out / f"{feedback_stem('广州市文化馆')}.xlsx"
+    foreign = out / feedback_name('广州市文化馆')
     foreign.write_bytes(b"someone else's file")          # never overwritten: not ours
     assert main(["check", str(demo.folder / WORKBOOKS_DIR), "--feedback", str(out), "-j", "1", "-q"]) == 1
     assert foreign.read_bytes() == b"someone else's file"

@@ -235,6 +235,8 @@ def test_missing_table_or_column_stops_with_every_reason(tmp_path, systems):
 # --------------------------------------------------------------------------- file names
 
 def test_names_are_safe_unique_and_never_overwrite(tmp_path, systems):
+    from selfeval_xl.sanitize import HASH_MARK, MAX_NAME_BYTES, file_name
+
     names = ["办公设备购置（A/B包）", 'a<b>c:d"e|f?g*h\\i', "CON", "x" * 300, "Dup", "dup"]
     projects = [project(n, unit="单位") for n in names]
     indicators = [row for n in names for row in full_set(n)]
@@ -242,15 +244,17 @@ def test_names_are_safe_unique_and_never_overwrite(tmp_path, systems):
         row["单位"] = "单位"
     out = tmp_path / "out"
     out.mkdir()
-    existing = out / "单位-办公设备购置（A／B包）.xlsx"
+    existing = out / file_name("单位-办公设备购置（A/B包）", ".xlsx")
     existing.write_bytes(b"not ours")
     data = write_data(tmp_path / "data.xlsx", projects, indicators)
     result = fill(data, out, systems)
     files = [w.path.name for w in result.written]
-    assert files[0] == "单位-办公设备购置（A／B包）（2）.xlsx" and result.written[0].renamed
-    assert files[1] == "单位-a＜b＞c：d＂e｜f？g＊h＼i.xlsx"
-    assert files[2] == "单位-CON.xlsx"
-    assert len(Path(files[3]).stem) == 120
+    assert existing.name.startswith("单位-办公设备购置（A／B包）" + HASH_MARK)
+    assert files[0] == file_name("单位-办公设备购置（A/B包）", "（2）.xlsx") and result.written[0].renamed
+    assert files[0].startswith("单位-办公设备购置（A／B包）" + HASH_MARK) and files[0].endswith("（2）.xlsx")
+    assert files[1].startswith("单位-a＜b＞c：d＂e｜f？g＊h＼i" + HASH_MARK)
+    assert files[2] == "单位-CON.xlsx"                     # CON only as a whole name is a device
+    assert files[3].startswith("单位-xxx") and len(files[3].encode()) == MAX_NAME_BYTES
     assert {files[4].casefold(), files[5].casefold()} == {"单位-dup.xlsx", "单位-dup（2）.xlsx"}
     assert existing.read_bytes() == b"not ours"
     assert any("已存在" in n for n in result.notes)

@@ -60,11 +60,14 @@ def distinct(sources: list[Path]) -> list[Path]:
 
 
 def _free_name(target: Path, taken: set[Path]) -> Path:
-    """``target``, or ``表（2）.xlsx`` … when another job of this run writes ``target`` already."""
+    """``target``, or ``表（2）.xlsx`` … (:func:`~selfeval_xl.sanitize.file_name`) when another job of this
+    run writes ``target`` already."""
+    from ..sanitize import file_name
+
     candidate, n = target, 1
     while candidate.resolve() in taken:
         n += 1
-        candidate = target.with_name(f"{target.stem}（{n}）{target.suffix}")
+        candidate = target.with_name(file_name(target.stem, f"（{n}）{target.suffix}"))
     return candidate
 
 

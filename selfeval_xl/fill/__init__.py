@@ -14,7 +14,6 @@ from typing import Callable, Iterable
 from ..layout import Layout
 from ..system import DEFAULT_SYSTEMS, IndicatorSystem, load_system
 from .data import DataError, FillData, RowProblem, read_data
-from ..sanitize import file_stem
 from .names import NamePicker
 
 __all__ = ["fill", "FillResult", "Written", "RowProblem", "DataError", "load_systems", "DEPARTMENT_SUFFIX"]
@@ -118,7 +117,7 @@ def fill(data_path: str | Path, outdir: str | Path, systems: dict[str, Indicator
         written = Written(path, kind, unit, name, renamed)
         result.written.append(written)
         if renamed:
-            result.notes.append(f"{file_stem(stem)}.xlsx 已存在，未覆盖，另存为 {path.name}")
+            result.notes.append(f"{names.plain(stem)} 已存在，未覆盖，另存为 {path.name}")
         if progress:
             progress(written)
     return result

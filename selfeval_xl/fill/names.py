@@ -1,12 +1,12 @@
-"""File names for the workbooks fill writes: each a safe stem of its 单位 and 项目名称
-(:func:`selfeval_xl.sanitize.file_stem`), compared without regard to case (as Windows does), a repeat
-getting ``（2）``, ``（3）`` ….
+"""File names for the workbooks fill writes: each the one safe name of its 单位 and 项目名称
+(:func:`selfeval_xl.sanitize.file_name`), compared without regard to case (as Windows does), a repeat
+getting ``（2）``, ``（3）`` … within the same byte limit.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..sanitize import file_stem
+from ..sanitize import file_name
 
 
 class NamePicker:
@@ -19,14 +19,17 @@ class NamePicker:
         self.existing = set() if overwrite else {p.name.casefold() for p in self.folder.iterdir()}
 
     def pick(self, name: str, suffix: str = ".xlsx") -> Path:
-        stem = file_stem(name)
-        candidate, n = stem, 1
-        while (candidate + suffix).casefold() in self.taken | self.existing:
+        candidate, n = file_name(name, suffix), 1
+        while candidate.casefold() in self.taken | self.existing:
             n += 1
-            candidate = f"{stem}（{n}）"
-        self.taken.add((candidate + suffix).casefold())
-        return self.folder / (candidate + suffix)
+            candidate = file_name(name, f"（{n}）{suffix}")
+        self.taken.add(candidate.casefold())
+        return self.folder / candidate
+
+    def plain(self, name: str, suffix: str = ".xlsx") -> str:
+        """The file name ``name`` gets when nothing is in its way."""
+        return file_name(name, suffix)
 
     def existed(self, name: str, suffix: str = ".xlsx") -> bool:
         """A file of ``name``'s plain file name was in the folder before (case aside; never when overwriting)."""
-        return (file_stem(name) + suffix).casefold() in self.existing
+        return self.plain(name, suffix).casefold() in self.existing

@@ -11,7 +11,7 @@ from typing import Iterable
 
 from ..findings import Finding
 from ..limits import DEFAULT_LIMITS, Limits
-from ..sanitize import file_stem
+from ..sanitize import file_name
 from .docx_writer import write_docx
 from .outline import outline
 from .units import Unit, load_units
@@ -31,9 +31,8 @@ class Drafted:
 
 def report_name(unit: Unit) -> str:
     """``<单位><年>年度绩效自评报告.docx``: the 单位 as its table states it, made one safe file name
-    (:func:`~selfeval_xl.sanitize.file_stem`: ``..／..／x`` from a stranger's table is a name, not a way out)."""
-    name = file_stem(unit.name)
-    return f"{name}{unit.year}年度{REPORT_SUFFIX}" if unit.year else f"{name}{REPORT_SUFFIX}"
+    (:func:`~selfeval_xl.sanitize.file_name`: ``../x`` from a stranger's table is a name, not a way out)."""
+    return file_name(unit.name, f"{unit.year}年度{REPORT_SUFFIX}" if unit.year else REPORT_SUFFIX)
 
 
 def targets(units: list[Unit], output: str | Path) -> list[Path]:

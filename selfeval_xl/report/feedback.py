@@ -22,7 +22,7 @@ from ..model import quote_sheet
 from ..outputs import replacing
 from ..ownfiles import mark_openpyxl, output_kind
 from ..textwidth import lines_needed
-from ..sanitize import clean_text, file_stem, write_openpyxl
+from ..sanitize import clean_text, file_name, write_openpyxl
 from .printing import setup_print
 from .safe import hyperlink_formula
 from .shown import shown_values
@@ -30,6 +30,7 @@ from .xlsx import KIND_NAMES, SEVERITY_NAMES, status
 
 KIND = "反馈表"                               # our output property's value (ownfiles)
 NO_UNIT = "未识别单位"
+FEEDBACK_TAIL = "-自评检查反馈"
 ISSUES, FILES = "问题与改法", "文件"
 ISSUE_HEADERS = ("序号", "文件", "位置", "级别", "问题", "应为", "现为", "怎么改")
 ISSUE_WIDTHS = (5, 26, 17, 6, 44, 11, 11, 36)
@@ -57,25 +58,28 @@ def write_feedback(reports: Iterable[FileReport], folder: str | Path, collection
     by_unit: dict[str, list[FileReport]] = {}
     for report in reports:
         by_unit.setdefault(clean_text(report.unit) or NO_UNIT, []).append(report)
-    done = []
+    done, taken = [], set()
     for unit, files in sorted(by_unit.items(), key=lambda item: (item[0] == NO_UNIT, item[0])):
-        path = _free_path(folder, unit)
+        path = _free_path(folder, unit, taken)
         _write_one(path, unit, files, collection, date or datetime.date.today())
         done.append(Feedback(unit, path, len(files), sum(len(r.findings) for r in files)))
     return done
 
 
-def feedback_stem(unit: str) -> str:
-    """The feedback file's name for a 单位 a submitter typed: one safe name (:func:`file_stem`)."""
-    return f"{file_stem(unit, NO_UNIT, 80)}-自评检查反馈"
+def feedback_name(unit: str, n: int = 1) -> str:
+    """The feedback file's name for a 单位 a submitter typed (:func:`file_name`): ``<单位>-自评检查反馈.xlsx``,
+    the ``n``-th ``…（n）.xlsx``."""
+    return file_name(unit, f"{FEEDBACK_TAIL}.xlsx" if n == 1 else f"{FEEDBACK_TAIL}（{n}）.xlsx", NO_UNIT)
 
 
-def _free_path(folder: Path, unit: str) -> Path:
-    """``<单位>-自评检查反馈.xlsx``, or ``…（2）.xlsx`` when a file of that name is not ours to replace."""
-    stem, n = feedback_stem(unit), 1
+def _free_path(folder: Path, unit: str, taken: set[str]) -> Path:
+    """``<单位>-自评检查反馈.xlsx``, or ``…（2）.xlsx`` when a file of that name is not ours to replace or
+    another 单位 of this run has it (case aside, as Windows sees names)."""
+    n = 1
     while True:
-        path = folder / (f"{stem}.xlsx" if n == 1 else f"{stem}（{n}）.xlsx")
-        if not path.exists() or output_kind(path) == KIND:
+        path = folder / feedback_name(unit, n)
+        if path.name.casefold() not in taken and (not path.exists() or output_kind(path) == KIND):
+            taken.add(path.name.casefold())
             return path
         n += 1
 

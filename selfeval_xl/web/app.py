@@ -33,6 +33,7 @@ from starlette.templating import Jinja2Templates
 from . import processing, unitlist, views
 from .guards import DEFAULT_LIMIT, Guards
 from ..findings import FileReport
+from ..sanitize import file_name
 from .store import Store, Submission, Unit, token_hash
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -191,7 +192,8 @@ def _submission_context(sub: Submission) -> dict[str, Any]:
 
 
 def _download_name(sub: Submission, tag: str, suffix: str) -> str:
-    return f"{Path(sub.filename).stem}_{tag}{suffix}"
+    """The name a download is saved under: the upload's, tagged (one safe name, :func:`file_name`)."""
+    return file_name(Path(sub.filename).stem, f"_{tag}{suffix}")
 
 
 def _scratch_file(store: Store) -> Path:
