@@ -113,3 +113,37 @@ def test_report_explains_every_check_and_shows_values_as_the_table_does(demo, tm
     assert figure[6:8] == ("89.40%", "99.76%")                 # was "89.40%" beside 0.9976
     total = next(r for r in rows if r[4] == "total-mismatch")
     assert total[6:8] == (99.14, 95.95)                         # plain numbers stay numbers
+
+
+def test_feedback_of_the_whole_demo_folder_is_for_the_units_tables_and_reports_only(demo, tmp_path):
+    """Our own outputs and the data table are nobody's submission: no 未识别单位 feedback for them. The
+    note names no folder of the bureau's; a report's paragraph is given as text, a table's cell as a link;
+    report.xlsx links a report's finding to the report itself, never to a place Word cannot open."""
+    import openpyxl
+
+    from selfeval_xl.report.feedback import HEADER_ROW, ISSUES, NO_UNIT
+    from selfeval_xl.report.xlsx import FINDINGS_SHEET
+
+    out = tmp_path / "反馈"
+    assert main(["check", str(demo.folder), "--feedback", str(out), "-r", str(tmp_path / "r.xlsx"), "-j", "1",
+                 "-q"]) == 1
+    written = sorted(out.glob("*.xlsx"))
+    assert len(written) == 4 and not any(p.name.startswith(NO_UNIT) for p in written)
+    paragraphs = links = 0
+    for path in written:
+        ws = openpyxl.load_workbook(path)[ISSUES]
+        assert demo.folder.name not in ws["A2"].value and demo.folder.name not in ws.oddHeader.left.text
+        for row in ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True):
+            if str(row[1]).endswith(".docx"):
+                assert row[2].startswith("正文第") and row[2].endswith("段"), row      # text, no link
+                paragraphs += 1
+            elif row[1]:
+                assert row[2].startswith(f'=HYPERLINK("{row[1]}#'), row
+                links += 1
+    assert paragraphs and links
+    report = openpyxl.load_workbook(tmp_path / "r.xlsx")[FINDINGS_SHEET]
+    header = [c.value for c in report[1]]
+    for row in report.iter_rows(min_row=2, values_only=True):
+        target = row[header.index("位置链接")]
+        if str(row[0]).endswith(".docx"):
+            assert target.startswith('=HYPERLINK("') and "#" not in target, target

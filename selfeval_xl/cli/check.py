@@ -131,7 +131,7 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, jo
         json_out.close()
         click.echo(f"JSON 已写入 / JSON written: {json_path}", err=True)
     if kept is not None:
-        _write_feedback(kept, feedback_dir, paths)
+        _write_feedback(kept, feedback_dir)
     if not quiet:
         click.echo(tally.summary(report_written=bool(report_path)))
     return 1 if tally.errors else 0
@@ -167,12 +167,10 @@ def workbooks_to_check(paths, system_ref: str | None, outputs: list, reports: bo
     return found
 
 
-def _write_feedback(reports, folder: str, paths) -> None:
-    from ..report.console import common_base
+def _write_feedback(reports, folder: str) -> None:
     from ..report.feedback import write_feedback
 
-    base = common_base(paths)
-    written = write_feedback(reports, folder, collection=base.name if base else "")
+    written = write_feedback(reports, folder)
     click.echo(f"反馈表已写入 / feedback written: {folder}（{len(written)} 个单位）", err=True)
     for item in written:
         click.echo(f"  {item.path.name}：{item.files} 个文件，{item.findings} 个问题", err=True)

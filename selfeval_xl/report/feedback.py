@@ -24,7 +24,7 @@ from ..ownfiles import mark_openpyxl, output_kind
 from ..textwidth import lines_needed
 from ..sanitize import clean_text, file_name, write_openpyxl
 from .printing import setup_print
-from .safe import hyperlink_formula
+from .safe import has_cells, hyperlink_formula, place
 from .shown import shown_values
 from .xlsx import KIND_NAMES, SEVERITY_NAMES, status
 
@@ -49,19 +49,21 @@ class Feedback:
     findings: int
 
 
-def write_feedback(reports: Iterable[FileReport], folder: str | Path, collection: str = "",
-                   date: datetime.date | None = None) -> list[Feedback]:
-    """One workbook per 单位 into ``folder`` (created); ``collection`` names the batch in the titles
-    (the folder checked, say). A file there that we did not write is never overwritten."""
+def write_feedback(reports: Iterable[FileReport], folder: str | Path, date: datetime.date | None = None
+                   ) -> list[Feedback]:
+    """One workbook per 单位 into ``folder`` (created), for its 自评表 and reports: files the check
+    skipped (our own reports, a data table) are no one's submission. A file there that we did not
+    write is never overwritten. Nothing of the bureau's folders is named: the 单位 knows only its files."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     by_unit: dict[str, list[FileReport]] = {}
     for report in reports:
-        by_unit.setdefault(clean_text(report.unit) or NO_UNIT, []).append(report)
+        if not report.skipped:
+            by_unit.setdefault(clean_text(report.unit) or NO_UNIT, []).append(report)
     done, taken = [], set()
     for unit, files in sorted(by_unit.items(), key=lambda item: (item[0] == NO_UNIT, item[0])):
         path = _free_path(folder, unit, taken)
-        _write_one(path, unit, files, collection, date or datetime.date.today())
+        _write_one(path, unit, files, date or datetime.date.today())
         done.append(Feedback(unit, path, len(files), sum(len(r.findings) for r in files)))
     return done
 
@@ -91,12 +93,12 @@ def _position_key(f: Finding) -> tuple:
 
 
 class _Writer:
-    def __init__(self, unit: str, collection: str, date: datetime.date):
+    def __init__(self, unit: str, date: datetime.date):
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
         self.wb = Workbook()
-        self.unit, self.collection, self.date = unit, collection, date
+        self.unit, self.date = unit, date
         thin = Side(style="thin", color="BFBFBF")
         self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
         self.header_font, self.header_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F4E79")
@@ -151,7 +153,10 @@ class _Writer:
 
 
 def _link(f: Finding) -> Any:
-    """A link to the finding's cell in the department's own file (beside the feedback), or the text."""
+    """A link to the finding's cell in the department's own workbook (beside the feedback), or the
+    place as text: a paragraph of a report, where no link can open."""
+    if not has_cells(f.file):
+        return place(f.sheet, f.cell) if f.sheet or f.cell else "—"
     position = f"{quote_sheet(f.sheet)}!{f.cell}" if f.sheet and f.cell else quote_sheet(f.sheet) if f.sheet else ""
     if not position:
         return "—"
@@ -159,15 +164,14 @@ def _link(f: Finding) -> Any:
     return (formula, position) if formula else position
 
 
-def _write_one(path: Path, unit: str, files: list[FileReport], collection: str, date: datetime.date) -> None:
-    w = _Writer(unit, collection, date)
+def _write_one(path: Path, unit: str, files: list[FileReport], date: datetime.date) -> None:
+    w = _Writer(unit, date)
     findings = [f for r in files for f in sorted(r.findings, key=_position_key)]
     errors = sum(f.severity is Severity.ERROR for f in findings)
     to_fix = sum(1 for r in files if r.findings)
-    batch = f"（{collection}）" if collection else ""
-    note = (f"检查日期 {date.isoformat()}{batch}。共 {len(files)} 个文件，{to_fix} 个需要修改（错误 {errors} 个、警告 "
+    note = (f"检查日期 {date.isoformat()}。共 {len(files)} 个文件，{to_fix} 个需要修改（错误 {errors} 个、警告 "
             f"{len(findings) - errors} 个）。请按“怎么改”逐条修改后重新提交；错误必须改正，警告请核实。"
-            "把本表与自评表放在同一文件夹，点击“位置”可直接跳到该单元格。")
+            "把本表与自评表放在同一文件夹，点击“位置”可直接跳到该单元格（报告中的问题按段落列出）。")
     ws = w.sheet(ISSUES, note, ISSUE_HEADERS, ISSUE_WIDTHS)
     at = HEADER_ROW + 1
     for n, f in enumerate(findings, start=1):

@@ -1,10 +1,24 @@
 """Links in our reports are formulas of ours: a file or sheet name from a submitter must stay inside
-their strings. (Text cells go through :mod:`selfeval_xl.sanitize`.)"""
+their strings (text cells go through :mod:`selfeval_xl.sanitize`), and they point only where the file
+can be opened at: a workbook's cell, never a 绩效自评报告's paragraph (Word knows no ``#第3段``)."""
 from __future__ import annotations
 
+from pathlib import Path
+
+from ..batch import SUFFIXES
 from ..sanitize import url_text
 
 MAX_FORMULA_STRING = 255       # Excel's limit for a string literal inside a formula
+
+
+def has_cells(path: str) -> bool:
+    """Is ``path`` a workbook, whose sheets and cells a link can open at (``file.xlsx#'表'!A1``)?"""
+    return Path(path).suffix.lower() in SUFFIXES
+
+
+def place(sheet: str, cell: str) -> str:
+    """A finding's place in a document, as plain text: ``正文第12段``, ``第3页第2段``."""
+    return f"{sheet}{cell}"
 
 
 def hyperlink_formula(target: str, label: str) -> str | None:

@@ -21,7 +21,7 @@ from ..outputs import Replacement
 from ..ownfiles import mark_xlsxwriter
 from ..sanitize import write_xlsxwriter
 from ..textwidth import lines_needed
-from .safe import hyperlink_formula
+from .safe import has_cells, hyperlink_formula
 from .shown import shown_values
 
 SUMMARY_SHEET, FINDINGS_SHEET = "汇总", "问题清单"
@@ -162,7 +162,9 @@ class XlsxReport:
         for f in report.findings if findings is None else findings:
             values = [Path(f.file).name, f.sheet, f.cell, SEVERITY_NAMES[f.severity], f.code, f.message,
                       *shown_values(f)]
-            link = (self._link(f.file, f.sheet, f.cell), "打开") if f.file and f.sheet else None
+            # a workbook opens at the cell; a report's paragraph is no place a link can open: the file
+            link = ((self._link(f.file, f.sheet, f.cell) if has_cells(f.file) else self._link(f.file)), "打开") \
+                if f.file and f.sheet else None
             self._row(*self._next_row(self._findings), FINDINGS_SHEET, values, {3: f.severity.value}, link)
 
     def add_summary(self, report: FileReport) -> None:
