@@ -22,6 +22,10 @@ DATA_FILE, WORKBOOKS_DIR = "示例数据.xlsx", "工作簿"
 REPORT_FILE, JSON_FILE, SUMMARY_FILE = "report.xlsx", "findings.json", "summary.xlsx"
 NARRATIVE_DIR = "绩效自评报告"
 OUTPUTS = (DATA_FILE, WORKBOOKS_DIR, REPORT_FILE, JSON_FILE, SUMMARY_FILE, NARRATIVE_DIR)
+UNFINISHED = ".selfeval-demo-unfinished"
+"""Lies in the folder while a demo is being built: a run stopped half-way (an error, Ctrl-C) leaves it, and
+the next run replaces that demo's outputs without ``--force`` (only ours: the folder holds nothing else)."""
+CALC_PACKAGE = "libreoffice-calc"
 
 
 class DemoError(RuntimeError):
@@ -55,6 +59,7 @@ class DemoResult:
     planted: list[PlantedResult] = field(default_factory=list)
     recalculated: int | None = None        # formula cells LibreOffice recomputed (None: not installed)
     recalc_mismatches: list[str] = field(default_factory=list)
+    recalc_failed: str = ""                # why LibreOffice could not recalculate (Writer only, no Calc …)
     report: Report = field(default_factory=Report)
     fill_problems: list[str] = field(default_factory=list)
     narratives: list[NarrativeResult] = field(default_factory=list)   # each 单位's drafted report, checked
@@ -73,16 +78,24 @@ class DemoResult:
         return [Path(r.path) for r in self.report.files if Path(r.path) not in planted and not r.errors]
 
 
-def prepare(folder: Path, force: bool) -> None:
-    """An empty (or new) folder; with ``force`` the outputs of an earlier demo are removed first."""
+def prepare(folder: Path, force: bool) -> bool:
+    """An empty (or new) folder, marked :data:`UNFINISHED` until the demo is whole. The outputs of an
+    earlier demo are removed first with ``force``, or without it when that demo never finished and the
+    folder holds nothing but its outputs. True when an unfinished demo was replaced."""
+    unfinished = False
     if folder.exists() and any(folder.iterdir()):
-        ours = [folder / name for name in OUTPUTS if (folder / name).exists()]
-        if not force:
+        names = {p.name for p in folder.iterdir()}
+        unfinished = UNFINISHED in names and names <= {*OUTPUTS, UNFINISHED}
+        if not (force or unfinished):
             raise DemoError(f"文件夹不为空：{folder}（换一个文件夹，或加 --force 覆盖上次演示的输出）/ "
                             "folder is not empty (choose another, or --force to replace an earlier demo)")
-        for path in ours:
+        for path in (folder / name for name in OUTPUTS if (folder / name).exists()):
             shutil.rmtree(path) if path.is_dir() else path.unlink()
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / UNFINISHED).write_text("selfeval demo 尚未完成；重新运行 selfeval demo 会替换本文件夹中的演示输出。\n"
+                                     "selfeval demo has not finished; running it again replaces its outputs here.\n",
+                                     encoding="utf-8")
+    return unfinished
 
 
 def apply_edit(path: Path, planted: Planted, kind: str) -> None:
@@ -147,12 +160,13 @@ def run_demo(folder: str | Path = DEFAULT_DIR, force: bool = False, recalc: bool
     """Run the whole demo into ``folder``; ``step`` hears what is being done."""
     from .batch import run
     from .fill import fill
-    from .recalc import soffice_available
+    from .recalc import LibreOfficeError, soffice_available
     from .report import XlsxReport
     from .report.summary_workbook import write_summary
 
     folder = Path(folder)
-    prepare(folder, force)
+    if prepare(folder, force):
+        step("上次演示未完成，替换其输出 / replacing an unfinished demo")
     step("生成示例数据 / generating the data set")
     data = generate(seed)
     result = DemoResult(folder, folder / DATA_FILE)
@@ -170,7 +184,10 @@ def run_demo(folder: str | Path = DEFAULT_DIR, force: bool = False, recalc: bool
 
     if recalc and soffice_available():
         step("LibreOffice 重算并核对 / recalculating with LibreOffice")
-        result.recalculated, result.recalc_mismatches = compare_with_libreoffice(result.workbooks)
+        try:
+            result.recalculated, result.recalc_mismatches = compare_with_libreoffice(result.workbooks)
+        except LibreOfficeError as exc:       # Writer without Calc, a broken install: go on as --no-recalc
+            result.recalc_failed = str(exc)
 
     step("检查 / checking")
     writer = XlsxReport(folder / REPORT_FILE)
@@ -187,6 +204,7 @@ def run_demo(folder: str | Path = DEFAULT_DIR, force: bool = False, recalc: bool
 
     step("起草并核对绩效自评报告 / drafting each unit's report and checking it")
     result.narratives = draft_and_check(result.workbooks, folder / NARRATIVE_DIR)
+    (folder / UNFINISHED).unlink()
     return result
 
 

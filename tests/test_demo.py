@@ -97,3 +97,59 @@ def test_cli_prints_where_everything_is_and_refuses_a_used_folder(tmp_path, caps
     (folder / "mine.txt").write_text("keep")
     assert main(["demo", str(folder), "--no-recalc", "--force", "--jobs", "1"]) == 0
     assert (folder / "mine.txt").read_text() == "keep"
+
+
+def _soffice_without_calc(folder: Path) -> Path:
+    """A LibreOffice with Writer but no Calc, as soffice answers there: every spreadsheet refused, exit 0."""
+    folder.mkdir()
+    fake = folder / "soffice"
+    fake.write_text('#!/bin/sh\necho "$@" >> "$(dirname "$0")/called"\n'
+                    'echo "Error: source file could not be loaded" >&2\nexit 0\n', encoding="utf-8")
+    fake.chmod(0o755)
+    return folder
+
+
+def test_demo_with_writer_but_no_calc_says_so_and_goes_on_as_no_recalc(tmp_path, capsys, monkeypatch):
+    import os
+
+    bin_dir = _soffice_without_calc(tmp_path / "bin")
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    assert main(["demo", str(tmp_path / "d"), "--jobs", "1"]) == 0
+    assert (bin_dir / "called").exists()                     # it tried LibreOffice …
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "LibreOfficeError" not in captured.err
+    out = captured.out
+    assert "没有 Calc" in out and "libreoffice-calc" in out and "--no-recalc" in out   # … and said what to install
+    assert out.count("√ 检出") == len(PLANTED)
+    assert not (tmp_path / "d" / ".selfeval-demo-unfinished").exists()
+
+
+def test_a_demo_stopped_half_way_is_replaced_on_the_next_run(tmp_path, capsys, monkeypatch):
+    import selfeval_xl.report.summary_workbook as summary_workbook
+
+    folder = tmp_path / "d"
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt                               # Ctrl-C while the summary is written
+
+    monkeypatch.setattr(summary_workbook, "write_summary", killed)
+    assert main(["demo", str(folder), "--no-recalc", "--jobs", "1"]) == 2
+    assert (folder / "工作簿").is_dir() and not (folder / "summary.xlsx").exists()
+    monkeypatch.undo()
+    assert main(["demo", str(folder), "--no-recalc", "--jobs", "1"]) == 0          # no --force needed
+    out = capsys.readouterr()
+    assert "上次演示未完成" in out.err and out.out.count("√ 检出") == len(PLANTED)
+    assert (folder / "summary.xlsx").exists() and not (folder / ".selfeval-demo-unfinished").exists()
+    assert main(["demo", str(folder), "--no-recalc"]) == 2                          # a finished demo: --force
+
+
+def test_an_unfinished_demo_beside_a_file_of_the_users_needs_force(tmp_path, monkeypatch):
+    import selfeval_xl.report.summary_workbook as summary_workbook
+
+    folder = tmp_path / "d"
+    monkeypatch.setattr(summary_workbook, "write_summary", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt))
+    assert main(["demo", str(folder), "--no-recalc", "--jobs", "1"]) == 2
+    monkeypatch.undo()
+    (folder / "我的表.xlsx").write_text("keep")
+    assert main(["demo", str(folder), "--no-recalc", "--jobs", "1"]) == 2
+    assert (folder / "我的表.xlsx").read_text() == "keep" and (folder / "工作簿").is_dir()

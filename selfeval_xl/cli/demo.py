@@ -17,7 +17,7 @@ def command(folder: str, force: bool, no_recalc: bool, jobs: int) -> int:
     Demo: generate a realistic data set (4 units, 24 projects, a few planted mistakes), fill the
     workbooks, check them and summarize them into FOLDER (default ./selfeval-demo).
     """
-    from ..demo import DemoError, run_demo
+    from ..demo import CALC_PACKAGE, DemoError, run_demo
     from ..report import summary
 
     started = time.perf_counter()
@@ -34,9 +34,17 @@ def command(folder: str, force: bool, no_recalc: bool, jobs: int) -> int:
     if no_recalc:
         echo("\n按 --no-recalc 未用 LibreOffice 重算：公式结果由本程序的计算引擎写入，检查照常进行。"
              "\n(--no-recalc: formula results were stored by the engine; the check reads them.)")
+    elif result.recalc_failed:
+        echo(f"\nLibreOffice 无法打开电子表格（多半只装了 Writer 而没有 Calc），未重算核对；其余步骤照常完成，"
+             f"与 --no-recalc 相同。要重算核对，请安装 {CALC_PACKAGE}（如 sudo apt install {CALC_PACKAGE}）。"
+             f"\n(LibreOffice could not open a spreadsheet — Calc is probably not installed: the recalculation "
+             f"was skipped, as with --no-recalc; install {CALC_PACKAGE} to have it.)"
+             f"\n  LibreOffice: {result.recalc_failed[-300:]}")
     elif result.recalculated is None:
-        echo("\n未找到 LibreOffice：公式结果由本程序的计算引擎写入（与 Excel 的 ROUND 一致），检查照常进行。"
-             "\n(LibreOffice not installed: formula results were stored by the engine; the check reads them.)")
+        echo(f"\n未找到 LibreOffice：公式结果由本程序的计算引擎写入（与 Excel 的 ROUND 一致），检查照常进行。"
+             f"要用 LibreOffice 重算核对，请安装 {CALC_PACKAGE}。"
+             f"\n(LibreOffice not installed: formula results were stored by the engine; the check reads them. "
+             f"Install {CALC_PACKAGE} to have them recalculated.)")
     elif result.recalc_mismatches:
         echo(f"\nLibreOffice 重算的 {result.recalculated} 个公式结果中有 {len(result.recalc_mismatches)} 个与引擎不同：")
         for line in result.recalc_mismatches[:10]:
