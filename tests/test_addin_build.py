@@ -135,12 +135,13 @@ def test_cli_build_writes_the_file(tmp_path, capsys):
     assert "selfeval_xl.xlam" in capsys.readouterr().out
 
 
-def test_cli_install_off_windows_says_so_and_where_the_file_is(tmp_path, capsys, monkeypatch):
+def test_cli_install_off_windows_says_so_writes_nothing_and_exits_2(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("sys.platform", "linux")
-    assert cli_main(["addin", "install", "-o", str(tmp_path)]) == 1
-    err = capsys.readouterr().err
-    assert "Windows" in err and str((tmp_path / "selfeval_xl.xlam").resolve()) in err
-    assert (tmp_path / "selfeval_xl.xlam").is_file()
+    monkeypatch.chdir(tmp_path)
+    assert cli_main(["addin", "install"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("Excel 加载项只能在 Windows 的 Excel 中安装") and "addin build" in captured.err
+    assert list(tmp_path.iterdir()) == []                            # nothing written, here or elsewhere
 
 
 def test_cli_install_on_windows_copies_into_xlstart(tmp_path, capsys, monkeypatch):

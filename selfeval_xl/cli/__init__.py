@@ -10,6 +10,8 @@ import sys
 
 import click
 
+from .messages import VERSION, ChineseContext, show_error, use_chinese
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 # sub-command name → module under selfeval_xl.cli that defines ``command``
@@ -28,7 +30,10 @@ COMMANDS = {
 
 
 class LazyGroup(click.Group):
-    """Loads a sub-command's module only when that sub-command runs (start-up stays fast)."""
+    """Loads a sub-command's module only when that sub-command runs (start-up stays fast); every
+    command speaks click's words in Chinese first (:mod:`.messages`)."""
+
+    context_class = ChineseContext
 
     def list_commands(self, ctx):
         return [name for name in COMMANDS if _module_exists(COMMANDS[name])]
@@ -36,7 +41,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx, name):
         if name not in COMMANDS or not _module_exists(COMMANDS[name]):
             return None
-        return importlib.import_module(f"{__name__}.{COMMANDS[name]}").command
+        return use_chinese(importlib.import_module(f"{__name__}.{COMMANDS[name]}").command)
 
 
 def _module_exists(module: str) -> bool:
@@ -44,7 +49,7 @@ def _module_exists(module: str) -> bool:
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="selfeval-xl")
+@click.version_option(package_name="selfeval-xl", message=VERSION)
 def cli() -> None:
     """预算绩效自评：模板、检查、评分与汇总 / budget performance self-evaluation workbooks."""
 
@@ -65,13 +70,13 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.UsageError as exc:
-        exc.show()
+        show_error(exc)
         return EXIT_USAGE
     except click.Abort:
         click.echo("已取消 / aborted", err=True)
         return EXIT_USAGE
     except click.ClickException as exc:
-        exc.show()
+        show_error(exc)
         return exc.exit_code
     return code if isinstance(code, int) else EXIT_OK
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from . import EXIT_USAGE
+
 
 def xlstart_folder() -> Path | None:
     """Excel's per-user start-up folder on Windows (add-ins there open with Excel); None elsewhere."""
@@ -43,27 +45,23 @@ def build(out_dir: str) -> int:
 
 
 @command.command()
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=".", show_default=True,
-              help="非 Windows 系统上生成加载项的文件夹 / where to build it on systems other than Windows")
 @click.option("--functions", is_flag=True,
               help="同时把 SE_* 函数导入加载项（需 Excel，且信任中心已勾选“信任对 VBA 工程对象模型的访问”）"
                    " / also import the SE_* cell functions (needs Excel and trusted VBA project access)")
-def install(out_dir: str, functions: bool) -> int:
+def install(functions: bool) -> int:
     """安装到 Excel 启动文件夹（仅 Windows）/ install into Excel's XLSTART folder (Windows only)."""
     import tempfile
 
     from ..addin_build import IMPORT_MACRO, AddinBuildError, build_addin, copy_to, import_functions
 
     folder = xlstart_folder()
+    if folder is None:                       # nothing to install into: a usage error, nothing written
+        click.echo("Excel 加载项只能在 Windows 的 Excel 中安装；此处未安装，也未写入任何文件。"
+                   "要得到加载项文件，运行 selfeval addin build -o 文件夹。\n"
+                   "The Excel add-in installs only into Excel on Windows: nothing was installed or written here "
+                   "(selfeval addin build -o DIR makes the file).", err=True)
+        return EXIT_USAGE
     try:
-        if folder is None:
-            path = build_addin(out_dir)
-            click.echo("Excel 加载项只能安装在 Windows 上的 Excel 中；此处未安装。\n"
-                       "Excel add-ins install on Windows only; nothing was installed here.\n"
-                       f"已生成加载项 / built file: {path.resolve()}\n"
-                       "在 Windows 上运行 `selfeval addin install`，或把该文件复制到 "
-                       r"%APPDATA%\Microsoft\Excel\XLSTART。", err=True)
-            return 1
         with tempfile.TemporaryDirectory() as tmp:
             built = build_addin(tmp, interpreter=windows_interpreter())
             if functions:                    # into the new file first: a failure leaves the old install
