@@ -50,7 +50,8 @@ def test_report_and_json(tmp_path):
     assert [summary.cell(1, c).value for c in (11, 12)] == ["已复核指标", "未复核指标"]
     assert rows["p.xlsx"][10].value > 0 and rows["p.xlsx"][11].value == 0           # every row understood
     assert rows["p.xlsx"][4].value == 95.95 and rows["p.xlsx"][5].value == 99.98
-    codes = [r[4].value for r in problems.iter_rows(min_row=2)]
+    code = [c.value for c in problems[1]].index("代码")
+    codes = [r[code].value for r in problems.iter_rows(min_row=2)]
     assert "total-mismatch" in codes
     for row in list(summary.iter_rows()) + list(problems.iter_rows()):
         for cell in row:                                     # nothing from a workbook became a formula

@@ -108,11 +108,49 @@ def test_report_explains_every_check_and_shows_values_as_the_table_does(demo, tm
     wb = openpyxl.load_workbook(out)
     explained = {r[0]: r for r in wb[CHECKS_SHEET].iter_rows(min_row=2, values_only=True)}
     assert set(explained) == set(CATALOGUE) and all(all(r) for r in explained.values())
-    rows = list(wb[FINDINGS_SHEET].iter_rows(min_row=2, values_only=True))
-    figure = next(r for r in rows if r[4] == "figure-inconsistent" and "预算完成率" in r[5])
-    assert figure[6:8] == ("89.40%", "99.76%")                 # was "89.40%" beside 0.9976
-    total = next(r for r in rows if r[4] == "total-mismatch")
-    assert total[6:8] == (99.14, 95.95)                         # plain numbers stay numbers
+    ws = wb[FINDINGS_SHEET]
+    header = [c.value for c in ws[1]]
+    code, message, values = header.index("代码"), header.index("问题说明"), header.index("应为")
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    figure = next(r for r in rows if r[code] == "figure-inconsistent" and "预算完成率" in r[message])
+    assert figure[values:values + 2] == ("89.40%", "99.76%")     # was "89.40%" beside 0.9976
+    total = next(r for r in rows if r[code] == "total-mismatch")
+    assert total[values:values + 2] == (99.14, 95.95)             # plain numbers stay numbers
+
+
+def test_report_xlsx_reads_as_the_tables_do(demo, tmp_path):
+    """问题清单 names each finding's kind in Chinese with its code beside it, shows a score with the two
+    decimals its table gives it and an amount in 万元 with separators, pads every cell and wraps long text
+    in its own column (issue 21: English codes as the category, 100 / 99.91 / 45.3, text over the next
+    column)."""
+    import openpyxl
+
+    from selfeval_xl.findings import CATALOGUE
+    from selfeval_xl.report.xlsx import FINDINGS_SHEET, SUMMARY_SHEET
+
+    out = tmp_path / "r.xlsx"
+    main(["check", str(demo.folder / WORKBOOKS_DIR), "-r", str(out), "-j", "1", "-q"])
+    ws = openpyxl.load_workbook(out)[FINDINGS_SHEET]
+    header = [c.value for c in ws[1]]
+    assert header[4:6] == ["类别", "代码"]
+    rows = list(ws.iter_rows(min_row=2))
+    assert rows and all(r[4].value == CATALOGUE[r[5].value].title for r in rows)
+    by_code = {r[5].value: r for r in rows}
+    expected, found = header.index("应为"), header.index("实为")
+    for code, shown in (("total-mismatch", "0.00"), ("dept-funds-sum-mismatch", "#,##0.00"),
+                        ("weight-split-differs", "0.00")):
+        for cell in (by_code[code][expected], by_code[code][found]):
+            assert cell.number_format.startswith(shown) and cell.number_format != shown, (code, cell.number_format)
+    for row in rows:
+        for cell in row[:-1]:
+            if isinstance(cell.value, str) and header[cell.column - 1] not in ("级别",):
+                assert cell.alignment.indent >= 1 and cell.alignment.wrap_text, (header[cell.column - 1], cell.value)
+        assert ws.row_dimensions[row[0].row].height > 15                  # air around one line
+    summary = openpyxl.load_workbook(out)[SUMMARY_SHEET]
+    top = [c.value for c in summary[1]]
+    first = next(summary.iter_rows(min_row=2))
+    assert first[top.index("填报总分")].number_format.startswith("0.00")
+    assert first[top.index("全年预算数（万元）")].number_format.startswith("#,##0.00")
 
 
 def test_feedback_of_the_whole_demo_folder_is_for_the_units_tables_and_reports_only(demo, tmp_path):

@@ -95,7 +95,8 @@ def test_findings_past_a_sheets_last_row_go_on_in_a_second_sheet(tmp_path, monke
     book = CalamineWorkbook.from_path(str(tmp_path / "report.xlsx"))
     listed = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
     assert [n for n in listed if n.startswith("问题清单")] == ["问题清单", "问题清单（2）", "问题清单（3）"]
-    messages = [row[5] for name, rows in listed.items() if name.startswith("问题清单") for row in rows[1:]]
+    message = xlsx.FINDING_HEADERS.index("问题说明")
+    messages = [row[message] for name, rows in listed.items() if name.startswith("问题清单") for row in rows[1:]]
     assert messages == [f"第{n}-{i}项" for n in range(3) for i in range(3)]
     assert all(rows[0][0] == "文件" for name, rows in listed.items() if name.startswith("问题清单"))
     assert [n for n in listed if n.startswith("汇总")] == ["汇总"] and len(listed["汇总"]) == 4

@@ -23,6 +23,7 @@ from ..outputs import replacing
 from ..ownfiles import mark_openpyxl
 from ..sanitize import clean_text, url_text, write_openpyxl
 from ..textwidth import lines_needed
+from .shown import NUMBER_FORMATS
 from .xlsx import KIND_NAMES, status
 
 if TYPE_CHECKING:
@@ -251,9 +252,6 @@ class _Styles:
         self.fills = {k: PatternFill("solid", fgColor=v) for k, v in GRADE_COLORS.items()}
         self.scale = scale or grade_scale([DEFAULT_SETTINGS.grades])
         self.low_rate = PatternFill("solid", fgColor=LOW_RATE_FILL)
-
-
-NUMBER_FORMATS = {"amount": "#,##0.00", "rate": "0.00%", "score": "0.00", "count": "0"}
 
 
 TITLE_SCALE = 11 / 18

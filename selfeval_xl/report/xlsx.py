@@ -12,25 +12,35 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..findings import FileReport, Finding, Severity
+from ..findings import CATALOGUE, FileReport, Finding, Severity
 from ..model import quote_sheet
 from ..outputs import Replacement
 from ..ownfiles import mark_xlsxwriter
 from ..sanitize import write_xlsxwriter
 from ..textwidth import lines_needed
 from .safe import has_cells, hyperlink_formula
-from .shown import shown_values
+from .shown import FIGURES, NUMBER_FORMATS, PERCENT, shown_values
 
 SUMMARY_SHEET, FINDINGS_SHEET = "汇总", "问题清单"
 REPORT_KIND = "检查报告"
 SUMMARY_HEADERS = ("文件", "单位", "项目 / 部门", "表类型", "填报总分", "重算总分", "等级", "错误数", "警告数",
                    "状态", "已复核指标", "未复核指标", "全年预算数（万元）", "全年执行数（万元）", "打开文件")
-FINDING_HEADERS = ("文件", "工作表", "单元格", "级别", "代码", "问题说明", "应为", "实为", "位置链接")
-SUMMARY_WIDTHS = (30, 20, 26, 9, 9, 9, 6, 7, 7, 8, 9, 9, 12, 12, 8)
-FINDING_WIDTHS = (30, 18, 8, 6, 22, 48, 11, 11, 7)
+FINDING_HEADERS = ("文件", "工作表", "单元格", "级别", "类别", "代码", "问题说明", "应为", "实为", "位置链接")
+SUMMARY_WIDTHS = (28, 20, 24, 9, 10, 10, 6, 7, 7, 8, 9, 9, 11, 11, 8)
+FINDING_WIDTHS = (26, 14, 8, 6, 16, 20, 42, 12, 12, 7)
+SUMMARY_STYLES = ("text", "text", "text", "center", "score", "score", "center", "count", "count", "center",
+                  "count", "count", "amount", "amount")
+FINDING_STYLES = ("text", "text", "text", "center", "text", "code", "text", "figure", "figure")
+"""How each column's cells look: text (left, padded, wrapped in its column), centred, the code (small,
+grey: the 类别 beside it says it in Chinese), a number kind (:data:`~.shown.NUMBER_FORMATS`), or a
+figure whose kind its finding's code says (:data:`~.shown.FIGURES`)."""
+PADDING = "_)"
+"""After a number format: a blank the width of ``)`` on the right, as accountants pad figures (text
+cells are indented one character on the left)."""
 KIND_NAMES = {"project": "项目支出", "department": "部门整体"}
 SEVERITY_NAMES = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "ok": "C6EFCE"}
@@ -55,6 +65,8 @@ class XlsxReport:
     def __init__(self, path: str | Path):
         from xlsxwriter import Workbook
 
+        from .. import checks  # noqa: F401  (declares every code, named in Chinese in the 类别 column)
+
         self.path = Path(path)
         self.base = os.path.dirname(os.path.abspath(self.path))
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,22 +79,33 @@ class XlsxReport:
             self._open(stream)
         self._last = ("", "")                   # (path, its link) of the last file linked
 
-    def _format(self, wrap: bool = False, fill: str | None = None, quoted: bool = False, link: bool = False,
+    def _format(self, style: str = "text", fill: str | None = None, quoted: bool = False, link: bool = False,
                 header: bool = False, bold: bool = False) -> Any:
-        """One cell format per combination, made once (a workbook holds few)."""
-        key = (wrap, fill, quoted, link, header, bold)
+        """One cell format per combination, made once (a workbook holds few). ``style``: ``text`` (left,
+        indented, wrapped), ``center``, ``code``, ``general`` or a kind of :data:`NUMBER_FORMATS` (a
+        number, right, padded)."""
+        key = (style, fill, quoted, link, header, bold)
         made = self._formats.get(key)
         if made is None:
             props: dict[str, Any] = {"valign": "vcenter", "align": "center", "bold": True, "text_wrap": True} \
                 if header else {"valign": "top"}
-            if wrap:
-                props["text_wrap"] = True
+            if not header and not link:
+                if style in ("text", "code"):
+                    props.update(text_wrap=True, indent=1)
+                elif style == "right":                        # a figure shown as text (89.40%)
+                    props.update(align="right", indent=1, text_wrap=True)
+                elif style == "center":
+                    props.update(align="center", text_wrap=True)
+                else:
+                    props["num_format"] = NUMBER_FORMATS.get(style, "General") + PADDING
+                if style == "code":
+                    props.update(font_color="#595959", font_size=9)
             if fill:
                 props.update(pattern=1, bg_color="#" + FILLS[fill])
             if quoted:
                 props["quote_prefix"] = True
             if link:
-                props.update(font_color="#0563C1", underline=1)
+                props.update(font_color="#0563C1", underline=1, align="center")
             if bold:
                 props["bold"] = True
             made = self._formats[key] = self._wb.add_format(props)
@@ -114,28 +137,30 @@ class XlsxReport:
         stream.sheets[-1][1] += 1
         return ws, row
 
-    def _row(self, ws, row: int, sheet: str, values: list, fills: dict[int, str], link: tuple[str, str] | None
-             ) -> None:
-        """One row: each value sanitised, its long-text columns (:data:`WRAPPED`) wrapped and the row tall
-        enough to show them (LibreOffice keeps the stored height of a row it opens); the last column
-        the link, if any."""
-        widths = SUMMARY_WIDTHS if sheet == SUMMARY_SHEET else FINDING_WIDTHS
-        wrapped = WRAPPED[sheet]
-        lines = max((lines_needed(values[c - 1], widths[c - 1] - 1) for c in wrapped
-                     if isinstance(values[c - 1], str)), default=1)
-        if lines > 1:
-            ws.set_row(row, 15 * min(lines, 8))
+    def _row(self, ws, row: int, sheet: str, values: list, fills: dict[int, str], link: tuple[str, str] | None,
+             figure: str | None = None) -> None:
+        """One row: each value sanitised and styled by its column (:data:`FINDING_STYLES`; a figure by
+        ``figure``, its code's kind), text wrapped in its own column and the row tall enough to show it
+        (LibreOffice keeps the stored height of a row it opens); the last column the link, if any."""
+        widths, styles = (SUMMARY_WIDTHS, SUMMARY_STYLES) if sheet == SUMMARY_SHEET else (FINDING_WIDTHS,
+                                                                                          FINDING_STYLES)
+        styles = tuple((figure or "general") if style == "figure" else style for style in styles)
+        lines = max((lines_needed(value, widths[c] - 2) for c, value in enumerate(values)
+                     if isinstance(value, str) and styles[c] in ("text", "code", "center")), default=1)
+        ws.set_row(row, 15 * min(lines, 8) + 4)                 # a little air above and below the text
         for col, value in enumerate(values):
-            wrap, fill = col + 1 in wrapped, fills.get(col)
-            write_xlsxwriter(ws, row, col, value, self._format(wrap, fill), self._format(wrap, fill, quoted=True))
+            style = styles[col] if _is_number(value) or styles[col] in ("text", "code", "center") else \
+                "right" if isinstance(value, str) and PERCENT.match(value) else "text"
+            fill = fills.get(col)
+            write_xlsxwriter(ws, row, col, value, self._format(style, fill), self._format(style, fill, quoted=True))
         col = len(values)
         formula = hyperlink_formula(*link) if link else None
         if formula is not None:
             ws.write_formula(row, col, formula, self._format(link=True), link[1])
         else:
-            write_xlsxwriter(ws, row, col, link[0] if link else None, self._format(), self._format(quoted=True))
+            write_xlsxwriter(ws, row, col, link[0] if link else None, self._format("center"),
+                             self._format("center", quoted=True))
         _forget_row(ws, row - 1)
-
 
     def _link(self, path: str, sheet: str = "", ref: str = "") -> str:
         """The link from the report to a file (and a cell of it), relative to the report's folder; made
@@ -160,22 +185,24 @@ class XlsxReport:
         """Append one file's findings (or the ``findings`` given) to 问题清单 (its 汇总 row:
         :meth:`add_summary`, or :meth:`close`)."""
         for f in report.findings if findings is None else findings:
-            values = [Path(f.file).name, f.sheet, f.cell, SEVERITY_NAMES[f.severity], f.code, f.message,
+            category = CATALOGUE[f.code].title if f.code in CATALOGUE else f.code
+            values = [Path(f.file).name, f.sheet, f.cell, SEVERITY_NAMES[f.severity], category, f.code, f.message,
                       *shown_values(f)]
             # a workbook opens at the cell; a report's paragraph is no place a link can open: the file
             link = ((self._link(f.file, f.sheet, f.cell) if has_cells(f.file) else self._link(f.file)), "打开") \
                 if f.file and f.sheet else None
-            self._row(*self._next_row(self._findings), FINDINGS_SHEET, values, {3: f.severity.value}, link)
+            self._row(*self._next_row(self._findings), FINDINGS_SHEET, values, {3: f.severity.value}, link,
+                      FIGURES.get(f.code))
 
     def add_summary(self, report: FileReport) -> None:
         """Append the 汇总 row of one file."""
         state = status(report)
-        fill = {"通过": "ok", "有警告": "warning"}.get(state, "error")
+        fill = {"通过": "ok", "有警告": "warning", "已跳过": None}.get(state, "error")
         values = [Path(report.path).name, report.unit, report.name, KIND_NAMES.get(report.kind, report.kind),
                   report.stated_total, report.total, report.grade, report.errors, report.warnings, state,
                   report.reviewed, report.unreviewed, report.budget, report.spent]
         ws, row = self._next_row(self._summary)
-        self._row(ws, row, SUMMARY_SHEET, values, {9: fill}, (self._link(report.path), "打开"))
+        self._row(ws, row, SUMMARY_SHEET, values, {9: fill} if fill else {}, (self._link(report.path), "打开"))
 
     def close(self, reports: Iterable[FileReport] = ()) -> Path:
         """Write the 汇总 rows of ``reports`` (if not added one by one), the filters, and save."""
@@ -207,11 +234,11 @@ class XlsxReport:
         header = self._format(header=True)
         for col, text in enumerate(CHECKS_HEADERS):
             ws.write_string(0, col, text, header)
-        plain, bold = self._format(wrap=True), self._format(wrap=True, bold=True)
+        plain, bold = self._format("text"), self._format("text", bold=True)
         for row, e in enumerate(entries(), start=1):
             values = [str(v or "") for v in (e.code, e.severity, e.title, e.explain, e.bad, e.fix, e.english)]
-            lines = max(lines_needed(v, w - 1) for v, w in zip(values, CHECKS_WIDTHS))
-            ws.set_row(row, 15 * min(lines, 12))
+            lines = max(lines_needed(v, w - 2) for v, w in zip(values, CHECKS_WIDTHS))
+            ws.set_row(row, 15 * min(lines, 12) + 4)
             for col, value in enumerate(values):
                 ws.write_string(row, col, value, bold if col == 2 else plain)
 
@@ -232,8 +259,6 @@ class _Stream:
 
 
 REPORT_TITLE = "预算绩效自评检查报告"
-WRAPPED = {FINDINGS_SHEET: (1, 6), SUMMARY_SHEET: (1, 3)}
-"""Columns (1-based) whose long text wraps on paper instead of widening the page: file, message, name."""
 
 
 def _print_setup(ws, title: str) -> None:
@@ -255,6 +280,10 @@ def write_report(path: str | Path, reports: list[FileReport]) -> Path:
     for r in reports:
         out.add(r)
     return out.close(reports)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 def _forget_row(ws, row: int) -> None:
