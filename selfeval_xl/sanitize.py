@@ -61,8 +61,21 @@ MAX_NAME_BYTES = 200
 """UTF-8 bytes of a whole file name: file systems allow 255 (a Chinese character takes 3), and a
 ``.bak``, a ``（2）`` or a temporary's prefix still fit beside it."""
 HASH_MARK = "~"
+ELLIPSIS = "…"
 HASH_LENGTH = 8
 _MARKED = re.compile(re.escape(HASH_MARK) + f"[0-9a-f]{{{HASH_LENGTH}}}$")
+
+
+def _cut(name: str, room: int) -> str:
+    """``name`` in at most ``room`` UTF-8 bytes: its start, ``…`` and its last third, so that the end of
+    ``<单位>-<项目名称>`` (which project it is) survives a long 单位."""
+    data = name.encode("utf-8")
+    if len(data) <= room:
+        return name
+    room -= len(ELLIPSIS.encode("utf-8"))
+    end = data[len(data) - room // 3:].decode("utf-8", "ignore")
+    start = data[:room - len(end.encode("utf-8"))].decode("utf-8", "ignore")
+    return start + ELLIPSIS + end
 
 
 def file_name(text: str, tail: str = "", empty: str = "未命名", most: int = MAX_NAME_BYTES) -> str:
@@ -76,6 +89,7 @@ def file_name(text: str, tail: str = "", empty: str = "未命名", most: int = M
     characters (controls, bidi overrides, zero-width) are dropped; leading and trailing blanks and the
     trailing dots Windows drops go; a leading dot (a hidden file) becomes ``．``; a reserved device name
     (CON, NUL, COM1 …) or a leading ``-`` (read as an option by ``selfeval check *.xlsx``) gets a ``_``.
+    A text too long is cut in the middle (``…``), keeping its start and its end.
     Distinct texts never share a name: a text changed by any of this, or cut to fit, ends in
     ``~`` and 8 hex digits of its SHA-256 (as does a text that already ends so), so it cannot meet an
     unchanged one, nor another changed one. (Case and Unicode normalisation are left to the caller's
@@ -95,7 +109,7 @@ def file_name(text: str, tail: str = "", empty: str = "未命名", most: int = M
         changed = True
     if changed:
         room -= len(HASH_MARK) + HASH_LENGTH
-        name = name.encode("utf-8")[:room].decode("utf-8", "ignore")
+        name = _cut(name, room)
         digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_LENGTH]
         name += HASH_MARK + digest
     return name + tail

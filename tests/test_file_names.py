@@ -18,6 +18,8 @@ TAILS = ["", ".xlsx", "-自评检查反馈.xlsx", "2021年度绩效自评报告.
 ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=120)      # surrogates and controls too
 NAME_LIKE = st.text(st.sampled_from("广州市管理委员会服务中心项目（）.-_ /#\u202e\u3000AaCcOoNn1~"), max_size=90)
 TEXTS = st.one_of(ANY_TEXT, NAME_LIKE)
+LONG_UNIT = ("广州市黄埔区中新广州知识城管理委员会城市建设和综合管理服务中心" * 3)[:80]
+"""A 单位 as real ones run (…管理委员会…服务中心…): 80 characters, 240 bytes, beyond any file name."""
 
 
 def _stem(name: str, tail: str) -> str:
@@ -79,6 +81,8 @@ def test_what_a_folded_name_looks_like():
     assert file_name("-1+2-项目").startswith("_-1+2-项目" + HASH_MARK) and file_name("=1+1") == "=1+1"
     assert file_name("", ".xlsx", "未识别单位").startswith("未识别单位" + HASH_MARK)
     assert file_name("报告\u202excod.exe", ".xlsx").startswith("报告xcod.exe" + HASH_MARK)
+    cut = file_name(LONG_UNIT + "-档案展厅运营项目", ".xlsx")                # which project it is survives
+    assert cut.startswith(LONG_UNIT[:20]) and "…" in cut and cut.endswith("-档案展厅运营项目" + cut[-14:])
     long = file_name("中" * 80, ".xlsx")
     assert long.endswith(".xlsx") and len(long.encode()) <= MAX_NAME_BYTES
     assert long[:-5].rsplit(HASH_MARK, 1)[1].isalnum() and len(long[:-5].rsplit(HASH_MARK, 1)[1]) == HASH_LENGTH
@@ -94,10 +98,6 @@ def test_the_file_system_takes_every_name(tmp_path_factory, text, tail):
 
 
 # --------------------------------------------------------------------------- through the commands
-
-LONG_UNIT = ("广州市黄埔区中新广州知识城管理委员会城市建设和综合管理服务中心" * 3)[:80]
-"""A 单位 as real ones run (…管理委员会…服务中心…): 80 characters, 240 bytes, beyond any file name."""
-
 
 def test_an_80_character_unit_goes_through_fill_check_feedback_draft_and_the_web(tmp_path, capsys):
     import re
@@ -123,6 +123,8 @@ def test_an_80_character_unit_goes_through_fill_check_feedback_draft_and_the_web
     filled = sorted((tmp_path / "表").iterdir())
     assert len(filled) == 4 and all(len(p.name.encode()) <= MAX_NAME_BYTES for p in filled)
     assert all(p.name.startswith(LONG_UNIT[:40]) for p in filled)
+    projects = (data / "项目.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert all(any(f"-{line.split(',')[1]}{HASH_MARK}" in p.name for p in filled) for line in projects)
 
     assert main(["check", str(tmp_path / "表"), "-q", "--feedback", str(tmp_path / "反馈"), "-j", "1"]) == 0
     [feedback] = (tmp_path / "反馈").iterdir()
