@@ -172,6 +172,7 @@ class Replacement:
                 os.fsync(written.fileno())
             if self.backup is not None and self.path.exists():
                 shutil.copy2(self.path, self.backup)
+                _take_mode(self.backup, self.path)          # the backup as readable as the original
             os.replace(self.temporary, self.path)
             self._orphan.detach()
         except BaseException:

@@ -77,9 +77,11 @@ def test_a_replaced_file_keeps_its_owner(tmp_path):
     target = tmp_path / "表.xlsx"
     target.write_bytes(b"old")
     os.chown(target, 4321, 8765)                                         # a colleague's file on the share
-    with replacing(target) as temporary:
+    with replacing(target, tmp_path / "表.bak.xlsx") as temporary:
         temporary.write_bytes(b"new")
     assert (target.stat().st_uid, target.stat().st_gid) == (4321, 8765)
+    backup = (tmp_path / "表.bak.xlsx").stat()
+    assert (backup.st_uid, backup.st_gid) == (4321, 8765)
 
 
 def test_score_in_place_keeps_the_workbooks_mode_and_a_new_copy_follows_the_umask(tmp_path):
