@@ -68,8 +68,10 @@ def _convert(paths: Iterable[str | Path], outdir: str | Path, target: str, suffi
     outputs = [outdir / f"{name}{suffix}" for name in names]
     missing = [p.name for p in outputs if not p.exists()]
     if result.returncode != 0 or missing:
-        raise LibreOfficeError(f"LibreOffice 转换失败 / conversion failed (exit {result.returncode}; missing "
-                               f"{', '.join(missing) or '—'}): {result.stderr.strip()[-500:]}")
+        first = f"，如 {missing[0]} / e.g. {missing[0]}" if missing else ""
+        raise LibreOfficeError(f"LibreOffice 转换失败 / conversion failed (exit {result.returncode}; "
+                               f"{len(missing)} 个文件未生成 / {len(missing)} not written{first}): "
+                               f"{result.stderr.strip()[-500:]}")
     return outputs
 
 

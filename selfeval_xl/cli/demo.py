@@ -39,7 +39,7 @@ def command(folder: str, force: bool, no_recalc: bool, jobs: int) -> int:
              f"与 --no-recalc 相同。要重算核对，请安装 {CALC_PACKAGE}（如 sudo apt install {CALC_PACKAGE}）。"
              f"\n(LibreOffice could not open a spreadsheet — Calc is probably not installed: the recalculation "
              f"was skipped, as with --no-recalc; install {CALC_PACKAGE} to have it.)"
-             f"\n  LibreOffice: {result.recalc_failed[-300:]}")
+             f"\n  {result.recalc_failed[-300:]}")
     elif result.recalculated is None:
         echo(f"\n未找到 LibreOffice：公式结果由本程序的计算引擎写入（与 Excel 的 ROUND 一致），检查照常进行。"
              f"要用 LibreOffice 重算核对，请安装 {CALC_PACKAGE}。"
