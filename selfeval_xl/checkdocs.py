@@ -246,6 +246,24 @@ DOCS: dict[str, CheckDoc] = {
         "“（一）部门概况 【待填写：部门职能、机构设置、人员编制等概况】”。",
         "写好这些部分并删除【待填写】标记。",
         "A drafted report still holds 【待填写：…】 placeholders. Fix: write those parts and remove the marks."),
+    "report-part-missing": CheckDoc(
+        "同一项目（或部门整体）的分值分项列了某一部分，自评得分的分项却没有它：得分之和可能漏算或错算。",
+        "“分值 100 分，其中…效益指标 30 分，服务对象满意度指标 10 分。自评 95.95 分，其中预算执行 9.55 分，产出指标 "
+        "46.4 分，效益指标 40 分。”（没有满意度指标的得分）。",
+        "自评得分逐项列全，与分值分项一一对应；核对各项得分不超过其分值。",
+        "The score breakdown leaves out a part the weight breakdown lists. Fix: list every part's score."),
+    "report-no-text": CheckDoc(
+        "报告中读不出文字：可能是扫描件或图片 PDF、空文件，报告中的数字未能检查。",
+        "把纸质报告扫描成 PDF 提交；提交了空白的 .txt。",
+        "提交可复制文字的 PDF（由 Word/WPS 直接导出）或 .docx 原文件。",
+        "No text could be read (a scanned PDF, an empty file): nothing was checked. Fix: submit the .docx "
+        "or a PDF exported from it."),
+    "report-not-a-report": CheckDoc(
+        "文件有文字，但不像绩效自评报告（没有“绩效”“自评”“预算”等字样，也没有分值、得分或金额），未作检查。",
+        "把通知、新闻稿或其他材料当作自评报告提交。",
+        "确认提交的是本单位的绩效自评报告。",
+        "The text does not read as a 绩效自评报告 (none of its words, no scores or amounts): not checked. "
+        "Fix: submit the report itself."),
     "cost-direction": CheckDoc(
         "成本指标的指标性质写成了正向（≥），越多越好不符合成本指标的含义。",
         "“单位成本”指标性质选“≥”，年度指标值 50元。",

@@ -49,6 +49,9 @@ declare("report-score-over-weight", Severity.ERROR, "报告中的自评得分高
 declare("report-figure-twice", Severity.ERROR, "报告中同一数字前后不一致")
 declare("report-table-mismatch", Severity.ERROR, "报告中的数字与本单位的自评表不符")
 declare("report-placeholder", Severity.WARNING, "报告仍有待填写的占位内容")
+declare("report-part-missing", Severity.WARNING, "报告中自评分项少于分值分项")
+declare("report-no-text", Severity.WARNING, "报告未能读出文字，未检查")
+declare("report-not-a-report", Severity.WARNING, "文件不像绩效自评报告，未检查")
 
 
 def _plain(value: Any) -> Any:

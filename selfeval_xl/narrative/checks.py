@@ -181,16 +181,40 @@ def figure_twice(ctx: Context) -> Iterator[Finding]:
     """The same figure of one 单位 and year stated twice with different values (the real case: 支出预算
     1132.01 万元 in one place, 1014.4 万元 in another). Reported at the later statement, quoting both.
 
-    Fix: one value everywhere — the table's.
+    Fix: one value everywhere — the table's. (With the table given, the statement that differs from
+    it is a report-table-mismatch instead.)
     """
     seen: dict[Key, Statement] = {}
     for s in ctx.extracted.statements:
+        if s.key in ctx.facts:        # the table says which is right: report-table-mismatch says it once
+            continue
         first = seen.setdefault(s.key, s)
         if first is not s and not same_quantity(first.value, s.value):
             sheet, cell = first.paragraph.where
             yield ctx.find("report-figure-twice", s,
                            f"{describe(s.key)} 此处为 {_show(s.value)}，{sheet}{cell}为 {_show(first.value)}（“{first.sentence}”）",
                            first.value)
+
+
+@narrative_check("report-part-missing")
+def part_missing(ctx: Context) -> Iterator[Finding]:
+    """A score breakdown that leaves out a part the weight breakdown of the same thing lists (the real
+    case: 分值 …效益指标 30 分，服务对象满意度指标 10 分; 自评 95.95 分，其中预算执行 9.55 分，产出指标 46.4 分，
+    效益指标 40 分 — no 满意度). A warning: the sum may still be what the table says.
+
+    Fix: list every part's score beside its weight.
+    """
+    weights = {g.whole.key[:-1]: g for g in ctx.extracted.groups if g.whole.key[-1] == "weight"}
+    for group in ctx.extracted.groups:
+        listed = weights.get(group.whole.key[:-1]) if group.whole.key[-1] == "score" else None
+        if listed is None:
+            continue
+        scored = {p.key[:-1] for p in group.parts}
+        missing = [p for p in listed.parts if p.key[:-1] not in scored]
+        if missing:
+            names = "、".join(p.key[-2] for p in missing)
+            yield ctx.find("report-part-missing", group.whole,
+                           f"{describe(group.whole.key)} 的分项未列“{names}”（分值分项列了它）", None)
 
 
 @narrative_check("report-table-mismatch")
@@ -204,8 +228,8 @@ def table_mismatch(ctx: Context) -> Iterator[Finding]:
     """
     for s in ctx.extracted.statements:
         fact = ctx.facts.get(s.key)
-        if fact is None:
-            continue
+        if fact is None or (s.key[-1] == "full" and "满分" not in s.sentence):
+            continue                  # 实际完成指标 may mean 达成, not 得满分: compared where it says so
         value, table = fact
         if not agrees(s.value, value):
             unit = "%" if s.key[1] == "rate" else ""

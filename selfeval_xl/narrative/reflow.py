@@ -64,14 +64,15 @@ def _heading(line: str, full: int) -> bool:
 
 def running_lines(pages: list[list[str]]) -> set[str]:
     """Lines repeated at the top or foot of three pages or more (a running header or footer), digits
-    folded: they are the layout's, not the text's."""
+    folded: they are the layout's, not the text's. A fragment of a sentence ("元。") is not one."""
     if len(pages) < 3:
         return set()
     seen: Counter = Counter()
     for lines in pages:
         kept = [squeeze(x) for x in lines if x.strip() and not PAGE_NUMBER.match(x)]
         seen.update({re.sub(r"\d+", "#", x) for x in kept[:2] + kept[-2:]})
-    return {x for x, n in seen.items() if n >= 3 and n * 10 >= len(pages) * 3 and len(x) <= 60}
+    return {x for x, n in seen.items() if n >= 3 and n * 10 >= len(pages) * 3 and 4 <= len(x) <= 60
+            and not any(mark in x for mark in "。，,；;")}
 
 
 def lines_of(pages: list[str]) -> list[tuple[int, str]]:
@@ -83,15 +84,11 @@ def lines_of(pages: list[str]) -> list[tuple[int, str]]:
     for n, lines in enumerate(split, 1):
         for raw in lines:
             line = INLINE_PAGE.sub(" ", raw)
+            if raw.strip() and (not line.strip() or PAGE_NUMBER.match(line)):
+                continue                             # a page number, not a blank line
             if headers and re.sub(r"\d+", "#", squeeze(line)) in headers:
                 continue
-            if line.strip() and PAGE_NUMBER.match(line):
-                continue
-            glued = GLUED_HEADING.match(line)
-            if glued:
-                out += [(n, glued.group(1)), (n, glued.group(2))]
-            else:
-                out.append((n, line if line.strip() else ""))
+            out.append((n, line if line.strip() else ""))
     return out
 
 
@@ -113,11 +110,12 @@ def _breaks(previous: str, line: str, full: int) -> bool:
     return (ends and short) or _heading(previous, full)
 
 
-def wrapped(lines: list[str], full: int) -> bool:
+def wrapped(lines: list[str]) -> bool:
     """Is the text hard-wrapped (a PDF's lines), not a paragraph per line? Most of its widest lines end
     inside a sentence."""
+    full = _full_width(lines)
     widest = [squeeze(x) for x in lines if full and width(x) >= full * 0.85]
-    return len(widest) >= 5 and sum(x[-1] not in ENDS for x in widest) * 2 >= len(widest)
+    return len(widest) >= 3 and sum(x[-1] not in ENDS for x in widest) * 2 >= len(widest)
 
 
 def paragraphs(pages: list[str]) -> list[tuple[int, str]]:
@@ -130,7 +128,7 @@ def paragraphs(pages: list[str]) -> list[tuple[int, str]]:
     full = _full_width(texts)
     gaps = [b == "" for (_, a), (_, b) in zip(lines, lines[1:]) if a != ""]
     noise = bool(gaps) and sum(gaps) >= len(gaps) * NOISE_BLANKS
-    if wrapped(texts, full):
+    if wrapped(texts):
         if noise:
             lines = [x for x in lines if x[1]]
     else:
@@ -148,9 +146,14 @@ def paragraphs(pages: list[str]) -> list[tuple[int, str]]:
         if current and (not previous or _breaks(previous, line, full)):
             out.append((start, _joined(current)))
             current = []
+        text = line
         if not current:
             start = page
-        current.append(line)
+            glued = GLUED_HEADING.match(line)
+            if glued:                                # "（三）收支情况 2021 年…": the heading apart
+                out.append((page, squeeze(glued.group(1))))
+                text = glued.group(2)
+        current.append(text)
         previous = line
     if current:
         out.append((start, _joined(current)))

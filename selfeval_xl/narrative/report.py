@@ -1,6 +1,7 @@
 """One narrative report checked: read, attributed to its 单位, its statements checked; a FileReport out."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -36,6 +37,11 @@ def check_report(path: str | Path, units: Iterable[Unit] = (), limits: Limits = 
     except (ReportError, OSError) as exc:
         report.findings.append(finding("unreadable", f"报告无法读取：{exc}", file=str(path)))
         return report
+    unread = _unread(paragraphs)
+    if unread:
+        report.findings.append(finding(unread[0], unread[1], file=str(path)))
+        report.name = Path(path).stem
+        return report
     unit = unit_of(paragraphs, units)
     try:
         ctx = Context(str(path), extract(paragraphs, names_of([unit] if unit else [])), unit,
@@ -49,3 +55,17 @@ def check_report(path: str | Path, units: Iterable[Unit] = (), limits: Limits = 
     report.name = Path(path).stem
     report.findings.extend(run_checks(ctx))
     return report
+
+
+_REPORT_WORDS = re.compile(r"绩效|自评|预算|决算|得分|分值|执行率")
+
+
+def _unread(paragraphs: list[Paragraph]) -> tuple[str, str] | None:
+    """(code, message) when the text is not a report that can be checked: no text (a scan, an empty
+    file), or text without a word or figure of a 绩效自评报告. Never a clean pass for either."""
+    text = "".join(p.text for p in paragraphs)
+    if sum(ch.isalnum() for ch in text) < 20:
+        return "report-no-text", "未能读出文字（可能是扫描件或空文件），报告未检查"
+    if not _REPORT_WORDS.search(text):
+        return "report-not-a-report", "未识别为绩效自评报告（没有绩效、自评、预算等字样），未检查"
+    return None

@@ -33,7 +33,8 @@ _SKIP_FUNDS = ("调整", "结转", "结余", "追加", "调减", "调增", "采�
                "较", "比上", "增长", "减少", "下降")
 _WITHIN = re.compile(r"^(?:其中|包括|含)[：:]?")
 _PROJECT_SPENDING = re.compile(r"(?<!预算)(?<!专项)项目支出")
-_MEASURE_WORDS = re.compile(r"预算执行差额|预算数|决算数|执行数|支出数|实际支出|预算|决算|金额|资金|为|是|共计|合计")
+_QUALIFIED = re.compile(r"项目|专项|经费|人员|公用|三公|拨款|基金|资金|收入")
+_MEASURE_WORDS = re.compile(r"^\d{4}\s*年度?|(?:为|是|共计|合计|达)$|(?:预算执行差额|预算数|决算数|执行数|支出数|实际支出|预算|决算|金额)$")
 _PARTIAL = ("主要", "部分")
 _SUBJECT = re.compile(r"^(?P<name>[^：:，,。；;]{1,40}?)(?:评价分析)?[：:]")
 _MARKS = re.compile("[“”\"‘’'≥≤＞＜]")
@@ -216,15 +217,15 @@ def _funds(sentence: str, p: Paragraph, scope: str, out: Extracted, before: list
         if opens:
             within, core = True, core[opens.end():]
         amount = _AMOUNT.search(core)
+        label = core[:amount.start()] if amount is not None else core
         if "基本支出" in core:
             category = "basic"
         elif _PROJECT_SPENDING.search(core):
             category = "project"
-        elif within and amount is not None and _label(core[:amount.start()]):
-            category = f"part:{_label(core[:amount.start()])}"
+        elif amount is not None and _label(label) and (within or _QUALIFIED.search(label)):
+            category = f"part:{_label(label)}"      # 其中 A…, or a qualified amount: never the total
         if amount is None or any(w in core for w in _SKIP_FUNDS):
             continue
-        label = core[:amount.start()]
         measure = _funds_measure(label) or (made[-1].key[2] if within and made else None)
         value = read_number(amount.group("num"))
         if measure is None or value is None:
@@ -235,9 +236,9 @@ def _funds(sentence: str, p: Paragraph, scope: str, out: Extracted, before: list
             continue
         if category.startswith("part:"):
             if group is None:
-                whole = next((w for w in reversed(before + made) if w.key[2] == measure
-                              and not w.key[3].startswith("part:")), None)
-                group = Group(whole, complete=not any(w in sentence for w in _PARTIAL)) if whole else None
+                whole = next((w for w in reversed(before + made) if w.key[2] == measure), None)
+                rest = sentence[sentence.find("其中"):] if "其中" in sentence else sentence
+                group = Group(whole, complete=not any(w in rest for w in _PARTIAL)) if whole else None
                 if group is not None:
                     out.fund_groups.append(group)
             if group is not None:
@@ -261,8 +262,11 @@ def _funds_measure(label: str) -> str | None:
 
 
 def _label(text: str) -> str:
-    """A part's name: its label without the words of the measure."""
-    return _MEASURE_WORDS.sub("", text).strip("：: ")
+    """A part's name: its label without the year before it and the words of the measure after it."""
+    previous = None
+    while previous != text:
+        previous, text = text, _MEASURE_WORDS.sub("", text.strip("：: "))
+    return text
 
 
 def _rates(sentence: str, p: Paragraph, scope: str, out: Extracted) -> None:

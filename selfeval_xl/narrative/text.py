@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..limits import DEFAULT_LIMITS, Limits
-from .reflow import paragraphs, squeeze
+from .reflow import paragraphs, squeeze, wrapped
 
 SUFFIXES = (".docx", ".pdf", ".txt")
 MAX_PAGES = 500
@@ -76,12 +76,22 @@ def _docx(path: Path, limits: Limits) -> list[Paragraph]:
     except Exception as exc:  # noqa: BLE001 - a damaged or hostile file is a finding, not a crash
         raise ReportError(f"无法打开 Word 文档：{type(exc).__name__}") from exc
     body = root.find(f"{W}body")
-    texts = []
+    blocks: list[list[str] | str] = []             # a run of paragraphs, or a table's row
     for element in (body if body is not None else []):
         if element.tag == f"{W}p":
-            texts.append(_runs(element))
+            if not blocks or not isinstance(blocks[-1], list):
+                blocks.append([])
+            blocks[-1].append(_runs(element))
         elif element.tag == f"{W}tbl":             # the report's own tables: a row a paragraph, cells apart
-            texts += ["|".join(_runs(cell) for cell in row.iter(f"{W}tc")) for row in element.iter(f"{W}tr")]
+            blocks += ["|".join(_runs(cell) for cell in row.iter(f"{W}tc")) for row in element.iter(f"{W}tr")]
+    prose = [t for b in blocks if isinstance(b, list) for t in b if t]
+    joined = wrapped(prose)                        # a PDF made into Word: a line a paragraph, joined back
+    texts = []
+    for b in blocks:
+        if isinstance(b, str):
+            texts.append(b)
+        else:
+            texts += [t for _, t in paragraphs(["\n".join(b)])] if joined else b
     return [Paragraph(n, t) for n, t in enumerate((t for t in texts if t.strip("|")), 1)]
 
 
