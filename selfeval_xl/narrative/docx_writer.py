@@ -15,7 +15,9 @@ from xml.sax.saxutils import escape, quoteattr
 from .outline import Block, Placeholder
 
 BODY_FONT, HEADING_FONT, LATIN_FONT = "仿宋", "黑体", "Times New Roman"
-SIZES = {"title": 22, "heading1": 16, "heading2": 16, "heading3": 16, "para": 16, "note": 12, "cell": 9}
+SIZES = {"title": 22, "heading1": 16, "heading2": 16, "heading3": 16, "annex": 16, "para": 16, "note": 12,
+         "signature": 16, "cell": 9}
+_FIGURE = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$|^—$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -62,6 +64,10 @@ def _paragraph(block: Block) -> str:
     size = SIZES[block.kind]
     if block.kind == "title":
         props = '<w:jc w:val="center"/><w:spacing w:before="0" w:after="320" w:line="720" w:lineRule="exact"/>'
+    elif block.kind == "signature":         # the 落款: right, no indent
+        props = '<w:jc w:val="right"/><w:spacing w:before="0" w:after="0" w:line="560" w:lineRule="exact"/>'
+    elif block.kind == "annex":             # each 附件 on a page of its own
+        props = '<w:pageBreakBefore/><w:spacing w:before="0" w:after="240" w:line="560" w:lineRule="exact"/>'
     else:
         line = 360 if block.kind == "note" else 560
         props = (f'<w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/>'
@@ -70,27 +76,38 @@ def _paragraph(block: Block) -> str:
         props += '<w:outlineLvl w:val="0"/>'
     elif block.kind == "heading2":
         props += '<w:outlineLvl w:val="1"/>'
-    font = HEADING_FONT if block.kind in ("title", "heading1") else BODY_FONT
+    font = HEADING_FONT if block.kind in ("title", "heading1", "annex") else BODY_FONT
     bold = block.kind in ("title", "heading2", "heading3")
     runs = "".join(_run(str(part), font, size, bold, isinstance(part, Placeholder)) for part in block.parts)
     return f"<w:p><w:pPr>{props}</w:pPr>{runs}</w:p>"
 
 
+def column_widths(rows: list[list[str]], total: int) -> list[int]:
+    """Each column as wide as its widest cell asks (a Chinese character two, capped so a long 偏差原因
+    wraps), the widths summing to ``total``."""
+    asks = [min(max(max((sum(1 if ch.isascii() else 2 for ch in row[c] or "") for row in rows), default=4), 6), 28)
+            + 3 for c in range(len(rows[0]))]                      # + the cell's margins
+    return [total * a // sum(asks) for a in asks]
+
+
+def _cell(value: str, width: int, header: bool) -> str:
+    align = '<w:jc w:val="right"/>' if not header and _FIGURE.match(value or "") else ""
+    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:pPr>{align}</w:pPr>'
+            f'{_run(value or "", HEADING_FONT if header else BODY_FONT, SIZES["cell"], header)}</w:p></w:tc>')
+
+
 def _table(rows: list[list[str]]) -> str:
-    width = round(156 * MM)
-    columns = len(rows[0])
+    """A 附件 table: borders, header row bold, figures right-aligned, columns as wide as their content."""
+    widths = column_widths(rows, round(156 * MM))
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    grid = "".join(f'<w:gridCol w:w="{width // columns}"/>' for _ in range(columns))
-    body = ""
-    for r, values in enumerate(rows):
-        cells = "".join(
-            f'<w:tc><w:tcPr><w:tcW w:w="{width // columns}" w:type="dxa"/></w:tcPr><w:p>'
-            f'{_run(value or "", HEADING_FONT if r == 0 else BODY_FONT, SIZES["cell"], r == 0)}</w:p></w:tc>'
-            for value in values)
-        body += f"<w:tr>{cells}</w:tr>"
-    return (f'<w:tbl><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/>'
-            f"<w:tblBorders>{borders}</w:tblBorders></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl><w:p/>")
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    body = "".join("<w:tr>" + "".join(_cell(value, w, r == 0) for value, w in zip(values, widths)) + "</w:tr>"
+                   for r, values in enumerate(rows))
+    return (f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+            f'<w:tblLayout w:type="fixed"/><w:tblBorders>{borders}</w:tblBorders>'
+            f'<w:tblCellMar><w:left w:w="80" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar>'
+            f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl><w:p/>")
 
 
 def _section() -> str:

@@ -30,7 +30,7 @@ class Placeholder:
 
 @dataclass
 class Block:
-    kind: str                               # title, heading1, heading2, heading3, para, note, table
+    kind: str             # title, heading1, heading2, heading3, para, note, signature, annex (a new page), table
     parts: list = field(default_factory=list)   # str and Placeholder, in order
     rows: list[list[str]] = field(default_factory=list)   # a table's cells
 
@@ -48,7 +48,8 @@ def _cn(n: int) -> str:
 
 
 def outline(unit: Unit) -> list[Block]:
-    """The report of one 单位, in the outline in use (一、基本情况 … 五、附件)."""
+    """The report of one 单位, in the outline in use: 一、基本情况 … 七、其他需要说明的问题, the list of 附件,
+    the 落款, then each 附件 table on a page of its own."""
     year = f"{unit.year}年度" if unit.year else "本年度"
     blocks = [_p("title", f"{unit.name}{year}部门整体支出绩效自评报告")]
     blocks += _drafting_notes(unit)
@@ -59,30 +60,34 @@ def outline(unit: Unit) -> list[Block]:
                _p("para", Placeholder("年度总体工作和重点工作任务"))]
     if unit.projects:
         names = "、".join(p.name for p in unit.projects)
-        blocks.append(_p("para", f"本年度实施项目 {len(unit.projects)} 个：{names}。"))
+        blocks.append(_p("para", f"本年度实施项目{len(unit.projects)}个：{names}。"))
     blocks.append(_p("heading2", "（三）部门整体收支情况"))
     blocks += _funds(dept, year) if dept else [_p("para", Placeholder("部门整体收支情况（未提供部门整体支出绩效自评表）"))]
-    blocks += [_p("heading2", "（四）绩效管理情况"), _p("para", Placeholder("绩效管理制度建设与执行情况"))]
-    blocks.append(_p("heading1", "二、综合评价分析"))
-    if dept:
-        blocks += _department_scores(dept)
-    blocks.append(_p("heading2", "（一）自评结论综述"))
+    blocks += [_p("heading2", "（四）绩效管理情况"), _p("para", Placeholder("绩效管理制度建设与执行情况")),
+               _p("heading1", "二、绩效自评工作开展情况"), _p("para", Placeholder("自评工作的组织、方法和过程")),
+               _p("heading1", "三、综合评价分析"), _p("heading2", "（一）自评结论综述")]
     blocks += _conclusion(dept) if dept else [_p("para", Placeholder("自评结论综述（未提供部门整体支出绩效自评表）"))]
-    blocks.append(_p("heading2", "（二）各项目绩效情况"))
+    if dept:
+        blocks += [_p("heading2", "（二）部门整体绩效分析")] + _department_scores(dept)
+    blocks.append(_p("heading2", f"（{_cn(3 if dept else 2)}）各项目绩效情况"))
     for n, project in enumerate(unit.projects, 1):
         blocks += _project(n, project)
     if not unit.projects:
         blocks.append(_p("para", "本次未提供项目支出绩效自评表。"))
-    blocks += [_p("heading2", "（三）主要工作成效"), _p("para", Placeholder("主要工作成效"))]
+    blocks += [_p("heading2", f"（{_cn(4 if dept else 3)}）主要工作成效"), _p("para", Placeholder("主要工作成效"))]
     shorts = [(s, i) for s in unit.summaries for i in [*_execution(s), *s.indicators] if i.short]
-    blocks += [_p("heading1", "三、存在的主要问题")] + _problems(shorts)
-    blocks += [_p("heading1", "四、下一步改进措施")] + _measures(shorts)
-    blocks += [_p("heading1", "五、附件")] + _annexes(unit)
-    return blocks
+    blocks += [_p("heading1", "四、存在的主要问题")] + _problems(shorts)
+    blocks += [_p("heading1", "五、下一步改进措施")] + _measures(shorts)
+    blocks += [_p("heading1", "六、自评结果应用"), _p("para", Placeholder("自评结果在预算安排、政策调整和改进管理中的应用")),
+               _p("heading1", "七、其他需要说明的问题"), _p("para", Placeholder("其他需要说明的问题（没有的写“无”）"))]
+    blocks.append(_p("para", "附件：" + "；".join(f"{n}.{_annex_title(s)}" for n, s in enumerate(unit.summaries, 1))
+                     + "。") if unit.summaries else _p("para", "附件：无。"))
+    blocks += [_p("signature", unit.name), _p("signature", Placeholder("年 月 日"))]
+    return blocks + _annexes(unit)
 
 
 def _drafting_notes(unit: Unit) -> list[Block]:
-    notes = [_p("note", f"本稿由 selfeval draft 依据 {len(unit.files)} 个自评表生成，文中数字均取自表格；"
+    notes = [_p("note", f"本稿由selfeval draft依据{len(unit.files)}个自评表生成，文中数字均取自表格；"
                         "标黄的【待填写】处须由单位填写，定稿前删去本说明。")]
     if unit.several_names:
         notes.append(_p("note", f"以下名称视为同一单位：{'、'.join(unit.names)}。"))
@@ -91,7 +96,7 @@ def _drafting_notes(unit: Unit) -> list[Block]:
     if not unit.findings:
         notes.append(_p("note", "表格检查未发现错误或警告。"))
         return notes
-    notes.append(_p("note", f"表格检查发现 {errors} 个错误、{warnings} 个警告，据此起草的数字可能有误，请先核改表格："))
+    notes.append(_p("note", f"表格检查发现{errors}个错误、{warnings}个警告，据此起草的数字可能有误，请先核改表格："))
     notes += [_p("note", _finding_line(f)) for f in unit.findings]
     return notes
 
@@ -103,12 +108,12 @@ def _finding_line(f: Finding) -> str:
 
 def _funds(dept: Summary, year: str) -> list[Block]:
     f = dept.funds
-    text = (f"{year}支出预算 {amount_text(f.get(('budget', 'total')))} 万元，支出决算 "
-            f"{amount_text(f.get(('spent', 'total')))} 万元，")
+    text = (f"{year}支出预算{amount_text(f.get(('budget', 'total')))}万元，支出决算"
+            f"{amount_text(f.get(('spent', 'total')))}万元，")
     if ("budget", "total") in f and ("spent", "total") in f:
-        text += f"预算执行差额 {amount_text(f['budget', 'total'] - f['spent', 'total'])} 万元，"
-    text += f"预算完成率 {rate_text(dept.rate)}。"
-    details = [f"{label}预算 {amount_text(f[('budget', key)])} 万元，决算 {amount_text(f[('spent', key)])} 万元"
+        text += f"预算执行差额{amount_text(f['budget', 'total'] - f['spent', 'total'])}万元，"
+    text += f"预算完成率{rate_text(dept.rate)}。"
+    details = [f"{label}预算{amount_text(f[('budget', key)])}万元，决算{amount_text(f[('spent', key)])}万元"
                for key, label in (("basic", "基本支出"), ("project", "项目支出"))
                if ("budget", key) in f and ("spent", key) in f]
     if details:
@@ -117,17 +122,17 @@ def _funds(dept: Summary, year: str) -> list[Block]:
 
 
 def _levels(parts: list[Part]) -> str:
-    return "，".join(f"{p.name} {score_text(p.weight)} 分" for p in parts)
+    return "，".join(f"{p.name}{score_text(p.weight)}分" for p in parts)
 
 
 def _department_scores(dept: Summary) -> list[Block]:
-    blocks = [_p("para", f"部门整体支出绩效评价总分 {score_text(dept.weight)} 分，其中{_levels(dept.parts)}。")]
+    blocks = [_p("para", f"部门整体支出绩效评价总分{score_text(dept.weight)}分，其中{_levels(dept.parts)}。")]
     for part in dept.parts:
-        blocks.append(_p("heading3", f"{part.name}评价分析：分值 {score_text(part.weight)} 分，"
-                                     f"自评 {score_text(part.score)} 分。"))
+        blocks.append(_p("heading3", f"{part.name}评价分析：分值{score_text(part.weight)}分，"
+                                     f"自评{score_text(part.score)}分。"))
         for child in part.children:
-            blocks.append(_p("para", f"{child.name}评价分析：分值 {score_text(child.weight)} 分，"
-                                     f"自评 {score_text(child.score)} 分。"))
+            blocks.append(_p("para", f"{child.name}评价分析：分值{score_text(child.weight)}分，"
+                                     f"自评{score_text(child.score)}分。"))
             blocks += [_p("para", _indicator_sentence(n, i)) for n, i in enumerate(child.indicators, 1)]
     return blocks
 
@@ -135,20 +140,20 @@ def _department_scores(dept: Summary) -> list[Block]:
 def _indicator_sentence(n: int, i: Indicator) -> str:
     target = f"年度指标值为{i.target}，" if i.target else ""
     actual = f"实际完成值为{i.actual}，" if i.actual else ""
-    return f"{n}.{i.name}：{target}分值 {score_text(i.weight)} 分；{actual}自评 {score_text(i.score)} 分。"
+    return f"{n}.{i.name}：{target}分值{score_text(i.weight)}分；{actual}自评{score_text(i.score)}分。"
 
 
 def _conclusion(dept: Summary) -> list[Block]:
     grade = f"，等级为{dept.grade}" if dept.grade else ""
-    text = f"部门整体支出绩效自评总分 {score_text(dept.score)} 分{grade}。"
+    text = f"部门整体支出绩效自评总分{score_text(dept.score)}分{grade}。"
     counted = [(p.name, len(p.indicators)) for p in dept.parts if p.indicators]
     total = sum(n for _, n in counted)
     if total:
         full = sum(1 for i in dept.indicators if i.weight is not None and i.score is not None and i.score >= i.weight)
-        text += ("涉及" + "，".join(f" {n} 个{name}指标" for name, n in counted) +
-                 f"。实际完成指标 {full} 个（得满分的指标），指标完成率 {rate_text(Decimal(full) / Decimal(total))}。")
+        text += ("涉及" + "，".join(f"{n}个{name}指标" for name, n in counted) +
+                 f"。实际完成指标{full}个（得满分的指标），指标完成率{rate_text(Decimal(full) / Decimal(total))}。")
     if dept.rate is not None:
-        text += f"预算完成率 {rate_text(dept.rate)}。"
+        text += f"预算完成率{rate_text(dept.rate)}。"
     return [_p("para", text)]
 
 
@@ -156,13 +161,13 @@ def _project(n: int, p: Summary) -> list[Block]:
     blocks = [_p("heading3", f"{n}.{p.name}")]
     f = p.funds
     if ("budget", "total") in f and ("spent", "total") in f:
-        blocks.append(_p("para", f"项目全年预算数 {amount_text(f['budget', 'total'])} 万元，全年执行数 "
-                                 f"{amount_text(f['spent', 'total'])} 万元，执行率 {rate_text(p.rate)}。"))
-    weights = "，".join(f"{x.name} {score_text(x.weight)} 分" for x in p.parts)
-    scores = "，".join(f"{x.name} {score_text(x.score)} 分" for x in p.parts)
+        blocks.append(_p("para", f"项目全年预算数{amount_text(f['budget', 'total'])}万元，全年执行数"
+                                 f"{amount_text(f['spent', 'total'])}万元，执行率{rate_text(p.rate)}。"))
+    weights = "，".join(f"{x.name}{score_text(x.weight)}分" for x in p.parts)
+    scores = "，".join(f"{x.name}{score_text(x.score)}分" for x in p.parts)
     grade = f"，等级为{p.grade}" if p.grade else ""
-    blocks.append(_p("para", f"分值 {score_text(p.weight)} 分，其中{weights}；"
-                             f"自评 {score_text(p.score)} 分，其中{scores}{grade}。"))
+    blocks.append(_p("para", f"分值{score_text(p.weight)}分，其中{weights}；"
+                             f"自评{score_text(p.score)}分，其中{scores}{grade}。"))
     return blocks
 
 
@@ -178,34 +183,57 @@ def _owner(s: Summary) -> str:
     return "部门整体" if s.kind == "department" else s.name
 
 
+def _by_cause(shorts: list[tuple[Summary, Indicator]], cause) -> list[tuple[str, list[tuple[Summary, Indicator]]]]:
+    """The indicators grouped by what ``cause`` says of each, in first-met order ("" where it says nothing)."""
+    groups: dict[str, list[tuple[Summary, Indicator]]] = {}
+    for s, i in shorts:
+        groups.setdefault(cause(i), []).append((s, i))
+    return list(groups.items())
+
+
+def _reason(i: Indicator) -> str:
+    return i.reason.partition("；")[0].strip().rstrip("。")
+
+
+def _measure(i: Indicator) -> str:
+    _, sep, measure = i.reason.partition("；")
+    return measure.strip().rstrip("。") if sep else ""
+
+
 def _problems(shorts: list[tuple[Summary, Indicator]]) -> list[Block]:
+    """One 问题 per cause: the cause once, the indicators it cost points under it (their figures as the
+    tables give them)."""
     if not shorts:
         return [_p("para", "预算执行和各项指标均取得满分。"), _p("para", Placeholder("其他存在的问题"))]
-    blocks = [_p("para", f"未取得满分的指标（含预算执行）{len(shorts)} 个：")]
-    for n, (s, i) in enumerate(shorts, 1):
-        reason = [f"偏差原因：{i.reason.rstrip('。')}。"] if i.reason else [
-            "偏差原因：", Placeholder(f"“{i.name}”未得满分的原因")]
-        blocks.append(_p("para", f"{n}.{_owner(s)}“{i.name}”：分值 {score_text(i.weight)} 分，"
-                                 f"自评 {score_text(i.score)} 分。", *reason))
+    blocks = [_p("para", f"未取得满分的指标（含预算执行）{len(shorts)}个，按原因归并如下：")]
+    for n, (reason, items) in enumerate(_by_cause(shorts, _reason), 1):
+        blocks.append(_p("para", f"{n}.{reason}。") if reason else
+                      _p("para", f"{n}.", Placeholder("以下指标未得满分的原因")))
+        blocks += [_p("para", f"（{k}）{_owner(s)}“{i.name}”：分值{score_text(i.weight)}分，"
+                              f"自评{score_text(i.score)}分。") for k, (s, i) in enumerate(items, 1)]
     blocks.append(_p("para", Placeholder("其他存在的问题")))
     return blocks
 
 
 def _measures(shorts: list[tuple[Summary, Indicator]]) -> list[Block]:
+    """One measure per cause, naming the indicators it answers."""
     blocks = []
-    for n, (s, i) in enumerate(shorts, 1):
-        _, sep, measure = i.reason.partition("；")
-        body = [measure.rstrip("。") + "。"] if sep and measure.strip() else [Placeholder(f"针对“{i.name}”的改进措施")]
-        blocks.append(_p("para", f"{n}.{_owner(s)}“{i.name}”：", *body))
+    for n, (measure, items) in enumerate(_by_cause(shorts, _measure), 1):
+        names = "、".join(f"{_owner(s)}“{i.name}”" for s, i in items)
+        body = [measure + "。"] if measure else [Placeholder("改进措施")]
+        blocks.append(_p("para", f"{n}.针对{names}：", *body))
     blocks.append(_p("para", Placeholder("其他改进措施")))
     return blocks
+
+
+def _annex_title(s: Summary) -> str:
+    return "部门整体支出绩效自评表" if s.kind == "department" else f"{s.name}项目支出绩效自评表"
 
 
 def _annexes(unit: Unit) -> list[Block]:
     blocks = []
     for n, s in enumerate(unit.summaries, 1):
-        title = "部门整体支出绩效自评表" if s.kind == "department" else f"{s.name}项目支出绩效自评表"
-        blocks += [_p("heading3", f"附件{n}：{title}"), Block("table", rows=_funds_rows(s)),
+        blocks += [_p("annex", f"附件{n}：{_annex_title(s)}"), Block("table", rows=_funds_rows(s)),
                    Block("table", rows=_indicator_rows(s))]
     return blocks
 
