@@ -534,6 +534,45 @@ def test_a_report_is_checked_against_the_units_latest_tables(site, unit_papers):
     assert ("report-table-mismatch", "error") not in report_findings(r.text, "改过的报告.txt")
 
 
+def test_a_report_sent_before_its_tables_is_checked_again_once_they_are_in(site, unit_papers):
+    """Sent alone, the report has no tables to be held against; once the 单位's workbooks are in — one by
+    one, or in a zip checked in the background — its verdict is the one against them."""
+    _, client = site
+    admin(client)
+    _, links = collection(client)
+    books, text = unit_papers
+    changed = with_a_score_changed(text)
+    unit = links["档案发展中心"]
+    r = upload(client, f"{unit}/upload", "先交的报告.txt", changed.encode("utf-8"))
+    assert ("report-table-mismatch", "error") not in report_findings(r.text, "先交的报告.txt")
+    for book in books:
+        upload(client, f"{unit}/upload", book.name, book.read_bytes())
+    assert ("report-table-mismatch", "error") in report_findings(_submission_page(client, unit, "先交的报告.txt"),
+                                                                 "先交的报告.txt")
+
+    _, links = collection(client)
+    unit = links["档案发展中心"]
+    upload(client, f"{unit}/upload", "先交的报告.txt", changed.encode("utf-8"))
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w") as zf:
+        for book in books:
+            zf.writestr(book.name, book.read_bytes())
+    upload(client, f"{unit}/upload", "全部表格.zip", bundle.getvalue())
+    for _ in range(600):
+        page = client.get(unit).text
+        if "已完成" in page:
+            break
+        time.sleep(0.2)
+    assert ("report-table-mismatch", "error") in report_findings(_submission_page(client, unit, "先交的报告.txt"),
+                                                                 "先交的报告.txt")
+
+
+def _submission_page(client: TestClient, unit: str, name: str) -> str:
+    """The result page of the upload called ``name``, opened from the 单位's page."""
+    link = re.search(rf'<a href="([^"]+/s/[^"]+)">{re.escape(name)}</a>', client.get(unit).text)[1]
+    return client.get(link).text
+
+
 def test_a_report_sent_first_in_one_form_is_checked_against_the_workbooks_sent_with_it(site, unit_papers):
     _, client = site
     admin(client)

@@ -131,9 +131,12 @@ def document_xml(blocks: list[Block]) -> str:
 
 
 def write_docx(blocks: list[Block], path: str | Path) -> Path:
-    """Write ``blocks`` as a .docx at ``path``."""
+    """Write ``blocks`` as a .docx at ``path``, through the one output writer (a replaced file keeps its
+    mode and owner; a run stopped half-way leaves no half a document)."""
+    from ..outputs import replacing
+
     path = Path(path)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+    with replacing(path) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", CONTENT_TYPES)
         zf.writestr("_rels/.rels", PACKAGE_RELS)
         zf.writestr("word/_rels/document.xml.rels", DOCUMENT_RELS)

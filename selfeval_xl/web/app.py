@@ -93,22 +93,41 @@ class Processor:
         self.settings = settings
         self.slots = threading.Semaphore(settings.jobs)
 
-    def submit(self, unit: Unit | None, blob: str, suffix: str, name: str, system: str | None) -> Submission:
+    def submit(self, unit: Unit | None, blob: str, suffix: str, name: str, system: str | None,
+               recheck: bool = True) -> Submission:
+        """A workbook checked and scored; its 单位's reports re-checked against the tables now in
+        (``recheck``: a zip re-checks them once, after its last workbook)."""
         store = self.settings.store
         with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
             done = processing.process(store.file_path(blob, suffix), name, Path(work), system)
             scored = store.put_file(done.scored, done.scored.suffix) + done.scored.suffix if done.scored else None
-        return store.add_submission(unit.id if unit else None, name, blob, suffix,
-                                    processing.table_key(done.report), done.result, scored)
+        sub = store.add_submission(unit.id if unit else None, name, blob, suffix,
+                                   processing.table_key(done.report), done.result, scored)
+        if unit is not None and recheck:
+            self.recheck_reports(unit, system)
+        return sub
 
-    def submit_report(self, unit: Unit, blob: str, suffix: str, name: str, system: str | None) -> Submission:
-        """A 绩效自评报告, checked against the latest version of each of this 单位's workbooks."""
+    def _report_result(self, unit: Unit, blob: str, suffix: str, name: str, system: str | None) -> processing.Processed:
+        """A 绩效自评报告 checked against the latest version of each of this 单位's workbooks."""
         store = self.settings.store
         latest, _ = views.latest_versions(store.submissions(unit.id))
         workbooks = [store.file_path(s.blob, s.suffix) for s in latest if s.suffix in WORKBOOK_SUFFIXES]
         with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
-            done = processing.process_report(store.file_path(blob, suffix), name, workbooks, Path(work), system)
-        return store.add_submission(unit.id, name, blob, suffix, processing.table_key(done.report), done.result, None)
+            return processing.process_report(store.file_path(blob, suffix), name, workbooks, Path(work), system)
+
+    def submit_report(self, unit: Unit, blob: str, suffix: str, name: str, system: str | None) -> Submission:
+        done = self._report_result(unit, blob, suffix, name, system)
+        return self.settings.store.add_submission(unit.id, name, blob, suffix, processing.table_key(done.report),
+                                                  done.result, None)
+
+    def recheck_reports(self, unit: Unit, system: str | None) -> None:
+        """The 单位's latest reports checked again, against the tables it has now: a report uploaded
+        before (or while) its tables were processed does not keep a verdict without them."""
+        store = self.settings.store
+        latest, _ = views.latest_versions(store.submissions(unit.id))
+        for sub in (s for s in latest if s.suffix in REPORT_SUFFIXES):
+            done = self._report_result(unit, sub.blob, sub.suffix, sub.filename, system)
+            store.replace_result(sub.id, done.result)
 
     def check(self, blob: str, suffix: str, name: str) -> FileReport:
         """The check alone (the JSON API)."""
@@ -150,6 +169,8 @@ class Processor:
                         store.advance_job(job_id, n, "failed", f"压缩包解开后过大，已在第 {n} 个文件处停止")
                         return
                     too_big = f"（{skipped} 个文件超过大小上限，未检查）" if skipped else ""
+                    if n == len(entries):            # the 单位's reports, against all its tables, once
+                        self.recheck_reports(unit, system)
                     store.advance_job(job_id, n, "running" if n < len(entries) else "finished",
                                       f"已检查 {n} / {len(entries)}{too_big}")
                 if not entries:
@@ -172,7 +193,7 @@ class Processor:
         if size > self.settings.limit:
             Path(handle.name).unlink()
             return size
-        self.submit(unit, store.put_file(Path(handle.name), suffix), suffix, name, system)
+        self.submit(unit, store.put_file(Path(handle.name), suffix), suffix, name, system, recheck=False)
         return size
 
 

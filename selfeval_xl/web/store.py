@@ -100,6 +100,7 @@ class Store(Protocol):
     def add_submission(self, unit_id: int | None, filename: str, blob: str, suffix: str, table_key: str,
                        result: dict[str, Any], scored: str | None) -> Submission: ...
     def submission_by_token(self, token: str) -> Submission | None: ...
+    def replace_result(self, submission_id: int, result: dict[str, Any]) -> None: ...
     def submissions(self, unit_id: int) -> list[Submission]: ...
 
     def start_job(self, unit_id: int, total: int) -> Job: ...
@@ -234,6 +235,12 @@ class SqliteStore:
                 (unit_id, token, filename, blob, suffix, now, table_key,
                  json.dumps(result, ensure_ascii=False), scored))
         return Submission(cur.lastrowid, unit_id, token, filename, blob, suffix, now, table_key, result, scored)
+
+    def replace_result(self, submission_id: int, result: dict[str, Any]) -> None:
+        """A new verdict for a stored file (a report re-checked once its 单位's tables are in)."""
+        with self._lock:
+            self._db.execute("UPDATE submissions SET result = ? WHERE id = ?",
+                             (json.dumps(result, ensure_ascii=False), submission_id))
 
     _COLUMNS = "id, unit_id, token, filename, blob, suffix, uploaded, table_key, result, scored"
 
