@@ -80,6 +80,17 @@ def test_api_check_returns_what_check_json_writes(site, tmp_path):
     assert any(f["cell"] == built.ref(("ind", 0, "score")) for f in got["files"][0]["findings"])
 
 
+def test_the_page_counts_the_rows_it_could_not_review(site, tmp_path):
+    """A 完成值 not understood leaves its row unreviewed: the page says how many, beside those reviewed,
+    and never 未发现问题 for that file (as report.xlsx and summary.xlsx count them)."""
+    _, client = site
+    built = build_project(tmp_path / "表.xlsx", edits={("ind", 2, "actual"): "约一百六十天"})
+    page = upload(client, "/check", "表.xlsx", built.path.read_bytes()).text
+    card = page[page.index("<h2>表.xlsx"):]
+    head = card[:card.index("</h2>")]
+    assert "未复核指标 1" in head and "未发现问题" not in head and re.search(r"已复核指标 \d+", head)
+
+
 @pytest.mark.parametrize("name, content", [("notes.txt", b"just text"), ("fake.xlsx", b"PK\x03\x04 broken zip"),
                                            ("empty.xls", b"")])
 def test_api_check_gives_a_non_workbook_its_unreadable_finding(site, name, content):
