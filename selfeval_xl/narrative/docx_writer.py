@@ -12,12 +12,12 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from .numbers import FIGURE
 from .outline import Block, Placeholder
 
 BODY_FONT, HEADING_FONT, LATIN_FONT = "仿宋", "黑体", "Times New Roman"
 SIZES = {"title": 22, "heading1": 16, "heading2": 16, "heading3": 16, "annex": 16, "para": 16, "note": 12,
          "signature": 16, "cell": 9}
-_FIGURE = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$|^—$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -91,7 +91,8 @@ def column_widths(rows: list[list[str]], total: int) -> list[int]:
 
 
 def _cell(value: str, width: int, header: bool) -> str:
-    align = '<w:jc w:val="right"/>' if not header and _FIGURE.match(value or "") else ""
+    figure = value == "—" or FIGURE.match(value or "")
+    align = '<w:jc w:val="right"/>' if not header and figure else ""
     return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:pPr>{align}</w:pPr>'
             f'{_run(value or "", HEADING_FONT if header else BODY_FONT, SIZES["cell"], header)}</w:p></w:tc>')
 

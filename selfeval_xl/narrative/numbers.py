@@ -6,11 +6,13 @@ the table's at the precision it was written with, so 44.4 stated for 44.43 is no
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from ..rules import xl_round
 
 NUMBER = r"-?\d[\d,]*(?:\.\d+)?"
+FIGURE = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$")       # a cell or a word that is a figure and nothing else
 HUNDRED = Decimal(100)
 
 

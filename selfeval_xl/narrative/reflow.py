@@ -14,16 +14,20 @@ import re
 from collections import Counter
 from statistics import quantiles
 
+from .numbers import FIGURE
+
 ENDS = "。！？!?】"
 CONTINUES = "，、,（(“‘：:《—-"
-HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(]\s*[一二三四五六七八九十]+\s*[）)])")
-ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.．、](?!\d)|[（(]\d{1,2}[）)]|\d{1,2}[）)]|[一二三四五六七八九十]是|【)")
+CN = "一二三四五六七八九十"
+MARKS = (rf"[{CN}]+、", rf"[（(]\s*[{CN}]+\s*[）)]",               # the heading marks, level by level:
+         r"\d{1,2}\s*[.．、](?!\d)", r"(?:[（(]\d{1,2}[）)]|\d{1,2}[）)])")  # 一、 › （一） › 1. › （1）/ 1）
+HEADING = re.compile(rf"^\s*(?:{MARKS[0]}|{MARKS[1]})")
+ITEM = re.compile(rf"^\s*(?:{MARKS[2]}|{MARKS[3]}|[{CN}]是|【)")
 PAGE_NUMBER = re.compile(r"^[\s\-—–－·]*(?:第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d{1,4}(?:\s*/\s*\d+)?)"
                          r"[\s\-—–－·]*$")
 INLINE_PAGE = re.compile(r"(?<!\S)(?:[-—–－]{1,2}\s*\d{1,4}\s*[-—–－]{1,2}|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?)(?!\S)")
 GLUED_HEADING = re.compile(r"^(\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])\s*"
                            r"[^\s，。,：:；;、\d]{2,24})\s+(?=[\d\u4e00-\u9fff])(.{8,})$")
-_NUMBERISH = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$")
 _SPACE = re.compile(r"\s+")
 _KEEP_SPACE = re.compile(r"[A-Za-z0-9%.]")
 NOISE_BLANKS = 0.6          # blank lines between this share of line pairs or more carry no meaning
@@ -48,7 +52,7 @@ def width(line: str) -> int:
 def is_row(line: str) -> bool:
     """A table row flattened into a line: three or more figures, half the words or more."""
     words = line.split()
-    figures = sum(bool(_NUMBERISH.match(w)) for w in words)
+    figures = sum(bool(FIGURE.match(w)) for w in words)
     return figures >= 3 and figures * 2 >= len(words) and not any(m in line for m in "。，")
 
 

@@ -13,14 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .reflow import MARKS
 from .text import Paragraph
 
-LEVELS = (
-    re.compile(r"^[一二三四五六七八九十]+、"),
-    re.compile(r"^[（(][一二三四五六七八九十]+[）)]"),
-    re.compile(r"^\d{1,2}\s*[.．、](?!\d)"),
-    re.compile(r"^(?:[（(]\d{1,2}[）)]|\d{1,2}[）)])"),
-)
+LEVELS = tuple(re.compile(f"^{mark}") for mark in MARKS)   # the marks reflow breaks paragraphs at
 PROJECT_ENDS = ("项目", "经费", "资金", "专项", "工程")
 _NAME = re.compile(r"^[^，,：:。；;！？!?]{2,60}")
 _SCORED_100 = re.compile(r"^[，,]?\s*(?:项目)?(?:总)?分值(?:为|是)?\s*100(?:\.0+)?\s*分")

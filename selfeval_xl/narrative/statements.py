@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .numbers import NUMBER, read_number
+from .reflow import CN, MARKS
 from .sections import place
 from .text import Paragraph
 
@@ -23,7 +24,7 @@ _KW = "|".join(KEYWORDS)
 _HEAD = re.compile(rf"(?P<subj>[^，,。；;：:]{{0,40}}?)(?P<kw>{_KW})(?:为|是|：|:)?(?P<num>{NUMBER})分")
 _PART = re.compile(rf"[，,、](?:其中)?(?P<name>[^\d，,、。；;：:（）()%]{{1,20}}?)(?:为|：|:)?(?P<num>{NUMBER})分"
                    rf"(?:[（(，,]?占比{NUMBER}%[)）]?)?")
-_ANNEX = re.compile(r"^(?:[一二三四五六七八九十]+、\s*)?附件(?:\s*[\d一二三四五六七八九十]*\s*[：:].*|\s*)$")
+_ANNEX = re.compile(rf"^(?:{MARKS[0]}\s*)?附件(?:\s*[\d{CN}]*\s*[：:].*|\s*)$")
 _AMOUNT = re.compile(rf"(?P<num>{NUMBER})(?P<unit>万元|元)")
 _RATE = re.compile(rf"(?P<label>预算完成率|预算执行率|资金执行率|执行率|指标完成率)(?:为|达到|达|是|：|:)?(?P<num>{NUMBER})%")
 _COUNTS = re.compile(rf"涉及(?P<items>(?:[，,、和]?(?:共)?{NUMBER}个[^，,、。；;\d]{{1,12}}?指标)+)")
