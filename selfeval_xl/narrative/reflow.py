@@ -98,7 +98,7 @@ def lines_of(pages: list[str]) -> list[tuple[int, str]]:
 
 def _full_width(lines: list[str]) -> int:
     """The width of a full line: the widest tenth's floor (a heading or a paragraph's end is shorter)."""
-    widths = [width(line) for line in lines if width(line) > 20]
+    widths = [w for w in map(width, lines) if w > 20]
     return int(quantiles(widths, n=10)[-1]) if len(widths) >= 10 else max(widths, default=0)
 
 

@@ -107,27 +107,31 @@ class Processor:
             self.recheck_reports(unit, system)
         return sub
 
-    def _report_result(self, unit: Unit, blob: str, suffix: str, name: str, system: str | None) -> processing.Processed:
-        """A 绩效自评报告 checked against the latest version of each of this 单位's workbooks."""
+    def _latest(self, unit: Unit) -> tuple[list[Submission], list[Path]]:
+        """The latest version of each of the 单位's files, and the paths of its workbooks among them."""
         store = self.settings.store
         latest, _ = views.latest_versions(store.submissions(unit.id))
-        workbooks = [store.file_path(s.blob, s.suffix) for s in latest if s.suffix in WORKBOOK_SUFFIXES]
+        return latest, [store.file_path(s.blob, s.suffix) for s in latest if s.suffix in WORKBOOK_SUFFIXES]
+
+    def _report_result(self, workbooks: list[Path], blob: str, suffix: str, name: str,
+                       system: str | None) -> processing.Processed:
+        """A 绩效自评报告 checked against these workbooks (its 单位's latest)."""
+        store = self.settings.store
         with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
             return processing.process_report(store.file_path(blob, suffix), name, workbooks, Path(work), system)
 
     def submit_report(self, unit: Unit, blob: str, suffix: str, name: str, system: str | None) -> Submission:
-        done = self._report_result(unit, blob, suffix, name, system)
+        done = self._report_result(self._latest(unit)[1], blob, suffix, name, system)
         return self.settings.store.add_submission(unit.id, name, blob, suffix, processing.table_key(done.report),
                                                   done.result, None)
 
     def recheck_reports(self, unit: Unit, system: str | None) -> None:
         """The 单位's latest reports checked again, against the tables it has now: a report uploaded
         before (or while) its tables were processed does not keep a verdict without them."""
-        store = self.settings.store
-        latest, _ = views.latest_versions(store.submissions(unit.id))
+        latest, workbooks = self._latest(unit)
         for sub in (s for s in latest if s.suffix in REPORT_SUFFIXES):
-            done = self._report_result(unit, sub.blob, sub.suffix, sub.filename, system)
-            store.replace_result(sub.id, done.result)
+            done = self._report_result(workbooks, sub.blob, sub.suffix, sub.filename, system)
+            self.settings.store.replace_result(sub.id, done.result)
 
     def check(self, blob: str, suffix: str, name: str) -> FileReport:
         """The check alone (the JSON API)."""
