@@ -264,6 +264,17 @@ DOCS: dict[str, CheckDoc] = {
         "确认提交的是本单位的绩效自评报告。",
         "The text does not read as a 绩效自评报告 (none of its words, no scores or amounts): not checked. "
         "Fix: submit the report itself."),
+    "report-nothing-checked": CheckDoc(
+        "报告读出了文字，但没有一处数字能与另一处（或与本单位的自评表）相互核对：没有“总分 = 各部分之和”、"
+        "“合计 = 其中各项”、“执行率 = 决算 / 预算”、“得分 ≤ 分值”，也没有同一数字两次出现。报告因此未核对，"
+        "不能算作通过。常见于把自评表的格子粘成一段文字（数字一串相连，没有句子），或报告只写文字不写数字。",
+        "“项目资金 (万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额: 0 0 0 10 0 0 其中:本年财政拨款 90 89.974 89.974”"
+        "（表格被压成一行文字，读不出哪一个数是什么）。",
+        "报告正文用句子写出预算、决算、执行率、总分及各部分得分（如“自评得分 95.95 分，其中预算执行 9.55 分……”），"
+        "自评表以表格（.xlsx）另行提交；或与本单位的自评表一起检查。",
+        "No figure of the report could be held against another (a sum, a rate, a score within its weight, "
+        "a figure stated twice, or the 单位's tables): not checked, so never a clean pass. Typical of a "
+        "自评表 pasted as flat text. Fix: state the figures in sentences, submit the tables as workbooks."),
     "cost-direction": CheckDoc(
         "成本指标的指标性质写成了正向（≥），越多越好不符合成本指标的含义。",
         "“单位成本”指标性质选“≥”，年度指标值 50元。",

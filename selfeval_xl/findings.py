@@ -52,6 +52,7 @@ declare("report-placeholder", Severity.WARNING, "报告仍有待填写的占位�
 declare("report-part-missing", Severity.WARNING, "报告中自评分项少于分值分项")
 declare("report-no-text", Severity.WARNING, "报告未能读出文字，未检查")
 declare("report-not-a-report", Severity.WARNING, "文件不像绩效自评报告，未检查")
+declare("report-nothing-checked", Severity.WARNING, "报告中没有读出可相互核对的数字，未核对")
 
 
 def _plain(value: Any) -> Any:

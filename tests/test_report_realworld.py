@@ -71,6 +71,22 @@ def test_a_blank_or_unrelated_file_never_passes(tmp_path):
         assert status(report) != "通过"
 
 
+def test_a_report_none_of_whose_figures_could_be_checked_is_not_a_pass(tmp_path):
+    """Words without a figure that meets another (or a 自评表 pasted as flat text) are said to be not
+    checked; a report whose figures do meet is checked, and quiet when they agree."""
+    words = tmp_path / "words.txt"
+    words.write_text("2023年度部门整体支出绩效自评报告\n本单位认真开展绩效自评工作，各项目标基本完成，成效明显。\n",
+                     encoding="utf-8")
+    agreeing = tmp_path / "agreeing.txt"
+    agreeing.write_text("2023年度项目支出绩效自评报告\n项目自评得分95分，其中预算执行10分，产出指标45分，效益指标40分。\n",
+                        encoding="utf-8")
+    for path in (words, HERE / "chizhou_tangxi_2022.txt", HERE / "shouxian_2023.txt"):
+        report = check_report(path)
+        assert "report-nothing-checked" in [f.code for f in report.findings], path.name
+        assert status(report) != "通过"
+    assert check_report(agreeing).findings == []
+
+
 def test_the_real_report_reads_as_a_reader_reads_it():
     """Its broken lines are sentences again, its headings apart, its figures whole."""
     texts = [p.text for p in read_report(REAL)]

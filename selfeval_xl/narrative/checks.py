@@ -39,6 +39,22 @@ class Context:
     extracted: Extracted
     unit: Unit | None = None
     facts: dict[Key, tuple[Decimal, Summary]] = field(default_factory=dict)
+    compared: int = 0         # the relations the checks held against each other: 0 means nothing was checked
+
+    def agrees(self, stated: Decimal, computed: Decimal) -> bool:
+        """:func:`agrees`, counted: a report none of whose figures met another is not a clean pass."""
+        self.compared += 1
+        return agrees(stated, computed)
+
+    def exceeds(self, score: Decimal, weight: Decimal) -> bool:
+        """score > weight, counted."""
+        self.compared += 1
+        return score > weight
+
+    def same(self, first: Decimal, again: Decimal) -> bool:
+        """:func:`same_quantity`, counted."""
+        self.compared += 1
+        return same_quantity(first, again)
 
     def find(self, code: str, s: Statement, message: str, expected=None, found=None) -> Finding:
         sheet, cell = s.paragraph.where
@@ -102,7 +118,7 @@ def parts_sum(ctx: Context) -> Iterator[Finding]:
     """
     for group in ctx.extracted.groups:
         total = sum((p.value for p in group.parts), Decimal(0))
-        if not agrees(group.whole.value, total):
+        if not ctx.agrees(group.whole.value, total):
             parts = " + ".join(_show(p.value) for p in group.parts)
             yield ctx.find("report-parts-sum", group.whole,
                            f"{describe(group.whole.key)} {_show(group.whole.value)} 分不等于所列分项之和 {parts} = "
@@ -113,22 +129,23 @@ def parts_sum(ctx: Context) -> Iterator[Finding]:
                 return next((s for s in paragraph if s.key == (scope, "funds", measure, category)), None)
             for measure in ("budget", "spent"):
                 whole, basic, project = (first(measure, c) for c in ("total", "basic", "project"))
-                if whole and basic and project and not agrees(whole.value, basic.value + project.value):
+                if whole and basic and project and not ctx.agrees(whole.value, basic.value + project.value):
                     yield ctx.find("report-parts-sum", whole,
                                    f"{describe(whole.key)} {_show(whole.value)} 万元不等于基本支出 {_show(basic.value)} + "
                                    f"项目支出 {_show(project.value)} = {_show(basic.value + project.value)} 万元",
                                    basic.value + project.value)
             for category in ("total", "basic", "project"):
                 budget, spent, gap = (first(m, category) for m in ("budget", "spent", "gap"))
-                if budget and spent and gap and not agrees(gap.value, budget.value - spent.value):
+                if budget and spent and gap and not ctx.agrees(gap.value, budget.value - spent.value):
                     yield ctx.find("report-parts-sum", gap,
                                    f"{describe(gap.key)} {_show(gap.value)} 万元不等于预算 {_show(budget.value)} − 决算 "
                                    f"{_show(spent.value)} = {_show(budget.value - spent.value)} 万元",
                                    budget.value - spent.value)
     for group in ctx.extracted.fund_groups:
         total = sum((p.value for p in group.parts), Decimal(0))
-        over = total > group.whole.value and not agrees(group.whole.value, total)
-        if len(group.parts) >= 2 and (over or (group.complete and not agrees(group.whole.value, total))):
+        if len(group.parts) < 2 or not (group.complete or total > group.whole.value):
+            continue
+        if not ctx.agrees(group.whole.value, total):
             names = " + ".join(f"{p.key[3].removeprefix('part:')} {_show(p.value)}" for p in group.parts)
             yield ctx.find("report-parts-sum", group.whole,
                            f"{describe(group.whole.key)} {_show(group.whole.value)} 万元不等于其中所列 {names} = "
@@ -148,7 +165,7 @@ def rate_of_amounts(ctx: Context) -> Iterator[Finding]:
         if not budget or not spent or not budget.value:
             continue
         expected = spent.value / budget.value * HUNDRED
-        if not agrees(rate.value, expected):
+        if not ctx.agrees(rate.value, expected):
             yield ctx.find("report-rate", rate,
                            f"{describe(rate.key)} {_show(rate.value)}% 不等于决算 {_show(spent.value)} / 预算 "
                            f"{_show(budget.value)} = {_show(round(expected, 2))}%", round(expected, 2))
@@ -156,7 +173,7 @@ def rate_of_amounts(ctx: Context) -> Iterator[Finding]:
         if rate is not None and full is not None and parts:
             total = sum((p.value for p in parts if p.key[2] != "all"), Decimal(0)) or parts[0].value
             expected = full.value / total * HUNDRED if total else None
-            if expected is not None and not agrees(rate.value, expected):
+            if expected is not None and not ctx.agrees(rate.value, expected):
                 yield ctx.find("report-rate", rate,
                                f"指标完成率 {_show(rate.value)}% 不等于实际完成指标 {_show(full.value)} 个 / 指标 "
                                f"{_show(total)} 个 = {_show(round(expected, 2))}%", round(expected, 2))
@@ -171,7 +188,7 @@ def score_over_weight(ctx: Context) -> Iterator[Finding]:
     """
     for s in ctx.extracted.statements:
         weight = ctx.first(s.key[:-1] + ("weight",)) if s.key[-1] == "score" else None
-        if weight is not None and s.value > weight.value:
+        if weight is not None and ctx.exceeds(s.value, weight.value):
             yield ctx.find("report-score-over-weight", s,
                            f"{describe(s.key)} {_show(s.value)} 分高于报告所述分值 {_show(weight.value)} 分", weight.value)
 
@@ -189,7 +206,7 @@ def figure_twice(ctx: Context) -> Iterator[Finding]:
         if s.key in ctx.facts:        # the table says which is right: report-table-mismatch says it once
             continue
         first = seen.setdefault(s.key, s)
-        if first is not s and not same_quantity(first.value, s.value):
+        if first is not s and not ctx.same(first.value, s.value):
             sheet, cell = first.paragraph.where
             yield ctx.find("report-figure-twice", s,
                            f"{describe(s.key)} 此处为 {_show(s.value)}，{sheet}{cell}为 {_show(first.value)}（“{first.sentence}”）",
@@ -231,7 +248,7 @@ def table_mismatch(ctx: Context) -> Iterator[Finding]:
         if fact is None or (s.key[-1] == "full" and "满分" not in s.sentence):
             continue                  # 实际完成指标 may mean 达成, not 得满分: compared where it says so
         value, table = fact
-        if not agrees(s.value, value):
+        if not ctx.agrees(s.value, value):
             unit = "%" if s.key[1] == "rate" else ""
             shown = round(value, max(places(s.value), 2))
             yield ctx.find("report-table-mismatch", s,

@@ -54,6 +54,10 @@ def check_report(path: str | Path, units: Iterable[Unit] = (), limits: Limits = 
     report.stated_total = stated_total.value if stated_total is not None else None
     report.name = Path(path).stem
     report.findings.extend(run_checks(ctx))
+    if not ctx.compared:
+        report.findings.append(finding(
+            "report-nothing-checked", "报告中没有读出可相互核对的数字（总分与分项、资金合计与其中各项、执行率与金额、"
+            "得分与分值，或与本单位自评表的同一数字），报告未核对", file=str(path)))
     return report
 
 
