@@ -74,3 +74,123 @@ def test_a_sheet_the_guard_cannot_inflate_is_never_handed_to_the_reader(tmp_path
     stored.write_bytes(bytes(blob))
     [(code, message, _)] = read_workbook(stored).problems
     assert code == "unreadable" and "无法解压" in message
+
+
+# ---------------------------------------------------------------- each limit at its boundary, each refusal's reason
+
+def _book(path, sheets: dict[str, str], workbook_xml: str | None = None):
+    """A minimal .xlsx-shaped zip: workbook.xml with its rels naming each sheet part."""
+    names = list(sheets)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("xl/workbook.xml", workbook_xml if workbook_xml is not None else (
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+            + "".join(f'<sheet name="{n}" sheetId="{i + 1}" r:id="rId{i + 1}"/>' for i, n in enumerate(names))
+            + "</sheets></workbook>"))
+        z.writestr("xl/_rels/workbook.xml.rels",
+                   '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   + "".join(f'<Relationship Id="rId{i + 1}" Target="worksheets/sheet{i + 1}.xml" Type="'
+                             'http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+                             for i in range(len(names))) + "</Relationships>")
+        for i, rows in enumerate(sheets.values()):
+            z.writestr(f"xl/worksheets/sheet{i + 1}.xml", f"<worksheet><sheetData>{rows}</sheetData></worksheet>")
+    return path
+
+
+def test_a_file_at_a_limit_is_read_and_one_past_it_refused(tmp_path):
+    from selfeval_xl.read.guard import file_problem
+
+    book = _book(tmp_path / "b.xlsx", {"表1": '<row r="3"><c r="D3"><v>1</v></c></row>', "表2": ""})
+    size = book.stat().st_size
+    inflated = sum(i.file_size for i in zipfile.ZipFile(book).infolist())
+    at = Limits(file_bytes=size, uncompressed_bytes=inflated, sheets=2, rows=3, columns=4, cells=12)
+    assert file_problem(book, at) is None
+    for past, words in ((dict(file_bytes=size - 1), "file_bytes"), (dict(uncompressed_bytes=inflated - 1),
+                        "uncompressed_bytes"), (dict(sheets=1), "sheets"), (dict(rows=2), "rows"),
+                        (dict(columns=3), "columns"), (dict(cells=11), "cells")):
+        why = file_problem(book, Limits(**{**at.__dict__, **past}))
+        assert why is not None and words in why, (past, why)
+    assert "“表1”" in file_problem(book, Limits(rows=2)) and "D3" in file_problem(book, Limits(rows=2))
+
+
+def test_a_workbook_xml_that_cannot_be_parsed_still_has_every_sheet_measured(tmp_path):
+    from selfeval_xl.read.guard import file_problem
+
+    book = _book(tmp_path / "b.xlsx", {"a": "", "b": '<row r="1"><c r="XFD1"><v>1</v></c></row>'},
+                 workbook_xml="<workbook><sheets><sheet name=")
+    assert "columns" in file_problem(book, Limits(columns=100))
+    assert "sheet2.xml" in file_problem(book, Limits(columns=100))
+    assert file_problem(book, Limits()) is None
+
+
+def test_what_is_not_a_zip_is_left_to_the_reader_and_a_broken_sheet_is_said(tmp_path):
+    from selfeval_xl.read.guard import file_problem
+
+    (tmp_path / "t.xlsx").write_bytes(b"not a zip at all")
+    assert file_problem(tmp_path / "t.xlsx", Limits()) is None
+    book = _book(tmp_path / "b.xlsx", {"表": '<row r="1"><c r="A1"><v>1</v></c></row>'})
+    blob = bytearray(book.read_bytes())
+    with zipfile.ZipFile(book) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    blob[info.header_offset + 30 + len(info.filename) + 2] ^= 0xFF       # inside the deflated sheet
+    book.write_bytes(bytes(blob))
+    assert "文件已损坏" in file_problem(book, Limits()) and "“表”" in file_problem(book, Limits())
+
+
+def test_a_missing_file_and_a_dangling_link_say_so(tmp_path):
+    import os
+
+    assert "不存在" in path_problem(tmp_path / "none.xlsx", Limits())
+    os.symlink(tmp_path / "gone.xlsx", tmp_path / "link.xlsx")
+    assert "符号链接" in path_problem(tmp_path / "link.xlsx", Limits())
+    (tmp_path / "real.xlsx").write_bytes(b"x")
+    os.symlink(tmp_path / "real.xlsx", tmp_path / "ok.xlsx")
+    assert path_problem(tmp_path / "ok.xlsx", Limits()) is None
+    assert "文件夹" in path_problem(tmp_path, Limits())
+
+
+@pytest.mark.parametrize("shift", range(-8, 9))
+def test_a_reference_straddling_the_chunk_edge_is_seen_whole(tmp_path, shift):
+    from selfeval_xl.read.guard import _CHUNK, extent_of
+
+    head = "<worksheet><sheetData>"
+    cell = '<c r="ZZ99">'
+    pad = _CHUNK - len(head) - len(cell) // 2 + shift                    # the reference cut near the edge
+    xml = (head + "<!--" + "x" * (pad - 7) + "-->" + cell + "<v>1</v></c></sheetData></worksheet>").encode()
+    assert extent_of(xml) == Extent(99, 702)
+
+
+def test_reading_stops_at_the_inflated_bytes_it_may_read():
+    from selfeval_xl.read.guard import _CHUNK, _extent
+
+    chunks = [b'<c r="A1">' + b" " * (_CHUNK - 10), b'<c r="ZZ9">']
+    assert _extent(iter(chunks), _CHUNK) == Extent(1, 1)
+    assert _extent(iter(chunks), _CHUNK + 1) == Extent(9, 702)
+
+
+def test_rows_are_taken_from_row_elements_only_where_a_cell_may_lack_its_reference(tmp_path):
+    assert (_extent(tmp_path, '<row r="9"><c r="A1"><v>1</v></c></row>').rows) == 1
+    assert (_extent(tmp_path, '<x:row r="9"><x:c><x:v>1</x:v></x:c></x:row>').rows) == 9
+    assert (_extent(tmp_path, '<row r="9"><c><v>1</v></c></row>').rows) == 9
+
+
+def test_the_last_cell_is_named_only_when_both_are_known():
+    assert Extent(7, 27).last_cell == "AA7"
+    assert Extent(0, 5).last_cell == "" and Extent(5, 0).last_cell == ""
+    assert Extent(3, 4).cells == 12
+
+
+def test_a_socket_is_refused_and_the_os_reason_given(tmp_path):
+    import socket
+
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(tmp_path / "s.xlsx"))
+        assert "套接字" in path_problem(tmp_path / "s.xlsx", Limits())
+    assert "No such file" in path_problem(tmp_path / "none.xlsx", Limits())
+
+
+def test_an_inflated_part_is_measured_from_its_first_byte():
+    from selfeval_xl.read.guard import extent_of
+
+    assert extent_of(b'r="B2"><v>1</v></c>') == Extent(2, 2)          # a reference at byte 0
+    assert Extent() == Extent(0, 0)
