@@ -1,4 +1,4 @@
-"""Every report check raised by its failing case, at the paragraph the case names, and silent on its
+"""Every report check raised by its failing case, at the paragraph the case names, saying what it says, and silent on its
 passing case — neither it nor an error (tests/data/narrative_cases.yaml): a check whose case breaks fails here by name."""
 from __future__ import annotations
 
@@ -20,13 +20,15 @@ def _report(tmp_path: Path, body: str):
     path = tmp_path / "report.txt"
     path.write_text(TITLE + body + "\n", encoding="utf-8")
     texts = {p.where: p.text for p in read_report(path)}
-    return [(f.code, texts.get((f.sheet, f.cell), "")) for f in check_report(path).findings]
+    return [(f.code, texts.get((f.sheet, f.cell), ""), f.message) for f in check_report(path).findings]
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if "fail" in c], ids=lambda c: f"{c['code']}: {c['name']}")
 def test_failing_case_raises_its_code_at_its_paragraph(tmp_path, case):
     found = _report(tmp_path, case["fail"]["body"])
-    assert any(code == case["code"] and case["fail"]["at"] in text for code, text in found), found
+    fail = case["fail"]
+    assert any(code == case["code"] and fail["at"] in text and fail["says"] in message
+               for code, text, message in found), found
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if "pass" in c], ids=lambda c: f"{c['code']}: {c['name']}")
