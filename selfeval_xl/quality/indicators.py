@@ -11,12 +11,13 @@ import re
 from typing import Callable, Iterable, Iterator
 
 from ..checks.base import Context, check
+from ..checks.explain import reason_blank
 from ..findings import Finding
 from ..layout import normalize_label
 from ..model import Cell
 from ..parse import parse_deadline
 from ..recompute import RowResult
-from ..rules import Direction
+from ..rules import Direction, is_overachieved
 from .pack import Rule, active_pack
 from .registry import as_configured, declared, title_of
 from .text import has_any, has_digit, percent, similarity, squeeze
@@ -234,13 +235,16 @@ def far_over_target(ctx: Context, rule: Rule) -> Iterator[Finding]:
     parameter because local practice differs (one province deducts at 30% above, a review firm at 130%).
 
     Bad: 参观人数 指标值 ``≥15000``, 完成值 ``46845`` (312%). Fix: set next year's target from this year's
-    value, and score the deviation down as the article says.
+    value, and score the deviation down as the article says. A row without a 偏差原因 over the
+    system's over-achievement threshold is ``overachievement-unexplained``'s, once.
     """
     for out in ctx.re.rows:
         s = out.scored
         if s is None or not s.direction.positive or s.bands or not s.target or s.actual is None or s.target <= 0:
             continue
         ratio = s.actual / s.target
+        if is_overachieved(s.target, s.actual, s.direction, ctx.settings) and reason_blank(out.row):
+            continue              # overachievement-unexplained reports it, asking whether the target was too low
         if ratio >= rule.param("ratio"):
             cell = out.row.get("actual")
             yield ctx.find(rule.code, cell, rule.message(name=out.row.level3, actual=cell.text if cell else "",
