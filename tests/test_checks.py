@@ -9,7 +9,7 @@ from selfeval_xl.checks import CHECKS, check_workbook
 from selfeval_xl.findings import CATALOGUE
 from selfeval_xl.read import read_workbook
 
-GOAL_SILENT = {("goal", "achieved"): "全部完成"}
+GOAL_SILENT = {("goal", "achieved"): "全部完成；观众满意度经问卷调查取得"}   # says nothing of the rate
 
 # name: (builder, edits, {expected codes}, the logical cell the first code must point at)
 PROJECT_CASES = {
