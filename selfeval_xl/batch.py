@@ -123,12 +123,14 @@ def _identity(path: str | Path) -> str:
 
 @dataclass
 class FileResult:
-    """What a worker sends back for one file: its report, the figures for cross-file checks, and what a
-    ``facts`` hook took from its tables (the narrative report's summaries, when the run has reports)."""
+    """What a worker sends back for one file: its report, the figures for cross-file checks, what a
+    ``facts`` hook took from its tables (the narrative report's summaries, when the run has reports),
+    and the digests the 指标质量 rules over several files read."""
 
     report: FileReport
     figures: list = field(default_factory=list)
     facts: list = field(default_factory=list)
+    digests: list = field(default_factory=list)    # each table's quality digest (across 单位, year over year)
 
 
 Facts = Callable[[str, list, IndicatorSystem | None], list]   # (path, tables, system) → picklable list
@@ -166,12 +168,15 @@ def check_file(path: str | Path, system: IndicatorSystem | None = None,
     """Read and check one workbook in this process, under the reader's size guard (the in-process path
     for tests and the add-in; batches use :func:`check_files`). Never raises: a crash becomes a
     ``check-failed`` finding. ``skip_ours``: a workbook carrying our output mark is listed as skipped."""
-    from .checks import check_workbook, figures_of
+    from .checks import check_workbook, figures_of, system_for
+    from .quality.digest import digest_tables
     from .read import read_workbook
 
     try:
         data = read_workbook(path, limits=limits or _LIMITS, skip_ours=skip_ours)
-        result = FileResult(check_workbook(data, system or _SYSTEM), figures_of(str(path), data.tables))
+        chosen = system or _SYSTEM
+        result = FileResult(check_workbook(data, chosen), figures_of(str(path), data.tables),
+                            digests=digest_tables(str(path), data.tables, lambda t: system_for(t, chosen)))
         hook = facts or _FACTS
         if hook:
             result.facts = hook(str(path), data.tables, system or _SYSTEM)
@@ -409,54 +414,72 @@ def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
 def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
                 limits: Limits = DEFAULT_LIMITS, found: Found | None = None,
                 facts: Facts | None = None,
-                on_result: Callable[[FileResult], None] | None = None) -> Iterator[FileReport]:
-    """One FileReport per file, streamed in input order, except that files holding a 部门整体 table
-    are held back until every file is in: the cross-file checks of their 单位 add to them. Memory
-    stays flat: those reports wait in a temporary file (one in seven of a year's batch), and only a
-    running sum per 单位 is kept. ``on_result`` hears each file's whole result as it arrives (with its
+                on_result: Callable[[FileResult], None] | None = None,
+                previous: list[Path] = ()) -> Iterator[FileReport]:
+    """One FileReport per file, in input order, the files holding a 部门整体 table last. Every report
+    is held back until every file is in: the cross-file checks of a 单位 and the 指标质量 rules across
+    单位 and years (``previous``: last year's files, read for their digests only) may add to any file.
+    Memory stays flat: the reports wait in a temporary file, and only a running sum per 单位 and each
+    table's small digest are kept. ``on_result`` hears each file's whole result as it arrives (with its
     ``facts``)."""
     import pickle
     import tempfile
 
     from .checks import UnitFigures
 
-    units = UnitFigures()
+    units, across = UnitFigures(), _across(previous, system_ref, jobs, limits)
     with tempfile.TemporaryFile() as held:
+        offsets: list[tuple[int, bool]] = []       # (where a report starts, it holds a 部门整体 table)
         for result in check_files(paths, system_ref, jobs, limits, found, facts):
             result.report.findings += units.add(result.figures)
+            across.add(result.digests)
             if on_result:
                 on_result(result)
-            if any(f.kind == "department" for f in result.figures):
-                pickle.dump(result.report, held, protocol=pickle.HIGHEST_PROTOCOL)
-            else:
-                yield result.report
+            offsets.append((held.tell(), any(f.kind == "department" for f in result.figures)))
+            pickle.dump(result.report, held, protocol=pickle.HIGHEST_PROTOCOL)
         cross: dict[str, list[Finding]] = {}
-        for f in units.findings():
+        for f in units.findings() + across.findings():
             cross.setdefault(f.file, []).append(f)
-        end = held.tell()
-        held.seek(0)
-        while held.tell() < end:
-            report = pickle.load(held)          # our own file, written just above
-            report.findings += cross.get(report.path, [])
-            yield report
+        for department in (False, True):
+            for offset, kind in offsets:
+                if kind is department:
+                    held.seek(offset)
+                    report = pickle.load(held)          # our own file, written just above
+                    report.findings += cross.get(report.path, [])
+                    yield report
+
+
+def _across(previous: list[Path], system_ref: str | None, jobs: int, limits: Limits):
+    """The 指标质量 collector of a run, with the digests of last year's workbooks (``previous``: files or
+    folders) in it: those are read and checked in workers like any file, but never reported."""
+    from .quality.across import Across
+
+    across = Across()
+    if previous:
+        found = scan(previous)
+        for result in check_files(found.paths, system_ref, jobs, limits, found):
+            across.add_previous(result.digests)
+    return across
 
 
 def run(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
         on_result: Callable[[FileResult], None] | None = None,
         on_cross: Callable[[list[Finding]], None] | None = None,
         limits: Limits = DEFAULT_LIMITS, found: Found | None = None,
-        facts: Facts | None = None) -> Report:
+        facts: Facts | None = None, previous: list[Path] = ()) -> Report:
     """Every file checked, as one Report (for callers that want it whole): ``on_result`` hears each
-    file as it arrives, ``on_cross`` the cross-file findings at the end (also added to their files)."""
+    file as it arrives, ``on_cross`` the cross-file findings at the end (also added to their files),
+    the 指标质量 rules across 单位 and against ``previous`` (last year's files) among them."""
     from .checks import UnitFigures
 
-    report, units = Report(), UnitFigures()
+    report, units, across = Report(), UnitFigures(), _across(previous, system_ref, jobs, limits)
     for result in check_files(paths, system_ref, jobs, limits, found, facts):
         result.report.findings += units.add(result.figures)
+        across.add(result.digests)
         report.files.append(result.report)
         if on_result:
             on_result(result)
-    cross = units.findings()
+    cross = units.findings() + across.findings()
     _attach(cross, report.files)
     if on_cross and cross:
         on_cross(cross)

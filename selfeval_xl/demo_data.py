@@ -183,7 +183,8 @@ class Planted:
 
     ``data``: how the data is made wrong: ``effect-40`` (效益 weighs 40, no 满意度 rows), ``output-60``
     (产出 weighs 60, no 满意度 rows), ``no-reason`` (a missed target without 偏差原因), ``budget-gap``
-    (the 部门 table's 项目支出 budget is more than its projects' sum). ``edit``: how the filled workbook
+    (the 部门 table's 项目支出 budget is more than its projects' sum), ``no-survey`` (the 实际完成情况 does
+    not say how the 满意度 was measured). ``edit``: how the filled workbook
     is edited: ``total`` (type ``value`` over the 总分 formula), ``score`` (type 分值 + ``value`` over
     the score formula of the first indicator row), ``funds-total`` (type ``value`` as the 合计 支出预算数 of the
     部门 table). ``expect``: the finding codes a checker raises for the workbook, and no others.
@@ -211,10 +212,13 @@ PLANTED = (
             ("level-missing", "weight-split-differs"), data="output-60"),
     Planted(UNITS[2][0], "方志馆展陈提升项目", "第一项指标手填得分，比分值高2分",
             ("score-over-weight", "formula-replaced"), edit="score", value=2),
-    Planted(REAL_UNIT, None, "支出预算数合计写作1132.01，而基本支出与项目支出之和为1014.4（真实案例）",
-            ("dept-funds-sum-mismatch", "figure-inconsistent"), edit="funds-total", value=1132.01),
+    Planted(REAL_UNIT, None, "支出预算数合计写作1132.01，而基本支出与项目支出之和为1014.4；参观人数完成46845人次，"
+            "为指标值15000的312%（真实案例）",
+            ("dept-funds-sum-mismatch", "figure-inconsistent", "far-over-target"), edit="funds-total", value=1132.01),
     Planted(UNITS[3][0], None, f"部门整体表的项目支出预算数比各项目表合计多{CROSS_FILE_GAP}万元（跨文件）",
             ("figure-inconsistent",), data="budget-gap"),
+    Planted(UNITS[3][0], "公益艺术培训项目", "满意度完成值没有说明调查方式（指标质量）",
+            ("satisfaction-without-survey",), data="no-survey"),
 )
 
 
@@ -265,14 +269,27 @@ def _actual(spec: Spec, miss: float, rng: random.Random) -> Any:
 
 
 LATE = "受疫情影响，部分工作进度滞后；将加强统筹调度，确保下年度按计划完成"
+SURVEYED = "；经问卷调查，服务对象对项目实施总体满意"
+"""How each project's 实际完成情况 says its 满意度 was measured (satisfaction-without-survey)."""
+SATISFACTION_REASONS = {
+    "档案": "问卷反映档案查阅预约等候时间较长；将增开预约时段",
+    "城建": "建设单位反映档案移交手续较繁；将推行网上预审",
+    "方志": "读者反映年鉴发行渠道偏少；将增加数字版发行",
+    "文化": "群众反映部分活动场地偏远；将增设社区分会场",
+}
+"""Each 单位's own words for a 满意度 below target: copied words are what satisfaction-copied-across-units finds."""
 
 
 def _rows_of(unit: str, project: str, specs: list[Spec], weights: list[int], rng: random.Random,
              struggling: bool) -> list[dict[str, Any]]:
+    theme = next(t for u, _, t in UNITS if u == unit)
     rows = []
     for spec, weight in zip(specs, weights):
         missed = rng.random() < (0.8 if struggling else 0.25 if spec.reason else 0)
         miss = rng.uniform(0.3, 0.6) if missed and struggling else rng.uniform(0.03, 0.2) if missed else 0
+        if spec.level1 == SAT and spec.reason:
+            spec = Spec(spec.level1, spec.level2, spec.name, spec.direction, spec.unit, spec.target, spec.high,
+                        SATISFACTION_REASONS[theme])
         rows.append({"项目": project, "单位": unit, "一级指标": spec.level1, "二级指标": spec.level2,
                      "三级指标": spec.name, "指标性质": spec.direction, "度量单位": spec.unit,
                      "年度指标值": spec.target, "区间上限": spec.high, "实际完成值": _actual(spec, miss, rng),
@@ -394,6 +411,8 @@ def generate(seed: int = SEED) -> DemoData:
             goal_expected, goal_achieved = GOALS[theme]
             if rate < 0.9:       # 执行率 below 90% must be explained (the 实际完成情况 says why)
                 goal_achieved += f"；资金执行率{rate:.0%}，因部分合同尚未验收，余款将于次年支付"
+            if getattr(plants.get((unit, name)), "data", "") != "no-survey":
+                goal_achieved += SURVEYED
             projects.append({"单位": unit, "项目名称": name, "主管部门": supervisor, "实施单位": unit,
                              "年初预算数": budget if rng.random() < 0.7 else _money(float(budget) * 0.9),
                              "全年预算数": budget, "全年执行数": spent,

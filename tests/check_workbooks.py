@@ -130,7 +130,7 @@ def build_project(path: Path, *, top: int = 1, left: int = 1, text_numbers: bool
     ws.cell(r, c + 5, "实际完成情况")
     r += 1
     put(("goal", "expected"), r, c + 1, "完成人物专辑21集、街道专辑20集的拍摄制作")
-    put(("goal", "achieved"), r, c + 5, "全部完成，预算执行率99.76%")
+    put(("goal", "achieved"), r, c + 5, "全部完成，预算执行率99.76%；观众满意度经问卷调查取得")
     if blank_rows:
         r += 2
     r += 1

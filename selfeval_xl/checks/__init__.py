@@ -17,6 +17,7 @@ from ..system import IndicatorSystem, load_system
 from . import reading  # noqa: F401  (declares the reader's codes)
 from . import required, numbers, template_inputs, scores, weights, totals, explain, formulas, crossfile  # noqa: F401  (register)
 from . import system_known  # noqa: F401  (register)
+from ..quality import indicators as _quality  # noqa: F401  (register the 指标质量 rules, last)
 from .base import CHECKS, Check, Context, layout_of, run_checks
 from .crossfile import TableFigures, UnitFigures, check_unit, figures_of
 

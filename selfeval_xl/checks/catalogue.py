@@ -28,9 +28,13 @@ class Entry:
 
 
 def entries() -> list[Entry]:
-    """The reader's codes first (a file that cannot be read at all), then the checks in the order they run."""
-    english = {c.code: c.doc for c in CHECKS}
-    codes = [c for c in CATALOGUE if c not in english] + list(dict.fromkeys(c.code for c in CHECKS))
+    """The reader's codes first (a file that cannot be read at all), then the checks in the order they
+    run, then the 指标质量 rules over several files (across 单位, year over year)."""
+    from ..quality.across import RULES
+
+    checks = {c.code: c.doc for c in CHECKS}
+    english = {**checks, **{code: (fn.__doc__ or "").strip() for code, fn in RULES.items()}}
+    codes = [c for c in CATALOGUE if c not in english] + list(dict.fromkeys(c.code for c in CHECKS)) + list(RULES)
     out = []
     for code in codes:
         entry, doc = CATALOGUE[code], doc_of(code)

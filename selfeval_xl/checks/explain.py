@@ -9,7 +9,7 @@ from ..parse import parse_deadline
 from .base import Context, check, percent, show
 
 
-def _reason_blank(row) -> bool:
+def reason_blank(row) -> bool:
     cell = row.get("reason")
     return cell is not None and cell.blank
 
@@ -22,7 +22,7 @@ def missing_deviation_reason(ctx: Context) -> Iterator[Finding]:
     """
     for out in ctx.re.rows:
         score = out.stated if out.stated is not None else out.expected
-        if out.weight is None or score is None or score >= out.weight or not _reason_blank(out.row):
+        if out.weight is None or score is None or score >= out.weight or not reason_blank(out.row):
             continue
         yield ctx.find("missing-deviation-reason", out.row.get("reason"),
                        f"“{out.row.level3}”得分 {show(score)} 低于分值 {show(out.weight)}，须填写偏差原因及改进措施",
@@ -70,7 +70,7 @@ def overachievement_unexplained(ctx: Context) -> Iterator[Finding]:
             continue
         if parse_deadline(out.row.value("target")) is not None:
             continue                # done before its deadline (7月 for 9月前): early, not a target set too low
-        if not is_overachieved(s.target, s.actual, s.direction, ctx.settings) or not _reason_blank(out.row):
+        if not is_overachieved(s.target, s.actual, s.direction, ctx.settings) or not reason_blank(out.row):
             continue
         if s.direction.positive:
             how = f"达到指标值 {show(s.target)} 的 {percent(s.actual / s.target)}"

@@ -44,6 +44,12 @@ def limits_from(settings) -> "Limits":
               help="写出 JSON 格式的全部问题 / write all findings as JSON")
 @click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False),
               help="每个单位写一个反馈工作簿（问题与改法）到此文件夹 / one feedback workbook per 单位 into DIR")
+@click.option("--quality", "quality_file", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+              help="本地指标质量规则（YAML，只写与内置规则不同之处：阈值、用词、级别、off 关闭）/ a bureau's "
+                   "own 指标质量 rule pack (thresholds, words, severities; off turns a rule off)")
+@click.option("--previous", "previous", multiple=True, type=click.Path(exists=True), metavar="PATH",
+              help="上年的自评表（文件或文件夹，可给多次），逐项目、逐指标比较：调低的指标值、删去的指标、调低的分值、"
+                   "连续远超的完成值 / last year's workbooks (files or folders, may be repeated), compared year over year")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="全部核心 / all cores",
               help="并行进程数 / worker processes")
 @click.option("--force", is_flag=True,
@@ -53,8 +59,8 @@ def limits_from(settings) -> "Limits":
 @click.option("--explain", is_flag=True,
               help="打印每个文件是如何读取的（表头、资金行、哪些行是指标及原因）/ print how each file was read")
 @limit_option
-def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, jobs, force, quiet, list_checks,
-            explain, limit_settings) -> int:
+def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, quality_file, previous, jobs, force,
+            quiet, list_checks, explain, limit_settings) -> int:
     """检查绩效自评表（.xlsx/.xlsm/.xls，可给文件夹），逐文件、逐单元格列出问题；给出的绩效自评报告
     （.docx/.pdf/.txt）与同一单位的自评表核对。
 
@@ -82,6 +88,7 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, jo
     found = workbooks_to_check([p for p in paths if Path(p) not in reports], system_ref, outputs,
                                bool(reports))
     _use_layouts(layouts)
+    _use_quality(quality_file)
     if feedback_dir:
         try:
             Path(feedback_dir).mkdir(parents=True, exist_ok=True)
@@ -96,13 +103,19 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, jo
     bar = _progress(len(found.paths))
     tables = []                 # what each workbook's worker took from its tables, when there are reports
 
+    def heard(result) -> None:
+        """Each workbook as its worker finishes (the reports themselves come once all are in)."""
+        if bar:
+            bar.update(1)
+        if reports:
+            tables.append((result.report.path, result.facts, []))
+
     def checked():
         """(FileReport, is a workbook): the workbooks as their workers finish, then the 绩效自评报告,
         each in a worker too, against the tables of its 单位."""
         for report in check_batch(found.paths, system_ref, jobs, limits, found,
-                                  facts=summaries_of if reports else None,
-                                  on_result=(lambda r: tables.append((r.report.path, r.facts, []))) if reports
-                                  else None):
+                                  facts=summaries_of if reports else None, on_result=heard,
+                                  previous=[Path(p) for p in previous]):
             yield report, True
         for report in check_reports(reports, group_units(tables)[0], jobs, limits):
             yield report, False
@@ -120,8 +133,6 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, jo
                 writer.add_summary(report)
         if json_out:
             json_out.add(report)
-        if bar and workbook:
-            bar.update(1)
     if bar:
         bar.close()
     if writer:
@@ -192,6 +203,21 @@ def _use_layouts(files: tuple[str, ...]) -> None:
         except DataFileError as exc:
             raise click.UsageError(f"表格式样无法使用 / unusable layout: {exc}") from None
     os.environ[LAYOUTS_ENV] = os.pathsep.join(str(Path(f).resolve()) for f in files)
+
+
+def _use_quality(file: str | None) -> None:
+    """A bureau's 指标质量 pack, validated before any work (a usage error otherwise), then named to the
+    workers through the environment, which they inherit."""
+    if not file:
+        return
+    from ..datafiles import DataFileError
+    from ..quality import QUALITY_ENV, load_pack
+
+    try:
+        load_pack(str(Path(file).resolve()))
+    except DataFileError as exc:
+        raise click.UsageError(f"指标质量规则无法使用 / unusable quality rules: {exc}") from None
+    os.environ[QUALITY_ENV] = str(Path(file).resolve())
 
 
 def _progress(total: int):

@@ -1,0 +1,114 @@
+"""What a worker keeps of each table for the rules that need several files (across 单位, year over
+year): small, picklable, the cells to point at included, so the parent never reads a workbook again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..layout import normalize_label
+from ..model import Table
+from ..recompute import RowResult, number, recompute
+from .text import squeeze
+
+FAMILIES = ("产出", "效益", "满意", "成本", "预算", "管理", "履职")
+"""The words that place an indicator in its part of the table, however its 一级 is spelt
+(``产出指标（50分）`` and ``产出指标`` are one part)."""
+
+
+@dataclass(frozen=True)
+class IndicatorDigest:
+    level1: str
+    level2: str
+    name: str
+    name_cell: str
+    target_cell: str
+    actual_cell: str
+    weight_cell: str
+    target_text: str
+    unit: str
+    direction: str              # ≥ ≤ = 区间 定性 as scored ("" when the row was not understood)
+    target: float | None        # as scored (aligned with the 完成值)
+    actual: float | None
+    weight: float | None
+    score: float | None         # as stated (a formula's computed value)
+    text: str                   # the worded 完成值 and 偏差原因: where a 满意度 says how it was measured
+
+    @property
+    def family(self) -> str:
+        levels = normalize_label(self.level1) + normalize_label(self.level2)
+        return next((w for w in FAMILIES if w in levels), squeeze(self.level1))
+
+    @property
+    def key(self) -> str:
+        return squeeze(self.name)
+
+    @property
+    def missed(self) -> bool:
+        """It lost points: its stated score is below its 分值."""
+        return self.weight is not None and self.score is not None and self.score < self.weight - 1e-9
+
+    @property
+    def ratio(self) -> float | None:
+        """完成值 ÷ 指标值 of a 正向 row with a positive target."""
+        if self.direction not in ("≥", ">") or not self.target or self.target <= 0 or self.actual is None:
+            return None
+        return self.actual / self.target
+
+
+@dataclass(frozen=True)
+class TableDigest:
+    file: str
+    sheet: str
+    kind: str
+    unit: str
+    name: str
+    budget: float | None
+    anchor: str                  # a cell to point at for the table as a whole (its 总分, else its first row)
+    indicators: tuple[IndicatorDigest, ...] = ()
+
+    @property
+    def full(self) -> bool:
+        """Every indicator at its full 分值 (and at least one indicator)."""
+        scored = [i for i in self.indicators if i.weight]
+        return bool(scored) and all(i.score is not None and not i.missed for i in scored)
+
+
+def digest_tables(path: str, tables: Iterable[Table], system_for) -> list[TableDigest]:
+    """One digest per table; ``system_for(table)`` names the system it is recomputed under (the checks'
+    own choice, so the digest scores as the checks did)."""
+    out = []
+    for table in tables:
+        try:
+            result = recompute(table, system_for(table))
+        except Exception:  # noqa: BLE001 - the checks report a table they cannot recompute
+            continue
+        total = number(table.funds["total"].get("budget")) if "total" in table.funds else None
+        anchor = table.total or (table.indicators[0].get("level3") if table.indicators else None) or table.anchor
+        out.append(TableDigest(path, table.sheet, table.kind, normalize_label(table.unit), table.name,
+                               float(total) if total is not None else None, anchor.ref if anchor else "",
+                               tuple(_indicator(o) for o in result.rows)))
+    return out
+
+
+def _ref(out: RowResult, key: str) -> str:
+    cell = out.row.get(key)
+    return cell.ref if cell is not None else ""
+
+
+def _text(out: RowResult, key: str) -> str:
+    cell = out.row.get(key)
+    return cell.text if cell is not None else ""
+
+
+def _indicator(out: RowResult) -> IndicatorDigest:
+    s, row = out.scored, out.row
+    score = out.stated if out.stated is not None else out.expected
+    actual = _text(out, "actual")
+    worded = "" if actual.replace(".", "").replace("%", "").isdigit() else actual
+    return IndicatorDigest(
+        row.level1, row.level2, row.level3, _ref(out, "level3"), _ref(out, "target"), _ref(out, "actual"),
+        _ref(out, "weight"), _text(out, "target"), _text(out, "unit"),
+        s.direction.value if s is not None else "", s.target if s is not None else None,
+        s.actual if s is not None else None, float(out.weight) if out.weight is not None else None,
+        float(score) if score is not None else None, (worded + " " + _text(out, "reason")).strip())
