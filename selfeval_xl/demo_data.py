@@ -183,8 +183,7 @@ class Planted:
 
     ``data``: how the data is made wrong: ``effect-40`` (效益 weighs 40, no 满意度 rows), ``output-60``
     (产出 weighs 60, no 满意度 rows), ``no-reason`` (a missed target without 偏差原因), ``budget-gap``
-    (the 部门 table's 项目支出 budget is more than its projects' sum), ``no-survey`` (the 实际完成情况 does
-    not say how the 满意度 was measured). ``edit``: how the filled workbook
+    (the 部门 table's 项目支出 budget is more than its projects' sum). ``edit``: how the filled workbook
     is edited: ``total`` (type ``value`` over the 总分 formula), ``score`` (type 分值 + ``value`` over
     the score formula of the first indicator row), ``funds-total`` (type ``value`` as the 合计 支出预算数 of the
     部门 table). ``expect``: the finding codes a checker raises for the workbook, and no others.
@@ -217,8 +216,6 @@ PLANTED = (
             ("dept-funds-sum-mismatch", "figure-inconsistent", "far-over-target"), edit="funds-total", value=1132.01),
     Planted(UNITS[3][0], None, f"部门整体表的项目支出预算数比各项目表合计多{CROSS_FILE_GAP}万元（跨文件）",
             ("figure-inconsistent",), data="budget-gap"),
-    Planted(UNITS[3][0], "公益艺术培训项目", "满意度完成值没有说明调查方式（指标质量）",
-            ("satisfaction-without-survey",), data="no-survey"),
 )
 
 
@@ -270,7 +267,7 @@ def _actual(spec: Spec, miss: float, rng: random.Random) -> Any:
 
 LATE = "受疫情影响，部分工作进度滞后；将加强统筹调度，确保下年度按计划完成"
 SURVEYED = "；经问卷调查，服务对象对项目实施总体满意"
-"""How each project's 实际完成情况 says its 满意度 was measured (satisfaction-without-survey)."""
+"""How each project's 实际完成情况 says its 满意度 was measured (a bureau may turn satisfaction-without-survey on)."""
 SATISFACTION_REASONS = {
     "档案": "问卷反映档案查阅预约等候时间较长；将增开预约时段",
     "城建": "建设单位反映档案移交手续较繁；将推行网上预审",
@@ -411,8 +408,7 @@ def generate(seed: int = SEED) -> DemoData:
             goal_expected, goal_achieved = GOALS[theme]
             if rate < 0.9:       # 执行率 below 90% must be explained (the 实际完成情况 says why)
                 goal_achieved += f"；资金执行率{rate:.0%}，因部分合同尚未验收，余款将于次年支付"
-            if getattr(plants.get((unit, name)), "data", "") != "no-survey":
-                goal_achieved += SURVEYED
+            goal_achieved += SURVEYED
             projects.append({"单位": unit, "项目名称": name, "主管部门": supervisor, "实施单位": unit,
                              "年初预算数": budget if rng.random() < 0.7 else _money(float(budget) * 0.9),
                              "全年预算数": budget, "全年执行数": spent,

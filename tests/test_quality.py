@@ -92,10 +92,26 @@ def tables(tmp_path_factory):
     return tmp, folder
 
 
+ON = "rules:\n  satisfaction-without-survey: {severity: warning}\n"
+"""The rules packaged off (a review firm's 口径, not a rule of the forms) turned on, as a bureau would."""
+
+
 @pytest.fixture(scope="module")
 def found(tables):
     tmp, folder = tables
-    return _check(tmp, str(folder))
+    (tmp / "on.yaml").write_text(ON, encoding="utf-8")
+    return _check(tmp, str(folder), "--quality", str(tmp / "on.yaml"))
+
+
+def test_satisfaction_without_survey_is_off_unless_a_bureau_turns_it_on(tables, tmp_path, monkeypatch):
+    """Most correct tables have no cell for the survey: packaged off, so a default check is silent."""
+    monkeypatch.delenv(QUALITY_ENV, raising=False)
+    tmp, folder = tables
+    assert default_pack().rule("satisfaction-without-survey").severity == "off"
+    assert "satisfaction-without-survey" not in {f["code"] for f in _check(tmp_path, str(folder))}
+    bare = tmp_path / "bare.yaml"                     # YAML reads a bare off as false: still off
+    bare.write_text("rules:\n  vague-target: {severity: off}\n", encoding="utf-8")
+    assert "vague-target" not in {f["code"] for f in _check(tmp_path, str(folder), "--quality", str(bare))}
 
 
 @pytest.mark.parametrize("code", PER_TABLE)
@@ -230,6 +246,17 @@ def test_across_units_over_a_folder(tmp_path):
     assert "乙单位" in shared["message"] and "乙单位-乙项目一.xlsx" in shared["message"]
     full = next(f for f in found if f["code"] == "all-full-score")
     assert "3 个项目（共 3 个）" in full["message"] and full["cell"]
+
+
+def test_one_project_sent_three_times_is_one_project_not_a_unit_all_full(tmp_path):
+    """A copy or a resubmission of one full-score project is not three projects (min_projects 3)."""
+    import shutil
+
+    folder = _filled(tmp_path, [_project("甲单位", "甲项目一", _full("甲一"), SURVEYED)])
+    [one] = folder.glob("*.xlsx")
+    for n in (2, 3):
+        shutil.copyfile(one, folder / f"{one.stem}（{n}）.xlsx")
+    assert "all-full-score" not in {f["code"] for f in _check(tmp_path, str(folder))}
 
 
 # --------------------------------------------------------------------------- year over year

@@ -135,13 +135,14 @@ def all_full_score(current: Tables, previous: Tables, rule: Rule) -> Iterator[Fi
         if table.kind == "project" and table.unit:
             by_unit[table.unit].append(table)
     for unit, tables in by_unit.items():
-        full = [t for t in tables if t.full]
-        if len(tables) < rule.param("min_projects") or len(full) < rule.param("share") * len(tables):
+        projects = {t.name for t in tables}           # a project sent twice (a copy, a resubmission) is one
+        full = {t.name for t in tables if t.full}
+        if len(projects) < rule.param("min_projects") or len(full) < rule.param("share") * len(projects):
             continue
-        for table in full:
+        for table in (t for t in tables if t.full):
             yield at(rule, table, table.anchor,
-                     rule.message(unit=unit, full=len(full), projects=len(tables),
-                                  share=percent(len(full) / len(tables))), None, "满分")
+                     rule.message(unit=unit, full=len(full), projects=len(projects),
+                                  share=percent(len(full) / len(projects))), None, "满分")
 
 
 from . import yoy as _yoy  # noqa: E402,F401  (registers the year-over-year rules, after these)

@@ -105,7 +105,8 @@ def _rule(code: str, raw: Any, base: Rule | None, problems: list[str]) -> Rule:
         return base or Rule(code, code, code, "off", "")
     problems += [f"{where}: 未知的键 / unknown key: {k}（可用 / allowed: {', '.join(KEYS)}）"
                  for k in raw if k not in KEYS]
-    severity = str(raw.get("severity", base.severity if base else "warning"))
+    severity = raw.get("severity", base.severity if base else "warning")
+    severity = "off" if severity is False else str(severity)      # YAML 1.1 reads a bare off as false
     if severity not in SEVERITIES:
         problems.append(f"{where}.severity: 应为 / must be one of {', '.join(SEVERITIES)}: {severity}")
     params = dict(base.params) if base else {}
