@@ -181,7 +181,7 @@ def verdict(latest_reports: Callable[[list[Submission], str | None], list[Any]],
             system: str | None) -> Verdict:
     """The joint verdict of these submissions (``latest_reports`` runs the check over them together),
     kept while they and their stored results are the same: a page view does not re-run it."""
-    key = (system, *((s.id, json_key(s.result["report"])) for s in latest))
+    key = (system, *((s.token, json_key(s.result["report"])) for s in latest))
     if key not in _VERDICTS:
         by_name: dict[str, list[Submission]] = {}
         for s in latest:

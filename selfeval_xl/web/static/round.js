@@ -4,8 +4,12 @@
 
 function copyText(text) {
   if (navigator.clipboard && window.isSecureContext) {
-    return navigator.clipboard.writeText(text);
+    return navigator.clipboard.writeText(text).catch(function () { return copyBySelection(text); });
   }
+  return copyBySelection(text);
+}
+
+function copyBySelection(text) {
   // http on the office network is not a secure context: copy through a selected text field
   const field = document.createElement("textarea");
   field.value = text;
