@@ -116,10 +116,10 @@ def test_every_move_is_allowed_exactly_as_the_table_says(tmp_path, event, start)
     unit = store.units(collection.id)[0]
     store.set_unit_round(unit.id, start, "")
     if start in rounds.MOVES[event]:
-        assert rounds.decide(store, unit, event, "x", "原因") == rounds.MOVES[event][start]
+        assert rounds.decide(store, unit, "原因", event=event, actor="x") == rounds.MOVES[event][start]
     else:
         with pytest.raises(rounds.RoundError):
-            rounds.decide(store, unit, event, "x", "原因")
+            rounds.decide(store, unit, "原因", event=event, actor="x")
         assert store.unit_round(unit.id).status == start
 
 

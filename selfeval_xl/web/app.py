@@ -15,6 +15,7 @@ import threading
 import time
 import zipfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -389,7 +390,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         actor = rounds.who(unit.name, request.client.host if request.client else None)
         names = [processing.display_name(u.filename, _suffix(u.filename)) for u in _uploads(form)]
         if names:
-            rounds.decide(store, unit, "upload", actor)
+            rounds.decide(store, unit, event="upload", actor=actor)
             rounds.log_upload(store, unit, actor, names)
         new = []
         # reports last: a 绩效自评报告 sent in one form with its workbooks is checked against them
@@ -567,43 +568,23 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
             return await dashboard(request, 409, str(exc))
         return RedirectResponse(f"/admin/c/{request.path_params['cid']}", status_code=303)
 
-    async def unit_decision(request: Request) -> Response:
-        _, states = collection_of(request)
-        unit = unit_in(request, states).unit
-        event = request.path_params["event"]
-        if event not in ("return", "accept"):
+    collection_steps = {"deadline": (rounds.set_deadline, "deadline"), "units": (rounds.add_unit, "name"),
+                        "close": (rounds.close, None), "reopen": (rounds.reopen, None)}
+    unit_steps = {"return": (partial(rounds.decide, event="return"), "comment"),
+                  "accept": (partial(rounds.decide, event="accept"), None),
+                  "rename": (rounds.rename_unit, "name"), "remove": (rounds.remove_unit, None)}
+
+    async def round_action(request: Request) -> Response:
+        """One change of the round (:data:`collection_steps`, :data:`unit_steps`): its form field, if any,
+        then who does it."""
+        collection, states = collection_of(request)
+        steps, target = ((unit_steps, unit_in(request, states).unit) if "uid" in request.path_params
+                         else (collection_steps, collection))
+        if request.path_params["action"] not in steps:
             raise HTTPException(404, "没有这个操作 / no such action")
-        comment = str((await form_of(request)).get("comment", ""))
-        return await round_step(request, lambda: rounds.decide(store, unit, event, bureau(request), comment))
-
-    async def set_deadline(request: Request) -> Response:
-        collection, _ = collection_of(request)
-        deadline = str((await form_of(request)).get("deadline", ""))
-        return await round_step(request, lambda: rounds.set_deadline(store, collection, deadline, bureau(request)))
-
-    async def close_collection(request: Request) -> Response:
-        collection, _ = collection_of(request)
-        return await round_step(request, lambda: rounds.close(store, collection, bureau(request)))
-
-    async def reopen_collection(request: Request) -> Response:
-        collection, _ = collection_of(request)
-        return await round_step(request, lambda: rounds.reopen(store, collection, bureau(request)))
-
-    async def add_unit(request: Request) -> Response:
-        collection, _ = collection_of(request)
-        name = str((await form_of(request)).get("name", ""))
-        return await round_step(request, lambda: rounds.add_unit(store, collection, name, bureau(request)))
-
-    async def rename_unit(request: Request) -> Response:
-        _, states = collection_of(request)
-        unit = unit_in(request, states).unit
-        name = str((await form_of(request)).get("name", ""))
-        return await round_step(request, lambda: rounds.rename_unit(store, unit, name, bureau(request)))
-
-    async def remove_unit(request: Request) -> Response:
-        _, states = collection_of(request)
-        unit = unit_in(request, states).unit
-        return await round_step(request, lambda: rounds.remove_unit(store, unit, bureau(request)))
+        step, field = steps[request.path_params["action"]]
+        given = [str((await form_of(request)).get(field, ""))] if field else []
+        return await round_step(request, lambda: step(store, target, *given, actor=bureau(request)))
 
     async def link_list(request: Request) -> Response:
         collection, states = collection_of(request)
@@ -675,12 +656,6 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         Route("/admin/c/{cid:int}/u/{uid:int}/renew", renew, methods=["POST"]),
         Route("/admin/c/{cid:int}/u/{uid:int}/revoke", revoke, methods=["POST"]),
         # the round
-        Route("/admin/c/{cid:int}/u/{uid:int}/rename", rename_unit, methods=["POST"]),
-        Route("/admin/c/{cid:int}/u/{uid:int}/remove", remove_unit, methods=["POST"]),
-        Route("/admin/c/{cid:int}/units", add_unit, methods=["POST"]),
-        Route("/admin/c/{cid:int}/deadline", set_deadline, methods=["POST"]),
-        Route("/admin/c/{cid:int}/close", close_collection, methods=["POST"]),
-        Route("/admin/c/{cid:int}/reopen", reopen_collection, methods=["POST"]),
         Route("/admin/c/{cid:int}/links.xlsx", link_list),
         Route("/admin/c/{cid:int}/zip", start_zip, methods=["POST"]),
         Route("/admin/c/{cid:int}/zip", get_zip),
@@ -690,7 +665,8 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         Route("/u/{token}/s/{sub}/original", lambda r: _original(store, own(r, unit_of(r)))),
         Route("/r/{token}/original", lambda r: _original(store, anonymous(r.path_params["token"]))),
         Route("/static/round.js", script),
-        Route("/admin/c/{cid:int}/u/{uid:int}/{event:str}", unit_decision, methods=["POST"]),
+        Route("/admin/c/{cid:int}/u/{uid:int}/{action:str}", round_action, methods=["POST"]),
+        Route("/admin/c/{cid:int}/{action:str}", round_action, methods=["POST"]),
     ]
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=hosts)] if hosts else []
     app = Starlette(routes=routes, exception_handlers={HTTPException: not_found}, middleware=middleware)

@@ -97,7 +97,7 @@ def upload_refusal(store: Store, unit: Unit) -> str | None:
     return None
 
 
-def decide(store: Store, unit: Unit, event: str, actor: str, comment: str = "") -> str:
+def decide(store: Store, unit: Unit, comment: str = "", *, event: str, actor: str) -> str:
     """Move the 单位 by ``event`` (upload | return | accept), log it and return the new status;
     :class:`RoundError` when the round does not allow it."""
     _open(store, unit.collection_id)
@@ -121,7 +121,7 @@ def log_upload(store: Store, unit: Unit, actor: str, names: list[str]) -> None:
         store.log(unit.collection_id, unit.id, actor, "上传文件", "、".join(names)[:COMMENT_MOST])
 
 
-def set_deadline(store: Store, collection: Collection, deadline: str, actor: str) -> None:
+def set_deadline(store: Store, collection: Collection, deadline: str, *, actor: str) -> None:
     """``YYYY-MM-DD``, or "" for none (RoundError for anything else)."""
     state = _open(store, collection.id)
     deadline = deadline.strip()
@@ -134,13 +134,13 @@ def set_deadline(store: Store, collection: Collection, deadline: str, actor: str
     store.log(collection.id, None, actor, "设定截止日期" if deadline else "取消截止日期", deadline)
 
 
-def close(store: Store, collection: Collection, actor: str) -> None:
+def close(store: Store, collection: Collection, *, actor: str) -> None:
     state = _open(store, collection.id)
     store.set_round_state(collection.id, state.deadline, time.time())
     store.log(collection.id, None, actor, "结束收集")
 
 
-def reopen(store: Store, collection: Collection, actor: str) -> None:
+def reopen(store: Store, collection: Collection, *, actor: str) -> None:
     state = store.round_state(collection.id)
     store.set_round_state(collection.id, state.deadline, None)
     store.log(collection.id, None, actor, "重新开放收集")
@@ -155,7 +155,7 @@ def _name(text: str) -> str:
     return names[0][:NAME_MOST]
 
 
-def add_unit(store: Store, collection: Collection, text: str, actor: str) -> Unit:
+def add_unit(store: Store, collection: Collection, text: str, *, actor: str) -> Unit:
     _open(store, collection.id)
     name = _name(text)
     try:
@@ -166,7 +166,7 @@ def add_unit(store: Store, collection: Collection, text: str, actor: str) -> Uni
     return unit
 
 
-def rename_unit(store: Store, unit: Unit, text: str, actor: str) -> None:
+def rename_unit(store: Store, unit: Unit, text: str, *, actor: str) -> None:
     _open(store, unit.collection_id)
     name = _name(text)
     try:
@@ -176,7 +176,7 @@ def rename_unit(store: Store, unit: Unit, text: str, actor: str) -> None:
     store.log(unit.collection_id, unit.id, actor, "单位改名", f"{unit.name} → {name}")
 
 
-def remove_unit(store: Store, unit: Unit, actor: str) -> None:
+def remove_unit(store: Store, unit: Unit, *, actor: str) -> None:
     """The 单位 leaves the collection: its link stops working, its files are kept (and logged)."""
     _open(store, unit.collection_id)
     current = status_of(store, unit)
