@@ -372,10 +372,11 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         jobs = store.jobs(unit.id)
         new = set(request.query_params.getlist("new"))
         deadline = store.round_state(unit.collection_id).deadline
-        verdict = await run_in_threadpool(views.verdict, processor.latest_reports, latest, collection.system or None)
+        running = any(j.state == "running" for j in jobs)      # the joint check waits for the zip's last file
+        verdict = None if running else await run_in_threadpool(views.verdict, processor.latest_reports, latest,
+                                                               collection.system or None)
         return _page(request, "unit.html", 409 if refused else 200, unit=unit, collection=collection,
-                     subs=list(reversed(subs)), latest={s.id for s in latest}, jobs=jobs[:5],
-                     running=any(j.state == "running" for j in jobs),
+                     subs=list(reversed(subs)), latest={s.id for s in latest}, jobs=jobs[:5], running=running,
                      results=[_submission_context(s) for s in subs if s.token in new],
                      base=lambda s: f"/u/{unit.token}/s/{s.token}", round=rounds.status_of(store, unit, deadline),
                      deadline=deadline, refusal=refused or rounds.upload_refusal(store, unit), verdict=verdict)
@@ -390,7 +391,10 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         actor = rounds.who(unit.name, request.client.host if request.client else None)
         names = [processing.display_name(u.filename, _suffix(u.filename)) for u in _uploads(form)]
         if names:
-            rounds.decide(store, unit, event="upload", actor=actor)
+            try:
+                rounds.decide(store, unit, event="upload", actor=actor)
+            except rounds.RoundError as exc:             # closed or accepted since the page was drawn
+                return await unit_page(request, str(exc))
             rounds.log_upload(store, unit, actor, names)
         new = []
         # reports last: a 绩效自评报告 sent in one form with its workbooks is checked against them
