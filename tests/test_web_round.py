@@ -397,3 +397,35 @@ def test_a_department_sending_several_files_gets_a_summary_list_on_top(site, tmp
     assert top < page.index('id="result-')
     rows = re.findall(r'<tr class="file"><td><a href="#result-[\w-]+">([^<]+)</a>.*?</tr>', page, re.S)
     assert rows == ["错.xlsx", "对.xlsx"]
+
+
+@pytest.mark.parametrize("args, links, warned", [
+    ([], "http://127.0.0.1:8123", True),
+    (["--public-url", "https://jx.example.gov.cn/"], "https://jx.example.gov.cn", False),
+    (["--host", "0.0.0.0"], "http://10.1.2.3:8123", False),
+])
+def test_serve_says_where_the_links_point_and_warns_when_only_this_pc_opens_them(tmp_path, monkeypatch, args,
+                                                                                 links, warned):
+    import uvicorn
+    from click.testing import CliRunner
+
+    from selfeval_xl.cli import serve
+
+    started = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.update(kw, app=app))
+    monkeypatch.setattr(serve, "lan_address", lambda: "10.1.2.3")
+    result = CliRunner().invoke(serve.command, ["--port", "8123", "--data", str(tmp_path / "d"), "--no-browser",
+                                                *args])
+    assert result.exit_code == 0, result.output
+    assert f"单位提交链接的地址 / links at: {links}" in result.output
+    assert ("只能在本机打开" in result.output) is warned
+    assert started["port"] == 8123
+
+
+def test_serve_refuses_a_public_url_that_is_not_one(tmp_path):
+    from click.testing import CliRunner
+
+    from selfeval_xl.cli import serve
+
+    result = CliRunner().invoke(serve.command, ["--data", str(tmp_path / "d"), "--public-url", "jx.example.gov.cn"])
+    assert result.exit_code == 2 and "--public-url" in result.output and not (tmp_path / "d").exists()
