@@ -278,7 +278,8 @@ def _scored(store: Store, sub: Submission) -> FileResponse:
 
 def _original(store: Store, sub: Submission) -> FileResponse:
     """The file as it was uploaded, byte for byte, under its upload's name."""
-    return FileResponse(store.file_path(sub.blob, sub.suffix), filename=exports.tagged_name(sub.filename, "", sub.suffix),
+    return FileResponse(store.file_path(sub.blob, sub.suffix),
+                        filename=exports.tagged_name(sub.filename, "", sub.suffix),
                         media_type="application/octet-stream")
 
 
@@ -530,7 +531,8 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
 
     async def collection_report(request: Request) -> Response:
         collection, states = collection_of(request)
-        return await _report(store, await latest_reports(collection, states), file_name(collection.title, "_report.xlsx"))
+        return await _report(store, await latest_reports(collection, states),
+                             file_name(collection.title, "_report.xlsx"))
 
     async def unit_report(request: Request) -> Response:
         collection, states = collection_of(request)
