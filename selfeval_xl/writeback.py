@@ -213,6 +213,8 @@ class TableScore:
     sheet: str
     total: Decimal | None
     grade: str | None
+    system: str = ""             # the Chinese titles of the indicator system it was scored by
+    layout: str = ""             # and of the layout it was read by (the web page shows them)
 
 
 @dataclass
@@ -263,6 +265,17 @@ def _total_text(total: Decimal | None) -> str:
     return "—" if total is None else f"{total:.2f}"
 
 
+def _layout_title(name: str) -> str:
+    """A layout's Chinese title (项目支出绩效自评表); "" for one not found by name (a bureau's own file)."""
+    from .checks import layout_of
+    from .datafiles import DataFileError
+
+    try:
+        return layout_of(name).title
+    except (DataFileError, OSError, ValueError):
+        return ""
+
+
 def score_book(book: Book, system: "IndicatorSystem | None" = None, path: str = "") -> Summary:
     """Recompute and write every 执行率, score, 小计, 总分 and 等级 of the book's tables, check the
     result, mark the problems and write the 检查结果 sheet. ``system`` None: each table's own (the
@@ -276,9 +289,11 @@ def score_book(book: Book, system: "IndicatorSystem | None" = None, path: str = 
     summary = Summary()
     values: dict[tuple[str, str], Any] = {}
     for table in data.tables:
-        result = recompute(table, system_for(table, system))
+        scored_by = system_for(table, system)
+        result = recompute(table, scored_by)
         values.update({(sheet, ref): value for sheet, ref, value in result.writes()})
-        summary.tables.append(TableScore(table.name, table.kind, table.sheet, result.total, result.grade))
+        summary.tables.append(TableScore(table.name, table.kind, table.sheet, result.total, result.grade,
+                                         scored_by.title, _layout_title(table.layout or table.kind)))
     if not data.tables:                      # not a 自评表: leave the workbook as it is
         summary.report = check_workbook(data, system)
         return summary

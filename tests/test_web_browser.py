@@ -275,3 +275,147 @@ def test_a_name_rebound_to_this_pc_is_refused(server):
         with socket.create_connection(("127.0.0.1", port)) as s:
             s.sendall(b"GET / HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
             assert s.recv(100).split()[1] == status, host
+
+
+def _login(browser, base: str, password: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{base}/admin")
+    if browser.find_elements(By.ID, "password"):
+        browser.find_element(By.ID, "password").send_keys(password)
+        click_through(browser, "login")
+
+
+def _fetch(browser, url: str) -> tuple[int, bytes]:
+    """GET ``url`` with the browser's cookies (a download the test opens itself)."""
+    import urllib.error
+    import urllib.request
+
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=60) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def _row(browser, unit: str):
+    from selenium.webdriver.common.by import By
+
+    return browser.find_element(By.CSS_SELECTOR, f'tr.unit[data-unit="{unit}"]')
+
+
+def _press(browser, element) -> None:
+    """Click a button inside a row and wait for the next page (the button has no id of its own)."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.execute_script("window.selfevalOldPage = true")
+    element.click()
+    WebDriverWait(browser, 300, poll_frequency=0.2, ignored_exceptions=(WebDriverException,)).until(
+        lambda b: b.execute_script("return !window.selfevalOldPage && document.readyState === 'complete'"))
+
+
+def _confirmed(browser, element, accept: bool) -> None:
+    """Press a button that asks first; answer the browser's question."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.execute_script("window.selfevalOldPage = true")
+    element.click()
+    alert = WebDriverWait(browser, 10).until(expected_conditions.alert_is_present())
+    assert "确定" in alert.text
+    if not accept:
+        alert.dismiss()
+        return
+    alert.accept()
+    WebDriverWait(browser, 60, poll_frequency=0.2).until(
+        lambda b: b.execute_script("return !window.selfevalOldPage && document.readyState === 'complete'"))
+
+
+def test_the_bureau_runs_a_whole_round_in_the_browser(server, browser, tmp_path):
+    """Create, send the links (copy, the .xlsx list), upload, 退回 with a comment, 重报, 通过, download the
+    zip, revoke (asked first), close (asked first) — all in the browser, as a bureau without a terminal."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, password, _ = server
+    _login(browser, base, password)
+    browser.find_element(By.ID, "year").send_keys("2025")
+    browser.find_element(By.ID, "title").send_keys("2025 年度收集轮次")
+    browser.find_element(By.ID, "units").send_keys("市文化馆\n市图书馆")
+    click_through(browser, "create")
+    dashboard = browser.current_url
+    links = {r.get_attribute("data-unit"): r.find_element(By.CSS_SELECTOR, "code.link").text
+             for r in browser.find_elements(By.CSS_SELECTOR, "tr.unit")}
+    assert set(links) == {"市文化馆", "市图书馆"} and all(v.startswith(f"{base}/u/") for v in links.values())
+    assert browser.find_element(By.ID, "loopback").is_displayed()          # links at 127.0.0.1: warned
+
+    copy = _row(browser, "市文化馆").find_element(By.CSS_SELECTOR, "button.copy")
+    copy.click()
+    WebDriverWait(browser, 5).until(lambda b: copy.text == "已复制")
+    status, content = _fetch(browser, f"{dashboard}/links.xlsx")
+    sheet = __import__("openpyxl").load_workbook(__import__("io").BytesIO(content))["提交链接"]
+    assert status == 200 and [r[:3] for r in sheet.iter_rows(min_row=2, values_only=True)] == [
+        ("市文化馆", links["市文化馆"], "未提交"), ("市图书馆", links["市图书馆"], "未提交")]
+
+    # the 单位 sends a wrong table; the bureau returns it with a comment
+    wrong = build_project(tmp_path / "文化馆项目自评表.xlsx", edits={("ind", 0, "score"): WRONG_SCORE})
+    browser.get(links["市文化馆"])
+    upload(browser, wrong.path)
+    assert browser.find_element(By.ID, "round").get_attribute("data-status") == "已提交"
+    assert browser.find_element(By.ID, "verdict").text.count("文化馆项目自评表.xlsx") == 1
+    browser.get(dashboard)
+    row = _row(browser, "市文化馆")
+    assert row.get_attribute("data-status") == "已提交"
+    row.find_element(By.CSS_SELECTOR, "details.return summary").click()
+    row.find_element(By.CSS_SELECTOR, "details.return textarea").send_keys("人物专辑得分应为 15 分，请改正后重报")
+    _press(browser, row.find_element(By.CSS_SELECTOR, "details.return button"))
+    assert _row(browser, "市文化馆").get_attribute("data-status") == "已退回"
+    _row(browser, "市文化馆").find_element(By.CSS_SELECTOR, "details.more summary").click()
+    shot(browser, "web-dashboard-round.png")
+
+    # the 单位 reads the comment and sends the table again
+    browser.get(links["市文化馆"])
+    assert "人物专辑得分应为 15 分" in browser.find_element(By.ID, "returned").text
+    shot(browser, "web-returned.png")
+    upload(browser, build_project(tmp_path / "文化馆项目自评表（改）.xlsx").path)
+    assert browser.find_element(By.ID, "round").get_attribute("data-status") == "已重报"
+
+    # the bureau accepts; the 单位 can send no more
+    browser.get(dashboard)
+    _press(browser, _row(browser, "市文化馆").find_element(By.CSS_SELECTOR, "button.accept"))
+    assert _row(browser, "市文化馆").get_attribute("data-status") == "已通过"
+    browser.get(links["市文化馆"])
+    assert "已通过" in browser.find_element(By.ID, "refusal").text and not browser.find_elements(By.ID, "upload")
+
+    # one zip of every 单位's latest files, built in the background
+    browser.get(dashboard)
+    click_through(browser, "make-zip")
+    WebDriverWait(browser, 120, poll_frequency=0.5).until(lambda b: b.find_elements(By.ID, "get-zip"))
+    status, content = _fetch(browser, browser.find_element(By.ID, "get-zip").get_attribute("href"))
+    with zipfile.ZipFile(__import__("io").BytesIO(content)) as zf:
+        assert status == 200 and sorted(zf.namelist()) == ["市文化馆/文化馆项目自评表（改）.xlsx",
+                                                           "市文化馆/文化馆项目自评表（改）_已评分.xlsx"]
+
+    # revoking asks first: "no" keeps the link, "yes" ends it
+    revoke = _row(browser, "市图书馆").find_element(By.CSS_SELECTOR, "button.revoke")
+    _confirmed(browser, revoke, accept=False)
+    browser.execute_script("window.selfevalOldPage = false")
+    assert _fetch(browser, links["市图书馆"])[0] == 200
+    _confirmed(browser, _row(browser, "市图书馆").find_element(By.CSS_SELECTOR, "button.revoke"), accept=True)
+    assert _fetch(browser, links["市图书馆"])[0] == 404
+
+    # closing asks first, then the collection is read-only
+    _confirmed(browser, browser.find_element(By.ID, "close"), accept=False)
+    browser.execute_script("window.selfevalOldPage = false")
+    assert not browser.find_elements(By.ID, "closed")
+    _confirmed(browser, browser.find_element(By.ID, "close"), accept=True)
+    assert browser.find_element(By.ID, "closed").is_displayed()
+    assert not browser.find_elements(By.CSS_SELECTOR, "button.accept, details.return, #make-zip[disabled]")
+    log = [tr.text for tr in browser.find_elements(By.CSS_SELECTOR, "#audit tr.entry")]
+    for what in ("创建收集", "已提交 → 已退回", "已退回 → 已重报", "已重报 → 已通过", "收回链接", "结束收集"):
+        assert any(what in line for line in log), what
+    shot(browser, "web-round.png")
+    browser.get(links["市文化馆"])
+    assert "已结束" in browser.find_element(By.ID, "refusal").text

@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from .sheet_xml import attrs_of, attrs_text
+from ..read.xlsx_xml import BUILTIN_FORMATS
 
 _ROOT = re.compile(r"<(\w+:)?styleSheet\b")
 _PATTERN = re.compile(r"<(?:\w+:)?patternFill\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?patternFill>)", re.S)
@@ -17,10 +18,7 @@ _FG = re.compile(r"<(?:\w+:)?fgColor\b([^>]*?)/?>")
 _COLOR = re.compile(r"<(?:\w+:)?color\b[^>]*?(?:/>|>.*?</(?:\w+:)?color>)", re.S)
 _OPEN = re.compile(r"<([\w:]+)([^>]*?)/?>")
 LINK_COLOR = "FF0563C1"
-BUILTIN_NUMBER_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10,
-                          "0.00E+00": 11, "# ?/?": 12, "# ??/??": 13, "mm-dd-yy": 14, "d-mmm-yy": 15, "d-mmm": 16,
-                          "mmm-yy": 17, "h:mm AM/PM": 18, "h:mm:ss AM/PM": 19, "h:mm": 20, "h:mm:ss": 21,
-                          "m/d/yy h:mm": 22, "@": 49}
+BUILTIN_NUMBER_FORMATS = {"General": 0, **{code: n for n, code in BUILTIN_FORMATS.items()}}
 """Number formats every spreadsheet knows by id (ECMA-376 §18.8.30): no ``<numFmt>`` is needed for them."""
 
 

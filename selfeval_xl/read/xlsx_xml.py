@@ -117,8 +117,11 @@ def _formats(text: str, styles: list[str], max_rows: int) -> Cells:
     return formats
 
 
-_BUILTIN_PERCENT = {9: "0%", 10: "0.00%"}
-"""The built-in number formats that show a percentage (ECMA-376 §18.8.30); other built-ins matter not here."""
+BUILTIN_FORMATS = {1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 11: "0.00E+00",
+                   12: "# ?/?", 13: "# ??/??", 14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy",
+                   18: "h:mm AM/PM", 19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm", 49: "@"}
+"""The number formats every spreadsheet knows by id, with no ``<numFmt>`` in the file (ECMA-376 §18.8.30):
+a score cell of openpyxl's ``0.00`` is stored as id 2 — its two decimals are what Excel shows."""
 _NUM_FMT = re.compile(rb'<(?:\w+:)?numFmt\b([^>]*)>')
 _CELL_XFS = re.compile(rb'<(?:\w+:)?cellXfs\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?cellXfs>)', re.S)
 _XF = re.compile(rb'<(?:\w+:)?xf\b([^>]*)>')
@@ -142,4 +145,4 @@ def style_number_formats(zf: zipfile.ZipFile) -> list[str]:
     xfs = _CELL_XFS.search(xml)
     ids = [int(n.group(1)) if (n := _NUM_FMT_ID.search(xf)) else 0
            for xf in _XF.findall(xfs.group(1) or b"")] if xfs else []
-    return [codes.get(n) or _BUILTIN_PERCENT.get(n, "General") for n in ids]
+    return [codes.get(n) or BUILTIN_FORMATS.get(n, "General") for n in ids]

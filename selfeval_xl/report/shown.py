@@ -58,3 +58,14 @@ def shown_values(f: Finding) -> tuple[Any, Any]:
             pair[1 - i] = _percent(number, len(match.group(1) or ""))
             break
     return pair[0], pair[1]
+
+
+def shown_texts(f: Finding) -> tuple[str | None, str | None]:
+    """(应为, 实为) of ``f`` as text, as report.xlsx shows them through its cells' formats
+    (:data:`NUMBER_FORMATS` of the code's kind of figure, General otherwise): the web page's findings."""
+    from .numfmt import excel_text
+
+    kind = FIGURES.get(f.code)
+    code = NUMBER_FORMATS[kind] if kind else None
+    return tuple(None if v is None else excel_text(v, code if _number(v) is not None else None)
+                 for v in shown_values(f))

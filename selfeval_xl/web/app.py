@@ -15,6 +15,7 @@ import threading
 import time
 import zipfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +31,12 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-from . import processing, unitlist, views
+from . import exports, processing, unitlist, views, zipnames
+from . import round as rounds
 from .guards import DEFAULT_LIMIT, Guards
 from ..findings import FileReport
 from ..sanitize import file_name
-from .store import Store, Submission, Unit, token_hash
+from .store import Collection, Store, Submission, Unit, token_hash
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 REPORT_SUFFIXES = (".docx", ".pdf", ".txt")      # a 绩效自评报告, checked against its 单位's tables
@@ -50,11 +52,14 @@ class Settings:
     store: Store
     limit: int = DEFAULT_LIMIT
     jobs: int = 2                 # uploads processed at once (each may use a worker process)
+    public_url: str | None = None   # where the 单位 open their links (None: the address the request came to)
 
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 TEMPLATES.env.filters["column"] = views.column_letters
 TEMPLATES.env.filters["when"] = lambda stamp: time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(stamp))
+TEMPLATES.env.filters["shown"] = views.shown_pair
+TEMPLATES.env.filters["system_title"] = lambda name: views.system_titles().get(name, name)
 
 
 def set_admin_token(store: Store, token: str) -> None:
@@ -165,14 +170,17 @@ class Processor:
                 entries = [e for e in zf.infolist() if not e.is_dir() and _suffix(e.filename) in WORKBOOK_SUFFIXES
                            and not Path(e.filename).name.startswith(("~$", "."))][:ZIP_MAX_FILES]
                 store.advance_job(job_id, 0, "running", f"共 {len(entries)} 个工作簿", total=len(entries))
-                unpacked = skipped = 0
+                unpacked = skipped = garbled = 0
                 for n, entry in enumerate(entries, start=1):
-                    size = self._one_entry(zf, entry, unit, system)
+                    name, understood = zipnames.member_name(entry)
+                    size = self._one_entry(zf, entry, name, unit, system)
                     unpacked, skipped = unpacked + size, skipped + (size > self.settings.limit)
+                    garbled += not understood
                     if unpacked > ZIP_MAX_TOTAL:
                         store.advance_job(job_id, n, "failed", f"压缩包解开后过大，已在第 {n} 个文件处停止")
                         return
                     too_big = f"（{skipped} 个文件超过大小上限，未检查）" if skipped else ""
+                    too_big += f"（{garbled} 个文件名的编码无法识别，按原样显示）" if garbled else ""
                     if n == len(entries):            # the 单位's reports, against all its tables, once
                         self.recheck_reports(unit, system)
                     store.advance_job(job_id, n, "running" if n < len(entries) else "finished",
@@ -182,10 +190,11 @@ class Processor:
         except Exception as exc:  # noqa: BLE001 - a stranger's zip: any failure ends the job, visibly
             store.advance_job(job_id, 0, "failed", f"压缩包无法读取：{type(exc).__name__}")
 
-    def _one_entry(self, zf: zipfile.ZipFile, entry: zipfile.ZipInfo, unit: Unit, system: str | None) -> int:
+    def _one_entry(self, zf: zipfile.ZipFile, entry: zipfile.ZipInfo, member: str, unit: Unit,
+                   system: str | None) -> int:
         """Check one entry (skipped when over the upload limit); returns the bytes it unpacked."""
         store, suffix = self.settings.store, _suffix(entry.filename)
-        name = processing.display_name(entry.filename, suffix)
+        name = processing.display_name(member, suffix)
         handle = tempfile.NamedTemporaryFile(dir=store.scratch(), delete=False, suffix=suffix)
         size = 0
         with handle, zf.open(entry) as source:       # the declared size is not trusted: count
@@ -218,7 +227,7 @@ def _submission_context(sub: Submission) -> dict[str, Any]:
 
 def _download_name(sub: Submission, tag: str, suffix: str) -> str:
     """The name a download is saved under: the upload's, tagged (one safe name, :func:`file_name`)."""
-    return file_name(Path(sub.filename).stem, f"_{tag}{suffix}")
+    return exports.tagged_name(sub.filename, f"_{tag}", suffix)
 
 
 def _scratch_file(store: Store) -> Path:
@@ -267,17 +276,27 @@ def _scored(store: Store, sub: Submission) -> FileResponse:
                         media_type="application/octet-stream")
 
 
+def _original(store: Store, sub: Submission) -> FileResponse:
+    """The file as it was uploaded, byte for byte, under its upload's name."""
+    return FileResponse(store.file_path(sub.blob, sub.suffix),
+                        filename=exports.tagged_name(sub.filename, "", sub.suffix),
+                        media_type="application/octet-stream")
+
+
 def _uploads(form) -> list[UploadFile]:
     return [f for f in form.getlist("file") if isinstance(f, UploadFile) and f.filename]
 
 
 # --------------------------------------------------------------------------- the app
 
-def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: list[str] | None = None):
+def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: list[str] | None = None,
+               public_url: str | None = None):
     """The ASGI app over ``store`` (wrapped in :class:`~.guards.Guards`). ``hosts``: the only Host
-    names answered (a page on another site that rebinds its name to 127.0.0.1 is refused); None: any."""
-    settings = Settings(store, limit, jobs)
+    names answered (a page on another site that rebinds its name to 127.0.0.1 is refused); None: any.
+    ``public_url``: the address the 单位' links are given at (``https://jx.example.gov.cn``)."""
+    settings = Settings(store, limit, jobs, public_url.rstrip("/") if public_url else None)
     processor = Processor(settings)
+    zips = exports.ZipBuilds(store.scratch() / "exports")
 
     async def form_of(request: Request):
         return await request.form(max_files=ZIP_MAX_FILES, max_fields=200, max_part_size=64 * 1024)
@@ -346,23 +365,38 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
             raise HTTPException(404, "没有这个文件 / no such file")
         return sub
 
-    async def unit_page(request: Request) -> Response:
+    async def unit_page(request: Request, refused: str | None = None) -> Response:
         unit = unit_of(request)
         collection = store.collection(unit.collection_id)
         subs = store.submissions(unit.id)
         latest, _ = views.latest_versions(subs)
         jobs = store.jobs(unit.id)
         new = set(request.query_params.getlist("new"))
-        return _page(request, "unit.html", unit=unit, collection=collection, subs=list(reversed(subs)),
-                     latest={s.id for s in latest}, jobs=jobs[:5], running=any(j.state == "running" for j in jobs),
+        deadline = store.round_state(unit.collection_id).deadline
+        running = any(j.state == "running" for j in jobs)      # the joint check waits for the zip's last file
+        verdict = None if running else await run_in_threadpool(views.verdict, processor.latest_reports, latest,
+                                                               collection.system or None)
+        return _page(request, "unit.html", 409 if refused else 200, unit=unit, collection=collection,
+                     subs=list(reversed(subs)), latest={s.id for s in latest}, jobs=jobs[:5], running=running,
                      results=[_submission_context(s) for s in subs if s.token in new],
-                     base=lambda s: f"/u/{unit.token}/s/{s.token}")
+                     base=lambda s: f"/u/{unit.token}/s/{s.token}", round=rounds.status_of(store, unit, deadline),
+                     deadline=deadline, refusal=refused or rounds.upload_refusal(store, unit), verdict=verdict)
 
     async def unit_upload(request: Request) -> Response:
         unit = unit_of(request)
+        if refusal := rounds.upload_refusal(store, unit):
+            return await unit_page(request, refusal)
         collection = store.collection(unit.collection_id)
         system = collection.system or None if collection else None
         form = await form_of(request)
+        actor = rounds.who(unit.name, request.client.host if request.client else None)
+        names = [processing.display_name(u.filename, _suffix(u.filename)) for u in _uploads(form)]
+        if names:
+            try:
+                rounds.decide(store, unit, event="upload", actor=actor)
+            except rounds.RoundError as exc:             # closed or accepted since the page was drawn
+                return await unit_page(request, str(exc))
+            rounds.log_upload(store, unit, actor, names)
         new = []
         # reports last: a 绩效自评报告 sent in one form with its workbooks is checked against them
         for upload in sorted(_uploads(form), key=lambda u: _suffix(u.filename) in REPORT_SUFFIXES):
@@ -423,7 +457,8 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         from ..system import available_systems
 
         need_admin(request)
-        return _page(request, "admin.html", collections=store.collections(), systems=available_systems())
+        return _page(request, "admin.html", collections=store.collections(), systems=available_systems(),
+                     titles=views.system_titles())
 
     async def create_collection(request: Request) -> Response:
         from ..system import available_systems
@@ -443,10 +478,12 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
             year = 0
         if not names or not 2000 <= year <= 2100 or (system and system not in systems):
             return _page(request, "admin.html", 400, collections=store.collections(), systems=systems,
+                         titles=views.system_titles(),
                          error="请填写年度（如 2024）、至少一个单位，并从列表中选择指标体系 / "
                                "give a year, at least one 单位 and a listed indicator system")
         collection, _ = store.create_collection(year, system, str(form.get("title", "")).strip()[:100]
                                                 or f"{year} 年度绩效自评", names)
+        store.log(collection.id, None, bureau(request), "创建收集", f"{collection.title}（{len(names)} 个单位）")
         return RedirectResponse(f"/admin/c/{collection.id}", status_code=303)
 
     def collection_of(request: Request):
@@ -455,12 +492,20 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         if collection is None:
             raise HTTPException(404, "没有这个收集 / no such collection")
         return collection, [views.UnitState(u, *views.latest_versions(store.submissions(u.id)))
-                            for u in store.units(collection.id)]
+                            for u in rounds.active_units(store, collection.id)]
 
-    async def dashboard(request: Request) -> Response:
+    def origin(request: Request) -> str:
+        return settings.public_url or f"{request.url.scheme}://{request.url.netloc}"
+
+    async def dashboard(request: Request, status: int = 200, error: str = "") -> Response:
         collection, states = collection_of(request)
-        return _page(request, "dashboard.html", collection=collection, states=states, counts=views.counts(states),
-                     origin=f"{request.url.scheme}://{request.url.netloc}")
+        state = store.round_state(collection.id)
+        unit_rounds = {st.unit.id: rounds.status_of(store, st.unit, state.deadline) for st in states}
+        return _page(request, "dashboard.html", status, collection=collection, states=states,
+                     counts=views.counts(states), origin=origin(request), rounds=unit_rounds, round_state=state,
+                     closed=rounds.is_closed(state), round_counts=views.round_counts(unit_rounds.values()),
+                     system_title=views.system_titles().get(collection.system, collection.system),
+                     zip=zips.get(collection.id), audit=rounds.audit_view(store, collection.id), error=error)
 
     def unit_in(request: Request, states: list[views.UnitState]) -> views.UnitState:
         state = next((s for s in states if s.unit.id == request.path_params["uid"]), None)
@@ -470,13 +515,15 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
 
     async def renew(request: Request) -> Response:
         collection, states = collection_of(request)
-        store.renew_unit_token(unit_in(request, states).unit.id)
-        return RedirectResponse(f"/admin/c/{collection.id}", status_code=303)
+        unit = unit_in(request, states).unit
+        return await round_step(request, lambda: (rounds.log_link(store, unit, bureau(request), "换新链接"),
+                                                  store.renew_unit_token(unit.id)))
 
     async def revoke(request: Request) -> Response:
         collection, states = collection_of(request)
-        store.revoke_unit(unit_in(request, states).unit.id)
-        return RedirectResponse(f"/admin/c/{collection.id}", status_code=303)
+        unit = unit_in(request, states).unit
+        return await round_step(request, lambda: (rounds.log_link(store, unit, bureau(request), "收回链接"),
+                                                  store.revoke_unit(unit.id)))
 
     async def latest_reports(collection, states: list[views.UnitState]) -> list[FileReport]:
         return await run_in_threadpool(processor.latest_reports, [s for st in states for s in st.latest],
@@ -484,7 +531,8 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
 
     async def collection_report(request: Request) -> Response:
         collection, states = collection_of(request)
-        return await _report(store, await latest_reports(collection, states), f"{collection.year}_report.xlsx")
+        return await _report(store, await latest_reports(collection, states),
+                             file_name(collection.title, "_report.xlsx"))
 
     async def unit_report(request: Request) -> Response:
         collection, states = collection_of(request)
@@ -498,15 +546,95 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         collection, states = collection_of(request)
         path = _scratch_file(store)
         await run_in_threadpool(write_summary, await latest_reports(collection, states), path)
-        return _xlsx_response(path, f"{collection.year}_summary.xlsx")
+        return _xlsx_response(path, file_name(collection.title, "_summary.xlsx"))
 
-    async def admin_submission(request: Request) -> Response:
+    def submission_in(request: Request) -> tuple[Collection, views.UnitState, Submission]:
         collection, states = collection_of(request)
         state = unit_in(request, states)
         sub = next((s for s in store.submissions(state.unit.id) if s.token == request.path_params["sub"]), None)
         if sub is None:
             raise HTTPException(404, "没有这个文件 / no such file")
-        return _page(request, "results.html", results=[_submission_context(sub)], unit=state.unit, base=None)
+        return collection, state, sub
+
+    async def admin_submission(request: Request) -> Response:
+        collection, state, sub = submission_in(request)
+        return _page(request, "results.html", results=[_submission_context(sub)], unit=state.unit,
+                     base=lambda s: f"/admin/c/{collection.id}/u/{state.unit.id}/s/{s.token}",
+                     back=f"/admin/c/{collection.id}")
+
+    # -- the round: statuses, deadline, closing, the 单位 list, downloads (:mod:`.round`, :mod:`.exports`) --
+    def bureau(request: Request) -> str:
+        return rounds.who(rounds.BUREAU, request.client.host if request.client else None)
+
+    async def round_step(request: Request, step) -> Response:
+        """Run a change of the round and go back to the dashboard; a refused one is shown there (409)."""
+        try:
+            step()
+        except rounds.RoundError as exc:
+            return await dashboard(request, 409, str(exc))
+        return RedirectResponse(f"/admin/c/{request.path_params['cid']}", status_code=303)
+
+    collection_steps = {"deadline": (rounds.set_deadline, "deadline"), "units": (rounds.add_unit, "name"),
+                        "close": (rounds.close, None), "reopen": (rounds.reopen, None)}
+    unit_steps = {"return": (partial(rounds.decide, event="return"), "comment"),
+                  "accept": (partial(rounds.decide, event="accept"), None),
+                  "rename": (rounds.rename_unit, "name"), "remove": (rounds.remove_unit, None)}
+
+    async def round_action(request: Request) -> Response:
+        """One change of the round (:data:`collection_steps`, :data:`unit_steps`): its form field, if any,
+        then who does it."""
+        collection, states = collection_of(request)
+        steps, target = ((unit_steps, unit_in(request, states).unit) if "uid" in request.path_params
+                         else (collection_steps, collection))
+        if request.path_params["action"] not in steps:
+            raise HTTPException(404, "没有这个操作 / no such action")
+        step, field = steps[request.path_params["action"]]
+        given = [str((await form_of(request)).get(field, ""))] if field else []
+        return await round_step(request, lambda: step(store, target, *given, actor=bureau(request)))
+
+    async def link_list(request: Request) -> Response:
+        collection, states = collection_of(request)
+        deadline = store.round_state(collection.id).deadline
+        rows = [(st.unit.name, f"{origin(request)}/u/{st.unit.token}" if st.unit.token else "（已收回）",
+                 rounds.status_of(store, st.unit).status, deadline) for st in states]
+        path = _scratch_file(store)
+        await run_in_threadpool(exports.write_links, path, collection.title, rows)
+        return _xlsx_response(path, file_name(collection.title, "_提交链接.xlsx"))
+
+    async def admin_original(request: Request) -> Response:
+        return _original(store, submission_in(request)[2])
+
+    async def admin_scored(request: Request) -> Response:
+        return _scored(store, submission_in(request)[2])
+
+    async def admin_feedback(request: Request) -> Response:
+        sub = submission_in(request)[2]
+        return await _feedback(store, _stored(sub), _download_name(sub, "反馈表", ".xlsx"))
+
+    async def start_zip(request: Request) -> Response:
+        collection, states = collection_of(request)
+        members = []
+        for st in states:
+            folder = exports.Folder(st.unit.name)
+            for sub in st.latest:
+                members.append(folder.member(sub.filename, "", sub.suffix, store.file_path(sub.blob, sub.suffix)))
+                if sub.scored:
+                    digest, suffix = sub.scored[:64], sub.scored[64:]
+                    members.append(folder.member(sub.filename, exports.SCORED_TAG, suffix,
+                                                 store.file_path(digest, suffix)))
+        zips.start(collection.id, members)
+        store.log(collection.id, None, bureau(request), "打包下载", f"{len(members)} 个文件")
+        return RedirectResponse(f"/admin/c/{collection.id}#zip", status_code=303)
+
+    async def get_zip(request: Request) -> Response:
+        collection, _ = collection_of(request)
+        build = zips.get(collection.id)
+        if build is None or build.path is None:
+            raise HTTPException(404, "压缩包尚未生成 / the zip is not ready")
+        return FileResponse(build.path, filename=file_name(collection.title, ".zip"), media_type="application/zip")
+
+    async def script(request: Request) -> Response:
+        return FileResponse(Path(__file__).with_name("static") / "round.js", media_type="text/javascript")
 
     async def not_found(request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 303:
@@ -533,6 +661,18 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         Route("/admin/c/{cid:int}/u/{uid:int}/s/{sub}", admin_submission),
         Route("/admin/c/{cid:int}/u/{uid:int}/renew", renew, methods=["POST"]),
         Route("/admin/c/{cid:int}/u/{uid:int}/revoke", revoke, methods=["POST"]),
+        # the round
+        Route("/admin/c/{cid:int}/links.xlsx", link_list),
+        Route("/admin/c/{cid:int}/zip", start_zip, methods=["POST"]),
+        Route("/admin/c/{cid:int}/zip", get_zip),
+        Route("/admin/c/{cid:int}/u/{uid:int}/s/{sub}/original", admin_original),
+        Route("/admin/c/{cid:int}/u/{uid:int}/s/{sub}/scored", admin_scored),
+        Route("/admin/c/{cid:int}/u/{uid:int}/s/{sub}/feedback", admin_feedback),
+        Route("/u/{token}/s/{sub}/original", lambda r: _original(store, own(r, unit_of(r)))),
+        Route("/r/{token}/original", lambda r: _original(store, anonymous(r.path_params["token"]))),
+        Route("/static/round.js", script),
+        Route("/admin/c/{cid:int}/u/{uid:int}/{action:str}", round_action, methods=["POST"]),
+        Route("/admin/c/{cid:int}/{action:str}", round_action, methods=["POST"]),
     ]
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=hosts)] if hosts else []
     app = Starlette(routes=routes, exception_handlers={HTTPException: not_found}, middleware=middleware)

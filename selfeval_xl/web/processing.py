@@ -13,7 +13,6 @@ Nothing here decides what is right or wrong in a table: the checks and the write
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,11 +55,16 @@ def report_from_dict(data: dict[str, Any]) -> FileReport:
     def dec(value: Any) -> Decimal | None:
         return None if value is None else Decimal(str(value))
 
-    findings = [Finding(f["code"], Severity(f["severity"]), f["message"], f["file"], f["sheet"], f["cell"],
-                        f["expected"], f["found"]) for f in data["findings"]]
+    findings = [finding_from_dict(f) for f in data["findings"]]
     return FileReport(data["path"], data["unit"], data["name"], data["kind"], data["stated_total"],
                       dec(data["total"]), data["grade"], dec(data["budget"]), dec(data["spent"]), findings,
                       reviewed=data.get("rows_reviewed", 0), unreviewed=data.get("rows_unreviewed", 0))
+
+
+def finding_from_dict(f: dict[str, Any]) -> Finding:
+    """A Finding back from :meth:`Finding.to_dict`."""
+    return Finding(f["code"], Severity(f["severity"]), f["message"], f["file"], f["sheet"], f["cell"],
+                   f["expected"], f["found"])
 
 
 def table_key(report: FileReport) -> str:
@@ -76,20 +80,12 @@ def has_tables(report: FileReport) -> bool:
 
 # --------------------------------------------------------------------------- in the child process
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value)
-
-
 def _shown(grid) -> dict[str, Any]:
-    rows = [[_text(v) for v in line[:SHOWN_COLS]] for line in grid.rows[:SHOWN_ROWS]]
+    """The sheet's cells as Excel shows them, number formats honoured (0.98 in a ``0%`` cell is 98%)."""
+    from ..report.numfmt import excel_text
+
+    rows = [[excel_text(v, grid.number_format(r, c)) for c, v in enumerate(line[:SHOWN_COLS])]
+            for r, line in enumerate(grid.rows[:SHOWN_ROWS])]
     while rows and not any(rows[-1]):
         rows.pop()
     width = max((max((i + 1 for i, v in enumerate(r) if v), default=0) for r in rows), default=0)
@@ -123,7 +119,7 @@ def score_and_show(source: str, folder: str, system_ref: str | None) -> dict[str
     book = PackageBook.open(opened)              # the package patch of ``selfeval score``: lossless
     before = {g.name: _shown(g) for g in book.grids()}   # taken now: scoring writes into these grids
     summary = score_book(book, load_system(system_ref) if system_ref else None, source)
-    tables = [{"name": t.name, "kind": t.kind, "sheet": t.sheet,
+    tables = [{"name": t.name, "kind": t.kind, "sheet": t.sheet, "system": t.system, "layout": t.layout,
                "total": None if t.total is None else f"{t.total:.2f}", "grade": t.grade or ""}
               for t in summary.tables]
     target = None

@@ -68,6 +68,35 @@ class Submission:
 
 
 @dataclass(frozen=True)
+class RoundState:
+    """A collection's round: its deadline (``YYYY-MM-DD``, "" for none) and when it was closed."""
+
+    deadline: str
+    closed: float | None
+
+
+@dataclass(frozen=True)
+class UnitRound:
+    """A 单位's place in the round as last set (None: never set; its submissions say)."""
+
+    status: str
+    comment: str
+    changed: float
+    removed: bool
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    collection_id: int
+    unit_id: int | None
+    at: float
+    who: str
+    what: str
+    detail: str
+
+
+@dataclass(frozen=True)
 class Job:
     """A zip unpacked and checked in the background: ``done`` of ``total`` files."""
 
@@ -113,6 +142,15 @@ class Store(Protocol):
     def session_valid(self, token: str) -> bool: ...
     def end_sessions(self) -> None: ...
 
+    def round_state(self, collection_id: int) -> RoundState: ...
+    def set_round_state(self, collection_id: int, deadline: str, closed: float | None) -> None: ...
+    def unit_round(self, unit_id: int) -> UnitRound | None: ...
+    def set_unit_round(self, unit_id: int, status: str, comment: str, removed: bool = False) -> None: ...
+    def add_unit(self, collection_id: int, name: str) -> Unit: ...
+    def rename_unit(self, unit_id: int, name: str) -> None: ...
+    def log(self, collection_id: int, unit_id: int | None, who: str, what: str, detail: str = "") -> None: ...
+    def audit(self, collection_id: int) -> list[AuditEntry]: ...
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -129,6 +167,18 @@ CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY, unit_id INTEGER NOT NUL
 CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, created REAL NOT NULL);
 """
 
+ROUND_SCHEMA = """
+CREATE TABLE IF NOT EXISTS round_collections (collection_id INTEGER PRIMARY KEY REFERENCES collections(id),
+    deadline TEXT NOT NULL DEFAULT '', closed REAL);
+CREATE TABLE IF NOT EXISTS round_units (unit_id INTEGER PRIMARY KEY REFERENCES units(id),
+    status TEXT NOT NULL, comment TEXT NOT NULL DEFAULT '', changed REAL NOT NULL, removed INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY, collection_id INTEGER NOT NULL, unit_id INTEGER,
+    at REAL NOT NULL, who TEXT NOT NULL, what TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS audit_collection ON audit (collection_id, id);
+"""
+"""The collection round (:mod:`.round`): added tables only, so a folder written before reads as it was
+(a 单位 without a row is 未提交 or 已提交 by its submissions, a collection without one is open)."""
+
 SESSION_SECONDS = 12 * 3600
 
 
@@ -143,7 +193,7 @@ class SqliteStore:
         self._db = sqlite3.connect(self.folder / "selfeval.sqlite3", check_same_thread=False,
                                    isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(SCHEMA)
+        self._db.executescript(SCHEMA + ROUND_SCHEMA)
 
     def _run(self, sql: str, args: tuple = ()) -> list[tuple]:
         with self._lock:
@@ -289,3 +339,44 @@ class SqliteStore:
 
     def end_sessions(self) -> None:
         self._run("DELETE FROM sessions")
+
+    # -- the collection round (:mod:`.round` decides; this keeps) ----------------------------------
+    def round_state(self, collection_id: int) -> RoundState:
+        rows = self._run("SELECT deadline, closed FROM round_collections WHERE collection_id = ?", (collection_id,))
+        return RoundState(*rows[0]) if rows else RoundState("", None)
+
+    def set_round_state(self, collection_id: int, deadline: str, closed: float | None) -> None:
+        self._run("INSERT INTO round_collections (collection_id, deadline, closed) VALUES (?, ?, ?) "
+                  "ON CONFLICT (collection_id) DO UPDATE SET deadline = excluded.deadline, closed = excluded.closed",
+                  (collection_id, deadline, closed))
+
+    def unit_round(self, unit_id: int) -> UnitRound | None:
+        rows = self._run("SELECT status, comment, changed, removed FROM round_units WHERE unit_id = ?", (unit_id,))
+        return UnitRound(rows[0][0], rows[0][1], rows[0][2], bool(rows[0][3])) if rows else None
+
+    def set_unit_round(self, unit_id: int, status: str, comment: str, removed: bool = False) -> None:
+        self._run("INSERT INTO round_units (unit_id, status, comment, changed, removed) VALUES (?, ?, ?, ?, ?) "
+                  "ON CONFLICT (unit_id) DO UPDATE SET status = excluded.status, comment = excluded.comment, "
+                  "changed = excluded.changed, removed = excluded.removed",
+                  (unit_id, status, comment, time.time(), int(removed)))
+
+    def add_unit(self, collection_id: int, name: str) -> Unit:
+        """A 单位 added after the collection was made (sqlite3.IntegrityError when the name is taken)."""
+        token = new_token()
+        with self._lock:
+            cur = self._db.execute("INSERT INTO units (collection_id, name, token) VALUES (?, ?, ?)",
+                                   (collection_id, name, token))
+        return Unit(cur.lastrowid, collection_id, name, False, token)
+
+    def rename_unit(self, unit_id: int, name: str) -> None:
+        """(sqlite3.IntegrityError when another 单位 of the collection has the name.)"""
+        self._run("UPDATE units SET name = ? WHERE id = ?", (name, unit_id))
+
+    def log(self, collection_id: int, unit_id: int | None, who: str, what: str, detail: str = "") -> None:
+        self._run("INSERT INTO audit (collection_id, unit_id, at, who, what, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                  (collection_id, unit_id, time.time(), who, what, detail))
+
+    def audit(self, collection_id: int) -> list[AuditEntry]:
+        """The collection's log, newest first."""
+        return [AuditEntry(*r) for r in self._run("SELECT id, collection_id, unit_id, at, who, what, detail FROM audit "
+                                                  "WHERE collection_id = ? ORDER BY id DESC", (collection_id,))]

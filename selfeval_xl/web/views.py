@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from functools import lru_cache
+from typing import Any, Callable, Iterable
 
 from .store import Submission, Unit
 
@@ -123,3 +124,91 @@ def counts(states: list[UnitState]) -> dict[str, int]:
             "missing": sum(s.state == "未提交" for s in states),
             "errors": sum(s.state == "有错误" for s in states), "clean": sum(s.state == "无错误" for s in states),
             "tables": sum(len(s.latest) for s in states)}
+
+
+def round_counts(statuses: Iterable[Any]) -> dict[str, int]:
+    """How many 单位 stand at each status of the round (:mod:`.round`), and how many are overdue."""
+    from .round import STATUSES
+
+    found = list(statuses)
+    return {**{name: sum(s.status == name for s in found) for name in STATUSES},
+            "逾期": sum(s.overdue for s in found)}
+
+
+@lru_cache(maxsize=1)
+def system_titles() -> dict[str, str]:
+    """Each packaged indicator system's Chinese title by its name (``national-project`` → 项目支出绩效自评（财预〔2020〕10号）)."""
+    from ..system import available_systems, load_system
+
+    return {name: load_system(name).title or name for name in available_systems()}
+
+
+@dataclass
+class FileVerdict:
+    """One file of a 单位 as the bureau's report.xlsx counts it."""
+
+    sub: Submission
+    errors: int
+    warnings: int
+
+
+@dataclass
+class Verdict:
+    """A 单位's latest files checked together, as the bureau sees them: each file's counts, and the
+    findings the check across the files added (a 部门整体 table against its projects …)."""
+
+    files: list[FileVerdict]
+    across: list[dict[str, Any]]
+
+    @property
+    def errors(self) -> int:
+        return sum(f.errors for f in self.files)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.warnings for f in self.files)
+
+
+_VERDICTS: dict[tuple, Verdict] = {}
+VERDICTS_KEPT = 256
+
+
+def _finding_key(f: dict[str, Any]) -> tuple:
+    return f["code"], f["sheet"], f["cell"], f["message"]
+
+
+def verdict(latest_reports: Callable[[list[Submission], str | None], list[Any]], latest: list[Submission],
+            system: str | None) -> Verdict:
+    """The joint verdict of these submissions (``latest_reports`` runs the check over them together),
+    kept while they and their stored results are the same: a page view does not re-run it."""
+    key = (system, *((s.token, json_key(s.result["report"])) for s in latest))
+    if key not in _VERDICTS:
+        by_name: dict[str, list[Submission]] = {}
+        for s in latest:
+            by_name.setdefault(s.filename, []).append(s)
+        files, across = [], []
+        for report in latest_reports(latest, system):
+            if not by_name.get(report.path):
+                continue
+            sub = by_name[report.path].pop(0)
+            mine = {_finding_key(f) for f in sub.result["report"]["findings"]}
+            across += [f.to_dict() | {"file": sub.filename} for f in report.findings
+                       if _finding_key(f.to_dict()) not in mine]
+            files.append(FileVerdict(sub, report.errors, report.warnings))
+        if len(_VERDICTS) >= VERDICTS_KEPT:
+            _VERDICTS.clear()
+        _VERDICTS[key] = Verdict(files, across)
+    return _VERDICTS[key]
+
+
+def json_key(report: dict[str, Any]) -> tuple:
+    """What identifies a stored verdict for :func:`verdict`'s memory: its counts and findings' places."""
+    return report["errors"], report["warnings"], tuple(_finding_key(f) for f in report["findings"])
+
+
+def shown_pair(f: dict[str, Any]) -> tuple[str | None, str | None]:
+    """A stored finding's 应为 and 实为 as report.xlsx shows them (98%, 100.00%, 0.86)."""
+    from ..report.shown import shown_texts
+    from .processing import finding_from_dict
+
+    return shown_texts(finding_from_dict(f))
