@@ -6,6 +6,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..rules import is_overachieved
 from ..parse import parse_deadline
+from ..recompute import number, rate_number
 from .base import Context, check, percent, show
 
 
@@ -38,7 +39,9 @@ def exec_rate_unexplained(ctx: Context) -> Iterator[Finding]:
     Bad: 执行率 75%, nothing said. Fix: explain (e.g. ``政府采购延期，资金于次年支付``).
     """
     rate, funds = ctx.re.exec_rate, ctx.table.funds.get("total")
-    if ctx.table.kind != "project" or rate is None or funds is None or rate >= ctx.settings.exec_rate_explain_below:
+    if rate is None and funds is not None and None in (number(funds.get("budget")), number(funds.get("spent"))):
+        rate = rate_number(funds.get("rate"))  # amounts the table does not give: the 执行率 it states
+    if not ctx.table.budget_scored or rate is None or funds is None or rate >= ctx.settings.exec_rate_explain_below:
         return
     achieved = ctx.table.goal.get("achieved")
     words = ctx.settings.exec_rate_explain_words
@@ -70,7 +73,8 @@ def overachievement_unexplained(ctx: Context) -> Iterator[Finding]:
             continue
         if parse_deadline(out.row.value("target")) is not None:
             continue                # done before its deadline (7月 for 9月前): early, not a target set too low
-        if not is_overachieved(s.target, s.actual, s.direction, ctx.settings) or not _reason_blank(out.row):
+        reason = out.row.get("reason")          # a form without a reason column gives none either
+        if not is_overachieved(s.target, s.actual, s.direction, ctx.settings) or not (reason is None or reason.blank):
             continue
         if s.direction.positive:
             how = f"达到指标值 {show(s.target)} 的 {percent(s.actual / s.target)}"
