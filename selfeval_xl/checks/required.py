@@ -48,8 +48,10 @@ def table_partly_read(ctx: Context) -> Iterator[Finding]:
         cell = t.headers.get(key)
         yield ctx.find("table-partly-read", cell, f"表头“{cell.text if cell else ''}”不是已知的栏目名，字序错乱，"
                        f"按字形相同的“{name}”读取，请核对")
-    lacking = [c.label for c in layout.indicators.columns
-               if c.key in ("weight", "score", "target", "actual") and not c.required and f"indicators.{c.key}" not in t.headers]
+    absent = {c.key: c.label for c in layout.indicators.columns if f"indicators.{c.key}" not in t.headers}
+    lacking = [absent[k] for k in ("weight", "target", "actual")
+               if k in absent and not layout.indicators.column(k).required]     # by design of the form
+    lacking += [absent["score"]] if lacking and "score" in absent else []
     if not lacking and not layout.unread:
         return
     parts = [f"此表没有“{'”“'.join(lacking)}”列"] if lacking else []
