@@ -2,7 +2,7 @@
 on a cell that is right, no file 通过 while a row was not reviewed.
 
 The expectations are a careful reader's, written beside each table in tests/data/realworld/*.yaml before
-the checker was run on it (corpus_a / corpus_b by their typists, shared.yaml from shared/realworld's
+the checker was run on it (corpus_a / corpus_b / corpus_c by their typists, shared.yaml from shared/realworld's
 README) — never copied from the checker's output.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from selfeval_xl.read import read_workbook
 from selfeval_xl.report.xlsx import status
 
 HERE = Path(__file__).parent / "data" / "realworld"
-ENTRIES = [entry for name in ("shared", "corpus_a", "corpus_b")
+ENTRIES = [entry for name in ("shared", "corpus_a", "corpus_b", "corpus_c")
            for entry in yaml.safe_load((HERE / f"{name}.yaml").read_text(encoding="utf-8"))]
 
 NOT_YET: dict[str, str] = {}    # shapes no layout declares yet (file → why): each gives errors where the table is right
