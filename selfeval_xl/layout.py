@@ -98,6 +98,7 @@ class Recognise:
     titles: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
     level1: tuple[str, ...] = ()
+    by_title: bool = False          # a local form: only a segment carrying one of its titles is tried with it
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,7 @@ def load_layout(name_or_path: str | Path) -> Layout:
         subtotal_suffix=str(data.get("subtotal_suffix", "小计")), source=source,
         name=str(data.get("name") or Path(str(name_or_path)).stem), system=_system_ref(data, source),
         recognise=Recognise(*(_texts(recognise.get(k), f"recognise.{k}", problems)
-                              for k in ("titles", "codes", "level1"))),
+                              for k in ("titles", "codes", "level1")), bool(recognise.get("by_title", False))),
         footer=_texts(data.get("footer"), "footer", problems),
         placeholders=_patterns(data.get("placeholders"), "placeholders", problems),
         instructions=_patterns(data.get("instructions"), "instructions", problems),

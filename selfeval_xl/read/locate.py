@@ -274,13 +274,18 @@ def _fit(sheet: _Sheet, start: int, end: int, lab: _Labels, texts: set[str]
     score += sum((key, sheet.text(r, c)) in lab.primary       # headers in this form's own words
                  for r, keys in (x for x in (funds, header) if x) for key, c in keys.items())
     score += 1000 * any(code in t for code in lab.codes for t in texts)
-    score += 10 * max((len(title) for title in lab.titles for t in texts
-                       if title in t and len(t) <= len(title) + 20), default=0)
+    score += 10 * _titled(lab, texts)
     if header and lab.level1_marks and "level1" in header[1]:
         c = header[1]["level1"]
         marks = len({sheet.text(r, c) for r in range(header[0] + 1, end)} & lab.level1_marks)
         score += 50 * marks - (marks == 0)    # naming 一级指标 of its own that the table lacks loses a tie
     return score, header, funds
+
+
+def _titled(lab: _Labels, texts: set[str]) -> int:
+    """The length of the longest of the layout's titles a text of the segment carries (0: none)."""
+    return max((len(title) for title in lab.titles for t in texts if title in t and len(t) <= len(title) + 20),
+               default=0)
 
 
 def _choose_layout(sheet: _Sheet, start: int, end: int, kind: str | None
@@ -291,8 +296,8 @@ def _choose_layout(sheet: _Sheet, start: int, end: int, kind: str | None
     best, best_score = None, 0
     for name in family():
         lab = labels_for(name)
-        if kind is not None and lab.layout.kind != kind:
-            continue
+        if kind is not None and lab.layout.kind != kind or lab.layout.recognise.by_title and not _titled(lab, texts):
+            continue            # a local form is tried only where its title stands (its headers cost the rest)
         score, header, funds = _fit(sheet, start, end, lab, texts)
         if score > best_score:
             best, best_score = (lab, header, funds), score
