@@ -44,6 +44,14 @@ def test_a_form_the_checker_reads_in_part_says_what_it_did_not_review(path, layo
     assert report.unreviewed > 0 and status(report) != "通过"
 
 
+def test_a_form_without_scores_reports_no_total():
+    """衡山's form has no 分值: no 总分 or 等级 is recomputed for it (not 10 from its 执行率 alone)."""
+    _, report = _check(HENGSHAN)
+    assert report.total is None and not report.grade
+    _, scored = _check(CHONGQING)
+    assert scored.total is not None
+
+
 def test_the_unscored_county_form_still_has_its_funds_checked(tmp_path):
     """衡山's 执行率 is read and held to 全年执行数 / 全年预算数: a wrong one is an error at its cell."""
     book = load_workbook(HENGSHAN)
