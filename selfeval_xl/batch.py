@@ -168,15 +168,14 @@ def check_file(path: str | Path, system: IndicatorSystem | None = None,
     """Read and check one workbook in this process, under the reader's size guard (the in-process path
     for tests and the add-in; batches use :func:`check_files`). Never raises: a crash becomes a
     ``check-failed`` finding. ``skip_ours``: a workbook carrying our output mark is listed as skipped."""
-    from .checks import check_workbook, figures_of, system_for
+    from .checks import check_recomputed, figures_of
     from .quality.digest import digest_tables
     from .read import read_workbook
 
     try:
         data = read_workbook(path, limits=limits or _LIMITS, skip_ours=skip_ours)
-        chosen = system or _SYSTEM
-        result = FileResult(check_workbook(data, chosen), figures_of(str(path), data.tables),
-                            digests=digest_tables(str(path), data.tables, lambda t: system_for(t, chosen)))
+        report, recomputed = check_recomputed(data, system or _SYSTEM)
+        result = FileResult(report, figures_of(str(path), data.tables), digests=digest_tables(str(path), recomputed))
         hook = facts or _FACTS
         if hook:
             result.facts = hook(str(path), data.tables, system or _SYSTEM)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from functools import lru_cache
+from functools import lru_cache, wraps
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Callable, TypeVar
 
 from .rules import DEFAULT_SETTINGS, Direction, RuleError, Settings, Tier, find_tier
 
@@ -83,6 +84,42 @@ _RANGE = re.compile(rf"^[\[［(（]?({_RANGE_NUM})([^\d~～至到–—,，\-]*?
 _UNIT_OK = re.compile(r"^[^\d<>=≥≤＜＞＝]*$")
 
 
+PARSE_CACHE_SIZE = 8192
+"""Distinct texts whose reading each cached parser keeps (a batch repeats its texts: the same ``≥100%``
+stands in thousands of files); when full the cache starts again, so a worker's memory stays bounded."""
+_T = TypeVar("_T")
+
+
+def _by_text(parse: Callable[..., _T]) -> Callable[..., _T]:
+    """``parse`` run once per distinct text and arguments: its result (frozen, shared), or its
+    ParseError's message, raised anew each time (a raised exception would carry its traceback along).
+    Arguments that are not text (a system's Settings) are keyed by identity and kept with the entry,
+    so an identity is never reused while its entry lives. Anything but text is parsed every time."""
+    cache: dict[tuple, tuple] = {}
+
+    @wraps(parse)
+    def cached(text: object, *args, **kwargs) -> _T:
+        if type(text) is not str:
+            return parse(text, *args, **kwargs)
+        key = (text, *(a if type(a) is str else id(a) for a in args),
+               *((k, v if type(v) is str else id(v)) for k, v in kwargs.items()))
+        hit = cache.get(key)
+        if hit is None:
+            try:
+                hit = (parse(text, *args, **kwargs), None, args, kwargs)
+            except ParseError as exc:
+                hit = (None, (exc.message, exc.short), args, kwargs)
+            if len(cache) >= PARSE_CACHE_SIZE:
+                cache.clear()
+            cache[key] = hit
+        if hit[1] is not None:
+            raise ParseError(*hit[1])
+        return hit[0]
+
+    cached.cache = cache      # type: ignore[attr-defined]  (tests look at its bound)
+    return cached
+
+
 def parse_number(value: object, what: str = "数值") -> Decimal:
     """An amount or rate as typed: ``1011.98``, ``"1,011.98"``, ``"99.76%"`` (→ 0.9976), ``"12万元"``?
 
@@ -116,6 +153,7 @@ def _float_decimal(value: float) -> Decimal:
     return Decimal(format(value, ".15g"))
 
 
+@_by_text
 def parse_quantity(text: object, what: str = "数值") -> Quantity:
     """``162天`` → (162, 天); ``1.5万人次`` → (1.5, 万人次); ``99.5%`` → (99.5, %)."""
     if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool):
@@ -128,6 +166,7 @@ def parse_quantity(text: object, what: str = "数值") -> Quantity:
     return Quantity(parse_number(match.group(1), what), unit)
 
 
+@_by_text
 def parse_value(text: object, what: str = "年度指标值",
                 settings: Settings = DEFAULT_SETTINGS) -> Value:
     """Read an indicator value as typed. A bare number is 正向 (≥); words make it 定性."""

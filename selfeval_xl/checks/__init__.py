@@ -21,7 +21,7 @@ from ..quality import indicators as _quality  # noqa: F401  (register the 指标
 from .base import CHECKS, Check, Context, layout_of, run_checks
 from .crossfile import TableFigures, UnitFigures, check_unit, figures_of
 
-__all__ = ["CHECKS", "Check", "Context", "check_workbook", "check_table", "check_unit", "figures_of",
+__all__ = ["CHECKS", "Check", "Context", "check_workbook", "check_recomputed", "check_table", "check_unit", "figures_of",
            "TableFigures", "UnitFigures", "system_for", "preload"]
 
 
@@ -85,7 +85,15 @@ def _check(path: str, table: Table, system: IndicatorSystem | None, formulas_kno
 
 def check_workbook(data: WorkbookData, system: IndicatorSystem | None = None) -> FileReport:
     """Check every table of one workbook; the report carries the first table's 单位, name and totals."""
+    return check_recomputed(data, system)[0]
+
+
+def check_recomputed(data: WorkbookData, system: IndicatorSystem | None = None
+                     ) -> tuple[FileReport, list[Recomputed]]:
+    """:func:`check_workbook`, with each table's recomputation (those that did not fail), for what else
+    reads the scores of the same tables (the quality digests): a batch recomputes each table once."""
     report = FileReport(data.path, skipped=data.skipped)
+    done: list[Recomputed] = []
     for code, message, position in data.problems:
         sheet, cell = split_address(position)
         report.findings.append(finding(code, message, file=data.path, sheet=sheet, cell=cell))
@@ -93,17 +101,18 @@ def check_workbook(data: WorkbookData, system: IndicatorSystem | None = None) ->
         if not data.skipped and not any(code in ("unreadable", "no-table") for code, _, _ in data.problems):
             report.findings.append(finding("no-table", "未找到项目支出或部门整体支出绩效自评表（按标题和表头查找）",
                                            file=data.path))
-        return report
+        return report, done
     first = None
     for table in data.tables:
         findings, recomputed = _check(data.path, table, system, data.has_formulas)
         report.findings.extend(findings)
         first = first or (table, recomputed)
         if recomputed is not None:
+            done.append(recomputed)
             report.unreviewed += recomputed.unreviewed
             report.reviewed += len(recomputed.rows) - recomputed.unreviewed
     _summarise(report, data.tables, *first)
-    return report
+    return report, done
 
 
 def _scored(table: Table) -> bool:

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..layout import normalize_label
-from ..model import Table
-from ..recompute import RowResult, number, recompute
+from ..recompute import Recomputed, RowResult, number
 from .text import squeeze
 
 FAMILIES = ("产出", "效益", "满意", "成本", "预算", "管理", "履职")
@@ -74,15 +73,13 @@ class TableDigest:
         return bool(scored) and all(i.score is not None and not i.missed for i in scored)
 
 
-def digest_tables(path: str, tables: Iterable[Table], system_for) -> list[TableDigest]:
-    """One digest per table; ``system_for(table)`` names the system it is recomputed under (the checks'
-    own choice, so the digest scores as the checks did)."""
+def digest_tables(path: str, results: Iterable[Recomputed]) -> list[TableDigest]:
+    """One digest per recomputed table: the checks' own recomputation (:func:`checks.check_recomputed`),
+    so the digest scores as the checks did and no table is recomputed twice (a table the checks could
+    not recompute has no digest)."""
     out = []
-    for table in tables:
-        try:
-            result = recompute(table, system_for(table))
-        except Exception:  # noqa: BLE001 - the checks report a table they cannot recompute
-            continue
+    for result in results:
+        table = result.table
         total = number(table.funds["total"].get("budget")) if "total" in table.funds else None
         anchor = table.total or (table.indicators[0].get("level3") if table.indicators else None) or table.anchor
         out.append(TableDigest(path, table.sheet, table.kind, normalize_label(table.unit), table.name,

@@ -68,6 +68,18 @@ def zip_problem(zf: zipfile.ZipFile, limits: Limits) -> str | None:
     return None
 
 
+def plain_xml(data: bytes) -> str | None:
+    """A small XML part as text, when the standard library's parser may read it as it stands: UTF-8
+    without a document type declaration, the only place an entity (a billion laughs, a file on this
+    machine) can be declared. None otherwise: then defusedxml reads it, refusing what it refuses."""
+    if b"<!DOCTYPE" in data or b"\x00" in data:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def sheet_count_problem(count: int, limits: Limits) -> str | None:
     if count > limits.sheets:
         return f"工作簿有 {count:,} 个工作表，超过上限 {limits.sheets:,} 个（限制项 sheets），已拒绝读取"

@@ -10,17 +10,25 @@ import html
 import posixpath
 import re
 import zipfile
-from xml.sax.saxutils import unescape
 from dataclasses import dataclass, field
+
+from xml.etree import ElementTree
 
 from defusedxml.ElementTree import fromstring
 
 from .grid import parse_ref
+from .guard import plain_xml
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_ENTITIES = {"&quot;": '"', "&apos;": "'"}
+_ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&apos;": "'"}
+_ENTITY = re.compile("|".join(_ENTITIES))
+
+
+def _unescape(text: str) -> str:
+    """XML's five entities, in one pass (what ``saxutils.unescape`` does in six)."""
+    return _ENTITY.sub(lambda m: _ENTITIES[m.group(0)], text)
 
 
 @dataclass
@@ -34,9 +42,9 @@ class WorkbookXml:
 def read_workbook_xml(zf: zipfile.ZipFile) -> WorkbookXml:
     """Parse ``xl/workbook.xml`` and its relationships (both small)."""
     result = WorkbookXml()
-    root = fromstring(zf.read("xl/workbook.xml"))
+    root = _parse(zf.read("xl/workbook.xml"))
     try:
-        rels_root = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        rels_root = _parse(zf.read("xl/_rels/workbook.xml.rels"))
         targets = {rel.get("Id"): rel.get("Target", "") for rel in rels_root.iter(f"{_PKG_REL}Relationship")}
     except KeyError:
         targets = {}
@@ -49,6 +57,18 @@ def read_workbook_xml(zf: zipfile.ZipFile) -> WorkbookXml:
         if name.get("localSheetId") is None and name.text:
             result.defined_names[name.get("name", "")] = name.text.strip()
     return result
+
+
+def _parse(data: bytes) -> ElementTree.Element:
+    """A small part's tree: by the standard library's parser where :func:`guard.plain_xml` vetted the
+    bytes (no declaration of any entity; a third of defusedxml's cost), else by defusedxml."""
+    text = plain_xml(data)
+    if text is not None:
+        try:
+            return ElementTree.fromstring(text)
+        except ElementTree.ParseError:
+            pass                    # defusedxml says what is wrong, as before
+    return fromstring(data)
 
 
 _FORMULA_CELL = re.compile(
@@ -86,7 +106,7 @@ def _formulas(text: str, max_rows: int) -> Cells:
         row, col = parse_ref(where.group(1))
         if row >= max_rows:
             break
-        body = unescape(body, _ENTITIES) if body and "&" in body else body or ""
+        body = _unescape(body) if body and "&" in body else body or ""
         if 't="shared"' in f_attrs:
             index = _SHARED_INDEX.search(f_attrs)
             key = index.group(1) if index else ""
