@@ -26,7 +26,7 @@ from typing import Any, Sequence
 
 from ..limits import DEFAULT_LIMITS, Limits
 from ..read.grid import Grid, column_letter, parse_ref
-from . import CellContent, Link, plain_value, refuse_beyond
+from . import BookRefused, CellContent, Link, plain_value
 from .comments_xml import SheetComments
 from .sheet_xml import SheetXml, attrs_of, attrs_text, value_xml, xml_attr
 from .styles_xml import StylesXml
@@ -99,27 +99,41 @@ class PackageBook:
     """A workbook file read with python-calamine and written by patching its zip; ``save(path)``."""
 
     def __init__(self, path: str | Path, limits: Limits = DEFAULT_LIMITS):
+        from ..read.guard import package_problem, path_problem, zip_problem
         from ..read.xlsx_xml import read_workbook_xml
 
         self.path = Path(path)
-        refuse_beyond(self.path, limits)
+        refused = path_problem(self.path, limits)
+        if refused:
+            raise BookRefused(refused)
         self._data = self.path.read_bytes()          # read once: what we patch is what we read
-        with self._zip() as z:
-            self._names = z.namelist()
+        self._archive = zipfile.ZipFile(io.BytesIO(self._data))     # opened once, read by every step
+        z = self._archive
+        refused = zip_problem(z, limits)              # before any part is inflated
+        if refused:
+            raise BookRefused(refused)
+        try:
             index = read_workbook_xml(z)
-            self._parts = {name: part for name, part in index.sheet_paths.items() if part in self._names}
-            self._names_defined = index.defined_names
-            self._workbook = z.read("xl/workbook.xml").decode("utf-8")
-            self._book_rels = Rels(z.read("xl/_rels/workbook.xml.rels").decode("utf-8"))
-            self._types = z.read("[Content_Types].xml").decode("utf-8")
+        except Exception:  # noqa: BLE001 - the guard measures every worksheet part instead, then this fails again
+            index = None
+        self._inflated: dict[str, bytes] = {}        # each sheet part inflated once: by the guard, for all
+        refused = package_problem(z, limits, self._inflated, index.sheet_paths if index else None)
+        if refused:
+            raise BookRefused(refused)
+        index = index or read_workbook_xml(z)
+        self._names = z.namelist()
+        self._parts = {name: part for name, part in index.sheet_paths.items() if part in self._names}
+        self._names_defined = index.defined_names
+        self._workbook = z.read("xl/workbook.xml").decode("utf-8")
+        self._book_rels = Rels(z.read("xl/_rels/workbook.xml.rels").decode("utf-8"))
+        self._types = z.read("[Content_Types].xml").decode("utf-8")
         self._comments: dict[str, SheetComments] = {}
         try:                                         # what we may patch, parsed now: a part we could not
             self._styles = StylesXml(self._read_part(self._styles_part()) or "")      # patch fails the open
             self._sheets = {name: SheetXml(self._read_part(part)) for name, part in self._parts.items()}
         except (ValueError, KeyError) as exc:
             raise PackageError(f"文件包无法修改 / the package cannot be patched: {exc}"[:300]) from exc
-        with self._zip() as z:
-            self._grids = _read_grids(self._data, z, self._parts)
+        self._grids = _read_grids(self._data, z, self._parts, self._inflated)
         self._order = [g.name for g in self._grids]
         self._by_name = {g.name: g for g in self._grids}
         self._put: dict[str, tuple[Sequence[Sequence[Any]], dict[tuple[int, int], Link], Sequence[float]]] = {}
@@ -129,14 +143,11 @@ class PackageBook:
         return cls(path, limits)
 
     # -- parts -------------------------------------------------------------------------------------
-    def _zip(self) -> zipfile.ZipFile:
-        return zipfile.ZipFile(io.BytesIO(self._data))
-
     def _read_part(self, name: str) -> str | None:
         if name not in self._names:
             return None
-        with self._zip() as z:
-            return z.read(name).decode("utf-8")
+        data = self._inflated.get(name)
+        return (data if data is not None else self._archive.read(name)).decode("utf-8")
 
     def _styles_part(self) -> str:
         found = self._book_rels.target(f"{REL_NS}/styles")
@@ -282,7 +293,7 @@ class PackageBook:
         if self._book_rels.changed:
             parts["xl/_rels/workbook.xml.rels"] = self._book_rels.text.encode("utf-8")
         parts["[Content_Types].xml"] = self._types.encode("utf-8")
-        _write_zip(self._zip(), Path(path), parts, dropped)
+        _write_zip(self._archive, Path(path), parts, dropped)
 
     def _add_type(self, part: str, content_type: str) -> None:
         self._types = self._types.replace(
@@ -320,12 +331,11 @@ class PackageBook:
     def _free_idmap(self) -> int:
         """A block of VML shape ids that no drawing of the package uses."""
         used = [0]
-        with self._zip() as z:
-            for name in self._names:
-                if name.lower().endswith(".vml"):
-                    text = z.read(name).decode("utf-8", errors="replace")
-                    used += [int(x) for m in re.findall(r'idmap\b[^>]*data="([\d,\s]+)"', text)
-                             for x in m.split(",") if x.strip().isdigit()]
+        for name in self._names:
+            if name.lower().endswith(".vml"):
+                text = self._archive.read(name).decode("utf-8", errors="replace")
+                used += [int(x) for m in re.findall(r'idmap\b[^>]*data="([\d,\s]+)"', text)
+                         for x in m.split(",") if x.strip().isdigit()]
         return max(used) + 1 + len(self._comments)
 
     def _save_put_sheets(self, parts: dict[str, bytes], new_name) -> None:
@@ -349,9 +359,10 @@ class PackageBook:
 
 # --------------------------------------------------------------------------- reading
 
-def _read_grids(data: bytes, z: zipfile.ZipFile, parts: dict[str, str]) -> list[Grid]:
+def _read_grids(data: bytes, z: zipfile.ZipFile, parts: dict[str, str], inflated: dict[str, bytes]) -> list[Grid]:
     """Every worksheet: values from python-calamine, formulas and number formats from its XML (the same
-    formats :func:`read.read_workbook` gives check, so score reads each value as check does)."""
+    formats :func:`read.read_workbook` gives check, so score reads each value as check does); a sheet's
+    XML from ``inflated`` where the guard inflated it already."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     from ..read.xlsx_xml import scan_sheet, style_number_formats
@@ -370,7 +381,8 @@ def _read_grids(data: bytes, z: zipfile.ZipFile, parts: dict[str, str]) -> list[
             rows = [[None if v == "" else v for v in row]
                     for row in sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS)]
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-            formulas, formats = (scan_sheet(z.read(parts[meta.name]), styles, MAX_ROWS) if meta.name in parts
+            part = parts.get(meta.name)
+            formulas, formats = (scan_sheet(inflated.get(part) or z.read(part), styles, MAX_ROWS) if part
                                  else ({}, None))
             grids.append(Grid(meta.name, rows, formulas, merged, meta.visible != SheetVisibleEnum.Visible,
                               formats=formats))
@@ -486,8 +498,9 @@ def results_sheet_xml(rows: Sequence[Sequence[Any]], links: dict[tuple[int, int]
 
 def _write_zip(source: zipfile.ZipFile, target: Path, parts: dict[str, bytes], dropped: set[str]) -> None:
     """Every member of ``source`` in its order: replaced by ``parts`` where given, else copied as its
-    compressed bytes (:func:`_copy_raw`); then the new parts."""
-    with source as zin, zipfile.ZipFile(target, "w") as zout:
+    compressed bytes (:func:`_copy_raw`); then the new parts. ``source`` stays open (the book reads on)."""
+    zin = source
+    with zipfile.ZipFile(target, "w") as zout:
         for info in zin.infolist():
             if info.filename in dropped:
                 continue

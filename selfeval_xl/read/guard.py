@@ -29,6 +29,7 @@ _ODD_CELL = re.compile(rb'<c(?:>| (?!r="))')          # a cell whose first attri
 _PREFIXED_CELL = re.compile(rb':c[ >]')                # <x:c …>: a namespace prefix, looked at the slow way
 _ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"[^>]*?(?<!/)>')   # <row r="12">, not <row …/>
 _COLUMN_LETTERS = 3
+KEEP_PART_BYTES = 8 * 1024 * 1024      # a sheet's XML up to this size is inflated once and kept while read
 
 
 def path_problem(path: str | Path, limits: Limits) -> str | None:
@@ -111,6 +112,19 @@ def sheet_extent(zf: zipfile.ZipFile, part: str, limits: Limits) -> Extent:
         return _extent(iter(lambda: stream.read(_CHUNK), b""), limits.uncompressed_bytes)
 
 
+INFLATE_ERRORS = (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error)
+"""What reading a damaged (or missing) part of a zip raises."""
+
+
+def measure_sheet(zf: zipfile.ZipFile, part: str, limits: Limits, kept: dict[str, bytes] | None = None) -> Extent:
+    """The extent of one sheet part; with ``kept``, a part up to :data:`KEEP_PART_BYTES` is inflated once,
+    measured from memory and kept there (part → XML) for the reader, a larger one streamed."""
+    if kept is not None and zf.getinfo(part).file_size <= KEEP_PART_BYTES:
+        kept[part] = zf.read(part)
+        return extent_of(kept[part])
+    return sheet_extent(zf, part, limits)
+
+
 def extent_of(data: bytes) -> Extent:
     """:func:`sheet_extent` of a sheet part already inflated (its size bounded by the zip check)."""
     return _extent((data[i:i + _CHUNK] for i in range(0, len(data), _CHUNK)), len(data))
@@ -168,22 +182,30 @@ def file_problem(path: str | Path, limits: Limits) -> str | None:
     except (zipfile.BadZipFile, OSError):
         return None
     with zf:
-        refused = zip_problem(zf, limits)
-        if refused:
-            return refused
-        parts = _sheet_parts(zf)
-        refused = sheet_count_problem(len(parts), limits)
-        if refused:
-            return refused
-        for name, part in parts.items():
-            try:
-                extent = sheet_extent(zf, part, limits)
-            except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
-                    zlib.error) as exc:
-                return f"文件已损坏：工作表“{name}”的数据无法解压（{type(exc).__name__}）"
-            why = sheet_problem(name, extent, limits)
-            if why:
-                return why
+        return package_problem(zf, limits)
+
+
+def package_problem(zf: zipfile.ZipFile, limits: Limits, kept: dict[str, bytes] | None = None,
+                    parts: dict[str, str] | None = None) -> str | None:
+    """:func:`file_problem` of a zip already open (the file read once by its reader). ``parts``: sheet
+    name → part, when the caller has read the workbook part already. With ``kept``, each sheet part
+    small enough is inflated once into it (part → XML) and measured from memory: the reader patches
+    those bytes, never inflating them again."""
+    refused = zip_problem(zf, limits)
+    if refused:
+        return refused
+    parts = _sheet_parts(zf) if parts is None else parts
+    refused = sheet_count_problem(len(parts), limits)
+    if refused:
+        return refused
+    for name, part in parts.items():
+        try:
+            extent = measure_sheet(zf, part, limits, kept)
+        except INFLATE_ERRORS as exc:
+            return f"文件已损坏：工作表“{name}”的数据无法解压（{type(exc).__name__}）"
+        why = sheet_problem(name, extent, limits)
+        if why:
+            return why
     return None
 
 

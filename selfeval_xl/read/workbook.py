@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import os
 import zipfile
-import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -27,7 +26,6 @@ from .locate import layout_bonus_names, locate_tables, near_miss
 MAX_ROWS = 5000                        # rows scanned per sheet; a 自评表 has well under 200
 MAX_COLUMNS = 200
 MAX_OLE_SCAN = 64 * 1024 * 1024        # bytes of an OLE file searched for the encryption streams
-KEEP_PART_BYTES = 8 * 1024 * 1024      # a sheet's XML up to this size is inflated once and kept while read
 DATA_TABLE_SKIPPED = "fill 用的数据表（项目、指标……），不是自评表 / a fill data table, not a 自评表"
 _ZIP = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -237,7 +235,7 @@ def _oversized_sheets(zf: zipfile.ZipFile, parts: dict[str, str], limits: Limits
                       ) -> dict[str, str]:
     """Sheet name → why it is skipped, for the sheets whose cells reach beyond the limits. A sheet part
     that cannot be inflated (a bad checksum, a missing part) makes the file unreadable: what the guard
-    could not measure is never handed to calamine. Parts up to :data:`KEEP_PART_BYTES` are inflated
+    could not measure is never handed to calamine. Parts up to :data:`guard.KEEP_PART_BYTES` are inflated
     once, measured from memory and kept in ``kept`` (part → XML) for the formula scan."""
     refused = guard.sheet_count_problem(len(parts), limits)
     if refused:
@@ -245,13 +243,8 @@ def _oversized_sheets(zf: zipfile.ZipFile, parts: dict[str, str], limits: Limits
     skipped = {}
     for name, part in parts.items():
         try:
-            if zf.getinfo(part).file_size <= KEEP_PART_BYTES:
-                kept[part] = zf.read(part)
-                extent = guard.extent_of(kept[part])
-            else:
-                extent = guard.sheet_extent(zf, part, limits)
-        except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
-                zlib.error) as exc:
+            extent = guard.measure_sheet(zf, part, limits, kept)
+        except guard.INFLATE_ERRORS as exc:
             raise Unreadable(f"文件已损坏：工作表“{name}”的数据无法解压（{type(exc).__name__}: {exc}）"[:300]) from None
         why = guard.sheet_problem(name, extent, limits)
         if why:
