@@ -133,7 +133,6 @@ class _Sheet:
         self.norm: dict[tuple[int, int], str] = {}
         self.by_row: dict[int, list[tuple[int, str, str]]] = {}
         self._keys: dict[tuple[int, int], dict[str, int]] = {}
-        self._cells: dict[tuple[int, int], Cell] = {}      # each cell made once (a table reads many twice)
         values, norm, by_row = self.values, self.norm, self.by_row
         for r, line in enumerate(grid.rows):
             labels = []
@@ -179,17 +178,10 @@ class _Sheet:
         return index.get(t) or index.get(_strip_unit(t))
 
     def cell(self, r: int, c: int) -> Cell:
-        made = self._cells.get((r, c))
-        if made is None:
-            g = self.grid
-            made = self._cells[(r, c)] = Cell(g.name, ref(r, c), self.values.get((r, c)),
-                                              None if g.formulas is None else g.formulas.get((r, c)),
-                                              None if g.formats is None else g.formats.get((r, c), "General"))
-        return made
-
-    def formulas_loaded(self) -> None:
-        """The grid's formulas and formats arrived: cells made before are made again with them."""
-        self._cells.clear()
+        g = self.grid
+        return Cell(g.name, ref(r, c), self.values.get((r, c)),
+                    None if g.formulas is None else g.formulas.get((r, c)),
+                    None if g.formats is None else g.formats.get((r, c), "General"))
 
     def row_keys(self, r: int, index: dict[str, str]) -> dict[str, int]:
         """Column of each label key found on row ``r`` (the first occurrence wins). Layouts that share
@@ -347,7 +339,6 @@ def locate_tables(grid: Grid, defined_names: dict[str, str] | None = None,
         lab, header, funds_at = chosen
         if load_formulas is not None and grid.formulas is None:
             grid.formulas = load_formulas(grid.name)
-            sheet.formulas_loaded()
         tables.append(_read_table(sheet, start, end, title_at, header, funds_at, lab,
                                   defined_names or {}, bonus_names or layout_bonus_names()))
     return tables
