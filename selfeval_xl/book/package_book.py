@@ -272,12 +272,15 @@ class PackageBook:
             taken.add(pattern.format(n).lower())
             return pattern.format(n)
 
-        for sheet, xml in self._sheets.items():
-            if xml.changed:
-                parts[self._parts[sheet]] = xml.text().encode("utf-8")
+        legacy: dict[str, str] = {}          # sheet → the relationship of the comment drawing it gains
         for sheet, comments in self._comments.items():
             if comments.changed:
-                self._save_comments(sheet, comments, parts, new_name)
+                self._save_comments(sheet, comments, parts, new_name, legacy)
+        for sheet, xml in self._sheets.items():            # each changed sheet serialised once
+            if xml.changed or sheet in legacy:
+                text = xml.text()
+                parts[self._parts[sheet]] = (_add_legacy_drawing(text, legacy[sheet]) if sheet in legacy
+                                             else text).encode("utf-8")
         if self._put:
             self._save_put_sheets(parts, new_name)
         if self._styles.changed:
@@ -299,7 +302,11 @@ class PackageBook:
         self._types = self._types.replace(
             "</Types>", f'<Override PartName="/{part}" ContentType="{content_type}"/></Types>')
 
-    def _save_comments(self, sheet: str, comments: SheetComments, parts: dict[str, bytes], new_name) -> None:
+    def _save_comments(self, sheet: str, comments: SheetComments, parts: dict[str, bytes], new_name,
+                       legacy: dict[str, str]) -> None:
+        """The sheet's comments part, its VML drawing and relationships; a sheet without a comment drawing
+        gets one (its ``<legacyDrawing>``'s relationship id goes into ``legacy``, for the one
+        serialisation of the sheet)."""
         part = self._parts[sheet]
         rels_part = _rels_of(part)
         rels = Rels(self._read_part(rels_part))
@@ -312,8 +319,7 @@ class PackageBook:
             self._add_type(comments_part, CT_COMMENTS)
         parts[comments_part] = comments.comments_xml().encode("utf-8")
         drawing = rels.target(VML_TYPE)
-        sheet_text = parts[part].decode("utf-8") if part in parts else self._read_part(part)
-        if drawing and _LEGACY.search(sheet_text):
+        if drawing and _LEGACY.search(self._sheets[sheet].source):     # outside sheetData: ours never moves it
             vml_part = _resolve(part, drawing[1])
             vml = self._read_part(vml_part)
         else:
@@ -322,8 +328,7 @@ class PackageBook:
             if not re.search(r'<Default\b[^>]*Extension="vml"', self._types, re.I):
                 self._types = self._types.replace(
                     "</Types>", f'<Default Extension="vml" ContentType="{CT_VML}"/></Types>')
-            sheet_text = _add_legacy_drawing(sheet_text, rel_id)
-            parts[part] = sheet_text.encode("utf-8")
+            legacy[sheet] = rel_id
         parts[vml_part] = comments.drawing_xml(vml, self._free_idmap()).encode("utf-8")
         if rels.changed:
             parts[rels_part] = rels.text.encode("utf-8")
