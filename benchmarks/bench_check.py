@@ -1,27 +1,34 @@
 """Benchmark ``selfeval check`` against the floor (python-calamine's bare read of every value of the same
-files) and against openpyxl's default load, on our templates' output and on department-style files;
-``--jobs 2`` against ``--jobs 1`` with report.xlsx and JSON (same outputs); peak memory for 1,000
-against 10,000 files.
+files) and against openpyxl's default load, on our templates' output, on department-style files and on
+rich department-style files; ``--jobs 2`` against ``--jobs 1`` with report.xlsx and JSON (same
+outputs); ``selfeval score`` against ``check`` on the same files; peak memory for 1,000 against 10,000
+files. Every ratio of issues 12 and 26 in one run.
 
     python benchmarks/bench_check.py                             # 1,000 files, memory with 10,000
     python benchmarks/bench_check.py --files 200 --big 0 --workdir /tmp/bench-check   # keep the corpora
     python benchmarks/bench_check.py --python /other/checkout/.venv/bin/python      # another version
+    python benchmarks/bench_check.py --rounds 3                  # each figure the median of 3 runs
 
 Corpora: "templates" is the demo data set (4 单位, 24 projects and 4 部门整体 tables per seed, with its
 planted mistakes) filled into our templates by ``selfeval fill`` with a new seed per 28 files, each
 set's 单位 under names of their own, as in one year's batch; "department" is each of those 自评表 rebuilt
 the way a department builds one with openpyxl: one sheet, little styling, no meta sheet or defined
-names, formulas with the values Excel caches (tests/department_style.py). The 10,000-file corpus
-repeats the 1,000 in ten folders.
+names, formulas with the values Excel caches (tests/department_style.py); "rich" is the same with what a
+careful department adds on the sheet: a chart of its funds, two comments and two data validations. The
+10,000-file corpus repeats the department 1,000 in ten folders.
 
-Every figure is a whole process (start-up included): the floor and openpyxl are each one Python process
-reading every file in turn. CPU seconds of all processes are printed beside the wall clock, and the
-load average beside each figure: this is a shared 2-core machine, and other work moves the wall clock
-more than the CPU. A benchmark, not a test: it prints numbers and the bars.
+Every figure is a whole process (start-up included, from bytecode as an installed package has it: the
+timed package is compiled first): the floor and openpyxl are each one Python process reading every file
+in turn. CPU seconds of all processes are printed beside the wall clock, and the load average beside
+each figure: this is a shared 2-core machine, and other work moves the wall clock more than the CPU.
+With ``--rounds`` the commands of a corpus take turns, round after round (a drift of the machine's
+speed reaches them all), and each figure is the median. A benchmark, not a test: it prints numbers and
+the bars.
 
-Bars (issue 12): on department-style files ``check --jobs 1`` ≥ 6 × openpyxl's default load and ≥ 30 %
-of calamine's bare-read rate; ``--jobs 2 -r --json`` ≥ 1.7 × ``--jobs 1`` with the same outputs; peak
-memory for 10,000 files within 1.2 × that for 1,000.
+Bars (issues 12 and 26): on department-style files ``check --jobs 1`` ≥ 6 × openpyxl's default load and
+≥ 30 % of calamine's bare-read rate; ``--jobs 2 -r --json`` ≥ 1.7 × ``--jobs 1`` with the same outputs;
+peak memory for 10,000 files within 1.2 × that for 1,000; ``score`` ≤ 3 × ``check --jobs 1`` on
+department-style and on rich files.
 """
 from __future__ import annotations
 
@@ -85,13 +92,22 @@ def repeat_corpus(files: list[Path], times: int, folder: Path) -> Path:
     return folder
 
 
-def department_corpus(files: list[Path], folder: Path) -> list[Path]:
-    """Each filled workbook rebuilt as a department would (tests/department_style.py)."""
+def department_corpus(files: list[Path], folder: Path, rich: bool = False) -> list[Path]:
+    """Each filled workbook rebuilt as a department would (tests/department_style.py); ``rich``: with a
+    chart, comments and data validations on the sheet."""
     sys.path.insert(0, str(HERE.parent / "tests"))
     from department_style import department_style
 
     folder.mkdir(parents=True, exist_ok=True)
-    return [department_style(path, folder / f"{n:04d}-{path.name}") for n, path in enumerate(files)]
+    return [department_style(path, folder / f"{n:04d}-{path.name}", rich=rich) for n, path in enumerate(files)]
+
+
+def compile_package(python: str) -> None:
+    """Bytecode for the timed package, as ``pip install`` leaves it: a process started with
+    PYTHONDONTWRITEBYTECODE would otherwise compile every module from source at each start."""
+    where = subprocess.run([python, "-c", "import os, selfeval_xl; print(os.path.dirname(selfeval_xl.__file__))"],
+                           capture_output=True, text=True, check=True, cwd=tempfile.gettempdir()).stdout.strip()
+    subprocess.run([python, "-m", "compileall", "-q", where], check=True, stdout=subprocess.DEVNULL)
 
 
 def load() -> str:
@@ -146,33 +162,46 @@ def peak_memory_mb(folder: Path, jobs: int, out: Path) -> float:
     return int(done.stdout.strip()) / 1024
 
 
-def bench(name: str, folder: Path, files: list[Path], out: Path) -> dict[str, float]:
-    """Print one corpus's table; return check --jobs 1 ÷ openpyxl and ÷ floor (rates)."""
+def score_command(files: list[Path], out: Path) -> list[str]:
+    return [PYTHON, "-c", "import sys; from selfeval_xl.cli import main; sys.exit(main(sys.argv[1:]))",
+            "score", *map(str, files), "-o", str(out)]
+
+
+def bench(name: str, folder: Path, files: list[Path], out: Path, rounds: int) -> dict[str, float]:
+    """Print one corpus's table; return check --jobs 1 ÷ openpyxl and ÷ floor (rates), --jobs 2 ÷
+    --jobs 1, and score ÷ check (wall)."""
     n = len(files)
     paths = [str(p) for p in files]
-    rows = []
-    for label, argv, kind in (("calamine bare read (floor)", [PYTHON, "-c", FLOOR, *paths], "floor"),
-                              ("openpyxl load_workbook (default)", [PYTHON, "-c", OPENPYXL, *paths], "openpyxl"),
-                              ("check --jobs 1", None, "one"), ("check --jobs 1 -r --json", None, "one-out"),
-                              ("check --jobs 2 -r --json", None, "two-out")):
-        before = load()
-        if argv:
-            wall, cpu, code = timed(argv)
-            if code:
-                raise SystemExit(f"{label} failed: exit status {code}")
-        else:
-            jobs = 2 if kind == "two-out" else 1
-            wall, cpu = check(folder, n, jobs, out / kind if kind != "one" else None)
-        rows.append((label, kind, wall, cpu, before))
-    by = {kind: (wall, cpu) for _, kind, wall, cpu, _ in rows}
-    print(f"\n{name}: {n} files, {sum(p.stat().st_size for p in files) / n / 1024:.1f} KB per file")
-    print(f"{'':34}{'ms/file':>9}{'CPU ms/file':>13}{'÷ floor':>9}{'× openpyxl':>12}   load avg")
-    for label, kind, wall, cpu, before in rows:
+    commands = (("calamine bare read (floor)", [PYTHON, "-c", FLOOR, *paths], "floor"),
+                ("openpyxl load_workbook (default)", [PYTHON, "-c", OPENPYXL, *paths], "openpyxl"),
+                ("check --jobs 1", None, "one"), ("check --jobs 1 -r --json", None, "one-out"),
+                ("check --jobs 2 -r --json", None, "two-out"),
+                ("score (package patch)", score_command(files, out / "scored"), "score"))
+    runs: dict[str, list[tuple[float, float, str]]] = {kind: [] for _, _, kind in commands}
+    for _ in range(rounds):
+        for label, argv, kind in commands:
+            before = load()
+            shutil.rmtree(out / "scored", ignore_errors=True)
+            if argv:
+                wall, cpu, code = timed(argv)
+                if code not in ((0, 1) if kind == "score" else (0,)):
+                    raise SystemExit(f"{label} failed: exit status {code}")
+            else:
+                jobs = 2 if kind == "two-out" else 1
+                wall, cpu = check(folder, n, jobs, out / kind if kind != "one" else None)
+            runs[kind].append((wall, cpu, before))
+    by = {kind: sorted(times)[len(times) // 2] for kind, times in runs.items()}
+    print(f"\n{name}: {n} files, {sum(p.stat().st_size for p in files) / n / 1024:.1f} KB per file"
+          + (f", median of {rounds} rounds" if rounds > 1 else ""))
+    print(f"{'':34}{'ms/file':>9}{'CPU ms/file':>13}{'÷ floor':>9}{'× openpyxl':>12}{'÷ check':>9}   load avg")
+    for label, _, kind in commands:
+        wall, cpu, before = by[kind]
         print(f"{label:34}{wall * 1000 / n:9.2f}{cpu * 1000 / n:13.2f}{by['floor'][0] / wall:9.2f}"
-              f"{by['openpyxl'][0] / wall:12.2f}   {before}")
+              f"{by['openpyxl'][0] / wall:12.2f}{wall / by['one'][0]:9.2f}   {before}")
     same = outputs_of(out / "one-out") == outputs_of(out / "two-out")
     return {"openpyxl": by["openpyxl"][0] / by["one"][0], "floor": by["floor"][0] / by["one"][0],
-            "jobs": by["one-out"][0] / by["two-out"][0], "same": same}
+            "jobs": by["one-out"][0] / by["two-out"][0], "same": same, "score": by["score"][0] / by["one"][0],
+            "score_cpu": by["score"][1] / by["one"][1]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -182,43 +211,54 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big", type=int, default=10000, help="files for the memory comparison (0: skip)")
     parser.add_argument("--workdir", type=Path, default=None, help="keep the corpora here")
     parser.add_argument("--python", default=sys.executable, help="the Python whose selfeval_xl is timed")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each command (the median is shown)")
     args = parser.parse_args(argv)
     PYTHON = args.python
     work = args.workdir or Path(tempfile.mkdtemp(prefix="bench-check-"))
-    corpus, department = work / "corpus", work / "department"
+    corpus = work / "corpus"
     files = sorted(corpus.rglob("*.xlsx")) if corpus.is_dir() else []
     if len(files) < args.files:
         print(f"生成 {args.files} 个已填报工作簿 / generating {args.files} filled workbooks …", flush=True)
         shutil.rmtree(corpus, ignore_errors=True)
-        shutil.rmtree(department, ignore_errors=True)
+        for kind in ("department", "rich"):
+            shutil.rmtree(work / kind, ignore_errors=True)
         files = make_corpus(args.files, corpus)
     files = files[:args.files]
-    plain = sorted(department.glob("*.xlsx")) if department.is_dir() else []
-    if len(plain) < len(files):
-        print("改写为部门自制样式 / rebuilding them department-style …", flush=True)
-        shutil.rmtree(department, ignore_errors=True)
-        plain = department_corpus(files, department)
-    plain = plain[:len(files)]
+    styled = {}
+    for kind in ("department", "rich"):
+        found = sorted((work / kind).glob("*.xlsx")) if (work / kind).is_dir() else []
+        if len(found) < len(files):
+            print(f"改写为部门自制样式 / rebuilding them department-style ({kind}) …", flush=True)
+            shutil.rmtree(work / kind, ignore_errors=True)
+            found = department_corpus(files, work / kind, rich=kind == "rich")
+        styled[kind] = found[:len(files)]
     out = work / "out"
     for kind in ("one-out", "two-out"):
         (out / kind).mkdir(parents=True, exist_ok=True)
+    compile_package(PYTHON)
     print(f"[{os.cpu_count()} cores; {PYTHON}]")
-    results = {"templates' output": bench("templates' output", corpus, files, out),
-               "department-style": bench("department-style", department, plain, out)}
+    results = {"templates' output": bench("templates' output", corpus, files, out, args.rounds),
+               "department-style": bench("department-style", work / "department", styled["department"], out,
+                                         args.rounds),
+               "rich": bench("rich department-style", work / "rich", styled["rich"], out, args.rounds)}
     print()
     for name, r in results.items():
         print(f"{name:18} check --jobs 1 = {r['openpyxl']:.2f} × openpyxl, {r['floor']:.0%} of the floor;"
-              f"  --jobs 2 / --jobs 1 (-r --json) = {r['jobs']:.2f}, outputs {'the same' if r['same'] else 'DIFFER'}")
-    d = results["department-style"]
+              f"  --jobs 2 / --jobs 1 (-r --json) = {r['jobs']:.2f}, outputs {'the same' if r['same'] else 'DIFFER'};"
+              f"  score / check = {r['score']:.2f} ({r['score_cpu']:.2f} CPU)")
+    d, rich = results["department-style"], results["rich"]
     print(f"bars (department-style): × openpyxl {d['openpyxl']:.2f} ≥ 6 {'OK' if d['openpyxl'] >= 6 else 'BELOW'};"
           f"  floor {d['floor']:.0%} ≥ 30% {'OK' if d['floor'] >= 0.3 else 'BELOW'};"
           f"  jobs {d['jobs']:.2f} ≥ 1.7 {'OK' if d['jobs'] >= 1.7 and d['same'] else 'BELOW'}")
+    print(f"bars (score ≤ 3 × check): department-style {d['score']:.2f} {'OK' if d['score'] <= 3 else 'ABOVE'};"
+          f"  rich {rich['score']:.2f} {'OK' if rich['score'] <= 3 else 'ABOVE'}")
     if args.big:
+        plain = styled["department"]
         big = work / "big"
         if len(list(big.rglob("*.xlsx"))) < args.big:
             shutil.rmtree(big, ignore_errors=True)
             repeat_corpus(plain, -(-args.big // len(plain)), big)
-        small_mb = peak_memory_mb(department, 2, out / "two-out")
+        small_mb = peak_memory_mb(work / "department", 2, out / "two-out")
         big_mb = peak_memory_mb(big, 2, out / "two-out")
         n_big = len(list(big.rglob("*.xlsx")))
         ratio = big_mb / small_mb

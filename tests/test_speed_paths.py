@@ -1,0 +1,216 @@
+"""The short cuts of issue 26 give what the long way gave: the parse cache (bounded, errors raised anew),
+workbook.xml by the standard parser only where no entity can be declared, the formula scan that starts
+from each ``<f>``, one recomputation per table in a batch, one inflation of each part when scoring."""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from defusedxml.ElementTree import fromstring as defused_fromstring
+from hypothesis import example, given, settings, strategies as st
+
+from check_workbooks import build_department, build_project
+from selfeval_xl import parse
+from selfeval_xl.parse import ParseError, parse_quantity, parse_value
+from selfeval_xl.read import guard, xlsx_xml
+from selfeval_xl.read.grid import parse_ref
+from selfeval_xl.rules import DEFAULT_SETTINGS, Settings
+
+
+# --------------------------------------------------------------------------- parse cache
+
+def test_the_parse_cache_stays_within_its_bound():
+    cache = parse_value.cache
+    for n in range(parse.PARSE_CACHE_SIZE + 50):
+        parse_value(f"≥{n}个")
+    assert len(cache) <= parse.PARSE_CACHE_SIZE
+
+
+def test_a_cached_error_is_raised_anew_with_its_message():
+    first = second = None
+    for _ in range(2):
+        with pytest.raises(ParseError) as caught:
+            parse_quantity("约12（天）左右", "实际完成值")
+        first, second = second, caught.value
+    assert first is not second and (first.message, first.short) == (second.message, second.short)
+    assert "实际完成值" in second.message
+
+
+def test_settings_are_part_of_the_key():
+    """The same text under a system whose 定性 tiers differ is read under that system's tiers."""
+    mine = Settings(tiers=tuple(t for t in DEFAULT_SETTINGS.tiers if "达成年度指标" not in t.names))
+    assert len(mine.tiers) == len(DEFAULT_SETTINGS.tiers) - 1
+    assert parse_value("达成年度指标").tier is not None
+    assert parse_value("达成年度指标", "年度指标值", mine).tier is None
+
+
+@given(st.one_of(st.text(max_size=12), st.integers(), st.floats(allow_nan=False)))
+def test_cached_reading_is_the_reading(text):
+    """A mirror: every text read through the cache, twice, as the function itself reads it."""
+    def plain(value):
+        try:
+            return parse_value.__wrapped__(value)
+        except ParseError as exc:
+            return exc.message
+    for _ in range(2):
+        try:
+            got = parse_value(text)
+        except ParseError as exc:
+            got = exc.message
+        assert got == plain(text)
+
+
+# --------------------------------------------------------------------------- workbook.xml
+
+BOMB = ('<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;">]>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets>'
+        '<sheet name="&b;" sheetId="1"/></sheets></workbook>')
+
+
+def test_a_document_type_declaration_goes_to_defusedxml():
+    assert guard.plain_xml(BOMB.encode()) is None
+    with pytest.raises(Exception) as caught:
+        xlsx_xml._parse(BOMB.encode())
+    assert "Entit" in type(caught.value).__name__
+
+
+def test_utf16_goes_to_defusedxml_and_reads_as_before():
+    doc = '<?xml version="1.0" encoding="UTF-16"?><workbook><sheets><sheet name="表"/></sheets></workbook>'
+    data = doc.encode("utf-16")
+    assert guard.plain_xml(data) is None
+    assert xlsx_xml._parse(data).find("sheets/sheet").get("name") == "表"
+
+
+def _shape(element: ElementTree.Element) -> list:
+    return [(e.tag, sorted(e.attrib.items()), e.text) for e in element.iter()]
+
+
+@given(st.binary(max_size=80), st.sampled_from([
+    b'<workbook><sheets><sheet name="A" r:id="x"/></sheets></workbook>',
+    b'<?xml version="1.0" encoding="UTF-8"?><w a="&amp;&#20013;">t</w>',
+    BOMB.encode(), b"<a><!-- c --><![CDATA[<b>]]></a>"]))
+def test_the_parse_is_defusedxml_s_where_it_parses(noise, doc):
+    """Hostile bytes: whatever the standard parser reads, defusedxml reads the same; whatever defusedxml
+    refuses, the short way refuses too."""
+    for data in (doc, noise + doc, doc[: len(noise)] + noise, noise):
+        try:
+            expected = _shape(defused_fromstring(data))
+        except Exception:  # noqa: BLE001 - refused: must be refused here too
+            expected = None
+        try:
+            got = _shape(xlsx_xml._parse(data))
+        except Exception:  # noqa: BLE001
+            got = None
+        assert got == expected
+
+
+# --------------------------------------------------------------------------- formula scan
+
+_OLD_FORMULA_CELL = re.compile(
+    r"<(?:\w+:)?c\b([^>]*?)(?<!/)>\s*<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)")
+
+
+def _old_formulas(text: str, max_rows: int) -> dict:
+    """The scan before issue 26 (every cell tested for a formula), kept here as the mirror."""
+    formulas, shared = {}, {}
+    for match in _OLD_FORMULA_CELL.finditer(text):
+        cell_attrs, f_attrs, body = match.groups()
+        where = xlsx_xml._REF.search(cell_attrs)
+        if where is None:
+            continue
+        row, col = parse_ref(where.group(1))
+        if row >= max_rows:
+            break
+        body = xlsx_xml._unescape(body) if body and "&" in body else body or ""
+        if 't="shared"' in f_attrs:
+            index = xlsx_xml._SHARED_INDEX.search(f_attrs)
+            key = index.group(1) if index else ""
+            if body:
+                shared[key] = body
+            body = body or shared.get(key, "")
+        formulas[(row, col)] = "=" + body
+    return formulas
+
+
+_PIECES = st.sampled_from([
+    '<c r="A1"><f>SUM(B1:B2)</f><v>3</v></c>', '<c r="B2" s="3"><v>1</v></c>', '<c r="C3" t="str"> <f>"&quot;"&amp;A1</f></c>',
+    '<x:c r="D4"><x:f t="shared" si="0">A1*2</x:f></x:c>', '<c r="D5"><f t="shared" si="0"/></c>', '<c r="E6"/>',
+    '<f>ORPHAN()</f>', '<c r="F7" t="inlineStr"><is><t>f&lt;x</t></is></c>', '<c><f>NOREF()</f></c>',
+    '<row r="9">', '</row>', '<c r="G9000"><f>FAR()</f></c>', '<c r="H8" ><f ca="1">NOW()</f></c>', "<", ">"])
+
+
+@settings(max_examples=400)
+@given(st.lists(_PIECES, max_size=25))
+@example(['<c r="E6"/>', "<f>ORPHAN()</f>"])             # a closed cell is not the formula's cell
+@example(['<c r="A1">', "<", "<f>X()</f>"])               # nor a cell a stray < stands after
+@example(['<c r="G9000"><f>FAR()</f></c>', '<c r="A1"><f>SUM(B1:B2)</f><v>3</v></c>'])   # past the rows read
+def test_the_formula_scan_finds_what_the_old_scan_found(pieces):
+    text = "<sheetData>" + "".join(pieces) + "</sheetData>"
+    assert xlsx_xml._formulas(text, 5000) == _old_formulas(text, 5000)
+
+
+def test_the_formula_scan_on_real_tables():
+    """Every sheet of the real tables (tests/data/realworld) and of a built workbook, as before."""
+    folder = Path(__file__).parent / "data" / "realworld"
+    sheets = 0
+    for path in sorted(folder.glob("*.xlsx")):
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    text = z.read(name).decode("utf-8", errors="replace")
+                    assert xlsx_xml._formulas(text, 5000) == _old_formulas(text, 5000), (path.name, name)
+                    sheets += 1
+    assert sheets >= 12
+
+
+# --------------------------------------------------------------------------- a batch recomputes once
+
+def test_check_file_recomputes_each_table_once(tmp_path, monkeypatch):
+    import selfeval_xl.checks as checks
+    from selfeval_xl import batch, recompute
+
+    calls = []
+    real = recompute.recompute
+
+    def counted(table, system):
+        calls.append(table)
+        return real(table, system)
+
+    monkeypatch.setattr(checks, "recompute", counted)
+    path = build_project(tmp_path / "p.xlsx").path
+    result = batch.check_file(path)
+    assert len(calls) == 1 and result.digests and len(result.digests[0].indicators) == result.report.reviewed \
+        + result.report.unreviewed
+
+
+# --------------------------------------------------------------------------- score reads each part once
+
+def test_scoring_inflates_each_sheet_once(tmp_path, monkeypatch):
+    from selfeval_xl.book.package_book import PackageBook
+    from selfeval_xl.writeback import score_book
+
+    source = build_department(tmp_path / "d.xlsx").path
+    with zipfile.ZipFile(source) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+    reads: list[str] = []
+    opened: list[object] = []
+    real_read, real_init = zipfile.ZipFile.read, zipfile.ZipFile.__init__
+
+    def read(self, name, pwd=None):
+        reads.append(name if isinstance(name, str) else name.filename)
+        return real_read(self, name, pwd)
+
+    def init(self, *args, **kwargs):
+        opened.append(args[0])
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "read", read)
+    monkeypatch.setattr(zipfile.ZipFile, "__init__", init)
+    book = PackageBook.open(source)
+    score_book(book, None, str(source))
+    book.save(tmp_path / "scored.xlsx")
+    assert sheets and all(reads.count(name) <= 1 for name in sheets), reads
+    assert len(opened) == 2                       # the source once, the output once
