@@ -16,7 +16,6 @@ from check_workbooks import build_department, build_project
 from selfeval_xl import parse
 from selfeval_xl.parse import ParseError, parse_quantity, parse_value
 from selfeval_xl.read import guard, xlsx_xml
-from selfeval_xl.read.grid import parse_ref
 from selfeval_xl.rules import DEFAULT_SETTINGS, Settings
 
 
@@ -111,28 +110,11 @@ def test_the_parse_is_defusedxml_s_where_it_parses(noise, doc):
 
 _OLD_FORMULA_CELL = re.compile(
     r"<(?:\w+:)?c\b([^>]*?)(?<!/)>\s*<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)")
+"""The scan before issue 26 (every cell tested for a formula), kept here as the mirror."""
 
 
-def _old_formulas(text: str, max_rows: int) -> dict:
-    """The scan before issue 26 (every cell tested for a formula), kept here as the mirror."""
-    formulas, shared = {}, {}
-    for match in _OLD_FORMULA_CELL.finditer(text):
-        cell_attrs, f_attrs, body = match.groups()
-        where = xlsx_xml._REF.search(cell_attrs)
-        if where is None:
-            continue
-        row, col = parse_ref(where.group(1))
-        if row >= max_rows:
-            break
-        body = xlsx_xml._unescape(body) if body and "&" in body else body or ""
-        if 't="shared"' in f_attrs:
-            index = xlsx_xml._SHARED_INDEX.search(f_attrs)
-            key = index.group(1) if index else ""
-            if body:
-                shared[key] = body
-            body = body or shared.get(key, "")
-        formulas[(row, col)] = "=" + body
-    return formulas
+def _old_cells(text: str) -> list:
+    return [m.groups() for m in _OLD_FORMULA_CELL.finditer(text)]
 
 
 _PIECES = st.sampled_from([
@@ -146,10 +128,10 @@ _PIECES = st.sampled_from([
 @given(st.lists(_PIECES, max_size=25))
 @example(['<c r="E6"/>', "<f>ORPHAN()</f>"])             # a closed cell is not the formula's cell
 @example(['<c r="A1">', "<", "<f>X()</f>"])               # nor a cell a stray < stands after
-@example(['<c r="G9000"><f>FAR()</f></c>', '<c r="A1"><f>SUM(B1:B2)</f><v>3</v></c>'])   # past the rows read
+@example(['<c r="G9000"><f>FAR()</f></c>', '<c r="A1"><f>SUM(B1:B2)</f><v>3</v></c>'])   # far, then near: each, in order
 def test_the_formula_scan_finds_what_the_old_scan_found(pieces):
     text = "<sheetData>" + "".join(pieces) + "</sheetData>"
-    assert xlsx_xml._formulas(text, 5000) == _old_formulas(text, 5000)
+    assert list(xlsx_xml.formula_cells(text)) == _old_cells(text)
 
 
 def test_the_formula_scan_on_real_tables():
@@ -161,7 +143,7 @@ def test_the_formula_scan_on_real_tables():
             for name in z.namelist():
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                     text = z.read(name).decode("utf-8", errors="replace")
-                    assert xlsx_xml._formulas(text, 5000) == _old_formulas(text, 5000), (path.name, name)
+                    assert list(xlsx_xml.formula_cells(text)) == _old_cells(text), (path.name, name)
                     sheets += 1
     assert sheets >= 12
 

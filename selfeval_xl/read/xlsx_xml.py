@@ -11,6 +11,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from xml.etree import ElementTree
 
@@ -99,13 +100,8 @@ def _formulas(text: str, max_rows: int) -> Cells:
     shared: dict[str, str] = {}
     if "<f" not in text and ":f" not in text:
         return formulas
-    for match in _FORMULA.finditer(text):
-        opened = text.rfind("<", 0, match.start())
-        cell = _CELL_BEFORE.fullmatch(text, opened, match.start()) if opened >= 0 else None
-        if cell is None:
-            continue
-        f_attrs, body = match.groups()
-        where = _REF.search(cell.group(1))
+    for cell_attrs, f_attrs, body in formula_cells(text):
+        where = _REF.search(cell_attrs)
         if where is None:
             continue
         row, col = parse_ref(where.group(1))
@@ -120,6 +116,15 @@ def _formulas(text: str, max_rows: int) -> Cells:
             body = body or shared.get(key, "")
         formulas[(row, col)] = "=" + body
     return formulas
+
+
+def formula_cells(text: str) -> Iterator[tuple[str, str, str | None]]:
+    """(the cell's attributes, the formula's attributes, its text) of each formula cell, in order."""
+    for match in _FORMULA.finditer(text):
+        opened = text.rfind("<", 0, match.start())
+        cell = _CELL_BEFORE.fullmatch(text, opened, match.start()) if opened >= 0 else None
+        if cell is not None:
+            yield cell.group(1), match.group(1), match.group(2)
 
 
 def _formats(text: str, styles: list[str], max_rows: int) -> Cells:
