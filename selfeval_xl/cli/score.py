@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Iterator
 import click
 
 from .check import limit_option, limits_from
-from ..outputs import is_input, replacing, same_file
+from ..outputs import Inputs, file_identity, replacing, same_file
 from ..ownfiles import backup_name
 
 if TYPE_CHECKING:
@@ -53,8 +53,10 @@ def backup_path(path: Path, taken: set[Path] = frozenset()) -> Path:
 def distinct(sources: list[Path]) -> list[Path]:
     """The sources without repeats: ``x.xlsx`` and ``./x.xlsx``, a link to it or a hard link are one file."""
     kept: list[Path] = []
+    seen: set[tuple] = set()
     for source in sources:
-        if not any(same_file(source, other) for other in kept):
+        if (identity := file_identity(source)) not in seen:
+            seen.add(identity)
             kept.append(source)
     return kept
 
@@ -81,6 +83,7 @@ def plan(sources: list[Path], out_dir: Path | None, force: bool = False) -> list
             job.failure = f"不支持的文件类型 {job.source.suffix or '（无扩展名）'}：只能处理 .xlsx、.xlsm、.xls"
         name = job.source.name if suffix in WRITABLE else f"{job.source.stem}.xlsx"
         job.target = (out_dir / name) if out_dir is not None else job.source.with_name(name)
+    inputs = Inputs(sources)
     taken: set[Path] = {j.target.resolve() for j in jobs if same_file(j.target, j.source)}
     backups: set[Path] = set()
     for job in jobs:
@@ -97,7 +100,7 @@ def plan(sources: list[Path], out_dir: Path | None, force: bool = False) -> list
         elif job.target.exists() and not force:
             job.failure = (f"输出文件夹中已有 {job.target.name}，未覆盖（加 --force 覆盖）/ "
                            "a file of that name is in the output folder: not overwritten (use --force)")
-        elif is_input(job.target, sources):
+        elif job.target in inputs:
             job.failure = f"输出会覆盖另一个输入文件 {job.target.name}，未写入 / the output would overwrite another input"
     return jobs
 
