@@ -3,7 +3,8 @@ year): small, picklable, the cells to point at included, so the parent never rea
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, fields
 from typing import Iterable
 
 from ..layout import normalize_label
@@ -15,7 +16,20 @@ FAMILIES = ("产出", "效益", "满意", "成本", "预算", "管理", "履职"
 (``产出指标（50分）`` and ``产出指标`` are one part)."""
 
 
-@dataclass(frozen=True)
+def _state(digest) -> tuple:
+    return tuple(getattr(digest, f.name) for f in fields(digest))
+
+
+def _restore(digest, state: tuple) -> None:
+    """A digest as it arrives from a worker into the parent, which keeps every digest of a run until its
+    last file: each text many rows share (a cell's address, a form's 一级 and 二级, a standard 三级 name)
+    kept once. With slots (no dict per digest), this keeps the parent's memory near flat in the run's
+    length."""
+    for f, value in zip(fields(digest), state):
+        object.__setattr__(digest, f.name, sys.intern(value) if type(value) is str else value)
+
+
+@dataclass(frozen=True, slots=True)
 class IndicatorDigest:
     level1: str
     level2: str
@@ -32,6 +46,7 @@ class IndicatorDigest:
     weight: float | None
     score: float | None         # as stated (a formula's computed value)
     text: str                   # the worded 完成值 and 偏差原因: where a 满意度 says how it was measured
+    __getstate__, __setstate__ = _state, _restore
 
     @property
     def family(self) -> str:
@@ -55,7 +70,7 @@ class IndicatorDigest:
         return self.actual / self.target
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TableDigest:
     file: str
     sheet: str
@@ -65,6 +80,7 @@ class TableDigest:
     budget: float | None
     anchor: str                  # a cell to point at for the table as a whole (its 总分, else its first row)
     indicators: tuple[IndicatorDigest, ...] = ()
+    __getstate__, __setstate__ = _state, _restore
 
     @property
     def full(self) -> bool:
