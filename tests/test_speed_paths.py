@@ -218,3 +218,39 @@ def test_planning_a_batch_looks_at_each_file_a_few_times_not_at_every_pair(tmp_p
     jobs = score.plan([*sources, tmp_path / "in" / "link.xlsx", sources[1]], tmp_path / "out")
     assert [j.source for j in jobs] == sources           # a link to a file and a file given twice: once each
     assert len(calls) <= 10 * len(sources)
+
+
+# --------------------------------------------------------------------------- the parent's memory over a long run
+
+def test_digests_arrive_slotted_with_their_shared_texts_kept_once():
+    import pickle
+
+    from selfeval_xl.quality.digest import IndicatorDigest, TableDigest
+
+    row = IndicatorDigest("产出指标", "数量指标", "征集档案资料", "D10", "F10", "H10", "I10", "≥1200", "件", "≥",
+                          1200.0, 1250.0, 10.0, 10.0, "")
+    table = TableDigest("a.xlsx", "自评表", "project", "甲单位", "档案征集项目", 100.0, "J20", (row,))
+    first, second = (pickle.loads(pickle.dumps(table)) for _ in range(2))
+    assert first == table and hash(first) == hash(table) and first.full == table.full
+    assert first.indicators[0].name_cell is second.indicators[0].name_cell
+    assert first.unit is second.unit and not hasattr(first.indicators[0], "__dict__")
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 1000])
+def test_copied_satisfaction_texts_are_found_whatever_the_block(block, monkeypatch):
+    """The 满意度 texts compared a block of rows at a time find what the whole matrix found."""
+    from selfeval_xl.quality import across
+    from selfeval_xl.quality.digest import IndicatorDigest, TableDigest
+    from selfeval_xl.quality.pack import active_pack
+
+    said = ["经问卷调查，服务对象满意度达96%，群众对项目实施效果普遍认可", "经问卷调查，服务对象满意度达95%，群众对项目实施效果普遍认可",
+            "本年度共发放问卷200份，回收186份，满意率92%，主要意见为开放时间", "经问卷调查，服务对象满意度达96%，群众对项目实施效果普遍认可"]
+    tables = [TableDigest(f"{n}.xlsx", "自评表", "project", unit, "项目", 10.0, "J20", (
+        IndicatorDigest("满意度指标", "服务对象满意度指标", "群众满意度", "D20", "F20", "H20", "I20", "≥90%", "%", "≥",
+                        90.0, 95.0, 10.0, 10.0, text),)) for n, (unit, text) in enumerate(zip("甲乙丙甲", said))]
+    rule = active_pack().rule("satisfaction-copied-across-units")
+    whole = list(across.satisfaction_copied_across_units(tables, [], rule))
+    monkeypatch.setattr(across, "SIMILARITY_ROWS", block)
+    assert [(f.file, f.message) for f in across.satisfaction_copied_across_units(tables, [], rule)] \
+        == [(f.file, f.message) for f in whole]
+    assert {f.file for f in whole} == {"0.xlsx", "1.xlsx", "3.xlsx"}
