@@ -83,6 +83,14 @@ def test_utf16_goes_to_defusedxml_and_reads_as_before():
     assert xlsx_xml._parse(data).find("sheets/sheet").get("name") == "表"
 
 
+def test_another_declared_encoding_goes_to_defusedxml():
+    doc = '<?xml version="1.0" encoding="ISO-8859-1"?><w a="é"/>'.encode("latin-1")
+    assert guard.plain_xml(doc) is None and xlsx_xml._parse(doc).get("a") == "é"
+    mojibake = '<?xml version="1.0" encoding="ISO-8859-1"?><w a="Ã©"/>'.encode("latin-1")   # valid UTF-8 too
+    assert guard.plain_xml(mojibake) is None and xlsx_xml._parse(mojibake).get("a") == "Ã©"
+    assert guard.plain_xml(b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?><w/>') is not None
+
+
 def _shape(element: ElementTree.Element) -> list:
     return [(e.tag, sorted(e.attrib.items()), e.text) for e in element.iter()]
 
@@ -90,6 +98,7 @@ def _shape(element: ElementTree.Element) -> list:
 @given(st.binary(max_size=80), st.sampled_from([
     b'<workbook><sheets><sheet name="A" r:id="x"/></sheets></workbook>',
     b'<?xml version="1.0" encoding="UTF-8"?><w a="&amp;&#20013;">t</w>',
+    '<?xml version="1.0" encoding="ISO-8859-1"?><w a="Ã©"/>'.encode("latin-1"),
     BOMB.encode(), b"<a><!-- c --><![CDATA[<b>]]></a>"]))
 def test_the_parse_is_defusedxml_s_where_it_parses(noise, doc):
     """Hostile bytes: whatever the standard parser reads, defusedxml reads the same; whatever defusedxml

@@ -69,11 +69,18 @@ def zip_problem(zf: zipfile.ZipFile, limits: Limits) -> str | None:
     return None
 
 
+_ENCODING = re.compile(rb'(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*["\']([^"\']*)["\']')
+
+
 def plain_xml(data: bytes) -> str | None:
     """A small XML part as text, when the standard library's parser may read it as it stands: UTF-8
     without a document type declaration, the only place an entity (a billion laughs, a file on this
-    machine) can be declared. None otherwise: then defusedxml reads it, refusing what it refuses."""
+    machine) can be declared, and declaring no other encoding. None otherwise: then defusedxml reads it,
+    refusing what it refuses."""
     if b"<!DOCTYPE" in data or b"\x00" in data:
+        return None
+    declared = _ENCODING.match(data)
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
         return None
     try:
         return data.decode("utf-8")
