@@ -157,21 +157,32 @@ def digest(path: str | Path) -> str:
 
 def load_projects(paths: Iterable[str | Path], system_ref: str | None = None, jobs: int = 0,
                   limits: Limits = DEFAULT_LIMITS) -> tuple[list[Project], list[tuple[str, str]]]:
-    """Every project table under ``paths`` (checked in isolated workers), in a stable order (单位, 项目,
-    file), with its findings counted; and (file, why) for each file that gave none."""
-    from ..batch import run
+    """Every project table in the workbooks under ``paths`` (files or folders; our own outputs found in a
+    folder are skipped), checked in isolated workers, in a stable order (单位, 项目, file), with its
+    findings counted; and (file, why) for each file that gave none."""
+    from ..batch import run, scan
 
     projects: list[Project] = []
     left: list[tuple[str, str]] = []
-    found = []
-    run([Path(p) for p in paths], system_ref, jobs, on_result=found.append, limits=limits, facts=projects_of)
-    for result in found:
+    results = []
+    found = scan(paths)
+    run(found.paths, system_ref, jobs, on_result=results.append, limits=limits, found=found, facts=projects_of)
+    for result in results:
         if not result.facts:
-            why = next((f.message for f in result.report.findings), "") or result.report.skipped or "没有项目支出绩效自评表"
-            left.append((result.report.path, why))
+            left.append((result.report.path, _why_not(result.report)))
         for project in result.facts:
             project.errors, project.warnings = result.report.errors, result.report.warnings
             project.digest = digest(project.path)
             projects.append(project)
     projects.sort(key=lambda p: (p.unit, p.name, p.path))
     return projects, left
+
+
+def _why_not(report) -> str:
+    """Why a file gave no project to review, for the console."""
+    if report.kind == "department":
+        return "部门整体支出绩效自评表，不纳入项目抽查"
+    if report.skipped:
+        return report.skipped
+    fatal = next((f.message for f in report.findings if f.code in ("unreadable", "check-failed", "no-table")), "")
+    return fatal or "没有项目支出绩效自评表"
