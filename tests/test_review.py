@@ -346,8 +346,10 @@ def test_the_report_lists_the_issues_conclusions_and_quality_libreoffice_implies
                      for s, r, w, n, b in pairs if round(s, 2) != round(r, 2) or b}
     listed = {(row[3].split(" › ")[1], row[3].split(" › ")[2]) for row in issues if row[3].count(" › ") == 2}
     assert listed == shown_changed
-    conclusions = {row[0].value: [c.value for c in row]
-                   for row in report["复核结论"].iter_rows(min_row=5) if row[0].value in by_unit}
+    conclusions: dict[str, list] = {}
+    for row in report["复核结论"].iter_rows(min_row=5):       # the 单位 table first, then the projects'
+        if row[0].value in by_unit:
+            conclusions.setdefault(row[0].value, [c.value for c in row])
     quality = {row[0].value: [c.value for c in row]
                for row in report["自评质量"].iter_rows(min_row=4) if row[0].value in by_unit}
     assert set(conclusions) == set(quality) == set(by_unit)

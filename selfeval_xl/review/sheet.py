@@ -244,8 +244,10 @@ def _row(ws, r: int, n: int, row: SourceRow, formulas: excel_rules.NativeFormula
     for key, value in source.items():
         fmt = value_fmt if key in ("target", "high", "actual") else next(c.fmt for c in COLUMNS if c.key == key)
         _put(ws, f"{L[key]}{r}", value, style, "source", fmt)
+    qualitative = row.direction == "定性"
     for key in ("review_actual", "basis", "opinion"):
-        _put(ws, f"{L[key]}{r}", None, style, "input", value_fmt if key == "review_actual" else None)
+        _put(ws, f"{L[key]}{r}", None, style, "input", value_fmt if key == "review_actual" else None,
+             align=style.left if key != "review_actual" or qualitative else style.right)
     ref = {k: f"{L[k]}{r}" for k in L}
     adopted = f'=IF(AND({ref["review_actual"]}="",{ref["actual"]}=""),"",IF({ref["review_actual"]}="",' \
               f'{ref["actual"]},{ref["review_actual"]}))'
@@ -275,7 +277,10 @@ def _row(ws, r: int, n: int, row: SourceRow, formulas: excel_rules.NativeFormula
     deviation = (f'=IF(AND(ISNUMBER({ref["review_score"]}),ISNUMBER({ref["self_score"]}),ISNUMBER({ref["weight"]})),'
                  f'IF({ref["weight"]}=0,"",{excel_rules.deviation(ref["self_score"], ref["review_score"], ref["weight"])}),"")')
     _put(ws, dev, deviation, style, "formula", "0.0%", formula=True)
-    _fit(ws, r, {key: source[key] for key in ("level1", "level2", "name", "actual", "target")})
+    texts = {key: source[key] for key in ("level1", "level2", "name", "actual", "target")}
+    if qualitative:        # room for the longest tier phrase a reviewer may type as 复核完成值
+        texts["review_actual"] = max((n for t in formulas.settings.tiers for n in t.names), key=len)
+    _fit(ws, r, texts)
 
 
 def _fit(ws, r: int, texts: dict[str, object], widths: dict[str, float] | None = None) -> None:
