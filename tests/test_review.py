@@ -287,16 +287,32 @@ def reviewed(demo, tmp_path_factory):
             if value is not None:
                 ws[f"{L[key]}{r}"] = value
     ws[HEAD["reviewer"][1]] = "张三"
+    kept = _in_band_self_score(wb)
     wb.save(root / "填好的底稿.xlsx")
     recalculated = recalculate([root / "填好的底稿.xlsx"], root / "recalc")[0]
     code = main(["review", "report", str(recalculated), "-o", str(root / "复核报告.xlsx")])
-    return root, recalculated, code
+    return root, recalculated, code, kept
+
+
+def _in_band_self_score(wb) -> tuple[str, int, float]:
+    """A 定性 row of another project made to state 90% of its 分值 (inside 达成's band, not its default):
+    the review keeps it, in the cell and in the report."""
+    for name in wb.sheetnames:
+        ws = wb[name]
+        if KEY in name or ws[f"{L['name']}{FIRST_ROW}"].value is None:
+            continue
+        for r in _rows(ws).values():
+            if ws[f"{L['direction']}{r}"].value == "定性" and ws[f"{L['actual']}{r}"].value == "达成年度指标":
+                score = float(rules.xl_round(0.9 * ws[f"{L['weight']}{r}"].value))
+                ws[f"{L['self_score']}{r}"] = score
+                return name, r, score
+    raise AssertionError("no 定性 row to keep")
 
 
 @pytest.mark.libreoffice
 @pytest.mark.slow
 def test_libreoffice_computes_every_review_cell_as_the_rules_do(reviewed):
-    root, recalculated, code = reviewed
+    root, recalculated, code, (kept_sheet, kept_row, kept_score) = reviewed
     assert code == 0
     values = openpyxl.load_workbook(recalculated, data_only=True)
     done = read_filled(recalculated, RULES)
@@ -314,6 +330,7 @@ def test_libreoffice_computes_every_review_cell_as_the_rules_do(reviewed):
         assert ws[HEAD["review_total"][1]].value == pytest.approx(float(total))
         assert ws[HEAD["review_grade"][1]].value == rules.grade(total)
     assert checked >= 40
+    assert values[kept_sheet][f"{L['review_score']}{kept_row}"].value == pytest.approx(kept_score)
     ws = values[_key_sheet(values)]
     rows = _rows(ws)
     for name, (*_, expected, _) in FILL.items():           # LibreOffice against the hand-worked figures
@@ -325,7 +342,7 @@ def test_libreoffice_computes_every_review_cell_as_the_rules_do(reviewed):
 @pytest.mark.libreoffice
 @pytest.mark.slow
 def test_the_report_lists_the_issues_conclusions_and_quality_libreoffice_implies(reviewed):
-    root, recalculated, _ = reviewed
+    root, recalculated, *_ = reviewed
     values = openpyxl.load_workbook(recalculated, data_only=True)
     report = openpyxl.load_workbook(root / "复核报告.xlsx")
     issues = [[c.value for c in row] for row in report["复核问题清单"].iter_rows(min_row=5) if row[0].value]
@@ -382,7 +399,7 @@ def test_the_sheet_and_the_report_print_on_a4(reviewed, tmp_path):
 
     from selfeval_xl.recalc import to_pdf
 
-    root, recalculated, _ = reviewed
+    root, recalculated, *_ = reviewed
     for path in (root / "底稿.xlsx", root / "复核报告.xlsx"):
         wb = openpyxl.load_workbook(path)
         for ws in wb.worksheets:
