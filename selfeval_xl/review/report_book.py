@@ -16,13 +16,13 @@ from ..outputs import replacing
 from ..ownfiles import mark_openpyxl
 from ..sanitize import write_openpyxl
 from ..textwidth import lines_needed
-from .config import ReviewRules
+from .config import LEVELS, ReviewRules
 from .judge import Conclusion, Issue
 from .readback import Problem
+from .style import Style
 
 KIND = "复核报告"
 CONCLUSIONS, ISSUES, QUALITY, PROBLEMS = "复核结论", "复核问题清单", "自评质量", "底稿检查"
-LEVEL_FILLS = {"P0": "FFC7CE", "P1": "FFEB9C", "P2": "DDEBF7"}
 
 
 @dataclass(frozen=True)
@@ -47,18 +47,10 @@ PROBLEM_TABLE = Table(("序号", "位置", "问题"), (5, 30, 90), ("0", None, N
 class _Writer:
     def __init__(self, title: str, date: datetime.date):
         from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
         self.wb = Workbook()
         self.title, self.date = title, date
-        thin = Side(style="thin", color="808080")
-        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        self.head_font, self.head_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F4E79")
-        self.title_font, self.note_font = Font(size=15, bold=True, color="1F4E79"), Font(size=9, color="404040")
-        self.wrap = Alignment(vertical="top", wrap_text=True)
-        self.center = Alignment(horizontal="center", vertical="top", wrap_text=True)
-        self.right = Alignment(horizontal="right", vertical="top")
-        self.fills = {k: PatternFill("solid", fgColor=v) for k, v in LEVEL_FILLS.items()}
+        self.style = Style()
 
     def sheet(self, name: str, notes: Iterable[str], table: Table):
         from ..report.printing import setup_print
@@ -66,11 +58,11 @@ class _Writer:
         ws = self.wb.active if self.wb.active.title == "Sheet" else self.wb.create_sheet(name)
         ws.title = name
         write_openpyxl(ws["A1"], f"{self.title}：{name}")
-        ws["A1"].font = self.title_font
+        ws["A1"].font = self.style.title
         row = 2
         for note in notes:
             write_openpyxl(ws.cell(row, 1), note)
-            ws.cell(row, 1).font, ws.cell(row, 1).alignment = self.note_font, self.wrap
+            ws.cell(row, 1).font, ws.cell(row, 1).alignment = self.style.note, self.style.left
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(table.headers))
             ws.row_dimensions[row].height = 13 * lines_needed(note, int(sum(table.widths)) - 2)
             row += 1
@@ -85,7 +77,8 @@ class _Writer:
 
         for i, (header, width) in enumerate(zip(table.headers, table.widths), start=1):
             cell = ws.cell(at, i, header)
-            cell.font, cell.fill, cell.alignment, cell.border = self.head_font, self.head_fill, self.center, self.border
+            st = self.style
+            cell.font, cell.fill, cell.alignment, cell.border = st.head_font, st.fills["head"], st.center, st.border
             letter = get_column_letter(i)
             ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, width)
 
@@ -94,17 +87,17 @@ class _Writer:
         for i, value in enumerate(values, start=1):
             cell = ws.cell(at, i)
             write_openpyxl(cell, value)
-            cell.border = self.border
+            cell.border, cell.font = self.style.border, self.style.font
             fmt = table.formats[i - 1]
             if fmt and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
                 cell.number_format = fmt
-                cell.alignment = self.right
+                cell.alignment = self.style.right
             else:
-                cell.alignment = self.wrap if isinstance(value, str) and len(value) > 4 else self.center
+                cell.alignment = self.style.left if isinstance(value, str) and len(value) > 4 else self.style.center
             if isinstance(value, str):
                 lines = max(lines, lines_needed(value, int(table.widths[i - 1]) - 1))
-        if fill in self.fills:
-            ws.cell(at, 2).fill = self.fills[fill]
+        if fill in LEVELS:
+            ws.cell(at, 2).fill = self.style.fills[fill]
         if lines > 1:
             ws.row_dimensions[at].height = 13.5 * min(lines, 12)
 
@@ -113,7 +106,7 @@ def write_report(conclusions: list[Conclusion], issues: list[Issue], problems: l
                  path: str | Path, source: str, date: datetime.date | None = None) -> Path:
     """Write 复核报告.xlsx (whole or not at all)."""
     w = _Writer("抽查复核报告", date or datetime.date.today())
-    counts = {lv: sum(i.level == lv for i in issues) for lv in LEVEL_FILLS}
+    counts = {lv: sum(i.level == lv for i in issues) for lv in LEVELS}
     ws, at = w.sheet(CONCLUSIONS, (f"复核底稿：{source}；口径：{rules.title}（{rules.source}）；报告日期 {w.date.isoformat()}。",
                                    f"问题 {len(issues)} 条：P0 {counts['P0']} 条、P1 {counts['P1']} 条、P2 {counts['P2']} 条"
                                    f"（见“{ISSUES}”）；底稿检查发现 {len(problems)} 处需核实（见“{PROBLEMS}”）。"),

@@ -29,13 +29,12 @@ from .columns import (
 from .config import ReviewRules
 from .projects import Project, SourceRow
 from .sample import Draw
+from .style import Style
 
 KIND = "复核底稿"                       # our output property's value (ownfiles)
 FACTOR_NAMES = {"amount": "资金量", "all_full": "全部满分", "gap": "总分差", "findings": "问题数", "qualitative": "定性占比"}
 NOTE = ("填写浅黄色单元格：复核完成值（不填即采用自评完成值）、口径（下拉选择）、复核意见。复核得分按评分规则和口径自动计算；"
         "“酌情评分”口径或标明“请人工复核”的行，直接在复核得分中填分并写明意见。偏离度 =（自评得分 − 复核得分）÷ 权重。")
-FILLS = {"head": "1F4E79", "input": "FFF2CC", "formula": "E2EFDA", "source": "FFFFFF", "label": "D9E1F2",
-         "manual": "FCE4D6"}
 
 
 @dataclass(frozen=True)
@@ -46,31 +45,13 @@ class Written:
     manual: int
 
 
-class _Style:
-    def __init__(self):
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-        thin = Side(style="thin", color="808080")
-        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        self.font = Font(name="宋体", size=10)
-        self.bold = Font(name="宋体", size=10, bold=True)
-        self.head_font = Font(name="宋体", size=10, bold=True, color="FFFFFF")
-        self.title = Font(name="宋体", size=15, bold=True)
-        self.note = Font(name="宋体", size=9, color="404040")
-        self.link = Font(name="宋体", size=10, color="0563C1", underline="single")
-        self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        self.left = Alignment(horizontal="left", vertical="center", wrap_text=True)
-        self.right = Alignment(horizontal="right", vertical="center")
-        self.fills = {k: PatternFill("solid", fgColor=v) for k, v in FILLS.items()}
-
-
 def write_sheet(projects: list[Project], path: str | Path, rules: ReviewRules, draw: Draw | None = None,
                 date: datetime.date | None = None) -> Written:
     """Write the 底稿 of ``projects`` (in the order given) to ``path`` (whole or not at all)."""
     from openpyxl import Workbook
 
     wb = Workbook()
-    style = _Style()
+    style = Style()
     day = date or datetime.date.today()
     index = wb.active
     index.title = INDEX
@@ -107,7 +88,7 @@ def _self_total(project: Project) -> float | None:
     return float(total_score(scores)) if scores else None
 
 
-def _put(ws, ref: str, value, style: _Style, kind: str = "source", fmt: str | None = None, formula: bool = False,
+def _put(ws, ref: str, value, style: Style, kind: str = "source", fmt: str | None = None, formula: bool = False,
          align=None) -> None:
     from openpyxl.styles import Protection
 
@@ -130,14 +111,14 @@ def _put(ws, ref: str, value, style: _Style, kind: str = "source", fmt: str | No
         cell.number_format = fmt
 
 
-def _title(ws, text: str, last: str, style: _Style) -> None:
+def _title(ws, text: str, last: str, style: Style) -> None:
     ws.merge_cells(f"A1:{last}1")
     write_openpyxl(ws["A1"], text)
     ws["A1"].font, ws["A1"].alignment = style.title, style.center
     ws.row_dimensions[1].height = 28
 
 
-def _bases(ws, rules: ReviewRules, style: _Style, day: datetime.date) -> tuple[str, str]:
+def _bases(ws, rules: ReviewRules, style: Style, day: datetime.date) -> tuple[str, str]:
     """The 口径 sheet; returns the range the formulas look a 口径 up in (口径 … 扣减分) and the
     drop-down's list (the 口径 column)."""
     from openpyxl.utils import get_column_letter
@@ -158,7 +139,7 @@ def _bases(ws, rules: ReviewRules, style: _Style, day: datetime.date) -> tuple[s
     return f"{quote_sheet(BASES)}!$B$2:$D${end}", f"{quote_sheet(BASES)}!$B$2:$B${end}"
 
 
-def _project(ws, project: Project, lookup: tuple[str, str], style: _Style, day: datetime.date) -> tuple[int, int]:
+def _project(ws, project: Project, lookup: tuple[str, str], style: Style, day: datetime.date) -> tuple[int, int]:
     from openpyxl.styles import Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -225,7 +206,7 @@ def _banded(project: Project) -> dict:
     return {r.name: r.bands for r in project.rows if r.bands}
 
 
-def _merge(ws, first: str, last: str, style: _Style) -> None:
+def _merge(ws, first: str, last: str, style: Style) -> None:
     """Merge a span and border every cell of it (a merged range prints the borders of its own cells)."""
     ws.merge_cells(f"{first}:{last}")
     for row in ws[f"{first}:{last}"]:
@@ -233,7 +214,7 @@ def _merge(ws, first: str, last: str, style: _Style) -> None:
             cell.border = style.border
 
 
-def _row(ws, r: int, n: int, row: SourceRow, formulas: excel_rules.NativeFormulas, lookup: str, style: _Style) -> None:
+def _row(ws, r: int, n: int, row: SourceRow, formulas: excel_rules.NativeFormulas, lookup: str, style: Style) -> None:
     from openpyxl.styles import Protection
 
     L = LETTER
@@ -291,7 +272,7 @@ def _fit(ws, r: int, texts: dict[str, object], widths: dict[str, float] | None =
         ws.row_dimensions[r].height = 13.5 * min(lines, 8)
 
 
-def _totals(ws, first: int, last: int, total_row: int, style: _Style) -> None:
+def _totals(ws, first: int, last: int, total_row: int, style: Style) -> None:
     L = LETTER
     ws.merge_cells(f"A{total_row}:{L['unit']}{total_row}")
     _put(ws, f"A{total_row}", "合计", style, "label")
@@ -302,7 +283,7 @@ def _totals(ws, first: int, last: int, total_row: int, style: _Style) -> None:
         _put(ws, f"{L[key]}{total_row}", None, style, "formula")
 
 
-def _index(ws, projects: list[Project], names: list[str], draw: Draw | None, rules: ReviewRules, style: _Style,
+def _index(ws, projects: list[Project], names: list[str], draw: Draw | None, rules: ReviewRules, style: Style,
            day: datetime.date) -> None:
     from openpyxl.utils import get_column_letter
 
@@ -343,7 +324,7 @@ def _index(ws, projects: list[Project], names: list[str], draw: Draw | None, rul
     setup_print(ws, "抽查复核底稿：索引", landscape=True, header_rows=f"{top}:{top}", date=day)
 
 
-def _draw(ws, draw: Draw, style: _Style, day: datetime.date) -> None:
+def _draw(ws, draw: Draw, style: Style, day: datetime.date) -> None:
     from openpyxl.utils import get_column_letter
 
     from ..report.printing import setup_print
