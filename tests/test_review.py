@@ -445,6 +445,20 @@ def test_the_command_refuses_to_overwrite_a_sheet_and_a_draw_must_still_match_it
     assert "被改动" in capsys.readouterr().err
 
 
+def test_report_exits_1_while_the_sheet_has_problems_and_0_once_they_are_fixed(sheet, tmp_path, capsys):
+    bad = _filled(sheet, tmp_path, {("项目成本控制率", "review_score"): 30})
+    assert main(["review", "report", str(bad), "-o", str(tmp_path / "r.xlsx")]) == 1
+    assert "未选口径" in capsys.readouterr().err
+    problems = openpyxl.load_workbook(tmp_path / "r.xlsx")["底稿检查"]
+    assert any("未选口径" in str(c.value) for row in problems.iter_rows() for c in row)
+    good = _filled(sheet, tmp_path, {("项目成本控制率", "basis"): "K01 无佐证材料"})
+    assert main(["review", "report", str(good), "-o", str(tmp_path / "r.xlsx")]) == 0   # ours: replaced
+    assert main(["review", "report", str(good), "-o", str(good)]) == 2                  # never the input
+    stranger = tmp_path / "别人的.xlsx"
+    openpyxl.Workbook().save(stranger)
+    assert main(["review", "report", str(good), "-o", str(stranger)]) == 2
+
+
 def test_sheet_names_are_numbered_cut_and_legal():
     assert sheet_name(3, "A/B:C") == "03 A／B：C"
     assert len(sheet_name(12, "很" * 50)) == 31
