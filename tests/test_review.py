@@ -234,6 +234,15 @@ def test_a_judged_score_with_its_reason_and_a_typed_score_equal_to_the_rule_pass
     assert row.score == Decimal(30) and row.typed
 
 
+def test_a_tampered_index_of_rows_is_said_not_followed(sheet, tmp_path):
+    wb = openpyxl.load_workbook(sheet)
+    wb[META]["B2"] = "=1+1"
+    wb[META]["C3"] = 10 ** 9
+    wb.save(tmp_path / "m.xlsx")
+    done = read_filled(tmp_path / "m.xlsx", RULES)
+    assert len(done.projects) == 22 and sum("被改动" in p.message for p in done.problems) == 2
+
+
 def test_a_total_typed_over_and_a_stranger_file_are_refused(sheet, tmp_path):
     from selfeval_xl.review import SheetError
 

@@ -93,17 +93,18 @@ class Conclusion:
     def text(self) -> str:
         """The 复核结论 in one paragraph, every figure from the fields above."""
         self_mean, review_mean = self.mean("self_total"), self.mean("review_total")
-        parts = [f"抽查复核 {len(self.projects)} 个项目"]
+        head = [f"抽查复核 {len(self.projects)} 个项目"]
         if self_mean is not None and review_mean is not None:
-            parts.append(f"自评平均 {self_mean:.2f} 分，复核平均 {review_mean:.2f} 分，相差 {self_mean - review_mean:.2f} 分")
+            head.append(f"自评平均 {self_mean:.2f} 分，复核平均 {review_mean:.2f} 分，相差 {self_mean - review_mean:.2f} 分")
         share = self.changed_share
-        parts.append(f"{self.changed}/{self.rows} 个指标复核调整" + (f"（{share:.0%}）" if share is not None else ""))
-        parts.append(f"{self.grades_changed} 个项目等级变化" if self.grades_changed else "等级均未变化")
+        head.append(f"{self.changed}/{self.rows} 个指标复核调整" + (f"（{share:.0%}）" if share is not None else ""))
+        head.append(f"{self.grades_changed} 个项目等级变化" if self.grades_changed else "等级均未变化")
+        tail = []
         if self.largest:
-            parts.append("偏离最大：" + "；".join(_row_words(r) for r in self.largest))
+            tail.append("偏离最大：" + "；".join(_row_words(r) for r in self.largest))
         if self.quality is not None:
-            parts.append(f"自评质量：{self.quality.grade}")
-        return "，".join(parts[:4]) + "。" + "。".join(parts[4:]) + ("。" if parts[4:] else "")
+            tail.append(f"自评质量：{self.quality.grade}")
+        return "".join(f"{sentence}。" for sentence in ["，".join(head), *tail])
 
 
 def _row_words(row: ReviewedRow) -> str:

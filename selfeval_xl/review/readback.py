@@ -170,6 +170,9 @@ def read_filled(path: str | Path, rules: ReviewRules, limits: Limits = DEFAULT_L
         if info["sheet"] not in formulas.sheetnames:
             problems.append(Problem(str(info["sheet"]), "", "工作表已被删除或改名，该项目未读取"))
             continue
+        if not all(isinstance(info.get(k), int) and 0 < info[k] <= limits.rows for k in ("first", "last", "total_row")):
+            problems.append(Problem(META, "", f"隐藏的 {META} 工作表被改动（{info['sheet']} 的行号），该项目未读取"))
+            continue
         projects.append(_project(formulas[info["sheet"]], values[info["sheet"]], info, rules, problems))
     return FilledSheet(Path(path), projects, problems)
 
