@@ -350,6 +350,26 @@ def test_libreoffice_computes_every_review_cell_as_the_rules_do(reviewed):
 
 @pytest.mark.libreoffice
 @pytest.mark.slow
+def test_libreoffice_scores_every_demo_indicator_as_the_unit_did(sheet, tmp_path):
+    """The 底稿 of all 24 demo projects, untouched: LibreOffice's 复核得分 is the 自评得分 the engine wrote
+    into each table, through every 指标性质 (≥ ≤ = 区间 定性) and the 预算执行率 row."""
+    from selfeval_xl.recalc import recalculate
+
+    values = openpyxl.load_workbook(recalculate([sheet], tmp_path)[0], data_only=True)
+    directions, rows = set(), 0
+    for line in values[META].iter_rows(min_row=2, values_only=True):
+        ws = values[line[0]]
+        for r in range(line[1], line[2] + 1):
+            self_score, shown = ws[f"{L['self_score']}{r}"].value, ws[f"{L['review_score']}{r}"].value
+            assert shown == pytest.approx(self_score, abs=1e-9), (line[0], r, self_score, shown)
+            assert ws[f"{L['deviation']}{r}"].value == 0
+            directions.add(ws[f"{L['direction']}{r}"].value)
+            rows += 1
+    assert directions == {"≥", "≤", "=", "区间", "定性"} and rows > 150
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
 def test_the_report_lists_the_issues_conclusions_and_quality_libreoffice_implies(reviewed):
     root, recalculated, *_ = reviewed
     values = openpyxl.load_workbook(recalculated, data_only=True)
