@@ -243,6 +243,16 @@ def test_a_tampered_index_of_rows_is_said_not_followed(sheet, tmp_path):
     assert len(done.projects) == 22 and sum("被改动" in p.message for p in done.problems) == 2
 
 
+def test_a_system_the_sheet_names_but_cannot_load_is_said_and_system_names_it(sheet, tmp_path):
+    wb = openpyxl.load_workbook(sheet)
+    wb[META]["E2"] = "our-bureau-system"            # recorded by name, the file not at hand
+    wb.save(tmp_path / "s.xlsx")
+    assert ["our-bureau-system" in p.message for p in read_filled(tmp_path / "s.xlsx", RULES).problems] == [True]
+    assert read_filled(tmp_path / "s.xlsx", RULES, system_ref="national-project").problems == []
+    assert main(["review", "report", str(tmp_path / "s.xlsx"), "-o", str(tmp_path / "r.xlsx"), "-s",
+                 "national-project"]) == 0
+
+
 def test_a_total_typed_over_and_a_stranger_file_are_refused(sheet, tmp_path):
     from selfeval_xl.review import SheetError
 

@@ -148,10 +148,12 @@ def sheet(paths, output, draw_file, n, seed, keys, rules_ref, system_ref, jobs, 
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="输出的复核报告 .xlsx / the 复核报告 to write")
 @rules_option
+@click.option("--system", "-s", "system_ref", metavar="NAME|FILE",
+              help="指标体系（默认按底稿记录的体系）/ indicator system (default: as each sheet records)")
 @click.option("--force", is_flag=True,
               help="覆盖不是本工具生成的同名文件（输入文件除外）/ overwrite a file that is not our output")
 @limit_option
-def report(filled, output, rules_ref, force, limit_settings) -> int:
+def report(filled, output, rules_ref, system_ref, force, limit_settings) -> int:
     """依据填好的复核底稿出具复核报告：复核问题清单、各单位复核结论和自评质量，并检查底稿本身。
 
     Read the filled 复核底稿 back (each 复核得分 recomputed by the rules and its 口径), check it, and write
@@ -161,7 +163,7 @@ def report(filled, output, rules_ref, force, limit_settings) -> int:
     rules = _rules(rules_ref)
     target = _output(output, [filled], force, ".xlsx")
     try:
-        done = review_report(filled, target, rules, limits_from(limit_settings))
+        done = review_report(filled, target, rules, limits_from(limit_settings), system_ref)
     except SheetError as exc:
         raise click.UsageError(f"{filled}: {exc}") from None
     counts = {lv: sum(i.level == lv for i in done.issues) for lv in ("P0", "P1", "P2")}

@@ -100,9 +100,10 @@ class Reviewed:
 
 
 def review_report(filled: str | Path, output: str | Path, rules: ReviewRules,
-                  limits: Limits = DEFAULT_LIMITS) -> Reviewed:
-    """Read a filled 底稿, recompute and check it, and write the 复核报告."""
-    sheet = read_filled(filled, rules, limits)
+                  limits: Limits = DEFAULT_LIMITS, system_ref: str | None = None) -> Reviewed:
+    """Read a filled 底稿, recompute and check it (under ``system_ref``, else each sheet's own system),
+    and write the 复核报告."""
+    sheet = read_filled(filled, rules, limits, system_ref)
     issues, conclusions = issues_of(sheet, rules), conclusions_of(sheet, rules)
     path = write_report(conclusions, issues, sheet.problems, rules, output, Path(filled).name)
     return Reviewed(sheet, issues, conclusions, path)

@@ -156,8 +156,10 @@ def open_filled(path: str | Path, limits: Limits = DEFAULT_LIMITS):
     return formulas, values
 
 
-def read_filled(path: str | Path, rules: ReviewRules, limits: Limits = DEFAULT_LIMITS) -> FilledSheet:
-    """Every project of a filled 底稿, each row recomputed, and the problems of the 底稿 itself."""
+def read_filled(path: str | Path, rules: ReviewRules, limits: Limits = DEFAULT_LIMITS,
+                system_ref: str | None = None) -> FilledSheet:
+    """Every project of a filled 底稿, each row recomputed (under ``system_ref`` if given, else the system
+    each sheet names), and the problems of the 底稿 itself."""
     formulas, values = open_filled(path, limits)
     problems: list[Problem] = []
     _bases_agree(formulas, rules, problems)
@@ -173,7 +175,7 @@ def read_filled(path: str | Path, rules: ReviewRules, limits: Limits = DEFAULT_L
         if not all(isinstance(info.get(k), int) and 0 < info[k] <= limits.rows for k in ("first", "last", "total_row")):
             problems.append(Problem(META, "", f"隐藏的 {META} 工作表被改动（{info['sheet']} 的行号），该项目未读取"))
             continue
-        projects.append(_project(formulas[info["sheet"]], values[info["sheet"]], info, rules, problems))
+        projects.append(_project(formulas[info["sheet"]], values[info["sheet"]], info, rules, problems, system_ref))
     return FilledSheet(Path(path), projects, problems)
 
 
@@ -195,25 +197,23 @@ def _bases_agree(wb, rules: ReviewRules, problems: list[Problem]) -> None:
                                                     f"{rules.source} 不同（{basis.keep:g}/{basis.deduct:g}）"))
 
 
-def _settings(system: str, sheet: str, problems: list[Problem]) -> Settings:
+def _system(name: str, sheet: str, problems: list[Problem]):
+    """The indicator system a project sheet names (``--system`` may name it for all: a bureau's own
+    file is recorded by its name only); one the 底稿 names that cannot be loaded: the default, said."""
     from ..system import load_system
 
     try:
-        return load_system(system or None, "project").settings
+        return load_system(name or None, "project")
     except Exception as exc:  # noqa: BLE001 - a system named in the 底稿 that is gone: default, and say so
-        problems.append(Problem(sheet, "", f"指标体系 {system} 无法加载（{exc}），按默认体系计算"))
-        return load_system(None, "project").settings
+        problems.append(Problem(sheet, "", f"指标体系 {name} 无法加载（{exc}），按默认体系计算（可用 --system 指定）"))
+        return load_system(None, "project")
 
 
-def _project(ws, cached, info: dict, rules: ReviewRules, problems: list[Problem]) -> ReviewedProject:
-    from ..system import load_system
-
+def _project(ws, cached, info: dict, rules: ReviewRules, problems: list[Problem], system_ref: str | None = None
+             ) -> ReviewedProject:
     sheet = ws.title
-    settings = _settings(str(info.get("system") or ""), sheet, problems)
-    try:
-        bands = load_system(info.get("system") or None, "project").bands_for
-    except Exception:  # noqa: BLE001 - said once by _settings
-        bands = load_system(None, "project").bands_for
+    system = _system(system_ref or str(info.get("system") or ""), sheet, problems)
+    settings, bands = system.settings, system.bands_for
     project = ReviewedProject(sheet, str(info.get("path") or ""), str(info.get("unit") or ""),
                               str(info.get("name") or ""), str(info.get("system") or ""), settings,
                               _number(info.get("self_total")), str(info.get("self_grade") or ""))
