@@ -152,6 +152,15 @@ def test_any_text_from_a_table_stays_text_and_every_sheet_name_is_legal(tmp_path
     assert read_filled(path, RULES).problems == []
 
 
+def test_one_unit_under_two_names_gets_one_conclusion(tmp_path):
+    from selfeval_xl.review.judge import conclusions_of
+
+    a, b = _project(1, "广州市档案发展中心", 10.0), _project(2, "广州市档案发展中心（广州市音像资料馆）", 20.0)
+    write_sheet([a, b], tmp_path / "d.xlsx", RULES)
+    (one,) = conclusions_of(read_filled(tmp_path / "d.xlsx", RULES), RULES)
+    assert one.unit == "广州市档案发展中心" and len(one.projects) == 2 and one.rows == 6
+
+
 # --------------------------------------------------------------------------- the 底稿 read back (no recalculation)
 
 @pytest.fixture(scope="module")

@@ -214,11 +214,13 @@ LARGEST = 3
 
 
 def conclusions_of(sheet: FilledSheet, rules: ReviewRules) -> list[Conclusion]:
-    """Per 单位 (in the 底稿's order): its projects' totals and grades, the share of rows changed, its
-    largest deviations (points) and its 自评质量."""
+    """Per 单位 (in the 底稿's order, grouped as the drafted reports group them): its projects' totals and
+    grades, the share of rows changed, its largest deviations (points) and its 自评质量."""
+    from ..narrative.units import unit_key
+
     by_unit: dict[str, Conclusion] = {}
-    for project in sheet.projects:
-        c = by_unit.setdefault(project.unit, Conclusion(project.unit))
+    for project in sheet.projects:          # one 单位 under several names (an alias in brackets) is one
+        c = by_unit.setdefault(unit_key(project.unit), Conclusion(project.unit))
         c.projects.append(project_result(project))
     for c in by_unit.values():
         rows = [r for p in c.projects for r in p.project.rows]
