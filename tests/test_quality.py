@@ -4,14 +4,13 @@ changing a threshold, a severity, or turning a rule off, without code.
 """
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 
 import pytest
 
 from selfeval_xl.cli import main
-from selfeval_xl.demo_data import DemoData, generate, write_xlsx
+from selfeval_xl.demo_data import PLANTED, DemoData, generate, previous_year, write_xlsx
 from selfeval_xl.fill import fill
 from selfeval_xl.quality import QUALITY_ENV
 from selfeval_xl.quality.across import RULES as ACROSS_RULES, Across
@@ -262,33 +261,12 @@ def test_one_project_sent_three_times_is_one_project_not_a_unit_all_full(tmp_pat
 # --------------------------------------------------------------------------- year over year
 
 
-LOWERED = {("广州市城市建设档案馆", "城建档案接收进馆项目", "接收建设工程档案"): 10000,
-           ("广州市文化馆", "群众文化活动项目", "举办文化活动"): 150}
-"""The planted lowered targets: last year's 年度指标值 above this year's (8000 卷, 120 场)."""
-
-
-def _previous_year(data: DemoData) -> DemoData:
-    """Last year's demo: the same tables, the planted targets higher, and the one indicator this year
-    far above its target (参观人数, the real case) near it last year."""
-    last = copy.deepcopy(data)
-    for row in last.tables["指标"]:
-        key = (row["单位"], row["项目"], row["三级指标"])
-        if key in LOWERED:
-            row["年度指标值"] = LOWERED[key]
-            row["实际完成值"] = LOWERED[key] * 1.02
-            row["偏差原因"] = None
-    for row in last.tables["部门指标"]:
-        if row["三级指标"] == "参观人数":
-            row["实际完成值"] = 15800
-    return last
-
-
 @pytest.fixture(scope="module")
 def two_years(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("years")
     data = generate()
     folders = {}
-    for year, tables in ((2021, data), (2020, _previous_year(data))):
+    for year, tables in ((2021, data), (2020, previous_year(data))):
         write_xlsx(tables, tmp / f"{year}.xlsx")
         fill(tmp / f"{year}.xlsx", tmp / str(year), year=year)
         folders[year] = tmp / str(year)
@@ -303,9 +281,14 @@ def test_previous_finds_each_planted_lowered_target_and_nothing_else(two_years):
     without = _check(tmp, str(folders[2021]))
     found = _check(tmp, str(folders[2021]), "--previous", str(folders[2020]))
     yoy = [f for f in found if f["code"] in YOY]
-    assert sorted((f["code"], f["file"]) for f in yoy) == [
-        ("target-lowered", "广州市城市建设档案馆-城建档案接收进馆项目.xlsx"),
-        ("target-lowered", "广州市文化馆-群众文化活动项目.xlsx")]
+    lowered = [p for p in PLANTED if p.against_previous]       # the demo's plants, as data
+    assert len(lowered) == 2
+    assert sorted((f["code"], f["file"]) for f in yoy) == sorted(
+        (code, f"{p.unit}-{p.project}.xlsx") for p in lowered for code in p.expect)
+    for p in lowered:
+        indicator, last_target = p.value
+        hit = next(f for f in yoy if f["file"] == f"{p.unit}-{p.project}.xlsx")
+        assert f"“{indicator}”" in hit["message"] and f"{last_target:g}" in hit["message"]
     assert all("（依据：" in f["message"] and "上年" in f["message"] for f in yoy)
     assert {(f["file"], f["cell"], f["code"]) for f in found} - {(f["file"], f["cell"], f["code"]) for f in yoy} \
         == {(f["file"], f["cell"], f["code"]) for f in without}          # without --previous, nothing changes
