@@ -207,7 +207,7 @@ def run_demo(folder: str | Path = DEFAULT_DIR, force: bool = False, recalc: bool
                                     codes.get(by_owner[p.unit, p.project].path, ())) for p in data.planted]
 
     step("汇总 / summarizing")
-    write_summary(result.report.files, folder / SUMMARY_FILE)
+    write_summary(result.report.files, folder / SUMMARY_FILE, year_over_year=True)
 
     step("起草并核对绩效自评报告 / drafting each unit's report and checking it")
     result.narratives = draft_and_check(result.workbooks, folder / NARRATIVE_DIR)
