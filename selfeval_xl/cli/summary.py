@@ -30,7 +30,7 @@ def command(paths, output, system_ref, jobs, force, previous, limit_settings) ->
     Exit status: 0 no errors in the workbooks, 1 errors found, 2 usage error.
     """
     from ..batch import run
-    from ..report.summary_workbook import FIXED_SHEETS, write_summary
+    from ..report.summary_workbook import OUR_SHEETS, write_summary
 
     path = Path(output)
     if path.suffix.lower() != ".xlsx":
@@ -46,6 +46,6 @@ def command(paths, output, system_ref, jobs, force, previous, limit_settings) ->
                      found=found, previous=[Path(p) for p in previous])
     info = write_summary(report.files, path, year_over_year=bool(previous))
     click.echo(f"汇总已写入 / summary written: {info.path}（{info.workbooks} 个工作簿，{info.units} 个单位；"
-               f"工作表：{'、'.join(s for s in info.sheets if s in FIXED_SHEETS)} 及各单位）")
+               f"工作表：{'、'.join(s for s in info.sheets if s in OUR_SHEETS)} 及各单位）")
     click.echo(f"共 {report.errors} 个错误、{report.warnings} 个警告 / errors, warnings")
     return 1 if report.errors else 0

@@ -33,7 +33,9 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 OVERVIEW, ROWS, UNITS, GRADES, RATES, YEARS = "概览", "汇总", "按单位", "等级分布", "执行率排序", "上年对比"
-FIXED_SHEETS = (OVERVIEW, ROWS, UNITS, GRADES, RATES, YEARS)
+FIXED_SHEETS = (OVERVIEW, ROWS, UNITS, GRADES, RATES)
+OUR_SHEETS = (*FIXED_SHEETS, YEARS)
+"""Every sheet name of ours (上年对比 only with ``--previous``): a 单位's own sheet takes another name."""
 SUMMARY_KIND = "汇总表"
 NO_UNIT = "（未填单位）"
 TONES = ("优", "良", "中", "差")
@@ -625,7 +627,7 @@ def write_summary(reports: Iterable[FileReport], path: str | Path, year_over_yea
     _charts(overview, units, grades, rates, shown, summary)
     if year_over_year:
         _years_sheet(wb, st, reports, base)
-    taken = set(FIXED_SHEETS)
+    taken = set(OUR_SHEETS)
     for u in summary.units:
         _rows_sheet(wb, st, u.unit, safe_sheet_name(u.unit, taken), u.rows, u, base)
     wb.properties.creator = "selfeval-xl"
