@@ -65,7 +65,7 @@ NAMES = Names(levels=("产出指标", "效益指标"), level2=("产出数量", "
     ("“人物专辑”年度指标为", False, ("indicator", "人物专辑")),   # quotes and the words before a target go
     ("产出数量评价分析", False, ("level2", "产出数量")),
     ("产出", True, ("level", "产出指标")),                # a level without its 指标
-    ("产出数", False, ("level2", "产出数量")),             # loosely, a prefix of a 二级 …
+    ("产出数", False, ("level", "产出指标")),              # loosely, what it begins with …
     ("产出数", True, ("named", "产出数")),                 # … but an item is named exactly
     ("社会", False, ("level2", "社会效益")),
     ("社会效益", True, ("indicator", "社会效益")),         # an item named like its 二级 is the indicator
