@@ -26,19 +26,33 @@ def default_data_dir() -> Path:
               help="数据文件夹（默认在用户数据目录中）/ data folder")
 @click.option("--max-upload-mb", default=20, show_default=True, type=click.IntRange(1, 1024),
               help="单个上传的大小上限 / upload size limit")
+@click.option("--keep-days", default=0, show_default=True, type=click.IntRange(0, 36500),
+              help="提交的文件保留天数，过期自动删除；0 为一直保留 / delete submissions older than this (0: keep)")
 @click.option("--new-password", is_flag=True, help="生成新的财政局管理口令（旧口令失效）/ new bureau password")
 @click.option("--no-browser", is_flag=True, help="不自动打开浏览器 / do not open a browser")
-def command(host: str, port: int, data_dir: Path | None, max_upload_mb: int, new_password: bool,
-            no_browser: bool) -> int:
+def command(host: str, port: int, data_dir: Path | None, max_upload_mb: int, keep_days: int,
+            new_password: bool, no_browser: bool) -> int:
     """启动网页：部门上传检查，财政局收集汇总 / start the web page for departments and the bureau."""
+    import sqlite3
+
     import uvicorn
 
     from ..web.app import ADMIN_HASH, create_app, recover, set_admin_token
+    from ..web.connections import bounded_protocol
+    from ..web.limits import WebLimits
+    from ..web.security import allowed_hosts
+    from ..web.storage_errors import storage_problem, writable_problem
     from ..web.store import SqliteStore, new_token
 
     data_dir = data_dir or default_data_dir()
-    store = SqliteStore(data_dir)
-    recover(store)
+    problem = writable_problem(data_dir)
+    if problem:
+        raise click.ClickException(f"无法启动 / cannot start: {problem}")
+    try:
+        store = SqliteStore(data_dir)
+        recover(store)
+    except (OSError, sqlite3.Error) as exc:
+        raise click.ClickException(f"无法启动 / cannot start: {storage_problem(exc) or exc}（{data_dir}）") from None
     if new_password or store.setting(ADMIN_HASH) is None:
         password = new_token()
         set_admin_token(store, password)
@@ -50,7 +64,7 @@ def command(host: str, port: int, data_dir: Path | None, max_upload_mb: int, new
         import threading
         import webbrowser
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    hosts = None if host in ("0.0.0.0", "::") else [host, "127.0.0.1", "localhost", "[::1]"]
-    uvicorn.run(create_app(store, limit=max_upload_mb * 1024 * 1024, hosts=hosts), host=host, port=port,
-                log_level="warning")
+    limits = WebLimits(file_bytes=max_upload_mb * 1024 * 1024, keep_days=keep_days)
+    uvicorn.run(create_app(store, hosts=allowed_hosts(host), limits=limits), host=host, port=port,
+                http=bounded_protocol(limits), timeout_keep_alive=5, log_level="warning")
     return 0

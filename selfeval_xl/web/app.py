@@ -7,9 +7,12 @@ own submissions; the bureau's pages need a login with the bureau's password (a s
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import hmac
 import os
 import shutil
+import sqlite3
 import tempfile
 import threading
 import time
@@ -23,8 +26,6 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -34,7 +35,11 @@ from . import processing, unitlist, views
 from .guards import DEFAULT_LIMIT, Guards
 from ..findings import FileReport
 from ..sanitize import file_name
+from .limits import WebLimits, compact
+from .security import HostRule
+from .storage_errors import storage_problem
 from .store import Store, Submission, Unit, token_hash
+from .workers import ClientGone, WorkerPool, watched
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 REPORT_SUFFIXES = (".docx", ".pdf", ".txt")      # a 绩效自评报告, checked against its 单位's tables
@@ -48,8 +53,12 @@ CHUNK = 1 << 20
 @dataclass
 class Settings:
     store: Store
-    limit: int = DEFAULT_LIMIT
-    jobs: int = 2                 # uploads processed at once (each may use a worker process)
+    limits: WebLimits
+    pool: WorkerPool              # the warm workers every step on a stranger's file runs in
+
+    @property
+    def limit(self) -> int:
+        return self.limits.file_bytes
 
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -70,10 +79,9 @@ def _suffix(filename: str | None) -> str:
     return suffix if suffix in WORKBOOK_SUFFIXES + REPORT_SUFFIXES + (".zip",) else ".bin"
 
 
-async def _save_upload(store: Store, upload: UploadFile, limit: int) -> tuple[str, str]:
-    """Copy an upload into the store (by content hash); returns (hash, suffix)."""
-    suffix = _suffix(upload.filename)
-    handle = tempfile.NamedTemporaryFile(dir=store.scratch(), delete=False, suffix=suffix)
+async def _receive(store: Store, upload: UploadFile, limit: int) -> Path:
+    """Copy an upload into a scratch file (413 past ``limit``, the limit of each file)."""
+    handle = tempfile.NamedTemporaryFile(dir=store.scratch(), delete=False, suffix=_suffix(upload.filename))
     size = 0
     with handle:
         while block := await upload.read(CHUNK):
@@ -81,31 +89,53 @@ async def _save_upload(store: Store, upload: UploadFile, limit: int) -> tuple[st
             if size > limit:
                 handle.close()
                 Path(handle.name).unlink()
-                raise HTTPException(413, "文件过大 / upload too large")
+                raise HTTPException(413, f"文件过大：每个文件不超过 {limit // (1024 * 1024)} MB / file too large")
             handle.write(block)
-    return await run_in_threadpool(store.put_file, Path(handle.name), suffix), suffix
+    return Path(handle.name)
+
+
+async def _save_upload(store: Store, upload: UploadFile, limit: int) -> tuple[str, str]:
+    """Copy an upload into the store (by content hash); returns (hash, suffix)."""
+    suffix = _suffix(upload.filename)
+    return await run_in_threadpool(store.put_file, await _receive(store, upload, limit), suffix), suffix
 
 
 class Processor:
-    """Runs uploads through :func:`processing.process` (at most ``jobs`` at once) and records them."""
+    """Runs uploads through :func:`processing.process` in the warm workers (as many at once as there
+    are workers; more wait their turn) and records them, each result compacted to the limits."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.slots = threading.Semaphore(settings.jobs)
+        self.purged = 0.0
+
+    def _run(self, gone: threading.Event | None):
+        return functools.partial(self.settings.pool.run, gone=gone)
+
+    def _keep(self, result: dict) -> dict:
+        return compact(result, self.settings.limits)
 
     def submit(self, unit: Unit | None, blob: str, suffix: str, name: str, system: str | None,
-               recheck: bool = True) -> Submission:
+               recheck: bool = True, gone: threading.Event | None = None) -> Submission:
         """A workbook checked and scored; its 单位's reports re-checked against the tables now in
         (``recheck``: a zip re-checks them once, after its last workbook)."""
         store = self.settings.store
-        with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
-            done = processing.process(store.file_path(blob, suffix), name, Path(work), system)
+        self.retain()
+        with tempfile.TemporaryDirectory(dir=store.scratch()) as work:
+            done = processing.process(store.file_path(blob, suffix), name, Path(work), system, self._run(gone),
+                                      self.settings.limits.cell_chars)
             scored = store.put_file(done.scored, done.scored.suffix) + done.scored.suffix if done.scored else None
         sub = store.add_submission(unit.id if unit else None, name, blob, suffix,
-                                   processing.table_key(done.report), done.result, scored)
+                                   processing.table_key(done.report), self._keep(done.result), scored)
         if unit is not None and recheck:
             self.recheck_reports(unit, system)
         return sub
+
+    def retain(self) -> None:
+        """Submissions older than ``keep_days`` deleted, looked at no more than once an hour."""
+        days = self.settings.limits.keep_days
+        if days and time.time() - self.purged > 3600:
+            self.purged = time.time()
+            self.settings.store.purge_before(self.purged - days * 86400)
 
     def _latest(self, unit: Unit) -> tuple[list[Submission], list[Path]]:
         """The latest version of each of the 单位's files, and the paths of its workbooks among them."""
@@ -114,16 +144,18 @@ class Processor:
         return latest, [store.file_path(s.blob, s.suffix) for s in latest if s.suffix in WORKBOOK_SUFFIXES]
 
     def _report_result(self, workbooks: list[Path], blob: str, suffix: str, name: str,
-                       system: str | None) -> processing.Processed:
+                       system: str | None, gone: threading.Event | None = None) -> processing.Processed:
         """A 绩效自评报告 checked against these workbooks (its 单位's latest)."""
         store = self.settings.store
-        with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
-            return processing.process_report(store.file_path(blob, suffix), name, workbooks, Path(work), system)
+        with tempfile.TemporaryDirectory(dir=store.scratch()) as work:
+            return processing.process_report(store.file_path(blob, suffix), name, workbooks, Path(work), system,
+                                              self._run(gone))
 
-    def submit_report(self, unit: Unit, blob: str, suffix: str, name: str, system: str | None) -> Submission:
-        done = self._report_result(self._latest(unit)[1], blob, suffix, name, system)
+    def submit_report(self, unit: Unit, blob: str, suffix: str, name: str, system: str | None,
+                      gone: threading.Event | None = None) -> Submission:
+        done = self._report_result(self._latest(unit)[1], blob, suffix, name, system, gone)
         return self.settings.store.add_submission(unit.id, name, blob, suffix, processing.table_key(done.report),
-                                                  done.result, None)
+                                                  self._keep(done.result), None)
 
     def recheck_reports(self, unit: Unit, system: str | None) -> None:
         """The 单位's latest reports checked again, against the tables it has now: a report uploaded
@@ -131,13 +163,12 @@ class Processor:
         latest, workbooks = self._latest(unit)
         for sub in (s for s in latest if s.suffix in REPORT_SUFFIXES):
             done = self._report_result(workbooks, sub.blob, sub.suffix, sub.filename, system)
-            self.settings.store.replace_result(sub.id, done.result)
+            self.settings.store.replace_result(sub.id, self._keep(done.result))
 
-    def check(self, blob: str, suffix: str, name: str) -> FileReport:
-        """The check alone (the JSON API)."""
-        store = self.settings.store
-        with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
-            return processing.isolated_check(store.file_path(blob, suffix), name, Path(work))[0]
+    def check(self, path: Path, name: str, gone: threading.Event | None = None) -> FileReport:
+        """The check alone (the JSON API), of a file in scratch."""
+        with tempfile.TemporaryDirectory(dir=self.settings.store.scratch()) as work:
+            return processing.isolated_check(path, name, Path(work), run=self._run(gone))[0]
 
     def latest_reports(self, subs: list[Submission], system: str | None) -> list[FileReport]:
         """The reports of these submissions checked together (the cross-file checks of each 单位 add
@@ -150,9 +181,9 @@ class Processor:
         stored = [processing.report_from_dict(s.result["report"]) for s in crashed]
         if not rest:
             return stored
-        with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
+        with tempfile.TemporaryDirectory(dir=store.scratch()) as work:
             together = processing.check_together([(store.file_path(s.blob, s.suffix), s.filename) for s in rest],
-                                                 Path(work), system)
+                                                 Path(work), system, self._run(None))
         if together is None:
             return [processing.report_from_dict(s.result["report"]) for s in subs]
         return together + stored
@@ -204,8 +235,10 @@ class Processor:
 # --------------------------------------------------------------------------- helpers for pages
 
 def _page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+    limits = request.app.state.limits
     return TEMPLATES.TemplateResponse(request, name, {"kinds": views.KIND_NAMES, "status": status,
-                                                      "limit_mb": request.app.state.limit // (1024 * 1024), **context},
+                                                      "limit_mb": limits.file_bytes // (1024 * 1024),
+                                                      "form_files": limits.form_files, **context},
                                       status_code=status)
 
 
@@ -273,17 +306,30 @@ def _uploads(form) -> list[UploadFile]:
 
 # --------------------------------------------------------------------------- the app
 
-def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: list[str] | None = None):
-    """The ASGI app over ``store`` (wrapped in :class:`~.guards.Guards`). ``hosts``: the only Host
-    names answered (a page on another site that rebinds its name to 127.0.0.1 is refused); None: any."""
-    settings = Settings(store, limit, jobs)
+def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: HostRule | None = None,
+               limits: WebLimits | None = None):
+    """The ASGI app over ``store`` (wrapped in :class:`~.guards.Guards`), its steps run by ``jobs`` warm
+    workers. ``hosts``: the Host names answered (a page on another site that rebinds its name to
+    127.0.0.1 is refused); None: any. ``limits``: the server's bounds (else the defaults, with ``limit``
+    bytes per file)."""
+    limits = limits or WebLimits(file_bytes=limit)
+    limit = limits.file_bytes
+    pool = WorkerPool(jobs)
+    settings = Settings(store, limits, pool)
     processor = Processor(settings)
 
     async def form_of(request: Request):
-        return await request.form(max_files=ZIP_MAX_FILES, max_fields=200, max_part_size=64 * 1024)
+        try:
+            return await request.form(max_files=limits.form_files, max_fields=200, max_part_size=64 * 1024)
+        except HTTPException as exc:
+            if "files" in str(exc.detail).lower():
+                raise HTTPException(413, f"一次最多上传 {limits.form_files} 个文件，更多的文件请打包为 .zip "
+                                         f"/ at most {limits.form_files} files in one form") from None
+            raise
 
     # -- the JSON API --------------------------------------------------------------------------
     async def api_check(request: Request) -> Response:
+        """The check of one file, kept nowhere: its bytes are deleted once it is answered."""
         from ..findings import Report
 
         form = await form_of(request)
@@ -291,13 +337,16 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         if not isinstance(upload, UploadFile):
             return JSONResponse({"error": "请用 multipart 字段 file 上传一个文件 / send one file in field 'file'"},
                                 status_code=400)
-        blob, suffix = await _save_upload(store, upload, limit)
-        name = processing.display_name(upload.filename, suffix)
-        report = await run_in_threadpool(processor.check, blob, suffix, name)
+        path = await _receive(store, upload, limit)
+        try:
+            report = await watched(request.is_disconnected, processor.check, path,
+                                   processing.display_name(upload.filename, path.suffix))
+        finally:
+            path.unlink(missing_ok=True)
         return JSONResponse(Report([report]).to_dict())
 
     # -- a department's page -------------------------------------------------------------------
-    async def home(request: Request) -> Response:
+    def home(request: Request) -> Response:
         return _page(request, "home.html")
 
     async def home_check(request: Request) -> Response:
@@ -306,7 +355,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         for upload in _uploads(form):
             blob, suffix = await _save_upload(store, upload, limit)
             name = processing.display_name(upload.filename, suffix)
-            sub = await run_in_threadpool(processor.submit, None, blob, suffix, name, None)
+            sub = await watched(request.is_disconnected, processor.submit, None, blob, suffix, name, None)
             tokens.append(sub.token)
         if not tokens:
             return RedirectResponse("/", status_code=303)
@@ -319,7 +368,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
             raise HTTPException(404, "没有这个结果 / no such result")
         return sub
 
-    async def result(request: Request) -> Response:
+    def result(request: Request) -> Response:
         subs = [anonymous(request.path_params["token"])]
         subs += [s for t in request.query_params.getlist("more") if (s := store.submission_by_token(t))
                  and s.unit_id is None]
@@ -346,7 +395,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
             raise HTTPException(404, "没有这个文件 / no such file")
         return sub
 
-    async def unit_page(request: Request) -> Response:
+    def unit_page(request: Request) -> Response:
         unit = unit_of(request)
         collection = store.collection(unit.collection_id)
         subs = store.submissions(unit.id)
@@ -373,10 +422,10 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
                 continue
             name = processing.display_name(upload.filename, suffix)
             step = processor.submit_report if suffix in REPORT_SUFFIXES else processor.submit
-            new.append((await run_in_threadpool(step, unit, blob, suffix, name, system)).token)
+            new.append((await watched(request.is_disconnected, step, unit, blob, suffix, name, system)).token)
         return RedirectResponse(f"/u/{unit.token}?" + "&".join(f"new={t}" for t in new), status_code=303)
 
-    async def unit_submission(request: Request) -> Response:
+    def unit_submission(request: Request) -> Response:
         unit = unit_of(request)
         sub = own(request, unit)
         return _page(request, "results.html", results=[_submission_context(sub)], unit=unit,
@@ -415,11 +464,12 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
 
     async def logout(request: Request) -> Response:
         need_admin(request)
+        store.end_session(request.cookies[ADMIN_COOKIE])
         response = RedirectResponse("/admin/login", status_code=303)
         response.delete_cookie(ADMIN_COOKIE, path="/")
         return response
 
-    async def admin(request: Request) -> Response:
+    def admin(request: Request) -> Response:
         from ..system import available_systems
 
         need_admin(request)
@@ -451,13 +501,14 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
 
     def collection_of(request: Request):
         need_admin(request)
-        collection = store.collection(request.path_params["cid"])
+        cid = request.path_params["cid"]
+        collection = store.collection(cid) if 0 < cid < 2 ** 63 else None      # SQLite's integers
         if collection is None:
             raise HTTPException(404, "没有这个收集 / no such collection")
         return collection, [views.UnitState(u, *views.latest_versions(store.submissions(u.id)))
                             for u in store.units(collection.id)]
 
-    async def dashboard(request: Request) -> Response:
+    def dashboard(request: Request) -> Response:
         collection, states = collection_of(request)
         return _page(request, "dashboard.html", collection=collection, states=states, counts=views.counts(states),
                      origin=f"{request.url.scheme}://{request.url.netloc}")
@@ -500,7 +551,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         await run_in_threadpool(write_summary, await latest_reports(collection, states), path)
         return _xlsx_response(path, f"{collection.year}_summary.xlsx")
 
-    async def admin_submission(request: Request) -> Response:
+    def admin_submission(request: Request) -> Response:
         collection, states = collection_of(request)
         state = unit_in(request, states)
         sub = next((s for s in store.submissions(state.unit.id) if s.token == request.path_params["sub"]), None)
@@ -513,7 +564,17 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
             return RedirectResponse(exc.headers["location"], status_code=303)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
-        return _page(request, "error.html", exc.status_code, message=exc.detail)
+        return await run_in_threadpool(_page, request, "error.html", exc.status_code, message=exc.detail)
+
+    async def client_gone(request: Request, exc: ClientGone) -> Response:
+        return Response(status_code=499)             # nobody reads it: the work was dropped
+
+    async def cannot_store(request: Request, exc: Exception) -> Response:
+        """A full disk or a read-only data folder, said; any other failure stays a failure."""
+        message = storage_problem(exc)
+        if message is None:
+            raise exc
+        return await not_found(request, HTTPException(507, message))
 
     routes = [
         Route("/", home), Route("/check", home_check, methods=["POST"]),
@@ -534,10 +595,21 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         Route("/admin/c/{cid:int}/u/{uid:int}/renew", renew, methods=["POST"]),
         Route("/admin/c/{cid:int}/u/{uid:int}/revoke", revoke, methods=["POST"]),
     ]
-    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=hosts)] if hosts else []
-    app = Starlette(routes=routes, exception_handlers={HTTPException: not_found}, middleware=middleware)
-    app.state.limit = limit
-    return Guards(app, limit)
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        await run_in_threadpool(pool.warm)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(pool.close)
+
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={HTTPException: not_found, ClientGone: client_gone, OSError: cannot_store,
+                                        sqlite3.OperationalError: cannot_store})
+    app.state.limits = limits
+    guarded = Guards(app, limits, hosts)
+    guarded.pool = pool
+    return guarded
 
 
 def recover(store: Store) -> None:
