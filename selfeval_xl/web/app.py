@@ -26,7 +26,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
@@ -122,7 +122,7 @@ class Processor:
         self.retain()
         with tempfile.TemporaryDirectory(dir=store.scratch()) as work:
             done = processing.process(store.file_path(blob, suffix), name, Path(work), system, self._run(gone),
-                                      self.settings.limits.cell_chars)
+                                      self.settings.limits)
             scored = store.put_file(done.scored, done.scored.suffix) + done.scored.suffix if done.scored else None
         sub = store.add_submission(unit.id if unit else None, name, blob, suffix,
                                    processing.table_key(done.report), self._keep(done.result), scored)
@@ -566,7 +566,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: H
             return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
         return await run_in_threadpool(_page, request, "error.html", exc.status_code, message=exc.detail)
 
-    async def client_gone(request: Request, exc: ClientGone) -> Response:
+    async def client_gone(request: Request, exc: Exception) -> Response:
         return Response(status_code=499)             # nobody reads it: the work was dropped
 
     async def cannot_store(request: Request, exc: Exception) -> Response:
@@ -597,6 +597,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: H
     ]
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        await run_in_threadpool(processor.retain)
         await run_in_threadpool(pool.warm)
         try:
             yield
@@ -604,7 +605,8 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: H
             await run_in_threadpool(pool.close)
 
     app = Starlette(routes=routes, lifespan=lifespan,
-                    exception_handlers={HTTPException: not_found, ClientGone: client_gone, OSError: cannot_store,
+                    exception_handlers={HTTPException: not_found, ClientGone: client_gone, ClientDisconnect: client_gone,
+                                        OSError: cannot_store,
                                         sqlite3.OperationalError: cannot_store})
     app.state.limits = limits
     guarded = Guards(app, limits, hosts)

@@ -25,6 +25,7 @@ class WebLimits:
     body_idle_seconds: float = 30.0  # longest pause while a body is sent, or 408
     connections: int = 200           # open at once; past it, the oldest still sending its headers is dropped
     cell_chars: int = 200            # a cell's text kept for the page
+    sheet_chars: int = 100_000       # a sheet's text kept for the page (past it, every cell cut shorter)
     text_chars: int = 1000           # a finding's message, expected and found
     findings: int = 500              # findings kept per file (the error and warning counts stay whole)
     result_bytes: int = 512 * 1024   # one stored result, as JSON; past it the grids are not kept

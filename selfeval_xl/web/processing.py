@@ -92,10 +92,15 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _shown(grid, cell_chars: int) -> dict[str, Any]:
-    """A sheet as the page shows it: its first rows and columns, each cell's text cut at ``cell_chars``
-    (one 8,000-character string in 11,200 cells must not be kept 11,200 times)."""
-    rows = [[cut(_text(v), cell_chars) for v in line[:SHOWN_COLS]] for line in grid.rows[:SHOWN_ROWS]]
+def _shown(grid, limits: WebLimits) -> dict[str, Any]:
+    """A sheet as the page shows it: its first rows and columns, each cell's text cut at ``cell_chars``,
+    and shorter still when the sheet's text passes ``sheet_chars`` (one 8,000-character string in 11,200
+    cells must not be kept 11,200 times)."""
+    rows = [[_text(v) for v in line[:SHOWN_COLS]] for line in grid.rows[:SHOWN_ROWS]]
+    total = sum(min(len(t), limits.cell_chars) for r in rows for t in r)
+    filled = sum(1 for r in rows for t in r if t)
+    each = limits.cell_chars if total <= limits.sheet_chars else max(8, limits.sheet_chars // max(filled, 1))
+    rows = [[cut(t, each) for t in r] for r in rows]
     while rows and not any(rows[-1]):
         rows.pop()
     width = max((max((i + 1 for i, v in enumerate(r) if v), default=0) for r in rows), default=0)
@@ -116,7 +121,7 @@ def _scorable(source: Path, folder: Path) -> Path | None:
 
 
 def score_and_show(source: str, folder: str, system_ref: str | None,
-                   cell_chars: int = WebLimits.cell_chars) -> dict[str, Any] | None:
+                   limits: WebLimits = WebLimits()) -> dict[str, Any] | None:
     """Score the workbook as ``selfeval score`` does and save it in ``folder``; return the tables'
     sheets as shown before scoring, each table's recomputed 总分 and 等级, and the scored file's path
     (None when there was no table to score). None when the file cannot be scored at all."""
@@ -128,7 +133,7 @@ def score_and_show(source: str, folder: str, system_ref: str | None,
     if opened is None:
         return None
     book = PackageBook.open(opened)              # the package patch of ``selfeval score``: lossless
-    before = {g.name: _shown(g, cell_chars) for g in book.grids()}   # taken now: scoring writes into these grids
+    before = {g.name: _shown(g, limits) for g in book.grids()}   # taken now: scoring writes into these grids
     summary = score_book(book, load_system(system_ref) if system_ref else None, source)
     tables = [{"name": t.name, "kind": t.kind, "sheet": t.sheet,
                "total": None if t.total is None else f"{t.total:.2f}", "grade": t.grade or ""}
@@ -144,10 +149,10 @@ def score_and_show(source: str, folder: str, system_ref: str | None,
 # --------------------------------------------------------------------------- one upload, whole
 
 def _check_and_score(source: str, name: str, folder: str, system_ref: str | None, score: bool,
-                     cell_chars: int) -> dict[str, Any]:
+                     limits: WebLimits) -> dict[str, Any]:
     """In the child: the check, then (``score`` and tables found) the write-back and the sheets."""
     report = check(Path(source), name, system_ref)
-    shown = score_and_show(source, folder, system_ref, cell_chars) if score and has_tables(report) else None
+    shown = score_and_show(source, folder, system_ref, limits) if score and has_tables(report) else None
     return {"report": report.to_dict(), "shown": shown}
 
 
@@ -165,7 +170,7 @@ def _runner(run: Runner | None) -> Runner:
 
 
 def isolated_check(path: Path, name: str, work: Path, system_ref: str | None = None, score: bool = False,
-                   run: Runner | None = None, cell_chars: int = WebLimits.cell_chars
+                   run: Runner | None = None, limits: WebLimits = WebLimits()
                    ) -> tuple[FileReport, dict[str, Any] | None, str]:
     """The check (and, with ``score``, the write-back) in a child process with limits, so that a file
     that crashes or hangs a reader costs its own verdict, never the server. Returns the report, what
@@ -175,13 +180,13 @@ def isolated_check(path: Path, name: str, work: Path, system_ref: str | None = N
 
     run = _runner(run)
     try:
-        answer = run(_check_and_score, str(path), name, str(work), system_ref, score, cell_chars, scratch=work)
+        answer = run(_check_and_score, str(path), name, str(work), system_ref, score, limits, scratch=work)
         return report_from_dict(answer["report"]), answer["shown"], ""
     except StepFailed as exc:
         failure = str(exc)
     if score:                  # was it the write-back? the check alone may still give its verdict
         try:
-            answer = run(_check_and_score, str(path), name, str(work), system_ref, False, cell_chars, scratch=work)
+            answer = run(_check_and_score, str(path), name, str(work), system_ref, False, limits, scratch=work)
             return report_from_dict(answer["report"]), None, f"未能生成评分后的工作簿：{failure}"
         except StepFailed as exc:
             failure = str(exc)
@@ -239,9 +244,9 @@ def process_report(path: Path, name: str, workbooks: list[Path], work: Path, sys
 
 
 def process(path: Path, name: str, work: Path, system_ref: str | None = None, run: Runner | None = None,
-            cell_chars: int = WebLimits.cell_chars) -> Processed:
+            limits: WebLimits = WebLimits()) -> Processed:
     """Check, and for a workbook with tables, score and read its sheets for the page (files in ``work``)."""
-    report, shown, note = isolated_check(path, name, work, system_ref, score=True, run=run, cell_chars=cell_chars)
+    report, shown, note = isolated_check(path, name, work, system_ref, score=True, run=run, limits=limits)
     result: dict[str, Any] = {"report": report.to_dict(), "tables": [], "sheets": [], "note": note}
     scored = None
     if shown:
