@@ -337,13 +337,16 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: H
         if not isinstance(upload, UploadFile):
             return JSONResponse({"error": "请用 multipart 字段 file 上传一个文件 / send one file in field 'file'"},
                                 status_code=400)
+        started = time.perf_counter()
         path = await _receive(store, upload, limit)
         try:
             report = await watched(request.is_disconnected, processor.check, path,
                                    processing.display_name(upload.filename, path.suffix))
         finally:
             path.unlink(missing_ok=True)
-        return JSONResponse(Report([report]).to_dict())
+        answer = JSONResponse(Report([report]).to_dict())
+        answer.headers["server-timing"] = f"check;dur={(time.perf_counter() - started) * 1000:.1f}"
+        return answer
 
     # -- a department's page -------------------------------------------------------------------
     def home(request: Request) -> Response:
