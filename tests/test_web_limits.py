@@ -119,6 +119,22 @@ def test_a_form_takes_at_most_its_number_of_files(site):
     assert r.status_code == 413 and "一次最多上传 5 个文件" in r.text and ".zip" in r.text
 
 
+def test_a_form_over_its_whole_limit_is_cut_off_before_it_is_read(site):
+    _, client = site
+    whole = WebLimits(file_bytes=LIMIT, form_files=5).body_bytes
+
+    def body():                        # chunked: no Content-Length for the guard to read
+        yield b'--zz\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\n'
+        for _ in range(whole // 65536 + 8):
+            yield b"x" * 65536
+
+    r = client.post("/check", content=body(), headers={"content-type": "multipart/form-data; boundary=zz", **ORIGIN})
+    assert r.status_code == 413 and "一次最多 5 个文件" in r.text
+    r = client.post("/check", content=b"x", headers={"content-length": str(whole + 1), **ORIGIN,
+                                                      "content-type": "multipart/form-data; boundary=zz"})
+    assert r.status_code == 413
+
+
 # --------------------------------------------------------------------------- a real socket
 
 class Server:

@@ -373,7 +373,8 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: H
 
     def result(request: Request) -> Response:
         subs = [anonymous(request.path_params["token"])]
-        subs += [s for t in request.query_params.getlist("more") if (s := store.submission_by_token(t))
+        more = request.query_params.getlist("more")[:limits.form_files]         # the rest of one form, no more
+        subs += [s for t in more if (s := store.submission_by_token(t))
                  and s.unit_id is None]
         return _page(request, "results.html", results=[_submission_context(s) for s in subs],
                      base=lambda s: f"/r/{s.token}")

@@ -16,6 +16,9 @@ from .limits import WebLimits
 from .security import HostRule
 
 DEFAULT_LIMIT = WebLimits.file_bytes
+ONE_FILE = ("/api/check",)
+"""Routes that take one file: their body may be that file and its multipart envelope, no more."""
+ENVELOPE = 64 * 1024
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
            (b"referrer-policy", b"same-origin"),      # a 单位's link never leaks to another site
@@ -45,7 +48,6 @@ class Guards:
 
     def __init__(self, app, limits: WebLimits = WebLimits(), hosts: HostRule | None = None):
         self.app, self.limits, self.hosts = app, limits, hosts
-        self.limit = limits.body_bytes
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -62,14 +64,19 @@ class Guards:
             return await self.app(scope, receive, with_headers)
         if not self._same_origin(scope):
             return await _plain(send, 403, "跨站请求被拒绝 / cross-site request refused")
+        limit = self._limit(scope)
         length = _header(scope, b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
-            return await _plain(send, 413, self._too_large())
-        return await self._limited(scope, receive, with_headers)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            return await _plain(send, 413, self._too_large(limit))
+        return await self._limited(scope, receive, with_headers, limit)
 
-    def _too_large(self) -> str:
-        return (f"上传过大：一次最多 {self.limits.form_files} 个文件、合计不超过 {self.limit // (1024 * 1024)} MB "
-                f"/ upload too large")
+    def _limit(self, scope) -> int:
+        """A body's limit: one file and its envelope for the API, a form of files for the pages."""
+        return self.limits.file_bytes + ENVELOPE if scope["path"] in ONE_FILE else self.limits.body_bytes
+
+    def _too_large(self, limit: int) -> str:
+        files = self.limits.form_files if limit > self.limits.file_bytes + ENVELOPE else 1
+        return f"上传过大：一次最多 {files} 个文件、合计不超过 {limit // (1024 * 1024)} MB / upload too large"
 
     def _same_origin(self, scope) -> bool:
         host = _header(scope, b"host")
@@ -81,7 +88,7 @@ class Guards:
             origin = "{0.scheme}://{0.netloc}".format(urlsplit(referer))
         return host is not None and origin in (f"http://{host}", f"https://{host}")
 
-    async def _limited(self, scope, receive, send):
+    async def _limited(self, scope, receive, send, limit: int):
         """Count the body as it streams (a chunked upload has no Content-Length); past the limit, or
         after a pause of ``body_idle_seconds``, the app is told the client left, and whatever it
         answers is replaced by 413 (408 for the pause)."""
@@ -101,7 +108,7 @@ class Guards:
             if message["type"] == "http.request":
                 state["body_done"] = not message.get("more_body", False)
                 state["received"] += len(message.get("body", b""))
-                if state["received"] > self.limit:
+                if state["received"] > limit:
                     state["over"] = True
                     return {"type": "http.disconnect"}
             return message
@@ -112,7 +119,7 @@ class Guards:
                 return await send(message)
             if message["type"] == "http.response.start" and not state["started"]:
                 state["started"] = True
-                await _plain(send, state["status"], self._refusal(state["status"]))
+                await _plain(send, state["status"], self._refusal(state["status"], limit))
 
         try:
             await self.app(scope, counted, answer)
@@ -120,9 +127,9 @@ class Guards:
             if not state["over"]:
                 raise
         if state["over"] and not state["started"]:
-            await _plain(send, state["status"], self._refusal(state["status"]))
+            await _plain(send, state["status"], self._refusal(state["status"], limit))
 
-    def _refusal(self, status: int) -> str:
+    def _refusal(self, status: int, limit: int) -> str:
         if status == 408:
             return f"上传中断：超过 {self.limits.body_idle_seconds:g} 秒未收到数据 / the upload stalled"
-        return self._too_large()
+        return self._too_large(limit)
