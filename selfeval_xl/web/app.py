@@ -613,9 +613,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: H
                                         OSError: cannot_store,
                                         sqlite3.OperationalError: cannot_store})
     app.state.limits = limits
-    guarded = Guards(app, limits, hosts)
-    guarded.pool = pool
-    return guarded
+    return Guards(app, limits, hosts)
 
 
 def recover(store: Store) -> None:

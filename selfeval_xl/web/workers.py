@@ -14,6 +14,7 @@ A step whose client has gone is cancelled: queued, it never starts; running, its
 from __future__ import annotations
 
 import asyncio
+import atexit
 import concurrent.futures
 import faulthandler
 import multiprocessing
@@ -77,6 +78,7 @@ class WorkerPool:
                 context.set_forkserver_preload(PRELOAD)
                 self._pool = ProcessPool(max_workers=self.workers, max_tasks=TASKS_PER_WORKER, context=context,
                                          initializer=_start, initargs=(self.memory,))
+                atexit.register(self.close)      # an app whose lifespan never ran (a test) still ends them
             return self._pool
 
     def warm(self) -> None:
