@@ -18,6 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from hypothesis import given
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from amplified import amplify
@@ -85,6 +87,20 @@ def test_a_stored_result_keeps_its_counts_when_its_findings_are_cut():
     assert kept["report"]["errors"] == 900 and len(kept["report"]["findings"]) == 10
     assert all(len(f["message"]) == 100 and len(f["found"]) == 100 for f in kept["report"]["findings"])
     assert "共 900 条" in kept["note"]
+
+
+@given(st.lists(st.integers(0, 10_000), max_size=300), st.integers(100, 50_000), st.integers(8, 500))
+def test_a_sheets_cells_share_its_budget_the_shortest_kept_whole(lengths, budget, most):
+    from selfeval_xl.web.limits import fair_share
+
+    each = fair_share(lengths, budget, most)
+    assert 8 <= each <= most
+    if each > 8:                                             # above the floor, the budget holds
+        assert sum(min(n, each) for n in lengths) <= budget
+    if sum(min(n, most) for n in lengths) <= budget:        # all fits: nothing cut below ``most``
+        assert each == most
+    else:                                                    # one more character each would not fit
+        assert sum(min(n, each + 1, most) for n in lengths) > budget or each == most
 
 
 def test_api_check_leaves_nothing_behind(site, tmp_path):
@@ -235,7 +251,9 @@ def test_work_for_a_client_that_has_gone_is_cancelled(served, tmp_path):
     content = build_project(tmp_path / "p.xlsx").path.read_bytes()
     assert _upload_time(server, content) < max(2.5 * each, 3)
     time.sleep(5 * each + 1)                        # long enough for all five, had they gone on
-    assert store._run("SELECT COUNT(*) FROM submissions")[0][0] <= 1
+    kept = store._run("SELECT COUNT(*) FROM submissions")[0][0]
+    assert kept <= 1
+    assert len(list((store.folder / "blobs").rglob("*.xlsx"))) <= 2 * kept    # nothing kept of what was dropped
 
 
 # --------------------------------------------------------------------------- links, sessions, hosts

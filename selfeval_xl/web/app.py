@@ -114,13 +114,22 @@ class Processor:
     def _keep(self, result: dict) -> dict:
         return compact(result, self.settings.limits)
 
+    @contextlib.contextmanager
+    def _answered(self, blob: str, suffix: str):
+        """The upload is kept only if its client is there for the answer."""
+        try:
+            yield
+        except ClientGone:
+            self.settings.store.discard_file(blob, suffix)
+            raise
+
     def submit(self, unit: Unit | None, blob: str, suffix: str, name: str, system: str | None,
                recheck: bool = True, gone: threading.Event | None = None) -> Submission:
         """A workbook checked and scored; its 单位's reports re-checked against the tables now in
         (``recheck``: a zip re-checks them once, after its last workbook)."""
         store = self.settings.store
         self.retain()
-        with tempfile.TemporaryDirectory(dir=store.scratch()) as work:
+        with self._answered(blob, suffix), tempfile.TemporaryDirectory(dir=store.scratch()) as work:
             done = processing.process(store.file_path(blob, suffix), name, Path(work), system, self._run(gone),
                                       self.settings.limits)
             scored = store.put_file(done.scored, done.scored.suffix) + done.scored.suffix if done.scored else None
@@ -153,7 +162,8 @@ class Processor:
 
     def submit_report(self, unit: Unit, blob: str, suffix: str, name: str, system: str | None,
                       gone: threading.Event | None = None) -> Submission:
-        done = self._report_result(self._latest(unit)[1], blob, suffix, name, system, gone)
+        with self._answered(blob, suffix):
+            done = self._report_result(self._latest(unit)[1], blob, suffix, name, system, gone)
         return self.settings.store.add_submission(unit.id, name, blob, suffix, processing.table_key(done.report),
                                                   self._keep(done.result), None)
 

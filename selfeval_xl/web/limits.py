@@ -41,6 +41,19 @@ def cut(text: Any, chars: int) -> Any:
     return text[: chars - 1] + CUT if isinstance(text, str) and len(text) > chars else text
 
 
+def fair_share(lengths: list[int], budget: int, most: int, least: int = 8) -> int:
+    """The longest a cell's text may be so that a sheet's texts stay within ``budget`` characters in
+    all: texts shorter than that are kept whole and only the longest are cut (a title beside 11,200
+    copies of one long string keeps what it can); never over ``most`` nor under ``least``."""
+    kept = sorted(min(n, most) for n in lengths if n)
+    left = budget
+    for i, n in enumerate(kept):
+        if n * (len(kept) - i) > left:            # the rest cannot all stay whole: they share what is left
+            return max(least, left // (len(kept) - i))
+        left -= n
+    return most
+
+
 def compact(result: dict[str, Any], limits: WebLimits) -> dict[str, Any]:
     """The result of one upload as it is kept: each finding's texts cut, at most ``limits.findings`` of
     them (the report's counts of errors and warnings are not changed), and the grids dropped — with a

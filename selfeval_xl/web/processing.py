@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..findings import FileReport, Finding, Severity
-from .limits import WebLimits, cut
+from .limits import WebLimits, cut, fair_share
 
 SCORABLE = (".xlsx", ".xlsm")
 SHOWN_ROWS, SHOWN_COLS = 400, 40
@@ -94,12 +94,10 @@ def _text(value: Any) -> str:
 
 def _shown(grid, limits: WebLimits) -> dict[str, Any]:
     """A sheet as the page shows it: its first rows and columns, each cell's text cut at ``cell_chars``,
-    and shorter still when the sheet's text passes ``sheet_chars`` (one 8,000-character string in 11,200
-    cells must not be kept 11,200 times)."""
+    the longest shorter still when the sheet's text passes ``sheet_chars`` (one 8,000-character string
+    in 11,200 cells must not be kept 11,200 times)."""
     rows = [[_text(v) for v in line[:SHOWN_COLS]] for line in grid.rows[:SHOWN_ROWS]]
-    total = sum(min(len(t), limits.cell_chars) for r in rows for t in r)
-    filled = sum(1 for r in rows for t in r if t)
-    each = limits.cell_chars if total <= limits.sheet_chars else max(8, limits.sheet_chars // max(filled, 1))
+    each = fair_share([len(t) for r in rows for t in r], limits.sheet_chars, limits.cell_chars)
     rows = [[cut(t, each) for t in r] for r in rows]
     while rows and not any(rows[-1]):
         rows.pop()

@@ -91,6 +91,7 @@ class Store(Protocol):
 
     def put_file(self, data_path: Path, suffix: str) -> str: ...
     def file_path(self, digest: str, suffix: str) -> Path: ...
+    def discard_file(self, digest: str, suffix: str) -> None: ...
     def scratch(self) -> Path: ...
 
     def setting(self, key: str) -> str | None: ...
@@ -239,6 +240,15 @@ class SqliteStore:
 
     def scratch(self) -> Path:
         return self.folder / "tmp"
+
+    def discard_file(self, digest: str, suffix: str) -> None:
+        """A stored file that no submission keeps deleted (an upload whose client left before its answer)."""
+        scored = digest + suffix
+        with self._lock:
+            used = self._db.execute("SELECT 1 FROM submissions WHERE (blob = ? AND suffix = ?) OR scored = ? LIMIT 1",
+                                    (digest, suffix, scored)).fetchall()
+            if not used:
+                self.file_path(digest, suffix).unlink(missing_ok=True)
 
     # -- settings ---------------------------------------------------------------------------------
     def setting(self, key: str) -> str | None:
