@@ -356,8 +356,10 @@ class SqliteStore:
 
     # -- the bureau's sessions --------------------------------------------------------------------
     def new_session(self) -> str:
-        token = new_token()
-        self._run("INSERT INTO sessions (token_hash, created) VALUES (?, ?)", (token_hash(token), time.time()))
+        """A bureau session (the sessions that have expired are deleted: the table stays small)."""
+        token, now = new_token(), time.time()
+        self._run("DELETE FROM sessions WHERE created < ?", (now - SESSION_SECONDS,))
+        self._run("INSERT INTO sessions (token_hash, created) VALUES (?, ?)", (token_hash(token), now))
         return token
 
     def session_valid(self, token: str) -> bool:
