@@ -74,8 +74,11 @@ class WorkerPool:
         with self._lock:
             if self._pool is None:
                 _quick_pool_loops()
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(PRELOAD)
+                if "forkserver" in multiprocessing.get_all_start_methods():
+                    context = multiprocessing.get_context("forkserver")
+                    context.set_forkserver_preload(PRELOAD)
+                else:                                # Windows: each worker starts afresh (once, not per file)
+                    context = multiprocessing.get_context("spawn")
                 self._pool = ProcessPool(max_workers=self.workers, max_tasks=TASKS_PER_WORKER, context=context,
                                          initializer=_start, initargs=(self.memory,))
                 atexit.register(self.close)      # an app whose lifespan never ran (a test) still ends them
