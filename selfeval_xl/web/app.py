@@ -495,7 +495,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: H
         if not is_admin(request):
             raise HTTPException(303, headers={"location": "/admin/login"})
 
-    async def login_page(request: Request) -> Response:
+    def login_page(request: Request) -> Response:
         return _page(request, "login.html", failed=False)
 
     async def login(request: Request) -> Response:
@@ -508,7 +508,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: H
         response.set_cookie(ADMIN_COOKIE, store.new_session(), httponly=True, samesite="strict", path="/")
         return response
 
-    async def logout(request: Request) -> Response:
+    def logout(request: Request) -> Response:
         need_admin(request)
         store.end_session(request.cookies[ADMIN_COOKIE])
         response = RedirectResponse("/admin/login", status_code=303)
@@ -701,7 +701,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: H
             raise HTTPException(404, "压缩包尚未生成 / the zip is not ready")
         return FileResponse(build.path, filename=file_name(collection.title, ".zip"), media_type="application/zip")
 
-    async def script(request: Request) -> Response:
+    def script(request: Request) -> Response:
         return FileResponse(Path(__file__).with_name("static") / "round.js", media_type="text/javascript")
 
     async def not_found(request: Request, exc: HTTPException) -> Response:
