@@ -252,3 +252,14 @@ def test_a_stored_result_of_an_older_store_with_whole_texts_still_matches_its_ow
                        {"report": alone.to_dict(), "tables": [], "sheets": []}, None)
     got = views.verdict(lambda subs, system: [alone], [whole], "merge-test-older", limits)
     assert got.across == [] and got.across_total == 0
+
+
+def test_the_dashboard_reads_only_the_log_it_shows(site):
+    store, client = site
+    dashboard, _ = new_collection(client)
+    cid = int(dashboard.rsplit("/", 1)[1])
+    for n in range(250):
+        store.log(cid, None, "x", "事", str(n))
+    assert [e.detail for e in store.audit(cid, 3)] == ["249", "248", "247"] and len(store.audit(cid)) == 251
+    page = client.get(dashboard).text
+    assert page.count('<tr class="entry">') == 200 and "<td>249</td>" in page and "<td>49</td>" not in page

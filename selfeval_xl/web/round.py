@@ -213,4 +213,4 @@ def log_link(store: Store, unit: Unit, actor: str, what: str) -> None:
 def audit_view(store: Store, collection_id: int, most: int = 200) -> list[tuple[AuditEntry, str]]:
     """The log's latest entries, each with the name of its 单位 (removed ones too)."""
     names = {u.id: u.name for u in store.units(collection_id)}
-    return [(e, names.get(e.unit_id, "") if e.unit_id else "") for e in store.audit(collection_id)[:most]]
+    return [(e, names.get(e.unit_id, "") if e.unit_id else "") for e in store.audit(collection_id, most)]

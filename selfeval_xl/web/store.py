@@ -158,7 +158,7 @@ class Store(Protocol):
     def add_unit(self, collection_id: int, name: str) -> Unit: ...
     def rename_unit(self, unit_id: int, name: str) -> None: ...
     def log(self, collection_id: int, unit_id: int | None, who: str, what: str, detail: str = "") -> None: ...
-    def audit(self, collection_id: int) -> list[AuditEntry]: ...
+    def audit(self, collection_id: int, most: int = -1) -> list[AuditEntry]: ...
 
     def purge_before(self, cutoff: float) -> int: ...
 
@@ -459,10 +459,12 @@ class SqliteStore:
         self._run("INSERT INTO audit (collection_id, unit_id, at, who, what, detail) VALUES (?, ?, ?, ?, ?, ?)",
                   (collection_id, unit_id, time.time(), who, what, detail))
 
-    def audit(self, collection_id: int) -> list[AuditEntry]:
-        """The collection's log, newest first."""
+    def audit(self, collection_id: int, most: int = -1) -> list[AuditEntry]:
+        """The collection's log, newest first: its ``most`` latest entries (-1: all; the dashboard reads
+        only what it shows, however long a round's log has grown)."""
         return [AuditEntry(*r) for r in self._run("SELECT id, collection_id, unit_id, at, who, what, detail FROM audit "
-                                                  "WHERE collection_id = ? ORDER BY id DESC", (collection_id,))]
+                                                  "WHERE collection_id = ? ORDER BY id DESC LIMIT ?",
+                                                  (collection_id, most))]
 
     # -- retention --------------------------------------------------------------------------------
     def purge_before(self, cutoff: float) -> int:
