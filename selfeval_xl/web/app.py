@@ -580,27 +580,25 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: H
         collection, states = collection_of(request)
         unit = unit_in(request, states).unit
         return round_step(request, lambda: (rounds.log_link(store, unit, bureau(request), "换新链接"),
-                                                  store.renew_unit_token(unit.id)))
+                                            store.renew_unit_token(unit.id)))
 
     def revoke(request: Request) -> Response:
         collection, states = collection_of(request)
         unit = unit_in(request, states).unit
         return round_step(request, lambda: (rounds.log_link(store, unit, bureau(request), "收回链接"),
-                                                  store.revoke_unit(unit.id)))
+                                            store.revoke_unit(unit.id)))
 
     def latest_reports(collection, states: list[views.UnitState]) -> list[FileReport]:
         return processor.latest_reports([s for st in states for s in st.latest], collection.system or None)
 
     def collection_report(request: Request) -> Response:
         collection, states = collection_of(request)
-        return _report(store, latest_reports(collection, states),
-                             file_name(collection.title, "_report.xlsx"))
+        return _report(store, latest_reports(collection, states), file_name(collection.title, "_report.xlsx"))
 
     def unit_report(request: Request) -> Response:
         collection, states = collection_of(request)
         state = unit_in(request, states)
-        return _report(store, latest_reports(collection, [state]),
-                             f"{collection.year}_{state.unit.name}_检查结果.xlsx")
+        return _report(store, latest_reports(collection, [state]), f"{collection.year}_{state.unit.name}_检查结果.xlsx")
 
     def collection_summary(request: Request) -> Response:
         from ..report.summary_workbook import write_summary
