@@ -405,10 +405,11 @@ def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
     if pending:
         read.preload()          # forked workers inherit what is loaded here
         checks.preload()
-    results = isolated(_check_pending, pending, jobs, limits, _lost, _init_worker, (system_ref, limits, facts),
-                       weight=_size, group=group)
-    for i in range(len(paths)):
-        yield verdicts.pop(i) if i in verdicts else next(results)
+    with read.converted_together([p for p, _ in pending], limits):   # the .xls: one soffice run, not one each
+        results = isolated(_check_pending, pending, jobs, limits, _lost, _init_worker,
+                           (system_ref, limits, facts), weight=_size, group=group)
+        for i in range(len(paths)):
+            yield verdicts.pop(i) if i in verdicts else next(results)
 
 
 def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,

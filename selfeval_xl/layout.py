@@ -98,6 +98,7 @@ class Recognise:
     titles: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
     level1: tuple[str, ...] = ()
+    by_title: bool = False          # a local form: only a segment carrying one of its titles is tried with it
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,9 @@ class Layout:
     breakdown: tuple[str, ...] = ()     # a 三级 text opening so (其中) with no 分值 of its own: part of the row above
     not_applicable: tuple[str, ...] = ()  # a 分值 written so (/, —, 无, 不适用): the row does not apply
     level1_of_level2: tuple[tuple[str, tuple[str, ...]], ...] = ()   # 一级 lost: named by its 二级's words
+    unread: str = ""                    # what of the form the checker does not read (said in a warning)
+    funds_one_row: bool = False         # the funds block is one unlabelled row of figures: its 年度资金总额
+    flat_level1: str = ""               # the form lists its indicators without levels: every row's 一级
 
     def field(self, key: str) -> Label:
         return next(f for f in self.fields if f.key == key)
@@ -215,7 +219,7 @@ def load_layout(name_or_path: str | Path) -> Layout:
         subtotal_suffix=str(data.get("subtotal_suffix", "小计")), source=source,
         name=str(data.get("name") or Path(str(name_or_path)).stem), system=_system_ref(data, source),
         recognise=Recognise(*(_texts(recognise.get(k), f"recognise.{k}", problems)
-                              for k in ("titles", "codes", "level1"))),
+                              for k in ("titles", "codes", "level1")), bool(recognise.get("by_title", False))),
         footer=_texts(data.get("footer"), "footer", problems),
         placeholders=_patterns(data.get("placeholders"), "placeholders", problems),
         instructions=_patterns(data.get("instructions"), "instructions", problems),
@@ -224,7 +228,10 @@ def load_layout(name_or_path: str | Path) -> Layout:
         breakdown=tuple(plain_text(t) for t in _texts(data.get("breakdown"), "breakdown", problems)),
         not_applicable=tuple(plain_text(str(t)) for t in _texts(data.get("not_applicable"), "not_applicable",
                                                                   problems)),
-        level1_of_level2=_level1_of_level2(data.get("level1_of_level2"), problems))
+        level1_of_level2=_level1_of_level2(data.get("level1_of_level2"), problems),
+        unread=str(data.get("unread") or "").strip(),
+        funds_one_row=bool((data.get("funds") or {}).get("one_row", False)),
+        flat_level1=str((data.get("indicators") or {}).get("flat") or ""))
     if layout.kind not in ("project", "department"):
         problems.append(f"kind 应为 project 或 department / kind must be project or department: {layout.kind}")
     for key in ("level1", "level3", "target", "actual", "weight", "score"):

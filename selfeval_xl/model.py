@@ -135,6 +135,8 @@ class Table:
     #                                        answer cell still holds (read as blank)
     reading: list[tuple[str, str]] = field(default_factory=list)   # (cell, how it was read and why): what
     #                                        ``check --explain`` prints (header rows, rows that are not indicators)
+    guessed: dict[str, str] = field(default_factory=dict)   # "indicators.actual" → the header text read as it
+    #                                        (a required column's header whose characters came scrambled)
 
     def field_text(self, key: str) -> str:
         cell = self.fields.get(key)

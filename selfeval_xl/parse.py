@@ -157,6 +157,21 @@ def parse_value(text: object, what: str = "年度指标值",
     return Value(raw, direction, parse_quantity(rest, what))
 
 
+def bare_figure(text: object) -> bool:
+    """A 年度指标值 that is a figure alone (``100%``, ``2200篇``, 0.03): it names no comparison of its own, so
+    it is read as ≥ unless the indicator's kind says otherwise (a 控制率 is held from above)."""
+    if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool):
+        return True
+    try:
+        value = parse_value(text)
+    except ParseError:
+        return False
+    if value.direction is not Direction.GE or value.quantity is None:
+        return False
+    body = _INCLUSIVE.sub("", fold_text(str(text).replace(" ", "").replace("\u3000", "")))
+    return _comparison(body)[1] == body
+
+
 def _comparison(body: str) -> tuple[Direction, str]:
     """The comparison a value states and the quantity left: an operator or a word before it (``≥``,
     ``不低于``), a word after it (``以上``), or both when they agree (``≥95%以上``). A bare number is 正向.

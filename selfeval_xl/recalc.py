@@ -22,6 +22,10 @@ class LibreOfficeError(RuntimeError):
     """soffice is missing, failed, or did not write what it was asked to."""
 
 
+class LibreOfficeTimeout(LibreOfficeError):
+    """soffice ran past its time and was stopped: what it wrote may be half a file."""
+
+
 def _unlimited_address_space() -> None:
     """In soffice's child only: the address-space cap a check worker sets on itself (its soft limit, see
     ``batch._limit_memory``) lifted back to the hard limit. soffice maps far more than it uses; the file it
@@ -64,7 +68,7 @@ def _convert(paths: Iterable[str | Path], outdir: str | Path, target: str, suffi
             result = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
                                     preexec_fn=_unlimited_address_space if hasattr(os, "fork") else None)
         except subprocess.TimeoutExpired as exc:
-            raise LibreOfficeError(f"LibreOffice 超时 / timed out after {timeout:g} s") from exc
+            raise LibreOfficeTimeout(f"LibreOffice 超时 / timed out after {timeout:g} s") from exc
     outputs = [outdir / f"{name}{suffix}" for name in names]
     missing = [p.name for p in outputs if not p.exists()]
     if result.returncode != 0 or missing:

@@ -25,7 +25,7 @@ from .excel_rules import native_blocked_inputs
 from .layout import normalize_label
 from .model import Cell, IndicatorRow, Table
 from .parse import (
-    PERCENT_UNCLEAR, ExecRule, ParseError, parse_deadline, parse_exec_rule, parse_number, percent_in_format,
+    PERCENT_UNCLEAR, ExecRule, ParseError, bare_figure, parse_deadline, parse_exec_rule, parse_number, percent_in_format,
 )
 from .rules import Band, RuleError, Tier
 from .scoring import Scored, score_indicator
@@ -355,7 +355,7 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
     out = RowResult(row, level, weight, stated, None)
     if weight is None:
         return out
-    direction = row.direction
+    direction = row.direction or _named_direction(row, system)
     bands = system.bands_for(row.level3)
     blocked = _native_blocked(row, bands, result.table)
     if blocked:
@@ -384,6 +384,18 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
         result.add(Expected(row.cells["score"], "score", out.expected, out.expected, row,
                             note=_how(out)))
     return out
+
+
+def _named_direction(row: IndicatorRow, system: IndicatorSystem) -> Any:
+    """The direction the system names for the row's indicator (公用经费控制率 ≤), where the row states none:
+    no 指标性质, and a 年度指标值 that is a bare figure (``100%``), which would otherwise be read as ≥."""
+    spec = _specs_by_name(system).get(normalize_label(row.level3))
+    return spec.direction if spec is not None and bare_figure(row.value("target")) else None
+
+
+@lru_cache(maxsize=None)
+def _specs_by_name(system: IndicatorSystem) -> dict[str, Any]:
+    return {normalize_label(spec.name): spec for spec in system.specs}
 
 
 def _with_unit(row: IndicatorRow, key: str) -> Any:

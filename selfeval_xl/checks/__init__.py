@@ -106,12 +106,18 @@ def check_workbook(data: WorkbookData, system: IndicatorSystem | None = None) ->
     return report
 
 
+def _scored(table: Table) -> bool:
+    """The table's form scores its indicators: a form without a 分值 column (衡山's 县级专项资金 form) has no
+    总分 to recompute, so none is reported (its rows count as not reviewed)."""
+    return "indicators.weight" in table.headers or not any(k.startswith("indicators.") for k in table.headers)
+
+
 def _summarise(report: FileReport, tables: list[Table], first: Table, result: Recomputed | None) -> None:
     report.kind = first.kind
     report.unit = first.unit
     report.name = "；".join(dict.fromkeys(t.name for t in tables if t.name))
     report.stated_total = first.total.value if first.total is not None else None
-    if result is not None:
+    if result is not None and _scored(first):
         report.total, report.grade = result.total, result.grade or ""
         report.grades = result.system.settings.grades
     funds = first.funds.get("total")

@@ -6,12 +6,20 @@ from typing import Iterator
 from ..findings import Finding
 from ..rules import is_overachieved
 from ..parse import parse_deadline
+from ..recompute import number, rate_number
 from .base import Context, check, percent, show
 
 
 def reason_blank(row) -> bool:
+    """The row's 偏差原因 cell is there and empty (a form without the column cannot be blamed for it)."""
     cell = row.get("reason")
     return cell is not None and cell.blank
+
+
+def no_reason(row) -> bool:
+    """No 偏差原因 given: the cell is empty, or the form has no such column."""
+    cell = row.get("reason")
+    return cell is None or cell.blank
 
 
 @check("missing-deviation-reason", "error", "得分低于分值但未说明偏差原因")
@@ -38,7 +46,9 @@ def exec_rate_unexplained(ctx: Context) -> Iterator[Finding]:
     Bad: 执行率 75%, nothing said. Fix: explain (e.g. ``政府采购延期，资金于次年支付``).
     """
     rate, funds = ctx.re.exec_rate, ctx.table.funds.get("total")
-    if ctx.table.kind != "project" or rate is None or funds is None or rate >= ctx.settings.exec_rate_explain_below:
+    if rate is None and funds is not None and None in (number(funds.get("budget")), number(funds.get("spent"))):
+        rate = rate_number(funds.get("rate"))  # amounts the table does not give: the 执行率 it states
+    if not ctx.table.budget_scored or rate is None or funds is None or rate >= ctx.settings.exec_rate_explain_below:
         return
     achieved = ctx.table.goal.get("achieved")
     words = ctx.settings.exec_rate_explain_words
@@ -70,7 +80,7 @@ def overachievement_unexplained(ctx: Context) -> Iterator[Finding]:
             continue
         if parse_deadline(out.row.value("target")) is not None:
             continue                # done before its deadline (7月 for 9月前): early, not a target set too low
-        if not is_overachieved(s.target, s.actual, s.direction, ctx.settings) or not reason_blank(out.row):
+        if not is_overachieved(s.target, s.actual, s.direction, ctx.settings) or not no_reason(out.row):
             continue
         if s.direction.positive:
             how = f"达到指标值 {show(s.target)} 的 {percent(s.actual / s.target)}"

@@ -27,8 +27,39 @@ def layout_missing(ctx: Context) -> Iterator[Finding]:
             if col.required and f"indicators.{col.key}" not in t.headers:
                 yield ctx.find("layout-missing", t.headers.get("indicators.weight"),
                                f"绩效指标表缺少“{col.label}”列")
-    if not any(k.startswith("funds.") for k in t.headers):
+    if not any(k.startswith("funds.") for k in t.headers) and not ctx.layout.funds.label.optional:
         yield ctx.find("layout-missing", t.anchor, "未找到资金情况表（全年预算数 / 支出预算数 等表头）")
+
+
+@check("table-partly-read", "warning", "未能完全识别表格结构，部分得分未复核")
+def table_partly_read(ctx: Context) -> Iterator[Finding]:
+    """The table's form has no column a score is recomputed from (no 分值, or no 年度指标值 / 实际完成值:
+    a rubric scored by its 评价标准), or its layout declares a part the checker does not read (a block of
+    its own, a score in a header): what was read is checked, the rest is named here and its rows count
+    as not reviewed — never a silent pass, never an error of a cell it did not understand.
+
+    Bad: 衡山's 县级专项资金绩效目标自评表 has no 分值 or 得分; 长沙's 评价指标表 scores by 评价标准 text.
+    Fix: nothing to fix in the table; review the named part by hand.
+    """
+    t, layout = ctx.table, ctx.layout
+    if not any(k.startswith("indicators.") for k in t.headers):
+        return                  # no indicator header at all: layout-missing says so
+    for key, name in t.guessed.items():
+        cell = t.headers.get(key)
+        yield ctx.find("table-partly-read", cell, f"表头“{cell.text if cell else ''}”不是已知的栏目名，字序错乱，"
+                       f"按字形相同的“{name}”读取，请核对")
+    absent = {c.key: c.label for c in layout.indicators.columns if f"indicators.{c.key}" not in t.headers}
+    lacking = [absent[k] for k in ("weight", "target", "actual")
+               if k in absent and not layout.indicators.column(k).required]     # by design of the form
+    lacking += [absent["score"]] if lacking and "score" in absent else []
+    if not lacking and not layout.unread:
+        return
+    parts = [f"此表没有“{'”“'.join(lacking)}”列"] if lacking else []
+    parts += [layout.unread] if layout.unread else []
+    unreviewed = ctx.re.unreviewed
+    tail = f"；{unreviewed} 个指标的得分未复核" if unreviewed else ""
+    yield ctx.find("table-partly-read", t.headers.get("indicators.level3") or t.anchor,
+                   f"未能完全识别表格结构（{layout.title}）：{'；'.join(parts)}{tail}，请人工核对")
 
 
 def _unfilled(t: Table, cell: Cell, what: str) -> str:

@@ -11,7 +11,7 @@ import re
 from typing import Callable, Iterable, Iterator
 
 from ..checks.base import Context, check
-from ..checks.explain import reason_blank
+from ..checks.explain import no_reason
 from ..findings import Finding
 from ..layout import normalize_label
 from ..model import Cell
@@ -243,7 +243,7 @@ def far_over_target(ctx: Context, rule: Rule) -> Iterator[Finding]:
         if s is None or not s.direction.positive or s.bands or not s.target or s.actual is None or s.target <= 0:
             continue
         ratio = s.actual / s.target
-        if is_overachieved(s.target, s.actual, s.direction, ctx.settings) and reason_blank(out.row):
+        if is_overachieved(s.target, s.actual, s.direction, ctx.settings) and no_reason(out.row):
             continue              # overachievement-unexplained reports it, asking whether the target was too low
         if ratio >= rule.param("ratio"):
             cell = out.row.get("actual")

@@ -5,11 +5,14 @@
 - :func:`read_grids` — the same locator over :class:`Grid` objects built by someone else (the add-in
   builds them from a live xlwings book).
 - :class:`Grid` — a sheet as rows of values, optional formulas by (row, col), merged ranges.
+- :func:`converted_together` — a batch's .xls converted by LibreOffice in one run, before its workers
+  read them (one soffice start instead of one per file).
 """
 from ..model import WorkbookData
 from .grid import Grid, column_letter, parse_ref, ref
 from .locate import locate_tables
 from .workbook import MAX_ROWS, preload, read_grids, read_workbook
+from .xls_together import converted_together
 
 __all__ = ["Grid", "WorkbookData", "read_workbook", "read_grids", "locate_tables", "ref", "parse_ref",
-           "column_letter", "MAX_ROWS", "preload"]
+           "column_letter", "MAX_ROWS", "preload", "converted_together"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
@@ -231,15 +232,28 @@ def _title_kind(text: str, layouts: tuple[str, ...]) -> str | None:
 
 def _indicator_header(sheet: _Sheet, start: int, end: int, lab: _Labels) -> tuple[int, dict[str, int]] | None:
     index = lab.indicator_columns
+    unscored = not lab.layout.indicators.column("weight").required     # a form without 分值 (衡山's)
     for r in range(start, end):
         keys = sheet.row_keys(r, index)
-        if len(keys) >= MIN_HEADER_MATCHES and "weight" in keys and ("level3" in keys or "level1" in keys):
+        if unscored and len(keys) >= MIN_HEADER_MATCHES and {"level3", "target", "actual"} <= keys.keys():
             return r, keys
+        if len(keys) >= MIN_HEADER_MATCHES and "weight" in keys and ("level3" in keys or "level1" in keys):
+            return r, _own_weight(sheet, r, keys, index)
         if len(keys) >= MIN_HEADER_MATCHES and "weight" in keys and r + 1 < end:
             below = sheet.row_keys(r + 1, index)        # 年度指标值 / 实际完成值 / 分值 over 一级 / 二级 / 三级
             if "level3" in below or "level1" in below:  # / 指标性质 / 指标值: a two-row header
                 return r, {**keys, **below}
     return None
+
+
+def _own_weight(sheet: _Sheet, r: int, keys: dict[str, int], index: dict[str, str]) -> dict[str, int]:
+    """A 分值 after each level (一级 | 分值 | 二级 | 分值 | 三级 | 分值, 长沙's rubric): the indicator's own
+    weight is the first 分值 right of 三级指标, not the first of the row."""
+    if "level3" not in keys:
+        return keys
+    after = [c for c, t, stripped in sheet.by_row.get(r, ())
+             if c > keys["level3"] and (index.get(t) or index.get(stripped)) == "weight"]
+    return {**keys, "weight": after[0]} if after else keys
 
 
 _Header = tuple[int, dict[str, int]]
@@ -260,13 +274,18 @@ def _fit(sheet: _Sheet, start: int, end: int, lab: _Labels, texts: set[str]
     score += sum((key, sheet.text(r, c)) in lab.primary       # headers in this form's own words
                  for r, keys in (x for x in (funds, header) if x) for key, c in keys.items())
     score += 1000 * any(code in t for code in lab.codes for t in texts)
-    score += 10 * max((len(title) for title in lab.titles for t in texts
-                       if title in t and len(t) <= len(title) + 20), default=0)
+    score += 10 * _titled(lab, texts)
     if header and lab.level1_marks and "level1" in header[1]:
         c = header[1]["level1"]
         marks = len({sheet.text(r, c) for r in range(header[0] + 1, end)} & lab.level1_marks)
         score += 50 * marks - (marks == 0)    # naming 一级指标 of its own that the table lacks loses a tie
     return score, header, funds
+
+
+def _titled(lab: _Labels, texts: set[str]) -> int:
+    """The length of the longest of the layout's titles a text of the segment carries (0: none)."""
+    return max((len(title) for title in lab.titles for t in texts if title in t and len(t) <= len(title) + 20),
+               default=0)
 
 
 def _choose_layout(sheet: _Sheet, start: int, end: int, kind: str | None
@@ -277,8 +296,8 @@ def _choose_layout(sheet: _Sheet, start: int, end: int, kind: str | None
     best, best_score = None, 0
     for name in family():
         lab = labels_for(name)
-        if kind is not None and lab.layout.kind != kind:
-            continue
+        if kind is not None and lab.layout.kind != kind or lab.layout.recognise.by_title and not _titled(lab, texts):
+            continue            # a local form is tried only where its title stands (its headers cost the rest)
         score, header, funds = _fit(sheet, start, end, lab, texts)
         if score > best_score:
             best, best_score = (lab, header, funds), score
@@ -482,6 +501,9 @@ def _read_funds(sheet: _Sheet, table: Table, funds_at: tuple[int, dict[str, int]
                     row.cells["note"] = note
                 table.funds[key] = row
                 break
+    if lab.layout.funds_one_row and not table.funds and r0 + 1 < stop_row:   # 重庆's 部门预算执行情况:
+        label = table.headers.get("funds.label") or sheet.cell(r0, 0)          # one row, no label of its own
+        table.funds["total"] = FundRow("total", label, {k: sheet.cell(r0 + 1, cc) for k, cc in columns.items()})
 
 
 def _read_goal(sheet: _Sheet, table: Table, start: int, end: int, lab: _Labels) -> None:
@@ -498,9 +520,10 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
                      lab: _Labels, bonus_names: tuple[str, ...]) -> None:
     r0, columns = header
     r_first = _sub_header(sheet, table, r0, columns, lab)
+    _scrambled(sheet, table, r0, columns, lab)
     for key, c in columns.items():
         table.headers.setdefault(f"indicators.{key}", sheet.cell(r0, c))
-    level1 = level2 = ""
+    level1, level2 = lab.layout.flat_level1, ""
     label_cols = [columns[k] for k in ("level1", "level2", "level3") if k in columns]
     data_cols = [c for k, c in columns.items() if k not in ("level1", "level2")]
     before = columns.get("level3", max(columns.values()))
@@ -569,6 +592,29 @@ def _sub_header(sheet: _Sheet, table: Table, r0: int, columns: dict[str, int], l
     for key, c in keys.items():
         table.headers[f"indicators.{key}"] = sheet.cell(r, c)     # --explain shows the header's rows from these
     return r + 1
+
+
+SCRAMBLE_SLACK = 1      # characters a scrambled header may carry beyond its label's
+
+
+def _scrambled(sheet: _Sheet, table: Table, r: int, columns: dict[str, int], lab: _Labels) -> None:
+    """A required column whose header is not found, where one header cell of the row no label claims holds
+    the label's characters out of order (a PDF's wrapped cell read column by column: 年成值全完值 for
+    全年完成值): that cell is read as the column, and ``table.guessed`` keeps it for a warning."""
+    taken = set(columns.values())
+    free = [(c, t) for c, t, _ in sheet.by_row.get(r, ()) if c not in taken and len(t) <= MAX_LABEL_LENGTH]
+    for column in lab.layout.indicators.columns:
+        if not column.required or column.key in columns:
+            continue
+        for name in (normalize_label(n) for n in (column.label, *column.aliases)):
+            hit = next((c for c, t in free if len(name) >= 4 and len(t) <= len(name) + SCRAMBLE_SLACK
+                        and not Counter(name) - Counter(t)), None)
+            if hit is not None:
+                columns[column.key] = hit
+                table.guessed[f"indicators.{column.key}"] = name
+                table.reading.append((ref(r, hit), f"表头“{sheet.text(r, hit)}”按“{name}”读取（字序错乱）"))
+                free = [(c, t) for c, t in free if c != hit]
+                break
 
 
 def _not_an_indicator(sheet: _Sheet, r: int, cells: dict[str, Cell], lab: _Labels) -> str | None:

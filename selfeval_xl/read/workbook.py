@@ -317,12 +317,14 @@ def _recalculated_xls(path: Path, max_rows: int, limits: Limits, problems: list,
     import tempfile
 
     from ..recalc import LibreOfficeError, recalculate, soffice_available
+    from .xls_together import converted as converted_before
 
-    if not soffice_available():
+    ready = converted_before(path)          # converted with the rest of its batch (one soffice run)
+    if ready is None and not soffice_available():
         return None
     with tempfile.TemporaryDirectory(prefix="xls-") as tmp:
         try:
-            converted = recalculate([path], tmp, timeout=limits.seconds / 2)[0]   # inside the file's own time
+            converted = ready or recalculate([path], tmp, timeout=limits.seconds / 2)[0]   # inside its own time
             kept = len(problems)
             try:
                 return _load_zip(converted, max_rows, limits, problems, skip_ours)   # read into memory
