@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import json
 import socket
 import sqlite3
 import time
@@ -243,6 +244,15 @@ def test_the_joint_verdict_keeps_what_a_stored_result_keeps(own, across, shown):
     assert got.across_total == across and len(got.across) == shown
     assert all(f["code"] == "figure-inconsistent" and len(f["message"]) <= 20 for f in got.across)
     assert got.errors == together.errors and got.warnings == together.warnings
+
+
+def test_the_joint_verdict_is_no_bigger_than_a_stored_result():
+    limits = WebLimits(text_chars=1000, findings=500, result_bytes=20_000)
+    alone = _report("表.xlsx", 1, [])
+    together = _report("表.xlsx", 1, [f"跨表{n}" + "差" * 900 for n in range(100)])
+    got = views.verdict(lambda subs, system: [together], [_stored(alone, limits)], "merge-test-bytes", limits)
+    size = len(json.dumps(got.across, ensure_ascii=False).encode("utf-8"))
+    assert got.across_total == 100 and 0 < len(got.across) < 100 and size <= limits.result_bytes
 
 
 def test_a_stored_result_of_an_older_store_with_whole_texts_still_matches_its_own_findings():

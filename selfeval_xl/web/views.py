@@ -5,6 +5,7 @@ Presentation only: which cells are wrong was decided by the checks; this places 
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -158,8 +159,8 @@ class FileVerdict:
 class Verdict:
     """A 单位's latest files checked together, as the bureau sees them: each file's counts, and the
     findings the check across the files added (a 部门整体 table against its projects …), kept as a
-    stored result is (:func:`.limits.compact`: texts cut, at most ``findings`` of them; ``across_total``
-    counts them all)."""
+    stored result is (:func:`.limits.compact`: texts cut, at most ``findings`` of them and
+    ``result_bytes`` in all; ``across_total`` counts them all)."""
 
     files: list[FileVerdict]
     across: list[dict[str, Any]]
@@ -224,8 +225,17 @@ def verdict(latest_reports: Callable[[list[Submission], str | None], list[Any]],
             files.append(FileVerdict(sub, report.errors, report.warnings))
         if len(_VERDICTS) >= VERDICTS_KEPT:
             _VERDICTS.clear()
-        _VERDICTS[key] = Verdict(files, across[:limits.findings], len(across))
+        _VERDICTS[key] = Verdict(files, _within(across, limits), len(across))
     return _VERDICTS[key]
+
+
+def _within(findings: list[dict[str, Any]], limits: WebLimits) -> list[dict[str, Any]]:
+    """At most ``limits.findings`` of them, and no more than ``limits.result_bytes`` as JSON: a verdict
+    kept in memory (and drawn on a page) costs no more than one stored result."""
+    kept = findings[:limits.findings]
+    while kept and len(json.dumps(kept, ensure_ascii=False).encode("utf-8")) > limits.result_bytes:
+        kept = kept[:len(kept) // 2]
+    return kept
 
 
 def json_key(report: dict[str, Any]) -> tuple:
