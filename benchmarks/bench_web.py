@@ -100,9 +100,14 @@ def latencies(url: str, files: list[Path]) -> tuple[list[float], list[float]]:
     return seen, server
 
 
-ACROSS_FILES = {"figure-inconsistent", "duplicate-submission"}
-"""Codes the command's check over a folder adds across the files of one 单位: a file posted alone cannot
-draw them."""
+def across_files() -> set[str]:
+    """Codes the command's check over a folder adds across its files — within one 单位 (its 部门整体 table
+    against its projects, a file sent twice) and across 单位 (the 指标质量 rules over several files): a
+    file posted alone cannot draw them."""
+    import selfeval_xl.checks  # noqa: F401  (registers the quality rules, across ones included)
+    from selfeval_xl.quality.across import RULES
+
+    return {"figure-inconsistent", "duplicate-submission", *RULES}
 
 
 def same_findings(posted: dict, command: dict) -> bool:
@@ -114,7 +119,8 @@ def same_findings(posted: dict, command: dict) -> bool:
         if item not in extra:
             return False
         extra.remove(item)
-    return all(code in ACROSS_FILES for code, *_ in extra)
+    across = across_files()
+    return all(code in across for code, *_ in extra)
 
 
 def main(argv: list[str] | None = None) -> int:
