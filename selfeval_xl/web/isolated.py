@@ -1,5 +1,8 @@
 """Run one step on a stranger's file in a child process with a time and memory limit.
 
+(The server runs its checks in warm workers, :mod:`.workers`, under these same limits; a child of its own
+serves a step run once in a while — a bureau's list of 单位 — and callers without a pool.)
+
 Why: the web face checks the file, scores it (``score_book`` through the package Book) and reads its
 cells for the page. A hostile file must not hang or exhaust the server doing that, so the step runs in
 a fresh process that is killed when it overruns; inside it the batch checks in that same process
