@@ -28,13 +28,13 @@ class StepFailed(Exception):
 
 
 def _child(func: Callable[..., Any], args: tuple, out: str, memory: int) -> None:
+    from ..limits import cap_memory
+
     try:
-        import resource
         os.setsid()              # a group of its own: an overrun kills the workers it started too
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)   # the soft limit binds this child; soffice, which
-        resource.setrlimit(resource.RLIMIT_AS, (memory if hard == resource.RLIM_INFINITY else min(memory, hard), hard))
-        #                   recalculates an .xls for the reader, lifts it for itself (recalc)
-    except (ImportError, AttributeError, ValueError, OSError):   # not on Linux: the time limit still holds
+        cap_memory(memory // (1024 * 1024))   # the soft limit binds this child; soffice, which recalculates
+        #                                       an .xls for the reader, lifts it for itself (recalc)
+    except (AttributeError, ValueError, OSError):   # not on Linux: the time limit still holds
         pass
     from ..batch import isolated_already
 

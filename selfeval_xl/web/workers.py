@@ -36,7 +36,8 @@ class ClientGone(Exception):
 def _start(memory: int) -> None:
     """A worker's start: the modules a step needs, the batch told to check here (this worker is the
     isolation, no pool inside it), and its address space capped."""
-    from ..batch import _limit_memory, isolated_already
+    from ..batch import isolated_already
+    from ..limits import cap_memory
     from ..checks import preload as checks_preload
     from ..read import preload as read_preload
 
@@ -44,7 +45,7 @@ def _start(memory: int) -> None:
     isolated_already()
     read_preload()
     checks_preload()
-    _limit_memory(memory // (1024 * 1024))
+    cap_memory(memory // (1024 * 1024))
 
 
 def _call(func: Callable[..., Any], args: tuple) -> dict[str, Any]:
