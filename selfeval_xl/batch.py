@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from .findings import FileReport, Finding, Report, finding
-from .limits import DEFAULT_LIMITS, MB, Limits
+from .limits import DEFAULT_LIMITS, Limits, cap_memory
 from .ownfiles import not_a_submission, own_name_reason
 from .system import IndicatorSystem, load_system
 
@@ -147,20 +147,6 @@ def _init_worker(system_ref: str | None, limits: Limits, facts: Facts | None = N
     _LIMITS = limits
     _FACTS = facts
     _SYSTEM = load_system(system_ref) if system_ref else None
-
-
-def _limit_memory(megabytes: int) -> None:
-    """Cap this process's address space: a reader asking for more fails here, not on the machine.
-    POSIX only: on Windows the time limit and the worker's isolation still hold."""
-    try:
-        import resource
-    except ImportError:
-        return
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    wanted = megabytes * MB
-    if hard != resource.RLIM_INFINITY:
-        wanted = min(wanted, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
 def check_file(path: str | Path, system: IndicatorSystem | None = None,
@@ -362,7 +348,7 @@ def _start_worker(limits: Limits, initializer: Callable[..., None] | None, inita
     faulthandler.disable()       # a worker's death is reported as its file's finding, not as a dump
     if initializer:
         initializer(*initargs)
-    _limit_memory(limits.memory_mb)
+    cap_memory(limits.memory_mb)
 
 
 def _death(exitcode: int | None, limits: Limits) -> str:

@@ -2,8 +2,10 @@
 
 Generate the data (:mod:`demo_data`) → fill the templates → plant the edits a person makes by hand →
 recalculate with LibreOffice where installed (and compare with the engine's values) → check every
-workbook (report.xlsx, findings.json) → summarize (summary.xlsx). Each planted mistake names the
-finding codes it must raise, so the demo also shows that the checker finds exactly those.
+workbook, against last year's (上年示例数据.xlsx filled into a temporary folder: a check of the demo's
+folder must not read last year's workbooks as this year's) (report.xlsx, findings.json) → summarize
+(summary.xlsx, its 上年对比 sheet). Each planted mistake names the finding codes it must raise, so the
+demo also shows that the checker finds exactly those.
 """
 from __future__ import annotations
 
@@ -13,15 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .demo_data import PLANTED, SEED, YEAR, Planted, generate, write_xlsx
+from .demo_data import PLANTED, SEED, YEAR, Planted, generate, previous_year, write_xlsx
 from .findings import FileReport, Report
 from .outputs import write_text
 
 DEFAULT_DIR = "selfeval-demo"
-DATA_FILE, WORKBOOKS_DIR = "示例数据.xlsx", "工作簿"
+DATA_FILE, PREVIOUS_DATA_FILE, WORKBOOKS_DIR = "示例数据.xlsx", "上年示例数据.xlsx", "工作簿"
 REPORT_FILE, JSON_FILE, SUMMARY_FILE = "report.xlsx", "findings.json", "summary.xlsx"
 NARRATIVE_DIR = "绩效自评报告"
-OUTPUTS = (DATA_FILE, WORKBOOKS_DIR, REPORT_FILE, JSON_FILE, SUMMARY_FILE, NARRATIVE_DIR)
+OUTPUTS = (DATA_FILE, PREVIOUS_DATA_FILE, WORKBOOKS_DIR, REPORT_FILE, JSON_FILE, SUMMARY_FILE, NARRATIVE_DIR)
 UNFINISHED = ".selfeval-demo-unfinished"
 """Lies in the folder while a demo is being built: a run stopped half-way (an error, Ctrl-C) leaves it, and
 the next run replaces that demo's outputs without ``--force`` (only ours: the folder holds nothing else)."""
@@ -66,7 +68,8 @@ class DemoResult:
 
     @property
     def outputs(self) -> dict[str, Path]:
-        return {"示例数据 / data": self.data, "工作簿 / workbooks": self.folder / WORKBOOKS_DIR,
+        return {"示例数据 / data": self.data, "上年示例数据 / last year": self.folder / PREVIOUS_DATA_FILE,
+                "工作簿 / workbooks": self.folder / WORKBOOKS_DIR,
                 "检查报告 / report": self.folder / REPORT_FILE, "问题清单 JSON / findings": self.folder / JSON_FILE,
                 "汇总与图表 / summary": self.folder / SUMMARY_FILE,
                 "绩效自评报告 / drafted reports": self.folder / NARRATIVE_DIR}
@@ -189,10 +192,14 @@ def run_demo(folder: str | Path = DEFAULT_DIR, force: bool = False, recalc: bool
         except LibreOfficeError as exc:       # Writer without Calc, a broken install: go on as --no-recalc
             result.recalc_failed = str(exc)
 
-    step("检查 / checking")
+    step("检查，并与上年比较 / checking, and comparing with last year")
+    write_xlsx(previous_year(data), folder / PREVIOUS_DATA_FILE)
     writer = XlsxReport(folder / REPORT_FILE)
-    result.report = run(result.workbooks, None, jobs, on_result=lambda r: writer.add(r.report),
-                        on_cross=lambda found: writer.add(None, found))
+    # last year's workbooks live outside the folder: a check of the whole folder must not read them as this year's
+    with tempfile.TemporaryDirectory(prefix="selfeval-demo-previous-") as last:
+        result.fill_problems += [str(p) for p in fill(folder / PREVIOUS_DATA_FILE, last, year=YEAR - 1).problems]
+        result.report = run(result.workbooks, None, jobs, on_result=lambda r: writer.add(r.report),
+                            on_cross=lambda found: writer.add(None, found), previous=[Path(last)])
     writer.close(result.report.files)
     write_text(folder / JSON_FILE, result.report.to_json())
     codes = {Path(r.path): tuple(sorted({f.code for f in r.findings})) for r in result.report.files}
@@ -200,7 +207,7 @@ def run_demo(folder: str | Path = DEFAULT_DIR, force: bool = False, recalc: bool
                                     codes.get(by_owner[p.unit, p.project].path, ())) for p in data.planted]
 
     step("汇总 / summarizing")
-    write_summary(result.report.files, folder / SUMMARY_FILE)
+    write_summary(result.report.files, folder / SUMMARY_FILE, year_over_year=True)
 
     step("起草并核对绩效自评报告 / drafting each unit's report and checking it")
     result.narratives = draft_and_check(result.workbooks, folder / NARRATIVE_DIR)

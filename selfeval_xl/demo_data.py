@@ -10,6 +10,7 @@ workbook the way a person would (a typed 总分, a typed score above its 分值,
 """
 from __future__ import annotations
 
+import copy
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -183,7 +184,10 @@ class Planted:
 
     ``data``: how the data is made wrong: ``effect-40`` (效益 weighs 40, no 满意度 rows), ``output-60``
     (产出 weighs 60, no 满意度 rows), ``no-reason`` (a missed target without 偏差原因), ``budget-gap``
-    (the 部门 table's 项目支出 budget is more than its projects' sum). ``edit``: how the filled workbook
+    (the 部门 table's 项目支出 budget is more than its projects' sum), ``time-in-words`` (the 时效
+    indicator's target written ``按时``), ``no-unit`` (the indicator ``value`` without its 度量单位),
+    ``lowered-target`` (last year's table, :func:`previous_year`, set the indicator ``value[0]`` at the
+    higher target ``value[1]``: found only against last year). ``edit``: how the filled workbook
     is edited: ``total`` (type ``value`` over the 总分 formula), ``score`` (type 分值 + ``value`` over
     the score formula of the first indicator row), ``funds-total`` (type ``value`` as the 合计 支出预算数 of the
     部门 table). ``expect``: the finding codes a checker raises for the workbook, and no others.
@@ -196,6 +200,14 @@ class Planted:
     data: str = ""
     edit: str = ""
     value: Any = None
+
+    @property
+    def against_previous(self) -> bool:
+        """Found only when the check compares with last year's tables (``check --previous``)."""
+        return self.data == LOWERED_TARGET
+
+
+LOWERED_TARGET = "lowered-target"
 
 
 REAL_UNIT = UNITS[0][0]
@@ -216,6 +228,14 @@ PLANTED = (
             ("dept-funds-sum-mismatch", "figure-inconsistent", "far-over-target"), edit="funds-total", value=1132.01),
     Planted(UNITS[3][0], None, f"部门整体表的项目支出预算数比各项目表合计多{CROSS_FILE_GAP}万元（跨文件）",
             ("figure-inconsistent",), data="budget-gap"),
+    Planted(UNITS[2][0], "《广州年鉴》编纂出版项目", "时效指标“出版时间”的指标值写作“按时”，没有完成时限（指标质量）",
+            ("time-without-date",), data="time-in-words"),
+    Planted(UNITS[3][0], "公益艺术培训项目", "定量指标“培训学员”没有填度量单位（指标质量）",
+            ("quantity-without-unit",), data="no-unit", value="培训学员"),
+    Planted(UNITS[1][0], "城建档案接收进馆项目", "“接收建设工程档案”上年指标值10000卷，今年调低为8000卷（与上年比较）",
+            ("target-lowered",), data=LOWERED_TARGET, value=("接收建设工程档案", 10000)),
+    Planted(UNITS[3][0], "群众文化活动项目", "“举办文化活动”上年指标值150场，今年调低为120场（与上年比较）",
+            ("target-lowered",), data=LOWERED_TARGET, value=("举办文化活动", 150)),
 )
 
 
@@ -313,6 +333,11 @@ def _project_indicators(unit: str, project: str, own: tuple[Spec, ...], rng: ran
         first_quant = next(r for r in rows if r["指标性质"] == "≥")
         first_quant["实际完成值"] = round(float(first_quant["年度指标值"]) * 0.85, 1)
         first_quant["偏差原因"] = None
+    elif data == "time-in-words":
+        timely = next(r for r in rows if r["二级指标"] == TIME)
+        timely.update({"指标性质": "定性", "度量单位": "", "年度指标值": "按时", "实际完成值": ACHIEVED, "偏差原因": None})
+    elif data == "no-unit":
+        next(r for r in rows if r["三级指标"] == plant.value)["度量单位"] = ""
     return rows
 
 
@@ -393,7 +418,7 @@ def _department(unit: str, theme: str, funds: dict[str, Decimal], rng: random.Ra
 def generate(seed: int = SEED) -> DemoData:
     """The demo data set: 4 单位, 24 projects, the planted mistakes of :data:`PLANTED`."""
     rng = random.Random(seed)
-    plants = {(p.unit, p.project): p for p in PLANTED}
+    plants = {(p.unit, p.project): p for p in PLANTED if not p.against_previous}
     projects, indicators, units, dept = [], [], [], []
     for unit, supervisor, theme in UNITS:
         budgets, spents = [], []
@@ -429,6 +454,22 @@ def generate(seed: int = SEED) -> DemoData:
         units.append({"单位": unit, **funds})
         dept += _archive_center_department(unit) if unit == REAL_UNIT else _department(unit, theme, funds, rng)
     return DemoData({"项目": projects, "指标": indicators, "单位": units, "部门指标": dept})
+
+
+def previous_year(data: DemoData) -> DemoData:
+    """Last year's data set: the same tables, each ``lowered-target`` plant's indicator at last year's
+    higher target (and reached), and the one indicator far above its target this year (参观人数, the real
+    case) near it last year, so that the comparison finds the lowered targets and nothing else."""
+    last = copy.deepcopy(data)
+    lowered = {(p.unit, p.project, p.value[0]): p.value[1] for p in data.planted if p.against_previous}
+    for row in last.tables["指标"]:
+        target = lowered.get((row["单位"], row["项目"], row["三级指标"]))
+        if target is not None:
+            row.update({"年度指标值": target, "实际完成值": target * 1.02, "偏差原因": None})
+    for row in last.tables["部门指标"]:
+        if row["三级指标"] == "参观人数":
+            row["实际完成值"] = 15800
+    return last
 
 
 def write_xlsx(data: DemoData, path) -> None:

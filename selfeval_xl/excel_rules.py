@@ -143,6 +143,7 @@ class IndicatorCells:
     actual: str
     weight: str
     level3: str = '""'
+    stated: str = ""     # a score a 定性 row keeps while inside its tier's band (the 复核底稿's 自评得分)
 
 
 Banded = tuple[tuple[str, tuple[Band, ...]], ...]
@@ -228,8 +229,10 @@ class NativeFormulas:
             f'IF({d}="",{_text(DIRECTION_BLANK)},{_text(DIRECTION_UNKNOWN)}))))))')
         ranged = (f"IF(OR(NOT(ISNUMBER({t})),NOT(ISNUMBER({c.high}))),{_text(RANGE_NEEDS_BOUNDS)},"
                   f"IF(NOT(ISNUMBER({a})),{_text(ACTUAL_NOT_NUMBER)},{range_score(t, c.high, a, w)}))")
+        qualitative = (qual_score_kept(a, w, c.stated, self.settings) if c.stated
+                       else qual_score(a, w, self.settings))
         return blank_unless((a, w), banded_or(c, self.banded,
-                                              f"IF({_is(d, Direction.QUAL)},{qual_score(a, w, self.settings)},"
+                                              f"IF({_is(d, Direction.QUAL)},{qualitative},"
                                               f"IF({_is(d, Direction.RANGE)},{ranged},{quantitative}))"))
 
     def grade(self, total_ref: str) -> str:
@@ -282,3 +285,34 @@ def formula_set(mode: str, settings: Settings, banded: Mapping[str, tuple[Band, 
     if mode == "udf":
         return UdfFormulas(settings, pairs)
     raise ValueError(f"公式方式应为 native 或 udf / formulas must be native or udf: {mode!r}")
+
+
+# --------------------------------------------------------------------------- the bureau's review (抽查复核)
+
+def qual_score_kept(text: str, weight: str, stated: str, settings: Settings) -> str:
+    """Mirrors :func:`rules.qual_score_kept`: the tier named in ``text`` (longest name first, as
+    :func:`qual_score`); ``stated`` kept, rounded, when a number inside that tier's band
+    (:func:`rules.qual_score_in_band`: low included, high only for the top band), else the tier's default
+    (``AND`` would evaluate ``ROUND`` of a text: the number test is an ``IF`` of its own); no tier:
+    ``#未知定性档次``."""
+    names = sorted(((name, tier) for tier in settings.tiers for name in tier.names), key=lambda p: -len(p[0]))
+    formula = '"#未知定性档次"'
+    value = f"ROUND({stated},2)"
+    for name, tier in reversed(names):
+        low = f"ROUND({number_text(tier.low)}*{weight},2)"
+        high = f"ROUND({number_text(tier.high)}*{weight},2)"
+        below = f"{value}<={high}" if tier.closed else f"{value}<{high}"
+        default = f"ROUND({number_text(tier.default)}*{weight},2)"
+        kept = f"IF(ISNUMBER({stated}),IF(AND({value}>={low},{below}),{value},{default}),{default})"
+        formula = f"IF({names_tier(text, name)},{kept},{formula})"
+    return formula
+
+
+def review_score(base: str, keep: str, deduct: str) -> str:
+    """Mirrors :func:`rules.review_score`: ``ROUND(MAX(base*keep-deduct,0),2)``."""
+    return f"ROUND(MAX({base}*{keep}-{deduct},0),2)"
+
+
+def deviation(self_score: str, review: str, weight: str) -> str:
+    """Mirrors :func:`rules.deviation`: ``(自评得分-复核得分)/分值``, unrounded."""
+    return f"({self_score}-{review})/{weight}"

@@ -25,7 +25,7 @@ class Limits:
     columns: int = 16_384                # the last column holding a cell (Excel's maximum, XFD)
     cells: int = 20_000_000              # rows × columns up to the last cell: what calamine allocates,
                                          # 32 bytes each (640 MB); XFD4999 is 82 million
-    memory_mb: int = 2048                # address space of one worker process
+    memory_mb: int = 2048                # address space one worker may add to what it was forked with
     seconds: float = 120.0               # one file, read and checked (or scored), in its worker
 
     def with_settings(self, pairs: Iterable[str]) -> "Limits":
@@ -48,3 +48,25 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def cap_memory(megabytes: int) -> None:
+    """Cap this process's address space at what it maps now plus ``megabytes``: a reader asking for more
+    fails here, not on the machine. Why "plus what it maps now": a worker forked from a big parent (the
+    web server, a long test run, a batch that loaded much) inherits its mappings, and a flat cap below
+    them failed every allocation, every file "unreadable: MemoryError". POSIX only: elsewhere the time
+    limit and the worker's isolation still hold."""
+    try:
+        import resource
+    except ImportError:
+        return
+    try:
+        with open("/proc/self/statm", "rb") as handle:       # Linux: pages mapped now
+            mapped = int(handle.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        mapped = 0
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = mapped + megabytes * MB
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))

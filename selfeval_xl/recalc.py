@@ -28,7 +28,7 @@ class LibreOfficeTimeout(LibreOfficeError):
 
 def _unlimited_address_space() -> None:
     """In soffice's child only: the address-space cap a check worker sets on itself (its soft limit, see
-    ``batch._limit_memory``) lifted back to the hard limit. soffice maps far more than it uses; the file it
+    ``limits.cap_memory``) lifted back to the hard limit. soffice maps far more than it uses; the file it
     reads is bounded by its own process and the time-out instead."""
     import resource
 

@@ -363,6 +363,16 @@ def qual_score_in_band(tier: Tier, weight: Number, score: Number) -> bool:
     return low <= value and (value < high or (tier.closed and value <= high))
 
 
+def qual_score_kept(tier: Tier, weight: Number, stated: Number | None, settings: Settings = DEFAULT_SETTINGS
+                    ) -> Decimal:
+    """A 定性 row's score where a score was already given (a 自评得分 the review keeps): the given score,
+    rounded, when it lies inside its tier's band (第十七条 leaves the score within the band to the 单位),
+    else the tier's default. A 复核 that names the same tier leaves an in-band 自评 alone."""
+    if stated is not None and stated != "" and qual_score_in_band(tier, weight, stated):
+        return xl_round(to_float(stated, "得分"))
+    return qual_score(tier, weight, settings)
+
+
 # --------------------------------------------------------------------------- totals and grade
 
 def total_score(scores: Sequence[Number | None]) -> Decimal:
@@ -402,3 +412,22 @@ def grade_list_problems(grades: Sequence[tuple[float, str]]) -> list[str]:
 def clamp_total(total: Number) -> Decimal:
     """The department total stays within 0–100 whatever the 加减分."""
     return min(max(xl_round(to_float(total, "总分")), Decimal("0.00")), Decimal("100.00"))
+
+
+# --------------------------------------------------------------------------- the bureau's review (抽查复核)
+
+def review_score(base: Number, keep: Number = 1, deduct: Number = 0) -> Decimal:
+    """复核得分 under a 口径: the rule's score ``base`` (recomputed from the 复核完成值) times the share a
+    口径 keeps (0: 无佐证 → 0; 0.7: a 30% cut; 1: no effect) less the points it deducts, never below 0:
+    ``ROUND(MAX(base × keep − deduct, 0), 2)``. The 口径 themselves are the bureau's data, not rules."""
+    b, k, d = to_float(base, "复核基础得分"), to_float(keep, "保留比例"), to_float(deduct, "扣减分")
+    return xl_round(max(b * k - d, 0.0))
+
+
+def deviation(self_score: Number, review: Number, weight: Number) -> float:
+    """偏离度 = (自评得分 − 复核得分) / 分值, unrounded: positive where the 单位 scored itself higher than
+    the review, as a share of the indicator's 分值 (so a 2-point gap on a 4-point indicator is 50%)."""
+    w = _weight(weight)
+    if w == 0:
+        raise RuleError("分值为0，无法计算偏离度", "#分值为0")
+    return (to_float(self_score, "自评得分") - to_float(review, "复核得分")) / w

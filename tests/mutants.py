@@ -39,6 +39,12 @@ def _docstring(node: ast.AST) -> bool:
     return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
 
 
+def _returns_none(node: ast.AST) -> bool:
+    """``return`` or ``return None``."""
+    return isinstance(node, ast.Return) and (node.value is None or isinstance(node.value, ast.Constant)
+                                             and node.value.value is None)
+
+
 def _changes(node: ast.AST) -> Iterator[tuple[str, ast.AST | None]]:
     """(description, replacement) for one node; None as replacement deletes a statement."""
     if isinstance(node, ast.Compare):
@@ -55,8 +61,7 @@ def _changes(node: ast.AST) -> Iterator[tuple[str, ast.AST | None]]:
         yield "not dropped", copy.deepcopy(node.operand)
     elif isinstance(node, ast.Constant) and type(node.value) in (int, float) and not isinstance(node.value, bool):
         yield f"{node.value} → {node.value + 1}", ast.Constant(node.value + 1)
-    elif isinstance(node, ast.Return) and node.value is not None and not (
-            isinstance(node.value, ast.Constant) and node.value.value is None):
+    elif isinstance(node, ast.Return) and not _returns_none(node):
         yield "return None", ast.Return(ast.Constant(None))
     if isinstance(node, ast.stmt) and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
                                                               ast.Import, ast.ImportFrom, ast.Pass)) \
@@ -76,12 +81,11 @@ class _Replace(ast.NodeTransformer):
 
 def mutants(source: str) -> Iterator[Mutant]:
     tree = ast.parse(source)
-    annotations = {id(n) for a in ast.walk(tree) for n in ast.walk(getattr(a, "annotation", None) or ast.Pass())
-                   if getattr(a, "annotation", None) is not None}
-    last_returns = {id(body[-1]) for n in ast.walk(tree) for body in (getattr(n, "body", None),)
-                    if isinstance(body, list) and body and isinstance(body[-1], ast.Return)
-                    and (body[-1].value is None or isinstance(body[-1].value, ast.Constant)
-                         and body[-1].value.value is None)}     # deleting a closing `return None` changes nothing
+    annotations = {id(n) for a in ast.walk(tree) if getattr(a, "annotation", None) is not None
+                   for n in ast.walk(a.annotation)}
+    bodies = (getattr(n, "body", None) for n in ast.walk(tree))
+    last_returns = {id(body[-1]) for body in bodies          # deleting a closing `return None` changes nothing
+                    if isinstance(body, list) and body and _returns_none(body[-1])}
     for node in ast.walk(tree):
         if id(node) in annotations or id(node) in last_returns or not hasattr(node, "lineno"):
             continue

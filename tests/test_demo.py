@@ -73,7 +73,8 @@ def test_round_trip_through_libreoffice(tmp_path):
     recalculated = recalculate(paths, tmp_path / "recalculated")
     report = run(recalculated, jobs=1)
     codes = _codes(report)
-    expected = {owners[p.unit, p.project].path.name: set(p.expect) for p in data.planted}
+    expected = {owners[p.unit, p.project].path.name: set(p.expect) for p in data.planted
+                if not p.against_previous}           # no last year here: its workbooks are clean
     for name, found in codes.items():
         if name in expected:
             assert found == expected[name], name
@@ -93,6 +94,7 @@ def test_cli_prints_where_everything_is_and_refuses_a_used_folder(tmp_path, caps
     for name in ("示例数据.xlsx", "工作簿", "report.xlsx", "findings.json", "summary.xlsx"):
         assert str(folder / name) in out
     assert out.count("√ 检出") == len(PLANTED) and "检查了 28 个文件" in out
+    assert all(p.what in out for p in PLANTED) and "上年示例数据.xlsx" in out
     assert main(["demo", str(folder), "--no-recalc"]) == 2
     (folder / "mine.txt").write_text("keep")
     assert main(["demo", str(folder), "--no-recalc", "--force", "--jobs", "1"]) == 0
@@ -153,3 +155,34 @@ def test_an_unfinished_demo_beside_a_file_of_the_users_needs_force(tmp_path, mon
     (folder / "我的表.xlsx").write_text("keep")
     assert main(["demo", str(folder), "--no-recalc", "--jobs", "1"]) == 2
     assert (folder / "我的表.xlsx").read_text() == "keep" and (folder / "工作簿").is_dir()
+
+
+def test_the_demo_plants_indicator_problems_and_last_years_lowered_targets(tmp_path):
+    """Issue 24: a 时效 target in words and a count without its unit (each drawing exactly its 指标质量
+    code), and two targets lowered against last year's data table, which the demo writes beside this
+    year's and checks against (its workbooks filled outside the folder)."""
+    from selfeval_xl.data_tables import is_data_table
+    from selfeval_xl.demo import PREVIOUS_DATA_FILE
+    from selfeval_xl.demo_data import previous_year
+
+    codes = {code for p in PLANTED for code in p.expect}
+    assert {"time-without-date", "quantity-without-unit", "target-lowered"} <= codes
+    lowered = [p for p in PLANTED if p.against_previous]
+    assert len(lowered) == 2 and all(p.expect == ("target-lowered",) for p in lowered)
+    data = generate()
+    last = previous_year(data)
+    targets = {(r["单位"], r["项目"], r["三级指标"]): r["年度指标值"] for r in last.tables["指标"]}
+    now = {(r["单位"], r["项目"], r["三级指标"]): r["年度指标值"] for r in data.tables["指标"]}
+    for p in lowered:
+        key = (p.unit, p.project, p.value[0])
+        assert targets[key] == p.value[1] > now[key]
+    assert {k for k in now if now[k] != targets[k]} == {(p.unit, p.project, p.value[0]) for p in lowered}
+
+    result = run_demo(tmp_path / "demo", recalc=False, jobs=1)
+    previous = tmp_path / "demo" / PREVIOUS_DATA_FILE
+    sheets = openpyxl.load_workbook(previous, read_only=True)
+    assert is_data_table([(ws.title, [c.value for c in next(ws.iter_rows(max_row=1))]) for ws in sheets])
+    assert not list((tmp_path / "demo").rglob("*2020*"))      # last year's workbooks are not in the folder
+    by_plant = {p.planted.what: p for p in result.planted}
+    for p in PLANTED:
+        assert by_plant[p.what].caught and by_plant[p.what].found == tuple(sorted(p.expect)), p.what

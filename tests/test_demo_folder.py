@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from selfeval_xl.cli import main
-from selfeval_xl.demo import DATA_FILE, WORKBOOKS_DIR, run_demo
+from selfeval_xl.demo import DATA_FILE, PREVIOUS_DATA_FILE, WORKBOOKS_DIR, run_demo
 
 
 @pytest.fixture(scope="module")
@@ -18,18 +18,21 @@ def demo(tmp_path_factory):
 
 
 def test_check_of_the_demo_reports_exactly_the_planted_problems(demo, tmp_path, capsys):
-    """The whole demo folder, as a new user checks it: the workbooks give exactly the planted findings;
-    our own outputs (report.xlsx, summary.xlsx, by their document property) and the data table are
-    skipped and named; each drafted 绩效自评报告 has errors only where its own tables were planted wrong."""
+    """The whole demo folder, as a new user checks it: the workbooks give exactly the planted findings
+    of this year (a lowered target is found only against last year's tables, which are not in the
+    folder: their data table is skipped like this year's); our own outputs (report.xlsx, summary.xlsx,
+    by their document property) and the data tables are skipped and named; each drafted 绩效自评报告 has
+    errors only where its own tables were planted wrong."""
     out = tmp_path / "found.json"
     assert main(["check", str(demo.folder), "--json", str(out), "-j", "1"]) == 1
     files = {Path(f["path"]).name: f for f in json.loads(out.read_text(encoding="utf-8"))["files"]}
     workbooks = {name for name in files if name.endswith(".xlsx")}
-    planted = {p.path.name: set(p.planted.expect) for p in demo.planted}
+    planted = {p.path.name: set(p.planted.expect) for p in demo.planted if not p.planted.against_previous}
     found = {name: {x["code"] for x in files[name]["findings"]} for name in workbooks if files[name]["findings"]}
     assert found == planted
+    assert any(p.planted.against_previous for p in demo.planted)
     skipped = {name for name, f in files.items() if f["skipped"]}
-    assert skipped == {DATA_FILE, "report.xlsx", "summary.xlsx"}
+    assert skipped == {DATA_FILE, PREVIOUS_DATA_FILE, "report.xlsx", "summary.xlsx"}
     assert all(not files[name]["findings"] for name in skipped)
     wrong_units = {p.planted.unit for p in demo.planted}
     reports = {name: f for name, f in files.items() if name.endswith(".docx")}
@@ -38,7 +41,7 @@ def test_check_of_the_demo_reports_exactly_the_planted_problems(demo, tmp_path, 
         errors = [x for x in f["findings"] if x["severity"] == "error"]
         assert not errors or any(unit in name for unit in wrong_units), (name, errors)
     printed = capsys.readouterr().out
-    assert "跳过 3 个" in printed and DATA_FILE in printed
+    assert "跳过 4 个" in printed and DATA_FILE in printed and PREVIOUS_DATA_FILE in printed
 
 
 def test_a_data_table_is_recognised_by_its_headers_not_its_name(demo, tmp_path):
@@ -72,7 +75,7 @@ def test_feedback_gives_each_unit_its_own_findings_and_what_to_do(demo, tmp_path
     assert foreign.read_bytes() == b"someone else's file"
     written = sorted(p for p in out.glob("*.xlsx") if p != foreign)
     assert len(written) == 4 and all(output_kind(p) == "反馈表" for p in written)
-    planted = {p.path.name: p for p in demo.planted}
+    planted = {p.path.name: p for p in demo.planted if not p.planted.against_previous}   # no --previous here
     for path in written:
         wb = openpyxl.load_workbook(path)
         unit = wb[ISSUES]["A1"].value.split("：", 1)[1]

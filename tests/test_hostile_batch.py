@@ -135,6 +135,23 @@ def test_a_worker_that_aborts_costs_its_file_only(tmp_path):
         assert "工作进程异常终止" in died.findings[0].message
 
 
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="the mapped size is read from /proc")
+def test_a_worker_forked_from_a_big_parent_still_reads_and_a_bomb_is_still_stopped(tmp_path):
+    """The memory cap counts what a worker may add: a parent mapping 3 GB (a long test run, the web
+    server) once left its forked workers no room at all — every file "unreadable: MemoryError" in CI."""
+    import mmap
+
+    good = build_project(tmp_path / "good.xlsx").path
+    far = with_far_cell(good, tmp_path / "far.xlsx", "XFD1048576")
+    held = mmap.mmap(-1, 3 << 30)                 # reserved, never touched: address space, not memory
+    try:
+        results = list(check_files([good, far], jobs=1, limits=Limits(cells=10**12, memory_mb=512)))
+    finally:
+        held.close()
+    assert [f.code for f in results[0].report.findings] == []
+    assert [f.code for f in results[1].report.findings] == ["check-failed"]
+
+
 @pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(),
                     reason="the patched reader reaches the workers by fork")
 def test_a_file_that_overruns_its_seconds_is_stopped(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ import yaml
 from selfeval_xl.findings import CATALOGUE, Severity
 from selfeval_xl.narrative.checks import NARRATIVE_CHECKS
 from selfeval_xl.narrative.report import check_report
+from selfeval_xl.narrative.statements import Names, resolve
 from selfeval_xl.narrative.text import read_report
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "narrative_cases.yaml").read_text(encoding="utf-8"))
@@ -42,3 +43,39 @@ def test_every_report_check_has_both_cases():
     for code in codes - {"report-table-mismatch"}:     # needs the 单位's tables: tests/test_report_realworld.py
         kinds = {k for c in CASES if c["code"] == code for k in ("fail", "pass") if k in c}
         assert kinds == {"fail", "pass"}, code
+
+
+def test_text_before_the_first_chapter_is_the_cover_and_not_read(tmp_path):
+    wrong = "自评得分97分，其中预算执行9.55分，产出指标46.4分，效益指标40分。"
+    path = tmp_path / "cover.txt"
+    path.write_text(f"2023年度绩效自评报告\n{wrong}\n一、自评结果\n自评得分95.95分，其中预算执行9.55分，产出指标46.4分，"
+                    "效益指标40分。\n", encoding="utf-8")
+    assert [f.code for f in check_report(path).findings] == []
+    path.write_text(f"2023年度绩效自评报告\n{wrong}\n", encoding="utf-8")      # no chapter at all: all of it read
+    assert [f.code for f in check_report(path).findings] == ["report-parts-sum"]
+
+
+NAMES = Names(levels=("产出指标", "效益指标"), level2=("产出数量", "社会效益"),
+              indicators={"": ("人物专辑", "社会效益")})
+
+
+@pytest.mark.parametrize("subject, enumerated, expected", [
+    ("人物专辑", True, ("indicator", "人物专辑")),        # an item named exactly as an indicator
+    ("人物专辑", False, ("indicator", "人物专辑")),
+    ("“人物专辑”年度指标为", False, ("indicator", "人物专辑")),   # quotes and the words before a target go
+    ("产出数量评价分析", False, ("level2", "产出数量")),
+    ("产出", True, ("level", "产出指标")),                # a level without its 指标
+    ("产出数", False, ("level", "产出指标")),              # loosely, what it begins with …
+    ("产出数", True, ("named", "产出数")),                 # … but an item is named exactly
+    ("社会", False, ("level2", "社会效益")),
+    ("社会效益", True, ("indicator", "社会效益")),         # an item named like its 二级 is the indicator
+    ("社会效益", False, ("level2", "社会效益")),
+    ("部门整体总分", False, ()),
+    ("档案馆", False, ("named", "档案馆")),
+])
+def test_a_subject_resolves_to_what_it_names(subject, enumerated, expected):
+    assert resolve(subject, "", NAMES, enumerated) == expected
+
+
+def test_a_subject_that_is_the_scope_is_its_total():
+    assert resolve("档案展厅运营项目", "档案展厅运营项目", NAMES) == ()

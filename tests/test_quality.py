@@ -4,19 +4,19 @@ changing a threshold, a severity, or turning a rule off, without code.
 """
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 
 import pytest
 
 from selfeval_xl.cli import main
-from selfeval_xl.demo_data import DemoData, generate, write_xlsx
+from selfeval_xl.demo_data import PLANTED, DemoData, generate, previous_year, write_xlsx
 from selfeval_xl.fill import fill
 from selfeval_xl.quality import QUALITY_ENV
 from selfeval_xl.quality.across import RULES as ACROSS_RULES, Across
 from selfeval_xl.quality.digest import IndicatorDigest, TableDigest
 from selfeval_xl.quality.pack import default_pack, load_pack
+from selfeval_xl.quality.yoy import YEAR_OVER_YEAR
 
 OUT, EFFECT, SAT = "产出指标", "效益指标", "满意度指标"
 GOAL = "完成全市档案数字化加工任务，提升档案利用服务水平"
@@ -262,40 +262,19 @@ def test_one_project_sent_three_times_is_one_project_not_a_unit_all_full(tmp_pat
 # --------------------------------------------------------------------------- year over year
 
 
-LOWERED = {("广州市城市建设档案馆", "城建档案接收进馆项目", "接收建设工程档案"): 10000,
-           ("广州市文化馆", "群众文化活动项目", "举办文化活动"): 150}
-"""The planted lowered targets: last year's 年度指标值 above this year's (8000 卷, 120 场)."""
-
-
-def _previous_year(data: DemoData) -> DemoData:
-    """Last year's demo: the same tables, the planted targets higher, and the one indicator this year
-    far above its target (参观人数, the real case) near it last year."""
-    last = copy.deepcopy(data)
-    for row in last.tables["指标"]:
-        key = (row["单位"], row["项目"], row["三级指标"])
-        if key in LOWERED:
-            row["年度指标值"] = LOWERED[key]
-            row["实际完成值"] = LOWERED[key] * 1.02
-            row["偏差原因"] = None
-    for row in last.tables["部门指标"]:
-        if row["三级指标"] == "参观人数":
-            row["实际完成值"] = 15800
-    return last
-
-
 @pytest.fixture(scope="module")
 def two_years(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("years")
     data = generate()
     folders = {}
-    for year, tables in ((2021, data), (2020, _previous_year(data))):
+    for year, tables in ((2021, data), (2020, previous_year(data))):
         write_xlsx(tables, tmp / f"{year}.xlsx")
         fill(tmp / f"{year}.xlsx", tmp / str(year), year=year)
         folders[year] = tmp / str(year)
     return tmp, folders
 
 
-YOY = ("target-lowered", "indicator-dropped", "weight-moved", "far-over-again")
+YOY = YEAR_OVER_YEAR
 
 
 def test_previous_finds_each_planted_lowered_target_and_nothing_else(two_years):
@@ -303,13 +282,79 @@ def test_previous_finds_each_planted_lowered_target_and_nothing_else(two_years):
     without = _check(tmp, str(folders[2021]))
     found = _check(tmp, str(folders[2021]), "--previous", str(folders[2020]))
     yoy = [f for f in found if f["code"] in YOY]
-    assert sorted((f["code"], f["file"]) for f in yoy) == [
-        ("target-lowered", "广州市城市建设档案馆-城建档案接收进馆项目.xlsx"),
-        ("target-lowered", "广州市文化馆-群众文化活动项目.xlsx")]
+    lowered = [p for p in PLANTED if p.against_previous]       # the demo's plants, as data
+    assert len(lowered) == 2
+    assert sorted((f["code"], f["file"]) for f in yoy) == sorted(
+        (code, f"{p.unit}-{p.project}.xlsx") for p in lowered for code in p.expect)
+    for p in lowered:
+        indicator, last_target = p.value
+        hit = next(f for f in yoy if f["file"] == f"{p.unit}-{p.project}.xlsx")
+        assert f"“{indicator}”" in hit["message"] and f"{last_target:g}" in hit["message"]
     assert all("（依据：" in f["message"] and "上年" in f["message"] for f in yoy)
     assert {(f["file"], f["cell"], f["code"]) for f in found} - {(f["file"], f["cell"], f["code"]) for f in yoy} \
         == {(f["file"], f["cell"], f["code"]) for f in without}          # without --previous, nothing changes
     assert not [f for f in without if f["code"] in YOY]
+
+
+def _years_sheet(path: Path) -> list[dict] | None:
+    """summary.xlsx's 上年对比 rows as {header: value}, with each row's link; None without the sheet."""
+    import openpyxl
+
+    from selfeval_xl.report.summary_workbook import YEARS
+
+    wb = openpyxl.load_workbook(path)
+    if YEARS not in wb.sheetnames:
+        return None
+    ws = wb[YEARS]
+    header = [c.value for c in ws[3]]
+    rows = []
+    for row in ws.iter_rows(min_row=4):
+        rows.append({**{h: c.value for h, c in zip(header, row)}, "link": row[-1].hyperlink})
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
+    return rows
+
+
+def test_summary_with_previous_lists_the_planted_lowered_targets_and_without_it_has_no_such_sheet(two_years):
+    tmp, folders = two_years
+    assert main(["summary", str(folders[2021]), "-o", str(tmp / "plain.xlsx"), "-j", "1"]) == 1
+    assert _years_sheet(tmp / "plain.xlsx") is None
+    assert main(["summary", str(folders[2021]), "-o", str(tmp / "years.xlsx"), "-j", "1",
+                 "--previous", str(folders[2020])]) == 1
+    rows = _years_sheet(tmp / "years.xlsx")
+    lowered = [p for p in PLANTED if p.against_previous]
+    assert sorted((r["单位"], r["项目 / 部门"], r["指标"]) for r in rows) == sorted(
+        (p.unit, p.project, p.value[0]) for p in lowered)
+    now = {(r["单位"], r["项目"], r["三级指标"]): r["年度指标值"] for r in generate().tables["指标"]}
+    for r in rows:
+        p = next(p for p in lowered if p.project == r["项目 / 部门"])
+        assert r["变化"] == "指标值比上年调低" and "调低" in r["说明"] and "（依据：" in r["说明"]
+        assert (r["上年"], r["今年"]) == (f"{p.value[1]}", f"{now[p.unit, p.project, p.value[0]]}")
+        assert r["文件"] == f"{p.unit}-{p.project}.xlsx" and r["单元格"].endswith("!F12")
+        assert r["link"].target.endswith(f"2021/{r['文件']}") and r["link"].location == r["单元格"]
+
+
+def test_the_years_sheet_gives_each_kind_of_change_both_years_figures(two_years, tmp_path):
+    """Last year's 档案展厅运营项目 missed 展厅正常开放天数 at a higher 分值 and had a missed 举办专题展览 it
+    dropped; the 部门整体 参观人数 ran far above the same target both years: each row says what it was
+    and what it is."""
+    tmp, folders = two_years
+    last = previous_year(generate())
+    rows = last.tables["指标"]
+    hall = next(r for r in rows if r["项目"] == "档案展厅运营项目" and r["三级指标"] == "展厅正常开放天数")
+    hall.update({"分值": 26, "实际完成值": 120, "偏差原因": "展厅改造闭馆一个月"})
+    rows.insert(rows.index(hall) + 1, {**hall, "三级指标": "举办专题展览", "度量单位": "个", "年度指标值": 6,
+                                       "实际完成值": 4, "分值": 4, "偏差原因": "策展人员不足"})
+    next(r for r in last.tables["部门指标"] if r["三级指标"] == "参观人数")["实际完成值"] = 41200
+    write_xlsx(last, tmp_path / "2020.xlsx")
+    assert not fill(tmp_path / "2020.xlsx", tmp_path / "2020", year=2020).problems
+    assert main(["summary", str(folders[2021]), "-o", str(tmp_path / "years.xlsx"), "-j", "1",
+                 "--previous", str(tmp_path / "2020")]) == 1
+    got = {(r["指标"], r["变化"]): (r["上年"], r["今年"]) for r in _years_sheet(tmp_path / "years.xlsx")}
+    assert got[("展厅正常开放天数", "上年失分指标的分值被调低")] == ("分值 26，得分 {:g}".format(26 * 120 / 150), "分值 20")
+    assert got[("举办专题展览", "上年未完成的指标今年不再设置")] == ("指标值 6，完成 4（67%）", "（已删去）")
+    assert got[("参观人数（人次）", "指标值未调整，完成值连续远超")] == ("指标值 15000，完成 41200（275%）",
+                                                                "指标值 15000，完成 46845（312%）")
+    assert len([k for k in got if k[1] == "指标值比上年调低"]) == 2
 
 
 def _indicator(name, target, actual, weight, score, family="产出", direction="≥", unit="件"):

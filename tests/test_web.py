@@ -29,8 +29,8 @@ WRONG_SCORE = 3          # the first indicator's 得分 typed as 3 where the rul
 def site(tmp_path):
     store = SqliteStore(tmp_path / "data")
     set_admin_token(store, PASSWORD)
-    client = TestClient(create_app(store, limit=LIMIT, jobs=1), base_url="http://testserver")
-    return store, client
+    with TestClient(create_app(store, limit=LIMIT, jobs=1), base_url="http://testserver") as client:
+        yield store, client          # the app's lifespan: its workers started, and ended after the test
 
 
 def admin(client: TestClient) -> TestClient:
@@ -122,12 +122,13 @@ def test_a_streamed_upload_without_length_is_cut_off_at_the_limit(site):
     sent = []
 
     def body():                        # chunked: no Content-Length for the guard to read
-        for _ in range(LIMIT // 65536 + 8):
+        yield b'--zz\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\n'
+        for _ in range(LIMIT // 65536 + 8):                          # the API takes one file
             sent.append(1)
             yield b"x" * 65536
 
     r = client.post("/api/check", content=body(), headers={"content-type": "multipart/form-data; boundary=zz"})
-    assert r.status_code == 413
+    assert r.status_code == 413 and "合计" in r.text          # the body's limit, before the file is read
     assert client.get("/").status_code == 200
 
 
@@ -138,6 +139,8 @@ def test_uploads_are_stored_by_content_hash_never_by_the_clients_name(site, tmp_
     r = upload(client, "/api/check", "../../../evil.xlsx", content)
     assert r.status_code == 200
     assert r.json()["files"][0]["path"] == "evil.xlsx"
+    r = upload(client, "/check", "../../../evil.xlsx", content)        # the page keeps what it is given
+    assert r.status_code == 200 and "evil.xlsx" in r.text
     digest = hashlib.sha256(content).hexdigest()
     assert store.file_path(digest, ".xlsx").read_bytes() == content
     # nothing named after the client anywhere the ../ could reach; files other tests of the session made

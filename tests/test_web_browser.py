@@ -198,7 +198,7 @@ def test_a_30_mb_upload_gets_413_and_the_server_keeps_serving(server, browser, t
     with big.open("wb") as handle:
         handle.truncate(30 * 1024 * 1024)
     with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1]))) as s:
-        s.sendall(b"POST /api/check HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+        s.sendall(b"POST /api/check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\n"
                   b"Content-Length: %d\r\n\r\n" % big.stat().st_size)
         assert s.recv(200).startswith(b"HTTP/1.1 413")       # answered from the header: nothing read
     browser.get(base)

@@ -30,10 +30,10 @@ WRONG_SCORE = 3
 def site(tmp_path):
     store = SqliteStore(tmp_path / "data")
     set_admin_token(store, PASSWORD)
-    client = TestClient(create_app(store, limit=4 * 1024 * 1024, jobs=1), base_url="http://testserver")
-    r = client.post("/admin/login", data={"password": PASSWORD}, headers=ORIGIN)
-    assert r.status_code == 200
-    return store, client
+    with TestClient(create_app(store, limit=4 * 1024 * 1024, jobs=1), base_url="http://testserver") as client:
+        r = client.post("/admin/login", data={"password": PASSWORD}, headers=ORIGIN)
+        assert r.status_code == 200
+        yield store, client          # the app's lifespan: its warm worker ended after the test, not at exit
 
 
 def new_collection(client, units="甲单位\n乙单位", title="2024 年度项目绩效自评") -> tuple[str, dict[str, str]]:

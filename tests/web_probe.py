@@ -9,3 +9,14 @@ def start_and_sleep(pidfile: str) -> None:
     worker = subprocess.Popen(["sleep", "300"])
     Path(pidfile).write_text(str(worker.pid))
     time.sleep(300)
+
+
+def crash() -> None:
+    """Ends its own process at once, as a native abort in a reader would."""
+    import os
+
+    os._exit(134)
+
+
+def sleep_for(seconds: float) -> None:
+    time.sleep(seconds)

@@ -26,6 +26,7 @@ COMMANDS = {
     "systems": "systems",
     "draft": "draft",
     "serve": "serve",
+    "review": "review",
 }
 
 

@@ -22,6 +22,14 @@ def limit_option(command):
                              "“可靠性”一节）/ change a per-file limit (see README, Reliability)")(command)
 
 
+def previous_option(command):
+    """``--previous PATH`` (repeatable): last year's workbooks, shared by check and summary."""
+    return click.option("--previous", "previous", multiple=True, type=click.Path(exists=True), metavar="PATH",
+                        help="上年的自评表（文件或文件夹，可给多次），逐项目、逐指标比较：调低的指标值、删去的指标、"
+                             "调低的分值、连续远超的完成值 / last year's workbooks (files or folders, may be "
+                             "repeated), compared year over year")(command)
+
+
 def limits_from(settings) -> "Limits":
     """The default limits with the ``--limit`` settings applied; a usage error (exit 2) on a bad one."""
     from ..limits import DEFAULT_LIMITS
@@ -47,9 +55,7 @@ def limits_from(settings) -> "Limits":
 @click.option("--quality", "quality_file", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
               help="本地指标质量规则（YAML，只写与内置规则不同之处：阈值、用词、级别、off 关闭）/ a bureau's "
                    "own 指标质量 rule pack (thresholds, words, severities; off turns a rule off)")
-@click.option("--previous", "previous", multiple=True, type=click.Path(exists=True), metavar="PATH",
-              help="上年的自评表（文件或文件夹，可给多次），逐项目、逐指标比较：调低的指标值、删去的指标、调低的分值、"
-                   "连续远超的完成值 / last year's workbooks (files or folders, may be repeated), compared year over year")
+@previous_option
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="全部核心 / all cores",
               help="并行进程数 / worker processes")
 @click.option("--force", is_flag=True,

@@ -12,12 +12,14 @@ import click
 @click.option("--no-recalc", is_flag=True, help="不调用 LibreOffice 重算核对 / skip the LibreOffice recalculation")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="检查的并行进程数 / worker processes")
 def command(folder: str, force: bool, no_recalc: bool, jobs: int) -> int:
-    """演示：生成示例数据（4 个单位、24 个项目，含若干预置错误），填表、检查、汇总。
+    """演示：生成示例数据（4 个单位、24 个项目，含若干预置错误和指标质量问题）及上年数据，填表、检查
+    （与上年比较）、汇总。
 
-    Demo: generate a realistic data set (4 units, 24 projects, a few planted mistakes), fill the
-    workbooks, check them and summarize them into FOLDER (default ./selfeval-demo).
+    Demo: generate a realistic data set (4 units, 24 projects, a few planted mistakes and indicator
+    problems) and last year's, fill the workbooks, check them against last year's and summarize them
+    into FOLDER (default ./selfeval-demo).
     """
-    from ..demo import CALC_PACKAGE, DemoError, run_demo
+    from ..demo import CALC_PACKAGE, PREVIOUS_DATA_FILE, DemoError, run_demo
     from ..report import summary
 
     started = time.perf_counter()
@@ -51,7 +53,7 @@ def command(folder: str, force: bool, no_recalc: bool, jobs: int) -> int:
             echo(f"  {line}")
     else:
         echo(f"\nLibreOffice 重算核对：{result.recalculated} 个公式结果与计算引擎完全一致。")
-    echo("\n预置的错误 / planted mistakes:")
+    echo(f"\n预置的错误与指标质量问题（与上年比较的，上年数据见 {PREVIOUS_DATA_FILE}）/ planted mistakes:")
     for p in result.planted:
         mark = "√ 检出" if p.caught else "× 未按预期"     # both exist in GBK
         echo(f"  {mark}  {p.path.name}\n        {p.planted.what}\n        应报 {', '.join(p.planted.expect)}；"

@@ -58,20 +58,34 @@ def default_data_dir() -> Path:
               help="单个上传的大小上限 / upload size limit")
 @click.option("--public-url", help="各单位打开链接用的地址，如 https://jx.example.gov.cn（默认为本机监听的地址）"
                                    " / the address the 单位' links are given at")
+@click.option("--keep-days", default=0, show_default=True, type=click.IntRange(0, 36500),
+              help="提交的文件保留天数，过期自动删除；0 为一直保留 / delete submissions older than this (0: keep)")
 @click.option("--new-password", is_flag=True, help="生成新的财政局管理口令（旧口令失效）/ new bureau password")
 @click.option("--no-browser", is_flag=True, help="不自动打开浏览器 / do not open a browser")
-def command(host: str, port: int, data_dir: Path | None, max_upload_mb: int, public_url: str | None,
+def command(host: str, port: int, data_dir: Path | None, max_upload_mb: int, public_url: str | None, keep_days: int,
             new_password: bool, no_browser: bool) -> int:
     """启动网页：部门上传检查，财政局收集汇总 / start the web page for departments and the bureau."""
+    import sqlite3
+
     import uvicorn
 
     from ..web.app import ADMIN_HASH, create_app, recover, set_admin_token
+    from ..web.connections import bounded_protocol
+    from ..web.limits import WebLimits
+    from ..web.security import allowed_hosts
+    from ..web.storage_errors import storage_problem, writable_problem
     from ..web.store import SqliteStore, new_token
 
     links = links_url(public_url, host, port)
     data_dir = data_dir or default_data_dir()
-    store = SqliteStore(data_dir)
-    recover(store)
+    problem = writable_problem(data_dir)
+    if problem:
+        raise click.ClickException(f"无法启动 / cannot start: {problem}")
+    try:
+        store = SqliteStore(data_dir)
+        recover(store)
+    except (OSError, sqlite3.Error) as exc:
+        raise click.ClickException(f"无法启动 / cannot start: {storage_problem(exc) or exc}（{data_dir}）") from None
     if new_password or store.setting(ADMIN_HASH) is None:
         password = new_token()
         set_admin_token(store, password)
@@ -87,8 +101,7 @@ def command(host: str, port: int, data_dir: Path | None, max_upload_mb: int, pub
         import threading
         import webbrowser
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    hosts = None if host in ("0.0.0.0", "::") else [host, "127.0.0.1", "localhost", "[::1]",
-                                                    urlsplit(links).hostname or host]   # behind a proxy
-    uvicorn.run(create_app(store, limit=max_upload_mb * 1024 * 1024, hosts=hosts, public_url=links), host=host,
-                port=port, log_level="warning")
+    limits = WebLimits(file_bytes=max_upload_mb * 1024 * 1024, keep_days=keep_days)
+    uvicorn.run(create_app(store, hosts=allowed_hosts(host, links), limits=limits, public_url=links), host=host,
+                port=port, http=bounded_protocol(limits), timeout_keep_alive=5, log_level="warning")
     return 0

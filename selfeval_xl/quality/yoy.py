@@ -6,12 +6,15 @@ project is matched within its 单位 by its name's rapidfuzz ratio (``project_si
 ``target-lowered``), the nearer 全年预算数 breaking a tie; a 部门整体 table by its 单位; an indicator within
 its matched table and its part (产出, 效益 …) by its name's ratio (``indicator_similarity``). Each
 match is one to one, best first.
+
+Each finding is a :class:`YearFinding`: it also names its indicator and last year's and this year's
+figures, which summary.xlsx's 上年对比 sheet lists beside its wording.
 """
 from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Iterator
 
@@ -20,6 +23,34 @@ from .across import Tables, across_rule, at
 from .digest import IndicatorDigest, TableDigest
 from .pack import Rule, active_pack
 from .text import percent, similarity, squeeze
+
+
+YEAR_OVER_YEAR = ("target-lowered", "indicator-dropped", "weight-moved", "far-over-again")
+"""The codes of this module's rules, as summary.xlsx's 上年对比 sheet lists them."""
+
+
+@dataclass(frozen=True)
+class YearFinding(Finding):
+    """A finding against last year's table, with what a reader compares: the indicator, and its
+    figures last year and this year as the tables show them (a target, a 分值, a 完成值)."""
+
+    indicator: str = ""
+    last_year: str = ""
+    this_year: str = ""
+
+
+def _change(rule: Rule, pair: "Pair", cell: str, message: str, expected, found, indicator: str, last_year: str,
+            this_year: str) -> YearFinding:
+    f = at(rule, pair.table, cell, message, expected, found)
+    return YearFinding(**{k.name: getattr(f, k.name) for k in fields(Finding)}, indicator=indicator,
+                       last_year=last_year, this_year=this_year)
+
+
+def _reached(i: IndicatorDigest) -> str:
+    """``指标值 15000，完成 46845（312%）``: a target as its table shows it, and what was reached."""
+    actual = f"，完成 {i.actual:g}" if i.actual is not None else ""
+    ratio = f"（{percent(i.ratio)}）" if i.ratio is not None else ""
+    return f"指标值 {i.target_text}{actual}{ratio}"
 
 
 @dataclass(frozen=True)
@@ -101,10 +132,11 @@ def target_lowered(current: Tables, previous: Tables, rule: Rule) -> Iterator[Fi
             lowered = cur.target < old.target if cur.direction in ("≥", ">") else \
                 cur.target > old.target if cur.direction in ("≤", "<") else False
             if lowered:
-                yield at(rule, pair.table, cur.target_cell,
-                         rule.message(name=cur.name, target=cur.target_text, previous=old.target_text,
-                                      previous_file=os.path.basename(pair.previous.file), previous_cell=old.target_cell),
-                         old.target_text, cur.target_text)
+                yield _change(rule, pair, cur.target_cell,
+                              rule.message(name=cur.name, target=cur.target_text, previous=old.target_text,
+                                           previous_file=os.path.basename(pair.previous.file),
+                                           previous_cell=old.target_cell),
+                              old.target_text, cur.target_text, cur.name, old.target_text, cur.target_text)
 
 
 @across_rule("indicator-dropped")
@@ -119,11 +151,12 @@ def indicator_dropped(current: Tables, previous: Tables, rule: Rule) -> Iterator
     for pair in pairs(current, previous):
         for old in pair.dropped:
             if old.missed:
-                yield at(rule, pair.table, pair.table.anchor,
-                         rule.message(name=old.name, previous_file=os.path.basename(pair.previous.file),
-                                      previous_cell=old.name_cell,
-                                      previous_actual=f"{old.actual:g}" if old.actual is not None else "—",
-                                      previous_target=old.target_text), old.name, None)
+                yield _change(rule, pair, pair.table.anchor,
+                              rule.message(name=old.name, previous_file=os.path.basename(pair.previous.file),
+                                           previous_cell=old.name_cell,
+                                           previous_actual=f"{old.actual:g}" if old.actual is not None else "—",
+                                           previous_target=old.target_text), old.name, None,
+                              old.name, _reached(old), "（已删去）")
 
 
 @across_rule("weight-moved")
@@ -138,9 +171,10 @@ def weight_moved(current: Tables, previous: Tables, rule: Rule) -> Iterator[Find
             if cur.weight is None or old.weight is None or not old.missed:
                 continue
             if old.weight - cur.weight >= rule.param("min_points"):
-                yield at(rule, pair.table, cur.weight_cell,
-                         rule.message(name=cur.name, weight=f"{cur.weight:g}", previous_weight=f"{old.weight:g}"),
-                         old.weight, cur.weight)
+                scored = f"，得分 {old.score:g}" if old.score is not None else ""
+                yield _change(rule, pair, cur.weight_cell,
+                              rule.message(name=cur.name, weight=f"{cur.weight:g}", previous_weight=f"{old.weight:g}"),
+                              old.weight, cur.weight, cur.name, f"分值 {old.weight:g}{scored}", f"分值 {cur.weight:g}")
 
 
 @across_rule("far-over-again")
@@ -156,6 +190,7 @@ def far_over_again(current: Tables, previous: Tables, rule: Rule) -> Iterator[Fi
             if now is None or then is None or cur.target != old.target or not _same_unit(cur, old):
                 continue
             if now >= rule.param("ratio") and then >= rule.param("ratio"):
-                yield at(rule, pair.table, cur.actual_cell,
-                         rule.message(name=cur.name, target=cur.target_text, ratio=percent(now),
-                                      previous_ratio=percent(then)), None, percent(now))
+                yield _change(rule, pair, cur.actual_cell,
+                              rule.message(name=cur.name, target=cur.target_text, ratio=percent(now),
+                                           previous_ratio=percent(then)), None, percent(now),
+                              cur.name, _reached(old), _reached(cur))

@@ -3,7 +3,8 @@
 (Not ``report/summary.py``: that name would shadow the console ``summary`` function the package exports.)
 
 Sheets: 概览 (key figures and three native charts), 汇总 (one row per workbook), 按单位 (totals per 单位),
-等级分布, 执行率排序 (the projects by 执行率, the chart's data), then one sheet per 单位. Every figure is
+等级分布, 执行率排序 (the projects by 执行率, the chart's data), 上年对比 (with ``--previous``: one row
+per year-over-year finding), then one sheet per 单位. Every figure is
 a value computed here (totals with the engine's rules), so the file reads the same in Excel, WPS,
 LibreOffice and value-only readers; every cell, titles and sheet names included, goes through
 :mod:`selfeval_xl.sanitize` (a 单位 named ``=HYPERLINK(…)`` is text, not a link).
@@ -17,7 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from ..findings import FileReport, Severity
+from ..findings import CATALOGUE, FileReport, Severity
+from ..model import quote_sheet
+from ..quality.yoy import YEAR_OVER_YEAR
 from ..rules import DEFAULT_SETTINGS, RuleError, exec_rate, xl_round
 from ..outputs import replacing
 from ..ownfiles import mark_openpyxl
@@ -29,8 +32,10 @@ from .xlsx import KIND_NAMES, status
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-OVERVIEW, ROWS, UNITS, GRADES, RATES = "概览", "汇总", "按单位", "等级分布", "执行率排序"
+OVERVIEW, ROWS, UNITS, GRADES, RATES, YEARS = "概览", "汇总", "按单位", "等级分布", "执行率排序", "上年对比"
 FIXED_SHEETS = (OVERVIEW, ROWS, UNITS, GRADES, RATES)
+OUR_SHEETS = (*FIXED_SHEETS, YEARS)
+"""Every sheet name of ours (上年对比 only with ``--previous``): a 单位's own sheet takes another name."""
 SUMMARY_KIND = "汇总表"
 NO_UNIT = "（未填单位）"
 TONES = ("优", "良", "中", "差")
@@ -49,6 +54,8 @@ ROW_WIDTHS = (5, 18, 9, 24, 12, 12, 9, 8, 8, 6, 6, 6, 7, 38, 28)
 UNIT_HEADERS = ("单位", "项目数", "项目预算合计（万元）", "项目执行合计（万元）", "执行率", "项目平均分",
                 "部门整体得分", "部门整体等级")     # then one column per grade, then the problem counts
 UNIT_WIDTHS = (26, 8, 16, 16, 10, 11, 12, 12)
+YEAR_HEADERS = ("序号", "单位", "项目 / 部门", "指标", "变化", "上年", "今年", "说明", "单元格", "文件")
+YEAR_WIDTHS = (5, 16, 20, 16, 14, 16, 16, 48, 16, 28)
 
 
 @dataclass(frozen=True)
@@ -262,10 +269,12 @@ class _Sheet:
     """A table sheet: title, header row, rows with formats, widths, frozen header, filter."""
 
     def __init__(self, ws: "Worksheet", st: _Styles, title: str, headers: tuple[str, ...],
-                 widths: tuple[int, ...], formats: dict[int, str], nowrap: tuple[int, ...] = ()):
+                 widths: tuple[int, ...], formats: dict[int, str], nowrap: tuple[int, ...] = (),
+                 max_lines: int = 6):
         from openpyxl.utils import get_column_letter
 
         self.ws, self.st, self.headers, self.formats, self.nowrap = ws, st, headers, formats, nowrap
+        self.max_lines = max_lines          # a row grows to show this many lines of its longest text
         write_openpyxl(ws["A1"], title)           # a 单位's own sheet: its name, from a workbook
         ws["A1"].font, ws["A1"].alignment = st.title_font, st.wrap
         # the title wraps within the table's width: a long 单位 name must not widen the printed page
@@ -298,7 +307,7 @@ class _Sheet:
             if total:
                 cell.font, cell.fill = self.st.bold, self.st.total_fill
         if lines > 1:
-            self.ws.row_dimensions[row].height = 14 * min(lines, 6)
+            self.ws.row_dimensions[row].height = 14 * min(lines, self.max_lines)
         self.next_row += 1
         return row
 
@@ -388,6 +397,43 @@ def _rows_sheet(wb, st: _Styles, title: str, name: str, rows: list[SummaryRow], 
                    _f(totals.spent), totals.rate, _f(totals.mean_score), None, "", sum(r.errors for r in rows),
                    sum(r.warnings for r in rows), sum(r.unreviewed for r in rows), "", ""), total=True)
     sheet.finish(grade_column=10, rate_column=7)
+    return sheet
+
+
+def _year_rows(reports: list[FileReport]) -> list[tuple]:
+    """One row per year-over-year finding, by 单位 and project: what changed, where, and its wording
+    (a finding made elsewhere than :mod:`..quality.yoy` names no indicator or figures: blank)."""
+    rows = []
+    for r in reports:
+        for f in r.findings:
+            if f.code in YEAR_OVER_YEAR:
+                title = CATALOGUE[f.code].title.split("：", 1)[-1]
+                rows.append((r.unit or NO_UNIT, r.name or Path(r.path).stem, getattr(f, "indicator", ""), title,
+                             getattr(f, "last_year", ""), getattr(f, "this_year", ""), f.message, f))
+    return sorted(rows, key=lambda row: row[:4])
+
+
+def _years_sheet(wb, st: _Styles, reports: list[FileReport], base: Path) -> _Sheet:
+    """上年对比: each year-over-year finding with both years' figures and a link to its cell."""
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    rows = _year_rows(reports)
+    sheet = _Sheet(wb.create_sheet(YEARS), st, "与上年自评表对比", YEAR_HEADERS, YEAR_WIDTHS, {}, max_lines=12)
+    sheet.ws["A2"] = (f"与上年的自评表（--previous）逐项目、逐指标比较：调低的指标值、删去的失分指标、调低的分值、"
+                      f"连续远超的完成值；共 {len(rows)} 条")
+    sheet.ws["A2"].font = st.subtitle_font
+    for i, (*values, f) in enumerate(rows, start=1):
+        position = f"{quote_sheet(f.sheet)}!{f.cell}" if f.sheet and f.cell else ""
+        at = sheet.add((i, *values, position, Path(f.file).name))
+        link = sheet.ws.cell(at, len(YEAR_HEADERS))           # opens the workbook at the cell
+        link.hyperlink = Hyperlink(ref=link.coordinate, target=_relative(f.file, base),
+                                   location=url_text(position) if position else None)
+        link.alignment = st.shrink                             # LibreOffice does not wrap a link: it shrinks
+    if not rows:
+        sheet.add(("", "未发现指标值调低、删去失分指标、调低分值或完成值连续远超指标值的情况",
+                   *("",) * (len(YEAR_HEADERS) - 2)))
+        sheet.ws.merge_cells(start_row=4, start_column=2, end_row=4, end_column=len(YEAR_HEADERS))
+    sheet.finish()
     return sheet
 
 
@@ -560,10 +606,12 @@ class SummaryInfo:
     units: int
 
 
-def write_summary(reports: Iterable[FileReport], path: str | Path) -> SummaryInfo:
-    """Write summary.xlsx from the checked workbooks' reports."""
+def write_summary(reports: Iterable[FileReport], path: str | Path, year_over_year: bool = False) -> SummaryInfo:
+    """Write summary.xlsx from the checked workbooks' reports; ``year_over_year`` (they were checked
+    against last year's, ``--previous``) adds the 上年对比 sheet."""
     from openpyxl import Workbook
 
+    reports = list(reports)
     summary = Summary.of(reports)
     path = Path(path)
     base = path.resolve().parent
@@ -577,7 +625,9 @@ def write_summary(reports: Iterable[FileReport], path: str | Path) -> SummaryInf
     grades = _grades_sheet(wb, st, summary)
     rates, shown = _rates_sheet(wb, st, summary)
     _charts(overview, units, grades, rates, shown, summary)
-    taken = set(FIXED_SHEETS)
+    if year_over_year:
+        _years_sheet(wb, st, reports, base)
+    taken = set(OUR_SHEETS)
     for u in summary.units:
         _rows_sheet(wb, st, u.unit, safe_sheet_name(u.unit, taken), u.rows, u, base)
     wb.properties.creator = "selfeval-xl"

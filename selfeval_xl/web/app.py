@@ -7,15 +7,17 @@ own submissions; the bureau's pages need a login with the bureau's password (a s
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import hmac
 import os
 import shutil
+import sqlite3
 import tempfile
 import threading
 import time
 import zipfile
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +26,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
@@ -36,7 +36,11 @@ from . import round as rounds
 from .guards import DEFAULT_LIMIT, Guards
 from ..findings import FileReport
 from ..sanitize import file_name
+from .limits import WebLimits, compact
+from .security import HostRule
+from .storage_errors import storage_problem
 from .store import Collection, Store, Submission, Unit, token_hash
+from .workers import ClientGone, WorkerPool, watched
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 REPORT_SUFFIXES = (".docx", ".pdf", ".txt")      # a 绩效自评报告, checked against its 单位's tables
@@ -50,9 +54,13 @@ CHUNK = 1 << 20
 @dataclass
 class Settings:
     store: Store
-    limit: int = DEFAULT_LIMIT
-    jobs: int = 2                 # uploads processed at once (each may use a worker process)
+    limits: WebLimits
+    pool: WorkerPool              # the warm workers every step on a stranger's file runs in
     public_url: str | None = None   # where the 单位 open their links (None: the address the request came to)
+
+    @property
+    def limit(self) -> int:
+        return self.limits.file_bytes
 
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -75,10 +83,9 @@ def _suffix(filename: str | None) -> str:
     return suffix if suffix in WORKBOOK_SUFFIXES + REPORT_SUFFIXES + (".zip",) else ".bin"
 
 
-async def _save_upload(store: Store, upload: UploadFile, limit: int) -> tuple[str, str]:
-    """Copy an upload into the store (by content hash); returns (hash, suffix)."""
-    suffix = _suffix(upload.filename)
-    handle = tempfile.NamedTemporaryFile(dir=store.scratch(), delete=False, suffix=suffix)
+async def _receive(store: Store, upload: UploadFile, limit: int) -> Path:
+    """Copy an upload into a scratch file (413 past ``limit``, the limit of each file)."""
+    handle = tempfile.NamedTemporaryFile(dir=store.scratch(), delete=False, suffix=_suffix(upload.filename))
     size = 0
     with handle:
         while block := await upload.read(CHUNK):
@@ -86,31 +93,62 @@ async def _save_upload(store: Store, upload: UploadFile, limit: int) -> tuple[st
             if size > limit:
                 handle.close()
                 Path(handle.name).unlink()
-                raise HTTPException(413, "文件过大 / upload too large")
+                raise HTTPException(413, f"文件过大：每个文件不超过 {limit // (1024 * 1024)} MB / file too large")
             handle.write(block)
-    return await run_in_threadpool(store.put_file, Path(handle.name), suffix), suffix
+    return Path(handle.name)
+
+
+async def _save_upload(store: Store, upload: UploadFile, limit: int) -> tuple[str, str]:
+    """Copy an upload into the store (by content hash); returns (hash, suffix)."""
+    suffix = _suffix(upload.filename)
+    return await run_in_threadpool(store.put_file, await _receive(store, upload, limit), suffix), suffix
 
 
 class Processor:
-    """Runs uploads through :func:`processing.process` (at most ``jobs`` at once) and records them."""
+    """Runs uploads through :func:`processing.process` in the warm workers (as many at once as there
+    are workers; more wait their turn) and records them, each result compacted to the limits."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.slots = threading.Semaphore(settings.jobs)
+        self.purged = 0.0
+
+    def _run(self, gone: threading.Event | None):
+        return functools.partial(self.settings.pool.run, gone=gone)
+
+    def _keep(self, result: dict) -> dict:
+        return compact(result, self.settings.limits)
+
+    @contextlib.contextmanager
+    def _answered(self, blob: str, suffix: str):
+        """The upload is kept only if its client is there for the answer."""
+        try:
+            yield
+        except ClientGone:
+            self.settings.store.discard_file(blob, suffix)
+            raise
 
     def submit(self, unit: Unit | None, blob: str, suffix: str, name: str, system: str | None,
-               recheck: bool = True) -> Submission:
+               recheck: bool = True, gone: threading.Event | None = None) -> Submission:
         """A workbook checked and scored; its 单位's reports re-checked against the tables now in
         (``recheck``: a zip re-checks them once, after its last workbook)."""
         store = self.settings.store
-        with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
-            done = processing.process(store.file_path(blob, suffix), name, Path(work), system)
+        self.retain()
+        with self._answered(blob, suffix), tempfile.TemporaryDirectory(dir=store.scratch()) as work:
+            done = processing.process(store.file_path(blob, suffix), name, Path(work), system, self._run(gone),
+                                      self.settings.limits)
             scored = store.put_file(done.scored, done.scored.suffix) + done.scored.suffix if done.scored else None
         sub = store.add_submission(unit.id if unit else None, name, blob, suffix,
-                                   processing.table_key(done.report), done.result, scored)
+                                   processing.table_key(done.report), self._keep(done.result), scored)
         if unit is not None and recheck:
             self.recheck_reports(unit, system)
         return sub
+
+    def retain(self) -> None:
+        """Submissions older than ``keep_days`` deleted, looked at no more than once an hour."""
+        days = self.settings.limits.keep_days
+        if days and time.time() - self.purged > 3600:
+            self.purged = time.time()
+            self.settings.store.purge_before(self.purged - days * 86400)
 
     def _latest(self, unit: Unit) -> tuple[list[Submission], list[Path]]:
         """The latest version of each of the 单位's files, and the paths of its workbooks among them."""
@@ -119,16 +157,19 @@ class Processor:
         return latest, [store.file_path(s.blob, s.suffix) for s in latest if s.suffix in WORKBOOK_SUFFIXES]
 
     def _report_result(self, workbooks: list[Path], blob: str, suffix: str, name: str,
-                       system: str | None) -> processing.Processed:
+                       system: str | None, gone: threading.Event | None = None) -> processing.Processed:
         """A 绩效自评报告 checked against these workbooks (its 单位's latest)."""
         store = self.settings.store
-        with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
-            return processing.process_report(store.file_path(blob, suffix), name, workbooks, Path(work), system)
+        with tempfile.TemporaryDirectory(dir=store.scratch()) as work:
+            return processing.process_report(store.file_path(blob, suffix), name, workbooks, Path(work), system,
+                                              self._run(gone))
 
-    def submit_report(self, unit: Unit, blob: str, suffix: str, name: str, system: str | None) -> Submission:
-        done = self._report_result(self._latest(unit)[1], blob, suffix, name, system)
+    def submit_report(self, unit: Unit, blob: str, suffix: str, name: str, system: str | None,
+                      gone: threading.Event | None = None) -> Submission:
+        with self._answered(blob, suffix):
+            done = self._report_result(self._latest(unit)[1], blob, suffix, name, system, gone)
         return self.settings.store.add_submission(unit.id, name, blob, suffix, processing.table_key(done.report),
-                                                  done.result, None)
+                                                  self._keep(done.result), None)
 
     def recheck_reports(self, unit: Unit, system: str | None) -> None:
         """The 单位's latest reports checked again, against the tables it has now: a report uploaded
@@ -136,13 +177,12 @@ class Processor:
         latest, workbooks = self._latest(unit)
         for sub in (s for s in latest if s.suffix in REPORT_SUFFIXES):
             done = self._report_result(workbooks, sub.blob, sub.suffix, sub.filename, system)
-            self.settings.store.replace_result(sub.id, done.result)
+            self.settings.store.replace_result(sub.id, self._keep(done.result))
 
-    def check(self, blob: str, suffix: str, name: str) -> FileReport:
-        """The check alone (the JSON API)."""
-        store = self.settings.store
-        with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
-            return processing.isolated_check(store.file_path(blob, suffix), name, Path(work))[0]
+    def check(self, path: Path, name: str, gone: threading.Event | None = None) -> FileReport:
+        """The check alone (the JSON API), of a file in scratch."""
+        with tempfile.TemporaryDirectory(dir=self.settings.store.scratch()) as work:
+            return processing.isolated_check(path, name, Path(work), run=self._run(gone))[0]
 
     def latest_reports(self, subs: list[Submission], system: str | None) -> list[FileReport]:
         """The reports of these submissions checked together (the cross-file checks of each 单位 add
@@ -155,9 +195,9 @@ class Processor:
         stored = [processing.report_from_dict(s.result["report"]) for s in crashed]
         if not rest:
             return stored
-        with self.slots, tempfile.TemporaryDirectory(dir=store.scratch()) as work:
+        with tempfile.TemporaryDirectory(dir=store.scratch()) as work:
             together = processing.check_together([(store.file_path(s.blob, s.suffix), s.filename) for s in rest],
-                                                 Path(work), system)
+                                                 Path(work), system, self._run(None))
         if together is None:
             return [processing.report_from_dict(s.result["report"]) for s in subs]
         return together + stored
@@ -213,8 +253,10 @@ class Processor:
 # --------------------------------------------------------------------------- helpers for pages
 
 def _page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+    limits = request.app.state.limits
     return TEMPLATES.TemplateResponse(request, name, {"kinds": views.KIND_NAMES, "status": status,
-                                                      "limit_mb": request.app.state.limit // (1024 * 1024), **context},
+                                                      "limit_mb": limits.file_bytes // (1024 * 1024),
+                                                      "form_files": limits.form_files, **context},
                                       status_code=status)
 
 
@@ -242,22 +284,23 @@ def _xlsx_response(path: Path, name: str) -> FileResponse:
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-async def _report(store: Store, reports: list[FileReport], name: str) -> FileResponse:
-    """report.xlsx (汇总 + 问题清单) of these reports, written by the report's own writer."""
+def _report(store: Store, reports: list[FileReport], name: str) -> FileResponse:
+    """report.xlsx (汇总 + 问题清单) of these reports, written by the report's own writer (in a handler's
+    thread, as every download is: nothing a stranger sent is read in the event loop)."""
     from ..report import write_report
 
     path = _scratch_file(store)
-    await run_in_threadpool(write_report, path, reports)
+    write_report(path, reports)
     return _xlsx_response(path, name)
 
 
-async def _feedback(store: Store, reports: list[FileReport], name: str) -> FileResponse:
+def _feedback(store: Store, reports: list[FileReport], name: str) -> FileResponse:
     """The feedback workbook of ``check --feedback`` (问题与改法: each finding, what to type instead, a
     link to its cell) for one 单位's reports, written by the feedback's own writer."""
     from ..report.feedback import write_feedback
 
     folder = Path(tempfile.mkdtemp(dir=store.scratch()))
-    written = await run_in_threadpool(write_feedback, reports, folder)
+    written = write_feedback(reports, folder)
     path = _scratch_file(store)
     os.replace(written[0].path, path)
     shutil.rmtree(folder, ignore_errors=True)
@@ -289,20 +332,32 @@ def _uploads(form) -> list[UploadFile]:
 
 # --------------------------------------------------------------------------- the app
 
-def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: list[str] | None = None,
-               public_url: str | None = None):
-    """The ASGI app over ``store`` (wrapped in :class:`~.guards.Guards`). ``hosts``: the only Host
-    names answered (a page on another site that rebinds its name to 127.0.0.1 is refused); None: any.
-    ``public_url``: the address the 单位' links are given at (``https://jx.example.gov.cn``)."""
-    settings = Settings(store, limit, jobs, public_url.rstrip("/") if public_url else None)
+def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: HostRule | None = None,
+               limits: WebLimits | None = None, public_url: str | None = None):
+    """The ASGI app over ``store`` (wrapped in :class:`~.guards.Guards`), its steps run by ``jobs`` warm
+    workers. ``hosts``: the Host names answered (a page on another site that rebinds its name to
+    127.0.0.1 is refused); None: any. ``limits``: the server's bounds (else the defaults, with ``limit``
+    bytes per file). ``public_url``: the address the 单位' links are given at (``https://jx.example.gov.cn``;
+    ``serve`` makes ``hosts`` answer to it)."""
+    limits = limits or WebLimits(file_bytes=limit)
+    limit = limits.file_bytes
+    pool = WorkerPool(jobs)
+    settings = Settings(store, limits, pool, public_url.rstrip("/") if public_url else None)
     processor = Processor(settings)
     zips = exports.ZipBuilds(store.scratch() / "exports")
 
     async def form_of(request: Request):
-        return await request.form(max_files=ZIP_MAX_FILES, max_fields=200, max_part_size=64 * 1024)
+        try:
+            return await request.form(max_files=limits.form_files, max_fields=200, max_part_size=64 * 1024)
+        except HTTPException as exc:
+            if "files" in str(exc.detail).lower():
+                raise HTTPException(413, f"一次最多上传 {limits.form_files} 个文件，更多的文件请打包为 .zip "
+                                         f"/ at most {limits.form_files} files in one form") from None
+            raise
 
     # -- the JSON API --------------------------------------------------------------------------
     async def api_check(request: Request) -> Response:
+        """The check of one file, kept nowhere: its bytes are deleted once it is answered."""
         from ..findings import Report
 
         form = await form_of(request)
@@ -310,13 +365,19 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         if not isinstance(upload, UploadFile):
             return JSONResponse({"error": "请用 multipart 字段 file 上传一个文件 / send one file in field 'file'"},
                                 status_code=400)
-        blob, suffix = await _save_upload(store, upload, limit)
-        name = processing.display_name(upload.filename, suffix)
-        report = await run_in_threadpool(processor.check, blob, suffix, name)
-        return JSONResponse(Report([report]).to_dict())
+        started = time.perf_counter()
+        path = await _receive(store, upload, limit)
+        try:
+            report = await watched(request.is_disconnected, processor.check, path,
+                                   processing.display_name(upload.filename, path.suffix))
+        finally:
+            path.unlink(missing_ok=True)
+        answer = JSONResponse(Report([report]).to_dict())
+        answer.headers["server-timing"] = f"check;dur={(time.perf_counter() - started) * 1000:.1f}"
+        return answer
 
     # -- a department's page -------------------------------------------------------------------
-    async def home(request: Request) -> Response:
+    def home(request: Request) -> Response:
         return _page(request, "home.html")
 
     async def home_check(request: Request) -> Response:
@@ -325,7 +386,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         for upload in _uploads(form):
             blob, suffix = await _save_upload(store, upload, limit)
             name = processing.display_name(upload.filename, suffix)
-            sub = await run_in_threadpool(processor.submit, None, blob, suffix, name, None)
+            sub = await watched(request.is_disconnected, processor.submit, None, blob, suffix, name, None)
             tokens.append(sub.token)
         if not tokens:
             return RedirectResponse("/", status_code=303)
@@ -338,19 +399,20 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
             raise HTTPException(404, "没有这个结果 / no such result")
         return sub
 
-    async def result(request: Request) -> Response:
+    def result(request: Request) -> Response:
         subs = [anonymous(request.path_params["token"])]
-        subs += [s for t in request.query_params.getlist("more") if (s := store.submission_by_token(t))
+        more = request.query_params.getlist("more")[:limits.form_files]         # the rest of one form, no more
+        subs += [s for t in more if (s := store.submission_by_token(t))
                  and s.unit_id is None]
         return _page(request, "results.html", results=[_submission_context(s) for s in subs],
                      base=lambda s: f"/r/{s.token}")
 
-    async def result_scored(request: Request) -> Response:
+    def result_scored(request: Request) -> Response:
         return _scored(store, anonymous(request.path_params["token"]))
 
-    async def result_feedback(request: Request) -> Response:
+    def result_feedback(request: Request) -> Response:
         sub = anonymous(request.path_params["token"])
-        return await _feedback(store, _stored(sub), _download_name(sub, "反馈表", ".xlsx"))
+        return _feedback(store, _stored(sub), _download_name(sub, "反馈表", ".xlsx"))
 
     # -- a 单位's link ---------------------------------------------------------------------------
     def unit_of(request: Request) -> Unit:
@@ -365,7 +427,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
             raise HTTPException(404, "没有这个文件 / no such file")
         return sub
 
-    async def unit_page(request: Request, refused: str | None = None) -> Response:
+    def unit_page(request: Request, refused: str | None = None) -> Response:
         unit = unit_of(request)
         collection = store.collection(unit.collection_id)
         subs = store.submissions(unit.id)
@@ -374,8 +436,8 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         new = set(request.query_params.getlist("new"))
         deadline = store.round_state(unit.collection_id).deadline
         running = any(j.state == "running" for j in jobs)      # the joint check waits for the zip's last file
-        verdict = None if running else await run_in_threadpool(views.verdict, processor.latest_reports, latest,
-                                                               collection.system or None)
+        verdict = None if running else views.verdict(processor.latest_reports, latest, collection.system or None,
+                                                     limits)
         return _page(request, "unit.html", 409 if refused else 200, unit=unit, collection=collection,
                      subs=list(reversed(subs)), latest={s.id for s in latest}, jobs=jobs[:5], running=running,
                      results=[_submission_context(s) for s in subs if s.token in new],
@@ -384,46 +446,45 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
 
     async def unit_upload(request: Request) -> Response:
         unit = unit_of(request)
-        if refusal := rounds.upload_refusal(store, unit):
-            return await unit_page(request, refusal)
+        if refusal := await run_in_threadpool(rounds.start_upload, store, unit):
+            return await run_in_threadpool(unit_page, request, refusal)
         collection = store.collection(unit.collection_id)
         system = collection.system or None if collection else None
         form = await form_of(request)
         actor = rounds.who(unit.name, request.client.host if request.client else None)
-        names = [processing.display_name(u.filename, _suffix(u.filename)) for u in _uploads(form)]
-        if names:
-            try:
-                rounds.decide(store, unit, event="upload", actor=actor)
-            except rounds.RoundError as exc:             # closed or accepted since the page was drawn
-                return await unit_page(request, str(exc))
-            rounds.log_upload(store, unit, actor, names)
-        new = []
-        # reports last: a 绩效自评报告 sent in one form with its workbooks is checked against them
-        for upload in sorted(_uploads(form), key=lambda u: _suffix(u.filename) in REPORT_SUFFIXES):
-            blob, suffix = await _save_upload(store, upload, limit)
-            if suffix == ".zip":
-                job = store.start_job(unit.id, 0)
-                threading.Thread(target=processor.unzip, args=(unit, blob, system, job.id), daemon=True).start()
-                continue
-            name = processing.display_name(upload.filename, suffix)
-            step = processor.submit_report if suffix in REPORT_SUFFIXES else processor.submit
-            new.append((await run_in_threadpool(step, unit, blob, suffix, name, system)).token)
+        new, kept = [], []
+        try:
+            # reports last: a 绩效自评报告 sent in one form with its workbooks is checked against them
+            for upload in sorted(_uploads(form), key=lambda u: _suffix(u.filename) in REPORT_SUFFIXES):
+                blob, suffix = await _save_upload(store, upload, limit)
+                name = processing.display_name(upload.filename, suffix)
+                if suffix == ".zip":
+                    job = store.start_job(unit.id, 0)
+                    threading.Thread(target=processor.unzip, args=(unit, blob, system, job.id), daemon=True).start()
+                else:
+                    step = processor.submit_report if suffix in REPORT_SUFFIXES else processor.submit
+                    new.append((await watched(request.is_disconnected, step, unit, blob, suffix, name, system)).token)
+                kept.append(name)
+        finally:                   # what was kept moves the 单位 along, even when its client has gone
+            refusal = rounds.record_upload(store, unit, actor, kept)
+        if refusal:                # closed or accepted since the page was drawn
+            return await run_in_threadpool(unit_page, request, refusal)
         return RedirectResponse(f"/u/{unit.token}?" + "&".join(f"new={t}" for t in new), status_code=303)
 
-    async def unit_submission(request: Request) -> Response:
+    def unit_submission(request: Request) -> Response:
         unit = unit_of(request)
         sub = own(request, unit)
         return _page(request, "results.html", results=[_submission_context(sub)], unit=unit,
                      base=lambda s: f"/u/{unit.token}/s/{s.token}")
 
-    async def unit_scored(request: Request) -> Response:
+    def unit_scored(request: Request) -> Response:
         unit = unit_of(request)
         return _scored(store, own(request, unit))
 
-    async def unit_feedback(request: Request) -> Response:
+    def unit_feedback(request: Request) -> Response:
         unit = unit_of(request)
         sub = own(request, unit)
-        return await _feedback(store, _stored(sub), _download_name(sub, "反馈表", ".xlsx"))
+        return _feedback(store, _stored(sub), _download_name(sub, "反馈表", ".xlsx"))
 
     # -- the bureau ----------------------------------------------------------------------------
     def is_admin(request: Request) -> bool:
@@ -434,7 +495,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         if not is_admin(request):
             raise HTTPException(303, headers={"location": "/admin/login"})
 
-    async def login_page(request: Request) -> Response:
+    def login_page(request: Request) -> Response:
         return _page(request, "login.html", failed=False)
 
     async def login(request: Request) -> Response:
@@ -447,13 +508,14 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         response.set_cookie(ADMIN_COOKIE, store.new_session(), httponly=True, samesite="strict", path="/")
         return response
 
-    async def logout(request: Request) -> Response:
+    def logout(request: Request) -> Response:
         need_admin(request)
+        store.end_session(request.cookies[ADMIN_COOKIE])
         response = RedirectResponse("/admin/login", status_code=303)
         response.delete_cookie(ADMIN_COOKIE, path="/")
         return response
 
-    async def admin(request: Request) -> Response:
+    def admin(request: Request) -> Response:
         from ..system import available_systems
 
         need_admin(request)
@@ -488,7 +550,8 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
 
     def collection_of(request: Request):
         need_admin(request)
-        collection = store.collection(request.path_params["cid"])
+        cid = request.path_params["cid"]
+        collection = store.collection(cid) if 0 < cid < 2 ** 63 else None      # SQLite's integers
         if collection is None:
             raise HTTPException(404, "没有这个收集 / no such collection")
         return collection, [views.UnitState(u, *views.latest_versions(store.submissions(u.id)))
@@ -497,7 +560,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
     def origin(request: Request) -> str:
         return settings.public_url or f"{request.url.scheme}://{request.url.netloc}"
 
-    async def dashboard(request: Request, status: int = 200, error: str = "") -> Response:
+    def dashboard(request: Request, status: int = 200, error: str = "") -> Response:
         collection, states = collection_of(request)
         state = store.round_state(collection.id)
         unit_rounds = {st.unit.id: rounds.status_of(store, st.unit, state.deadline) for st in states}
@@ -513,39 +576,36 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
             raise HTTPException(404, "没有这个单位 / no such 单位")
         return state
 
-    async def renew(request: Request) -> Response:
+    def renew(request: Request) -> Response:
         collection, states = collection_of(request)
         unit = unit_in(request, states).unit
-        return await round_step(request, lambda: (rounds.log_link(store, unit, bureau(request), "换新链接"),
-                                                  store.renew_unit_token(unit.id)))
+        return round_step(request, lambda: (rounds.log_link(store, unit, bureau(request), "换新链接"),
+                                            store.renew_unit_token(unit.id)))
 
-    async def revoke(request: Request) -> Response:
+    def revoke(request: Request) -> Response:
         collection, states = collection_of(request)
         unit = unit_in(request, states).unit
-        return await round_step(request, lambda: (rounds.log_link(store, unit, bureau(request), "收回链接"),
-                                                  store.revoke_unit(unit.id)))
+        return round_step(request, lambda: (rounds.log_link(store, unit, bureau(request), "收回链接"),
+                                            store.revoke_unit(unit.id)))
 
-    async def latest_reports(collection, states: list[views.UnitState]) -> list[FileReport]:
-        return await run_in_threadpool(processor.latest_reports, [s for st in states for s in st.latest],
-                                       collection.system or None)
+    def latest_reports(collection, states: list[views.UnitState]) -> list[FileReport]:
+        return processor.latest_reports([s for st in states for s in st.latest], collection.system or None)
 
-    async def collection_report(request: Request) -> Response:
+    def collection_report(request: Request) -> Response:
         collection, states = collection_of(request)
-        return await _report(store, await latest_reports(collection, states),
-                             file_name(collection.title, "_report.xlsx"))
+        return _report(store, latest_reports(collection, states), file_name(collection.title, "_report.xlsx"))
 
-    async def unit_report(request: Request) -> Response:
+    def unit_report(request: Request) -> Response:
         collection, states = collection_of(request)
         state = unit_in(request, states)
-        return await _report(store, await latest_reports(collection, [state]),
-                             f"{collection.year}_{state.unit.name}_检查结果.xlsx")
+        return _report(store, latest_reports(collection, [state]), f"{collection.year}_{state.unit.name}_检查结果.xlsx")
 
-    async def collection_summary(request: Request) -> Response:
+    def collection_summary(request: Request) -> Response:
         from ..report.summary_workbook import write_summary
 
         collection, states = collection_of(request)
         path = _scratch_file(store)
-        await run_in_threadpool(write_summary, await latest_reports(collection, states), path)
+        write_summary(latest_reports(collection, states), path)
         return _xlsx_response(path, file_name(collection.title, "_summary.xlsx"))
 
     def submission_in(request: Request) -> tuple[Collection, views.UnitState, Submission]:
@@ -556,7 +616,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
             raise HTTPException(404, "没有这个文件 / no such file")
         return collection, state, sub
 
-    async def admin_submission(request: Request) -> Response:
+    def admin_submission(request: Request) -> Response:
         collection, state, sub = submission_in(request)
         return _page(request, "results.html", results=[_submission_context(sub)], unit=state.unit,
                      base=lambda s: f"/admin/c/{collection.id}/u/{state.unit.id}/s/{s.token}",
@@ -566,52 +626,58 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
     def bureau(request: Request) -> str:
         return rounds.who(rounds.BUREAU, request.client.host if request.client else None)
 
-    async def round_step(request: Request, step) -> Response:
-        """Run a change of the round and go back to the dashboard; a refused one is shown there (409)."""
+    def round_step(request: Request, step) -> Response:
+        """Run a change of the round and go back to the dashboard; a refused one is shown there (409).
+        (In a handler's thread: the dashboard reads every 单位's stored results.)"""
         try:
             step()
         except rounds.RoundError as exc:
-            return await dashboard(request, 409, str(exc))
+            return dashboard(request, 409, str(exc))
         return RedirectResponse(f"/admin/c/{request.path_params['cid']}", status_code=303)
 
     collection_steps = {"deadline": (rounds.set_deadline, "deadline"), "units": (rounds.add_unit, "name"),
                         "close": (rounds.close, None), "reopen": (rounds.reopen, None)}
-    unit_steps = {"return": (partial(rounds.decide, event="return"), "comment"),
-                  "accept": (partial(rounds.decide, event="accept"), None),
+    unit_steps = {"return": (functools.partial(rounds.decide, event="return"), "comment"),
+                  "accept": (functools.partial(rounds.decide, event="accept"), None),
                   "rename": (rounds.rename_unit, "name"), "remove": (rounds.remove_unit, None)}
 
     async def round_action(request: Request) -> Response:
-        """One change of the round (:data:`collection_steps`, :data:`unit_steps`): its form field, if any,
-        then who does it."""
+        """One change of the round (:data:`collection_steps`, :data:`unit_steps`): its form read here,
+        the change made off the event loop."""
+        need_admin(request)
+        return await run_in_threadpool(round_change, request, await form_of(request))
+
+    def round_change(request: Request, form) -> Response:
+        """The change: its form field, if any, then who does it."""
         collection, states = collection_of(request)
         steps, target = ((unit_steps, unit_in(request, states).unit) if "uid" in request.path_params
                          else (collection_steps, collection))
         if request.path_params["action"] not in steps:
             raise HTTPException(404, "没有这个操作 / no such action")
         step, field = steps[request.path_params["action"]]
-        given = [str((await form_of(request)).get(field, ""))] if field else []
-        return await round_step(request, lambda: step(store, target, *given, actor=bureau(request)))
+        given = [str(form.get(field, ""))] if field else []
+        return round_step(request, lambda: step(store, target, *given, actor=bureau(request)))
 
-    async def link_list(request: Request) -> Response:
+    def link_list(request: Request) -> Response:
         collection, states = collection_of(request)
         deadline = store.round_state(collection.id).deadline
         rows = [(st.unit.name, f"{origin(request)}/u/{st.unit.token}" if st.unit.token else "（已收回）",
                  rounds.status_of(store, st.unit).status, deadline) for st in states]
         path = _scratch_file(store)
-        await run_in_threadpool(exports.write_links, path, collection.title, rows)
+        exports.write_links(path, collection.title, rows)
         return _xlsx_response(path, file_name(collection.title, "_提交链接.xlsx"))
 
-    async def admin_original(request: Request) -> Response:
+    def admin_original(request: Request) -> Response:
         return _original(store, submission_in(request)[2])
 
-    async def admin_scored(request: Request) -> Response:
+    def admin_scored(request: Request) -> Response:
         return _scored(store, submission_in(request)[2])
 
-    async def admin_feedback(request: Request) -> Response:
+    def admin_feedback(request: Request) -> Response:
         sub = submission_in(request)[2]
-        return await _feedback(store, _stored(sub), _download_name(sub, "反馈表", ".xlsx"))
+        return _feedback(store, _stored(sub), _download_name(sub, "反馈表", ".xlsx"))
 
-    async def start_zip(request: Request) -> Response:
+    def start_zip(request: Request) -> Response:
         collection, states = collection_of(request)
         members = []
         for st in states:
@@ -626,14 +692,14 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         store.log(collection.id, None, bureau(request), "打包下载", f"{len(members)} 个文件")
         return RedirectResponse(f"/admin/c/{collection.id}#zip", status_code=303)
 
-    async def get_zip(request: Request) -> Response:
+    def get_zip(request: Request) -> Response:
         collection, _ = collection_of(request)
         build = zips.get(collection.id)
         if build is None or build.path is None:
             raise HTTPException(404, "压缩包尚未生成 / the zip is not ready")
         return FileResponse(build.path, filename=file_name(collection.title, ".zip"), media_type="application/zip")
 
-    async def script(request: Request) -> Response:
+    def script(request: Request) -> Response:
         return FileResponse(Path(__file__).with_name("static") / "round.js", media_type="text/javascript")
 
     async def not_found(request: Request, exc: HTTPException) -> Response:
@@ -641,7 +707,17 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
             return RedirectResponse(exc.headers["location"], status_code=303)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
-        return _page(request, "error.html", exc.status_code, message=exc.detail)
+        return await run_in_threadpool(_page, request, "error.html", exc.status_code, message=exc.detail)
+
+    async def client_gone(request: Request, exc: Exception) -> Response:
+        return Response(status_code=499)             # nobody reads it: the work was dropped
+
+    async def cannot_store(request: Request, exc: Exception) -> Response:
+        """A full disk or a read-only data folder, said; any other failure stays a failure."""
+        message = storage_problem(exc)
+        if message is None:
+            raise exc
+        return await not_found(request, HTTPException(507, message))
 
     routes = [
         Route("/", home), Route("/check", home_check, methods=["POST"]),
@@ -674,10 +750,22 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: l
         Route("/admin/c/{cid:int}/u/{uid:int}/{action:str}", round_action, methods=["POST"]),
         Route("/admin/c/{cid:int}/{action:str}", round_action, methods=["POST"]),
     ]
-    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=hosts)] if hosts else []
-    app = Starlette(routes=routes, exception_handlers={HTTPException: not_found}, middleware=middleware)
-    app.state.limit = limit
-    return Guards(app, limit)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        await run_in_threadpool(processor.retain)
+        await run_in_threadpool(pool.warm)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(pool.close)
+
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={HTTPException: not_found, ClientGone: client_gone, ClientDisconnect: client_gone,
+                                        OSError: cannot_store,
+                                        sqlite3.OperationalError: cannot_store})
+    app.state.limits = limits
+    return Guards(app, limits, hosts)
 
 
 def recover(store: Store) -> None:

@@ -1,5 +1,8 @@
 """Run one step on a stranger's file in a child process with a time and memory limit.
 
+(The server runs its checks in warm workers, :mod:`.workers`, under these same limits; a child of its own
+serves a step run once in a while — a bureau's list of 单位 — and callers without a pool.)
+
 Why: the web face checks the file, scores it (``score_book`` through the package Book) and reads its
 cells for the page. A hostile file must not hang or exhaust the server doing that, so the step runs in
 a fresh process that is killed when it overruns; inside it the batch checks in that same process
@@ -25,13 +28,13 @@ class StepFailed(Exception):
 
 
 def _child(func: Callable[..., Any], args: tuple, out: str, memory: int) -> None:
+    from ..limits import cap_memory
+
     try:
-        import resource
         os.setsid()              # a group of its own: an overrun kills the workers it started too
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)   # the soft limit binds this child; soffice, which
-        resource.setrlimit(resource.RLIMIT_AS, (memory if hard == resource.RLIM_INFINITY else min(memory, hard), hard))
-        #                   recalculates an .xls for the reader, lifts it for itself (recalc)
-    except (ImportError, AttributeError, ValueError, OSError):   # not on Linux: the time limit still holds
+        cap_memory(memory // (1024 * 1024))   # the soft limit binds this child; soffice, which recalculates
+        #                                       an .xls for the reader, lifts it for itself (recalc)
+    except (AttributeError, ValueError, OSError):   # not on Linux: the time limit still holds
         pass
     from ..batch import isolated_already
 

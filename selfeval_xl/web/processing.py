@@ -16,14 +16,18 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..findings import FileReport, Finding, Severity
+from .limits import WebLimits, cut, fair_share
 
 SCORABLE = (".xlsx", ".xlsm")
 SHOWN_ROWS, SHOWN_COLS = 400, 40
 """The page shows at most this much of a table's sheet (a 自评表 has well under 100 rows, 12 columns)."""
 NO_RESULT_CODES = {"unreadable", "no-table", "check-failed"}
+Runner = Callable[..., Any]
+"""How a step is run away from the server: :func:`.isolated.run_isolated` (a child of its own) or
+:meth:`.workers.WorkerPool.run` (a warm worker) — ``run(func, *args, scratch=..., time_limit=...)``."""
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 
@@ -80,12 +84,17 @@ def has_tables(report: FileReport) -> bool:
 
 # --------------------------------------------------------------------------- in the child process
 
-def _shown(grid) -> dict[str, Any]:
-    """The sheet's cells as Excel shows them, number formats honoured (0.98 in a ``0%`` cell is 98%)."""
+def _shown(grid, limits: WebLimits) -> dict[str, Any]:
+    """A sheet as the page shows it: its first rows and columns as Excel shows them, number formats
+    honoured (0.98 in a ``0%`` cell is 98%), each cell's text cut at ``cell_chars``, the longest shorter
+    still when the sheet's text passes ``sheet_chars`` (one 8,000-character string in 11,200 cells must
+    not be kept 11,200 times)."""
     from ..report.numfmt import excel_text
 
     rows = [[excel_text(v, grid.number_format(r, c)) for c, v in enumerate(line[:SHOWN_COLS])]
             for r, line in enumerate(grid.rows[:SHOWN_ROWS])]
+    each = fair_share([len(t) for r in rows for t in r], limits.sheet_chars, limits.cell_chars)
+    rows = [[cut(t, each) for t in r] for r in rows]
     while rows and not any(rows[-1]):
         rows.pop()
     width = max((max((i + 1 for i, v in enumerate(r) if v), default=0) for r in rows), default=0)
@@ -105,7 +114,8 @@ def _scorable(source: Path, folder: Path) -> Path | None:
     return source if source.suffix.lower() in SCORABLE else None
 
 
-def score_and_show(source: str, folder: str, system_ref: str | None) -> dict[str, Any] | None:
+def score_and_show(source: str, folder: str, system_ref: str | None,
+                   limits: WebLimits = WebLimits()) -> dict[str, Any] | None:
     """Score the workbook as ``selfeval score`` does and save it in ``folder``; return the tables'
     sheets as shown before scoring, each table's recomputed 总分 and 等级, and the scored file's path
     (None when there was no table to score). None when the file cannot be scored at all."""
@@ -117,7 +127,7 @@ def score_and_show(source: str, folder: str, system_ref: str | None) -> dict[str
     if opened is None:
         return None
     book = PackageBook.open(opened)              # the package patch of ``selfeval score``: lossless
-    before = {g.name: _shown(g) for g in book.grids()}   # taken now: scoring writes into these grids
+    before = {g.name: _shown(g, limits) for g in book.grids()}   # taken now: scoring writes into these grids
     summary = score_book(book, load_system(system_ref) if system_ref else None, source)
     tables = [{"name": t.name, "kind": t.kind, "sheet": t.sheet, "system": t.system, "layout": t.layout,
                "total": None if t.total is None else f"{t.total:.2f}", "grade": t.grade or ""}
@@ -132,10 +142,11 @@ def score_and_show(source: str, folder: str, system_ref: str | None) -> dict[str
 
 # --------------------------------------------------------------------------- one upload, whole
 
-def _check_and_score(source: str, name: str, folder: str, system_ref: str | None, score: bool) -> dict[str, Any]:
+def _check_and_score(source: str, name: str, folder: str, system_ref: str | None, score: bool,
+                     limits: WebLimits) -> dict[str, Any]:
     """In the child: the check, then (``score`` and tables found) the write-back and the sheets."""
     report = check(Path(source), name, system_ref)
-    shown = score_and_show(source, folder, system_ref) if score and has_tables(report) else None
+    shown = score_and_show(source, folder, system_ref, limits) if score and has_tables(report) else None
     return {"report": report.to_dict(), "shown": shown}
 
 
@@ -146,22 +157,30 @@ class Processed:
     scored: Path | None             # the scored workbook, in the work folder, when one was written
 
 
-def isolated_check(path: Path, name: str, work: Path, system_ref: str | None = None,
-                   score: bool = False) -> tuple[FileReport, dict[str, Any] | None, str]:
+def _runner(run: Runner | None) -> Runner:
+    from .isolated import run_isolated
+
+    return run or run_isolated
+
+
+def isolated_check(path: Path, name: str, work: Path, system_ref: str | None = None, score: bool = False,
+                   run: Runner | None = None, limits: WebLimits = WebLimits()
+                   ) -> tuple[FileReport, dict[str, Any] | None, str]:
     """The check (and, with ``score``, the write-back) in a child process with limits, so that a file
     that crashes or hangs a reader costs its own verdict, never the server. Returns the report, what
     :func:`score_and_show` gave (or None) and a note when scoring could not be done."""
     from ..findings import finding
-    from .isolated import StepFailed, run_isolated
+    from .isolated import StepFailed
 
+    run = _runner(run)
     try:
-        answer = run_isolated(_check_and_score, str(path), name, str(work), system_ref, score, scratch=work)
+        answer = run(_check_and_score, str(path), name, str(work), system_ref, score, limits, scratch=work)
         return report_from_dict(answer["report"]), answer["shown"], ""
     except StepFailed as exc:
         failure = str(exc)
     if score:                  # was it the write-back? the check alone may still give its verdict
         try:
-            answer = run_isolated(_check_and_score, str(path), name, str(work), system_ref, False, scratch=work)
+            answer = run(_check_and_score, str(path), name, str(work), system_ref, False, limits, scratch=work)
             return report_from_dict(answer["report"]), None, f"未能生成评分后的工作簿：{failure}"
         except StepFailed as exc:
             failure = str(exc)
@@ -178,14 +197,14 @@ def _check_many(items: list[tuple[str, str]], system_ref: str | None) -> list[di
     return [named(r, names[r.path]).to_dict() for r in check_batch([Path(p) for p, _ in items], system_ref)]
 
 
-def check_together(items: list[tuple[Path, str]], work: Path, system_ref: str | None = None
-                   ) -> list[FileReport] | None:
+def check_together(items: list[tuple[Path, str]], work: Path, system_ref: str | None = None,
+                   run: Runner | None = None) -> list[FileReport] | None:
     """The reports of ``selfeval check`` run over these files (path, name shown) together, so that the
     checks across the files of one 单位 add their findings; None when the run could not finish."""
-    from .isolated import StepFailed, run_isolated
+    from .isolated import StepFailed
 
     try:
-        answer = run_isolated(_check_many, [(str(p), n) for p, n in items], system_ref, scratch=work,
+        answer = _runner(run)(_check_many, [(str(p), n) for p, n in items], system_ref, scratch=work,
                               time_limit=60 + 5 * len(items))
     except StepFailed:
         return None
@@ -202,15 +221,15 @@ def _check_report(source: str, name: str, workbooks: list[str], system_ref: str 
     return dataclasses.replace(report, name=Path(name).stem).to_dict()
 
 
-def process_report(path: Path, name: str, workbooks: list[Path], work: Path, system_ref: str | None = None
-                   ) -> Processed:
+def process_report(path: Path, name: str, workbooks: list[Path], work: Path, system_ref: str | None = None,
+                   run: Runner | None = None) -> Processed:
     """A 绩效自评报告 checked against these workbooks (its 单位's latest tables), in a child with limits;
     a crash or an overrun is its ``check-failed`` finding."""
     from ..findings import finding
-    from .isolated import StepFailed, run_isolated
+    from .isolated import StepFailed
 
     try:
-        report = report_from_dict(run_isolated(_check_report, str(path), name, [str(p) for p in workbooks],
+        report = report_from_dict(_runner(run)(_check_report, str(path), name, [str(p) for p in workbooks],
                                                system_ref, scratch=work, time_limit=60 + 5 * len(workbooks)))
     except StepFailed as exc:
         report = FileReport(name, name=Path(name).stem, kind="report")
@@ -218,9 +237,10 @@ def process_report(path: Path, name: str, workbooks: list[Path], work: Path, sys
     return Processed(report, {"report": report.to_dict(), "tables": [], "sheets": [], "note": ""}, None)
 
 
-def process(path: Path, name: str, work: Path, system_ref: str | None = None) -> Processed:
+def process(path: Path, name: str, work: Path, system_ref: str | None = None, run: Runner | None = None,
+            limits: WebLimits = WebLimits()) -> Processed:
     """Check, and for a workbook with tables, score and read its sheets for the page (files in ``work``)."""
-    report, shown, note = isolated_check(path, name, work, system_ref, score=True)
+    report, shown, note = isolated_check(path, name, work, system_ref, score=True, run=run, limits=limits)
     result: dict[str, Any] = {"report": report.to_dict(), "tables": [], "sheets": [], "note": note}
     scored = None
     if shown:

@@ -115,10 +115,29 @@ def decide(store: Store, unit: Unit, comment: str = "", *, event: str, actor: st
     return then
 
 
-def log_upload(store: Store, unit: Unit, actor: str, names: list[str]) -> None:
-    """The files of one upload, in the log (the status moved by :func:`decide`)."""
-    if names:
-        store.log(unit.collection_id, unit.id, actor, "上传文件", "、".join(names)[:COMMENT_MOST])
+def start_upload(store: Store, unit: Unit) -> str | None:
+    """Before an upload's files are kept: why the 单位 cannot upload now (:func:`upload_refusal`), else
+    None, its status as it stands kept first when none was (its submissions say it, and the upload is
+    about to add to them: :func:`record_upload` moves it from there)."""
+    refusal = upload_refusal(store, unit)
+    if refusal is None and store.unit_round(unit.id) is None:
+        store.set_unit_round(unit.id, status_of(store, unit).status, "")
+    return refusal
+
+
+def record_upload(store: Store, unit: Unit, actor: str, names: list[str]) -> str | None:
+    """The files of one upload, once kept: the 单位 moved by :func:`decide` and the files logged. Why
+    after, not before: a client that leaves mid-upload has its work dropped (:mod:`.workers`), and a
+    单位 must not stand 已提交 with nothing kept. Returns why the round refused the move (closed or
+    accepted since the page was drawn: what was kept stays, the status does not move), else None."""
+    if not names:
+        return None
+    try:
+        decide(store, unit, event="upload", actor=actor)
+    except RoundError as exc:
+        return str(exc)
+    store.log(unit.collection_id, unit.id, actor, "上传文件", "、".join(names)[:COMMENT_MOST])
+    return None
 
 
 def set_deadline(store: Store, collection: Collection, deadline: str, *, actor: str) -> None:
@@ -194,4 +213,4 @@ def log_link(store: Store, unit: Unit, actor: str, what: str) -> None:
 def audit_view(store: Store, collection_id: int, most: int = 200) -> list[tuple[AuditEntry, str]]:
     """The log's latest entries, each with the name of its 单位 (removed ones too)."""
     names = {u.id: u.name for u in store.units(collection_id)}
-    return [(e, names.get(e.unit_id, "") if e.unit_id else "") for e in store.audit(collection_id)[:most]]
+    return [(e, names.get(e.unit_id, "") if e.unit_id else "") for e in store.audit(collection_id, most)]

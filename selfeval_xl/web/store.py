@@ -7,12 +7,16 @@ client's file name; the name a client gave is only ever shown, after escaping.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import json
+import os
 import secrets
 import sqlite3
 import threading
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -26,9 +30,12 @@ def new_token() -> str:
 
 
 def token_hash(token: str) -> str:
-    """The bureau's password and sessions are stored hashed. (The 单位' links are kept as they are: the
-    bureau's dashboard shows them to hand out; renewing a link is how one is taken back.)"""
+    """The bureau's password and sessions are stored hashed, and so are the links (see :class:`SqliteStore`)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+HASHED = "h:"
+"""A stored link that starts so is the hash of the link; older stores hold the link itself, still read."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,7 @@ class Store(Protocol):
 
     def put_file(self, data_path: Path, suffix: str) -> str: ...
     def file_path(self, digest: str, suffix: str) -> Path: ...
+    def discard_file(self, digest: str, suffix: str) -> None: ...
     def scratch(self) -> Path: ...
 
     def setting(self, key: str) -> str | None: ...
@@ -140,6 +148,7 @@ class Store(Protocol):
 
     def new_session(self) -> str: ...
     def session_valid(self, token: str) -> bool: ...
+    def end_session(self, token: str) -> None: ...
     def end_sessions(self) -> None: ...
 
     def round_state(self, collection_id: int) -> RoundState: ...
@@ -149,7 +158,9 @@ class Store(Protocol):
     def add_unit(self, collection_id: int, name: str) -> Unit: ...
     def rename_unit(self, unit_id: int, name: str) -> None: ...
     def log(self, collection_id: int, unit_id: int | None, who: str, what: str, detail: str = "") -> None: ...
-    def audit(self, collection_id: int) -> list[AuditEntry]: ...
+    def audit(self, collection_id: int, most: int = -1) -> list[AuditEntry]: ...
+
+    def purge_before(self, cutoff: float) -> int: ...
 
 
 SCHEMA = """
@@ -182,18 +193,74 @@ CREATE INDEX IF NOT EXISTS audit_collection ON audit (collection_id, id);
 SESSION_SECONDS = 12 * 3600
 
 
+def _packed(result: dict[str, Any]) -> bytes:
+    return zlib.compress(json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+
+
+def _unpacked(stored: bytes | str) -> dict[str, Any]:
+    """A stored result: compressed JSON, or (an older store) JSON text."""
+    return json.loads(zlib.decompress(stored) if isinstance(stored, bytes) else stored)
+
+
+ADDED_COLUMNS = {"units": "nonce TEXT", "submissions": "nonce TEXT"}
+"""Columns a store made before links were hashed lacks (added on open; its rows keep their links)."""
+KEY_FILE = "link.key"
+
+
 class SqliteStore:
-    """The embedded default: ``selfeval.sqlite3`` and ``blobs/`` under one folder."""
+    """The embedded default: ``selfeval.sqlite3``, ``blobs/`` and ``link.key`` under one folder, which is
+    made readable by its owner only (0700).
+
+    Links (a 单位's, a result page's) are stored hashed: each row keeps a random nonce and the hash of
+    its link, and the link itself is the nonce signed with ``link.key`` (HMAC-SHA256), so the bureau's
+    dashboard can show a 单位's link again while a copy of the database alone opens nothing. Rows of
+    an older store hold their link as it was and are still read. Results are kept compressed (JSON,
+    zlib); older rows of plain JSON are still read."""
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
-        (self.folder / "blobs").mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if hasattr(os, "getuid") and self.folder.stat().st_uid == os.getuid():
+            self.folder.chmod(0o700)                 # an older folder made world-readable: closed now
+        (self.folder / "blobs").mkdir(exist_ok=True)
         (self.folder / "tmp").mkdir(exist_ok=True)
+        self._key = self._link_key()
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.folder / "selfeval.sqlite3", check_same_thread=False,
                                    isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA + ROUND_SCHEMA)
+        for table, column in ADDED_COLUMNS.items():
+            if column.split()[0] not in {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+
+    def _link_key(self) -> bytes:
+        path = self.folder / KEY_FILE
+        try:
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_bytes()
+        with os.fdopen(handle, "wb") as out:
+            out.write(secrets.token_bytes(32))
+        return path.read_bytes()
+
+    def _link(self, nonce: str | None, stored: str | None) -> str | None:
+        """The link of a row: its nonce signed (a row of an older store: the link it holds)."""
+        if nonce is None:
+            return stored
+        mac = hmac.new(self._key, nonce.encode("ascii"), hashlib.sha256).digest()[:TOKEN_BYTES]
+        return base64.urlsafe_b64encode(mac).decode("ascii")
+
+    def _new_link(self) -> tuple[str, str, str]:
+        """(nonce, the link, what the row stores for it)."""
+        nonce = new_token()
+        link = self._link(nonce, None)
+        return nonce, link, HASHED + token_hash(link)
+
+    @staticmethod
+    def _lookup(link: str) -> tuple[str, str]:
+        """What a row holds for this link, hashed or (an older row) as it is."""
+        return HASHED + token_hash(link), link
 
     def _run(self, sql: str, args: tuple = ()) -> list[tuple]:
         with self._lock:
@@ -216,12 +283,22 @@ class SqliteStore:
         target.parent.mkdir(exist_ok=True)
         if target.exists():
             Path(data_path).unlink()
+            os.utime(target)                     # in use again: retention keeps it (see purge_before)
         else:
             Path(data_path).replace(target)
         return name
 
     def scratch(self) -> Path:
         return self.folder / "tmp"
+
+    def discard_file(self, digest: str, suffix: str) -> None:
+        """A stored file that no submission keeps deleted (an upload whose client left before its answer)."""
+        scored = digest + suffix
+        with self._lock:
+            used = self._db.execute("SELECT 1 FROM submissions WHERE (blob = ? AND suffix = ?) OR scored = ? LIMIT 1",
+                                    (digest, suffix, scored)).fetchall()
+            if not used:
+                self.file_path(digest, suffix).unlink(missing_ok=True)
 
     # -- settings ---------------------------------------------------------------------------------
     def setting(self, key: str) -> str | None:
@@ -234,7 +311,7 @@ class SqliteStore:
 
     # -- collections and 单位 ----------------------------------------------------------------------
     def create_collection(self, year: int, system: str, title: str, units: list[str]) -> tuple[Collection, dict[str, str]]:
-        """A collection and one link token per 单位 (returned once, stored hashed)."""
+        """A collection and one link token per 单位 (stored hashed)."""
         with self._lock:
             self._db.execute("BEGIN")
             cur = self._db.execute("INSERT INTO collections (year, system, title, created) VALUES (?, ?, ?, ?)",
@@ -242,9 +319,9 @@ class SqliteStore:
             cid = cur.lastrowid
             tokens = {}
             for name in dict.fromkeys(units):
-                tokens[name] = new_token()
-                self._db.execute("INSERT INTO units (collection_id, name, token) VALUES (?, ?, ?)",
-                                 (cid, name, tokens[name]))
+                nonce, tokens[name], stored = self._new_link()
+                self._db.execute("INSERT INTO units (collection_id, name, token, nonce) VALUES (?, ?, ?, ?)",
+                                 (cid, name, stored, nonce))
             self._db.execute("COMMIT")
         return Collection(cid, year, system, title), tokens
 
@@ -255,51 +332,51 @@ class SqliteStore:
         rows = self._run("SELECT id, year, system, title FROM collections WHERE id = ?", (collection_id,))
         return Collection(*rows[0]) if rows else None
 
+    def _unit(self, row: tuple) -> Unit:
+        return Unit(row[0], row[1], row[2], bool(row[3]), None if row[3] else self._link(row[5], row[4]))
+
     def units(self, collection_id: int) -> list[Unit]:
-        return [Unit(r[0], r[1], r[2], bool(r[3]), r[4]) for r in
-                self._run("SELECT id, collection_id, name, revoked, token FROM units WHERE collection_id = ? "
+        return [self._unit(r) for r in
+                self._run("SELECT id, collection_id, name, revoked, token, nonce FROM units WHERE collection_id = ? "
                           "ORDER BY id", (collection_id,))]
 
     def unit_by_token(self, token: str) -> Unit | None:
-        rows = self._run("SELECT id, collection_id, name, revoked, token FROM units WHERE token = ? AND revoked = 0",
-                         (token,))
-        return Unit(rows[0][0], rows[0][1], rows[0][2], False, rows[0][4]) if rows else None
+        rows = self._run("SELECT id, collection_id, name, revoked, token, nonce FROM units "
+                         "WHERE token IN (?, ?) AND revoked = 0", self._lookup(token))
+        return self._unit(rows[0]) if rows else None
 
     def renew_unit_token(self, unit_id: int) -> str:
         """A new link for a 单位; the old one stops working at once."""
-        token = new_token()
-        self._run("UPDATE units SET token = ?, revoked = 0 WHERE id = ?", (token, unit_id))
-        return token
+        nonce, link, stored = self._new_link()
+        self._run("UPDATE units SET token = ?, nonce = ?, revoked = 0 WHERE id = ?", (stored, nonce, unit_id))
+        return link
 
     def revoke_unit(self, unit_id: int) -> None:
-        self._run("UPDATE units SET token = NULL, revoked = 1 WHERE id = ?", (unit_id,))
+        self._run("UPDATE units SET token = NULL, nonce = NULL, revoked = 1 WHERE id = ?", (unit_id,))
 
     # -- submissions ------------------------------------------------------------------------------
     def add_submission(self, unit_id: int | None, filename: str, blob: str, suffix: str, table_key: str,
                        result: dict[str, Any], scored: str | None) -> Submission:
-        token, now = new_token(), time.time()
+        nonce, token, stored = self._new_link()
+        now = time.time()
         with self._lock:
             cur = self._db.execute(
-                "INSERT INTO submissions (unit_id, token, filename, blob, suffix, uploaded, table_key,"
-                " result, scored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (unit_id, token, filename, blob, suffix, now, table_key,
-                 json.dumps(result, ensure_ascii=False), scored))
+                "INSERT INTO submissions (unit_id, token, nonce, filename, blob, suffix, uploaded, table_key,"
+                " result, scored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (unit_id, stored, nonce, filename, blob, suffix, now, table_key, _packed(result), scored))
         return Submission(cur.lastrowid, unit_id, token, filename, blob, suffix, now, table_key, result, scored)
 
     def replace_result(self, submission_id: int, result: dict[str, Any]) -> None:
         """A new verdict for a stored file (a report re-checked once its 单位's tables are in)."""
-        with self._lock:
-            self._db.execute("UPDATE submissions SET result = ? WHERE id = ?",
-                             (json.dumps(result, ensure_ascii=False), submission_id))
+        self._run("UPDATE submissions SET result = ? WHERE id = ?", (_packed(result), submission_id))
 
-    _COLUMNS = "id, unit_id, token, filename, blob, suffix, uploaded, table_key, result, scored"
+    _COLUMNS = "id, unit_id, token, filename, blob, suffix, uploaded, table_key, result, scored, nonce"
 
-    @staticmethod
-    def _submission(row: tuple) -> Submission:
-        return Submission(*row[:8], json.loads(row[8]), row[9])
+    def _submission(self, row: tuple) -> Submission:
+        return Submission(row[0], row[1], self._link(row[10], row[2]), *row[3:8], _unpacked(row[8]), row[9])
 
     def submission_by_token(self, token: str) -> Submission | None:
-        rows = self._run(f"SELECT {self._COLUMNS} FROM submissions WHERE token = ?", (token,))
+        rows = self._run(f"SELECT {self._COLUMNS} FROM submissions WHERE token IN (?, ?)", self._lookup(token))
         return self._submission(rows[0]) if rows else None
 
     def submissions(self, unit_id: int) -> list[Submission]:
@@ -329,13 +406,19 @@ class SqliteStore:
 
     # -- the bureau's sessions --------------------------------------------------------------------
     def new_session(self) -> str:
-        token = new_token()
-        self._run("INSERT INTO sessions (token_hash, created) VALUES (?, ?)", (token_hash(token), time.time()))
+        """A bureau session (the sessions that have expired are deleted: the table stays small)."""
+        token, now = new_token(), time.time()
+        self._run("DELETE FROM sessions WHERE created < ?", (now - SESSION_SECONDS,))
+        self._run("INSERT INTO sessions (token_hash, created) VALUES (?, ?)", (token_hash(token), now))
         return token
 
     def session_valid(self, token: str) -> bool:
         rows = self._run("SELECT created FROM sessions WHERE token_hash = ?", (token_hash(token),))
         return bool(rows) and time.time() - rows[0][0] < SESSION_SECONDS
+
+    def end_session(self, token: str) -> None:
+        """Log out: the session is gone from the server, whatever the browser keeps."""
+        self._run("DELETE FROM sessions WHERE token_hash = ?", (token_hash(token),))
 
     def end_sessions(self) -> None:
         self._run("DELETE FROM sessions")
@@ -362,11 +445,11 @@ class SqliteStore:
 
     def add_unit(self, collection_id: int, name: str) -> Unit:
         """A 单位 added after the collection was made (sqlite3.IntegrityError when the name is taken)."""
-        token = new_token()
+        nonce, link, stored = self._new_link()
         with self._lock:
-            cur = self._db.execute("INSERT INTO units (collection_id, name, token) VALUES (?, ?, ?)",
-                                   (collection_id, name, token))
-        return Unit(cur.lastrowid, collection_id, name, False, token)
+            cur = self._db.execute("INSERT INTO units (collection_id, name, token, nonce) VALUES (?, ?, ?, ?)",
+                                   (collection_id, name, stored, nonce))
+        return Unit(cur.lastrowid, collection_id, name, False, link)
 
     def rename_unit(self, unit_id: int, name: str) -> None:
         """(sqlite3.IntegrityError when another 单位 of the collection has the name.)"""
@@ -376,7 +459,29 @@ class SqliteStore:
         self._run("INSERT INTO audit (collection_id, unit_id, at, who, what, detail) VALUES (?, ?, ?, ?, ?, ?)",
                   (collection_id, unit_id, time.time(), who, what, detail))
 
-    def audit(self, collection_id: int) -> list[AuditEntry]:
-        """The collection's log, newest first."""
+    def audit(self, collection_id: int, most: int = -1) -> list[AuditEntry]:
+        """The collection's log, newest first: its ``most`` latest entries (-1: all; the dashboard reads
+        only what it shows, however long a round's log has grown)."""
         return [AuditEntry(*r) for r in self._run("SELECT id, collection_id, unit_id, at, who, what, detail FROM audit "
-                                                  "WHERE collection_id = ? ORDER BY id DESC", (collection_id,))]
+                                                  "WHERE collection_id = ? ORDER BY id DESC LIMIT ?",
+                                                  (collection_id, most))]
+
+    # -- retention --------------------------------------------------------------------------------
+    def purge_before(self, cutoff: float) -> int:
+        """Submissions uploaded before ``cutoff`` (a time stamp) deleted, with every stored file no
+        longer kept for another; returns how many submissions went."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            gone = self._db.execute("SELECT blob, suffix, scored FROM submissions WHERE uploaded < ?",
+                                    (cutoff,)).fetchall()
+            self._db.execute("DELETE FROM submissions WHERE uploaded < ?", (cutoff,))
+            kept = {(b, s) for b, s in self._db.execute("SELECT blob, suffix FROM submissions")}
+            kept |= {(s[:64], s[64:]) for (s,) in self._db.execute(
+                "SELECT scored FROM submissions WHERE scored IS NOT NULL")}
+            self._db.execute("COMMIT")
+        files = {(b, s) for b, s, _ in gone} | {(sc[:64], sc[64:]) for _, _, sc in gone if sc}
+        for digest, suffix in files - kept:
+            path = self.file_path(digest, suffix)
+            if path.exists() and path.stat().st_mtime < cutoff:     # not just uploaded again
+                path.unlink(missing_ok=True)
+        return len(gone)

@@ -5,11 +5,14 @@ Presentation only: which cells are wrong was decided by the checks; this places 
 """
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
+from .limits import WebLimits, cut
 from .store import Submission, Unit
 
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
@@ -155,10 +158,13 @@ class FileVerdict:
 @dataclass
 class Verdict:
     """A 单位's latest files checked together, as the bureau sees them: each file's counts, and the
-    findings the check across the files added (a 部门整体 table against its projects …)."""
+    findings the check across the files added (a 部门整体 table against its projects …), kept as a
+    stored result is (:func:`.limits.compact`: texts cut, at most ``findings`` of them and
+    ``result_bytes`` in all; ``across_total`` counts them all)."""
 
     files: list[FileVerdict]
     across: list[dict[str, Any]]
+    across_total: int = 0
 
     @property
     def errors(self) -> int:
@@ -177,8 +183,31 @@ def _finding_key(f: dict[str, Any]) -> tuple:
     return f["code"], f["sheet"], f["cell"], f["message"]
 
 
+def _cut(f: dict[str, Any], chars: int) -> dict[str, Any]:
+    return {k: cut(v, chars) for k, v in f.items()}
+
+
+def _added(stored: dict[str, Any], joint: list[dict[str, Any]], chars: int) -> list[dict[str, Any]]:
+    """The findings of a file's joint check that its stored report (compacted) does not hold: those the
+    check across the files added. A stored report keeps its findings' texts cut and at most so many of
+    them, its counts whole; the file's own findings past those kept come first in the joint run (the
+    cross-file ones are appended), so that many unmatched ones are its own, not added."""
+    mine = Counter(_finding_key(_cut(f, chars)) for f in stored["findings"])    # (an older store: whole)
+    unkept = stored["errors"] + stored["warnings"] - len(stored["findings"])
+    added = []
+    for f in joint:
+        key = _finding_key(f)
+        if mine[key]:
+            mine[key] -= 1
+        elif unkept > 0:
+            unkept -= 1
+        else:
+            added.append(f)
+    return added
+
+
 def verdict(latest_reports: Callable[[list[Submission], str | None], list[Any]], latest: list[Submission],
-            system: str | None) -> Verdict:
+            system: str | None, limits: WebLimits = WebLimits()) -> Verdict:
     """The joint verdict of these submissions (``latest_reports`` runs the check over them together),
     kept while they and their stored results are the same: a page view does not re-run it."""
     key = (system, *((s.token, json_key(s.result["report"])) for s in latest))
@@ -191,14 +220,22 @@ def verdict(latest_reports: Callable[[list[Submission], str | None], list[Any]],
             if not by_name.get(report.path):
                 continue
             sub = by_name[report.path].pop(0)
-            mine = {_finding_key(f) for f in sub.result["report"]["findings"]}
-            across += [f.to_dict() | {"file": sub.filename} for f in report.findings
-                       if _finding_key(f.to_dict()) not in mine]
+            joint = [_cut(f.to_dict(), limits.text_chars) for f in report.findings]
+            across += [f | {"file": sub.filename} for f in _added(sub.result["report"], joint, limits.text_chars)]
             files.append(FileVerdict(sub, report.errors, report.warnings))
         if len(_VERDICTS) >= VERDICTS_KEPT:
             _VERDICTS.clear()
-        _VERDICTS[key] = Verdict(files, across)
+        _VERDICTS[key] = Verdict(files, _within(across, limits), len(across))
     return _VERDICTS[key]
+
+
+def _within(findings: list[dict[str, Any]], limits: WebLimits) -> list[dict[str, Any]]:
+    """At most ``limits.findings`` of them, and no more than ``limits.result_bytes`` as JSON: a verdict
+    kept in memory (and drawn on a page) costs no more than one stored result."""
+    kept = findings[:limits.findings]
+    while kept and len(json.dumps(kept, ensure_ascii=False).encode("utf-8")) > limits.result_bytes:
+        kept = kept[:len(kept) // 2]
+    return kept
 
 
 def json_key(report: dict[str, Any]) -> tuple:

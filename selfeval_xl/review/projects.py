@@ -1,0 +1,188 @@
+"""The project tables a review draws from, read and checked once in the batch's isolated workers.
+
+Why a small picklable copy (:class:`Project`): the tables are strangers' files, read under limits in a
+worker (:func:`selfeval_xl.batch.run`); the worker that checks a workbook also returns what the review
+needs of it (:func:`projects_of`, the ``facts`` hook), so a workbook is read once. Values are as the
+rules read them (a ``≥98%`` target is 0.98, ``1.5万人次`` aligned with ``46845人次``), which is what the
+复核底稿's formulas compute with; a row the rules cannot read for certain is left to the reviewer.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..limits import DEFAULT_LIMITS, Limits
+from ..model import Cell, IndicatorRow, Table
+from ..rules import Band, Direction, Settings
+
+EXEC_LEVEL, EXEC_NAME = "预算执行", "预算执行率"
+
+
+@dataclass
+class SourceRow:
+    """One indicator of a 自评表 as the 底稿 copies it. ``reviewable``: the rule scores it from these
+    values (else ``note`` says why the reviewer scores it by hand)."""
+
+    level1: str
+    level2: str
+    name: str
+    direction: str
+    target: Any
+    high: Any
+    unit: str
+    weight: float | None
+    actual: Any
+    self_score: float | None
+    percent: bool = False
+    reviewable: bool = True
+    note: str = ""
+    bands: tuple[Band, ...] = ()
+
+
+@dataclass
+class Project:
+    """A project table: who, how much, how it scored itself, and its indicators (预算执行 first)."""
+
+    path: str
+    unit: str
+    name: str
+    department: str
+    year: int | None
+    system: str
+    settings: Settings
+    budget: float | None
+    spent: float | None
+    stated_total: float | None
+    recomputed_total: float | None
+    grade: str
+    rows: list[SourceRow] = field(default_factory=list)
+    errors: int = 0
+    warnings: int = 0
+    digest: str = ""
+
+    @property
+    def key(self) -> str:
+        """How a project is named on a command line (``--key``) and in the draw: ``单位/项目``."""
+        return f"{self.unit}/{self.name}"
+
+    @property
+    def indicators(self) -> list[SourceRow]:
+        return [r for r in self.rows if r.level1 != EXEC_LEVEL]
+
+
+def _float(value: Decimal | float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _percent(row: IndicatorRow) -> bool:
+    unit = row.get("unit").text if row.get("unit") is not None else ""
+    cells = [row.get(k) for k in ("target", "actual")]
+    return unit in ("%", "％") or any(c is not None and ("%" in (c.number_format or "") or c.text.endswith(("%", "％")))
+                                      for c in cells)
+
+
+def _text(cell: Cell | None) -> Any:
+    return None if cell is None or cell.blank else cell.value
+
+
+def _row(outcome, system) -> SourceRow:
+    from ..parse import parse_deadline
+    from ..recompute import number
+
+    row: IndicatorRow = outcome.row
+    scored = outcome.scored
+    unit = row.get("unit").text if row.get("unit") is not None else ""
+    weight, score = _float(outcome.weight), _float(number(row.get("score")))
+    base = dict(level1=row.level1, level2=row.level2, name=row.level3, unit=unit, weight=weight, self_score=score,
+                percent=_percent(row))
+    deadline = parse_deadline(row.value("target"))
+    if not outcome.reviewed or scored is None or deadline is not None:
+        why = ("时间节点指标" if deadline is not None else "规则未能确定读取该行") + "，请人工复核并直接填写复核得分"
+        return SourceRow(direction=str(row.direction or ""), target=_text(row.get("target")),
+                         high=_text(row.get("target_high")), actual=_text(row.get("actual")), reviewable=False,
+                         note=why, **base)
+    if scored.direction is Direction.QUAL:
+        return SourceRow(direction=Direction.QUAL.value, target=_text(row.get("target")), high=None,
+                         actual=scored.tier.phrase, **base)
+    return SourceRow(direction=scored.direction.value, target=scored.target, high=scored.high, actual=scored.actual,
+                     bands=scored.bands or system.bands_for(row.level3), **base)
+
+
+def project_of(path: str, table: Table, recomputed, system) -> Project:
+    """One project table with its recomputation (:func:`selfeval_xl.recompute.recompute`)."""
+    from ..recompute import number
+
+    total = table.funds.get("total")
+    budget = number(total.get("budget")) if total else None
+    spent = number(total.get("spent")) if total else None
+    project = Project(path, table.unit, table.name, table.field_text("department"), table.year, system.name,
+                      system.settings, _float(budget), _float(spent), _float(number(table.total)),
+                      _float(recomputed.total), table.grade.text if table.grade is not None else "")
+    if recomputed.exec_weight is not None and recomputed.exec_rate is not None:
+        project.rows.append(SourceRow(EXEC_LEVEL, "", EXEC_NAME, Direction.GE.value, 1.0, None, "%",
+                                      float(recomputed.exec_weight), recomputed.exec_rate,
+                                      _float(number(total.get("score"))) if total else None, percent=True))
+    project.rows += [_row(o, system) for o in recomputed.rows]
+    return project
+
+
+def projects_of(path: str, tables: Iterable[Table], given=None) -> list[Project]:
+    """The ``facts`` hook of :func:`selfeval_xl.batch.run`: each project table of a workbook (a 部门整体
+    table is not sampled: its 加减分 and 履职 rows are reviewed otherwise), in the worker that read it."""
+    from ..checks import system_for
+    from ..recompute import recompute
+
+    out = []
+    for table in tables:
+        if table.kind == "project":
+            system = system_for(table, given)
+            out.append(project_of(path, table, recompute(table, system), system))
+    return out
+
+
+def digest(path: str | Path) -> str:
+    """The file's SHA-256, recorded with the draw: the same draw names the same bytes."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return ""
+    return h.hexdigest()
+
+
+def load_projects(paths: Iterable[str | Path], system_ref: str | None = None, jobs: int = 0,
+                  limits: Limits = DEFAULT_LIMITS) -> tuple[list[Project], list[tuple[str, str]]]:
+    """Every project table in the workbooks under ``paths`` (files or folders; our own outputs found in a
+    folder are skipped), checked in isolated workers, in a stable order (单位, 项目, file), with its
+    findings counted; and (file, why) for each file that gave none."""
+    from ..batch import run, scan
+
+    projects: list[Project] = []
+    left: list[tuple[str, str]] = []
+    results = []
+    found = scan(paths)
+    run(found.paths, system_ref, jobs, on_result=results.append, limits=limits, found=found, facts=projects_of)
+    for result in results:
+        if not result.facts:
+            left.append((result.report.path, _why_not(result.report)))
+        for project in result.facts:
+            project.errors, project.warnings = result.report.errors, result.report.warnings
+            project.digest = digest(project.path)
+            projects.append(project)
+    projects.sort(key=lambda p: (p.unit, p.name, p.path))
+    return projects, left
+
+
+def _why_not(report) -> str:
+    """Why a file gave no project to review, for the console."""
+    if report.kind == "department":
+        return "部门整体支出绩效自评表，不纳入项目抽查"
+    if report.skipped:
+        return report.skipped
+    fatal = next((f.message for f in report.findings if f.code in ("unreadable", "check-failed", "no-table")), "")
+    return fatal or "没有项目支出绩效自评表"
