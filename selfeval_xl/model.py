@@ -56,6 +56,12 @@ class Cell:
         return "" if self.value is None else str(self.value).strip()
 
     @property
+    def shown(self) -> str:
+        """The value as a message quotes it: a whole number read back as a float (3000.0) as 3000, any
+        other number to 15 significant digits (no binary noise), text as :attr:`text`."""
+        return f"{self.value:.15g}" if isinstance(self.value, float) else self.text
+
+    @property
     def row(self) -> int:
         return int("".join(ch for ch in self.ref if ch.isdigit()))
 

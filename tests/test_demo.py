@@ -3,6 +3,7 @@ no error in the correct workbooks and exactly the planted mistakes in the others
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -43,6 +44,9 @@ def test_demo_without_libreoffice_checks_the_engine_values(tmp_path):
     assert len(result.clean) == len(result.workbooks) - len(planted)
     data = json.loads((tmp_path / "demo" / "findings.json").read_text(encoding="utf-8"))
     assert len(data["files"]) == 28 and data["errors"] == result.report.errors
+    messages = [f["message"] for file in data["files"] for f in file["findings"]]
+    assert not [m for m in messages if re.search(r"\d\.0(?![\d%])", m)]    # 3000, not the float 3000.0
+    assert not [m for m in messages if "local practice" in m]              # a Chinese message cites 地方做法
     summary = openpyxl.load_workbook(tmp_path / "demo" / "summary.xlsx")
     assert summary.sheetnames[0] == "概览" and REAL_UNIT in summary.sheetnames
     assert len(result.narratives) == 4                 # each 单位's report drafted, then checked
@@ -94,6 +98,7 @@ def test_cli_prints_where_everything_is_and_refuses_a_used_folder(tmp_path, caps
     for name in ("示例数据.xlsx", "工作簿", "report.xlsx", "findings.json", "summary.xlsx"):
         assert str(folder / name) in out
     assert out.count("√ 检出") == len(PLANTED) and "检查了 28 个文件" in out
+    assert "100.0/" not in out and ".0/" not in out                   # 总分(填报/重算) as the table shows it
     assert all(p.what in out for p in PLANTED) and "上年示例数据.xlsx" in out
     assert main(["demo", str(folder), "--no-recalc"]) == 2
     (folder / "mine.txt").write_text("keep")

@@ -155,7 +155,7 @@ def test_a_bureaus_own_pack_changes_a_threshold_a_severity_and_turns_a_rule_off(
     _, folder = tables
     own = tmp_path / "本局规则.yaml"
     own.write_text("rules:\n"
-                   "  far-over-target: {params: {ratio: 2.5}, source: 'local practice: 本局口径 250%'}\n"
+                   "  far-over-target: {params: {ratio: 2.5}, source: '地方做法：本局口径 250%'}\n"
                    "  cost-with-floor: {severity: error}\n"
                    "  routine-management: {severity: 'off'}\n", encoding="utf-8")
     found = _check(tmp_path, str(folder), "--quality", str(own))

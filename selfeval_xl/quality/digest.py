@@ -112,9 +112,7 @@ def _ref(out: RowResult, key: str) -> str:
 def _text(out: RowResult, key: str) -> str:
     """The cell as its table shows it: a whole number read back as a float (10000.0) shown as 10000."""
     cell = out.row.get(key)
-    if cell is None:
-        return ""
-    return f"{cell.value:.15g}" if isinstance(cell.value, float) else cell.text
+    return cell.shown if cell is not None else ""
 
 
 def _indicator(out: RowResult) -> IndicatorDigest:

@@ -42,7 +42,7 @@ def quality_rule(code: str) -> Callable[[PerTable], PerTable]:
 
 def _text(row_result: RowResult, key: str) -> str:
     cell = row_result.row.get(key)
-    return cell.text if cell is not None else ""
+    return cell.shown if cell is not None else ""
 
 
 def _levels(out: RowResult) -> str:
@@ -120,7 +120,7 @@ def quantity_without_unit(ctx: Context, rule: Rule) -> Iterator[Finding]:
         if target is None or target.blank or _has_unit(target) or _UNIT_IN_NAME.search(row.level3):
             continue
         yield ctx.find(rule.code, row.get("unit") or target,
-                       rule.message(name=row.level3, target=target.text), "度量单位", None)
+                       rule.message(name=row.level3, target=target.shown), "度量单位", None)
 
 
 _UNIT_IN_NAME = re.compile(r"[（(][^（）()]{1,6}[）)]$")
@@ -159,7 +159,7 @@ def satisfaction_without_survey(ctx: Context, rule: Rule) -> Iterator[Finding]:
         evidence = any(not c.blank for k in rule.param("evidence_columns") if (c := row.get(k)) is not None)
         if has_any(said, rule.param("survey_words")) or evidence:
             continue
-        yield ctx.find(rule.code, actual, rule.message(name=row.level3, actual=actual.text), "调查依据",
+        yield ctx.find(rule.code, actual, rule.message(name=row.level3, actual=actual.shown), "调查依据",
                        actual.value)
 
 
@@ -247,7 +247,7 @@ def far_over_target(ctx: Context, rule: Rule) -> Iterator[Finding]:
             continue              # overachievement-unexplained reports it, asking whether the target was too low
         if ratio >= rule.param("ratio"):
             cell = out.row.get("actual")
-            yield ctx.find(rule.code, cell, rule.message(name=out.row.level3, actual=cell.text if cell else "",
+            yield ctx.find(rule.code, cell, rule.message(name=out.row.level3, actual=cell.shown if cell else "",
                                                          target=_target_shown(out), ratio=percent(ratio)),
                            f"< {percent(rule.param('ratio'))}", percent(ratio))
 

@@ -49,8 +49,7 @@ class Tally:
                                     f"{f.code}：{f.message}")
         if report.errors or report.warnings:
             self.with_problems += 1
-            totals = f"{'' if report.stated_total is None else report.stated_total}/" \
-                     f"{'' if report.total is None else report.total}"
+            totals = f"{_figure(report.stated_total)}/{_figure(report.total)}"
             entry = (report.errors, report.warnings, -self.files, self.shown(report.path), totals)
             if len(self._worst) < TOP_FILES:
                 heapq.heappush(self._worst, entry)
@@ -121,3 +120,10 @@ def summary(reports: Report | Iterable[FileReport], base: str | Path | None = No
     for report in reports.files if isinstance(reports, Report) else reports:
         tally.add(report)
     return tally.summary(report_written)
+
+
+def _figure(value) -> str:
+    """A total as the table shows it: the stated 100.0 read back from a cell as 100, none as blank."""
+    if value is None:
+        return ""
+    return f"{value:.15g}" if isinstance(value, float) else str(value)
