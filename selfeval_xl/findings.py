@@ -1,7 +1,8 @@
 """Findings and reports as plain data (after frictionless-py: a stable code, a message, a position).
 
-Every code a check may raise is declared once in :data:`CATALOGUE` with its severity and title; a
-check builds findings through :func:`finding`, so an unknown code is a bug caught at once. A report is
+Every code a check may raise is declared once in :data:`CATALOGUE` with its severity and title (by its
+unit in the check registry, :mod:`selfeval_xl.checks.registry`); a check builds findings through
+:func:`finding`, so an unknown code is a bug caught at once. A report is
 data: ``to_dict()`` / ``to_json()``; the CLI's exit status is ``int(not report.valid)``.
 """
 from __future__ import annotations
@@ -31,28 +32,12 @@ CATALOGUE: dict[str, Code] = {}
 
 
 def declare(code: str, severity: Severity | str, title: str) -> Code:
-    """Add a code to the catalogue (each check module declares its own codes once, at import)."""
+    """Add a code to the catalogue (each check unit declares its code once, at import)."""
     entry = Code(code, Severity(severity), title)
     if code in CATALOGUE and CATALOGUE[code] != entry:
         raise ValueError(f"finding code declared twice with different meaning: {code}")
     CATALOGUE[code] = entry
     return entry
-
-
-declare("unreadable", Severity.ERROR, "文件无法读取")
-declare("no-table", Severity.ERROR, "未找到绩效自评表")
-declare("check-failed", Severity.ERROR, "检查程序出错")
-# the narrative report's codes (selfeval_xl/narrative/checks.py runs them)
-declare("report-parts-sum", Severity.ERROR, "报告中分项之和与所述合计不符")
-declare("report-rate", Severity.ERROR, "报告中的比率与所述金额或个数不符")
-declare("report-score-over-weight", Severity.ERROR, "报告中的自评得分高于其分值")
-declare("report-figure-twice", Severity.ERROR, "报告中同一数字前后不一致")
-declare("report-table-mismatch", Severity.ERROR, "报告中的数字与本单位的自评表不符")
-declare("report-placeholder", Severity.WARNING, "报告仍有待填写的占位内容")
-declare("report-part-missing", Severity.WARNING, "报告中自评分项少于分值分项")
-declare("report-no-text", Severity.WARNING, "报告未能读出文字，未检查")
-declare("report-not-a-report", Severity.WARNING, "文件不像绩效自评报告，未检查")
-declare("report-nothing-checked", Severity.WARNING, "报告中没有读出可相互核对的数字，未核对")
 
 
 def _plain(value: Any) -> Any:

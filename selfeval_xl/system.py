@@ -19,6 +19,9 @@ from .rules import (
 )
 
 DEFAULT_SYSTEMS = {"project": "national-project", "department": "guangzhou-department"}
+SEVERITY_CHOICES = ("error", "warning", "off")
+"""What a system's ``severity:`` map may set a check code to (``off``: not run, never reported); the
+codes themselves are validated by the check registry (:func:`selfeval_xl.checks.registry.check_overrides`)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class IndicatorSystem:
     settings: Settings = DEFAULT_SETTINGS
     budget_execution_weight: Decimal = Decimal(0)
     source: str = ""
+    severity: tuple[tuple[str, str], ...] = ()     # (check code, error | warning | off): a bureau's choice
 
     def level(self, name: str) -> Level | None:
         return next((lv for lv in self.levels if lv.name == name), None)
@@ -120,7 +124,8 @@ def load_system(name_or_path: str | Path | None = None, kind: str = "project") -
     return system
 
 
-_SHAPES = {"levels": (list, "列表", "a list"), "settings": (dict, "映射（键: 值）", "a mapping")}
+_SHAPES = {"levels": (list, "列表", "a list"), "settings": (dict, "映射（键: 值）", "a mapping"),
+           "severity": (dict, "映射（检查代码: error/warning/off）", "a mapping (check code: error/warning/off)")}
 
 
 def _well_shaped(data: dict, problems: list[str]) -> dict:
@@ -251,4 +256,13 @@ def _build(data: dict, source: str, problems: list[str]) -> IndicatorSystem:
                         "first-level weights do not sum to the total")
     settings = _settings(data.get("settings", {}) or {}, source, problems)
     return IndicatorSystem(str(data.get("name", "")), str(data.get("title", data.get("name", ""))),
-                           str(data.get("version", "")), kind, total, levels, settings, exec_weight, source)
+                           str(data.get("version", "")), kind, total, levels, settings, exec_weight, source,
+                           _severity(data.get("severity") or {}, problems))
+
+
+def _severity(raw: dict, problems: list[str]) -> tuple[tuple[str, str], ...]:
+    """The ``severity:`` map (``far-over-target: off``, ``weight-split-differs: error``), its values checked."""
+    out = tuple((str(code), str(value).strip().lower()) for code, value in raw.items())
+    problems += [f"severity.{code}: 级别应为 error、warning 或 off / must be error, warning or off: {value}"
+                 for code, value in out if value not in SEVERITY_CHOICES]
+    return out

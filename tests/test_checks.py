@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from check_workbooks import build_department, build_project
-from selfeval_xl.checks import CHECKS, check_workbook
+from selfeval_xl.checks import check_workbook
+from selfeval_xl.checks.registry import TABLE as CHECKS
 from selfeval_xl.findings import CATALOGUE
 from selfeval_xl.read import read_workbook
 
@@ -173,8 +174,9 @@ def test_a_crashing_check_becomes_check_failed(tmp_path, monkeypatch):
     def broken(ctx):
         raise ZeroDivisionError("boom")
         yield
-    monkeypatch.setattr(base, "CHECKS", [base.Check("score-mismatch", CATALOGUE["score-mismatch"].severity,
-                                                    "x", broken)])
+    from selfeval_xl.checks import registry
+    unit = base.Check("score-mismatch", CATALOGUE["score-mismatch"].severity, "x", broken)
+    monkeypatch.setattr(registry, "table_checks", lambda severity=(): (unit,))
     built = build_project(tmp_path / "ok.xlsx")
     report = check_workbook(read_workbook(built.path))
     assert [f.code for f in report.findings] == ["check-failed"]

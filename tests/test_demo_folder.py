@@ -63,7 +63,7 @@ def test_a_data_table_is_recognised_by_its_headers_not_its_name(demo, tmp_path):
 def test_feedback_gives_each_unit_its_own_findings_and_what_to_do(demo, tmp_path, capsys):
     import openpyxl
 
-    from selfeval_xl.checkdocs import doc_of
+    from selfeval_xl.checklist import doc_of
     from selfeval_xl.ownfiles import output_kind
     from selfeval_xl.report.feedback import FILES, HEADER_ROW, ISSUES, feedback_name
 

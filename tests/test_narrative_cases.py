@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from selfeval_xl.findings import CATALOGUE, Severity
-from selfeval_xl.narrative.checks import NARRATIVE_CHECKS
+from selfeval_xl.narrative.checks import REPORT_CHECKS
 from selfeval_xl.narrative.report import check_report
 from selfeval_xl.narrative.statements import Names, resolve
 from selfeval_xl.narrative.text import read_report
@@ -39,7 +39,7 @@ def test_passing_case_draws_neither_its_code_nor_an_error(tmp_path, case):
 
 
 def test_every_report_check_has_both_cases():
-    codes = {item.code for item in NARRATIVE_CHECKS} | {"report-nothing-checked"}
+    codes = {item.code for item in REPORT_CHECKS} | {"report-nothing-checked"}
     for code in codes - {"report-table-mismatch"}:     # needs the 单位's tables: tests/test_report_realworld.py
         kinds = {k for c in CASES if c["code"] == code for k in ("fail", "pass") if k in c}
         assert kinds == {"fail", "pass"}, code

@@ -1,4 +1,5 @@
-"""The checks of a 自评表, each under a stable code (see ``selfeval check --list-checks`` / :data:`CHECKS`).
+"""The checks of a 自评表, each a unit under a stable code, listed in :mod:`.registry` (see ``selfeval
+check --list-checks``).
 
 - :func:`check_workbook` — one file's :class:`~selfeval_xl.model.WorkbookData` → a
   :class:`~selfeval_xl.findings.FileReport` (findings by file, sheet and cell; stated and recomputed 总分).
@@ -14,20 +15,18 @@ from ..findings import FileReport, Finding, finding
 from ..model import Table, WorkbookData, split_address
 from ..recompute import Recomputed, number, recompute
 from ..system import IndicatorSystem, load_system
-from . import reading  # noqa: F401  (declares the reader's codes)
-from . import required, numbers, template_inputs, scores, weights, totals, explain, formulas, crossfile  # noqa: F401  (register)
-from . import system_known  # noqa: F401  (register)
-from ..quality import indicators as _quality  # noqa: F401  (register the 指标质量 rules, last)
-from .base import CHECKS, Check, Context, layout_of, run_checks
+from .base import Check, Context, layout_of, run_checks
 from .crossfile import TableFigures, UnitFigures, check_unit, figures_of
 
-__all__ = ["CHECKS", "Check", "Context", "check_workbook", "check_recomputed", "check_table", "check_unit", "figures_of",
+__all__ = ["Check", "Context", "check_workbook", "check_recomputed", "check_table", "check_unit", "figures_of",
            "TableFigures", "UnitFigures", "system_for", "preload"]
 
 
 @lru_cache(maxsize=None)
 def _load(name: str | None, kind: str) -> IndicatorSystem:
-    return load_system(name, kind)
+    from .registry import check_overrides    # the registry imports the 指标质量 rules, which import this package
+
+    return check_overrides(load_system(name, kind))
 
 
 def system_for(table: Table, given: IndicatorSystem | None = None) -> IndicatorSystem:
@@ -73,6 +72,8 @@ def check_table(path: str, table: Table, system: IndicatorSystem | None = None,
 
 def _check(path: str, table: Table, system: IndicatorSystem | None, formulas_known: bool
            ) -> tuple[list[Finding], Recomputed | None]:
+    from .registry import overridden, table_checks    # (see _load) a dictionary look-up once imported
+
     chosen = system_for(table, system)
     try:
         context = Context(path, table, chosen, recompute(table, chosen), formulas_known)
@@ -80,7 +81,7 @@ def _check(path: str, table: Table, system: IndicatorSystem | None, formulas_kno
         cell = table.anchor
         return [finding("check-failed", f"重算出错：{type(exc).__name__}: {exc}", file=path, sheet=table.sheet,
                         cell=cell.ref if cell else "")], None
-    return list(run_checks(context)), context.re
+    return overridden(run_checks(context, table_checks(chosen.severity)), chosen.severity), context.re
 
 
 def check_workbook(data: WorkbookData, system: IndicatorSystem | None = None) -> FileReport:

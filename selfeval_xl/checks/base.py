@@ -1,17 +1,24 @@
-"""The frame every check runs in: a registry of checks by stable code, and the context they read.
+"""The frame every check runs in: the unit of a check, and the context a table check reads.
 
-After frictionless-py and sqlfluff: a check is a small function registered under one kebab-case code
-(declared once in :data:`selfeval_xl.findings.CATALOGUE`), its docstring the user's documentation (a
-bad example and the fix). It reads a :class:`Context` (the table, its recomputation, the indicator
-system) and yields findings; it never raises — :func:`run_checks` turns a crash into ``check-failed``.
+After sqlfluff and frictionless-py: a check is ONE unit (:class:`Check`) — a stable kebab-case code, a
+severity, a Chinese title, the function that raises it (its docstring the English documentation) and,
+in the YAML file beside its module (``totals.py`` → ``totals.yaml``), its English title, the Chinese
+说明 / 错误示例 / 改法 and its CASES (a bad input that must raise it at a cell, a fixed one that must
+not; run by tests/test_check_cases.py). :mod:`.registry` lists the units in the order they run. A table
+check reads a :class:`Context` (the table, its recomputation, the indicator system) and yields
+findings; it never raises — :func:`run_checks` turns a crash into ``check-failed``.
 """
 from __future__ import annotations
 
+import sys
 import traceback
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
+
+import yaml
 
 from ..findings import Finding, Severity, declare, finding
 from ..layout import Layout, load_layout
@@ -21,31 +28,65 @@ from ..recompute import RATE_KINDS, Expected, Recomputed, number, rate_number
 from ..rules import Settings, xl_round
 from ..system import IndicatorSystem
 
+DOC_FIELDS = ("title_en", "explain", "bad", "fix")
+"""What the YAML beside a check module says of each of its codes (``english`` too, for a code no
+function raises; ``cases`` for the case test)."""
+
 
 @dataclass(frozen=True)
 class Check:
+    """One check of the registry: what it is (code, severity, Chinese title), what raises it (``run``;
+    None for a code the reader, the batch or the report reader raises), and where its documentation
+    and cases are (the YAML beside ``module``, read only when asked for: the check path never reads it)."""
+
     code: str
     severity: Severity
     title: str
-    run: Callable[["Context"], Iterable[Finding]]
+    run: Callable[..., Iterable[Finding]] | None = None
+    module: str = ""
+
+    def __call__(self, *args: Any) -> Iterable[Finding]:
+        assert self.run is not None, self.code
+        return self.run(*args)
+
+    @property
+    def text(self) -> dict[str, Any]:
+        """This code's entry in the YAML beside its module (title_en, explain, bad, fix, english, cases)."""
+        return texts_of(self.module).get(self.code, {})
 
     @property
     def doc(self) -> str:
-        return (self.run.__doc__ or "").strip()
+        """The English documentation: the function's docstring, else the YAML's ``english``."""
+        return ((self.run.__doc__ if self.run is not None else None) or self.text.get("english") or "").strip()
+
+    @property
+    def cases(self) -> list[dict[str, Any]]:
+        return list(self.text.get("cases") or [])
 
 
-CHECKS: list[Check] = []
-"""Every registered check, in the order they run (the order of the modules in ``checks/__init__``)."""
+@lru_cache(maxsize=None)
+def texts_of(module: str) -> dict[str, dict[str, Any]]:
+    """The YAML file beside a module (``selfeval_xl/checks/totals.yaml``), by code; read once."""
+    path = Path(sys.modules[module].__file__ or "").with_suffix(".yaml")
+    if not path.exists():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
-def check(code: str, severity: Severity | str, title: str):
-    """Register the decorated function as the check of ``code`` (declared in the catalogue)."""
+def check(code: str, severity: Severity | str, title: str) -> Callable[[Callable[..., Iterable[Finding]]], Check]:
+    """Make the decorated function the unit of ``code`` (declared in the finding catalogue once)."""
     entry = declare(code, severity, title)
 
-    def register(fn: Callable[["Context"], Iterable[Finding]]) -> Callable[["Context"], Iterable[Finding]]:
-        CHECKS.append(Check(code, entry.severity, title, fn))
-        return fn
-    return register
+    def unit(fn: Callable[..., Iterable[Finding]]) -> Check:
+        return Check(code, entry.severity, title, fn, fn.__module__)
+    return unit
+
+
+def raised(code: str, severity: Severity | str, title: str, module: str) -> Check:
+    """The unit of a code no check function raises (the reader's, the batch's): declared, documented
+    and cased in the YAML beside ``module`` like any other."""
+    entry = declare(code, severity, title)
+    return Check(code, entry.severity, title, None, module)
 
 
 @dataclass
@@ -79,15 +120,17 @@ def layout_of(name: str) -> Layout:
     return load_layout(name)
 
 
-def run_checks(ctx: Context, checks: Iterable[Check] | None = None) -> Iterator[Finding]:
-    """Run every check on one table; a check that crashes becomes one ``check-failed`` finding."""
-    for item in checks if checks is not None else CHECKS:
+def run_checks(ctx: Any, checks: Iterable[Check], failed: Callable[[str], Finding] | None = None
+               ) -> Iterator[Finding]:
+    """Run the checks on one table (or report); a check that crashes becomes one ``check-failed``
+    finding, built by ``failed(message)`` (by default at the table's anchor)."""
+    for item in checks:
         try:
             yield from list(item.run(ctx))
         except Exception as exc:  # noqa: BLE001 - a broken check must not stop the run
             where = traceback.extract_tb(exc.__traceback__)[-1]
-            yield ctx.find("check-failed", None, f"检查“{item.code}”出错：{type(exc).__name__}: {exc}"
-                           f"（{where.name}:{where.lineno}）")
+            message = f"检查“{item.code}”出错：{type(exc).__name__}: {exc}（{where.name}:{where.lineno}）"
+            yield failed(message) if failed else ctx.find("check-failed", None, message)
 
 
 def show(value: Any) -> str:

@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Iterator
 
-from ..findings import Finding, Severity, declare, finding
+from ..findings import Finding, finding
 from ..layout import normalize_label
 from ..model import Table
 from ..parse import parse_number
 from ..recompute import number, rate_number
-from .base import Context, check, percent, show
+from .base import Context, check, percent, raised, show
 
 _TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001")}
 
-declare("duplicate-submission", Severity.WARNING, "同一单位的同一项目（或部门整体表）提交了两次")
+DUPLICATE_SUBMISSION = raised("duplicate-submission", "warning", "同一单位的同一项目（或部门整体表）提交了两次", __name__)
+"""Raised by :func:`check_unit` over the files of one 单位, not by a table check."""
 
 
 @check("figure-inconsistent", "warning", "同一数字在两处不一致")

@@ -62,11 +62,15 @@ def limits_from(settings) -> "Limits":
               help="覆盖不是本工具生成的同名文件（输入文件除外）/ overwrite a file that is not our output (never an input)")
 @click.option("--quiet", "-q", is_flag=True, help="不打印汇总 / no console summary")
 @click.option("--list-checks", is_flag=True, help="列出全部检查项及说明 / list every check with its documentation")
+@click.option("--skip", "skip", multiple=True, metavar="CODE[,CODE]",
+              help="跳过这些检查项（代码见 --list-checks，可给多次）：其问题不列入任何输出，report.xlsx 的检查说明写明跳过了哪些 "
+                   "/ skip these checks (codes from --list-checks, may be repeated): never reported, and named in "
+                   "report.xlsx's 检查说明")
 @click.option("--explain", is_flag=True,
               help="打印每个文件是如何读取的（表头、资金行、哪些行是指标及原因）/ print how each file was read")
 @limit_option
 def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, quality_file, previous, jobs, force,
-            quiet, list_checks, explain, limit_settings) -> int:
+            quiet, list_checks, explain, skip, limit_settings) -> int:
     """检查绩效自评表（.xlsx/.xlsm/.xls，可给文件夹），逐文件、逐单元格列出问题；给出的绩效自评报告
     （.docx/.pdf/.txt）与同一单位的自评表核对。
 
@@ -79,9 +83,11 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, qu
     from ..report.console import common_base
 
     if list_checks:
+        from ..checklist import UNITS
         from ..checks.catalogue import text
-        click.echo(text())
+        click.echo(text(UNITS))
         return 0
+    skipped = skipped_codes(skip)
     if not paths:
         raise click.UsageError("请给出要检查的文件或文件夹 / give files or folders to check")
     limits = limits_from(limit_settings)
@@ -129,7 +135,9 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, qu
     for report, workbook in checked():
         if report_path and writer is None:     # opened once the workers run: openpyxl loads meanwhile
             from ..report import XlsxReport
-            writer = XlsxReport(report_path)
+            writer = XlsxReport(report_path, skipped)
+        if skipped:
+            report.findings = [f for f in report.findings if f.code not in skipped]
         tally.add(report)
         if kept is not None:
             kept.append(report)
@@ -154,6 +162,19 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, qu
     return 1 if tally.errors else 0
 
 
+def skipped_codes(given: tuple[str, ...]) -> tuple[str, ...]:
+    """The codes of ``--skip`` (``a,b`` and repeated), each a known check code: a usage error (exit 2)
+    naming the unknown ones otherwise."""
+    from ..checklist import codes
+
+    wanted = tuple(dict.fromkeys(c.strip() for item in given for c in item.split(",") if c.strip()))
+    unknown = [c for c in wanted if c not in codes()]
+    if unknown:
+        raise click.UsageError(f"未知的检查代码 / unknown check code: {', '.join(unknown)}"
+                               "（全部代码见 / every code: selfeval check --list-checks）")
+    return wanted
+
+
 def usable_outputs(outputs: list, inputs, force: bool) -> None:
     """A usage error (exit 2) before any work when an output would overwrite an input, or a file that
     is not ours without ``force``, or cannot be written. Shared by check and summary."""
@@ -174,8 +195,9 @@ def workbooks_to_check(paths, system_ref: str | None, outputs: list, reports: bo
     from ..system import load_system
 
     if system_ref:
+        from ..checks.registry import check_overrides
         try:
-            load_system(system_ref)
+            check_overrides(load_system(system_ref))
         except DataFileError as exc:
             raise click.UsageError(f"指标体系无法使用 / unusable indicator system: {exc}") from None
     found = scan(paths, exclude=outputs)

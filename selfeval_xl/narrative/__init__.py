@@ -14,12 +14,12 @@ from typing import Iterable, Iterator
 
 from ..findings import FileReport
 from ..limits import DEFAULT_LIMITS, Limits
-from .checks import NARRATIVE_CHECKS
+from .checks import REPORT_CHECKS
 from .draft import DraftError, Drafted, draft
 from .text import SUFFIXES
 from .units import Unit, group_units, load_units, summaries_of
 
-__all__ = ["draft", "Drafted", "DraftError", "check_reports", "find_reports", "NARRATIVE_CHECKS", "SUFFIXES",
+__all__ = ["draft", "Drafted", "DraftError", "check_reports", "find_reports", "REPORT_CHECKS", "SUFFIXES",
            "Unit", "group_units", "load_units", "summaries_of"]
 
 

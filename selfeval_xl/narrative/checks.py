@@ -1,36 +1,29 @@
-"""The checks of a narrative report, each under a stable code (listed by ``selfeval check --list-checks``).
+"""The checks of a narrative report, each a unit of the one registry (:class:`~selfeval_xl.checks.base.Check`;
+documented and cased in ``checks.yaml`` beside this module; listed by ``selfeval check --list-checks``).
 
 A check reads a :class:`Context` (the statements of one report, and the figures of its 单位's tables
 when they were given in the same run) and yields findings at the paragraph of the statement, quoting
-its sentence. Registered like the tables' checks, in a list of their own: they run on reports only.
+its sentence. :data:`REPORT_CHECKS` lists them in the order they run: on reports only.
 """
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Iterable, Iterator
+from typing import Iterator
 
-from ..checks.base import Check
-from ..findings import CATALOGUE, Finding, finding
+from ..checks.base import Check, check, raised, run_checks as run_units
+from ..findings import Finding, finding
 from .numbers import HUNDRED, agrees, places, same_quantity
 from .statements import Extracted, Key, Statement
 from .summary import Summary
 from .units import Unit
 
-NARRATIVE_CHECKS: list[Check] = []
 WHAT = {"weight": "分值", "score": "自评", "budget": "预算", "spent": "决算", "gap": "预算执行差额"}
 
-
-def narrative_check(code: str):
-    """Register the decorated function as the report check of ``code`` (declared, with its severity and
-    title, in :data:`selfeval_xl.findings.CATALOGUE` beside the reader's codes)."""
-    entry = CATALOGUE[code]
-
-    def register(fn: Callable[["Context"], Iterable[Finding]]):
-        NARRATIVE_CHECKS.append(Check(code, entry.severity, entry.title, fn))
-        return fn
-    return register
+# raised by the report reader (narrative/report.py) before or after the checks, not by a check
+NO_TEXT = raised("report-no-text", "warning", "报告未能读出文字，未检查", __name__)
+NOT_A_REPORT = raised("report-not-a-report", "warning", "文件不像绩效自评报告，未检查", __name__)
+NOTHING_CHECKED = raised("report-nothing-checked", "warning", "报告中没有读出可相互核对的数字，未核对", __name__)
 
 
 @dataclass
@@ -107,7 +100,7 @@ def _show(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-@narrative_check("report-parts-sum")
+@check("report-parts-sum", "error", "报告中分项之和与所述合计不符")
 def parts_sum(ctx: Context) -> Iterator[Finding]:
     """A whole the report states against the parts it gives for it: a 分值 or 自评 breakdown
     (``自评 95.95 分，其中预算执行 9.55 分，产出指标 46.4 分，效益指标 40 分`` sums to 95.95 — but
@@ -152,7 +145,7 @@ def parts_sum(ctx: Context) -> Iterator[Finding]:
                            f"{_show(total)} 万元", total)
 
 
-@narrative_check("report-rate")
+@check("report-rate", "error", "报告中的比率与所述金额或个数不符")
 def rate_of_amounts(ctx: Context) -> Iterator[Finding]:
     """A rate the report states against the two figures it states it from: 预算完成率 (or a project's
     执行率) = 支出决算 / 支出预算; 指标完成率 = 实际完成指标个数 / 指标个数 (checked with the counts).
@@ -179,7 +172,7 @@ def rate_of_amounts(ctx: Context) -> Iterator[Finding]:
                                f"{_show(total)} 个 = {_show(round(expected, 2))}%", round(expected, 2))
 
 
-@narrative_check("report-score-over-weight")
+@check("report-score-over-weight", "error", "报告中的自评得分高于其分值")
 def score_over_weight(ctx: Context) -> Iterator[Finding]:
     """A score the report states above the 分值 it states for the same thing: an indicator, a level,
     or a part of a project's breakdown (the real case: 分值 …效益指标 30 分 … 自评 …效益指标 40 分).
@@ -193,7 +186,7 @@ def score_over_weight(ctx: Context) -> Iterator[Finding]:
                            f"{describe(s.key)} {_show(s.value)} 分高于报告所述分值 {_show(weight.value)} 分", weight.value)
 
 
-@narrative_check("report-figure-twice")
+@check("report-figure-twice", "error", "报告中同一数字前后不一致")
 def figure_twice(ctx: Context) -> Iterator[Finding]:
     """The same figure of one 单位 and year stated twice with different values (the real case: 支出预算
     1132.01 万元 in one place, 1014.4 万元 in another). Reported at the later statement, quoting both.
@@ -213,7 +206,7 @@ def figure_twice(ctx: Context) -> Iterator[Finding]:
                            first.value)
 
 
-@narrative_check("report-part-missing")
+@check("report-part-missing", "warning", "报告中自评分项少于分值分项")
 def part_missing(ctx: Context) -> Iterator[Finding]:
     """A score breakdown that leaves out a part the weight breakdown of the same thing lists (the real
     case: 分值 …效益指标 30 分，服务对象满意度指标 10 分; 自评 95.95 分，其中预算执行 9.55 分，产出指标 46.4 分，
@@ -234,7 +227,7 @@ def part_missing(ctx: Context) -> Iterator[Finding]:
                            f"{describe(group.whole.key)} 的分项未列“{names}”（分值分项列了它）", None)
 
 
-@narrative_check("report-table-mismatch")
+@check("report-table-mismatch", "error", "报告中的数字与本单位的自评表不符")
 def table_mismatch(ctx: Context) -> Iterator[Finding]:
     """A figure the report states against the same figure in the 单位's tables given in the same run:
     总分, each level's and indicator's 分值 and 自评, each project's 总分 and breakdown, 资金 (预算, 决算,
@@ -260,7 +253,7 @@ def _table_name(s: Summary) -> str:
     return "部门整体支出绩效自评表" if s.kind == "department" else f"“{s.name}”项目支出绩效自评表"
 
 
-@narrative_check("report-placeholder")
+@check("report-placeholder", "warning", "报告仍有待填写的占位内容")
 def placeholder(ctx: Context) -> Iterator[Finding]:
     """A drafted report still holds the drafter's 【待填写：…】 placeholders: what only the 单位 can write
     (部门概况, 主要工作成效 …) is missing. Reported once, at the first.
@@ -274,12 +267,14 @@ def placeholder(ctx: Context) -> Iterator[Finding]:
                       file=ctx.file, sheet=sheet, cell=cell, found=len(holes))
 
 
+REPORT_CHECKS: tuple[Check, ...] = (parts_sum, rate_of_amounts, score_over_weight, figure_twice, part_missing,
+                                     table_mismatch, placeholder)
+"""The report checks in the order they run (their findings in this order). Adding one: a function with
+``@check`` above, its entry with cases in ``checks.yaml``, and its name here."""
+REPORT_CODES: tuple[Check, ...] = REPORT_CHECKS + (NO_TEXT, NOT_A_REPORT, NOTHING_CHECKED)
+"""Every code of a report, for the documentation (:mod:`selfeval_xl.checks.catalogue`)."""
+
+
 def run_checks(ctx: Context) -> Iterator[Finding]:
     """Every report check; one that crashes becomes a ``check-failed`` finding."""
-    for item in NARRATIVE_CHECKS:
-        try:
-            yield from list(item.run(ctx))
-        except Exception as exc:  # noqa: BLE001 - a broken check must not stop the run
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            yield finding("check-failed", f"检查“{item.code}”出错：{type(exc).__name__}: {exc}"
-                          f"（{where.name}:{where.lineno}）", file=ctx.file)
+    return run_units(ctx, REPORT_CHECKS, lambda message: finding("check-failed", message, file=ctx.file))

@@ -11,25 +11,25 @@ from typing import Callable, Iterable, Iterator
 
 from rapidfuzz import fuzz, process
 
-from ..findings import Finding, finding
+from ..checks.base import Check
+from ..findings import Finding, Severity, finding
 from .digest import IndicatorDigest, TableDigest
 from .pack import Rule, active_pack
-from .registry import as_configured, declared
+from .registry import as_configured, declared, title_of
 from .text import has_any, percent, squeeze
 
 Tables = list[TableDigest]
 AcrossRule = Callable[[Tables, Tables, Rule], Iterable[Finding]]
-RULES: dict[str, AcrossRule] = {}
-"""The rules run over the whole run's digests (current, previous), by code, in the order they run."""
 
 
-def across_rule(code: str) -> Callable[[AcrossRule], AcrossRule]:
-    declared(code)
+def across_rule(code: str) -> Callable[[AcrossRule], Check]:
+    """Make ``fn(current, previous, rule)`` the unit of ``code`` (listed in the registry's ACROSS)."""
+    packaged = declared(code)
 
-    def register(fn: AcrossRule) -> AcrossRule:
-        RULES[code] = fn
-        return fn
-    return register
+    def unit(fn: AcrossRule) -> Check:
+        return Check(code, Severity(packaged.severity if packaged.on else "warning"), title_of(code), fn,
+                     fn.__module__)
+    return unit
 
 
 class Across:
@@ -47,12 +47,14 @@ class Across:
         self.previous += digests
 
     def findings(self) -> list[Finding]:
+        from ..checks.registry import ACROSS     # the registry imports this module: looked up at run time
+
         pack = active_pack()
         out: list[Finding] = []
-        for code, fn in RULES.items():
-            rule = pack.rule(code)
+        for unit in ACROSS:
+            rule = pack.rule(unit.code)
             if rule.on:
-                out += as_configured(code, fn(self.current, self.previous, rule))
+                out += as_configured(unit.code, unit(self.current, self.previous, rule))
         return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable, Iterator
 
-from ..checks.base import Context, check
+from ..checks.base import Check, Context, check
 from ..checks.explain import no_reason
 from ..findings import Finding
 from ..layout import normalize_label
@@ -25,19 +25,18 @@ from .text import has_any, has_digit, percent, similarity, squeeze
 PerTable = Callable[[Context, Rule], Iterable[Finding]]
 
 
-def quality_rule(code: str) -> Callable[[PerTable], PerTable]:
-    """Register ``fn(ctx, rule)`` as the check of ``code``, run as the active pack configures it."""
+def quality_rule(code: str) -> Callable[[PerTable], Check]:
+    """Make ``fn(ctx, rule)`` the unit of ``code``, run as the active pack configures it."""
     packaged = declared(code)
 
-    def register(fn: PerTable) -> PerTable:
+    def unit(fn: PerTable) -> Check:
         def run(ctx: Context) -> Iterator[Finding]:
             rule = active_pack().rule(code)
             if rule.on:
                 yield from as_configured(code, fn(ctx, rule))
-        run.__doc__, run.__name__ = fn.__doc__, fn.__name__
-        check(code, packaged.severity if packaged.on else "warning", title_of(code))(run)
-        return fn
-    return register
+        run.__doc__, run.__name__, run.__module__ = fn.__doc__, fn.__name__, fn.__module__
+        return check(code, packaged.severity if packaged.on else "warning", title_of(code))(run)
+    return unit
 
 
 def _text(row_result: RowResult, key: str) -> str:

@@ -3,7 +3,7 @@ type instead, ready for the bureau to send back (``selfeval check … --feedback
 
 Why its own workbook per 单位: a bureau collects a hundred 单位's tables and must return to each only
 its own problems. report.xlsx is the bureau's view (every file, codes, links into its folders); the
-feedback is the department's: no codes to decode, a 怎么改 per finding (:mod:`selfeval_xl.checkdocs`),
+feedback is the department's: no codes to decode, a 怎么改 per finding (:mod:`selfeval_xl.checklist`),
 values as the table shows them, and links that work when the feedback lies beside the department's
 own files (the link target is the file name, not the bureau's path). Text from the submissions goes
 through :func:`~selfeval_xl.sanitize.write_openpyxl`, as in every report.
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..checkdocs import doc_of
+from ..checklist import doc_of
 from ..findings import FileReport, Finding, Severity
 from ..model import quote_sheet
 from ..outputs import replacing

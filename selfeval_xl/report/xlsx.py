@@ -62,12 +62,13 @@ class XlsxReport:
     row, :meth:`close` to save (or pass every report to :meth:`close` to write the 汇总 at the end).
     The file appears whole at :meth:`close` (a temporary file replaces it), or not at all."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, skipped: Iterable[str] = ()):
         from xlsxwriter import Workbook
 
-        from .. import checks  # noqa: F401  (declares every code, named in Chinese in the 类别 column)
+        from .. import checklist  # noqa: F401  (declares every code, named in Chinese in the 类别 column)
 
         self.path = Path(path)
+        self.skipped = tuple(skipped)            # codes skipped in this run (check --skip): said in 检查说明
         self.base = os.path.dirname(os.path.abspath(self.path))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._replacement = Replacement(self.path)
@@ -221,8 +222,9 @@ class XlsxReport:
         return self._replacement.commit()            # the last good report stays until this one is whole
 
     def _explain_checks(self) -> None:
-        """The 检查说明 sheet: every code of 问题清单 explained in Chinese (English beside it), so a reader
-        of the report needs no other document."""
+        """The 检查说明 sheet: every code of the run explained in Chinese (English beside it), so a reader
+        of the report needs no other document; the codes skipped in this run said first, not explained."""
+        from ..checklist import UNITS
         from ..checks.catalogue import entries
 
         ws = self._wb.add_worksheet(CHECKS_SHEET)
@@ -235,8 +237,16 @@ class XlsxReport:
         for col, text in enumerate(CHECKS_HEADERS):
             ws.write_string(0, col, text, header)
         plain, bold = self._format("text"), self._format("text", bold=True)
-        for row, e in enumerate(entries(), start=1):
-            values = [str(v or "") for v in (e.code, e.severity, e.title, e.explain, e.bad, e.fix, e.english)]
+        row = 1
+        if self.skipped:
+            note = (f"本次检查跳过了以下检查项（--skip），其问题未列入本报告 / skipped in this run, their findings not "
+                    f"reported: {'、'.join(self.skipped)}")
+            ws.set_row(row, 15 * min(lines_needed(note, sum(CHECKS_WIDTHS) - 2), 12) + 4)
+            ws.merge_range(row, 0, row, len(CHECKS_HEADERS) - 1, note, bold)    # validated codes: our text
+            row += 1
+        for row, e in enumerate(entries(UNITS, self.skipped), start=row):
+            values = [str(v or "") for v in (e.code, e.severity, e.title, e.explain, e.bad, e.fix,
+                                             f"{e.title_en}. {e.english}")]
             lines = max(lines_needed(v, w - 2) for v, w in zip(values, CHECKS_WIDTHS))
             ws.set_row(row, 15 * min(lines, 12) + 4)
             for col, value in enumerate(values):
