@@ -92,4 +92,4 @@ def test_a_core_module_importing_a_worker_breaks_the_layers_contract(tmp_path):
     result = subprocess.run([str(lint), "setup.cfg"], cwd=tmp_path, capture_output=True, text=True,
                             env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert result.returncode != 0
-    assert "selfeval_xl.system is not allowed to import selfeval_xl.recompute" in result.stdout
+    assert "selfeval_xl.core.system is not allowed to import selfeval_xl.core.recompute" in result.stdout

@@ -4,10 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import selfeval_xl.checks  # noqa: F401  (declares every code)
-from selfeval_xl.checkdocs import DOCS
+from selfeval_xl.core.checkdocs import DOCS
 from selfeval_xl.checks.catalogue import entries, markdown
 from selfeval_xl.cli import main
-from selfeval_xl.findings import CATALOGUE
+from selfeval_xl.core.findings import CATALOGUE
 
 ROOT = Path(__file__).resolve().parents[1]
 

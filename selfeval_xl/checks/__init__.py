@@ -1,7 +1,7 @@
 """The checks of a 自评表, each under a stable code (see ``selfeval check --list-checks`` / :data:`CHECKS`).
 
-- :func:`check_workbook` — one file's :class:`~selfeval_xl.model.WorkbookData` → a
-  :class:`~selfeval_xl.findings.FileReport` (findings by file, sheet and cell; stated and recomputed 总分).
+- :func:`check_workbook` — one file's :class:`~selfeval_xl.core.model.WorkbookData` → a
+  :class:`~selfeval_xl.core.findings.FileReport` (findings by file, sheet and cell; stated and recomputed 总分).
 - :func:`check_unit` — across the files of one 单位 (the 项目支出 budget against its project tables).
 
 A check never raises: a crash becomes a ``check-failed`` finding and the run goes on.
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..findings import FileReport, Finding, finding
-from ..model import Table, WorkbookData, split_address
-from ..recompute import Recomputed, number, recompute
-from ..system import IndicatorSystem, load_system
+from ..core.findings import FileReport, Finding, finding
+from ..core.model import Table, WorkbookData, split_address
+from ..core.recompute import Recomputed, number, recompute
+from ..core.system import IndicatorSystem, load_system
 from . import reading  # noqa: F401  (declares the reader's codes)
 from . import required, numbers, template_inputs, scores, weights, totals, explain, formulas, crossfile  # noqa: F401  (register)
 from . import system_known  # noqa: F401  (register)
@@ -50,7 +50,7 @@ def system_for(table: Table, given: IndicatorSystem | None = None) -> IndicatorS
 
 def preload() -> None:
     """Load the default systems and the layouts now (before a batch forks its workers)."""
-    from ..system import DEFAULT_SYSTEMS
+    from ..core.system import DEFAULT_SYSTEMS
 
     for kind in DEFAULT_SYSTEMS:
         _load(None, kind)

@@ -1,7 +1,7 @@
 """The frame every check runs in: a registry of checks by stable code, and the context they read.
 
 After frictionless-py and sqlfluff: a check is a small function registered under one kebab-case code
-(declared once in :data:`selfeval_xl.findings.CATALOGUE`), its docstring the user's documentation (a
+(declared once in :data:`selfeval_xl.core.findings.CATALOGUE`), its docstring the user's documentation (a
 bad example and the fix). It reads a :class:`Context` (the table, its recomputation, the indicator
 system) and yields findings; it never raises — :func:`run_checks` turns a crash into ``check-failed``.
 """
@@ -13,13 +13,13 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
 
-from ..findings import Finding, Severity, declare, finding
-from ..layout import Layout, load_layout
-from ..model import Cell, Table
-from ..parse import shown_places
-from ..recompute import RATE_KINDS, Expected, Recomputed, number, rate_number
-from ..rules import Settings, xl_round
-from ..system import IndicatorSystem
+from ..core.findings import Finding, Severity, declare, finding
+from ..core.layout import Layout, load_layout
+from ..core.model import Cell, Table
+from ..core.parse import shown_places
+from ..core.recompute import RATE_KINDS, Expected, Recomputed, number, rate_number
+from ..core.rules import Settings, xl_round
+from ..core.system import IndicatorSystem
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Every finding code with its documentation, Chinese first: for ``check --list-checks``, the 检查说明
-sheet of report.xlsx and the generated ``docs/checks.md`` (one source: :mod:`selfeval_xl.checkdocs`
+sheet of report.xlsx and the generated ``docs/checks.md`` (one source: :mod:`selfeval_xl.core.checkdocs`
 for the Chinese, each check's docstring for the English).
 
 Regenerate the Markdown with ``python -m selfeval_xl.checks.catalogue docs/checks.md``.
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-from ..checkdocs import doc_of
-from ..findings import CATALOGUE, Severity
+from ..core.checkdocs import doc_of
+from ..core.findings import CATALOGUE, Severity
 from .base import CHECKS
 
 SEVERITY_TEXT = {Severity.ERROR: "错误", Severity.WARNING: "警告"}

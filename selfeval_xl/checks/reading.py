@@ -1,7 +1,7 @@
 """Codes for what the reader found (or could not find) before any check runs."""
 from __future__ import annotations
 
-from ..findings import Severity, declare
+from ..core.findings import Severity, declare
 
 declare("sheet-truncated", Severity.WARNING, "工作表过大，只检查了前面的行")
 declare("layout-missing", Severity.ERROR, "表格缺少必需的栏目或区块")

@@ -25,11 +25,11 @@ def command(kind: str | None, layout_name: str | None, system_name: str | None, 
 
     KIND 或 --layout 至少给一个；给 --layout 时默认用该式样的指标体系 / give KIND or --layout (whose own
     indicator system is then the default)."""
-    from ..datafiles import DataFileError
-    from ..outputs import OutputError, check_output, replacing
-    from ..layout import load_layout
-    from ..system import load_system
-    from ..template import build_template, save_workbook, template_map
+    from ..core.datafiles import DataFileError
+    from ..files.outputs import OutputError, check_output, replacing
+    from ..core.layout import load_layout
+    from ..core.system import load_system
+    from ..template.writer import build_template, save_workbook, template_map
 
     path = Path(output)
     if path.suffix.lower() != ".xlsx":

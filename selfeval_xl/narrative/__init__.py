@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..findings import FileReport
-from ..limits import DEFAULT_LIMITS, Limits
+from ..core.findings import FileReport
+from ..core.limits import DEFAULT_LIMITS, Limits
 from .checks import NARRATIVE_CHECKS
 from .draft import DraftError, Drafted, draft
 from .text import SUFFIXES
@@ -27,7 +27,7 @@ def find_reports(paths: Iterable[str | Path]) -> list[Path]:
     """Report files given, and every entry with a report suffix under folders given (recursively,
     sorted): a FIFO, a link or a folder named ``r.pdf`` is kept, to get an ``unreadable`` verdict, not
     silence. Word's ``~$`` lock files skipped."""
-    from ..batch import files_under
+    from ..batch.worker import files_under
 
     found: list[Path] = []
     for raw in paths:
@@ -44,10 +44,10 @@ def check_reports(reports: list[Path], units: Iterable[Unit] = (), jobs: int = 0
     :func:`~selfeval_xl.narrative.units.summaries_of`), one FileReport each, in input order.
 
     Why in workers: a report is a stranger's file like a workbook (a zip bomb, a PDF that makes the
-    parser loop or eat memory), so it is read in :func:`selfeval_xl.batch.isolated` under the same
+    parser loop or eat memory), so it is read in :func:`selfeval_xl.batch.worker.isolated` under the same
     limits; a crash or a time-out is that report's ``check-failed`` finding and the run goes on. A
     path that is not a regular file within ``file_bytes`` is refused here, never opened."""
-    from ..batch import isolated
+    from ..batch.worker import isolated
     from ..read.guard import path_problem
 
     verdicts = {str(p): _lost(p, why, "unreadable") for p in reports if (why := path_problem(p, limits))}
@@ -74,7 +74,7 @@ def _check_in_worker(path: str) -> FileReport:
 
 def _lost(path: str | Path, reason: str, code: str = "check-failed") -> FileReport:
     """The verdict of a report that could not be checked: one finding saying why."""
-    from ..batch import failed
+    from ..batch.worker import failed
 
     what = "报告无法读取" if code == "unreadable" else "报告检查失败"
     report = failed(path, f"{what}：{reason}", code).report

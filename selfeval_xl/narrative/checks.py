@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Callable, Iterable, Iterator
 
 from ..checks.base import Check
-from ..findings import CATALOGUE, Finding, finding
+from ..core.findings import CATALOGUE, Finding, finding
 from .numbers import HUNDRED, agrees, places, same_quantity
 from .statements import Extracted, Key, Statement
 from .summary import Summary
@@ -24,7 +24,7 @@ WHAT = {"weight": "分值", "score": "自评", "budget": "预算", "spent": "决
 
 def narrative_check(code: str):
     """Register the decorated function as the report check of ``code`` (declared, with its severity and
-    title, in :data:`selfeval_xl.findings.CATALOGUE` beside the reader's codes)."""
+    title, in :data:`selfeval_xl.core.findings.CATALOGUE` beside the reader's codes)."""
     entry = CATALOGUE[code]
 
     def register(fn: Callable[["Context"], Iterable[Finding]]):

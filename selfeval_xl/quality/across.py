@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Iterator
 
 from rapidfuzz import fuzz, process
 
-from ..findings import Finding, finding
+from ..core.findings import Finding, finding
 from .digest import IndicatorDigest, TableDigest
 from .pack import Rule, active_pack
 from .registry import as_configured, declared

@@ -3,7 +3,7 @@
 Why this shape: the finance bureau checks hundreds of strangers' files each spring, and one of them may
 make a reader abort the process (python-calamine on a sheet with a cell at XFD1048576), eat memory or
 never end. So every file is read in a worker process the parent can lose without losing the run (also
-with ``--jobs 1``): each worker runs under the memory limit of :class:`~selfeval_xl.limits.Limits`,
+with ``--jobs 1``): each worker runs under the memory limit of :class:`~selfeval_xl.core.limits.Limits`,
 each file under its time limit, and a worker that dies or overruns becomes that file's
 ``check-failed`` finding with the reason, while the pool (``pebble``) starts a fresh worker and the
 batch goes on. Workers receive paths (never workbooks) and send back small results.
@@ -21,10 +21,10 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
-from .findings import FileReport, Finding, Report, finding
-from .limits import DEFAULT_LIMITS, Limits, cap_memory
-from .ownfiles import not_a_submission, own_name_reason
-from .system import IndicatorSystem, load_system
+from ..core.findings import FileReport, Finding, Report, finding
+from ..core.limits import DEFAULT_LIMITS, Limits, cap_memory
+from ..files.ownfiles import not_a_submission, own_name_reason
+from ..core.system import IndicatorSystem, load_system
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls")
 OTHER_SPREADSHEETS = (".et", ".xlsb", ".ods")
@@ -154,9 +154,9 @@ def check_file(path: str | Path, system: IndicatorSystem | None = None,
     """Read and check one workbook in this process, under the reader's size guard (the in-process path
     for tests and the add-in; batches use :func:`check_files`). Never raises: a crash becomes a
     ``check-failed`` finding. ``skip_ours``: a workbook carrying our output mark is listed as skipped."""
-    from .checks import check_recomputed, figures_of
-    from .quality.digest import digest_tables
-    from .read import read_workbook
+    from ..checks import check_recomputed, figures_of
+    from ..quality.digest import digest_tables
+    from ..read import read_workbook
 
     try:
         data = read_workbook(path, limits=limits or _LIMITS, skip_ours=skip_ours)
@@ -372,8 +372,8 @@ def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
     ``found`` (the scan of these paths) says is ours is listed as skipped. ``facts`` (a module-level
     function) fills :attr:`FileResult.facts`. ``group``: files per worker task (0: by the batch's
     length, see :func:`isolated`)."""
-    from . import checks, read
-    from .read.guard import path_problem
+    from .. import checks, read
+    from ..read.guard import path_problem
 
     own, folders = (found.own, found.in_folders) if found else ({}, set())
     unlisted = found.unlisted if found else {}
@@ -411,7 +411,7 @@ def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
     import pickle
     import tempfile
 
-    from .checks import UnitFigures
+    from ..checks import UnitFigures
 
     units, across = UnitFigures(), _across(previous, system_ref, jobs, limits)
     with tempfile.TemporaryFile() as held:
@@ -438,7 +438,7 @@ def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
 def _across(previous: list[Path], system_ref: str | None, jobs: int, limits: Limits):
     """The 指标质量 collector of a run, with the digests of last year's workbooks (``previous``: files or
     folders) in it: those are read and checked in workers like any file, but never reported."""
-    from .quality.across import Across
+    from ..quality.across import Across
 
     across = Across()
     if previous:
@@ -456,7 +456,7 @@ def run(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
     """Every file checked, as one Report (for callers that want it whole): ``on_result`` hears each
     file as it arrives, ``on_cross`` the cross-file findings at the end (also added to their files),
     the 指标质量 rules across 单位 and against ``previous`` (last year's files) among them."""
-    from .checks import UnitFigures
+    from ..checks import UnitFigures
 
     report, units, across = Report(), UnitFigures(), _across(previous, system_ref, jobs, limits)
     for result in check_files(paths, system_ref, jobs, limits, found, facts):

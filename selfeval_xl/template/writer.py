@@ -5,7 +5,7 @@ system (:func:`system.load_system`) into a :class:`TemplateMap` — where every 
 cell lives — and then written with openpyxl from that map. Labels come from the layout, weights and
 levels from the system, formula text from :mod:`excel_rules`; nothing here knows a rule.
 
-Regenerate the committed templates with ``python -m selfeval_xl.template --regenerate workbook_templates``.
+Regenerate the committed templates with ``python -m selfeval_xl.template.writer --regenerate workbook_templates``.
 """
 from __future__ import annotations
 
@@ -18,15 +18,15 @@ from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from . import excel_rules
-from .excel_rules import IndicatorCells
-from .layout import META_SHEET, Label, Layout, load_layout
-from .parse import ParseError, parse_value
-from .read.grid import column_letter, parse_ref
-from .rules import DIRECTION_CHOICES, Direction, describe_bands
-from .sanitize import write_openpyxl
-from .system import IndicatorSystem, IndicatorSpec, Level, load_system
-from .textwidth import lines_needed
+from ..core import excel_rules
+from ..core.excel_rules import IndicatorCells
+from ..core.layout import META_SHEET, Label, Layout, load_layout
+from ..core.parse import ParseError, parse_value
+from ..read.grid import column_letter, parse_ref
+from ..core.rules import DIRECTION_CHOICES, Direction, describe_bands
+from ..core.sanitize import write_openpyxl
+from ..core.system import IndicatorSystem, IndicatorSpec, Level, load_system
+from ..core.textwidth import lines_needed
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -721,7 +721,7 @@ def render_previews(templates: str | Path, docs: str | Path, dpi: int = 100) -> 
     import shutil
     import tempfile
 
-    from .recalc import pdf_to_png, to_pdf
+    from ..engines.libreoffice import pdf_to_png, to_pdf
 
     sources = [Path(templates) / TEMPLATE_FILES[kind, "native"] for kind in ("project", "department")]
     written = []
