@@ -26,7 +26,8 @@ from selfeval_xl.read import read_workbook
 from selfeval_xl.core.recompute import recompute
 from selfeval_xl.core.rules import Band
 from selfeval_xl.core.system import load_system
-from selfeval_xl.template.writer import build_template, save_workbook, template_map
+from selfeval_xl.template.writer import build_template, save_workbook
+from selfeval_xl.template.plan import template_map
 
 formulas_bridge.register()
 

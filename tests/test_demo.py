@@ -56,7 +56,7 @@ def test_demo_without_libreoffice_checks_the_engine_values(tmp_path):
 @pytest.mark.libreoffice
 def test_round_trip_through_libreoffice(tmp_path):
     """The demo's data, filled and edited, recalculated by LibreOffice, then checked as recalculated."""
-    from selfeval_xl.batch.worker import run
+    from selfeval_xl.batch.holdback import run
     from selfeval_xl.fill import fill
     from selfeval_xl.engines.libreoffice import recalculate
 

@@ -16,7 +16,7 @@ from selfeval_xl.fill import fill, load_systems
 from selfeval_xl.fill.data import DataError, RowProblem
 from selfeval_xl.core.data_tables import DEPARTMENT_INDICATORS, INDICATORS, PROJECTS, TABLES, UNITS
 from selfeval_xl.read import read_workbook
-from selfeval_xl.template.writer import template_map
+from selfeval_xl.template.plan import template_map
 
 PROJECT_HEADERS = [c.name for c in PROJECTS.columns]
 INDICATOR_HEADERS = [c.name for c in INDICATORS.columns]

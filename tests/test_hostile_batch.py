@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from check_workbooks import build_department, build_project
 from hostile import build_corpus, fingerprint, with_far_cell
-from selfeval_xl.batch.worker import check_file, check_files, scan
+from selfeval_xl.batch.worker import check_file, check_files
+from selfeval_xl.files.discovery import scan
 from selfeval_xl.cli import main
 from selfeval_xl.core.limits import Limits
 
@@ -93,7 +94,7 @@ def test_summary_ends_with_every_file_and_counts_a_duplicate_once(tmp_path):
 def test_duplicate_project_counts_once_in_the_unit_sum(tmp_path):
     """The department's 项目支出 214.4 against one project of 1014.4 (not two): one figure-inconsistent
     finding quoting 1 project, and the copy flagged."""
-    from selfeval_xl.batch.worker import run
+    from selfeval_xl.batch.holdback import run
 
     build_department(tmp_path / "a-部门.xlsx")
     build_project(tmp_path / "b-项目.xlsx")
@@ -248,7 +249,7 @@ def test_the_addin_refuses_a_saved_workbook_beyond_the_limits(tmp_path):
 def test_a_report_we_wrote_is_skipped_in_a_folder_and_counted_nowhere(tmp_path):
     from openpyxl import load_workbook
 
-    from selfeval_xl.batch.worker import run
+    from selfeval_xl.batch.holdback import run
     from selfeval_xl.files.ownfiles import mark_openpyxl
 
     build_project(tmp_path / "项目.xlsx")

@@ -150,7 +150,8 @@ def test_our_native_template_scores_as_its_formula_and_still_reports_an_unclear_
     so the recomputation does too (no stale claim on its cached 总分), and the warning still names the cell."""
     from selfeval_xl.core.recompute import recompute
     from selfeval_xl.core.system import load_system
-    from selfeval_xl.template.writer import build_template, save_workbook, template_map
+    from selfeval_xl.template.writer import build_template, save_workbook
+    from selfeval_xl.template.plan import template_map
 
     path = save_workbook(build_template("project", formulas="native"), tmp_path / "t.xlsx")
     plan = template_map("project")

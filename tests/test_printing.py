@@ -10,7 +10,8 @@ import pytest
 
 from selfeval_xl.cli import main
 from selfeval_xl.demo.run import WORKBOOKS_DIR, run_demo
-from selfeval_xl.template.writer import INSTRUCTIONS_SHEET, build_template
+from selfeval_xl.template.instructions import INSTRUCTIONS_SHEET
+from selfeval_xl.template.writer import build_template
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,8 @@ from selfeval_xl.engines import formulas_bridge
 from selfeval_xl.core import rules, scoring
 from test_excel_rules import BLANK, ERROR, judge  # one judge of computed cells for both test files
 from selfeval_xl.core.system import load_system
-from selfeval_xl.template.writer import TemplateMap, build_template, save_workbook, template_map
+from selfeval_xl.template.plan import TemplateMap, template_map
+from selfeval_xl.template.writer import build_template, save_workbook
 
 DIRECTIONS = ["≥", "≥", "≤", "=", "区间", "定性", "定性", ">", "<"]
 

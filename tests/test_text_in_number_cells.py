@@ -20,7 +20,8 @@ from selfeval_xl.core.layout import META_SHEET
 from selfeval_xl.read import read_workbook
 from selfeval_xl.engines.libreoffice import recalculate
 from selfeval_xl.core.recompute import recompute
-from selfeval_xl.template.writer import build_template, save_workbook, template_map
+from selfeval_xl.template.writer import build_template, save_workbook
+from selfeval_xl.template.plan import template_map
 
 BAD_TARGET = "≥150天"
 

@@ -9,7 +9,8 @@ from selfeval_xl.core.findings import Finding, Severity
 from selfeval_xl.read import read_grids
 from selfeval_xl.core.recompute import recompute
 from selfeval_xl.core.system import load_system
-from selfeval_xl.template.writer import build_template, save_workbook, template_map
+from selfeval_xl.template.writer import build_template, save_workbook
+from selfeval_xl.template.plan import template_map
 from selfeval_xl.score.writeback import ERROR_FILL, MARKER, RESULTS_SHEET, WARNING_FILL, mark_findings, write_values
 
 MAP = template_map("project", None)

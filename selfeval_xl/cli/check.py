@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from ..batch.worker import Found
+    from ..files.discovery import Found
     from ..core.limits import Limits
 
 PROGRESS_MIN_FILES = 5
@@ -74,7 +74,7 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, qu
     (.docx/.pdf/.txt) against the tables of their unit. Exit status: 0 no errors,
     1 errors found, 2 usage error.
     """
-    from ..batch.worker import check_batch
+    from ..batch.holdback import check_batch
     from ..report import Tally
     from ..report.console import common_base
 
@@ -169,7 +169,7 @@ def workbooks_to_check(paths, system_ref: str | None, outputs: list, reports: bo
     """The workbooks under ``paths`` (our ``outputs`` excluded; our own files marked), once the
     indicator system given is found usable: a usage error (exit 2) before any work otherwise. Shared
     by check and summary."""
-    from ..batch.worker import scan
+    from ..files.discovery import scan
     from ..core.datafiles import DataFileError
     from ..core.system import load_system
 

@@ -171,7 +171,7 @@ def score_all(jobs: list[Job], system, limits) -> "Iterator[Summary | None]":
     already (and paths that are not regular files: the caller refuses them first) are not sent."""
     from functools import partial
 
-    from ..batch.worker import isolated
+    from ..isolation.pool import isolated
 
     pending = [job for job in jobs if not job.failure]
     outcomes = isolated(partial(score_guarded, system=system, limits=limits), pending, 1, limits,

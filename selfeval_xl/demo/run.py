@@ -108,7 +108,8 @@ def apply_edit(path: Path, planted: Planted, kind: str) -> None:
 
     from ..fill.writer import store_computed
     from ..core.system import load_system
-    from ..template.writer import save_workbook, template_map
+    from ..template.writer import save_workbook
+    from ..template.plan import template_map
 
     system = load_system(None, kind)
     plan = template_map(kind, system)
@@ -161,7 +162,7 @@ def compare_with_libreoffice(paths: list[Path]) -> tuple[int, list[str]]:
 def run_demo(folder: str | Path = DEFAULT_DIR, force: bool = False, recalc: bool = True, jobs: int = 0,
              seed: int = SEED, step: Callable[[str], None] = lambda _: None) -> DemoResult:
     """Run the whole demo into ``folder``; ``step`` hears what is being done."""
-    from ..batch.worker import run
+    from ..batch.holdback import run
     from ..fill import fill
     from ..engines.libreoffice import LibreOfficeError, soffice_available
     from ..report import XlsxReport

@@ -60,7 +60,7 @@ def load_systems(names: Iterable[str] = (), layouts: dict[str, Layout] | None = 
 
 def _overflows(data: FillData, systems: dict[str, IndicatorSystem], layouts: dict[str, Layout]) -> None:
     """Tables with more indicators than the template has rows are reported, not written short."""
-    from ..template.writer import template_map
+    from ..template.plan import template_map
     from .writer import overflow
 
     shown = {"project": "指标", "department": "部门指标"}

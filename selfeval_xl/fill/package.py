@@ -30,7 +30,7 @@ from ..read import read_grids
 from ..read.grid import Grid, column_letter
 from ..core.sanitize import cell_value, formula_like
 from ..core.system import IndicatorSystem
-from ..template.writer import TemplateMap
+from ..template.plan import TemplateMap
 
 STYLES_PART = "xl/styles.xml"          # where openpyxl, which builds our templates, puts it
 
@@ -53,7 +53,8 @@ class TemplatePackage:
     @classmethod
     def build(cls, kind: str, system: IndicatorSystem, formulas: str = "native",
               year: int | None = None, layout: Layout | None = None) -> "TemplatePackage":
-        from ..template.writer import build_template, save_workbook, template_map
+        from ..template.writer import build_template, save_workbook
+        from ..template.plan import template_map
 
         with tempfile.TemporaryDirectory() as folder:
             path = save_workbook(build_template(kind, system, formulas, year, layout), Path(folder) / "t.xlsx")

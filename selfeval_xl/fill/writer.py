@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from ..core.rules import Direction
 from ..core.system import IndicatorSystem
-from ..template.writer import TemplateMap
+from ..template.plan import TemplateMap
 from .data import IndicatorData, ProjectData, UnitData
 from .package import FilledBook, TemplatePackage
 

@@ -104,7 +104,7 @@ def load_units(paths: Iterable[str | Path], system_ref: str | None = None, jobs:
                limits: Limits = DEFAULT_LIMITS) -> tuple[list[Unit], list[Finding]]:
     """Read and check each workbook in the batch's isolated workers (cross-file findings included), and
     group its tables by 单位 (see :func:`group_units`)."""
-    from ..batch.worker import run
+    from ..batch.holdback import run
 
     results = []
     run([Path(p) for p in paths], system_ref, jobs, on_result=results.append, limits=limits, facts=summaries_of)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..batch.worker import SUFFIXES
+from ..files.discovery import SUFFIXES
 from ..core.sanitize import url_text
 
 MAX_FORMULA_STRING = 255       # Excel's limit for a string literal inside a formula

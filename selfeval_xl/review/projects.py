@@ -1,7 +1,7 @@
 """The project tables a review draws from, read and checked once in the batch's isolated workers.
 
 Why a small picklable copy (:class:`Project`): the tables are strangers' files, read under limits in a
-worker (:func:`selfeval_xl.batch.worker.run`); the worker that checks a workbook also returns what the review
+worker (:func:`selfeval_xl.batch.holdback.run`); the worker that checks a workbook also returns what the review
 needs of it (:func:`projects_of`, the ``facts`` hook), so a workbook is read once. Values are as the
 rules read them (a ``≥98%`` target is 0.98, ``1.5万人次`` aligned with ``46845人次``), which is what the
 复核底稿's formulas compute with; a row the rules cannot read for certain is left to the reviewer.
@@ -130,7 +130,7 @@ def project_of(path: str, table: Table, recomputed, system) -> Project:
 
 
 def projects_of(path: str, tables: Iterable[Table], given=None) -> list[Project]:
-    """The ``facts`` hook of :func:`selfeval_xl.batch.worker.run`: each project table of a workbook (a 部门整体
+    """The ``facts`` hook of :func:`selfeval_xl.batch.holdback.run`: each project table of a workbook (a 部门整体
     table is not sampled: its 加减分 and 履职 rows are reviewed otherwise), in the worker that read it."""
     from ..checks import system_for
     from ..core.recompute import recompute
@@ -160,7 +160,8 @@ def load_projects(paths: Iterable[str | Path], system_ref: str | None = None, jo
     """Every project table in the workbooks under ``paths`` (files or folders; our own outputs found in a
     folder are skipped), checked in isolated workers, in a stable order (单位, 项目, file), with its
     findings counted; and (file, why) for each file that gave none."""
-    from ..batch.worker import run, scan
+    from ..batch.holdback import run
+    from ..files.discovery import scan
 
     projects: list[Project] = []
     left: list[tuple[str, str]] = []

@@ -1,6 +1,6 @@
 """One uploaded workbook through the same steps as the command line, for a page or the JSON API.
 
-1. the check, through the batch (:func:`selfeval_xl.batch.worker.check_batch`): the same FileReport — and so
+1. the check, through the batch (:func:`selfeval_xl.batch.holdback.check_batch`): the same FileReport — and so
    the same JSON — as ``selfeval check --json``;
 2. for a workbook in which tables were found: the write-back of ``selfeval score`` (``score_book`` on the
    package Book, every other part of the file copied byte for byte) and the cells of the tables' sheets for the page.
@@ -47,7 +47,7 @@ def named(report: FileReport, name: str) -> FileReport:
 
 def check(path: Path, name: str, system_ref: str | None = None) -> FileReport:
     """The check of ``check --json`` for one file, through the batch's workers."""
-    from ..batch.worker import check_batch
+    from ..batch.holdback import check_batch
 
     return named(next(iter(check_batch([path], system_ref))), name)
 
@@ -191,7 +191,7 @@ def isolated_check(path: Path, name: str, work: Path, system_ref: str | None = N
 
 def _check_many(items: list[tuple[str, str]], system_ref: str | None) -> list[dict[str, Any]]:
     """In the child: ``selfeval check`` over several files at once, cross-file checks included."""
-    from ..batch.worker import check_batch
+    from ..batch.holdback import check_batch
 
     names = dict(items)
     return [named(r, names[r.path]).to_dict() for r in check_batch([Path(p) for p, _ in items], system_ref)]

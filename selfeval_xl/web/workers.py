@@ -36,7 +36,7 @@ class ClientGone(Exception):
 def _start(memory: int) -> None:
     """A worker's start: the modules a step needs, the batch told to check here (this worker is the
     isolation, no pool inside it), and its address space capped."""
-    from ..batch.worker import isolated_already
+    from ..isolation.pool import isolated_already
     from ..core.limits import cap_memory
     from ..checks import preload as checks_preload
     from ..read import preload as read_preload
@@ -70,7 +70,7 @@ class WorkerPool:
     def _started(self):
         from pebble import ProcessPool
 
-        from ..batch.worker import _quick_pool_loops
+        from ..isolation.pool import _quick_pool_loops
 
         with self._lock:
             if self._pool is None:
