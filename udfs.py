@@ -1,12 +1,12 @@
-"""xlwings UDFs for the 绩效自评: each a one-line wrapper over ``selfeval_xl.cellfuncs``.
+"""xlwings UDFs for the 绩效自评: each a one-line wrapper over ``selfeval_xl.core.cellfuncs``.
 
 Excel's add-in imports this module (``UDF Modules = udfs``); "Import Functions" turns these into
 worksheet functions with the Chinese argument docs below in the function wizard.
 """
 import xlwings as xw
 
-from selfeval_xl import cellfuncs
-from selfeval_xl.cellfuncs import ARG_DOCS
+from selfeval_xl.core import cellfuncs
+from selfeval_xl.core.cellfuncs import ARG_DOCS
 
 
 def _documented(fn):

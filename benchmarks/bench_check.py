@@ -53,7 +53,7 @@ OPENPYXL = "import sys\nfrom openpyxl import load_workbook\nfor p in sys.argv[1:
 
 def make_corpus(count: int, folder: Path) -> list[Path]:
     """``count`` filled workbooks in ``folder`` (one demo data set per 28 files, new seed each)."""
-    from selfeval_xl import demo_data
+    from selfeval_xl.demo import data as demo_data
     from selfeval_xl.fill import fill
 
     folder.mkdir(parents=True, exist_ok=True)

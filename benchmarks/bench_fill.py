@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="timed runs of each (the median is shown)")
     parser.add_argument("--scale", type=int, default=5, help="copies of the demo data for the marginal cost")
     args = parser.parse_args(argv)
-    from selfeval_xl.demo_data import DemoData, generate, write_xlsx
+    from selfeval_xl.demo.data import DemoData, generate, write_xlsx
 
     work = Path(tempfile.mkdtemp(prefix="bench-fill-"))
     data, big = work / "data.xlsx", work / "data-scaled.xlsx"

@@ -8,6 +8,6 @@ __version__ = "0.1.0"
 
 def main() -> None:
     """The 计算得分 button of the Excel add-in (``RunPython "import selfeval_xl;selfeval_xl.main()"``)."""
-    from .addin import main as run
+    from .addin.button import main as run
 
     run()

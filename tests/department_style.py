@@ -20,7 +20,7 @@ def department_style(source: Path, target: Path, sheet: str | None = None, rich:
     funds, comments and data validations — the parts a scored copy must keep."""
     from selfeval_xl.book.cached import write_cached
     from selfeval_xl.book.package_book import PackageBook
-    from selfeval_xl.writeback import score_book
+    from selfeval_xl.score.writeback import score_book
 
     wb = openpyxl.load_workbook(source)
     ws = wb[sheet] if sheet else wb.worksheets[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from selfeval_xl.demo_data import generate, write_xlsx
+from selfeval_xl.demo.data import generate, write_xlsx
 from selfeval_xl.fill import fill
 from selfeval_xl.narrative import draft
 

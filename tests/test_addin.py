@@ -5,13 +5,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from selfeval_xl import addin
+from selfeval_xl.addin import button as addin
 from selfeval_xl.book.openpyxl_book import OpenpyxlBook
 from selfeval_xl.read import read_workbook
-from selfeval_xl.recompute import recompute
-from selfeval_xl.system import load_system
-from selfeval_xl.template import build_template, save_workbook, template_map
-from selfeval_xl.writeback import ERROR_FILL, MARKER, RESULTS_SHEET, WARNING_FILL
+from selfeval_xl.core.recompute import recompute
+from selfeval_xl.core.system import load_system
+from selfeval_xl.template.writer import build_template, save_workbook
+from selfeval_xl.template.plan import template_map
+from selfeval_xl.score.writeback import ERROR_FILL, MARKER, RESULTS_SHEET, WARNING_FILL
 
 PROJECT = template_map("project", None)
 DEPARTMENT = template_map("department", None)

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from defusedxml import ElementTree
 
-from selfeval_xl import addin_build
-from selfeval_xl.addin_build import build_addin
+from selfeval_xl.addin import build as addin_build
+from selfeval_xl.addin.build import build_addin
 from selfeval_xl.cli import main as cli_main
 
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"

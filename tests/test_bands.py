@@ -17,15 +17,17 @@ from hypothesis import HealthCheck, Phase, example, given, settings as hsettings
 
 from check_workbooks import DEPARTMENT_ROWS, build_department
 from test_excel_rules import run as judge_run, same  # one formula judge for the mirrors of every rule
-from selfeval_xl import excel_rules as xr
-from selfeval_xl import formulas_bridge, rules, scoring
+from selfeval_xl.core import excel_rules as xr
+from selfeval_xl.engines import formulas_bridge
+from selfeval_xl.core import rules, scoring
 from selfeval_xl.checks import check_workbook
-from selfeval_xl.excel_rules import IndicatorCells, NativeFormulas, UdfFormulas
+from selfeval_xl.core.excel_rules import IndicatorCells, NativeFormulas, UdfFormulas
 from selfeval_xl.read import read_workbook
-from selfeval_xl.recompute import recompute
-from selfeval_xl.rules import Band
-from selfeval_xl.system import load_system
-from selfeval_xl.template import build_template, save_workbook, template_map
+from selfeval_xl.core.recompute import recompute
+from selfeval_xl.core.rules import Band
+from selfeval_xl.core.system import load_system
+from selfeval_xl.template.writer import build_template, save_workbook
+from selfeval_xl.template.plan import template_map
 
 formulas_bridge.register()
 
@@ -61,7 +63,7 @@ def test_the_department_system_declares_its_bands_and_one_lookup_finds_them():
 
 
 def test_bands_must_cite_their_source(tmp_path):
-    from selfeval_xl.datafiles import DataFileError
+    from selfeval_xl.core.datafiles import DataFileError
 
     text = (Path(__file__).parent / "data" / "banded-department.yaml").read_text(encoding="utf-8")
     bare = tmp_path / "bare.yaml"
@@ -165,7 +167,7 @@ def _band_cases(count: int) -> list[tuple[list[Band], float | None, float]]:
 
 @pytest.mark.libreoffice
 def test_libreoffice_computes_band_formulas_like_the_engine(tmp_path):
-    from selfeval_xl.recalc import recalculate
+    from selfeval_xl.engines.libreoffice import recalculate
 
     cases = _band_cases(300)
     wb = openpyxl.Workbook()
@@ -273,7 +275,7 @@ def _engine_score(rate, weight) -> Decimal | None:
 
 @pytest.mark.libreoffice
 def test_a_filled_template_recalculated_by_libreoffice_equals_the_engine(tmp_path):
-    from selfeval_xl.recalc import recalculate
+    from selfeval_xl.engines.libreoffice import recalculate
 
     paths, row, plan = _filled_templates(tmp_path, "native")
     outputs = recalculate(paths, tmp_path / "out")

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from check_workbooks import build_department, build_project
-from selfeval_xl.batch import check_files, find_workbooks, run
+from selfeval_xl.batch.worker import check_files
+from selfeval_xl.files.discovery import find_workbooks
+from selfeval_xl.batch.holdback import run
 
 
 def test_find_workbooks_recursive_skips_lock_files_and_report(tmp_path):
@@ -39,7 +41,7 @@ def test_run_streams_each_result_and_cross_findings(tmp_path):
 
 
 def test_check_batch_holds_department_files_for_cross_checks(tmp_path):
-    from selfeval_xl.batch import check_batch
+    from selfeval_xl.batch.holdback import check_batch
 
     build_department(tmp_path / "a-dept.xlsx")
     build_project(tmp_path / "b-project.xlsx")
@@ -58,21 +60,22 @@ def test_a_process_isolated_already_checks_here_with_the_same_reports(tmp_path, 
     """The web page's child is the isolation: its batch starts no pool, and reports what a pool would."""
     import os
 
-    from selfeval_xl import batch
-    from selfeval_xl.limits import DEFAULT_LIMITS
+    from selfeval_xl.batch.worker import failed
+    from selfeval_xl.core.limits import DEFAULT_LIMITS
+    from selfeval_xl.isolation import pool
 
     paths = [build_project(tmp_path / "p.xlsx").path, build_department(tmp_path / "d.xlsx").path]
     pooled = [r.report.to_dict() for r in check_files(paths, jobs=2)]
-    monkeypatch.setattr(batch, "_ISOLATED_ALREADY", False)
-    batch.isolated_already()
-    assert set(batch.isolated(_this_process, paths, 2, DEFAULT_LIMITS, batch.failed)) == {os.getpid()}
+    monkeypatch.setattr(pool, "_ISOLATED_ALREADY", False)
+    pool.isolated_already()
+    assert set(pool.isolated(_this_process, paths, 2, DEFAULT_LIMITS, failed)) == {os.getpid()}
     assert [r.report.to_dict() for r in check_files(paths, jobs=2)] == pooled
 
 
 def test_a_folder_that_cannot_be_listed_gets_a_verdict_not_silence(tmp_path, monkeypatch):
     import os
 
-    from selfeval_xl.batch import scan
+    from selfeval_xl.files.discovery import scan
 
     build_project(tmp_path / "p.xlsx")
     (tmp_path / "锁住的").mkdir()
@@ -97,7 +100,7 @@ def test_other_spreadsheets_in_a_folder_get_a_verdict_that_says_save_as_xlsx(tmp
     """WPS's .et, Excel's binary .xlsb and OpenDocument .ods are not read; each is named, not passed over."""
     import zipfile
 
-    from selfeval_xl.batch import scan
+    from selfeval_xl.files.discovery import scan
 
     build_project(tmp_path / "p.xlsx")
     with zipfile.ZipFile(tmp_path / "b.xlsb", "w") as z:

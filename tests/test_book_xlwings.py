@@ -13,7 +13,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from selfeval_xl.book import Book
 from selfeval_xl.book.openpyxl_book import OpenpyxlBook
 from selfeval_xl.book.xlwings_book import XlwingsBook
-from selfeval_xl.writeback import ERROR_FILL, MARKER, RESULTS_SHEET, score_book
+from selfeval_xl.score.writeback import ERROR_FILL, MARKER, RESULTS_SHEET, score_book
 
 USED = {
     xlwings.Range: ["value", "formula", "color", "note", "add_note", "add_hyperlink", "merge_cells", "merge_area",
@@ -305,7 +305,7 @@ def test_the_results_sheet_typed_into_excel_holds_text_not_formulas(tmp_path):
     from test_sanitize import PAYLOADS
 
     from selfeval_xl.book import Link
-    from selfeval_xl.sanitize import clean_text
+    from selfeval_xl.core.sanitize import clean_text
 
     source = tmp_path / "b.xlsx"
     openpyxl.Workbook().save(source)

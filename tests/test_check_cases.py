@@ -28,10 +28,10 @@ import pytest
 from openpyxl import load_workbook
 
 from check_workbooks import Built, build_department, build_project
-from selfeval_xl.checklist import UNITS
+from selfeval_xl.catalogue import UNITS
 from selfeval_xl.checks import check_workbook
 from selfeval_xl.cli import main
-from selfeval_xl.findings import Severity
+from selfeval_xl.core.findings import Severity
 from selfeval_xl.narrative.report import check_report
 from selfeval_xl.narrative.text import read_report
 from selfeval_xl.read import read_workbook

@@ -9,9 +9,9 @@ import pytest
 from check_workbooks import build_project
 from selfeval_xl.checks import check_table
 from selfeval_xl.cli import main
-from selfeval_xl.datafiles import DataFileError
+from selfeval_xl.core.datafiles import DataFileError
 from selfeval_xl.read import read_workbook
-from selfeval_xl.system import load_system
+from selfeval_xl.core.system import load_system
 from selfeval_xl.checks.registry import check_overrides
 
 WRONG = {"total": 95.95, "grade": "良"}       # total-mismatch (error) and grade-mismatch (error)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from selfeval_xl.checklist import UNITS, doc_of
+from selfeval_xl.catalogue import UNITS, doc_of
 from selfeval_xl.checks.catalogue import entries, markdown
 from selfeval_xl.cli import main
-from selfeval_xl.findings import CATALOGUE
+from selfeval_xl.core.findings import CATALOGUE
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,7 +26,7 @@ def test_every_unit_has_its_titles_chinese_explanation_example_fix_and_english()
 
 
 def test_docs_checks_md_is_up_to_date():
-    """Regenerate with ``python -m selfeval_xl.checklist docs/checks.md``."""
+    """Regenerate with ``python -m selfeval_xl.catalogue docs/checks.md``."""
     assert (ROOT / "docs" / "checks.md").read_text(encoding="utf-8") == markdown(UNITS)
 
 

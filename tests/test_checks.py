@@ -7,7 +7,7 @@ import pytest
 from check_workbooks import build_department, build_project
 from selfeval_xl.checks import check_workbook
 from selfeval_xl.checks.registry import TABLE as CHECKS
-from selfeval_xl.findings import CATALOGUE
+from selfeval_xl.core.findings import CATALOGUE
 from selfeval_xl.read import read_workbook
 
 GOAL_SILENT = {("goal", "achieved"): "全部完成；观众满意度经问卷调查取得"}   # says nothing of the rate

@@ -14,7 +14,7 @@ from selfeval_xl.read import read_workbook
 @pytest.fixture(scope="module")
 def clean_project(tmp_path_factory):
     """A filled project workbook from our template on which every check passes."""
-    from selfeval_xl import demo_data
+    from selfeval_xl.demo import data as demo_data
     from selfeval_xl.fill import fill
 
     folder = tmp_path_factory.mktemp("filled")

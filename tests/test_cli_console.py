@@ -82,7 +82,7 @@ def test_many_findings_end_with_a_hint_to_write_the_report(tmp_path, capsys, mon
 
 
 def test_summary_does_not_count_unreadable_files_as_a_unit():
-    from selfeval_xl.findings import FileReport, finding
+    from selfeval_xl.core.findings import FileReport, finding
     from selfeval_xl.report.summary_workbook import NO_UNIT, Summary
 
     unreadable = FileReport("坏.xlsx", findings=[finding("unreadable", "不是 Excel 工作簿")])

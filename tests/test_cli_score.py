@@ -12,8 +12,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
 from selfeval_xl.cli import main as cli_main
-from selfeval_xl.recalc import recalculate
-from selfeval_xl.writeback import RESULTS_SHEET
+from selfeval_xl.engines.libreoffice import recalculate
+from selfeval_xl.score.writeback import RESULTS_SHEET
 from test_addin import DEPARTMENT, PROJECT, department_workbook, project_workbook
 
 from conftest import SAMPLES
@@ -192,7 +192,7 @@ def test_output_folder_equal_to_the_input_folder_is_refused(tmp_path, capsys):
 def test_xls_without_libreoffice_says_what_to_do(tmp_path, monkeypatch, capsys):
     xls = tmp_path / "导出.xls"
     shutil.copy(SAMPLES / "项目库导出_已填指标.xls", xls)
-    monkeypatch.setattr("selfeval_xl.recalc.soffice_available", lambda: False)
+    monkeypatch.setattr("selfeval_xl.engines.libreoffice.soffice_available", lambda: False)
     assert cli_main(["score", str(xls), "--in-place"]) == 1
     assert "LibreOffice" in capsys.readouterr().err
     assert [p.name for p in tmp_path.iterdir()] == ["导出.xls"]

@@ -19,7 +19,7 @@ from selfeval_xl.book.comment_drawings import EXCEL, only_comments
 from selfeval_xl.book.openpyxl_book import OpenpyxlBook
 from selfeval_xl.book.package import DuplicatePartError, check_unique_parts
 from selfeval_xl.cli import main as cli_main
-from selfeval_xl.recalc import recalculate
+from selfeval_xl.engines.libreoffice import recalculate
 from test_addin import PROJECT
 from test_cli_score import macro_workbook
 

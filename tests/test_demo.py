@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 
 from selfeval_xl.cli import main
-from selfeval_xl.demo import apply_edit, compare_cached, run_demo
-from selfeval_xl.demo_data import PLANTED, REAL_UNIT, generate, write_xlsx
+from selfeval_xl.demo.run import apply_edit, compare_cached, run_demo
+from selfeval_xl.demo.data import PLANTED, REAL_UNIT, generate, write_xlsx
 
 
 def test_data_set_is_seeded_and_realistic():
@@ -60,9 +60,9 @@ def test_demo_without_libreoffice_checks_the_engine_values(tmp_path):
 @pytest.mark.libreoffice
 def test_round_trip_through_libreoffice(tmp_path):
     """The demo's data, filled and edited, recalculated by LibreOffice, then checked as recalculated."""
-    from selfeval_xl.batch import run
+    from selfeval_xl.batch.holdback import run
     from selfeval_xl.fill import fill
-    from selfeval_xl.recalc import recalculate
+    from selfeval_xl.engines.libreoffice import recalculate
 
     data = generate()
     write_xlsx(data, tmp_path / "data.xlsx")
@@ -166,9 +166,9 @@ def test_the_demo_plants_indicator_problems_and_last_years_lowered_targets(tmp_p
     """Issue 24: a 时效 target in words and a count without its unit (each drawing exactly its 指标质量
     code), and two targets lowered against last year's data table, which the demo writes beside this
     year's and checks against (its workbooks filled outside the folder)."""
-    from selfeval_xl.data_tables import is_data_table
-    from selfeval_xl.demo import PREVIOUS_DATA_FILE
-    from selfeval_xl.demo_data import previous_year
+    from selfeval_xl.core.data_tables import is_data_table
+    from selfeval_xl.demo.run import PREVIOUS_DATA_FILE
+    from selfeval_xl.demo.data import previous_year
 
     codes = {code for p in PLANTED for code in p.expect}
     assert {"time-without-date", "quantity-without-unit", "target-lowered"} <= codes

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from selfeval_xl.cli import main
-from selfeval_xl.demo import DATA_FILE, PREVIOUS_DATA_FILE, WORKBOOKS_DIR, run_demo
+from selfeval_xl.demo.run import DATA_FILE, PREVIOUS_DATA_FILE, WORKBOOKS_DIR, run_demo
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def test_check_of_the_demo_reports_exactly_the_planted_problems(demo, tmp_path, 
 
 
 def test_a_data_table_is_recognised_by_its_headers_not_its_name(demo, tmp_path):
-    from selfeval_xl.data_tables import is_data_table
+    from selfeval_xl.core.data_tables import is_data_table
     from selfeval_xl.read import read_workbook
 
     renamed = tmp_path / "项目支出绩效自评表.xlsx"
@@ -63,8 +63,8 @@ def test_a_data_table_is_recognised_by_its_headers_not_its_name(demo, tmp_path):
 def test_feedback_gives_each_unit_its_own_findings_and_what_to_do(demo, tmp_path, capsys):
     import openpyxl
 
-    from selfeval_xl.checklist import doc_of
-    from selfeval_xl.ownfiles import output_kind
+    from selfeval_xl.catalogue import doc_of
+    from selfeval_xl.files.ownfiles import output_kind
     from selfeval_xl.report.feedback import FILES, HEADER_ROW, ISSUES, feedback_name
 
     out = tmp_path / "反馈"
@@ -103,7 +103,7 @@ def test_feedback_gives_each_unit_its_own_findings_and_what_to_do(demo, tmp_path
 def test_report_explains_every_check_and_shows_values_as_the_table_does(demo, tmp_path):
     import openpyxl
 
-    from selfeval_xl.findings import CATALOGUE
+    from selfeval_xl.core.findings import CATALOGUE
     from selfeval_xl.report.xlsx import CHECKS_SHEET, FINDINGS_SHEET
 
     out = tmp_path / "r.xlsx"
@@ -128,7 +128,7 @@ def test_report_xlsx_reads_as_the_tables_do(demo, tmp_path):
     column)."""
     import openpyxl
 
-    from selfeval_xl.findings import CATALOGUE
+    from selfeval_xl.core.findings import CATALOGUE
     from selfeval_xl.report.xlsx import FINDINGS_SHEET, SUMMARY_SHEET
 
     out = tmp_path / "r.xlsx"

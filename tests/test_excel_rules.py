@@ -1,4 +1,4 @@
-"""The native formulas of excel_rules compute what selfeval_xl.rules computes.
+"""The native formulas of excel_rules compute what selfeval_xl.core.rules computes.
 
 Three judges: the ``formulas`` package on compiled formulas (thousands of hypothesis cases); LibreOffice
 headless on one workbook of ~1,500 hypothesis-drawn cases (one soffice call); and ``formulas`` on the
@@ -16,11 +16,12 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings as hsettings, strategies as st
 
-from selfeval_xl import excel_rules as xr
-from selfeval_xl import formulas_bridge, rules, scoring
-from selfeval_xl.excel_rules import IndicatorCells, NativeFormulas, UdfFormulas
-from selfeval_xl.recalc import recalculate
-from selfeval_xl.rules import DEFAULT_SETTINGS, ReverseFormula, Settings, Tier
+from selfeval_xl.core import excel_rules as xr
+from selfeval_xl.engines import formulas_bridge
+from selfeval_xl.core import rules, scoring
+from selfeval_xl.core.excel_rules import IndicatorCells, NativeFormulas, UdfFormulas
+from selfeval_xl.engines.libreoffice import recalculate
+from selfeval_xl.core.rules import DEFAULT_SETTINGS, ReverseFormula, Settings, Tier
 
 formulas_bridge.register()
 

@@ -9,7 +9,7 @@ import unicodedata
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from selfeval_xl.sanitize import HASH_LENGTH, HASH_MARK, MAX_NAME_BYTES, file_name
+from selfeval_xl.core.sanitize import HASH_LENGTH, HASH_MARK, MAX_NAME_BYTES, file_name
 
 FORBIDDEN = set('<>:"/\\|?*') | {chr(c) for c in range(32)}
 RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", *(f"COM{c}" for c in "0123456789¹²³"),
@@ -109,7 +109,7 @@ def test_an_80_character_unit_goes_through_fill_check_feedback_draft_and_the_web
     from starlette.testclient import TestClient
 
     from selfeval_xl.cli import main
-    from selfeval_xl.ownfiles import output_kind
+    from selfeval_xl.files.ownfiles import output_kind
     from selfeval_xl.web.app import create_app
     from selfeval_xl.web.store import SqliteStore
 

@@ -14,9 +14,9 @@ from selfeval_xl.checks import check_workbook
 from selfeval_xl.cli import main
 from selfeval_xl.fill import fill, load_systems
 from selfeval_xl.fill.data import DataError, RowProblem
-from selfeval_xl.data_tables import DEPARTMENT_INDICATORS, INDICATORS, PROJECTS, TABLES, UNITS
+from selfeval_xl.core.data_tables import DEPARTMENT_INDICATORS, INDICATORS, PROJECTS, TABLES, UNITS
 from selfeval_xl.read import read_workbook
-from selfeval_xl.template import template_map
+from selfeval_xl.template.plan import template_map
 
 PROJECT_HEADERS = [c.name for c in PROJECTS.columns]
 INDICATOR_HEADERS = [c.name for c in INDICATORS.columns]
@@ -235,7 +235,7 @@ def test_missing_table_or_column_stops_with_every_reason(tmp_path, systems):
 # --------------------------------------------------------------------------- file names
 
 def test_names_are_safe_unique_and_never_overwrite(tmp_path, systems):
-    from selfeval_xl.sanitize import HASH_MARK, MAX_NAME_BYTES, file_name
+    from selfeval_xl.core.sanitize import HASH_MARK, MAX_NAME_BYTES, file_name
 
     names = ["办公设备购置（A/B包）", 'a<b>c:d"e|f?g*h\\i', "CON", "x" * 300, "Dup", "dup"]
     projects = [project(n, unit="单位") for n in names]
@@ -276,7 +276,7 @@ def test_cli_exit_status_and_messages(tmp_path, capsys):
 
 
 def test_schema_is_documented_in_examples_and_the_examples_fill(tmp_path, systems):
-    from selfeval_xl.data_tables import markdown
+    from selfeval_xl.core.data_tables import markdown
 
     readme = (Path(__file__).parent.parent / "examples" / "README.md").read_text(encoding="utf-8")
     assert markdown() in readme

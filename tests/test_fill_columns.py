@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 
 from selfeval_xl.cli import main
-from selfeval_xl.demo_data import generate, write_xlsx
+from selfeval_xl.demo.data import generate, write_xlsx
 
 
 @pytest.fixture(scope="module")

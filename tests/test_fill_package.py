@@ -17,11 +17,11 @@ import pytest
 from openpyxl.cell.cell import MergedCell
 from python_calamine import CalamineWorkbook
 
-from selfeval_xl.demo_data import generate, write_xlsx
+from selfeval_xl.demo.data import generate, write_xlsx
 from selfeval_xl.fill import fill, load_systems
 from selfeval_xl.fill import writer as fill_writer
-from selfeval_xl.sanitize import write_openpyxl
-from selfeval_xl.template import build_template, save_workbook
+from selfeval_xl.core.sanitize import write_openpyxl
+from selfeval_xl.template.writer import build_template, save_workbook
 
 from test_fill import full_set, indicator, project, write_data
 

@@ -2,8 +2,9 @@
 import openpyxl
 import pytest
 
-from selfeval_xl import formulas_bridge, rules
-from selfeval_xl.formulas_bridge import calculate, excel_round
+from selfeval_xl.engines import formulas_bridge
+from selfeval_xl.core import rules
+from selfeval_xl.engines.formulas_bridge import calculate, excel_round
 
 # ROUND(x, n) as Excel (and LibreOffice) show it: the double taken to 15 significant digits, then half
 # away from zero. The first two are SPEC's cases; Python's round() gives 1.42, 0.72, 2.67, 1.0, 0.28, 2.

@@ -6,10 +6,10 @@ import pytest
 
 import gallery
 from selfeval_xl.checks import check_workbook
-from selfeval_xl.datafiles import DataFileError
-from selfeval_xl.layout import load_layout
+from selfeval_xl.core.datafiles import DataFileError
+from selfeval_xl.core.layout import load_layout
 from selfeval_xl.read import read_workbook
-from selfeval_xl.system import load_system
+from selfeval_xl.core.system import load_system
 
 
 def _check(built, system=None):
@@ -166,7 +166,7 @@ def test_fill_takes_cost_indicators_under_the_2021_system_and_check_reads_them_b
                                     "department-output", "department-output-ab"])
 def test_template_of_each_layout_reads_back_as_that_layout(tmp_path, layout):
     from selfeval_xl.cli import main
-    from selfeval_xl.layout import load_layout
+    from selfeval_xl.core.layout import load_layout
 
     out = tmp_path / f"{layout}.xlsx"
     assert main(["template", "--layout", layout, "--year", "2022", "-o", str(out)]) == 0
@@ -208,7 +208,7 @@ def test_an_answer_that_merely_starts_like_the_instructions_is_an_answer(tmp_pat
 
 def test_a_bureaus_own_layout_and_system_files_are_recognised_by_check(tmp_path, monkeypatch):
     from selfeval_xl.cli import main
-    from selfeval_xl.layout import LAYOUTS_ENV
+    from selfeval_xl.core.layout import LAYOUTS_ENV
 
     monkeypatch.delenv(LAYOUTS_ENV, raising=False)
     own = tmp_path / "bureau"

@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from selfeval_xl.limits import Limits
+from selfeval_xl.core.limits import Limits
 from selfeval_xl.read.guard import Extent, path_problem, sheet_extent, sheet_problem
 
 

@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 
 from check_workbooks import build_department, build_project
 from hostile import build_corpus, fingerprint, with_far_cell
-from selfeval_xl.batch import check_file, check_files, scan
+from selfeval_xl.batch.worker import check_file, check_files
+from selfeval_xl.files.discovery import scan
 from selfeval_xl.cli import main
-from selfeval_xl.limits import Limits
+from selfeval_xl.core.limits import Limits
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX thing")
 
@@ -93,7 +94,7 @@ def test_summary_ends_with_every_file_and_counts_a_duplicate_once(tmp_path):
 def test_duplicate_project_counts_once_in_the_unit_sum(tmp_path):
     """The department's 项目支出 214.4 against one project of 1014.4 (not two): one figure-inconsistent
     finding quoting 1 project, and the copy flagged."""
-    from selfeval_xl.batch import run
+    from selfeval_xl.batch.holdback import run
 
     build_department(tmp_path / "a-部门.xlsx")
     build_project(tmp_path / "b-项目.xlsx")
@@ -236,7 +237,7 @@ def test_list_checks_names_the_reading_and_batch_codes(capsys):
 
 
 def test_the_addin_refuses_a_saved_workbook_beyond_the_limits(tmp_path):
-    from selfeval_xl import addin
+    from selfeval_xl.addin import button as addin
 
     far = with_far_cell(build_project(tmp_path / "ok.xlsx").path, tmp_path / "far.xlsx", "XFD4999")
     shown = []
@@ -248,8 +249,8 @@ def test_the_addin_refuses_a_saved_workbook_beyond_the_limits(tmp_path):
 def test_a_report_we_wrote_is_skipped_in_a_folder_and_counted_nowhere(tmp_path):
     from openpyxl import load_workbook
 
-    from selfeval_xl.batch import run
-    from selfeval_xl.ownfiles import mark_openpyxl
+    from selfeval_xl.batch.holdback import run
+    from selfeval_xl.files.ownfiles import mark_openpyxl
 
     build_project(tmp_path / "项目.xlsx")
     book = load_workbook(tmp_path / "项目.xlsx")

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from selfeval_xl.datafiles import DataFileError
-from selfeval_xl.layout import available_layouts, load_layout, normalize_label
-from selfeval_xl.parse import Day, parse_day, parse_deadline
-from selfeval_xl.scoring import score_indicator
+from selfeval_xl.core.datafiles import DataFileError
+from selfeval_xl.core.layout import available_layouts, load_layout, normalize_label
+from selfeval_xl.core.parse import Day, parse_day, parse_deadline
+from selfeval_xl.core.scoring import score_indicator
 
 
 @pytest.mark.parametrize("typed, official", [
@@ -35,7 +35,7 @@ def test_normalising_is_idempotent(text):
 
 
 def test_every_packaged_layout_loads_and_names_a_system():
-    from selfeval_xl.system import load_system
+    from selfeval_xl.core.system import load_system
 
     for name in available_layouts():
         layout = load_layout(name)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from selfeval_xl.cli import main
-from selfeval_xl.demo_data import REAL_UNIT, generate, write_xlsx
+from selfeval_xl.demo.data import REAL_UNIT, generate, write_xlsx
 from selfeval_xl.narrative import check_reports, draft, find_reports
 from selfeval_xl.narrative.report import check_report
 from selfeval_xl.narrative.text import read_report, squeeze
@@ -216,7 +216,7 @@ def test_check_command_reads_reports_beside_the_tables(corpus, edited, tmp_path)
 @pytest.fixture(scope="module")
 def pdfs(corpus, edited):
     """The real unit's report and its edited copies as PDF, in one LibreOffice run."""
-    from selfeval_xl.recalc import soffice_available, to_pdf
+    from selfeval_xl.engines.libreoffice import soffice_available, to_pdf
 
     if not soffice_available():
         if os.environ.get("CI") == "true":

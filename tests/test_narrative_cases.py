@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from selfeval_xl.findings import CATALOGUE, Severity
+from selfeval_xl.core.findings import CATALOGUE, Severity
 from selfeval_xl.narrative.checks import REPORT_CHECKS
 from selfeval_xl.narrative.report import check_report
 from selfeval_xl.narrative.statements import Names, resolve

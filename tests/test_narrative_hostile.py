@@ -18,7 +18,7 @@ import pytest
 
 import drafted
 from selfeval_xl.cli import main
-from selfeval_xl.limits import DEFAULT_LIMITS, Limits
+from selfeval_xl.core.limits import DEFAULT_LIMITS, Limits
 from selfeval_xl.narrative import check_reports
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX thing")

@@ -10,15 +10,15 @@ import openpyxl
 import pytest
 
 from check_workbooks import build_department, build_project
-from selfeval_xl import rules
+from selfeval_xl.core import rules
 from selfeval_xl.checks import check_workbook
-from selfeval_xl.datafiles import DataFileError
-from selfeval_xl.layout import META_SHEET
-from selfeval_xl.model import Cell
+from selfeval_xl.core.datafiles import DataFileError
+from selfeval_xl.core.layout import META_SHEET
+from selfeval_xl.core.model import Cell
 from selfeval_xl.read import read_workbook
-from selfeval_xl.recompute import rate_number, rate_readings
-from selfeval_xl.rules import RuleError, Settings
-from selfeval_xl.system import load_system
+from selfeval_xl.core.recompute import rate_number, rate_readings
+from selfeval_xl.core.rules import RuleError, Settings
+from selfeval_xl.core.system import load_system
 
 D = Decimal
 NATIONAL = load_system("national-project")
@@ -114,7 +114,7 @@ def test_an_unknown_tier_word_warns_and_the_score_is_held_to_its_weight_only(tmp
 
 def test_the_native_template_reads_tiers_as_the_engine_does():
     from test_excel_rules import run
-    from selfeval_xl import excel_rules as xr
+    from selfeval_xl.core import excel_rules as xr
 
     for words in ("基本达成", "达成年度指标，效果良好", "未达成", "部分达成"):
         found = run(xr.qual_score("A1", "B1", rules.DEFAULT_SETTINGS), A1=words, B1=10.0)
@@ -263,7 +263,7 @@ def scored(tmp_path_factory):
     """The demo's 28 workbooks (filled from our templates, planted mistakes included) and the hand-typed
     variants, before and after ``selfeval score -o``."""
     from selfeval_xl.cli import main
-    from selfeval_xl.demo import run_demo
+    from selfeval_xl.demo.run import run_demo
 
     base = tmp_path_factory.mktemp("score-then-check")
     demo = run_demo(base / "demo", recalc=False, jobs=1)

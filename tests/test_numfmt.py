@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from selfeval_xl.findings import Finding, Severity
+from selfeval_xl.core.findings import Finding, Severity
 from selfeval_xl.report.numfmt import excel_text
 from selfeval_xl.report.shown import shown_texts
 

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from hypothesis import given, settings, strategies as st
 
-from selfeval_xl.parse import parse_value
-from selfeval_xl.rules import Direction
-from selfeval_xl.scoring import score_indicator
+from selfeval_xl.core.parse import parse_value
+from selfeval_xl.core.rules import Direction
+from selfeval_xl.core.scoring import score_indicator
 
 FULL_WIDTH = str.maketrans({str(i): chr(0xFF10 + i) for i in range(10)} | {".": "．", "%": "％"})
 

@@ -12,8 +12,8 @@ import pytest
 
 from check_workbooks import build_department, build_project
 from selfeval_xl.cli import main
-from selfeval_xl.outputs import OutputError, check_output, check_outputs, our_output, replacing
-from selfeval_xl.ownfiles import TEMP_PREFIX, mark_openpyxl, output_kind
+from selfeval_xl.files.outputs import OutputError, check_output, check_outputs, our_output, replacing
+from selfeval_xl.files.ownfiles import TEMP_PREFIX, mark_openpyxl, output_kind
 from test_addin import project_workbook
 
 
@@ -101,7 +101,7 @@ def test_score_in_place_keeps_the_workbooks_mode_and_a_new_copy_follows_the_umas
 def test_a_replacement_dropped_without_commit_leaves_no_temporary(tmp_path):
     import gc
 
-    from selfeval_xl.outputs import Replacement
+    from selfeval_xl.files.outputs import Replacement
 
     replacement = Replacement(tmp_path / "f.json")
     replacement.temporary.write_text("{", encoding="utf-8")          # a run dies in the middle
@@ -174,7 +174,7 @@ def test_a_fifo_at_the_output_is_refused_without_opening_it(tmp_path):
 
 
 def test_our_json_is_known_by_its_shape(tmp_path):
-    from selfeval_xl.findings import Report
+    from selfeval_xl.core.findings import Report
     from selfeval_xl.report import JsonReport
 
     stream, whole, other = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "c.json"

@@ -3,7 +3,7 @@ import zipfile
 
 from openpyxl import Workbook
 
-from selfeval_xl.ownfiles import backup_name, mark_openpyxl, output_kind, output_reason, own_name_reason
+from selfeval_xl.files.ownfiles import backup_name, mark_openpyxl, output_kind, output_reason, own_name_reason
 
 
 def test_names_of_backups_and_temporaries(tmp_path):

@@ -20,7 +20,7 @@ from department_style import department_style
 from selfeval_xl.book import BookRefused
 from selfeval_xl.book.package_book import PackageBook
 from selfeval_xl.cli import main as cli_main
-from selfeval_xl.writeback import RESULTS_SHEET, score_book
+from selfeval_xl.score.writeback import RESULTS_SHEET, score_book
 from test_addin import DEPARTMENT, PROJECT, department_workbook, project_workbook
 from test_cli_score import macro_workbook
 
@@ -459,7 +459,7 @@ def test_any_cells_written_read_back_through_openpyxl(tmp_path_factory, writes):
 
 @pytest.mark.libreoffice
 def test_libreoffice_opens_the_result_and_sees_our_values(tmp_path):
-    from selfeval_xl.recalc import recalculate
+    from selfeval_xl.engines.libreoffice import recalculate
 
     source = busy_workbook(tmp_path / "部门.xlsx")
     book = PackageBook.open(source)
@@ -488,7 +488,7 @@ def test_libreoffice_opens_the_result_and_sees_our_values(tmp_path):
 def test_a_package_written_by_another_program_keeps_its_shared_strings(tmp_path):
     """LibreOffice writes shared strings, a calcChain-free index and its own styles: scoring its output
     changes none of the members other than ours."""
-    from selfeval_xl.recalc import recalculate
+    from selfeval_xl.engines.libreoffice import recalculate
 
     source, _ = project_workbook(tmp_path / "项目.xlsx")
     (converted,) = recalculate([source], tmp_path / "lo")

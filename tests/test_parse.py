@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from selfeval_xl.parse import ParseError, Quantity, align, parse_number, parse_quantity, parse_value
-from selfeval_xl.rules import Direction
+from selfeval_xl.core.parse import ParseError, Quantity, align, parse_number, parse_quantity, parse_value
+from selfeval_xl.core.rules import Direction
 
 D = Decimal
 
@@ -115,11 +115,11 @@ def test_units_that_cannot_be_aligned_are_reported():
     ("执行率×分值，20分*执行率", None, False),                                # two formulas: which?
 ])
 def test_a_tables_own_exec_rule(text, weight, understood):
-    from selfeval_xl.parse import parse_exec_rule
+    from selfeval_xl.core.parse import parse_exec_rule
     rule = parse_exec_rule(text)
     assert (rule.weight, rule.understood) == (weight, understood)
 
 
 def test_text_that_states_no_rule_is_none():
-    from selfeval_xl.parse import parse_exec_rule
+    from selfeval_xl.core.parse import parse_exec_rule
     assert [parse_exec_rule(t) for t in ("资金拨付及时", "", None, 3)] == [None] * 4

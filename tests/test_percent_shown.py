@@ -1,6 +1,6 @@
 """An indicator value is read as its cell shows it (issue 11, "No guessing").
 
-The rule, in :func:`selfeval_xl.parse.percent_beside` / :func:`align_shown`: beside a side in % (``≥95%``)
+The rule, in :func:`selfeval_xl.core.parse.percent_beside` / :func:`align_shown`: beside a side in % (``≥95%``)
 - a number in a percent format (``0%``, ``0.00%``) is the fraction it stores, shown ×100: 0.98 is 98%;
 - a number in a format that prints a literal % (``0"%"``) is the figure: 98 is 98%;
 - text is read as typed: ``"98%"`` is 98%;
@@ -20,11 +20,11 @@ from hypothesis import given, settings, strategies as st
 
 from check_workbooks import build_project
 from selfeval_xl.checks import check_workbook
-from selfeval_xl.model import Cell
-from selfeval_xl.parse import PERCENT_UNCLEAR, ParseError, percent_in_format, shown_quantity
+from selfeval_xl.core.model import Cell
+from selfeval_xl.core.parse import PERCENT_UNCLEAR, ParseError, percent_in_format, shown_quantity
 from selfeval_xl.read import read_workbook
-from selfeval_xl.recompute import rate_readings
-from selfeval_xl.scoring import score_indicator
+from selfeval_xl.core.recompute import rate_readings
+from selfeval_xl.core.scoring import score_indicator
 
 D = Decimal
 
@@ -148,9 +148,10 @@ def test_a_percent_format_of_a_low_fraction_is_scored_low(tmp_path):
 def test_our_native_template_scores_as_its_formula_and_still_reports_an_unclear_value(tmp_path):
     """In our native template the score formula compares the numbers as stored (98 ≥ 0.95: full marks),
     so the recomputation does too (no stale claim on its cached 总分), and the warning still names the cell."""
-    from selfeval_xl.recompute import recompute
-    from selfeval_xl.system import load_system
-    from selfeval_xl.template import build_template, save_workbook, template_map
+    from selfeval_xl.core.recompute import recompute
+    from selfeval_xl.core.system import load_system
+    from selfeval_xl.template.writer import build_template, save_workbook
+    from selfeval_xl.template.plan import template_map
 
     path = save_workbook(build_template("project", formulas="native"), tmp_path / "t.xlsx")
     plan = template_map("project")
@@ -172,7 +173,7 @@ def test_our_native_template_scores_as_its_formula_and_still_reports_an_unclear_
 
 
 def test_a_banded_rate_with_a_literal_percent_is_the_figure():
-    from selfeval_xl.rules import Band
+    from selfeval_xl.core.rules import Band
     bands = (Band(0.0, 1.0), Band(0.05, 0.8), Band(0.1, 0.6))
     assert score_indicator(None, 3, 2, bands=bands, formats={"actual": '0"%"'}).score == D("1.60")
     assert score_indicator(None, 0.03, 2, bands=bands, formats={"actual": "0%"}).score == D("1.60")

@@ -9,8 +9,9 @@ import openpyxl
 import pytest
 
 from selfeval_xl.cli import main
-from selfeval_xl.demo import WORKBOOKS_DIR, run_demo
-from selfeval_xl.template import INSTRUCTIONS_SHEET, build_template
+from selfeval_xl.demo.run import WORKBOOKS_DIR, run_demo
+from selfeval_xl.template.instructions import INSTRUCTIONS_SHEET
+from selfeval_xl.template.writer import build_template
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def test_every_sheet_prints_on_a4_with_a_title_and_header_rows(outputs, name):
 
 
 def _pdf(path, tmp_path):
-    from selfeval_xl.recalc import to_pdf
+    from selfeval_xl.engines.libreoffice import to_pdf
 
     return to_pdf([path], tmp_path)[0]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from selfeval_xl.cli import main
-from selfeval_xl.demo_data import PLANTED, DemoData, generate, previous_year, write_xlsx
+from selfeval_xl.demo.data import PLANTED, DemoData, generate, previous_year, write_xlsx
 from selfeval_xl.fill import fill
 from selfeval_xl.quality import QUALITY_ENV
 from selfeval_xl.quality.across import Across
@@ -186,7 +186,7 @@ def test_a_wrong_pack_is_a_usage_error_naming_the_problem(tables, tmp_path, text
 
 
 def test_every_rule_of_the_pack_is_a_documented_check_with_a_source():
-    from selfeval_xl.checklist import UNITS
+    from selfeval_xl.catalogue import UNITS
     from selfeval_xl.checks.registry import ACROSS, TABLE
 
     registered = {c.code for c in TABLE + ACROSS}

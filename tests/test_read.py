@@ -80,7 +80,7 @@ def test_several_tables_and_other_sheets(tmp_path):
 
 
 def test_template_workbooks_are_found_and_marked(tmp_path):
-    from selfeval_xl.template import build_template, save_workbook
+    from selfeval_xl.template.writer import build_template, save_workbook
 
     for kind in ("project", "department"):
         path = save_workbook(build_template(kind, year=2021), tmp_path / f"{kind}.xlsx")
@@ -232,13 +232,13 @@ def test_any_grid_is_read_and_checked_without_raising():
 
 @pytest.mark.parametrize("sheet, ref", [("自评表", "H14"), ("My 'x' sheet", "$H$14"), ("a!b", "A1"), ("S", "")])
 def test_split_address_reads_back_a_quoted_address(sheet, ref):
-    from selfeval_xl.model import quote_sheet, split_address
+    from selfeval_xl.core.model import quote_sheet, split_address
 
     assert split_address(quote_sheet(sheet) + (f"!{ref}" if ref else "")) == (sheet, ref)
 
 
 def test_split_address_unquoted_and_blank():
-    from selfeval_xl.model import split_address
+    from selfeval_xl.core.model import split_address
 
     assert split_address("自评表!H14") == ("自评表", "H14")
     assert split_address("") == ("", "")

@@ -15,7 +15,7 @@ import yaml
 from openpyxl.utils import range_boundaries
 
 from selfeval_xl.checks import check_workbook
-from selfeval_xl.findings import Severity
+from selfeval_xl.core.findings import Severity
 from selfeval_xl.read import read_workbook
 from selfeval_xl.report.xlsx import status
 

@@ -12,8 +12,8 @@ from hypothesis import given, settings, strategies as st
 from openpyxl import load_workbook
 
 from selfeval_xl.checks import check_workbook
-from selfeval_xl.findings import Severity
-from selfeval_xl.parse import bare_figure
+from selfeval_xl.core.findings import Severity
+from selfeval_xl.core.parse import bare_figure
 from selfeval_xl.read import read_workbook
 from selfeval_xl.report.xlsx import status
 from test_operator_spellings import EQ, GE, LE

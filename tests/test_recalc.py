@@ -4,8 +4,8 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from selfeval_xl import recalc
-from selfeval_xl.recalc import LibreOfficeError, pdf_to_png, recalculate, soffice_available, to_pdf
+from selfeval_xl.engines import libreoffice as recalc
+from selfeval_xl.engines.libreoffice import LibreOfficeError, pdf_to_png, recalculate, soffice_available, to_pdf
 
 
 def _book(path, a, b):

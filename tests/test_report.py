@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import selfeval_xl.checks  # noqa: F401  (declares the codes)
-from selfeval_xl.findings import FileReport, Report, finding
+from selfeval_xl.core.findings import FileReport, Report, finding
 from selfeval_xl.report import summary
 from selfeval_xl.report.safe import hyperlink_formula
 
@@ -43,7 +43,7 @@ def test_json_stream_has_the_shape_of_report_to_json(tmp_path):
 def test_a_finding_as_json_has_every_field_and_its_position():
     from dataclasses import fields
 
-    from selfeval_xl.findings import Finding
+    from selfeval_xl.core.findings import Finding
 
     f = finding("required-blank", "空", file="a.xlsx", sheet="自评'表", cell="H14", expected=Decimal("9.50"),
                 found=Decimal("10"))

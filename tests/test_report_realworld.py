@@ -141,7 +141,7 @@ def _docx_of_lines(source: Path, target: Path) -> Path:
 @pytest.fixture(scope="module")
 def real_forms(tmp_path_factory):
     """The real report as a .docx of its lines, and as a PDF LibreOffice prints from that .docx."""
-    from selfeval_xl.recalc import soffice_available, to_pdf
+    from selfeval_xl.engines.libreoffice import soffice_available, to_pdf
 
     folder = tmp_path_factory.mktemp("real-report")
     docx = _docx_of_lines(REAL, folder / "广州市档案发展中心2021.docx")
@@ -175,10 +175,10 @@ def department_table(tmp_path_factory):
     """A 部门整体 table of 广州市档案发展中心 as its report describes it: 21 管理效能 and 12 履职效能
     indicators, 45 + 50 + 5, 自评 44.43 + 50 + 0 = 94.43, 支出预算 1014.4 / 决算 1011.98 万元 (the demo's
     table of that 单位, with the four 管理效能 indicators its 17-row system lacks, in a system of its own)."""
-    from selfeval_xl.demo_data import DemoData, example, write_xlsx
+    from selfeval_xl.demo.data import DemoData, example, write_xlsx
     from selfeval_xl.fill import fill
     from selfeval_xl.narrative.units import load_units
-    from selfeval_xl.system import load_system
+    from selfeval_xl.core.system import load_system
 
     folder = tmp_path_factory.mktemp("real-table")
     source = Path(__file__).parents[1] / "selfeval_xl" / "systems" / "guangzhou-department.yaml"

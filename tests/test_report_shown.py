@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import selfeval_xl.checks  # noqa: F401  (declares the codes)
-from selfeval_xl.findings import finding
+from selfeval_xl.core.findings import finding
 from selfeval_xl.report.shown import shown_values
 
 

@@ -15,8 +15,8 @@ import openpyxl
 import pytest
 from hypothesis import example, given, settings as hsettings, strategies as st
 
-from selfeval_xl import excel_rules as xr
-from selfeval_xl import rules
+from selfeval_xl.core import excel_rules as xr
+from selfeval_xl.core import rules
 from selfeval_xl.cli import main
 from selfeval_xl.review import Draw, load_rules, write_worksheet
 from selfeval_xl.review.columns import BASES, DRAW, FIRST_ROW, HEAD, INDEX, LETTER, META, sheet_name
@@ -78,7 +78,7 @@ def test_worse_takes_the_most_severe_level_and_bands_pick_by_size():
 
 
 def test_every_basis_cites_its_source_and_the_bad_file_lists_every_problem(tmp_path):
-    from selfeval_xl.datafiles import DataFileError
+    from selfeval_xl.core.datafiles import DataFileError
     from selfeval_xl.review.config import load_rules as load
 
     assert all(b.source and b.wording for b in RULES.bases)
@@ -165,7 +165,7 @@ def test_one_unit_under_two_names_gets_one_conclusion(tmp_path):
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from selfeval_xl.demo_data import generate, write_xlsx
+    from selfeval_xl.demo.data import generate, write_xlsx
     from selfeval_xl.fill import fill
 
     root = tmp_path_factory.mktemp("review")
@@ -298,7 +298,7 @@ KEY_TOTAL, KEY_GRADE = Decimal("80.07"), "良"      # 10 + 4.17 + 0 + 3.60 + 2 +
 @pytest.fixture(scope="module")
 def reviewed(demo, tmp_path_factory):
     """sample → 底稿 (CLI) → filled with openpyxl → recalculated by LibreOffice → report (CLI)."""
-    from selfeval_xl.recalc import recalculate
+    from selfeval_xl.engines.libreoffice import recalculate
 
     root = tmp_path_factory.mktemp("round")
     tables = str(demo / "workbooks")
@@ -372,7 +372,7 @@ def test_libreoffice_computes_every_review_cell_as_the_rules_do(reviewed):
 def test_libreoffice_scores_every_demo_indicator_as_the_unit_did(sheet, tmp_path):
     """The 底稿 of all 24 demo projects, untouched: LibreOffice's 复核得分 is the 自评得分 the engine wrote
     into each table, through every 指标性质 (≥ ≤ = 区间 定性) and the 预算执行率 row."""
-    from selfeval_xl.recalc import recalculate
+    from selfeval_xl.engines.libreoffice import recalculate
 
     values = openpyxl.load_workbook(recalculate([sheet], tmp_path)[0], data_only=True)
     directions, rows = set(), 0
@@ -445,7 +445,7 @@ def test_the_report_lists_the_issues_conclusions_and_quality_libreoffice_implies
 def test_the_sheet_and_the_report_print_on_a4(reviewed, tmp_path):
     import subprocess
 
-    from selfeval_xl.recalc import to_pdf
+    from selfeval_xl.engines.libreoffice import to_pdf
 
     root, recalculated, *_ = reviewed
     for path in (root / "底稿.xlsx", root / "复核报告.xlsx"):

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from selfeval_xl import rules
-from selfeval_xl.rules import ReverseFormula, RuleError, Settings
+from selfeval_xl.core import rules
+from selfeval_xl.core.rules import ReverseFormula, RuleError, Settings
 
 D = Decimal
 

@@ -21,9 +21,8 @@ from python_calamine import CalamineWorkbook
 
 import selfeval_xl.checks  # noqa: F401  (declares the codes)
 from selfeval_xl.book.openpyxl_book import OpenpyxlBook
-from selfeval_xl.findings import FileReport, finding
-from selfeval_xl.sanitize import (cell_value, clean_text, formula_like, typed_value, url_text, write_openpyxl,
-                                  xlsx_text)
+from selfeval_xl.core.findings import FileReport, finding
+from selfeval_xl.core.sanitize import cell_value, clean_text, formula_like, typed_value, url_text, write_openpyxl, xlsx_text
 
 PAYLOADS = ["=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "＝1+1", " =1", '=HYPERLINK("http://x","click")',
             "=cmd|' /C calc'!A0", "_x0007_", "\x00", "\x1b[31m", "a\x07b", "\x85", "\ud800", "-5"]
@@ -162,7 +161,7 @@ def write_summary_xlsx(folder: Path) -> Path:
 
 
 def write_scored(folder: Path) -> Path:
-    from selfeval_xl.writeback import mark_findings
+    from selfeval_xl.score.writeback import mark_findings
 
     source = folder / "submitted.xlsx"
     wb = openpyxl.Workbook()
@@ -205,7 +204,7 @@ def write_filled(folder: Path) -> list[Path]:
 
 
 def write_template(folder: Path) -> Path:
-    from selfeval_xl.template import build_template, save_workbook
+    from selfeval_xl.template.writer import build_template, save_workbook
 
     source = (ROOT / "selfeval_xl/systems/national-project.yaml").read_text(encoding="utf-8")
     own = folder / "evil.yaml"
@@ -260,7 +259,7 @@ def test_template_from_a_hostile_system_file(outputs):
 
 @pytest.mark.libreoffice
 def test_libreoffice_opens_every_output_with_the_text_intact(outputs, tmp_path):
-    from selfeval_xl.recalc import recalculate
+    from selfeval_xl.engines.libreoffice import recalculate
 
     paths = list(outputs.values())
     for source, converted in zip(paths, recalculate(paths, tmp_path)):
@@ -286,7 +285,7 @@ def test_console_and_json_keep_the_text_honest(tmp_path):
 
 
 def test_the_add_in_message_box_and_score_lines_are_clean():
-    from selfeval_xl.writeback import Summary, TableScore
+    from selfeval_xl.score.writeback import Summary, TableScore
 
     summary = Summary(tables=[TableScore("\x1b[2J项目\x07", "project", "表", Decimal("90"), "优")],
                       report=FileReport("/x/a.xlsx"))

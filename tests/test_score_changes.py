@@ -5,8 +5,8 @@ from __future__ import annotations
 import openpyxl
 
 from selfeval_xl.cli import main
-from selfeval_xl.template import save_workbook
-from selfeval_xl.writeback import RESULTS_SHEET
+from selfeval_xl.template.writer import save_workbook
+from selfeval_xl.score.writeback import RESULTS_SHEET
 from test_addin import PROJECT, project_workbook
 
 

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from selfeval_xl.parse import ParseError
-from selfeval_xl.rules import Direction, RuleError
-from selfeval_xl.scoring import score_indicator
+from selfeval_xl.core.parse import ParseError
+from selfeval_xl.core.rules import Direction, RuleError
+from selfeval_xl.core.scoring import score_indicator
 
 D = Decimal
 

@@ -4,7 +4,7 @@ from openpyxl import load_workbook
 
 from check_workbooks import build_project
 from selfeval_xl.checks import check_workbook
-from selfeval_xl.parse import shown_places
+from selfeval_xl.core.parse import shown_places
 from selfeval_xl.read import read_workbook
 
 

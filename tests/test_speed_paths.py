@@ -13,10 +13,10 @@ from defusedxml.ElementTree import fromstring as defused_fromstring
 from hypothesis import example, given, settings, strategies as st
 
 from check_workbooks import build_department, build_project
-from selfeval_xl import parse
-from selfeval_xl.parse import ParseError, parse_quantity, parse_value
+from selfeval_xl.core import parse
+from selfeval_xl.core.parse import ParseError, parse_quantity, parse_value
 from selfeval_xl.read import guard, xlsx_xml
-from selfeval_xl.rules import DEFAULT_SETTINGS, Settings
+from selfeval_xl.core.rules import DEFAULT_SETTINGS, Settings
 
 
 # --------------------------------------------------------------------------- parse cache
@@ -161,7 +161,8 @@ def test_the_formula_scan_on_real_tables():
 
 def test_check_file_recomputes_each_table_once(tmp_path, monkeypatch):
     import selfeval_xl.checks as checks
-    from selfeval_xl import batch, recompute
+    from selfeval_xl.batch import worker as batch
+    from selfeval_xl.core import recompute
 
     calls = []
     real = recompute.recompute
@@ -181,7 +182,7 @@ def test_check_file_recomputes_each_table_once(tmp_path, monkeypatch):
 
 def test_scoring_inflates_each_sheet_once(tmp_path, monkeypatch):
     from selfeval_xl.book.package_book import PackageBook
-    from selfeval_xl.writeback import score_book
+    from selfeval_xl.score.writeback import score_book
 
     source = build_department(tmp_path / "d.xlsx").path
     with zipfile.ZipFile(source) as z:
@@ -211,7 +212,7 @@ def test_scoring_inflates_each_sheet_once(tmp_path, monkeypatch):
 
 def test_planning_a_batch_looks_at_each_file_a_few_times_not_at_every_pair(tmp_path, monkeypatch):
     """1,000 files once took 89 s to plan (each file's name compared with every other's, by system calls)."""
-    from selfeval_xl import outputs
+    from selfeval_xl.files import outputs
     from selfeval_xl.cli import score
 
     sources = []

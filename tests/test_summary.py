@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 import selfeval_xl.checks  # noqa: F401  (declares the finding codes used below)
-from selfeval_xl.findings import FileReport, finding
+from selfeval_xl.core.findings import FileReport, finding
 from selfeval_xl.report.summary_workbook import FIXED_SHEETS, GRADES, OVERVIEW, RATES, ROWS, UNITS, safe_sheet_name, \
     write_summary
 
@@ -173,7 +173,7 @@ def _png_ink(path: Path) -> float:
 
 @pytest.mark.libreoffice
 def test_summary_opens_in_libreoffice_and_the_charts_render(summary_file, tmp_path):
-    from selfeval_xl.recalc import pdf_to_png, recalculate, to_pdf
+    from selfeval_xl.engines.libreoffice import pdf_to_png, recalculate, to_pdf
 
     [again] = recalculate([summary_file], tmp_path / "roundtrip")        # opens and saves: a valid workbook
     assert openpyxl.load_workbook(again).sheetnames[:5] == list(FIXED_SHEETS)

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from selfeval_xl.datafiles import DataFileError
-from selfeval_xl.layout import load_layout, normalize_label
-from selfeval_xl.rules import Direction, ReverseFormula
-from selfeval_xl.system import available_systems, load_system
+from selfeval_xl.core.datafiles import DataFileError
+from selfeval_xl.core.layout import load_layout, normalize_label
+from selfeval_xl.core.rules import Direction, ReverseFormula
+from selfeval_xl.core.system import available_systems, load_system
 
 
 def test_builtin_systems():
@@ -121,7 +121,7 @@ def test_restated_figures_and_bands_are_read_from_the_system():
 def test_guangzhou_case_adjustment_rate_is_scored_on_its_own_target():
     """The issue's real case: a department whose own 年度指标值 is ≤10% and whose 预算调整率 is 8% earns
     its full 2 points (the invented bands gave 1.20)."""
-    from selfeval_xl.scoring import score_indicator
+    from selfeval_xl.core.scoring import score_indicator
 
     system = load_system("guangzhou-department")
     bands = system.bands_for("预算调整率")
@@ -136,8 +136,8 @@ def test_the_department_layout_declares_the_bonus_rows():
 
 def test_a_misspelt_setting_is_refused_not_ignored(tmp_path):
     """``overachievment_ratio: 1.5`` must not silently leave the 1.2 default in force."""
-    from selfeval_xl.datafiles import DataFileError
-    from selfeval_xl.system import load_system
+    from selfeval_xl.core.datafiles import DataFileError
+    from selfeval_xl.core.system import load_system
 
     source = (Path(__file__).resolve().parents[1] / "selfeval_xl" / "systems" / "national-project.yaml").read_text(
         encoding="utf-8")

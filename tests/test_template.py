@@ -8,13 +8,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from selfeval_xl.datafiles import DataFileError
-from selfeval_xl.layout import META_SHEET, load_layout
-from selfeval_xl.rules import DIRECTION_CHOICES
-from selfeval_xl.system import load_system
-from selfeval_xl.template import (
-    INSTRUCTIONS_SHEET, TEMPLATE_FILES, TEMPLATE_VERSION, build_template, regenerate, save_workbook, template_map,
-)
+from selfeval_xl.core.datafiles import DataFileError
+from selfeval_xl.core.layout import META_SHEET, load_layout
+from selfeval_xl.core.rules import DIRECTION_CHOICES
+from selfeval_xl.core.system import load_system
+from selfeval_xl.template.instructions import INSTRUCTIONS_SHEET
+from selfeval_xl.template.writer import TEMPLATE_FILES, build_template, regenerate, save_workbook
+from selfeval_xl.template.plan import TEMPLATE_VERSION, template_map
 
 ROOT = Path(__file__).resolve().parents[1]
 KINDS = ("project", "department")
@@ -208,7 +208,7 @@ def _members(path: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("key", sorted(TEMPLATE_FILES))
 def test_committed_templates_are_what_the_generator_makes(tmp_path, key):
-    """Regenerate with ``python -m selfeval_xl.template --regenerate workbook_templates --render docs``."""
+    """Regenerate with ``selfeval template --regenerate workbook_templates --render docs``."""
     fresh = regenerate(tmp_path)
     committed = ROOT / "workbook_templates" / TEMPLATE_FILES[key]
     made = next(p for p in fresh if p.name == TEMPLATE_FILES[key])

@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 
 from selfeval_xl.cli import main
-from selfeval_xl.layout import META_SHEET
+from selfeval_xl.core.layout import META_SHEET
 
 
 def test_writes_a_project_template_with_the_year(tmp_path, capsys):

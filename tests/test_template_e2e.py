@@ -2,7 +2,7 @@
 
 LibreOffice headless recalculates native templates (one soffice call for all of them); the ``formulas``
 package recomputes native and UDF templates (SE_* registered through the bridge). 执行率, every score,
-the 小计, 总分 and 等级 must equal selfeval_xl.rules / selfeval_xl.scoring on every filling.
+the 小计, 总分 and 等级 must equal selfeval_xl.core.rules / selfeval_xl.core.scoring on every filling.
 """
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from selfeval_xl import formulas_bridge, rules, scoring
+from selfeval_xl.engines import formulas_bridge
+from selfeval_xl.core import rules, scoring
 from test_excel_rules import BLANK, ERROR, judge  # one judge of computed cells for both test files
-from selfeval_xl.system import load_system
-from selfeval_xl.template import TemplateMap, build_template, save_workbook, template_map
+from selfeval_xl.core.system import load_system
+from selfeval_xl.template.plan import TemplateMap, template_map
+from selfeval_xl.template.writer import build_template, save_workbook
 
 DIRECTIONS = ["≥", "≥", "≤", "=", "区间", "定性", "定性", ">", "<"]
 
@@ -204,7 +206,7 @@ def test_fillings_cover_every_case(fillings):
 @pytest.mark.libreoffice
 @pytest.mark.slow
 def test_libreoffice_computes_filled_templates_like_the_engine(tmp_path, fillings):
-    from selfeval_xl.recalc import recalculate
+    from selfeval_xl.engines.libreoffice import recalculate
 
     paths = [write(f, tmp_path / f"filled-{i}.xlsx", "native") for i, f in enumerate(fillings)]
     outputs = recalculate(paths, tmp_path / "out")

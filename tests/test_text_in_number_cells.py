@@ -15,13 +15,13 @@ import pytest
 from selfeval_xl.book.cached import read_cached, to_python
 from selfeval_xl.checks import check_workbook, system_for
 from selfeval_xl.cli import main as cli_main
-from selfeval_xl.excel_rules import (ACTUAL_NOT_NUMBER, DIRECTION_BLANK, DIRECTION_UNKNOWN, RANGE_NEEDS_BOUNDS,
-                                     TARGET_NOT_NUMBER, native_blocked_inputs)
-from selfeval_xl.layout import META_SHEET
+from selfeval_xl.core.excel_rules import ACTUAL_NOT_NUMBER, DIRECTION_BLANK, DIRECTION_UNKNOWN, RANGE_NEEDS_BOUNDS, TARGET_NOT_NUMBER, native_blocked_inputs
+from selfeval_xl.core.layout import META_SHEET
 from selfeval_xl.read import read_workbook
-from selfeval_xl.recalc import recalculate
-from selfeval_xl.recompute import recompute
-from selfeval_xl.template import build_template, save_workbook, template_map
+from selfeval_xl.engines.libreoffice import recalculate
+from selfeval_xl.core.recompute import recompute
+from selfeval_xl.template.writer import build_template, save_workbook
+from selfeval_xl.template.plan import template_map
 
 BAD_TARGET = "≥150天"
 

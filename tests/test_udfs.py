@@ -5,7 +5,7 @@ import re
 import pytest
 
 import udfs
-from selfeval_xl import cellfuncs
+from selfeval_xl.core import cellfuncs
 
 NAMES = ["SE_EXEC_RATE", "SE_EXEC_SCORE", "SE_IND_SCORE", "SE_RANGE_SCORE", "SE_QUAL_SCORE", "SE_GRADE"]
 

@@ -12,7 +12,7 @@ import sys
 import pytest
 import xlwings
 
-from selfeval_xl import cellfuncs
+from selfeval_xl.core import cellfuncs
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -286,7 +286,7 @@ def test_the_scored_workbook_is_the_score_write_back(site, tmp_path):
 
 def test_the_feedback_download_is_the_feedback_workbook_of_check(site, tmp_path):
     """What ``check --feedback`` writes for a 单位: each finding, what to type instead, a link to its cell."""
-    from selfeval_xl.ownfiles import output_kind
+    from selfeval_xl.files.ownfiles import output_kind
     from selfeval_xl.report.feedback import HEADER_ROW, ISSUES
 
     _, client = site
@@ -497,7 +497,7 @@ def test_an_overrun_step_is_killed_with_every_process_it_started(tmp_path):
 def unit_papers(tmp_path_factory):
     """The demo's real 单位: its workbooks (filled) and its report drafted from them, as .txt text."""
     from drafted import unit_papers as drafted_papers
-    from selfeval_xl.demo_data import REAL_UNIT
+    from selfeval_xl.demo.data import REAL_UNIT
     from selfeval_xl.narrative.text import read_report
 
     books, _, docx = drafted_papers(tmp_path_factory.mktemp("web-report"), REAL_UNIT)

@@ -282,7 +282,7 @@ def test_originals_scored_copies_and_one_zip_by_unit(site, papers):
 def test_a_units_folder_names_each_file_once():
     from pathlib import Path
 
-    from selfeval_xl.sanitize import file_name
+    from selfeval_xl.core.sanitize import file_name
     from selfeval_xl.web.exports import Folder
 
     folder = Folder("A/B 单位")

@@ -5,14 +5,13 @@ from pathlib import Path
 
 import openpyxl
 
-from selfeval_xl.findings import Finding, Severity
+from selfeval_xl.core.findings import Finding, Severity
 from selfeval_xl.read import read_grids
-from selfeval_xl.recompute import recompute
-from selfeval_xl.system import load_system
-from selfeval_xl.template import build_template, save_workbook, template_map
-from selfeval_xl.writeback import (
-    ERROR_FILL, MARKER, RESULTS_SHEET, WARNING_FILL, mark_findings, write_values,
-)
+from selfeval_xl.core.recompute import recompute
+from selfeval_xl.core.system import load_system
+from selfeval_xl.template.writer import build_template, save_workbook
+from selfeval_xl.template.plan import template_map
+from selfeval_xl.score.writeback import ERROR_FILL, MARKER, RESULTS_SHEET, WARNING_FILL, mark_findings, write_values
 
 MAP = template_map("project", None)
 SHEET = MAP.sheet
@@ -138,6 +137,6 @@ def test_no_findings_says_so(tmp_path, Book):
 
 
 def test_findings_sort_by_the_row_of_their_first_cell():
-    from selfeval_xl.writeback import _row_of
+    from selfeval_xl.score.writeback import _row_of
 
     assert [_row_of(r) for r in ("H14", "H14:H20", "$B$3", "", "XYZ")] == [14, 14, 3, 0, 0]

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from selfeval_xl.cli import main
-from selfeval_xl.demo import run_demo
+from selfeval_xl.demo.run import run_demo
 from selfeval_xl.read import read_workbook
-from selfeval_xl.recalc import _convert
+from selfeval_xl.engines.libreoffice import _convert
 
 pytestmark = pytest.mark.libreoffice
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from selfeval_xl import recalc
-from selfeval_xl.batch import check_files
-from selfeval_xl.demo import run_demo
-from selfeval_xl.limits import DEFAULT_LIMITS
+from selfeval_xl.engines import libreoffice as recalc
+from selfeval_xl.batch.worker import check_files
+from selfeval_xl.demo.run import run_demo
+from selfeval_xl.core.limits import DEFAULT_LIMITS
 from selfeval_xl.read import converted_together, read_workbook
 from selfeval_xl.read import xls_together
 from selfeval_xl.read.workbook import OLE_MAGIC
@@ -89,7 +89,7 @@ def test_one_soffice_run_gives_the_verdicts_of_each_file_alone(xls_batch, tmp_pa
     assert runs == [len(xls_batch)]               # the whole batch in one run (the broken file is
     #                                               unreadable before any conversion of its own)
     log.unlink()
-    from selfeval_xl.batch import check_file
+    from selfeval_xl.batch.worker import check_file
     alone = _verdicts([check_file(p) for p in xls_batch])
     assert log.read_text().split() == ["1"] * (len(xls_batch) - 1)   # alone: one run per readable file
     assert together == alone

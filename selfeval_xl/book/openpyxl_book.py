@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..read.grid import Grid
-from ..sanitize import write_openpyxl
-from ..limits import DEFAULT_LIMITS, Limits
+from ..core.sanitize import write_openpyxl
+from ..core.limits import DEFAULT_LIMITS, Limits
 from . import CellContent, Link, plain_value, refuse_beyond
 from .cached import Cached, from_python, read_cached, to_python, write_cached
 from .comment_drawings import redraw_comment_drawings
@@ -143,7 +143,7 @@ class OpenpyxlBook:
         from openpyxl.utils import get_column_letter
         from openpyxl.worksheet.hyperlink import Hyperlink
 
-        from ..model import quote_sheet
+        from ..core.model import quote_sheet
 
         index = None
         if name in self.wb.sheetnames:

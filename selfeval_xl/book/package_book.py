@@ -24,7 +24,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..limits import DEFAULT_LIMITS, Limits
+from ..core.limits import DEFAULT_LIMITS, Limits
 from ..read.grid import Grid, column_letter, parse_ref
 from . import BookRefused, CellContent, Link, plain_value
 from .comments_xml import SheetComments
@@ -469,7 +469,7 @@ def results_sheet_xml(rows: Sequence[Sequence[Any]], links: dict[tuple[int, int]
                       bold: int, link: int) -> str:
     """The 检查结果 worksheet: a bold header row frozen at the top, links to the marked cells, column
     widths (0 hides a column), printed landscape one page wide."""
-    from ..model import quote_sheet
+    from ..core.model import quote_sheet
 
     cells_xml = []
     for r, row in enumerate(rows):

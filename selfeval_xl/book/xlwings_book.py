@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from ..read.grid import Grid
-from ..sanitize import typed_value
+from ..core.sanitize import typed_value
 from . import CellContent, Link, plain_value
 
 
@@ -63,7 +63,7 @@ class XlwingsBook:
 
     def put_sheet(self, name: str, rows: Sequence[Sequence[Any]], links: dict[tuple[int, int], Link],
                   widths: Sequence[float] = ()) -> None:
-        from ..model import quote_sheet
+        from ..core.model import quote_sheet
 
         sheets = self.book.sheets
         names = self.sheet_names()

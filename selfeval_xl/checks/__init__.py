@@ -1,8 +1,8 @@
 """The checks of a 自评表, each a unit under a stable code, listed in :mod:`.registry` (see ``selfeval
 check --list-checks``).
 
-- :func:`check_workbook` — one file's :class:`~selfeval_xl.model.WorkbookData` → a
-  :class:`~selfeval_xl.findings.FileReport` (findings by file, sheet and cell; stated and recomputed 总分).
+- :func:`check_workbook` — one file's :class:`~selfeval_xl.core.model.WorkbookData` → a
+  :class:`~selfeval_xl.core.findings.FileReport` (findings by file, sheet and cell; stated and recomputed 总分).
 - :func:`check_unit` — across the files of one 单位 (the 项目支出 budget against its project tables).
 
 A check never raises: a crash becomes a ``check-failed`` finding and the run goes on.
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..findings import FileReport, Finding, finding
-from ..model import Table, WorkbookData, split_address
-from ..recompute import Recomputed, number, recompute
-from ..system import IndicatorSystem, load_system
+from ..core.findings import FileReport, Finding, finding
+from ..core.model import Table, WorkbookData, split_address
+from ..core.recompute import Recomputed, number, recompute
+from ..core.system import IndicatorSystem, load_system
 from .base import Check, Context, layout_of, run_checks
 from .crossfile import TableFigures, UnitFigures, check_unit, figures_of
 
@@ -49,7 +49,7 @@ def system_for(table: Table, given: IndicatorSystem | None = None) -> IndicatorS
 
 def preload() -> None:
     """Load the default systems and the layouts now (before a batch forks its workers)."""
-    from ..system import DEFAULT_SYSTEMS
+    from ..core.system import DEFAULT_SYSTEMS
 
     for kind in DEFAULT_SYSTEMS:
         _load(None, kind)

@@ -20,13 +20,13 @@ from typing import Any, Callable, Iterable, Iterator
 
 import yaml
 
-from ..findings import Finding, Severity, declare, finding
-from ..layout import Layout, load_layout
-from ..model import Cell, Table
-from ..parse import shown_places
-from ..recompute import RATE_KINDS, Expected, Recomputed, number, rate_number
-from ..rules import Settings, xl_round
-from ..system import IndicatorSystem
+from ..core.findings import Finding, Severity, declare, finding
+from ..core.layout import Layout, load_layout
+from ..core.model import Cell, Table
+from ..core.parse import shown_places
+from ..core.recompute import RATE_KINDS, Expected, Recomputed, number, rate_number
+from ..core.rules import Settings, xl_round
+from ..core.system import IndicatorSystem
 
 DOC_FIELDS = ("title_en", "explain", "bad", "fix")
 """What the YAML beside a check module says of each of its codes (``english`` too, for a code no

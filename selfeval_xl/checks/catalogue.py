@@ -1,6 +1,6 @@
 """Check units documented, Chinese first: the words of ``check --list-checks``, the 检查说明 sheet of
 report.xlsx and ``docs/checks.md``, each unit's from the YAML beside its module and its English from
-its docstring. Which units, in which order, is :data:`selfeval_xl.checklist.UNITS` (the registry's
+its docstring. Which units, in which order, is :data:`selfeval_xl.catalogue.UNITS` (the registry's
 table side and the report checks): it passes them here.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from typing import Iterable
 
-from ..findings import Severity
+from ..core.findings import Severity
 from .base import Check
 
 SEVERITY_TEXT = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
@@ -54,7 +54,7 @@ def markdown(units: Iterable[Check]) -> str:
     """``docs/checks.md``: one section per code."""
     units = list(units)
     lines = ["# 检查项说明 / The checks", "",
-             "由 `python -m selfeval_xl.checklist docs/checks.md` 生成，请勿手工修改。"
+             "由 `python -m selfeval_xl.catalogue docs/checks.md` 生成，请勿手工修改。"
              "命令行：`selfeval check --list-checks`；report.xlsx 的“检查说明”工作表内容相同。"
              "不需要的检查可用 `selfeval check --skip 代码` 跳过，或在指标体系 YAML 中用 `severity:` 改级别、关闭。", "",
              "| 代码 | 级别 | 检查项 | Check |", "|---|---|---|---|"]

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Iterator
 
-from ..findings import Finding, finding
-from ..layout import normalize_label
-from ..model import Table
-from ..parse import parse_number
-from ..recompute import number, rate_number
+from ..core.findings import Finding, finding
+from ..core.layout import normalize_label
+from ..core.model import Table
+from ..core.parse import parse_number
+from ..core.recompute import number, rate_number
 from .base import Context, check, percent, raised, show
 
 _TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001")}

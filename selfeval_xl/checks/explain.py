@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Finding
-from ..rules import is_overachieved
-from ..parse import parse_deadline
-from ..recompute import number, rate_number
+from ..core.findings import Finding
+from ..core.rules import is_overachieved
+from ..core.parse import parse_deadline
+from ..core.recompute import number, rate_number
 from .base import Context, check, percent, show
 
 

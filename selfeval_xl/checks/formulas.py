@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Finding
-from ..recompute import Expected, number
+from ..core.findings import Finding
+from ..core.recompute import Expected, number
 from .base import Context, check, differs, show
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..findings import Finding
-from ..layout import normalize_label
-from ..model import Cell
-from ..parse import PERCENT_UNCLEAR, ParseError, parse_number
-from ..recompute import match_level
-from ..rules import Direction
+from ..core.findings import Finding
+from ..core.layout import normalize_label
+from ..core.model import Cell
+from ..core.parse import PERCENT_UNCLEAR, ParseError, parse_number
+from ..core.recompute import match_level
+from ..core.rules import Direction
 from .base import Context, check
 
 _DASH = re.compile(r"^[—–\-－/／]+$")

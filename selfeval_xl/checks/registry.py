@@ -16,10 +16,10 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Iterable
 
-from ..datafiles import DataFileError
-from ..findings import Finding, Severity
+from ..core.datafiles import DataFileError
+from ..core.findings import Finding, Severity
 from ..quality import across, indicators as quality, yoy
-from ..system import IndicatorSystem
+from ..core.system import IndicatorSystem
 from . import (crossfile, explain, formulas, numbers, reading, required, scores, system_known, template_inputs,
                totals, weights)
 from .base import Check

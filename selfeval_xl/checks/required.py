@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Finding
-from ..layout import normalize_label
-from ..model import Cell, Table
-from ..recompute import number
+from ..core.findings import Finding
+from ..core.layout import normalize_label
+from ..core.model import Cell, Table
+from ..core.recompute import number
 from .base import Context, check
 
 INSTRUCTION_SHOWN = 30       # characters of the form's instruction text quoted in a message

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..findings import Finding
-from ..recompute import number, rate_number
-from ..rules import qual_band
+from ..core.findings import Finding
+from ..core.recompute import number, rate_number
+from ..core.rules import qual_band
 from .base import Context, check, mismatches, percent, show
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Iterator
 
-from ..findings import Finding
-from ..system import load_system
+from ..core.findings import Finding
+from ..core.system import load_system
 from .base import Context, check
 
 

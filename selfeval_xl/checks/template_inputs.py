@@ -4,18 +4,18 @@
 Why a check of its own: the engine reads ``≥150天`` or ``"100%"`` (text) and scores it, but the plain
 Excel formulas of the template cannot; Excel, WPS and LibreOffice show ``#年度指标值不是数字`` in the
 得分 cell and leave the row out of 小计 and 总分. Which inputs block the formula is decided once, in
-the recomputation (:attr:`selfeval_xl.recompute.RowResult.blocked`), which then leaves the row unscored
+the recomputation (:attr:`selfeval_xl.core.recompute.RowResult.blocked`), which then leaves the row unscored
 as the spreadsheet does.
 """
 from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Finding
-from ..model import Cell
-from ..parse import ParseError, parse_value
-from ..recompute import RowResult
-from ..rules import DIRECTION_CHOICES
+from ..core.findings import Finding
+from ..core.model import Cell
+from ..core.parse import ParseError, parse_value
+from ..core.recompute import RowResult
+from ..core.rules import DIRECTION_CHOICES
 from .base import Context, check, show
 
 

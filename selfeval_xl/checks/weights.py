@@ -4,10 +4,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from ..findings import Finding
-from ..layout import normalize_label
-from ..model import Cell
-from ..recompute import RowResult, match_level, number
+from ..core.findings import Finding
+from ..core.layout import normalize_label
+from ..core.model import Cell
+from ..core.recompute import RowResult, match_level, number
 from .base import Context, check, show
 
 ZERO = Decimal(0)

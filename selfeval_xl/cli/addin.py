@@ -34,7 +34,7 @@ def command() -> None:
               help="输出文件夹 / output folder")
 def build(out_dir: str) -> int:
     """生成 selfeval_xl.xlam / build the add-in file."""
-    from ..addin_build import AddinBuildError, build_addin
+    from ..addin.build import AddinBuildError, build_addin
 
     try:
         path = build_addin(out_dir)
@@ -52,7 +52,7 @@ def install(functions: bool) -> int:
     """安装到 Excel 启动文件夹（仅 Windows）/ install into Excel's XLSTART folder (Windows only)."""
     import tempfile
 
-    from ..addin_build import IMPORT_MACRO, AddinBuildError, build_addin, copy_to, import_functions
+    from ..addin.build import IMPORT_MACRO, AddinBuildError, build_addin, copy_to, import_functions
 
     folder = xlstart_folder()
     if folder is None:                       # nothing to install into: a usage error, nothing written

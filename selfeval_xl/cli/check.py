@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from ..batch import Found
-    from ..limits import Limits
+    from ..files.discovery import Found
+    from ..core.limits import Limits
 
 PROGRESS_MIN_FILES = 5
 
@@ -32,7 +32,7 @@ def previous_option(command):
 
 def limits_from(settings) -> "Limits":
     """The default limits with the ``--limit`` settings applied; a usage error (exit 2) on a bad one."""
-    from ..limits import DEFAULT_LIMITS
+    from ..core.limits import DEFAULT_LIMITS
 
     try:
         return DEFAULT_LIMITS.with_settings(settings)
@@ -78,12 +78,12 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, qu
     (.docx/.pdf/.txt) against the tables of their unit. Exit status: 0 no errors,
     1 errors found, 2 usage error.
     """
-    from ..batch import check_batch
+    from ..batch.holdback import check_batch
     from ..report import Tally
     from ..report.console import common_base
 
     if list_checks:
-        from ..checklist import UNITS
+        from ..catalogue import UNITS
         from ..checks.catalogue import text
         click.echo(text(UNITS))
         return 0
@@ -165,7 +165,7 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, qu
 def skipped_codes(given: tuple[str, ...]) -> tuple[str, ...]:
     """The codes of ``--skip`` (``a,b`` and repeated), each a known check code: a usage error (exit 2)
     naming the unknown ones otherwise."""
-    from ..checklist import codes
+    from ..catalogue import codes
 
     wanted = tuple(dict.fromkeys(c.strip() for item in given for c in item.split(",") if c.strip()))
     unknown = [c for c in wanted if c not in codes()]
@@ -178,7 +178,7 @@ def skipped_codes(given: tuple[str, ...]) -> tuple[str, ...]:
 def usable_outputs(outputs: list, inputs, force: bool) -> None:
     """A usage error (exit 2) before any work when an output would overwrite an input, or a file that
     is not ours without ``force``, or cannot be written. Shared by check and summary."""
-    from ..outputs import OutputError, check_outputs
+    from ..files.outputs import OutputError, check_outputs
 
     try:
         check_outputs(outputs, inputs, force)
@@ -190,9 +190,9 @@ def workbooks_to_check(paths, system_ref: str | None, outputs: list, reports: bo
     """The workbooks under ``paths`` (our ``outputs`` excluded; our own files marked), once the
     indicator system given is found usable: a usage error (exit 2) before any work otherwise. Shared
     by check and summary."""
-    from ..batch import scan
-    from ..datafiles import DataFileError
-    from ..system import load_system
+    from ..files.discovery import scan
+    from ..core.datafiles import DataFileError
+    from ..core.system import load_system
 
     if system_ref:
         from ..checks.registry import check_overrides
@@ -220,9 +220,9 @@ def _use_layouts(files: tuple[str, ...]) -> None:
     then named to the reader through the environment, which worker processes inherit."""
     if not files:
         return
-    from ..datafiles import DataFileError
-    from ..layout import LAYOUTS_ENV, load_layout
-    from ..system import load_system
+    from ..core.datafiles import DataFileError
+    from ..core.layout import LAYOUTS_ENV, load_layout
+    from ..core.system import load_system
 
     for file in files:
         try:
@@ -238,7 +238,7 @@ def _use_quality(file: str | None) -> None:
     workers through the environment, which they inherit."""
     if not file:
         return
-    from ..datafiles import DataFileError
+    from ..core.datafiles import DataFileError
     from ..quality import QUALITY_ENV, load_pack
 
     try:

@@ -19,7 +19,7 @@ def command(folder: str, force: bool, no_recalc: bool, jobs: int) -> int:
     problems) and last year's, fill the workbooks, check them against last year's and summarize them
     into FOLDER (default ./selfeval-demo).
     """
-    from ..demo import CALC_PACKAGE, PREVIOUS_DATA_FILE, DemoError, run_demo
+    from ..demo.run import CALC_PACKAGE, PREVIOUS_DATA_FILE, DemoError, run_demo
     from ..report import summary
 
     started = time.perf_counter()

@@ -22,7 +22,7 @@ def command(paths, output, system_ref, force, limit_settings) -> int:
     as a highlighted placeholder. Exit status: 0 drafted from tables without errors, 1 drafted but the
     tables have errors, 2 usage error.
     """
-    from ..batch import find_workbooks
+    from ..files.discovery import find_workbooks
     from ..narrative import DraftError, draft
 
     files = find_workbooks(paths)

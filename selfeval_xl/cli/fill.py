@@ -29,9 +29,9 @@ def command(data: str, outdir: str, systems: tuple[str, ...], layouts: tuple[str
 
     import datetime
 
-    from ..datafiles import DataFileError
+    from ..core.datafiles import DataFileError
     from ..fill import DataError, fill, load_systems
-    from ..sanitize import clean_text
+    from ..core.sanitize import clean_text
 
     year = year or datetime.date.today().year - 1
 
@@ -68,7 +68,7 @@ def command(data: str, outdir: str, systems: tuple[str, ...], layouts: tuple[str
 
 def _layouts(names: tuple[str, ...]) -> dict:
     """Each ``--layout`` by its kind; two of one kind is a usage error."""
-    from ..layout import load_layout
+    from ..core.layout import load_layout
 
     forms: dict = {}
     for name in names:

@@ -11,7 +11,7 @@ EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
 def _rules(ref: str | None):
-    from ..datafiles import DataFileError
+    from ..core.datafiles import DataFileError
     from ..review import load_rules
 
     try:
@@ -21,7 +21,7 @@ def _rules(ref: str | None):
 
 
 def _output(path: str, inputs, force: bool, suffix: str, replaceable: bool = True) -> Path:
-    from ..outputs import OutputError, check_output
+    from ..files.outputs import OutputError, check_output
 
     target = Path(path)
     if target.suffix.lower() != suffix:
@@ -74,7 +74,7 @@ def sample(paths, n, seed, keys, output, rules_ref, system_ref, jobs, force, lim
 
     Draw N project tables under PATH (files or folders): key projects first, the rest at random with
     risk weights (amount, all self-scored full, 填报 − 重算 gap, findings, 定性 share)."""
-    from ..outputs import write_text
+    from ..files.outputs import write_text
     from ..review import ReviewError, draw_sample
 
     rules = _rules(rules_ref)

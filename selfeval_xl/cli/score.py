@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Iterator
 import click
 
 from .check import limit_option, limits_from
-from ..outputs import Inputs, file_identity, replacing, same_file
-from ..ownfiles import backup_name
+from ..files.outputs import Inputs, file_identity, replacing, same_file
+from ..files.ownfiles import backup_name
 
 if TYPE_CHECKING:
-    from ..writeback import Summary
+    from ..score.writeback import Summary
 
 WRITABLE = (".xlsx", ".xlsm")
 CONVERTIBLE = (".xls",)
@@ -62,9 +62,9 @@ def distinct(sources: list[Path]) -> list[Path]:
 
 
 def _free_name(target: Path, taken: set[Path]) -> Path:
-    """``target``, or ``表（2）.xlsx`` … (:func:`~selfeval_xl.sanitize.file_name`) when another job of this
+    """``target``, or ``表（2）.xlsx`` … (:func:`~selfeval_xl.core.sanitize.file_name`) when another job of this
     run writes ``target`` already."""
-    from ..sanitize import file_name
+    from ..core.sanitize import file_name
 
     candidate, n = target, 1
     while candidate.resolve() in taken:
@@ -109,7 +109,7 @@ def convert_xls(jobs: list[Job], workdir: Path) -> None:
     """Convert the .xls files to .xlsx with LibreOffice (keeps the formatting), one soffice run per batch
     of distinct names; without LibreOffice each .xls fails with a clear reason."""
     from ..read.workbook import legacy_xls
-    from ..recalc import LibreOfficeError, recalculate, soffice_available
+    from ..engines.libreoffice import LibreOfficeError, recalculate, soffice_available
 
     pending = [j for j in jobs if not j.failure and legacy_xls(j.source)]
     if pending and not soffice_available():
@@ -137,7 +137,7 @@ def score_job(job: Job, system, limits) -> "Summary | None":
     """Score one file and write it. Sets ``job.failure`` (and returns None) when it cannot."""
     from ..book import BookRefused
     from ..book.package_book import PackageBook
-    from ..writeback import score_book
+    from ..score.writeback import score_book
 
     try:
         book = PackageBook.open(job.opened, limits)
@@ -171,7 +171,7 @@ def score_all(jobs: list[Job], system, limits) -> "Iterator[Summary | None]":
     already (and paths that are not regular files: the caller refuses them first) are not sent."""
     from functools import partial
 
-    from ..batch import isolated
+    from ..isolation.pool import isolated
 
     pending = [job for job in jobs if not job.failure]
     outcomes = isolated(partial(score_guarded, system=system, limits=limits), pending, 1, limits,
@@ -198,10 +198,10 @@ def command(files: tuple[Path, ...], out_dir: Path | None, in_place: bool, syste
     """重新计算执行率、得分、总分和等级并写入工作簿 / recompute and write scores into workbooks."""
     import tempfile
 
-    from ..datafiles import DataFileError
+    from ..core.datafiles import DataFileError
     from ..read.guard import path_problem
-    from ..sanitize import clean_text
-    from ..system import load_system
+    from ..core.sanitize import clean_text
+    from ..core.system import load_system
 
     if bool(out_dir) == in_place:
         raise click.UsageError("请给出 -o 文件夹 或 --in-place 之一 / give exactly one of -o DIR or --in-place")

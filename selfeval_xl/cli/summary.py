@@ -29,7 +29,7 @@ def command(paths, output, system_ref, jobs, force, previous, limit_settings) ->
     --previous (last year's workbooks, as for check) a 上年对比 sheet of the year-over-year findings.
     Exit status: 0 no errors in the workbooks, 1 errors found, 2 usage error.
     """
-    from ..batch import run
+    from ..batch.holdback import run
     from ..report.summary_workbook import OUR_SHEETS, write_summary
 
     path = Path(output)

@@ -10,9 +10,9 @@ import click
 def command(files: tuple[str, ...]) -> int:
     """列出内置指标体系和表格式样，或校验指标体系 / 表格式样文件 / list built-in systems and layouts, or
     validate system and layout files."""
-    from ..datafiles import DataFileError, load_yaml
-    from ..layout import available_layouts
-    from ..system import available_systems
+    from ..core.datafiles import DataFileError, load_yaml
+    from ..core.layout import available_layouts
+    from ..core.system import available_systems
 
     bad = 0
     for name in files or tuple(available_systems()):
@@ -35,7 +35,7 @@ def _is_layout(data: dict) -> bool:
 
 
 def _system_line(name: str) -> str:
-    from ..system import load_system
+    from ..core.system import load_system
 
     system = load_system(name)
     levels = " + ".join(f"{lv.name} {lv.weight}" for lv in system.levels)
@@ -46,9 +46,9 @@ def _system_line(name: str) -> str:
 
 def _layout_line(name: str) -> str:
     """A layout, validated with the system it names (a layout whose system cannot load is unusable)."""
-    from ..datafiles import DataFileError
-    from ..layout import load_layout
-    from ..system import load_system
+    from ..core.datafiles import DataFileError
+    from ..core.layout import load_layout
+    from ..core.system import load_system
 
     layout = load_layout(name)
     try:

@@ -16,21 +16,30 @@ import click
               help="native：Excel 原生公式（WPS、LibreOffice 通用）；udf：调用 SE_* 函数（需加载项）")
 @click.option("--year", type=click.IntRange(1990, 2100), metavar="YYYY",
               help="标题中的年度（默认留空由填表人填写）/ the year in the title (blank if omitted)")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="输出文件 .xlsx / output file")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件 / overwrite an existing file")
+@click.option("--regenerate", metavar="DIR", type=click.Path(file_okay=False),
+              help="维护者：重新生成 DIR 中的四个内置模板 / maintainers: rewrite the four committed templates")
+@click.option("--render", metavar="DOCS", type=click.Path(file_okay=False),
+              help="与 --regenerate 同用：用 LibreOffice 生成预览图 / with --regenerate: render PNG previews here")
 def command(kind: str | None, layout_name: str | None, system_name: str | None, formulas: str, year: int | None,
-            output: str, force: bool) -> int:
+            output: str | None, force: bool, regenerate: str | None, render: str | None) -> int:
     """生成项目支出或部门整体支出绩效自评表模板 / write a project or department self-evaluation template.
 
     KIND 或 --layout 至少给一个；给 --layout 时默认用该式样的指标体系 / give KIND or --layout (whose own
     indicator system is then the default)."""
-    from ..datafiles import DataFileError
-    from ..outputs import OutputError, check_output, replacing
-    from ..layout import load_layout
-    from ..system import load_system
-    from ..template import build_template, save_workbook, template_map
+    from ..core.datafiles import DataFileError
+    from ..files.outputs import OutputError, check_output, replacing
+    from ..core.layout import load_layout
+    from ..core.system import load_system
+    from ..template.writer import build_template, save_workbook
+    from ..template.plan import template_map
 
+    if regenerate:
+        return _regenerate(regenerate, render)
+    if not output:
+        raise click.UsageError("请用 -o 给出输出文件 / give the output file with -o")
     path = Path(output)
     if path.suffix.lower() != ".xlsx":
         raise click.UsageError(f"输出文件应为 .xlsx：{output} / the output must be an .xlsx file")
@@ -53,4 +62,16 @@ def command(kind: str | None, layout_name: str | None, system_name: str | None, 
     plan = template_map(kind, system, layout)
     click.echo(f"已生成 / written: {path}（{plan.sheet}，{len(plan.indicator_rows)} 行指标 / indicator rows，"
                f"{'原生公式 / native formulas' if formulas == 'native' else 'SE_* 函数 / UDF formulas'}）")
+    return 0
+
+
+def _regenerate(folder: str, docs: str | None) -> int:
+    """``--regenerate``: the committed templates (``workbook_templates/``) and, with ``--render``, their
+    previews in the README (``docs/template-*.png``)."""
+    from ..template.writer import regenerate, render_previews
+
+    for path in regenerate(folder):
+        click.echo(path)
+    for path in render_previews(folder, docs) if docs else []:
+        click.echo(path)
     return 0

@@ -1,6 +1,6 @@
 """``selfeval fill``: from a data table to one filled 自评表 workbook per project and per 单位.
 
-:func:`fill` reads DATA (layout in :mod:`selfeval_xl.data_tables`), reports wrong rows with their Excel row numbers,
+:func:`fill` reads DATA (layout in :mod:`selfeval_xl.core.data_tables`), reports wrong rows with their Excel row numbers,
 writes every workbook whose rows are right into a copy of the official template (built once per
 kind: :mod:`.package`), and records what each formula computes (engine values) so the workbooks read
 correctly even where no spreadsheet has recalculated them.
@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..layout import Layout
-from ..system import DEFAULT_SYSTEMS, IndicatorSystem, load_system
+from ..core.layout import Layout
+from ..core.system import DEFAULT_SYSTEMS, IndicatorSystem, load_system
 from .data import DataError, FillData, RowProblem, read_data
 from .names import NamePicker
 
@@ -60,7 +60,7 @@ def load_systems(names: Iterable[str] = (), layouts: dict[str, Layout] | None = 
 
 def _overflows(data: FillData, systems: dict[str, IndicatorSystem], layouts: dict[str, Layout]) -> None:
     """Tables with more indicators than the template has rows are reported, not written short."""
-    from ..template import template_map
+    from ..template.plan import template_map
     from .writer import overflow
 
     shown = {"project": "指标", "department": "部门指标"}
@@ -87,7 +87,7 @@ def fill(data_path: str | Path, outdir: str | Path, systems: dict[str, Indicator
          layouts: dict[str, Layout] | None = None) -> FillResult:
     """Fill the templates from DATA into ``outdir``. Raises :class:`DataError` if DATA is unreadable.
     ``layouts``: a kind's own form (a province's layout) instead of its base layout."""
-    from ..outputs import replacing, same_file
+    from ..files.outputs import replacing, same_file
     from .package import TemplatePackage
     from .writer import computed, department_workbook, project_workbook
 

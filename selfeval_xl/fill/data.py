@@ -2,7 +2,7 @@
 
 Each wrong row becomes a :class:`RowProblem` naming its table, its row as the user sees it in Excel
 (the header is row 1) and its column; a workbook whose rows are not all right is not written, the
-others are. Values are checked with the engine (:mod:`selfeval_xl.scoring`), so a row that fill accepts
+others are. Values are checked with the engine (:mod:`selfeval_xl.core.scoring`), so a row that fill accepts
 is one the template's formulas can score.
 """
 from __future__ import annotations
@@ -13,12 +13,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..layout import normalize_label
-from ..parse import ParseError, Quantity, align, parse_number, parse_quantity, parse_value
-from ..rules import Direction, RuleError, Settings, find_tier, parse_direction
-from ..scoring import score_indicator
-from ..system import IndicatorSystem
-from ..data_tables import DEPARTMENT_INDICATORS, INDICATORS, NUMBER, PROJECTS, TABLES, UNITS, TableSpec
+from ..core.layout import normalize_label
+from ..core.parse import ParseError, Quantity, align, parse_number, parse_quantity, parse_value
+from ..core.rules import Direction, RuleError, Settings, find_tier, parse_direction
+from ..core.scoring import score_indicator
+from ..core.system import IndicatorSystem
+from ..core.data_tables import DEPARTMENT_INDICATORS, INDICATORS, NUMBER, PROJECTS, TABLES, UNITS, TableSpec
 
 
 @dataclass(frozen=True)

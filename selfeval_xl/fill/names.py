@@ -1,12 +1,12 @@
 """File names for the workbooks fill writes: each the one safe name of its 单位 and 项目名称
-(:func:`selfeval_xl.sanitize.file_name`), compared without regard to case (as Windows does), a repeat
+(:func:`selfeval_xl.core.sanitize.file_name`), compared without regard to case (as Windows does), a repeat
 getting ``（2）``, ``（3）`` … within the same byte limit.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..sanitize import file_name
+from ..core.sanitize import file_name
 
 
 class NamePicker:

@@ -6,7 +6,7 @@ builds it once (:meth:`TemplatePackage.build`) and for each project patches the 
 (:class:`~selfeval_xl.book.sheet_xml.SheetXml`: values; :class:`~selfeval_xl.book.merge_cells.MergeCells`:
 the 二级 merges; :class:`~selfeval_xl.book.styles_xml.StylesXml`: number formats and the quote prefix),
 copying every other member of the package byte for byte. Text goes in inline (the shared strings are
-never touched), each value through :mod:`selfeval_xl.sanitize` as ``write_openpyxl`` would write it.
+never touched), each value through :mod:`selfeval_xl.core.sanitize` as ``write_openpyxl`` would write it.
 What the formulas compute is cached in the same patch: the engine reads the copy from the template's
 grid with our writes and merges applied (:meth:`FilledBook.read`), so nothing is saved twice or read back.
 """
@@ -24,20 +24,20 @@ from ..book.merge_cells import MergeCells, bounds
 from ..book.package_book import PackageBook, write_patched
 from ..book.sheet_xml import SheetXml, parse_ref
 from ..book.styles_xml import StylesXml
-from ..layout import Layout
-from ..model import WorkbookData
+from ..core.layout import Layout
+from ..core.model import WorkbookData
 from ..read import read_grids
 from ..read.grid import Grid, column_letter
-from ..sanitize import cell_value, formula_like
-from ..system import IndicatorSystem
-from ..template import TemplateMap
+from ..core.sanitize import cell_value, formula_like
+from ..core.system import IndicatorSystem
+from ..template.plan import TemplateMap
 
 STYLES_PART = "xl/styles.xml"          # where openpyxl, which builds our templates, puts it
 
 
 @dataclass(frozen=True)
 class TemplatePackage:
-    """A template built by :func:`~selfeval_xl.template.build_template`, as the bytes of its file."""
+    """A template built by :func:`~selfeval_xl.template.writer.build_template`, as the bytes of its file."""
 
     plan: TemplateMap
     data: bytes
@@ -53,7 +53,8 @@ class TemplatePackage:
     @classmethod
     def build(cls, kind: str, system: IndicatorSystem, formulas: str = "native",
               year: int | None = None, layout: Layout | None = None) -> "TemplatePackage":
-        from ..template import build_template, save_workbook, template_map
+        from ..template.writer import build_template, save_workbook
+        from ..template.plan import template_map
 
         with tempfile.TemporaryDirectory() as folder:
             path = save_workbook(build_template(kind, system, formulas, year, layout), Path(folder) / "t.xlsx")

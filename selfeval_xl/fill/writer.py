@@ -5,7 +5,7 @@ The template (``template.build_template``) plans a fixed number of indicator row
 rows of a 一级 group are used top to bottom whatever their 二级 (the 二级 cells are re-merged per run),
 unused rows are cleared. Indicators that do not fit are returned by :func:`overflow` so fill reports
 them instead of writing a table that lacks them. Every value comes from a data table a user or a
-unit sent: it is written through :mod:`selfeval_xl.sanitize` (``=1+1`` in a 预期目标 is text in the workbook, not a
+unit sent: it is written through :mod:`selfeval_xl.core.sanitize` (``=1+1`` in a 预期目标 is text in the workbook, not a
 formula; :meth:`.package.FilledBook.put`).
 """
 from __future__ import annotations
@@ -14,14 +14,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from ..rules import Direction
-from ..system import IndicatorSystem
-from ..template import TemplateMap
+from ..core.rules import Direction
+from ..core.system import IndicatorSystem
+from ..template.plan import TemplateMap
 from .data import IndicatorData, ProjectData, UnitData
 from .package import FilledBook, TemplatePackage
 
 if TYPE_CHECKING:
-    from ..model import WorkbookData
+    from ..core.model import WorkbookData
 
 PERCENT = "%"
 
@@ -158,7 +158,7 @@ def computed(data: "WorkbookData", system: IndicatorSystem) -> dict[str, dict[st
     ``from_stated``: a sum over what the cells state, as the formula computes it (a typed score
     included), which is the full recomputation where nothing was typed over a formula.
     """
-    from ..recompute import number, recompute
+    from ..core.recompute import number, recompute
 
     result: dict[str, dict[str, Any]] = {}
     for table in data.tables:

@@ -9,11 +9,12 @@
 """
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..findings import FileReport
-from ..limits import DEFAULT_LIMITS, Limits
+from ..core.findings import FileReport
+from ..core.limits import DEFAULT_LIMITS, Limits
 from .checks import REPORT_CHECKS
 from .draft import DraftError, Drafted, draft
 from .text import SUFFIXES
@@ -27,7 +28,7 @@ def find_reports(paths: Iterable[str | Path]) -> list[Path]:
     """Report files given, and every entry with a report suffix under folders given (recursively,
     sorted): a FIFO, a link or a folder named ``r.pdf`` is kept, to get an ``unreadable`` verdict, not
     silence. Word's ``~$`` lock files skipped."""
-    from ..batch import files_under
+    from ..files.discovery import files_under
 
     found: list[Path] = []
     for raw in paths:
@@ -44,37 +45,29 @@ def check_reports(reports: list[Path], units: Iterable[Unit] = (), jobs: int = 0
     :func:`~selfeval_xl.narrative.units.summaries_of`), one FileReport each, in input order.
 
     Why in workers: a report is a stranger's file like a workbook (a zip bomb, a PDF that makes the
-    parser loop or eat memory), so it is read in :func:`selfeval_xl.batch.isolated` under the same
+    parser loop or eat memory), so it is read in :func:`selfeval_xl.isolation.pool.isolated` under the same
     limits; a crash or a time-out is that report's ``check-failed`` finding and the run goes on. A
     path that is not a regular file within ``file_bytes`` is refused here, never opened."""
-    from ..batch import isolated
+    from ..isolation.pool import isolated
     from ..read.guard import path_problem
 
     verdicts = {str(p): _lost(p, why, "unreadable") for p in reports if (why := path_problem(p, limits))}
     pending = [str(p) for p in reports if str(p) not in verdicts]
-    results = isolated(_check_in_worker, pending, jobs, limits, _lost, _init_worker, (list(units), limits))
+    task = partial(_check_in_worker, tuple(units), limits)       # handed with each task, no global
+    results = isolated(task, pending, jobs, limits, _lost)
     for path in map(str, reports):
         yield verdicts[path] if path in verdicts else next(results)
 
 
-_UNITS: list[Unit] = []
-_LIMITS: Limits = DEFAULT_LIMITS
-
-
-def _init_worker(units: list[Unit], limits: Limits) -> None:
-    global _UNITS, _LIMITS
-    _UNITS, _LIMITS = units, limits
-
-
-def _check_in_worker(path: str) -> FileReport:
+def _check_in_worker(units: tuple[Unit, ...], limits: Limits, path: str) -> FileReport:
     from .report import check_report
 
-    return check_report(path, _UNITS, _LIMITS)
+    return check_report(path, list(units), limits)
 
 
 def _lost(path: str | Path, reason: str, code: str = "check-failed") -> FileReport:
     """The verdict of a report that could not be checked: one finding saying why."""
-    from ..batch import failed
+    from ..batch.worker import failed
 
     what = "报告无法读取" if code == "unreadable" else "报告检查失败"
     report = failed(path, f"{what}：{reason}", code).report

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from ..checks.base import Check, check, raised, run_checks as run_units
-from ..findings import Finding, finding
+from ..core.findings import Finding, finding
 from .numbers import HUNDRED, agrees, places, same_quantity
 from .statements import Extracted, Key, Statement
 from .summary import Summary

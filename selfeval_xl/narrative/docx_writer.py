@@ -134,7 +134,7 @@ def document_xml(blocks: list[Block]) -> str:
 def write_docx(blocks: list[Block], path: str | Path) -> Path:
     """Write ``blocks`` as a .docx at ``path``, through the one output writer (a replaced file keeps its
     mode and owner; a run stopped half-way leaves no half a document)."""
-    from ..outputs import replacing
+    from ..files.outputs import replacing
 
     path = Path(path)
     with replacing(path) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as zf:

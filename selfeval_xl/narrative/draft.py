@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..findings import Finding
-from ..limits import DEFAULT_LIMITS, Limits
-from ..sanitize import file_name
+from ..core.findings import Finding
+from ..core.limits import DEFAULT_LIMITS, Limits
+from ..core.sanitize import file_name
 from .docx_writer import write_docx
 from .outline import outline
 from .units import Unit, load_units
@@ -31,7 +31,7 @@ class Drafted:
 
 def report_name(unit: Unit) -> str:
     """``<单位><年>年度绩效自评报告.docx``: the 单位 as its table states it, made one safe file name
-    (:func:`~selfeval_xl.sanitize.file_name`: ``../x`` from a stranger's table is a name, not a way out)."""
+    (:func:`~selfeval_xl.core.sanitize.file_name`: ``../x`` from a stranger's table is a name, not a way out)."""
     return file_name(unit.name, f"{unit.year}年度{REPORT_SUFFIX}" if unit.year else REPORT_SUFFIX)
 
 

@@ -54,7 +54,7 @@ def facts_of(unit: Unit) -> dict[Key, tuple[Decimal, Summary]]:
 
 def names_of(units: list[Unit]) -> Names:
     """The names an extractor attributes to: the default systems' levels, and the given units' own."""
-    from ..system import load_system
+    from ..core.system import load_system
 
     levels, level2 = [EXEC_PART], []
     for kind in ("department", "project"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from ..rules import xl_round
+from ..core.rules import xl_round
 
 NUMBER = r"-?\d[\d,]*(?:\.\d+)?"
 FIGURE = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$")       # a cell or a word that is a figure and nothing else

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ..findings import Finding, Severity
+from ..core.findings import Finding, Severity
 from .numbers import amount_text, rate_text, score_text
 from .summary import EXEC_PART, Indicator, Part, Summary
 from .units import Unit

@@ -5,9 +5,9 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from ..findings import FileReport, finding
-from ..layout import normalize_label
-from ..limits import DEFAULT_LIMITS, Limits
+from ..core.findings import FileReport, finding
+from ..core.layout import normalize_label
+from ..core.limits import DEFAULT_LIMITS, Limits
 from .checks import Context, run_checks
 from .facts import facts_of, names_of
 from .statements import extract

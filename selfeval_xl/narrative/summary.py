@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..model import Cell, IndicatorRow, Table
-from ..recompute import Recomputed, match_level, number, rate_number
-from ..system import IndicatorSystem
+from ..core.model import Cell, IndicatorRow, Table
+from ..core.recompute import Recomputed, match_level, number, rate_number
+from ..core.system import IndicatorSystem
 from .numbers import percent_text, score_text
 
 EXEC_PART = "预算执行"

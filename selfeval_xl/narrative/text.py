@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..limits import DEFAULT_LIMITS, Limits
+from ..core.limits import DEFAULT_LIMITS, Limits
 from .reflow import paragraphs, squeeze, wrapped
 
 SUFFIXES = (".docx", ".pdf", ".txt")

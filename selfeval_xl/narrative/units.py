@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..findings import Finding
-from ..layout import normalize_label
-from ..limits import DEFAULT_LIMITS, Limits
-from ..model import Table
-from ..system import IndicatorSystem
+from ..core.findings import Finding
+from ..core.layout import normalize_label
+from ..core.limits import DEFAULT_LIMITS, Limits
+from ..core.model import Table
+from ..core.system import IndicatorSystem
 from .summary import Summary, summarise
 
 _ALIAS = re.compile(r"（[^（）]*）$")
@@ -61,10 +61,10 @@ class Unit:
 
 def summaries_of(path: str, tables: Iterable[Table], given: IndicatorSystem | None = None) -> list[Summary]:
     """What the narrative needs of one workbook: each table of a named 单位, summarised. The ``facts``
-    hook of :func:`selfeval_xl.batch.check_files`: it runs in the worker that reads and checks the
+    hook of :func:`selfeval_xl.batch.worker.check_files`: it runs in the worker that reads and checks the
     workbook, so the workbook is read once and only these small summaries come back."""
     from ..checks import system_for
-    from ..recompute import recompute
+    from ..core.recompute import recompute
 
     out = []
     for table in tables:
@@ -104,7 +104,7 @@ def load_units(paths: Iterable[str | Path], system_ref: str | None = None, jobs:
                limits: Limits = DEFAULT_LIMITS) -> tuple[list[Unit], list[Finding]]:
     """Read and check each workbook in the batch's isolated workers (cross-file findings included), and
     group its tables by 单位 (see :func:`group_units`)."""
-    from ..batch import run
+    from ..batch.holdback import run
 
     results = []
     run([Path(p) for p in paths], system_ref, jobs, on_result=results.append, limits=limits, facts=summaries_of)

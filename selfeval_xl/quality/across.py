@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator
 from rapidfuzz import fuzz, process
 
 from ..checks.base import Check
-from ..findings import Finding, Severity, finding
+from ..core.findings import Finding, Severity, finding
 from .digest import IndicatorDigest, TableDigest
 from .pack import Rule, active_pack
 from .registry import as_configured, declared, title_of

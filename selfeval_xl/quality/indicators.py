@@ -12,12 +12,12 @@ from typing import Callable, Iterable, Iterator
 
 from ..checks.base import Check, Context, check
 from ..checks.explain import no_reason
-from ..findings import Finding
-from ..layout import normalize_label
-from ..model import Cell
-from ..parse import parse_deadline
-from ..recompute import RowResult
-from ..rules import Direction, is_overachieved
+from ..core.findings import Finding
+from ..core.layout import normalize_label
+from ..core.model import Cell
+from ..core.parse import parse_deadline
+from ..core.recompute import RowResult
+from ..core.rules import Direction, is_overachieved
 from .pack import Rule, active_pack
 from .registry import as_configured, declared, title_of
 from .text import has_any, has_digit, percent, similarity, squeeze

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..datafiles import DataFileError, load_yaml
+from ..core.datafiles import DataFileError, load_yaml
 
 QUALITY_ENV = "SELFEVAL_QUALITY"
 """The bureau's pack file, named to worker processes through the environment (as layouts are)."""
@@ -68,7 +68,7 @@ def default_pack() -> Pack:
 @lru_cache(maxsize=None)
 def load_pack(path: str | None = None) -> Pack:
     """The packaged pack, with a bureau's file (``path``) laid over it; every problem of that file is
-    listed in one :class:`~selfeval_xl.datafiles.DataFileError`."""
+    listed in one :class:`~selfeval_xl.core.datafiles.DataFileError`."""
     base = default_pack()
     if not path:
         return base

@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Iterator
 
-from ..findings import Finding
+from ..core.findings import Finding
 from .across import Tables, across_rule, at
 from .digest import IndicatorDigest, TableDigest
 from .pack import Rule, active_pack

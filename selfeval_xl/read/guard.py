@@ -17,7 +17,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..limits import Limits
+from ..core.limits import Limits
 from .grid import column_letter
 
 _CHUNK = 1024 * 1024

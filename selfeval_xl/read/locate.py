@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
-from ..layout import LAYOUTS_ENV, Block, Label, Layout, available_layouts, load_layout, normalize_label, plain_text
-from ..model import Cell, FundRow, IndicatorRow, Table, split_address
+from ..core.layout import LAYOUTS_ENV, Block, Label, Layout, available_layouts, load_layout, normalize_label, plain_text
+from ..core.model import Cell, FundRow, IndicatorRow, Table, split_address
 from .grid import Grid, parse_ref, ref
 
 KINDS = ("project", "department")
@@ -101,7 +101,7 @@ def _footer_patterns(layout: Layout) -> tuple[re.Pattern[str] | None, re.Pattern
 def family() -> tuple[str, ...]:
     """Every packaged layout, the base layout of each kind (named as its kind) first: a sibling is
     chosen only when its title, 报表编号, headers or 一级指标 say so; then a bureau's own layout files,
-    named by the :data:`~selfeval_xl.layout.LAYOUTS_ENV` variable (``selfeval check --layout`` sets it,
+    named by the :data:`~selfeval_xl.core.layout.LAYOUTS_ENV` variable (``selfeval check --layout`` sets it,
     so worker processes see it too)."""
     return _family(os.environ.get(LAYOUTS_ENV, ""))
 

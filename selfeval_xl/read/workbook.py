@@ -1,4 +1,4 @@
-"""Read a workbook file (or grids given by someone else) into :class:`~selfeval_xl.model.WorkbookData`.
+"""Read a workbook file (or grids given by someone else) into :class:`~selfeval_xl.core.model.WorkbookData`.
 
 Why it never raises: a batch of hundreds of files from strangers holds corrupt zips, password-protected
 files, WPS .et files, empty books and XML bombs; each becomes an ``unreadable`` problem with its reason
@@ -14,11 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from ..data_tables import is_data_table
-from ..layout import META_SHEET
-from ..limits import DEFAULT_LIMITS, Limits
-from ..model import WorkbookData, quote_sheet
-from ..ownfiles import not_a_submission, output_reason
+from ..core.data_tables import is_data_table
+from ..core.layout import META_SHEET
+from ..core.limits import DEFAULT_LIMITS, Limits
+from ..core.model import WorkbookData, quote_sheet
+from ..files.ownfiles import not_a_submission, output_reason
 from . import guard
 from .grid import Grid
 from .locate import layout_bonus_names, locate_tables, near_miss
@@ -93,7 +93,7 @@ def read_grids(grids: Iterable[Grid], path: str = "", defined_names: dict[str, s
     """The same locator over grids built elsewhere (the Excel add-in builds them from a live book).
 
     ``defined_names`` maps a workbook-level name to its target, ``"'Sheet'!$H$14"``. A grid named
-    :data:`selfeval_xl.layout.META_SHEET` is read as our template's key/value sheet.
+    :data:`selfeval_xl.core.layout.META_SHEET` is read as our template's key/value sheet.
     """
     data = WorkbookData(path, fmt)
     return _locate(data, list(grids), defined_names or {}, None, MAX_ROWS)
@@ -146,7 +146,7 @@ def preload() -> None:
 @lru_cache(maxsize=1)
 def _bonus_names() -> tuple[str, ...]:
     """The 一级 names that mark 加减分 rows: the bonus levels of the packaged systems and the layouts'."""
-    from ..system import DEFAULT_SYSTEMS, load_system
+    from ..core.system import DEFAULT_SYSTEMS, load_system
 
     names = {lv.name for kind in DEFAULT_SYSTEMS for lv in load_system(None, kind).levels if lv.bonus}
     return tuple(sorted(names | set(layout_bonus_names())))
@@ -309,7 +309,7 @@ def _recalculated_xls(path: Path, max_rows: int, limits: Limits, problems: list,
     the file's cached values are not what Excel, WPS or LibreOffice show on opening it."""
     import tempfile
 
-    from ..recalc import LibreOfficeError, recalculate, soffice_available
+    from ..engines.libreoffice import LibreOfficeError, recalculate, soffice_available
     from .xls_together import converted as converted_before
 
     ready = converted_before(path)          # converted with the rest of its batch (one soffice run)

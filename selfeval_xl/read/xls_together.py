@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..limits import Limits
+from ..core.limits import Limits
 
 CHUNK = 20
 """Files per soffice run: one hostile file that stalls soffice costs its chunk the shared run (those
@@ -78,7 +78,7 @@ def _chunks(paths: list[Path]) -> Iterator[list[Path]]:
 
 
 def _convert(chunk: list[Path], outdir: Path, limits: Limits) -> dict[tuple[str, int, int], Path]:
-    from ..recalc import LibreOfficeError, LibreOfficeTimeout, recalculate
+    from ..engines.libreoffice import LibreOfficeError, LibreOfficeTimeout, recalculate
 
     keys = [_key(p) for p in chunk]
     try:
@@ -94,7 +94,7 @@ def _convert(chunk: list[Path], outdir: Path, limits: Limits) -> dict[tuple[str,
 def converted_together(paths: Iterable[Path], limits: Limits) -> Iterator[int]:
     """Convert the .xls among ``paths`` (two or more) in shared soffice runs; inside the block, workers
     forked from this process find them through :func:`converted`. Yields how many were converted."""
-    from ..recalc import soffice_available
+    from ..engines.libreoffice import soffice_available
 
     sources = [p for p in paths if _is_xls(p)]
     if len(sources) < 2 or not soffice_available():

@@ -11,9 +11,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
-from ..findings import CATALOGUE, FileReport, Report
-from ..sanitize import clean_text
-from ..textwidth import display_width
+from ..core.findings import CATALOGUE, FileReport, Report
+from ..core.sanitize import clean_text
+from ..core.textwidth import display_width
 from .xlsx import SEVERITY_NAMES, status
 
 TOP_CODES = 10

@@ -4,7 +4,7 @@ not (and the cell that decided it), and which rows were reviewed."""
 from __future__ import annotations
 
 from ..checks import recompute_table
-from ..model import WorkbookData
+from ..core.model import WorkbookData
 
 
 def explain(data: WorkbookData) -> str:

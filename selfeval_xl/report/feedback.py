@@ -3,10 +3,10 @@ type instead, ready for the bureau to send back (``selfeval check … --feedback
 
 Why its own workbook per 单位: a bureau collects a hundred 单位's tables and must return to each only
 its own problems. report.xlsx is the bureau's view (every file, codes, links into its folders); the
-feedback is the department's: no codes to decode, a 怎么改 per finding (:mod:`selfeval_xl.checklist`),
+feedback is the department's: no codes to decode, a 怎么改 per finding (:mod:`selfeval_xl.catalogue`),
 values as the table shows them, and links that work when the feedback lies beside the department's
 own files (the link target is the file name, not the bureau's path). Text from the submissions goes
-through :func:`~selfeval_xl.sanitize.write_openpyxl`, as in every report.
+through :func:`~selfeval_xl.core.sanitize.write_openpyxl`, as in every report.
 """
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..checklist import doc_of
-from ..findings import FileReport, Finding, Severity
-from ..model import quote_sheet
-from ..outputs import replacing
-from ..ownfiles import mark_openpyxl, output_kind
-from ..textwidth import lines_needed
-from ..sanitize import clean_text, file_name, write_openpyxl
+from ..catalogue import doc_of
+from ..core.findings import FileReport, Finding, Severity
+from ..core.model import quote_sheet
+from ..files.outputs import replacing
+from ..files.ownfiles import mark_openpyxl, output_kind
+from ..core.textwidth import lines_needed
+from ..core.sanitize import clean_text, file_name, write_openpyxl
 from .printing import setup_print
 from .safe import has_cells, hyperlink_formula, place
 from .shown import shown_values

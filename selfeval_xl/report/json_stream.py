@@ -1,8 +1,8 @@
-"""findings.json written file by file, in the shape of :meth:`selfeval_xl.findings.Report.to_dict`.
+"""findings.json written file by file, in the shape of :meth:`selfeval_xl.core.findings.Report.to_dict`.
 
 Why streamed: thousands of files' findings are never held at once; the totals (``valid``, ``errors``,
 ``warnings``) follow the ``files`` list, which JSON readers do not mind. Written to a temporary file
-that replaces the target only when complete (:mod:`selfeval_xl.outputs`): a run that dies leaves the
+that replaces the target only when complete (:mod:`selfeval_xl.files.outputs`): a run that dies leaves the
 last good file, never a truncated one.
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..findings import FileReport
-from ..outputs import Replacement
+from ..core.findings import FileReport
+from ..files.outputs import Replacement
 
 
 class JsonReport:

@@ -1,12 +1,12 @@
 """Links in our reports are formulas of ours: a file or sheet name from a submitter must stay inside
-their strings (text cells go through :mod:`selfeval_xl.sanitize`), and they point only where the file
+their strings (text cells go through :mod:`selfeval_xl.core.sanitize`), and they point only where the file
 can be opened at: a workbook's cell, never a 绩效自评报告's paragraph (Word knows no ``#第3段``)."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..batch import SUFFIXES
-from ..sanitize import url_text
+from ..files.discovery import SUFFIXES
+from ..core.sanitize import url_text
 
 MAX_FORMULA_STRING = 255       # Excel's limit for a string literal inside a formula
 

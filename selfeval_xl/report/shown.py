@@ -11,7 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..findings import Finding
+from ..core.findings import Finding
 
 NUMBER_FORMATS = {"amount": "#,##0.00", "rate": "0.00%", "score": "0.00", "count": "0"}
 """Each kind of figure as the templates format it (分值 and 得分 alike two decimals, amounts in 万元 with

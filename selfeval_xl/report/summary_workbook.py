@@ -7,7 +7,7 @@ Sheets: 概览 (key figures and three native charts), 汇总 (one row per workbo
 per year-over-year finding), then one sheet per 单位. Every figure is
 a value computed here (totals with the engine's rules), so the file reads the same in Excel, WPS,
 LibreOffice and value-only readers; every cell, titles and sheet names included, goes through
-:mod:`selfeval_xl.sanitize` (a 单位 named ``=HYPERLINK(…)`` is text, not a link).
+:mod:`selfeval_xl.core.sanitize` (a 单位 named ``=HYPERLINK(…)`` is text, not a link).
 """
 from __future__ import annotations
 
@@ -18,14 +18,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from ..findings import CATALOGUE, FileReport, Severity
-from ..model import quote_sheet
+from ..core.findings import CATALOGUE, FileReport, Severity
+from ..core.model import quote_sheet
 from ..quality.yoy import YEAR_OVER_YEAR
-from ..rules import DEFAULT_SETTINGS, RuleError, exec_rate, xl_round
-from ..outputs import replacing
-from ..ownfiles import mark_openpyxl
-from ..sanitize import clean_text, url_text, write_openpyxl
-from ..textwidth import lines_needed
+from ..core.rules import DEFAULT_SETTINGS, RuleError, exec_rate, xl_round
+from ..files.outputs import replacing
+from ..files.ownfiles import mark_openpyxl
+from ..core.sanitize import clean_text, url_text, write_openpyxl
+from ..core.textwidth import lines_needed
 from .shown import NUMBER_FORMATS
 from .xlsx import KIND_NAMES, status
 

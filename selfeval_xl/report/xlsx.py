@@ -4,7 +4,7 @@ Why XlsxWriter in constant-memory mode: hundreds of files and thousands of findi
 row to disk as results arrive, so memory does not grow with the number of rows, and a row costs the
 parent a fraction of what openpyxl's write-only mode does (the parent writing serially was what kept
 ``--jobs 2`` from scaling), without importing openpyxl and numpy. Every cell from a workbook is written
-through :func:`~selfeval_xl.sanitize.write_xlsxwriter` (text as a string cell, control characters
+through :func:`~selfeval_xl.core.sanitize.write_xlsxwriter` (text as a string cell, control characters
 replaced, the quote prefix on formula-like text), so nothing from a workbook becomes a formula.
 Links are ``HYPERLINK`` formulas of ours (quotes doubled, see :func:`safe.hyperlink_formula`).
 """
@@ -16,12 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..findings import CATALOGUE, FileReport, Finding, Severity
-from ..model import quote_sheet
-from ..outputs import Replacement
-from ..ownfiles import mark_xlsxwriter
-from ..sanitize import write_xlsxwriter
-from ..textwidth import lines_needed
+from ..core.findings import CATALOGUE, FileReport, Finding, Severity
+from ..core.model import quote_sheet
+from ..files.outputs import Replacement
+from ..files.ownfiles import mark_xlsxwriter
+from ..core.sanitize import write_xlsxwriter
+from ..core.textwidth import lines_needed
 from .safe import has_cells, hyperlink_formula
 from .shown import FIGURES, NUMBER_FORMATS, PERCENT, shown_values
 
@@ -65,7 +65,7 @@ class XlsxReport:
     def __init__(self, path: str | Path, skipped: Iterable[str] = ()):
         from xlsxwriter import Workbook
 
-        from .. import checklist  # noqa: F401  (declares every code, named in Chinese in the 类别 column)
+        from .. import catalogue  # noqa: F401  (declares every code, named in Chinese in the 类别 column)
 
         self.path = Path(path)
         self.skipped = tuple(skipped)            # codes skipped in this run (check --skip): said in 检查说明
@@ -224,7 +224,7 @@ class XlsxReport:
     def _explain_checks(self) -> None:
         """The 检查说明 sheet: every code of the run explained in Chinese (English beside it), so a reader
         of the report needs no other document; the codes skipped in this run said first, not explained."""
-        from ..checklist import UNITS
+        from ..catalogue import UNITS
         from ..checks.catalogue import entries
 
         ws = self._wb.add_worksheet(CHECKS_SHEET)

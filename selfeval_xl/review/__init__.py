@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from ..limits import DEFAULT_LIMITS, Limits
+from ..core.limits import DEFAULT_LIMITS, Limits
 from .config import ReviewRules, load_rules
 from .judge import Conclusion, Issue, conclusions_of, issues_of
 from .projects import Project, load_projects

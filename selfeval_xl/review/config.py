@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..datafiles import DataFileError, load_yaml
+from ..core.datafiles import DataFileError, load_yaml
 
 FOLDER = "review"
 DEFAULT = "default"

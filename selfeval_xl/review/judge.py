@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ..rules import total_score, xl_round
+from ..core.rules import total_score, xl_round
 from .config import LEVELS, ReviewRules, worse
 from .readback import FilledSheet, ReviewedProject, ReviewedRow
 

@@ -1,7 +1,7 @@
 """The project tables a review draws from, read and checked once in the batch's isolated workers.
 
 Why a small picklable copy (:class:`Project`): the tables are strangers' files, read under limits in a
-worker (:func:`selfeval_xl.batch.run`); the worker that checks a workbook also returns what the review
+worker (:func:`selfeval_xl.batch.holdback.run`); the worker that checks a workbook also returns what the review
 needs of it (:func:`projects_of`, the ``facts`` hook), so a workbook is read once. Values are as the
 rules read them (a ``≥98%`` target is 0.98, ``1.5万人次`` aligned with ``46845人次``), which is what the
 复核底稿's formulas compute with; a row the rules cannot read for certain is left to the reviewer.
@@ -14,9 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..limits import DEFAULT_LIMITS, Limits
-from ..model import Cell, IndicatorRow, Table
-from ..rules import Band, Direction, Settings
+from ..core.limits import DEFAULT_LIMITS, Limits
+from ..core.model import Cell, IndicatorRow, Table
+from ..core.rules import Band, Direction, Settings
 
 EXEC_LEVEL, EXEC_NAME = "预算执行", "预算执行率"
 
@@ -89,8 +89,8 @@ def _text(cell: Cell | None) -> Any:
 
 
 def _row(outcome, system) -> SourceRow:
-    from ..parse import parse_deadline
-    from ..recompute import number
+    from ..core.parse import parse_deadline
+    from ..core.recompute import number
 
     row: IndicatorRow = outcome.row
     scored = outcome.scored
@@ -112,8 +112,8 @@ def _row(outcome, system) -> SourceRow:
 
 
 def project_of(path: str, table: Table, recomputed, system) -> Project:
-    """One project table with its recomputation (:func:`selfeval_xl.recompute.recompute`)."""
-    from ..recompute import number
+    """One project table with its recomputation (:func:`selfeval_xl.core.recompute.recompute`)."""
+    from ..core.recompute import number
 
     total = table.funds.get("total")
     budget = number(total.get("budget")) if total else None
@@ -130,10 +130,10 @@ def project_of(path: str, table: Table, recomputed, system) -> Project:
 
 
 def projects_of(path: str, tables: Iterable[Table], given=None) -> list[Project]:
-    """The ``facts`` hook of :func:`selfeval_xl.batch.run`: each project table of a workbook (a 部门整体
+    """The ``facts`` hook of :func:`selfeval_xl.batch.holdback.run`: each project table of a workbook (a 部门整体
     table is not sampled: its 加减分 and 履职 rows are reviewed otherwise), in the worker that read it."""
     from ..checks import system_for
-    from ..recompute import recompute
+    from ..core.recompute import recompute
 
     out = []
     for table in tables:
@@ -160,7 +160,8 @@ def load_projects(paths: Iterable[str | Path], system_ref: str | None = None, jo
     """Every project table in the workbooks under ``paths`` (files or folders; our own outputs found in a
     folder are skipped), checked in isolated workers, in a stable order (单位, 项目, file), with its
     findings counted; and (file, why) for each file that gave none."""
-    from ..batch import run, scan
+    from ..batch.holdback import run
+    from ..files.discovery import scan
 
     projects: list[Project] = []
     left: list[tuple[str, str]] = []

@@ -2,7 +2,7 @@
 
 Why recompute instead of trusting the cells: a 底稿 comes back from Excel, WPS or LibreOffice — or from
 a script that never recalculated — and a reviewer may have typed over a 复核得分 or a total. Each row
-is scored again here (:func:`selfeval_xl.scoring.score_indicator` on the value scored, a 定性 自评得分
+is scored again here (:func:`selfeval_xl.core.scoring.score_indicator` on the value scored, a 定性 自评得分
 kept inside its band by :func:`rules.qual_score_kept`, the 口径's effect by :func:`rules.review_score`),
 exactly what the cell's formula computes; a typed score is the reviewer's and is held to its 口径
 (:class:`Problem`): a changed score needs a 口径, a 口径's effect decides the score unless it is 酌情.
@@ -14,9 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..limits import DEFAULT_LIMITS, Limits
-from ..model import quote_sheet
-from ..rules import RuleError, Settings, deviation, grade, qual_score_kept, review_score, total_score, xl_round
+from ..core.limits import DEFAULT_LIMITS, Limits
+from ..core.model import quote_sheet
+from ..core.rules import RuleError, Settings, deviation, grade, qual_score_kept, review_score, total_score, xl_round
 from .columns import BASES, HEAD, LETTER, META, META_COLUMNS
 from .config import Basis, ReviewRules
 from .projects import EXEC_LEVEL
@@ -200,7 +200,7 @@ def _bases_agree(wb, rules: ReviewRules, problems: list[Problem]) -> None:
 def _system(name: str, sheet: str, problems: list[Problem]):
     """The indicator system a project sheet names (``--system`` may name it for all: a bureau's own
     file is recorded by its name only); one the 底稿 names that cannot be loaded: the default, said."""
-    from ..system import load_system
+    from ..core.system import load_system
 
     try:
         return load_system(name or None, "project")
@@ -225,7 +225,7 @@ def _project(ws, cached, info: dict, rules: ReviewRules, problems: list[Problem]
 
 
 def _row(ws, cached, r: int, settings: Settings, bands, rules: ReviewRules, problems: list[Problem]) -> ReviewedRow:
-    from ..scoring import score_indicator
+    from ..core.scoring import score_indicator
 
     def at(key: str, book=ws) -> Any:
         return book[f"{LETTER[key]}{r}"].value

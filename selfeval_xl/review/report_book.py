@@ -2,7 +2,7 @@
 problems — printable on A4 landscape, one page wide, in the styles of the other reports.
 
 Text from the tables and the reviewer (names, 意见) goes through
-:func:`~selfeval_xl.sanitize.write_openpyxl`: nothing becomes a formula.
+:func:`~selfeval_xl.core.sanitize.write_openpyxl`: nothing becomes a formula.
 """
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..outputs import replacing
-from ..ownfiles import mark_openpyxl
-from ..sanitize import write_openpyxl
-from ..textwidth import lines_needed
+from ..files.outputs import replacing
+from ..files.ownfiles import mark_openpyxl
+from ..core.sanitize import write_openpyxl
+from ..core.textwidth import lines_needed
 from .config import LEVELS, ReviewRules
 from .judge import Conclusion, Issue
 from .readback import Problem

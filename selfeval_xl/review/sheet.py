@@ -1,13 +1,13 @@
 """The 复核底稿: one workbook, an index sheet, the draw, the 口径 list, and a sheet per project.
 
 Why formulas: the reviewer works in Excel, WPS or LibreOffice, and the 复核得分 must move as a 复核完成值
-or a 口径 is entered. Each 复核得分 is the one rule (:mod:`selfeval_xl.excel_rules`: the same formula the
+or a 口径 is entered. Each 复核得分 is the one rule (:mod:`selfeval_xl.core.excel_rules`: the same formula the
 templates use, on the value scored — 复核完成值, else 自评完成值 — a 定性 自评得分 kept while inside
 its tier's band), then the 口径's effect (:func:`excel_rules.review_score`, the keep share and the points
 looked up in the 口径 sheet), and 偏离度 (:func:`excel_rules.deviation`), 复核总分, 复核等级 and
 自评 − 复核 in the cells. A reviewer may type over a 复核得分 (an override); ``review report`` then
 holds the typed score to its 口径. Text from the tables is written through
-:func:`~selfeval_xl.sanitize.write_openpyxl`: nothing of a submission becomes a formula.
+:func:`~selfeval_xl.core.sanitize.write_openpyxl`: nothing of a submission becomes a formula.
 """
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import excel_rules
-from ..model import quote_sheet
-from ..rules import total_score
-from ..outputs import replacing
-from ..ownfiles import mark_openpyxl
-from ..sanitize import clean_text, write_openpyxl
-from ..textwidth import lines_needed
+from ..core import excel_rules
+from ..core.model import quote_sheet
+from ..core.rules import total_score
+from ..files.outputs import replacing
+from ..files.ownfiles import mark_openpyxl
+from ..core.sanitize import clean_text, write_openpyxl
+from ..core.textwidth import lines_needed
 from .columns import (
     BASES, BASIS_COLUMNS, BASIS_WIDTHS, COLUMNS, DRAW, FIRST_ROW, HEAD, HEAD_LABELS, HEAD_TOP, HEADER_ROW, INDEX,
     LAST_PRINTED, LETTER, META, META_COLUMNS, NOTE_ROW, PERCENT, sheet_name,

@@ -34,8 +34,8 @@ from starlette.templating import Jinja2Templates
 from . import exports, processing, unitlist, views, zipnames
 from . import round as rounds
 from .guards import DEFAULT_LIMIT, Guards
-from ..findings import FileReport
-from ..sanitize import file_name
+from ..core.findings import FileReport
+from ..core.sanitize import file_name
 from .limits import WebLimits, compact
 from .security import HostRule
 from .storage_errors import storage_problem
@@ -358,7 +358,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: H
     # -- the JSON API --------------------------------------------------------------------------
     async def api_check(request: Request) -> Response:
         """The check of one file, kept nowhere: its bytes are deleted once it is answered."""
-        from ..findings import Report
+        from ..core.findings import Report
 
         form = await form_of(request)
         upload = form.get("file")
@@ -516,14 +516,14 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: H
         return response
 
     def admin(request: Request) -> Response:
-        from ..system import available_systems
+        from ..core.system import available_systems
 
         need_admin(request)
         return _page(request, "admin.html", collections=store.collections(), systems=available_systems(),
                      titles=views.system_titles())
 
     async def create_collection(request: Request) -> Response:
-        from ..system import available_systems
+        from ..core.system import available_systems
 
         need_admin(request)
         form = await form_of(request)

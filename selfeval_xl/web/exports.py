@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..sanitize import file_name, write_openpyxl
+from ..core.sanitize import file_name, write_openpyxl
 
 LINK_HEADERS = ("单位", "提交链接", "状态", "截止日期")
 LINK_WIDTHS = (34, 70, 10, 12)

@@ -6,7 +6,7 @@ serves a step run once in a while — a bureau's list of 单位 — and callers 
 Why: the web face checks the file, scores it (``score_book`` through the package Book) and reads its
 cells for the page. A hostile file must not hang or exhaust the server doing that, so the step runs in
 a fresh process that is killed when it overruns; inside it the batch checks in that same process
-(:func:`selfeval_xl.batch.isolated_already`), not in a pool of its own. The child writes its answer as
+(:func:`selfeval_xl.isolation.pool.isolated_already`), not in a pool of its own. The child writes its answer as
 JSON to a file (no pipe to fill up); the parent reads it after the child ends.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ class StepFailed(Exception):
 
 
 def _child(func: Callable[..., Any], args: tuple, out: str, memory: int) -> None:
-    from ..limits import cap_memory
+    from ..core.limits import cap_memory
 
     try:
         os.setsid()              # a group of its own: an overrun kills the workers it started too
@@ -36,7 +36,7 @@ def _child(func: Callable[..., Any], args: tuple, out: str, memory: int) -> None
         #                                       an .xls for the reader, lifts it for itself (recalc)
     except (AttributeError, ValueError, OSError):   # not on Linux: the time limit still holds
         pass
-    from ..batch import isolated_already
+    from ..isolation.pool import isolated_already
 
     isolated_already()           # this child is the isolation: the batch checks here, no pool inside it
     try:

@@ -1,6 +1,6 @@
 """One uploaded workbook through the same steps as the command line, for a page or the JSON API.
 
-1. the check, through the batch (:func:`selfeval_xl.batch.check_batch`): the same FileReport — and so
+1. the check, through the batch (:func:`selfeval_xl.batch.holdback.check_batch`): the same FileReport — and so
    the same JSON — as ``selfeval check --json``;
 2. for a workbook in which tables were found: the write-back of ``selfeval score`` (``score_book`` on the
    package Book, every other part of the file copied byte for byte) and the cells of the tables' sheets for the page.
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from ..findings import FileReport, Finding, Severity
+from ..core.findings import FileReport, Finding, Severity
 from .limits import WebLimits, cut, fair_share
 
 SCORABLE = (".xlsx", ".xlsm")
@@ -47,7 +47,7 @@ def named(report: FileReport, name: str) -> FileReport:
 
 def check(path: Path, name: str, system_ref: str | None = None) -> FileReport:
     """The check of ``check --json`` for one file, through the batch's workers."""
-    from ..batch import check_batch
+    from ..batch.holdback import check_batch
 
     return named(next(iter(check_batch([path], system_ref))), name)
 
@@ -107,7 +107,7 @@ def _scorable(source: Path, folder: Path) -> Path | None:
     """The file the package Book can score: the upload itself, or an .xls converted to .xlsx by LibreOffice as
     ``selfeval score`` converts it; None for an .xls when LibreOffice is not installed."""
     from ..read.workbook import legacy_xls
-    from ..recalc import recalculate, soffice_available
+    from ..engines.libreoffice import recalculate, soffice_available
 
     if legacy_xls(source):                       # by name or by bytes (an .xls uploaded as .xlsx)
         return recalculate([source], folder / "xls")[0] if soffice_available() else None
@@ -120,8 +120,8 @@ def score_and_show(source: str, folder: str, system_ref: str | None,
     sheets as shown before scoring, each table's recomputed 总分 and 等级, and the scored file's path
     (None when there was no table to score). None when the file cannot be scored at all."""
     from ..book.package_book import PackageBook
-    from ..system import load_system
-    from ..writeback import score_book
+    from ..core.system import load_system
+    from ..score.writeback import score_book
 
     opened = _scorable(Path(source), Path(folder))
     if opened is None:
@@ -169,7 +169,7 @@ def isolated_check(path: Path, name: str, work: Path, system_ref: str | None = N
     """The check (and, with ``score``, the write-back) in a child process with limits, so that a file
     that crashes or hangs a reader costs its own verdict, never the server. Returns the report, what
     :func:`score_and_show` gave (or None) and a note when scoring could not be done."""
-    from ..findings import finding
+    from ..core.findings import finding
     from .isolated import StepFailed
 
     run = _runner(run)
@@ -191,7 +191,7 @@ def isolated_check(path: Path, name: str, work: Path, system_ref: str | None = N
 
 def _check_many(items: list[tuple[str, str]], system_ref: str | None) -> list[dict[str, Any]]:
     """In the child: ``selfeval check`` over several files at once, cross-file checks included."""
-    from ..batch import check_batch
+    from ..batch.holdback import check_batch
 
     names = dict(items)
     return [named(r, names[r.path]).to_dict() for r in check_batch([Path(p) for p, _ in items], system_ref)]
@@ -225,7 +225,7 @@ def process_report(path: Path, name: str, workbooks: list[Path], work: Path, sys
                    run: Runner | None = None) -> Processed:
     """A 绩效自评报告 checked against these workbooks (its 单位's latest tables), in a child with limits;
     a crash or an overrun is its ``check-failed`` finding."""
-    from ..findings import finding
+    from ..core.findings import finding
     from .isolated import StepFailed
 
     try:

@@ -141,7 +141,7 @@ def round_counts(statuses: Iterable[Any]) -> dict[str, int]:
 @lru_cache(maxsize=1)
 def system_titles() -> dict[str, str]:
     """Each packaged indicator system's Chinese title by its name (``national-project`` → 项目支出绩效自评（财预〔2020〕10号）)."""
-    from ..system import available_systems, load_system
+    from ..core.system import available_systems, load_system
 
     return {name: load_system(name).title or name for name in available_systems()}
 

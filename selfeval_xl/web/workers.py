@@ -25,8 +25,8 @@ from .isolated import MEMORY_LIMIT, TIME_LIMIT, StepFailed
 
 TASKS_PER_WORKER = 200
 POLL = 0.05                    # seconds between looks at a waiting step's client
-PRELOAD = ["selfeval_xl.web.processing", "selfeval_xl.read", "selfeval_xl.checks", "selfeval_xl.batch",
-           "selfeval_xl.writeback", "selfeval_xl.book.package_book", "selfeval_xl.narrative"]
+PRELOAD = ["selfeval_xl.web.processing", "selfeval_xl.read", "selfeval_xl.checks", "selfeval_xl.batch.worker",
+           "selfeval_xl.score.writeback", "selfeval_xl.book.package_book", "selfeval_xl.narrative"]
 
 
 class ClientGone(Exception):
@@ -36,8 +36,8 @@ class ClientGone(Exception):
 def _start(memory: int) -> None:
     """A worker's start: the modules a step needs, the batch told to check here (this worker is the
     isolation, no pool inside it), and its address space capped."""
-    from ..batch import isolated_already
-    from ..limits import cap_memory
+    from ..isolation.pool import isolated_already
+    from ..core.limits import cap_memory
     from ..checks import preload as checks_preload
     from ..read import preload as read_preload
 
@@ -70,7 +70,7 @@ class WorkerPool:
     def _started(self):
         from pebble import ProcessPool
 
-        from ..batch import _quick_pool_loops
+        from ..isolation.pool import _quick_pool_loops
 
         with self._lock:
             if self._pool is None:

@@ -1,7 +1,7 @@
 """The Excel formula text of every scoring rule, written next to the rule it mirrors.
 
 Why: a template must compute in WPS and LibreOffice, where no add-in runs, and give exactly the number
-:mod:`selfeval_xl.rules` gives. Each mirror performs the same double operations in the same order as
+:mod:`selfeval_xl.core.rules` gives. Each mirror performs the same double operations in the same order as
 its rule (``MIN(spent/budget,1)*weight`` …) and rounds with ``ROUND(…, 2)``, which the spreadsheet
 computes like :func:`rules.xl_round`. Functions take cell references (``"F12"``) and return formula
 text without the leading ``=``, so they compose. Local practice (反向 formula, 定性 tiers, grade bands)

@@ -477,7 +477,7 @@ def write_xlsx(data: DemoData, path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
-    from .data_tables import TABLES
+    from ..core.data_tables import TABLES
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -525,7 +525,7 @@ def write_csv(data: DemoData, folder) -> None:
     import csv
     from pathlib import Path
 
-    from .data_tables import TABLES
+    from ..core.data_tables import TABLES
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -89,7 +89,7 @@ class Inputs:
         self.folders = [p.resolve() for p in paths if p.is_dir()]
 
     def __contains__(self, path: object) -> bool:
-        from .batch import SUFFIXES
+        from .discovery import SUFFIXES
 
         path = Path(path)  # type: ignore[arg-type]
         if file_identity(path) in self.files:

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .demo_data import PLANTED, SEED, YEAR, Planted, generate, previous_year, write_xlsx
-from .findings import FileReport, Report
-from .outputs import write_text
+from .data import PLANTED, SEED, YEAR, Planted, generate, previous_year, write_xlsx
+from ..core.findings import FileReport, Report
+from ..files.outputs import write_text
 
 DEFAULT_DIR = "selfeval-demo"
 DATA_FILE, PREVIOUS_DATA_FILE, WORKBOOKS_DIR = "示例数据.xlsx", "上年示例数据.xlsx", "工作簿"
@@ -106,9 +106,10 @@ def apply_edit(path: Path, planted: Planted, kind: str) -> None:
     formulas compute from it, as Excel would on saving."""
     from openpyxl import load_workbook
 
-    from .fill.writer import store_computed
-    from .system import load_system
-    from .template import save_workbook, template_map
+    from ..fill.writer import store_computed
+    from ..core.system import load_system
+    from ..template.writer import save_workbook
+    from ..template.plan import template_map
 
     system = load_system(None, kind)
     plan = template_map(kind, system)
@@ -131,7 +132,7 @@ def apply_edit(path: Path, planted: Planted, kind: str) -> None:
 
 def compare_cached(ours: list[Path], theirs: list[Path]) -> tuple[int, list[str]]:
     """Every formula result a spreadsheet stored in ``theirs`` against the engine's in ``ours``."""
-    from .book.cached import read_cached, to_python
+    from ..book.cached import read_cached, to_python
 
     compared, mismatches = 0, []
     for mine_path, their_path in zip(ours, theirs):
@@ -152,7 +153,7 @@ def compare_cached(ours: list[Path], theirs: list[Path]) -> tuple[int, list[str]
 
 def compare_with_libreoffice(paths: list[Path]) -> tuple[int, list[str]]:
     """Recalculate with LibreOffice (in a temporary folder) and compare with the cached engine values."""
-    from .recalc import recalculate
+    from ..engines.libreoffice import recalculate
 
     with tempfile.TemporaryDirectory(prefix="selfeval-demo-") as tmp:
         return compare_cached(paths, recalculate(paths, tmp))
@@ -161,11 +162,11 @@ def compare_with_libreoffice(paths: list[Path]) -> tuple[int, list[str]]:
 def run_demo(folder: str | Path = DEFAULT_DIR, force: bool = False, recalc: bool = True, jobs: int = 0,
              seed: int = SEED, step: Callable[[str], None] = lambda _: None) -> DemoResult:
     """Run the whole demo into ``folder``; ``step`` hears what is being done."""
-    from .batch import run
-    from .fill import fill
-    from .recalc import LibreOfficeError, soffice_available
-    from .report import XlsxReport
-    from .report.summary_workbook import write_summary
+    from ..batch.holdback import run
+    from ..fill import fill
+    from ..engines.libreoffice import LibreOfficeError, soffice_available
+    from ..report import XlsxReport
+    from ..report.summary_workbook import write_summary
 
     folder = Path(folder)
     if prepare(folder, force):
@@ -218,7 +219,7 @@ def run_demo(folder: str | Path = DEFAULT_DIR, force: bool = False, recalc: bool
 def draft_and_check(workbooks: list[Path], folder: Path) -> list[NarrativeResult]:
     """Each 单位's 绩效自评报告 drafted from its tables, then checked against them (a drafted report
     restates its tables: it can only inherit what the tables got wrong, and holds placeholders)."""
-    from .narrative import check_reports, draft
+    from ..narrative import check_reports, draft
 
     drafted = draft(workbooks, folder)
     checked = check_reports([path for _, path in drafted.written], [unit for unit, _ in drafted.written])

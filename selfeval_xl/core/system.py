@@ -13,10 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .datafiles import DataFileError, load_yaml, packaged_names
-from .rules import (
-    DEFAULT_SETTINGS, Band, Direction, ReverseFormula, RuleError, Settings, Tier, grade_list_problems,
-    parse_direction,
-)
+from .rules import DEFAULT_SETTINGS, Band, Direction, ReverseFormula, RuleError, Settings, Tier, grade_list_problems, parse_direction
 
 DEFAULT_SYSTEMS = {"project": "national-project", "department": "guangzhou-department"}
 SEVERITY_CHOICES = ("error", "warning", "off")

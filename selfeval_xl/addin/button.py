@@ -1,7 +1,7 @@
 """The 计算得分 button of the Excel add-in: ``RunPython "import selfeval_xl;selfeval_xl.main()"``.
 
 :func:`main` only finds the workbook and shows the result; the work is :func:`run`, which is
-:func:`selfeval_xl.writeback.score_book` — the very function ``selfeval score`` runs on files — over
+:func:`selfeval_xl.score.writeback.score_book` — the very function ``selfeval score`` runs on files — over
 the workbook interface (here its xlwings implementation).
 """
 from __future__ import annotations
@@ -10,9 +10,9 @@ import os
 import sys
 from typing import Any, Callable, Sequence
 
-from .book import Book
-from .limits import DEFAULT_LIMITS, Limits
-from .writeback import Summary, score_book
+from ..book import Book
+from ..core.limits import DEFAULT_LIMITS, Limits
+from ..score.writeback import Summary, score_book
 
 TITLE = "绩效自评 · 计算得分"
 
@@ -21,7 +21,7 @@ def main() -> None:
     """Score the workbook the button was clicked in and show 总分, 等级 and the number of problems."""
     import xlwings as xw
 
-    from .book.xlwings_book import XlwingsBook
+    from ..book.xlwings_book import XlwingsBook
 
     workbook = caller_book(xw, sys.argv)
     app = workbook.app
@@ -37,7 +37,7 @@ def run(book: Book, alert: Callable[[str, str], None], path: str = "",
     """Score ``book`` and tell the user how it went (``alert(text, "info" | "critical")``). When the
     book is saved at ``path``, that file is measured against ``limits`` first: a sheet reaching
     XFD1048576 would have Excel hand over billions of cells, so it is refused with the reason."""
-    from .read.guard import file_problem
+    from ..read.guard import file_problem
 
     refused = file_problem(path, limits) if path and os.path.isfile(path) else None
     if refused:

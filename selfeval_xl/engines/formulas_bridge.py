@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .cellfuncs import FUNCTIONS
+from ..core.cellfuncs import FUNCTIONS
 
 
 def excel_round(value: Any, digits: Any = 0) -> float:

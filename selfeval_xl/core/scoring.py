@@ -11,10 +11,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from . import rules
-from .parse import (
-    Day, ParseError, Quantity, Value, align_shown, is_plain_number, parse_day, parse_deadline, parse_number,
-    parse_quantity, parse_value, percent_in_format,
-)
+from .parse import Day, ParseError, Quantity, Value, align_shown, is_plain_number, parse_day, parse_deadline, parse_number, parse_quantity, parse_value, percent_in_format
 from .rules import DEFAULT_SETTINGS, Band, Direction, Settings, Tier
 
 

@@ -22,8 +22,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import ElementTree
 
-from .book.cached import MAIN_NS, REL_NS, sheet_parts
-from .book.package import ROOT_RELS, UI_RELATIONSHIP
+from ..book.cached import MAIN_NS, REL_NS, sheet_parts
+from ..book.package import ROOT_RELS, UI_RELATIONSHIP
 
 ADDIN_NAME = "selfeval_xl"
 ADDIN_FILE = f"{ADDIN_NAME}.xlam"

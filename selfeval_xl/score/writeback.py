@@ -23,14 +23,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from .book import Book, Link, plain_value
-from .findings import FileReport, Finding, Severity
-from .model import quote_sheet
-from .read.grid import Grid, parse_ref
-from .sanitize import cell_value, clean_text
+from ..book import Book, Link, plain_value
+from ..core.findings import FileReport, Finding, Severity
+from ..core.model import quote_sheet
+from ..read.grid import Grid, parse_ref
+from ..core.sanitize import cell_value, clean_text
 
 if TYPE_CHECKING:
-    from .system import IndicatorSystem
+    from ..core.system import IndicatorSystem
 
 RESULTS_SHEET = "检查结果"
 ERROR_FILL = "FFC7CE"
@@ -267,8 +267,8 @@ def _total_text(total: Decimal | None) -> str:
 
 def _layout_title(name: str) -> str:
     """A layout's Chinese title (项目支出绩效自评表); "" for one not found by name (a bureau's own file)."""
-    from .checks import layout_of
-    from .datafiles import DataFileError
+    from ..checks import layout_of
+    from ..core.datafiles import DataFileError
 
     try:
         return layout_of(name).title
@@ -280,8 +280,8 @@ def score_book(book: Book, system: "IndicatorSystem | None" = None, path: str = 
     """Recompute and write every 执行率, score, 小计, 总分 and 等级 of the book's tables, check the
     result, mark the problems and write the 检查结果 sheet. ``system`` None: each table's own (the
     template records it) or the default for its kind. The caller saves (or, in Excel, the user does)."""
-    from .checks import check_workbook, system_for
-    from .recompute import recompute
+    from ..checks import check_workbook, system_for
+    from ..core.recompute import recompute
 
     grids = book.grids()
     previous = next((g for g in grids if g.name == RESULTS_SHEET), None)
@@ -304,7 +304,7 @@ def score_book(book: Book, system: "IndicatorSystem | None" = None, path: str = 
 
 
 def _read(book: Book, grids: list[Grid], path: str):
-    from .read import read_grids
+    from ..read import read_grids
 
     fmt = Path(path).suffix.lower().lstrip(".") or "grid"
     return read_grids([g for g in grids if g.name != RESULTS_SHEET], path, book.defined_names(), fmt)

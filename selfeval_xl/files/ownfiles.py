@@ -15,7 +15,7 @@ import zipfile
 from defusedxml.ElementTree import fromstring
 from pathlib import Path
 
-from .sanitize import file_name
+from ..core.sanitize import file_name
 
 TEMP_PREFIX = ".~selfeval-"
 BACKUP_NAME = re.compile(r"\.bak\d*\.(xlsx|xlsm|xls)$", re.IGNORECASE)
@@ -27,7 +27,7 @@ MAX_CUSTOM_PART = 64 * 1024
 
 def backup_name(path: Path, n: int) -> Path:
     """``表.bak.xlsx`` for the first backup, ``表.bak2.xlsx`` … after it: one safe name within the byte
-    limit (:func:`~selfeval_xl.sanitize.file_name`), so a long name still has a backup."""
+    limit (:func:`~selfeval_xl.core.sanitize.file_name`), so a long name still has a backup."""
     return path.with_name(file_name(path.stem, f".bak{n if n > 1 else ''}{path.suffix}"))
 
 

@@ -4,7 +4,7 @@ Why settings and not constants: a bureau with a slow machine or an odd but hones
 limit (``--limit seconds=300``) without touching the code. Every command that opens submitted files
 (``check``, ``summary``, ``score``, the add-in's file path) reads them under the same :class:`Limits`:
 the sizes are checked before any reader allocates (``selfeval_xl.read.guard``), memory and seconds are
-enforced on the worker process that reads the file (``selfeval_xl.batch``).
+enforced on the worker process that reads the file (``selfeval_xl.batch.worker``).
 """
 from __future__ import annotations
 

@@ -1,224 +1,37 @@
-"""Build the official 自评表 as template workbooks that compute in Excel, WPS and LibreOffice.
+"""Write the official 自评表 as template workbooks that compute in Excel, WPS and LibreOffice.
 
-The table is planned once from the declared layout (:func:`layout.load_layout`) and the indicator
-system (:func:`system.load_system`) into a :class:`TemplateMap` — where every input and every computed
-cell lives — and then written with openpyxl from that map. Labels come from the layout, weights and
-levels from the system, formula text from :mod:`excel_rules`; nothing here knows a rule.
-
-Regenerate the committed templates with ``python -m selfeval_xl.template --regenerate workbook_templates``.
+Written with openpyxl from the :class:`~.plan.TemplateMap` (:mod:`.plan`). Labels come from the layout,
+weights and levels from the system, formula text from :mod:`~selfeval_xl.core.excel_rules`; nothing
+here knows a rule. Regenerate the committed templates with
+``selfeval template --regenerate workbook_templates --render docs``.
 """
 from __future__ import annotations
 
-import argparse
 import datetime
 import io
 import zipfile
-from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
-from . import excel_rules
-from .excel_rules import IndicatorCells
-from .layout import META_SHEET, Label, Layout, load_layout
-from .parse import ParseError, parse_value
-from .read.grid import column_letter, parse_ref
-from .rules import DIRECTION_CHOICES, Direction, describe_bands
-from .sanitize import write_openpyxl
-from .system import IndicatorSystem, IndicatorSpec, Level, load_system
-from .textwidth import lines_needed
+from ..core import excel_rules
+from ..core.excel_rules import IndicatorCells
+from ..core.layout import META_SHEET, Label, Layout, load_layout
+from ..core.parse import ParseError, parse_value
+from ..core.rules import DIRECTION_CHOICES, Direction, describe_bands
+from ..core.sanitize import write_openpyxl
+from ..core.system import IndicatorSystem, IndicatorSpec
+from .instructions import add_instructions
+from .plan import (TEMPLATE_VERSION, IndicatorRowPlan, TemplateMap, col, column_of, field_slots, fund_spans,
+                   resolve_system, row_of, template_map)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-TEMPLATE_VERSION = "1.0"
-INSTRUCTIONS_SHEET = "填表说明"
-BLANK_ROWS = {"project": 2, "department": 4}
-"""Blank indicator rows per group the system suggests no indicators for (a form choice, not a rule)."""
+
 FIXED_TIME = datetime.datetime(2024, 1, 1)
 """docProps and zip entry timestamps of every file we write, so a template is byte-for-byte stable."""
-
-
-def _col(index: int) -> str:
-    """1-based column number → letters."""
-    return column_letter(index - 1)
-
-
-def _row(ref: str) -> int:
-    """``"C12"`` → 12."""
-    return parse_ref(ref)[0] + 1
-
-
-def _column(ref: str) -> int:
-    """``"C12"`` → 3 (1-based column number)."""
-    return parse_ref(ref)[1] + 1
-
-
-# --------------------------------------------------------------------------- the plan: TemplateMap
-
-@dataclass(frozen=True)
-class IndicatorRowPlan:
-    """One row of the indicator table as the template prefills it."""
-
-    row: int
-    level1: str
-    level2: str
-    weight: Decimal | None
-    spec: IndicatorSpec | None = None
-
-
-@dataclass
-class TemplateMap:
-    """Where everything lives in a template built by :func:`build_template` (same kind and system).
-
-    For a program that fills the form (``fill``) or reads it back:
-
-    - ``sheet``: the sheet holding the table; ``title``: the title cell.
-    - ``fields[key]``: the value cell of a header field (``project_name``, ``department``,
-      ``implementer`` / ``unit_name``); ``goal[key]`` likewise (``expected``, ``achieved``).
-    - ``funds[(row_key, column_key)]``: a cell of the funds block, e.g. ``funds["total", "budget"]``.
-      Inputs are the amount columns (``initial``, ``budget``, ``spent``) and the execution ``weight``
-      of the total row; ``rate`` and ``score`` hold formulas.
-    - ``indicator_rows``: the data rows of the indicator table, top to bottom (no 小计 or 加减分 rows);
-      ``columns[key]``: the column letter of an indicator column (``level3``, ``direction``, ``unit``,
-      ``target``, ``target_high``, ``actual``, ``weight``, ``score``, ``reason`` …);
-      ``cell(row, key)`` joins the two.
-    - ``level1_rows[name]`` / ``level2_rows[(level1, level2)]``: the data rows prefilled with that
-      level. 一级 and 二级 cells are merged over their rows (value in the first row): unmerge before
-      writing a different level into a later row.
-    - department kind: ``subtotal_rows[level1]`` (the ``<一级>小计`` rows, formulas), ``bonus_rows``
-      (加减分项: type the score, −5…+5, in the ``score`` column).
-    - ``total`` / ``grade``: the 总分 and 等级 cells (formulas).
-
-    Write values, never formulas, into input cells: numbers as numbers (a percentage as its fraction,
-    0.98 for 98%), 指标性质 as ``Direction.value`` (≥ ≤ = 区间 定性), 定性 actuals as the tier phrase.
-    Write the ``score`` of a 定性 row only to replace the tier's default by a score of one's own.
-    """
-
-    kind: str
-    sheet: str
-    title: str
-    header_row: int
-    fields: dict[str, str]
-    funds: dict[tuple[str, str], str]
-    columns: dict[str, str]
-    indicator_rows: tuple[int, ...]
-    level1_rows: dict[str, tuple[int, ...]]
-    level2_rows: dict[tuple[str, str], tuple[int, ...]]
-    total: str
-    grade: str
-    goal: dict[str, str] = field(default_factory=dict)
-    subtotal_rows: dict[str, int] = field(default_factory=dict)
-    bonus_rows: tuple[int, ...] = ()
-    plans: tuple[IndicatorRowPlan, ...] = ()
-
-    def cell(self, row: int, key: str) -> str:
-        return f"{self.columns[key]}{row}"
-
-    @property
-    def last_row(self) -> int:
-        return _row(self.grade)
-
-
-def _split(weight: Decimal | None, parts: int) -> list[Decimal | None]:
-    """A weight shared over rows with 2 decimals, the rest on the first row, so the parts sum exactly."""
-    if weight is None or parts == 0:
-        return [None] * parts
-    each = (weight / parts).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
-    return [weight - each * (parts - 1)] + [each] * (parts - 1)
-
-
-def _group_plans(level1: Level, start: int, blank_rows: int) -> list[IndicatorRowPlan]:
-    """The rows of one 一级 group: one block per 二级 (its suggested indicators, or blank rows)."""
-    children = level1.children or (Level(""),)
-    blocks = [(child, list(child.indicators) or [None] * blank_rows) for child in children]
-    per_child = bool(level1.children) and all(child.weight is not None for child in children)
-    weights = ([w for child, specs in blocks for w in _split(child.weight, len(specs))] if per_child
-               else _split(level1.weight, sum(len(specs) for _, specs in blocks)))
-    rows = [(child.name, spec) for child, specs in blocks for spec in specs]
-    return [IndicatorRowPlan(start + i, level1.name, name, weight, spec)
-            for i, ((name, spec), weight) in enumerate(zip(rows, weights))]
-
-
-def _field_slots(width: int) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Two value slots of a row (columns 3…), for header pairs and two-column blocks."""
-    half = (width - 2) // 2
-    return (3, 2 + half), (3 + half, width)
-
-
-def template_map(kind: str, system: IndicatorSystem | str | None = None,
-                 layout: Layout | None = None) -> TemplateMap:
-    """Plan a template: the same positions :func:`build_template` writes, without openpyxl."""
-    layout = layout or load_layout(kind)
-    system = _system(kind, system)
-    width = len(layout.indicators.columns)
-    row = 2
-    fields: dict[str, str] = {}
-    first, *rest = layout.fields
-    fields[first.key] = f"C{row}"
-    for i in range(0, len(rest), 2):
-        row += 1
-        fields[rest[i].key] = f"C{row}"
-        if i + 1 < len(rest):
-            fields[rest[i + 1].key] = f"{_col(_field_slots(width)[1][0] + 2)}{row}"
-    funds_header = row + 1
-    spans = _fund_spans(layout, width)
-    funds = {(r.key, c.key): f"{_col(spans[c.key][0])}{funds_header + 1 + i}"
-             for i, r in enumerate(layout.funds.rows) for c in layout.funds.columns}
-    row = funds_header + len(layout.funds.rows)
-    goal: dict[str, str] = {}
-    if layout.goal is not None:
-        for column, (start, _) in zip(layout.goal.columns, _field_slots(width)):
-            goal[column.key] = f"{_col(start)}{row + 2}"
-        row += 2
-    header_row = row + 1
-    columns = {c.key: _col(i + 1) for i, c in enumerate(layout.indicators.columns)}
-    plans: list[IndicatorRowPlan] = []
-    subtotal_rows: dict[str, int] = {}
-    row = header_row + 1
-    for level1 in system.scored_levels:
-        group = _group_plans(level1, row, BLANK_ROWS[kind])
-        plans += group
-        row += len(group)
-        if kind == "department":
-            subtotal_rows[level1.name] = row
-            row += 1
-    bonus_rows: tuple[int, ...] = ()
-    if system.bonus_level is not None:
-        bonus_rows = (row,)
-        row += 1
-    level1_rows: dict[str, tuple[int, ...]] = {}
-    level2_rows: dict[tuple[str, str], tuple[int, ...]] = {}
-    for p in plans:
-        level1_rows[p.level1] = level1_rows.get(p.level1, ()) + (p.row,)
-        level2_rows[p.level1, p.level2] = level2_rows.get((p.level1, p.level2), ()) + (p.row,)
-    score = columns["score"]
-    return TemplateMap(kind, layout.title, "A1", header_row, fields, funds, columns,
-                       tuple(p.row for p in plans), level1_rows, level2_rows, f"{score}{row}",
-                       f"{score}{row + 1}", goal, subtotal_rows, bonus_rows, tuple(plans))
-
-
-def _fund_spans(layout: Layout, width: int) -> dict[str, tuple[int, int]]:
-    """The columns each funds column spans (after 2 label and 2 row-label columns), extra to the last."""
-    n = len(layout.funds.columns)
-    base, extra = divmod(width - 4, n)
-    spans, start = {}, 5
-    for i, column in enumerate(layout.funds.columns):
-        size = base + (1 if i >= n - extra else 0)
-        spans[column.key] = (start, start + size - 1)
-        start += size
-    return spans
-
-
-def _system(kind: str, system: IndicatorSystem | str | None) -> IndicatorSystem:
-    if kind not in ("project", "department"):
-        raise ValueError(f"表格种类应为 project 或 department / kind must be project or department: {kind!r}")
-    loaded = system if isinstance(system, IndicatorSystem) else load_system(system, kind)
-    if loaded.kind != kind:
-        raise ValueError(f"指标体系 {loaded.name} 属于 {loaded.kind}，不能用于 {kind} 表 / "
-                         f"system {loaded.name} is for {loaded.kind} tables, not {kind}")
-    return loaded
 
 
 # --------------------------------------------------------------------------- writing the workbook
@@ -262,7 +75,7 @@ class _Writer:
         self.wb, self.ws, self.layout, self.system, self.plan = wb, ws, layout, system, plan
         self.formulas = excel_rules.formula_set(mode, system.settings, system.banded)
         self.width = len(layout.indicators.columns)
-        self.last = _col(self.width)
+        self.last = col(self.width)
         self.st = _Styles.make()
         self.validations: dict[str, object] = {}
 
@@ -326,33 +139,33 @@ class _Writer:
         by_row: dict[int, list[tuple[Label, str]]] = {}
         for f in self.layout.fields:
             ref = self.plan.fields[f.key]
-            by_row.setdefault(_row(ref), []).append((f, ref))
+            by_row.setdefault(row_of(ref), []).append((f, ref))
         for row, items in by_row.items():
-            slots = _field_slots(self.width)
-            ends = [self.last] if len(items) == 1 else [_col(slots[0][1]), self.last]
+            slots = field_slots(self.width)
+            ends = [self.last] if len(items) == 1 else [col(slots[0][1]), self.last]
             for (f, ref), end in zip(items, ends):
-                label_start = _col(_column(ref) - 2)
-                self.put(f"{label_start}{row}", f.label, kind="header", span=f"{_col(_column(ref) - 1)}{row}")
+                label_start = col(column_of(ref) - 2)
+                self.put(f"{label_start}{row}", f.label, kind="header", span=f"{col(column_of(ref) - 1)}{row}")
                 self.put(ref, None, kind="input", span=f"{end}{row}")
                 self.name(f.name, ref)
             self.ws.row_dimensions[row].height = 22
 
     def funds(self) -> None:
         lay, plan, fx = self.layout.funds, self.plan, self.formulas
-        rows = [_row(plan.funds[r.key, lay.columns[0].key]) for r in lay.rows]
+        rows = [row_of(plan.funds[r.key, lay.columns[0].key]) for r in lay.rows]
         header = rows[0] - 1
-        spans = _fund_spans(self.layout, self.width)
+        spans = fund_spans(self.layout, self.width)
         self.put(f"A{header}", lay.label.label, kind="header", span=f"B{rows[-1]}")
         self.put(f"C{header}", None, kind="header", span=f"D{header}")
         for c in lay.columns:
-            self.put(f"{_col(spans[c.key][0])}{header}", c.label, kind="header", span=f"{_col(spans[c.key][1])}{header}")
+            self.put(f"{col(spans[c.key][0])}{header}", c.label, kind="header", span=f"{col(spans[c.key][1])}{header}")
         self.ws.row_dimensions[header].height = 20
         scored_row = next((r.key for r in lay.rows if r.scored), None)
         for r, row in zip(lay.rows, rows):
             self.put(f"C{row}", r.label, kind="label", span=f"D{row}", align=self.st.left)
             cells = {c.key: plan.funds[r.key, c.key] for c in lay.columns}
             for c in lay.columns:
-                ref, end = cells[c.key], f"{_col(spans[c.key][1])}{row}"
+                ref, end = cells[c.key], f"{col(spans[c.key][1])}{row}"
                 if c.key in ("weight", "score") and r.key != scored_row:
                     self.put(ref, "—", span=end)
                 elif c.key == "weight":
@@ -371,7 +184,7 @@ class _Writer:
                     self.put(ref, None, kind="input", span=end, fmt="#,##0.00", align=self.st.right)
                     self.validate("amount", ref, type="decimal", operator="greaterThanOrEqual", formula1="0",
                                   error="金额应为不小于0的数字（万元）", errorTitle="金额")
-            first, last = cells[lay.columns[0].key], f"{_col(spans[lay.columns[-1].key][1])}{row}"
+            first, last = cells[lay.columns[0].key], f"{col(spans[lay.columns[-1].key][1])}{row}"
             self.name(r.name, f"{first}:{last}")
             self.ws.row_dimensions[row].height = 20
 
@@ -380,11 +193,11 @@ class _Writer:
         if goal is None:
             return
         refs = [self.plan.goal[c.key] for c in goal.columns]
-        row = _row(refs[0])
+        row = row_of(refs[0])
         self.put(f"A{row - 1}", goal.label.label, kind="header", span=f"B{row}")
-        for c, ref, (start, end) in zip(goal.columns, refs, _field_slots(self.width)):
-            self.put(f"{_col(start)}{row - 1}", c.label, kind="header", span=f"{_col(end)}{row - 1}")
-            self.put(ref, None, kind="input", span=f"{_col(end)}{row}", align=self.st.left)
+        for c, ref, (start, end) in zip(goal.columns, refs, field_slots(self.width)):
+            self.put(f"{col(start)}{row - 1}", c.label, kind="header", span=f"{col(end)}{row - 1}")
+            self.put(ref, None, kind="input", span=f"{col(end)}{row}", align=self.st.left)
             self.name(c.name, ref)
         self.ws.row_dimensions[row].height = 48
 
@@ -446,7 +259,7 @@ class _Writer:
 
     def subtotal_row(self, level1: str, row: int) -> None:
         cols, rows = self.plan.columns, self.plan.level1_rows[level1]
-        span = f"{_col(_column(self.plan.cell(row, 'weight')) - 1)}{row}"
+        span = f"{col(column_of(self.plan.cell(row, 'weight')) - 1)}{row}"
         self.put(f"A{row}", f"{level1}{self.layout.subtotal_suffix}", kind="header", span=span)
         weights = f"{cols['weight']}{rows[0]}:{cols['weight']}{rows[-1]}"
         scores = f"{cols['score']}{rows[0]}:{cols['score']}{rows[-1]}"
@@ -477,7 +290,7 @@ class _Writer:
     def totals(self) -> None:
         plan, cols, fx = self.plan, self.plan.columns, self.formulas
         score_col = cols["score"]
-        label_end = _col(_column(plan.total) - 1)
+        label_end = col(column_of(plan.total) - 1)
         scored = next((r.key for r in self.layout.funds.rows if r.scored), None)
         if plan.kind == "department":
             parts = [f"{score_col}{r}" for r in (*plan.subtotal_rows.values(), *plan.bonus_rows)]
@@ -493,7 +306,7 @@ class _Writer:
             formula = excel_rules.blank_if_none(refs, excel_rules.total(refs))
         for label, ref, value, fmt in ((self.layout.total, plan.total, "=" + formula, "0.00"),
                                        (self.layout.grade, plan.grade, "=" + fx.grade(plan.total), None)):
-            row = _row(ref)
+            row = row_of(ref)
             self.put(f"A{row}", label.label, kind="header", span=f"{label_end}{row}")
             self.put(ref, value, kind="formula", fmt=fmt)
             self.put(f"{self.last}{row}", None, kind="formula")
@@ -506,7 +319,7 @@ class _Writer:
 
     def finish(self) -> None:
         ws, plan = self.ws, self.plan
-        for letter, width in zip((_col(i + 1) for i in range(self.width)), _WIDTHS[plan.kind]):
+        for letter, width in zip((col(i + 1) for i in range(self.width)), _WIDTHS[plan.kind]):
             ws.column_dimensions[letter].width = width
         for r in (*plan.indicator_rows, *plan.subtotal_rows.values(), *plan.bonus_rows):
             ws.row_dimensions[r].height = 22
@@ -582,70 +395,6 @@ def _meta(wb: "Workbook", kind: str, system: IndicatorSystem, mode: str) -> None
     ws.protection.sheet = True
 
 
-INSTRUCTION_LINE = 90
-"""Character columns one line of 填表说明 holds (column width 100 at 11 pt, less a margin)."""
-
-
-def _instructions(wb: "Workbook", layout: Layout, system: IndicatorSystem, mode: str) -> None:
-    """The 填表说明 sheet: how to enter each value, and the rules the cells compute, in the layout's words."""
-    from openpyxl.styles import Alignment, Font
-
-    s, col = system.settings, {c.key: c.label for c in layout.indicators.columns}
-    fund = {c.key: c.label for c in layout.funds.columns}
-    tiers = "；".join(f"“{t.phrase}”默认得{t.default:.0%}分值（自评可在{t.band_words}之间）" for t in s.tiers)
-    grades = "，".join(f"{floor:g}分（含）以上为{name}" for floor, name in sorted(s.grades, key=lambda g: -g[0]))
-    reverse = (f"{col['target']}÷{col['actual']}×{col['weight']}" if s.reverse_formula.value == "ratio"
-               else f"（1−({col['actual']}−{col['target']})÷{col['target']}）×{col['weight']}，最低为0")
-    weights = " + ".join(f"{lv.name}{lv.weight:g}" for lv in system.levels)
-    if system.budget_execution_weight:
-        weights = f"预算执行{system.budget_execution_weight:g} + {weights}"
-    unit = f"，计量单位写在“{col['unit']}”列" if "unit" in col else ""
-    rate = fund.get("rate", "执行率")
-    capped = "，超过100%按100%计分" if "score" in fund else ""
-    lines = [
-        f"{layout.title} 填表说明",
-        f"指标体系：{system.title}（{system.name}，版本 {system.version}）；分值构成：{weights} = {system.total:g}。",
-        "浅黄色单元格为填写项；灰色单元格自动计算；工作表已保护（无密码，可在“审阅—撤销工作表保护”解除）。",
-        f"金额单位为万元，保留两位小数；{rate} = {fund['spent']} ÷ {fund['budget']}{capped}。",
-        f"{col['direction']}从下拉列表选择：≥（正向，越大越好）、≤（反向，越小越好）、=（等于）、区间、定性。",
-        f"{col['target']}、{col['actual']}填数字{unit}；百分比连同%输入（如 98%），两列口径须一致。",
-        (f"区间指标：{col['target']}填下限，{col['target_high']}填上限" if "target_high" in col
-         else f"区间指标：在{col['target']}中写明上下限（如 90%–110%）") +
-        f"；在区间内得满分，低于下限按 实际÷下限×{col['weight']}，高于上限按 上限÷实际×{col['weight']}。",
-        f"正向指标未达到按 {col['actual']}÷{col['target']}×{col['weight']}；反向指标超出按 {reverse}；"
-        f"等于指标按 较小值÷较大值×{col['weight']}。得分四舍五入保留两位小数。",
-        f"定性指标的{col['actual']}从下拉列表选择档次：{tiers}。",
-        f"“{col['score']}”列（浅绿）已预置公式；定性指标需自评其他分数时，可直接在该单元格填写分数，定量指标请勿改动。",
-        f"{col['actual']}为空的指标不计分、不计入总分；得分低于分值的指标须填写“{col['reason']}”。",
-        f"预置{col['weight']}按指标体系权重平均分配，可按实际调整，同一级指标的{col['weight']}合计应保持不变。"
-        "需要更多指标行时，在指标中间插入整行并复制上一行。",
-        f"{layout.total.label}为各项得分之和；{layout.grade.label}：{grades}。",
-    ]
-    for name, bands in system.banded.items():
-        lines.append(f"“{name}”按分档计分（{col['level3']}须为“{name}”），得分 = {col['weight']} × 档次比例："
-                     f"{describe_bands(bands)}；{col['actual']}填比率（如 3%），不看{col['direction']}与{col['target']}"
-                     f"{'（该行为原生公式，无需加载项）' if mode == 'udf' else ''}。")
-    if system.bonus_level is not None:
-        lines.append(f"{system.bonus_level.name}在“{col['score']}”列直接填写 {s.bonus_min:g} 至 {s.bonus_max:g} 分；"
-                     f"{layout.total.label} = 各一级指标{layout.subtotal_suffix} + 加减分，最低0分、最高100分。")
-    lines = lines[:2] + [f"{i}. {line}" for i, line in enumerate(lines[2:], start=1)]
-    lines.append(f"模板版本 {TEMPLATE_VERSION}；得分公式："
-                 f"{'Excel 原生公式（Excel、WPS、LibreOffice 通用）' if mode == 'native' else 'SE_* 函数（需安装 selfeval 加载项）'}。")
-    ws = wb.create_sheet(INSTRUCTIONS_SHEET)
-    ws.column_dimensions["A"].width = 100
-    for i, line in enumerate(lines, start=1):
-        cell = ws.cell(i, 1)
-        write_openpyxl(cell, line)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cell.font = Font(name="宋体", size=14 if i == 1 else 11, bold=i == 1)
-        # a row shorter than its wrapped text overlaps the next line on paper (line 10 did)
-        ws.row_dimensions[i].height = 30 if i == 1 else 16 * lines_needed(line, INSTRUCTION_LINE) + 2
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
 def build_template(kind: str, system: IndicatorSystem | str | None = None, formulas: str = "native",
                    year: int | None = None, layout: Layout | str | None = None) -> "Workbook":
     """The 项目支出 (``project``) or 部门整体支出 (``department``) 绩效自评表 of a system, ready to fill.
@@ -663,7 +412,7 @@ def build_template(kind: str, system: IndicatorSystem | str | None = None, formu
     if layout.kind != kind:
         raise ValueError(f"表格式样 {layout.name} 属于 {layout.kind} 表，不能用于 {kind} 表 / "
                          f"layout {layout.name} is for {layout.kind} tables, not {kind}")
-    system = _system(kind, system)
+    system = resolve_system(kind, system)
     plan = template_map(kind, system, layout)
     wb = Workbook()
     ws = wb.active
@@ -676,7 +425,7 @@ def build_template(kind: str, system: IndicatorSystem | str | None = None, formu
     writer.indicators()
     writer.totals()
     writer.finish()
-    _instructions(wb, layout, system, formulas)
+    add_instructions(wb, layout, system, formulas)
     _meta(wb, kind, system, formulas)
     wb.properties.creator = "selfeval-xl"
     wb.properties.title = layout.title
@@ -721,7 +470,7 @@ def render_previews(templates: str | Path, docs: str | Path, dpi: int = 100) -> 
     import shutil
     import tempfile
 
-    from .recalc import pdf_to_png, to_pdf
+    from ..engines.libreoffice import pdf_to_png, to_pdf
 
     sources = [Path(templates) / TEMPLATE_FILES[kind, "native"] for kind in ("project", "department")]
     written = []
@@ -731,18 +480,3 @@ def render_previews(templates: str | Path, docs: str | Path, dpi: int = 100) -> 
             written.append(Path(shutil.copyfile(first_page, Path(docs) / f"template-{kind}.png")))
     return written
 
-
-def _main(argv: Iterable[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="重新生成 workbook_templates/ 中的模板 / regenerate the templates")
-    parser.add_argument("--regenerate", metavar="DIR", required=True, help="模板文件夹 / templates folder")
-    parser.add_argument("--render", metavar="DOCS", help="用 LibreOffice 生成预览图 / render PNG previews here")
-    args = parser.parse_args(argv)
-    for path in regenerate(args.regenerate):
-        print(path)
-    if args.render:
-        for path in render_previews(args.regenerate, args.render):
-            print(path)
-
-
-if __name__ == "__main__":
-    _main()

@@ -1,8 +1,8 @@
 """What every computed cell of a table SHOULD hold, computed once with the engine.
 
 Two users, one computation: the checks compare these values with what the workbook states, and the
-writeback writes them into the workbook. Every number comes from :mod:`selfeval_xl.rules` and
-:mod:`selfeval_xl.scoring`; nothing here re-implements a rule.
+writeback writes them into the workbook. Every number comes from :mod:`selfeval_xl.core.rules` and
+:mod:`selfeval_xl.core.scoring`; nothing here re-implements a rule.
 
 For each target cell :func:`recompute` gives an :class:`Expected` with two values:
 
@@ -24,9 +24,7 @@ from . import rules
 from .excel_rules import native_blocked_inputs
 from .layout import normalize_label
 from .model import Cell, IndicatorRow, Table
-from .parse import (
-    PERCENT_UNCLEAR, ExecRule, ParseError, bare_figure, parse_deadline, parse_exec_rule, parse_number, percent_in_format,
-)
+from .parse import PERCENT_UNCLEAR, ExecRule, ParseError, bare_figure, parse_deadline, parse_exec_rule, parse_number, percent_in_format
 from .rules import Band, RuleError, Tier
 from .scoring import Scored, score_indicator
 from .system import IndicatorSystem, Level

@@ -1,0 +1,97 @@
+"""A whole run: every file's verdict held back until every file is in, for the checks across files.
+
+Why held back: the cross-file checks of a 单位 and the 指标质量 rules across 单位 and years may add to
+any file's report, so none is final before the last file is read. Memory stays flat: reports wait in a
+temporary file; only a running sum per 单位 and each table's small digest stay in memory.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..core.findings import FileReport, Finding, Report
+from ..core.limits import DEFAULT_LIMITS, Limits
+from ..files.discovery import Found, scan
+from .worker import Facts, FileResult, check_files
+
+
+def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
+                limits: Limits = DEFAULT_LIMITS, found: Found | None = None,
+                facts: Facts | None = None,
+                on_result: Callable[[FileResult], None] | None = None,
+                previous: list[Path] = ()) -> Iterator[FileReport]:
+    """One FileReport per file, in input order, the files holding a 部门整体 table last. Every report
+    is held back until every file is in: the cross-file checks of a 单位 and the 指标质量 rules across
+    单位 and years (``previous``: last year's files, read for their digests only) may add to any file.
+    Memory stays flat: the reports wait in a temporary file, and only a running sum per 单位 and each
+    table's small digest are kept. ``on_result`` hears each file's whole result as it arrives (with its
+    ``facts``)."""
+    import pickle
+    import tempfile
+
+    from ..checks import UnitFigures
+
+    units, across = UnitFigures(), _across(previous, system_ref, jobs, limits)
+    with tempfile.TemporaryFile() as held:
+        offsets: list[tuple[int, bool]] = []       # (where a report starts, it holds a 部门整体 table)
+        for result in check_files(paths, system_ref, jobs, limits, found, facts):
+            result.report.findings += units.add(result.figures)
+            across.add(result.digests)
+            if on_result:
+                on_result(result)
+            offsets.append((held.tell(), any(f.kind == "department" for f in result.figures)))
+            pickle.dump(result.report, held, protocol=pickle.HIGHEST_PROTOCOL)
+        cross: dict[str, list[Finding]] = {}
+        for f in units.findings() + across.findings():
+            cross.setdefault(f.file, []).append(f)
+        for department in (False, True):
+            for offset, kind in offsets:
+                if kind is department:
+                    held.seek(offset)
+                    report = pickle.load(held)          # our own file, written just above
+                    report.findings += cross.get(report.path, [])
+                    yield report
+
+
+def _across(previous: list[Path], system_ref: str | None, jobs: int, limits: Limits):
+    """The 指标质量 collector of a run, with the digests of last year's workbooks (``previous``: files or
+    folders) in it: those are read and checked in workers like any file, but never reported."""
+    from ..quality.across import Across
+
+    across = Across()
+    if previous:
+        found = scan(previous)
+        for result in check_files(found.paths, system_ref, jobs, limits, found):
+            across.add_previous(result.digests)
+    return across
+
+
+def run(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
+        on_result: Callable[[FileResult], None] | None = None,
+        on_cross: Callable[[list[Finding]], None] | None = None,
+        limits: Limits = DEFAULT_LIMITS, found: Found | None = None,
+        facts: Facts | None = None, previous: list[Path] = ()) -> Report:
+    """Every file checked, as one Report (for callers that want it whole): ``on_result`` hears each
+    file as it arrives, ``on_cross`` the cross-file findings at the end (also added to their files),
+    the 指标质量 rules across 单位 and against ``previous`` (last year's files) among them."""
+    from ..checks import UnitFigures
+
+    report, units, across = Report(), UnitFigures(), _across(previous, system_ref, jobs, limits)
+    for result in check_files(paths, system_ref, jobs, limits, found, facts):
+        result.report.findings += units.add(result.figures)
+        across.add(result.digests)
+        report.files.append(result.report)
+        if on_result:
+            on_result(result)
+    cross = units.findings() + across.findings()
+    _attach(cross, report.files)
+    if on_cross and cross:
+        on_cross(cross)
+    return report
+
+
+def _attach(cross: list[Finding], reports: list[FileReport]) -> None:
+    """Add each cross-file finding to the report of its file."""
+    by_file = {r.path: r for r in reports}
+    for f in cross:
+        by_file[f.file].findings.append(f)

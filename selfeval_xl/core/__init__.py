@@ -1,0 +1,1 @@
+"""The core: the rules, the indicator systems and layouts (as data), the model of a table, its recomputation and findings. Pure Python: no Excel, no spreadsheet reader, no file but the data files, no face."""

@@ -1,0 +1,1 @@
+"""Files on disk that are not workbooks' contents: which files a run looks at (``discovery``), the names of our own files (``ownfiles``), outputs written atomically and never over an input (``outputs``)."""

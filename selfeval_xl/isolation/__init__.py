@@ -1,0 +1,1 @@
+"""Running untrusted work in worker processes the parent can lose: the pool under limits."""
