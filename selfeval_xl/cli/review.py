@@ -38,7 +38,8 @@ def _left(left) -> None:
 
 
 rules_option = click.option("--rules", "rules_ref", metavar="FILE",
-                            help="复核口径、问题等级、自评质量分档和抽样权重（YAML，默认内置 default）/ the review rules")
+                            help="复核口径、问题等级、自评质量分档和抽样权重（YAML，默认内置 default；或口径 .xlsx，"
+                                 "见 review kouji-template）/ the review rules (YAML, or a 口径 .xlsx)")
 system_option = click.option("--system", "-s", "system_ref", metavar="NAME|FILE",
                              help="指标体系（内置名称或 YAML 文件）；默认按表类型选用 / indicator system")
 jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
@@ -174,3 +175,22 @@ def report(filled, output, rules_ref, system_ref, force, limit_settings) -> int:
     for p in done.sheet.problems:
         click.echo(f"底稿 / 底稿 {p.place}：{p.message}", err=True)
     return EXIT_PROBLEMS if done.sheet.problems else EXIT_OK
+
+
+@command.command("kouji-template")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="输出的口径工作簿 .xlsx / the 口径 workbook to write")
+@rules_option
+@click.option("--force", is_flag=True, help="覆盖不是本工具生成的同名文件 / overwrite a file that is not our output")
+def kouji_template(output, rules_ref, force) -> int:
+    """写出口径工作簿（Excel）：财政局在 Excel 中修改口径后，用 --rules 口径.xlsx 或在网页“复核”页上传使用。
+
+    Write the 口径 list as an Excel workbook (code, name, wording, effect, keep, deduct, level,
+    dimension, advice, source) for a bureau to edit; read back by --rules FILE.xlsx and the web page."""
+    from ..review.kouji_book import write_template
+
+    rules = _rules(rules_ref)
+    target = _output(output, [rules_ref] if rules_ref and Path(rules_ref).exists() else [], force, ".xlsx")
+    written = write_template(rules, target)
+    click.echo(f"口径工作簿已写入 / 口径 workbook written: {written}（{len(rules.bases)} 条口径）")
+    return EXIT_OK

@@ -17,13 +17,13 @@ from ..limits import DEFAULT_LIMITS, Limits
 from .config import ReviewRules, load_rules
 from .judge import Conclusion, Issue, conclusions_of, issues_of
 from .projects import Project, load_projects
-from .readback import FilledSheet, Problem, SheetError, read_filled
+from .readback import FilledSheet, Problem, SheetError, read_isolated
 from .report_book import write_report
 from .sample import Draw, draw, unknown_keys
 from .sheet import Written, write_sheet
 
 __all__ = ["Draw", "ReviewRules", "load_rules", "draw_sample", "write_worksheet", "review_report", "ReviewError",
-           "Reviewed", "SheetError", "Project", "Issue", "Conclusion", "Problem"]
+           "Reviewed", "SheetError", "sample_projects", "Project", "Issue", "Conclusion", "Problem"]
 
 
 class ReviewError(ValueError):
@@ -48,8 +48,15 @@ def draw_sample(paths: Iterable[str | Path], n: int, rules: ReviewRules, seed: i
                 limits: Limits = DEFAULT_LIMITS) -> Sampled:
     """Read every project table under ``paths`` and draw ``n`` of them (``keys`` first)."""
     projects, left = load_projects(paths, system_ref, jobs, limits)
+    return sample_projects(projects, left, n, rules, seed, keys)
+
+
+def sample_projects(projects: list[Project], left: list[tuple[str, str]], n: int, rules: ReviewRules,
+                    seed: int | None = None, keys: tuple[str, ...] = ()) -> Sampled:
+    """Draw ``n`` of these projects (``keys`` first), read already (the web page reads its collection's
+    latest files, named by 单位 and upload)."""
     if not projects:
-        raise ReviewError("没有找到项目支出绩效自评表，无法抽样 / no project table found")
+        raise ReviewError("没有找到绩效自评表，无法抽样 / no table found")
     unknown = unknown_keys(projects, keys)
     if unknown:
         raise ReviewError(f"重点项目未找到：{'、'.join(unknown)}（按项目名称、单位/项目或文件名指定）/ "
@@ -103,7 +110,7 @@ def review_report(filled: str | Path, output: str | Path, rules: ReviewRules,
                   limits: Limits = DEFAULT_LIMITS, system_ref: str | None = None) -> Reviewed:
     """Read a filled 底稿, recompute and check it (under ``system_ref``, else each sheet's own system),
     and write the 复核报告."""
-    sheet = read_filled(filled, rules, limits, system_ref)
+    sheet = read_isolated(filled, rules, limits, system_ref)
     issues, conclusions = issues_of(sheet, rules), conclusions_of(sheet, rules)
     path = write_report(conclusions, issues, sheet.problems, rules, output, Path(filled).name)
     return Reviewed(sheet, issues, conclusions, path)

@@ -129,11 +129,10 @@ def _formula(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("=")
 
 
-def open_filled(path: str | Path, limits: Limits = DEFAULT_LIMITS):
-    """The 底稿 opened twice (formulas, cached values), after the guards every input passes."""
+def guard_xlsx(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """The guards every input passes before openpyxl opens it (a FIFO, a zip bomb, too many sheets):
+    :class:`SheetError` saying why."""
     import zipfile
-
-    from openpyxl import load_workbook
 
     from ..read.guard import path_problem, sheet_count_problem, zip_problem
 
@@ -148,6 +147,13 @@ def open_filled(path: str | Path, limits: Limits = DEFAULT_LIMITS):
         raise SheetError("不是 .xlsx 工作簿（文件已损坏或格式不对）/ not an .xlsx workbook") from None
     if why:
         raise SheetError(why)
+
+
+def open_filled(path: str | Path, limits: Limits = DEFAULT_LIMITS):
+    """The 底稿 opened twice (formulas, cached values), after the guards every input passes."""
+    from openpyxl import load_workbook
+
+    guard_xlsx(path, limits)
     formulas = load_workbook(path, data_only=False)
     values = load_workbook(path, data_only=True)
     if META not in formulas.sheetnames:
@@ -177,6 +183,35 @@ def read_filled(path: str | Path, rules: ReviewRules, limits: Limits = DEFAULT_L
             continue
         projects.append(_project(formulas[info["sheet"]], values[info["sheet"]], info, rules, problems, system_ref))
     return FilledSheet(Path(path), projects, problems)
+
+
+def read_isolated(path: str | Path, rules: ReviewRules, limits: Limits = DEFAULT_LIMITS,
+                  system_ref: str | None = None) -> FilledSheet:
+    """:func:`read_filled` in a worker process under ``limits`` (seconds, memory): a 底稿 is a file that
+    travelled (to a reviewer's PC and back), read like any stranger's file. A worker that dies or
+    overruns is a :class:`SheetError` that says so."""
+    from functools import partial
+
+    from ..batch import isolated
+
+    def lost(item, why: str) -> SheetError:
+        return SheetError(f"复核底稿无法读取：{why} / the 底稿 could not be read")
+
+    read = partial(_read_or_error, rules=rules, limits=limits, system_ref=system_ref)
+    answer = next(isolated(read, [str(path)], 1, limits, on_loss=lost))
+    if isinstance(answer, SheetError):
+        raise answer
+    return answer
+
+
+def _read_or_error(path: str, rules: ReviewRules, limits: Limits, system_ref: str | None) -> FilledSheet | SheetError:
+    """In the worker: the sheet, or the reason it is not one (an exception does not cross back whole)."""
+    try:
+        return read_filled(path, rules, limits, system_ref)
+    except SheetError as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001 - a stranger's file: openpyxl's failure is its verdict
+        return SheetError(f"复核底稿无法读取（{type(exc).__name__}），文件可能已损坏 / the 底稿 cannot be read")
 
 
 def _bases_agree(wb, rules: ReviewRules, problems: list[Problem]) -> None:
