@@ -191,7 +191,7 @@ def sheet(demo):
     path = demo / "底稿-全部.xlsx"
     written, used, left = write_worksheet([demo / "workbooks"], path, RULES, jobs=1)
     assert used is None and written.projects == 24 and written.manual == 0
-    assert {why for _, why in left} == {"部门整体支出绩效自评表，不纳入项目抽查"}
+    assert {why for _, why in left} == {"部门整体支出绩效自评表，不纳入项目抽查（--department 纳入）"}
     return path
 
 

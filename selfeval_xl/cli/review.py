@@ -32,6 +32,10 @@ def _output(path: str, inputs, force: bool, suffix: str, replaceable: bool = Tru
         raise click.UsageError(str(exc)) from None
 
 
+def _kinds(department: bool) -> tuple[str, ...]:
+    return ("project", "department") if department else ("project",)
+
+
 def _left(left) -> None:
     for path, why in left:
         click.echo(f"未纳入 / not included: {path}：{why}", err=True)
@@ -46,6 +50,8 @@ jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=0), default=0
                            show_default="全部核心 / all cores", help="并行进程数 / worker processes")
 key_option = click.option("--key", "keys", multiple=True, metavar="项目",
                           help="重点项目，必抽（项目名称、单位/项目或文件名；可多次）/ a key project, always drawn")
+department_option = click.option("--department", is_flag=True,
+                                 help="部门整体支出绩效自评表也纳入抽样和底稿 / 部门整体 tables too")
 seed_option = click.option("--seed", type=click.IntRange(min=0), default=None,
                            help="随机种子（同样的文件和种子抽样结果相同；不给则随机生成并记录）/ the random seed")
 
@@ -68,9 +74,10 @@ def command() -> None:
 @rules_option
 @system_option
 @jobs_option
+@department_option
 @click.option("--force", is_flag=True, help="覆盖已存在的抽样记录 / overwrite an existing draw")
 @limit_option
-def sample(paths, n, seed, keys, output, rules_ref, system_ref, jobs, force, limit_settings) -> int:
+def sample(paths, n, seed, keys, output, rules_ref, system_ref, jobs, department, force, limit_settings) -> int:
     """抽样：重点项目必抽，其余按风险加权随机抽取，可用种子重现。
 
     Draw N project tables under PATH (files or folders): key projects first, the rest at random with
@@ -81,7 +88,8 @@ def sample(paths, n, seed, keys, output, rules_ref, system_ref, jobs, force, lim
     rules = _rules(rules_ref)
     target = _output(output, paths, force, ".json", replaceable=False) if output else None
     try:
-        sampled = draw_sample(paths, n, rules, seed, keys, system_ref, jobs, limits_from(limit_settings))
+        sampled = draw_sample(paths, n, rules, seed, keys, system_ref, jobs, limits_from(limit_settings),
+                              _kinds(department))
     except ReviewError as exc:
         raise click.UsageError(str(exc)) from None
     _left(sampled.left)
@@ -110,10 +118,12 @@ def sample(paths, n, seed, keys, output, rules_ref, system_ref, jobs, force, lim
 @rules_option
 @system_option
 @jobs_option
+@department_option
 @click.option("--force", is_flag=True,
               help="覆盖已存在的文件（已填写的底稿也会被覆盖！）/ overwrite an existing file (a filled 底稿 too!)")
 @limit_option
-def sheet(paths, output, draw_file, n, seed, keys, rules_ref, system_ref, jobs, force, limit_settings) -> int:
+def sheet(paths, output, draw_file, n, seed, keys, rules_ref, system_ref, jobs, department, force,
+          limit_settings) -> int:
     """生成复核底稿：每个项目一张表，自评部分已填，复核完成值、口径、意见待填，复核得分按规则计算。
 
     Write the 复核底稿: an index, the draw, the 口径 list and a sheet per project (the projects of
@@ -134,7 +144,7 @@ def sheet(paths, output, draw_file, n, seed, keys, rules_ref, system_ref, jobs, 
             raise click.UsageError(f"抽样记录无法读取 / unreadable draw: {draw_file}: {exc}") from None
     try:
         written, used, left = write_worksheet(paths, target, rules, record, n, seed, keys, system_ref, jobs,
-                                              limits_from(limit_settings))
+                                              limits_from(limit_settings), _kinds(department))
     except ReviewError as exc:
         raise click.UsageError(str(exc)) from None
     _left(left)

@@ -45,9 +45,9 @@ class Sampled:
 
 def draw_sample(paths: Iterable[str | Path], n: int, rules: ReviewRules, seed: int | None = None,
                 keys: tuple[str, ...] = (), system_ref: str | None = None, jobs: int = 0,
-                limits: Limits = DEFAULT_LIMITS) -> Sampled:
-    """Read every project table under ``paths`` and draw ``n`` of them (``keys`` first)."""
-    projects, left = load_projects(paths, system_ref, jobs, limits)
+                limits: Limits = DEFAULT_LIMITS, kinds: tuple[str, ...] = ("project",)) -> Sampled:
+    """Read every table of ``kinds`` under ``paths`` and draw ``n`` of them (``keys`` first)."""
+    projects, left = load_projects(paths, system_ref, jobs, limits, kinds)
     return sample_projects(projects, left, n, rules, seed, keys)
 
 
@@ -85,13 +85,16 @@ def drawn_again(record: Draw, projects: list[Project]) -> list[Project]:
 def write_worksheet(paths: Iterable[str | Path], output: str | Path, rules: ReviewRules,
                     record: Draw | None = None, n: int | None = None, seed: int | None = None,
                     keys: tuple[str, ...] = (), system_ref: str | None = None, jobs: int = 0,
-                    limits: Limits = DEFAULT_LIMITS) -> tuple[Written, Draw | None, list[tuple[str, str]]]:
-    """The 底稿 of the projects under ``paths``: those a recorded draw names, a draw made now (``n``),
-    or every project table found."""
+                    limits: Limits = DEFAULT_LIMITS, kinds: tuple[str, ...] = ("project",)
+                    ) -> tuple[Written, Draw | None, list[tuple[str, str]]]:
+    """The 底稿 of the tables of ``kinds`` under ``paths``: those a recorded draw names (of whatever
+    kind it drew), a draw made now (``n``), or every table found."""
+    if record is not None:
+        kinds = tuple(sorted({c.kind for c in record.drawn} | set(kinds)))
     if n is not None:
-        sampled = draw_sample(paths, n, rules, seed, keys, system_ref, jobs, limits)
+        sampled = draw_sample(paths, n, rules, seed, keys, system_ref, jobs, limits, kinds)
         return write_sheet(sampled.drawn, output, rules, sampled.draw), sampled.draw, sampled.left
-    projects, left = load_projects(paths, system_ref, jobs, limits)
+    projects, left = load_projects(paths, system_ref, jobs, limits, kinds)
     if not projects:
         raise ReviewError("没有找到项目支出绩效自评表 / no project table found")
     chosen = drawn_again(record, projects) if record is not None else projects

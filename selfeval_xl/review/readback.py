@@ -19,7 +19,7 @@ from ..model import quote_sheet
 from ..rules import RuleError, Settings, deviation, grade, qual_score_kept, review_score, total_score, xl_round
 from .columns import BASES, HEAD, LETTER, META, META_COLUMNS
 from .config import Basis, ReviewRules
-from .projects import EXEC_LEVEL
+from .projects import EXEC_LEVEL, KINDS
 
 TOLERANCE = Decimal("0.005")
 
@@ -232,22 +232,24 @@ def _bases_agree(wb, rules: ReviewRules, problems: list[Problem]) -> None:
                                                     f"{rules.source} 不同（{basis.keep:g}/{basis.deduct:g}）"))
 
 
-def _system(name: str, sheet: str, problems: list[Problem]):
-    """The indicator system a project sheet names (``--system`` may name it for all: a bureau's own
-    file is recorded by its name only); one the 底稿 names that cannot be loaded: the default, said."""
+def _system(name: str, kind: str, sheet: str, problems: list[Problem]):
+    """The indicator system a sheet names (``--system`` may name it for all: a bureau's own file is
+    recorded by its name only); one the 底稿 names that cannot be loaded: the default of its table's
+    kind, said."""
     from ..system import load_system
 
+    kind = kind if kind in KINDS else "project"
     try:
-        return load_system(name or None, "project")
+        return load_system(name or None, kind)
     except Exception as exc:  # noqa: BLE001 - a system named in the 底稿 that is gone: default, and say so
         problems.append(Problem(sheet, "", f"指标体系 {name} 无法加载（{exc}），按默认体系计算（可用 --system 指定）"))
-        return load_system(None, "project")
+        return load_system(None, kind)
 
 
 def _project(ws, cached, info: dict, rules: ReviewRules, problems: list[Problem], system_ref: str | None = None
              ) -> ReviewedProject:
     sheet = ws.title
-    system = _system(system_ref or str(info.get("system") or ""), sheet, problems)
+    system = _system(system_ref or str(info.get("system") or ""), str(info.get("kind") or ""), sheet, problems)
     settings, bands = system.settings, system.bands_for
     project = ReviewedProject(sheet, str(info.get("path") or ""), str(info.get("unit") or ""),
                               str(info.get("name") or ""), str(info.get("system") or ""), settings,
