@@ -23,7 +23,7 @@ from .sample import Draw, draw, unknown_keys
 from .sheet import Written, write_sheet
 
 __all__ = ["Draw", "ReviewRules", "load_rules", "draw_sample", "write_worksheet", "review_report", "ReviewError",
-           "Reviewed", "SheetError", "sample_projects", "Project", "Issue", "Conclusion", "Problem"]
+           "Reviewed", "SheetError", "sample_projects", "check_drawn", "Project", "Issue", "Conclusion", "Problem"]
 
 
 class ReviewError(ValueError):
@@ -101,6 +101,19 @@ def write_worksheet(paths: Iterable[str | Path], output: str | Path, rules: Revi
     return write_sheet(chosen, output, rules, record), record, left
 
 
+def check_drawn(sheet: FilledSheet, record: Draw) -> None:
+    """The projects of a filled 底稿 are those ``record`` drew, each once (a 底稿 of another draw, or one
+    whose hidden sheet was edited, must not pass as this one's)."""
+    drawn = sorted((c.path, c.name) for c in record.drawn)
+    found = sorted((p.path, p.name) for p in sheet.projects)
+    if found != drawn:
+        strange = [f"{name}（{path}）" for path, name in sorted(set(found) - set(drawn))]
+        missing = [f"{name}（{path}）" for path, name in sorted(set(drawn) - set(found))]
+        raise SheetError("这份底稿不是本次抽样的复核底稿 / not the 底稿 of this draw"
+                         + (f"；抽样中没有：{'、'.join(strange)[:300]}" if strange else "")
+                         + (f"；底稿中缺少：{'、'.join(missing)[:300]}" if missing else ""))
+
+
 @dataclass
 class Reviewed:
     sheet: FilledSheet
@@ -110,10 +123,13 @@ class Reviewed:
 
 
 def review_report(filled: str | Path, output: str | Path, rules: ReviewRules,
-                  limits: Limits = DEFAULT_LIMITS, system_ref: str | None = None) -> Reviewed:
-    """Read a filled 底稿, recompute and check it (under ``system_ref``, else each sheet's own system),
-    and write the 复核报告."""
+                  limits: Limits = DEFAULT_LIMITS, system_ref: str | None = None, record: Draw | None = None) -> Reviewed:
+    """Read a filled 底稿 (in a worker under ``limits``), recompute and check it (under ``system_ref``,
+    else each sheet's own system), and write the 复核报告. With ``record``: the 底稿 must review what
+    that draw drew, or :class:`SheetError`."""
     sheet = read_isolated(filled, rules, limits, system_ref)
+    if record is not None:
+        check_drawn(sheet, record)
     issues, conclusions = issues_of(sheet, rules), conclusions_of(sheet, rules)
     path = write_report(conclusions, issues, sheet.problems, rules, output, Path(filled).name)
     return Reviewed(sheet, issues, conclusions, path)

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from . import anonymous, downloads, round_pages, session, unit_pages
+from . import anonymous, downloads, review_tab, round_pages, session, unit_pages
 from .exports import ZipBuilds
 from .guards import DEFAULT_LIMIT, Guards
 from .limits import WebLimits
@@ -67,7 +67,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: H
     settings = Settings(store, limits, pool, public_url.rstrip("/") if public_url else None)
     state = AppState(settings, Processor(settings), ZipBuilds(store.scratch() / "exports"))
     routes = (anonymous.ROUTES + unit_pages.ROUTES + session.ROUTES + round_pages.ROUTES + downloads.ROUTES
-              + round_pages.ACTIONS)
+              + review_tab.ROUTES + round_pages.ACTIONS)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
