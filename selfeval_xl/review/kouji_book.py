@@ -17,6 +17,7 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..outputs import replacing
 from ..ownfiles import mark_openpyxl
 from ..sanitize import write_openpyxl
+from ..textwidth import lines_needed
 from .config import EFFECTS, LEVELS, ReviewRules
 from .readback import SheetError, guard_xlsx
 from .style import Style
@@ -63,6 +64,8 @@ def write_template(rules: ReviewRules, path: str | Path) -> Path:
             cell = ws.cell(r, c)
             write_openpyxl(cell, values[key])
             cell.font, cell.alignment, cell.border = style.font, style.left, style.border
+        lines = max(lines_needed(str(values[key] or ""), int(width) - 1) for key, _, width in COLUMNS)
+        ws.row_dimensions[r].height = 13.5 * min(lines, 12)       # LibreOffice does not size rows it opens
     last = max(len(rules.bases) + 2, 200)
     for key, choices in (("effect", EFFECTS.values()), ("level", LEVELS), ("no_evidence", ("是", "否"))):
         letter = ws.cell(2, [k for k, _, _ in COLUMNS].index(key) + 1).column_letter
