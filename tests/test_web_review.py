@@ -6,6 +6,7 @@ another draw, tampered with or too big, each refused with a clear message."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -201,3 +202,17 @@ def test_the_bureaus_kouji_workbook_is_downloaded_edited_uploaded_and_used(site,
     r = post(client, f"{dashboard}/review/rules", files={"file": ("坏口径.xlsx", (tmp_path / "坏口径.xlsx").read_bytes())})
     assert r.status_code == 422 and "口径 第 4 行" in r.text and "清零" in r.text and "口径 第 5 行" in r.text
     assert 'id="rules-name">本局口径.xlsx<' in r.text                      # the one in use stays
+
+
+def test_retention_keeps_the_files_of_draws_and_reports_while_their_rows_stay(site, tmp_path):
+    store, client, dashboard = site
+    did, _ = make_draw(client, dashboard, n="1", seed="8")
+    filled, _ = fill(client.get(f"{dashboard}/review/d/{did}/sheet.xlsx").content, tmp_path / "f.xlsx")
+    post(client, f"{dashboard}/review/d/{did}/filled", files={"file": (filled.name, filled.read_bytes())})
+    done = store.review_reports(int(did))[0]
+    for blob in (store.draws(int(dashboard.rsplit("/", 1)[1]))[0].sheet, done.filled, done.report):
+        path = store.file_path(blob[:64], blob[64:])
+        os.utime(path, (1, 1))                   # as old as the submissions about to go
+    assert store.purge_before(4_000_000_000) > 0                   # every submission deleted …
+    assert client.get(f"{dashboard}/review/d/{did}/sheet.xlsx").status_code == 200      # … the 底稿 kept
+    assert client.get(f"{dashboard}/review/d/{did}/r/{done.id}/report.xlsx").status_code == 200

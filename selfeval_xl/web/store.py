@@ -234,8 +234,8 @@ CREATE TABLE IF NOT EXISTS review_reports (id INTEGER PRIMARY KEY, draw_id INTEG
     at REAL NOT NULL, who TEXT NOT NULL, filename TEXT NOT NULL, filled TEXT NOT NULL, report TEXT NOT NULL,
     summary BLOB NOT NULL);
 """
-"""The 复核 tab (:mod:`.review_tab`): added tables only, as the round's; the files they name are kept by
-:meth:`SqliteStore.purge_before` as long as their rows are."""
+"""The 复核 tab (:mod:`.review_tab`): added tables only, as the round's. Retention deletes only the files
+of the submissions it deletes, so a draw's and a report's files stay with their rows."""
 
 SESSION_SECONDS = 12 * 3600
 
@@ -524,8 +524,7 @@ class SqliteStore:
             self._db.execute("DELETE FROM submissions WHERE uploaded < ?", (cutoff,))
             kept = {(b, s) for b, s in self._db.execute("SELECT blob, suffix FROM submissions")}
             kept |= {(s[:64], s[64:]) for (s,) in self._db.execute(
-                "SELECT scored FROM submissions WHERE scored IS NOT NULL UNION SELECT sheet FROM review_draws "
-                "UNION SELECT filled FROM review_reports UNION SELECT report FROM review_reports")}
+                "SELECT scored FROM submissions WHERE scored IS NOT NULL")}
             self._db.execute("COMMIT")
         files = {(b, s) for b, s, _ in gone} | {(sc[:64], sc[64:]) for _, _, sc in gone if sc}
         for digest, suffix in files - kept:
