@@ -19,7 +19,7 @@ from selfeval_xl import excel_rules as xr
 from selfeval_xl import rules
 from selfeval_xl.cli import main
 from selfeval_xl.review import Draw, load_rules, write_worksheet
-from selfeval_xl.review.columns import BASES, DRAW, FIRST_ROW, HEAD, INDEX, LETTER, META, sheet_name
+from selfeval_xl.review.columns import BASES, DRAW, FIRST_ROW, HEAD, INDEX, LETTER, META, META_COLUMNS, sheet_name
 from selfeval_xl.review.config import worse
 from selfeval_xl.review.projects import Project, SourceRow
 from selfeval_xl.review.readback import read_filled
@@ -401,7 +401,8 @@ def test_the_report_lists_the_issues_conclusions_and_quality_libreoffice_implies
     # every other line: a row LibreOffice shows changed, or a 自评总分 that is not its rows' sum
     meta = openpyxl.load_workbook(recalculated)[META]
     by_unit: dict[str, list] = {}
-    for sheet, first, last, *_rest, unit, name, self_total, self_grade in meta.iter_rows(min_row=2, values_only=True):
+    for sheet, first, last, *_rest, unit, name, self_total, self_grade, _kind in meta.iter_rows(min_row=2,
+                                                                                                    values_only=True):
         ws = values[sheet]
         pairs = [(ws[f"{L['self_score']}{r}"].value, ws[f"{L['review_score']}{r}"].value, ws[f"{L['weight']}{r}"].value,
                   ws[f"{L['name']}{r}"].value, ws[f"{L['basis']}{r}"].value) for r in range(first, last + 1)]
@@ -523,8 +524,7 @@ def test_a_department_table_is_drawn_when_asked_its_indicators_scored_its_bonus_
     kinds = {c.kind for c in used.drawn}
     assert kinds == {"project", "department"} and not left
     wb = openpyxl.load_workbook(out)
-    meta = [dict(zip(("sheet", "first", "last", "total_row", "system", "path", "unit", "name", "self_total",
-                      "self_grade", "kind"), r)) for r in wb[META].iter_rows(min_row=2, values_only=True)]
+    meta = [dict(zip(META_COLUMNS, r)) for r in wb[META].iter_rows(min_row=2, values_only=True)]
     departments = [m for m in meta if m["kind"] == "department"]
     department = departments[0]
     ws = wb[department["sheet"]]
