@@ -19,7 +19,7 @@ from selfeval_xl.core import excel_rules as xr
 from selfeval_xl.core import rules
 from selfeval_xl.cli import main
 from selfeval_xl.review import Draw, load_rules, write_worksheet
-from selfeval_xl.review.columns import BASES, DRAW, FIRST_ROW, HEAD, INDEX, LETTER, META, sheet_name
+from selfeval_xl.review.columns import BASES, DRAW, FIRST_ROW, HEAD, INDEX, LETTER, META, META_COLUMNS, sheet_name
 from selfeval_xl.review.config import worse
 from selfeval_xl.review.projects import Project, SourceRow
 from selfeval_xl.review.readback import read_filled
@@ -191,7 +191,7 @@ def sheet(demo):
     path = demo / "底稿-全部.xlsx"
     written, used, left = write_worksheet([demo / "workbooks"], path, RULES, jobs=1)
     assert used is None and written.projects == 24 and written.manual == 0
-    assert {why for _, why in left} == {"部门整体支出绩效自评表，不纳入项目抽查"}
+    assert {why for _, why in left} == {"部门整体支出绩效自评表，不纳入项目抽查（--department 纳入）"}
     return path
 
 
@@ -401,7 +401,8 @@ def test_the_report_lists_the_issues_conclusions_and_quality_libreoffice_implies
     # every other line: a row LibreOffice shows changed, or a 自评总分 that is not its rows' sum
     meta = openpyxl.load_workbook(recalculated)[META]
     by_unit: dict[str, list] = {}
-    for sheet, first, last, *_rest, unit, name, self_total, self_grade in meta.iter_rows(min_row=2, values_only=True):
+    for sheet, first, last, *_rest, unit, name, self_total, self_grade, _kind in meta.iter_rows(min_row=2,
+                                                                                                    values_only=True):
         ws = values[sheet]
         pairs = [(ws[f"{L['self_score']}{r}"].value, ws[f"{L['review_score']}{r}"].value, ws[f"{L['weight']}{r}"].value,
                   ws[f"{L['name']}{r}"].value, ws[f"{L['basis']}{r}"].value) for r in range(first, last + 1)]
@@ -510,3 +511,93 @@ def test_report_exits_1_while_the_sheet_has_problems_and_0_once_they_are_fixed(s
 def test_sheet_names_are_numbered_cut_and_legal():
     assert sheet_name(3, "A/B:C") == "03 A／B：C"
     assert len(sheet_name(12, "很" * 50)) == 31
+
+
+# --------------------------------------------------------------------------- 部门整体, 口径 in Excel, isolation
+
+def test_a_department_table_is_drawn_when_asked_its_indicators_scored_its_bonus_left_to_the_reviewer(demo, tmp_path):
+    from selfeval_xl.review import review_report
+
+    tables = [demo / "workbooks"]
+    out = tmp_path / "部门底稿.xlsx"
+    written, used, left = write_worksheet(tables, out, RULES, n=30, seed=1, jobs=1, kinds=("project", "department"))
+    kinds = {c.kind for c in used.drawn}
+    assert kinds == {"project", "department"} and not left
+    wb = openpyxl.load_workbook(out)
+    meta = [dict(zip(META_COLUMNS, r)) for r in wb[META].iter_rows(min_row=2, values_only=True)]
+    departments = [m for m in meta if m["kind"] == "department"]
+    department = departments[0]
+    ws = wb[department["sheet"]]
+    assert ws["A1"].value.startswith("部门整体支出绩效自评复核底稿") and department["system"].endswith("department")
+    levels = [ws[f"{LETTER['level1']}{r}"].value for r in range(department["first"], department["last"] + 1)]
+    assert levels[-1] == "加减分" and "预算执行" not in levels
+    assert ws[f"{LETTER['review_score']}{department['last']}"].value is None            # the reviewer's
+    assert str(ws[f"{LETTER['review_score']}{department['first']}"].value).startswith("=")   # the rule's
+    assert "部门整体支出" in wb[INDEX]["A1"].value
+    out_blank = tmp_path / "未填加减分.xlsx"
+    wb.save(out_blank)
+    for m in departments:
+        bonus = wb[m["sheet"]]
+        bonus[f"{LETTER['review_score']}{m['last']}"] = bonus[f"{LETTER['self_score']}{m['last']}"].value or 0
+    wb.save(out)
+    done = review_report(out, tmp_path / "r.xlsx", RULES)
+    assert not done.sheet.problems
+    for m in departments:
+        project = next(p for p in done.sheet.projects if p.sheet == m["sheet"])
+        assert project.review_total == Decimal(str(m["self_total"]))                 # untouched: 复核 = 自评
+        assert project.review_grade == m["self_grade"]
+    blank = review_report(out_blank, tmp_path / "r2.xlsx", RULES).sheet.problems
+    assert {(p.sheet, p.cell) for p in blank} == {(m["sheet"], f"{LETTER['review_score']}{m['last']}")
+                                                  for m in departments}
+    _, plain, left = write_worksheet(tables, tmp_path / "p.xlsx", RULES, n=30, seed=1, jobs=1)
+    assert {c.kind for c in plain.candidates} == {"project"} and len(left) == len(departments)
+    assert all("部门整体" in why for _, why in left)
+
+
+def test_the_kouji_workbook_reads_back_as_the_yaml_and_a_bad_row_is_said_at_its_row(tmp_path):
+    from selfeval_xl.core.datafiles import DataFileError
+
+    path = tmp_path / "口径.xlsx"
+    assert main(["review", "kouji-template", "-o", str(path)]) == 0
+    assert load_rules(path).bases == RULES.bases
+    wb = openpyxl.load_workbook(path)
+    ws = wb["口径"]
+    ws["D3"], ws["E3"] = "按比例保留", "50%"
+    wb.save(tmp_path / "改.xlsx")
+    (k01,) = [b for b in load_rules(tmp_path / "改.xlsx").bases if b.code == "K01"]
+    assert (k01.effect, k01.keep, k01.effect_words) == ("share", 0.5, "保留 50%")
+    ws["D4"], ws["J5"], ws["G6"] = "清零", None, "P9"
+    wb.save(tmp_path / "坏.xlsx")
+    with pytest.raises(DataFileError) as bad:
+        load_rules(tmp_path / "坏.xlsx")
+    said = str(bad.value)
+    assert "口径 第 4 行" in said and "清零" in said and "口径 第 5 行" in said and "source" in said
+    assert "口径 第 6 行" in said and "P9" in said
+    (tmp_path / "不是.xlsx").write_bytes(b"not a zip")
+    with pytest.raises(DataFileError, match="不是 .xlsx"):
+        load_rules(tmp_path / "不是.xlsx")
+    assert main(["review", "sample", str(tmp_path), "--n", "1", "--rules", str(tmp_path / "坏.xlsx")]) == 2
+
+
+def test_the_filled_sheet_is_read_in_a_worker_whose_death_is_a_clear_refusal(sheet, monkeypatch, tmp_path):
+    """The 底稿 travelled: it is read in a worker under the limits, not in the process that asked."""
+    import os
+
+    from selfeval_xl.core.limits import Limits
+    from selfeval_xl.review import SheetError, readback
+
+    real = readback.read_filled
+    readers = tmp_path / "readers.txt"
+
+    def spy(path, rules_, limits, system_ref=None):
+        with readers.open("a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        if limits.seconds == 1:
+            os._exit(9)                          # a reader that brings its process down
+        return real(path, rules_, limits, system_ref)
+
+    monkeypatch.setattr(readback, "read_filled", spy)
+    assert readback.read_isolated(sheet, RULES).projects
+    assert readers.read_text().split() and str(os.getpid()) not in readers.read_text().split()
+    with pytest.raises(SheetError, match="复核底稿无法读取"):
+        readback.read_isolated(sheet, RULES, Limits(seconds=1))

@@ -419,3 +419,57 @@ def test_the_bureau_runs_a_whole_round_in_the_browser(server, browser, tmp_path)
     shot(browser, "web-round.png")
     browser.get(links["市文化馆"])
     assert "已结束" in browser.find_element(By.ID, "refusal").text
+
+
+def test_the_review_round_in_the_browser_draw_sheet_filled_report(server, browser, links, tmp_path):
+    """The bureau's 复核 tab: draw (a key project by hand, a seed), download the 底稿 through the browser,
+    fill it with openpyxl as a reviewer would, upload it, and read each 单位's 复核结论 on the page; a
+    workbook that is not a 底稿 is refused in Chinese."""
+    from openpyxl import load_workbook
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from selfeval_xl.review.columns import LETTER, META, META_COLUMNS
+
+    tables = [build_project(tmp_path / f"{name}.xlsx", edits={("field", "project_name"): name}).path
+              for name in ("复核甲项目", "复核乙项目")]
+    browser.get(links["广州市第二单位"])
+    upload(browser, *tables)
+    browser.get(links["dashboard"])
+    click_through(browser, "review-tab")
+    browser.find_element(By.ID, "n").clear()
+    browser.find_element(By.ID, "n").send_keys("2")
+    browser.find_element(By.ID, "seed").send_keys("11")
+    browser.find_element(By.CSS_SELECTOR, "#keys summary").click()
+    browser.find_element(By.CSS_SELECTOR, 'input[name=key][value$="/复核乙项目"]').click()
+    click_through(browser, "make-draw")
+    card = browser.find_elements(By.CSS_SELECTOR, "div.draw")[0]
+    draw_id = card.get_attribute("id").removeprefix("draw-")
+    rows = [r.text for r in card.find_elements(By.CSS_SELECTOR, "tr.drawn-row")]
+    assert len(rows) == 2 and rows[0].startswith("1 重点") and "复核乙项目" in rows[0], rows
+    assert card.find_element(By.CSS_SELECTOR, ".seed").text == "11"
+
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    browser.find_element(By.ID, f"sheet-{draw_id}").click()
+    WebDriverWait(browser, 60, poll_frequency=0.2).until(
+        lambda b: [p for p in downloads.glob("*.xlsx") if not p.name.endswith(".crdownload")])
+    (sheet,) = downloads.glob("*.xlsx")
+    assert "复核底稿" in sheet.name
+    wb = load_workbook(sheet)
+    info = dict(zip(META_COLUMNS, next(wb[META].iter_rows(min_row=2, values_only=True))))
+    wb[info["sheet"]][f"{LETTER['basis']}{info['first'] + 1}"] = "K01 无佐证材料"
+    filled = tmp_path / "填好的复核底稿.xlsx"
+    wb.save(filled)
+
+    browser.find_element(By.ID, f"filled-file-{draw_id}").send_keys(str(filled))
+    click_through(browser, f"upload-filled-{draw_id}")
+    conclusions = browser.find_elements(By.CSS_SELECTOR, "div.review-report tr.conclusion")
+    assert conclusions and all("抽查复核" in c.text and "自评平均" in c.text for c in conclusions)
+    assert "P0 1" in browser.find_element(By.CSS_SELECTOR, "div.review-report p.levels").text
+    shot(browser, "web-review.png")
+
+    browser.find_element(By.ID, f"filled-file-{draw_id}").send_keys(str(tables[0]))
+    click_through(browser, f"upload-filled-{draw_id}")
+    assert "不是 selfeval review sheet 生成的复核底稿" in browser.find_element(By.ID, "review-error").text

@@ -32,19 +32,26 @@ def _output(path: str, inputs, force: bool, suffix: str, replaceable: bool = Tru
         raise click.UsageError(str(exc)) from None
 
 
+def _kinds(department: bool) -> tuple[str, ...]:
+    return ("project", "department") if department else ("project",)
+
+
 def _left(left) -> None:
     for path, why in left:
         click.echo(f"未纳入 / not included: {path}：{why}", err=True)
 
 
 rules_option = click.option("--rules", "rules_ref", metavar="FILE",
-                            help="复核口径、问题等级、自评质量分档和抽样权重（YAML，默认内置 default）/ the review rules")
+                            help="复核口径、问题等级、自评质量分档和抽样权重（YAML，默认内置 default；或口径 .xlsx，"
+                                 "见 review kouji-template）/ the review rules (YAML, or a 口径 .xlsx)")
 system_option = click.option("--system", "-s", "system_ref", metavar="NAME|FILE",
                              help="指标体系（内置名称或 YAML 文件）；默认按表类型选用 / indicator system")
 jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
                            show_default="全部核心 / all cores", help="并行进程数 / worker processes")
 key_option = click.option("--key", "keys", multiple=True, metavar="项目",
                           help="重点项目，必抽（项目名称、单位/项目或文件名；可多次）/ a key project, always drawn")
+department_option = click.option("--department", is_flag=True,
+                                 help="部门整体支出绩效自评表也纳入抽样和底稿 / 部门整体 tables too")
 seed_option = click.option("--seed", type=click.IntRange(min=0), default=None,
                            help="随机种子（同样的文件和种子抽样结果相同；不给则随机生成并记录）/ the random seed")
 
@@ -67,9 +74,10 @@ def command() -> None:
 @rules_option
 @system_option
 @jobs_option
+@department_option
 @click.option("--force", is_flag=True, help="覆盖已存在的抽样记录 / overwrite an existing draw")
 @limit_option
-def sample(paths, n, seed, keys, output, rules_ref, system_ref, jobs, force, limit_settings) -> int:
+def sample(paths, n, seed, keys, output, rules_ref, system_ref, jobs, department, force, limit_settings) -> int:
     """抽样：重点项目必抽，其余按风险加权随机抽取，可用种子重现。
 
     Draw N project tables under PATH (files or folders): key projects first, the rest at random with
@@ -80,7 +88,8 @@ def sample(paths, n, seed, keys, output, rules_ref, system_ref, jobs, force, lim
     rules = _rules(rules_ref)
     target = _output(output, paths, force, ".json", replaceable=False) if output else None
     try:
-        sampled = draw_sample(paths, n, rules, seed, keys, system_ref, jobs, limits_from(limit_settings))
+        sampled = draw_sample(paths, n, rules, seed, keys, system_ref, jobs, limits_from(limit_settings),
+                              _kinds(department))
     except ReviewError as exc:
         raise click.UsageError(str(exc)) from None
     _left(sampled.left)
@@ -109,10 +118,12 @@ def sample(paths, n, seed, keys, output, rules_ref, system_ref, jobs, force, lim
 @rules_option
 @system_option
 @jobs_option
+@department_option
 @click.option("--force", is_flag=True,
               help="覆盖已存在的文件（已填写的底稿也会被覆盖！）/ overwrite an existing file (a filled 底稿 too!)")
 @limit_option
-def sheet(paths, output, draw_file, n, seed, keys, rules_ref, system_ref, jobs, force, limit_settings) -> int:
+def sheet(paths, output, draw_file, n, seed, keys, rules_ref, system_ref, jobs, department, force,
+          limit_settings) -> int:
     """生成复核底稿：每个项目一张表，自评部分已填，复核完成值、口径、意见待填，复核得分按规则计算。
 
     Write the 复核底稿: an index, the draw, the 口径 list and a sheet per project (the projects of
@@ -133,7 +144,7 @@ def sheet(paths, output, draw_file, n, seed, keys, rules_ref, system_ref, jobs, 
             raise click.UsageError(f"抽样记录无法读取 / unreadable draw: {draw_file}: {exc}") from None
     try:
         written, used, left = write_worksheet(paths, target, rules, record, n, seed, keys, system_ref, jobs,
-                                              limits_from(limit_settings))
+                                              limits_from(limit_settings), _kinds(department))
     except ReviewError as exc:
         raise click.UsageError(str(exc)) from None
     _left(left)
@@ -174,3 +185,22 @@ def report(filled, output, rules_ref, system_ref, force, limit_settings) -> int:
     for p in done.sheet.problems:
         click.echo(f"底稿 / 底稿 {p.place}：{p.message}", err=True)
     return EXIT_PROBLEMS if done.sheet.problems else EXIT_OK
+
+
+@command.command("kouji-template")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="输出的口径工作簿 .xlsx / the 口径 workbook to write")
+@rules_option
+@click.option("--force", is_flag=True, help="覆盖不是本工具生成的同名文件 / overwrite a file that is not our output")
+def kouji_template(output, rules_ref, force) -> int:
+    """写出口径工作簿（Excel）：财政局在 Excel 中修改口径后，用 --rules 口径.xlsx 或在网页“复核”页上传使用。
+
+    Write the 口径 list as an Excel workbook (code, name, wording, effect, keep, deduct, level,
+    dimension, advice, source) for a bureau to edit; read back by --rules FILE.xlsx and the web page."""
+    from ..review.kouji_book import write_template
+
+    rules = _rules(rules_ref)
+    target = _output(output, [rules_ref] if rules_ref and Path(rules_ref).exists() else [], force, ".xlsx")
+    written = write_template(rules, target)
+    click.echo(f"口径工作簿已写入 / 口径 workbook written: {written}（{len(rules.bases)} 条口径）")
+    return EXIT_OK

@@ -70,7 +70,8 @@ INDEX, DRAW, BASES, META = "索引", "抽样", "口径", "_review"
 source and the formulas' lookup), and a hidden sheet the reader finds each project sheet by."""
 BASIS_COLUMNS = ("代码", "口径（下拉）", "保留比例", "扣减分", "效果", "问题等级", "复核维度", "表述", "处理建议", "依据")
 BASIS_WIDTHS = (6, 20, 8, 7, 10, 8, 9, 40, 30, 40)
-META_COLUMNS = ("sheet", "first", "last", "total_row", "system", "path", "unit", "name", "self_total", "self_grade")
+META_COLUMNS = ("sheet", "first", "last", "total_row", "system", "path", "unit", "name", "self_total", "self_grade",
+                "kind")
 SHEET_NAME_MOST = 31
 FORBIDDEN_IN_SHEET_NAMES = str.maketrans({"[": "［", "]": "］", ":": "：", "*": "＊", "?": "？", "/": "／",
                                           "\\": "＼"})

@@ -105,10 +105,23 @@ def worse(*levels: str) -> str:
 
 
 def load_rules(name_or_path: str | Path | None = None) -> ReviewRules:
-    """The packaged practice (``default``) or a bureau's YAML file; every problem listed at once."""
+    """The packaged practice (``default``), a bureau's YAML file, or a bureau's 口径 list in Excel (an
+    .xlsx as :mod:`.kouji_book` writes it: its 口径 replace the default's, the P-levels, quality grades
+    and sampling weights stay the default's); every problem listed at once."""
+    if str(name_or_path or "").lower().endswith(".xlsx"):
+        from .kouji_book import read_bases
+
+        _, data = load_yaml(FOLDER, DEFAULT)
+        return rules_of(str(name_or_path), data, read_bases(name_or_path))
     source, data = load_yaml(FOLDER, name_or_path or DEFAULT)
+    return rules_of(source, data, [(f"bases 第 {n} 条", raw) for n, raw in enumerate(data.get("bases") or [], 1)])
+
+
+def rules_of(source: str, data: dict, raw_bases: list[tuple[str, Any]]) -> ReviewRules:
+    """The rules from a file's data, its 口径 given apart (``(where, raw)``: where each was written, for
+    the message), validated alike whichever file they came from."""
     problems: list[str] = []
-    bases = tuple(b for b in (_basis(raw, n, problems) for n, raw in enumerate(data.get("bases") or [], 1)) if b)
+    bases = tuple(b for b in (_basis(raw, where, problems) for where, raw in raw_bases) if b)
     if not bases:
         problems.append("bases：至少要有一条口径 / at least one 口径")
     for what in ("code", "label"):
@@ -153,8 +166,7 @@ def _number(value: Any, where: str, problems: list[str]) -> float:
     return float(value)
 
 
-def _basis(raw: Any, n: int, problems: list[str]) -> Basis | None:
-    where = f"bases 第 {n} 条"
+def _basis(raw: Any, where: str, problems: list[str]) -> Basis | None:
     if not isinstance(raw, dict):
         problems.append(f"{where}：应为映射")
         return None
@@ -164,7 +176,7 @@ def _basis(raw: Any, n: int, problems: list[str]) -> Basis | None:
         return None
     effect = str(raw["effect"])
     if effect not in EFFECTS:
-        problems.append(f"{where}：effect 应为 {' / '.join(EFFECTS)}，现为 {effect}")
+        problems.append(f"{where}：effect（效果）应为 {' / '.join(f'{k}（{w}）' for k, w in EFFECTS.items())}，现为 {effect}")
         return None
     if str(raw["level"]) not in LEVELS:
         problems.append(f"{where}：level 应为 P0/P1/P2，现为 {raw['level']}")

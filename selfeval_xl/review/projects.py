@@ -19,6 +19,10 @@ from ..core.model import Cell, IndicatorRow, Table
 from ..core.rules import Band, Direction, Settings
 
 EXEC_LEVEL, EXEC_NAME = "预算执行", "预算执行率"
+BONUS_LEVEL = "加减分"
+BONUS_NOTE = "加减分项：按佐证材料核定后，在复核得分中填写（可为负数），并写明意见"
+KINDS = ("project", "department")
+KIND_NAMES = {"project": "项目支出", "department": "部门整体支出"}
 
 
 @dataclass
@@ -44,7 +48,9 @@ class SourceRow:
 
 @dataclass
 class Project:
-    """A project table: who, how much, how it scored itself, and its indicators (预算执行 first)."""
+    """A table to review — a project's, or a 部门整体 one (``kind``): who, how much, how it scored
+    itself, and its indicators (预算执行 first where it is scored; a 部门整体 table's 加减分 rows last,
+    scored by the reviewer by hand)."""
 
     path: str
     unit: str
@@ -62,6 +68,7 @@ class Project:
     errors: int = 0
     warnings: int = 0
     digest: str = ""
+    kind: str = "project"
 
     @property
     def key(self) -> str:
@@ -126,18 +133,32 @@ def project_of(path: str, table: Table, recomputed, system) -> Project:
                                       float(recomputed.exec_weight), recomputed.exec_rate,
                                       _float(number(total.get("score"))) if total else None, percent=True))
     project.rows += [_row(o, system) for o in recomputed.rows]
+    project.rows += [_bonus(row) for row in table.rows("bonus")]
+    project.kind = table.kind
     return project
 
 
-def projects_of(path: str, tables: Iterable[Table], given=None) -> list[Project]:
-    """The ``facts`` hook of :func:`selfeval_xl.batch.holdback.run`: each project table of a workbook (a 部门整体
-    table is not sampled: its 加减分 and 履职 rows are reviewed otherwise), in the worker that read it."""
+def _bonus(row: IndicatorRow) -> SourceRow:
+    """A 加减分 row of a 部门整体 table: no rule scores it (its points stand on evidence), so the 底稿
+    leaves its 复核得分 to the reviewer."""
+    from ..core.recompute import number
+
+    name = row.level3 or (row.get("name").text if row.get("name") is not None else "") or row.level2 or BONUS_LEVEL
+    return SourceRow(BONUS_LEVEL, "", name, "", None, None, "", None, None, _float(number(row.get("score"))),
+                     reviewable=False, note=BONUS_NOTE)
+
+
+def projects_of(path: str, tables: Iterable[Table], given=None, kinds: tuple[str, ...] = ("project",)
+                ) -> list[Project]:
+    """The ``facts`` hook of :func:`selfeval_xl.batch.holdback.run`: each table of ``kinds`` in a workbook (a
+    部门整体 table only when asked: its 履职 and 管理 indicators are scored like a project's, its 加减分
+    by hand), in the worker that read it."""
     from ..checks import system_for
     from ..core.recompute import recompute
 
     out = []
     for table in tables:
-        if table.kind == "project":
+        if table.kind in kinds:
             system = system_for(table, given)
             out.append(project_of(path, table, recompute(table, system), system))
     return out
@@ -156,10 +177,13 @@ def digest(path: str | Path) -> str:
 
 
 def load_projects(paths: Iterable[str | Path], system_ref: str | None = None, jobs: int = 0,
-                  limits: Limits = DEFAULT_LIMITS) -> tuple[list[Project], list[tuple[str, str]]]:
-    """Every project table in the workbooks under ``paths`` (files or folders; our own outputs found in a
-    folder are skipped), checked in isolated workers, in a stable order (单位, 项目, file), with its
+                  limits: Limits = DEFAULT_LIMITS, kinds: tuple[str, ...] = ("project",)
+                  ) -> tuple[list[Project], list[tuple[str, str]]]:
+    """Every table of ``kinds`` in the workbooks under ``paths`` (files or folders; our own outputs found
+    in a folder are skipped), checked in isolated workers, in a stable order (单位, 项目, file), with its
     findings counted; and (file, why) for each file that gave none."""
+    from functools import partial
+
     from ..batch.holdback import run
     from ..files.discovery import scan
 
@@ -167,10 +191,11 @@ def load_projects(paths: Iterable[str | Path], system_ref: str | None = None, jo
     left: list[tuple[str, str]] = []
     results = []
     found = scan(paths)
-    run(found.paths, system_ref, jobs, on_result=results.append, limits=limits, found=found, facts=projects_of)
+    run(found.paths, system_ref, jobs, on_result=results.append, limits=limits, found=found,
+        facts=partial(projects_of, kinds=kinds))
     for result in results:
         if not result.facts:
-            left.append((result.report.path, _why_not(result.report)))
+            left.append((result.report.path, _why_not(result.report, kinds)))
         for project in result.facts:
             project.errors, project.warnings = result.report.errors, result.report.warnings
             project.digest = digest(project.path)
@@ -179,10 +204,10 @@ def load_projects(paths: Iterable[str | Path], system_ref: str | None = None, jo
     return projects, left
 
 
-def _why_not(report) -> str:
-    """Why a file gave no project to review, for the console."""
-    if report.kind == "department":
-        return "部门整体支出绩效自评表，不纳入项目抽查"
+def _why_not(report, kinds: tuple[str, ...]) -> str:
+    """Why a file gave no table to review, for the console."""
+    if report.kind == "department" and "department" not in kinds:
+        return "部门整体支出绩效自评表，不纳入项目抽查（--department 纳入）"
     if report.skipped:
         return report.skipped
     fatal = next((f.message for f in report.findings if f.code in ("unreadable", "check-failed", "no-table")), "")

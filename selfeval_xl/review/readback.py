@@ -19,7 +19,7 @@ from ..core.model import quote_sheet
 from ..core.rules import RuleError, Settings, deviation, grade, qual_score_kept, review_score, total_score, xl_round
 from .columns import BASES, HEAD, LETTER, META, META_COLUMNS
 from .config import Basis, ReviewRules
-from .projects import EXEC_LEVEL
+from .projects import EXEC_LEVEL, KINDS
 
 TOLERANCE = Decimal("0.005")
 
@@ -129,11 +129,10 @@ def _formula(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("=")
 
 
-def open_filled(path: str | Path, limits: Limits = DEFAULT_LIMITS):
-    """The 底稿 opened twice (formulas, cached values), after the guards every input passes."""
+def guard_xlsx(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """The guards every input passes before openpyxl opens it (a FIFO, a zip bomb, too many sheets):
+    :class:`SheetError` saying why."""
     import zipfile
-
-    from openpyxl import load_workbook
 
     from ..read.guard import path_problem, sheet_count_problem, zip_problem
 
@@ -148,6 +147,13 @@ def open_filled(path: str | Path, limits: Limits = DEFAULT_LIMITS):
         raise SheetError("不是 .xlsx 工作簿（文件已损坏或格式不对）/ not an .xlsx workbook") from None
     if why:
         raise SheetError(why)
+
+
+def open_filled(path: str | Path, limits: Limits = DEFAULT_LIMITS):
+    """The 底稿 opened twice (formulas, cached values), after the guards every input passes."""
+    from openpyxl import load_workbook
+
+    guard_xlsx(path, limits)
     formulas = load_workbook(path, data_only=False)
     values = load_workbook(path, data_only=True)
     if META not in formulas.sheetnames:
@@ -179,6 +185,35 @@ def read_filled(path: str | Path, rules: ReviewRules, limits: Limits = DEFAULT_L
     return FilledSheet(Path(path), projects, problems)
 
 
+def read_isolated(path: str | Path, rules: ReviewRules, limits: Limits = DEFAULT_LIMITS,
+                  system_ref: str | None = None) -> FilledSheet:
+    """:func:`read_filled` in a worker process under ``limits`` (seconds, memory): a 底稿 is a file that
+    travelled (to a reviewer's PC and back), read like any stranger's file. A worker that dies or
+    overruns is a :class:`SheetError` that says so."""
+    from functools import partial
+
+    from ..isolation.pool import isolated
+
+    def lost(item, why: str) -> SheetError:
+        return SheetError(f"复核底稿无法读取：{why} / the 底稿 could not be read")
+
+    read = partial(_read_or_error, rules=rules, limits=limits, system_ref=system_ref)
+    answer = next(isolated(read, [str(path)], 1, limits, on_loss=lost))
+    if isinstance(answer, SheetError):
+        raise answer
+    return answer
+
+
+def _read_or_error(path: str, rules: ReviewRules, limits: Limits, system_ref: str | None) -> FilledSheet | SheetError:
+    """In the worker: the sheet, or the reason it is not one (an exception does not cross back whole)."""
+    try:
+        return read_filled(path, rules, limits, system_ref)
+    except SheetError as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001 - a stranger's file: openpyxl's failure is its verdict
+        return SheetError(f"复核底稿无法读取（{type(exc).__name__}），文件可能已损坏 / the 底稿 cannot be read")
+
+
 def _bases_agree(wb, rules: ReviewRules, problems: list[Problem]) -> None:
     """The 口径 sheet the formulas looked up must say what the rules file says (a 口径 edited in one
     place only would make the cells and the report disagree)."""
@@ -197,22 +232,24 @@ def _bases_agree(wb, rules: ReviewRules, problems: list[Problem]) -> None:
                                                     f"{rules.source} 不同（{basis.keep:g}/{basis.deduct:g}）"))
 
 
-def _system(name: str, sheet: str, problems: list[Problem]):
-    """The indicator system a project sheet names (``--system`` may name it for all: a bureau's own
-    file is recorded by its name only); one the 底稿 names that cannot be loaded: the default, said."""
+def _system(name: str, kind: str, sheet: str, problems: list[Problem]):
+    """The indicator system a sheet names (``--system`` may name it for all: a bureau's own file is
+    recorded by its name only); one the 底稿 names that cannot be loaded: the default of its table's
+    kind, said."""
     from ..core.system import load_system
 
+    kind = kind if kind in KINDS else "project"
     try:
-        return load_system(name or None, "project")
+        return load_system(name or None, kind)
     except Exception as exc:  # noqa: BLE001 - a system named in the 底稿 that is gone: default, and say so
         problems.append(Problem(sheet, "", f"指标体系 {name} 无法加载（{exc}），按默认体系计算（可用 --system 指定）"))
-        return load_system(None, "project")
+        return load_system(None, kind)
 
 
 def _project(ws, cached, info: dict, rules: ReviewRules, problems: list[Problem], system_ref: str | None = None
              ) -> ReviewedProject:
     sheet = ws.title
-    system = _system(system_ref or str(info.get("system") or ""), sheet, problems)
+    system = _system(system_ref or str(info.get("system") or ""), str(info.get("kind") or ""), sheet, problems)
     settings, bands = system.settings, system.bands_for
     project = ReviewedProject(sheet, str(info.get("path") or ""), str(info.get("unit") or ""),
                               str(info.get("name") or ""), str(info.get("system") or ""), settings,

@@ -38,6 +38,7 @@ class Candidate:
     weight: float
     drawn: str = ""            # "" not drawn, 重点 (by hand), 随机加权
     order: int = 0             # 1… in the order drawn
+    kind: str = "project"      # project, or department (a 部门整体 table)
 
 
 @dataclass
@@ -101,7 +102,8 @@ def draw(projects: list[Project], n: int, rules: ReviewRules, seed: int | None =
     for p in projects:
         factors = factors_of(p, largest, rules)
         out.candidates.append(Candidate(p.key, p.unit, p.name, p.path, p.digest, p.budget,
-                                        {k: round(v, 4) for k, v in factors.items()}, round(weight_of(factors, rules), 4)))
+                                        {k: round(v, 4) for k, v in factors.items()}, round(weight_of(factors, rules), 4),
+                                        kind=p.kind))
     order = 0
     for candidate in out.candidates:
         if _named(candidate, keys) and order < n:

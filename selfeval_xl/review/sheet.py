@@ -27,7 +27,7 @@ from .columns import (
     LAST_PRINTED, LETTER, META, META_COLUMNS, NOTE_ROW, PERCENT, sheet_name,
 )
 from .config import ReviewRules
-from .projects import Project, SourceRow
+from .projects import KIND_NAMES, Project, SourceRow
 from .sample import Draw
 from .style import Style
 
@@ -66,7 +66,7 @@ def write_sheet(projects: list[Project], path: str | Path, rules: ReviewRules, d
         rows += len(project.rows)
         manual += sum(not r.reviewable for r in project.rows)
         meta.append((ws.title, FIRST_ROW, last, total_row, project.system, project.path, project.unit, project.name,
-                     _self_total(project), project.grade))
+                     _self_total(project), project.grade, project.kind))
     _index(index, projects, names, draw, rules, style, day)
     if draw is not None:
         _draw(wb.create_sheet(DRAW, 1), draw, style, day)
@@ -146,7 +146,7 @@ def _project(ws, project: Project, lookup: tuple[str, str], style: Style, day: d
     from ..report.printing import setup_print
 
     formulas = excel_rules.NativeFormulas(project.settings, tuple(_banded(project).items()))
-    _title(ws, f"项目支出绩效自评复核底稿：{project.name}", LAST_PRINTED, style)
+    _title(ws, f"{KIND_NAMES[project.kind]}绩效自评复核底稿：{project.name}", LAST_PRINTED, style)
     L = LETTER
     first, last = FIRST_ROW, FIRST_ROW + len(project.rows) - 1
     total_row = last + 1
@@ -292,7 +292,8 @@ def _index(ws, projects: list[Project], names: list[str], draw: Draw | None, rul
     headers = ("序号", "单位", "项目", "抽取方式", "风险权重", "全年预算数（万元）", "自评总分", "自评等级", "复核总分",
                "复核等级", "自评 − 复核", "工作表")
     widths = (5, 22, 28, 9, 8, 12, 8, 7, 8, 7, 9, 24)
-    _title(ws, "项目支出绩效自评抽查复核底稿", get_column_letter(len(headers)), style)
+    kinds = "".join(KIND_NAMES[k] for k in KIND_NAMES if any(p.kind == k for p in projects)) or KIND_NAMES["project"]
+    _title(ws, f"{kinds}绩效自评抽查复核底稿", get_column_letter(len(headers)), style)
     how = (f"抽样：种子 {draw.seed}，抽取 {len(draw.drawn)} 个 / 候选 {len(draw.candidates)} 个（重点项目优先，其余按风险加权随机抽取；"
            f"明细见“{DRAW}”工作表）" if draw is not None else f"复核 {len(projects)} 个项目（按命令给出的文件，未抽样）")
     notes = (how, f"口径：{rules.title}（{rules.source}；见“{BASES}”工作表）", f"生成日期：{day.isoformat()}")
@@ -309,7 +310,8 @@ def _index(ws, projects: list[Project], names: list[str], draw: Draw | None, rul
         r = top + n
         candidate = drawn.get(project.path + "\0" + project.name)
         sheet = quote_sheet(name)
-        values = (n, project.unit, project.name, candidate.drawn if candidate else "指定",
+        title = project.name if project.kind == "project" else f"{project.name}（{KIND_NAMES[project.kind]}）"
+        values = (n, project.unit, title, candidate.drawn if candidate else "指定",
                   candidate.weight if candidate else None, project.budget, _self_total(project), project.grade)
         for i, value in enumerate(values, start=1):
             _put(ws, f"{get_column_letter(i)}{r}", value, style,

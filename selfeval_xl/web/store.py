@@ -104,6 +104,36 @@ class AuditEntry:
 
 
 @dataclass(frozen=True)
+class ReviewDraw:
+    """A draw of the 复核 tab: who made it and when, its seed and size, the draw as recorded
+    (:meth:`selfeval_xl.review.Draw.to_json`) and the 底稿 written for it (``<sha256>.xlsx``)."""
+
+    id: int
+    collection_id: int
+    at: float
+    who: str
+    seed: int
+    n: int
+    record: str
+    sheet: str
+
+
+@dataclass(frozen=True)
+class ReviewReport:
+    """A filled 底稿 read back: the upload (``filled``), the 复核报告 written (``report``, both
+    ``<sha256>.xlsx``) and what the page shows of it (``summary``, JSON-able)."""
+
+    id: int
+    draw_id: int
+    at: float
+    who: str
+    filename: str
+    filled: str
+    report: str
+    summary: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Job:
     """A zip unpacked and checked in the background: ``done`` of ``total`` files."""
 
@@ -162,6 +192,12 @@ class Store(Protocol):
 
     def purge_before(self, cutoff: float) -> int: ...
 
+    def add_draw(self, collection_id: int, who: str, seed: int, n: int, record: str, sheet: str) -> ReviewDraw: ...
+    def draws(self, collection_id: int) -> list[ReviewDraw]: ...
+    def add_review_report(self, draw_id: int, who: str, filename: str, filled: str, report: str,
+                          summary: dict[str, Any]) -> ReviewReport: ...
+    def review_reports(self, draw_id: int) -> list[ReviewReport]: ...
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -189,6 +225,17 @@ CREATE INDEX IF NOT EXISTS audit_collection ON audit (collection_id, id);
 """
 """The collection round (:mod:`.round`): added tables only, so a folder written before reads as it was
 (a 单位 without a row is 未提交 or 已提交 by its submissions, a collection without one is open)."""
+
+REVIEW_SCHEMA = """
+CREATE TABLE IF NOT EXISTS review_draws (id INTEGER PRIMARY KEY, collection_id INTEGER NOT NULL REFERENCES collections(id),
+    at REAL NOT NULL, who TEXT NOT NULL, seed INTEGER NOT NULL, n INTEGER NOT NULL, record TEXT NOT NULL,
+    sheet TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS review_reports (id INTEGER PRIMARY KEY, draw_id INTEGER NOT NULL REFERENCES review_draws(id),
+    at REAL NOT NULL, who TEXT NOT NULL, filename TEXT NOT NULL, filled TEXT NOT NULL, report TEXT NOT NULL,
+    summary BLOB NOT NULL);
+"""
+"""The 复核 tab (:mod:`.review_tab`): added tables only, as the round's. Retention deletes only the files
+of the submissions it deletes, so a draw's and a report's files stay with their rows."""
 
 SESSION_SECONDS = 12 * 3600
 
@@ -229,7 +276,7 @@ class SqliteStore:
         self._db = sqlite3.connect(self.folder / "selfeval.sqlite3", check_same_thread=False,
                                    isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(SCHEMA + ROUND_SCHEMA)
+        self._db.executescript(SCHEMA + ROUND_SCHEMA + REVIEW_SCHEMA)
         for table, column in ADDED_COLUMNS.items():
             if column.split()[0] not in {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}:
                 self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
@@ -485,3 +532,32 @@ class SqliteStore:
             if path.exists() and path.stat().st_mtime < cutoff:     # not just uploaded again
                 path.unlink(missing_ok=True)
         return len(gone)
+
+    # -- the 复核 tab -------------------------------------------------------------------------------
+    def add_draw(self, collection_id: int, who: str, seed: int, n: int, record: str, sheet: str) -> ReviewDraw:
+        at = time.time()
+        with self._lock:
+            cursor = self._db.execute("INSERT INTO review_draws (collection_id, at, who, seed, n, record, sheet) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?)", (collection_id, at, who, seed, n, record, sheet))
+        return ReviewDraw(cursor.lastrowid, collection_id, at, who, seed, n, record, sheet)
+
+    def draws(self, collection_id: int) -> list[ReviewDraw]:
+        """The collection's draws, newest first."""
+        return [ReviewDraw(*r) for r in self._run("SELECT id, collection_id, at, who, seed, n, record, sheet "
+                                                  "FROM review_draws WHERE collection_id = ? ORDER BY id DESC",
+                                                  (collection_id,))]
+
+    def add_review_report(self, draw_id: int, who: str, filename: str, filled: str, report: str,
+                          summary: dict[str, Any]) -> ReviewReport:
+        at = time.time()
+        with self._lock:
+            cursor = self._db.execute("INSERT INTO review_reports (draw_id, at, who, filename, filled, report, summary) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                      (draw_id, at, who, filename, filled, report, _packed(summary)))
+        return ReviewReport(cursor.lastrowid, draw_id, at, who, filename, filled, report, summary)
+
+    def review_reports(self, draw_id: int) -> list[ReviewReport]:
+        """A draw's reports, newest first."""
+        rows = self._run("SELECT id, draw_id, at, who, filename, filled, report, summary FROM review_reports "
+                         "WHERE draw_id = ? ORDER BY id DESC", (draw_id,))
+        return [ReviewReport(*r[:7], _unpacked(r[7])) for r in rows]
