@@ -19,6 +19,7 @@ from . import required, numbers, template_inputs, scores, weights, totals, expla
 from . import system_known  # noqa: F401  (register)
 from ..quality import indicators as _quality  # noqa: F401  (register the 指标质量 rules, last)
 from .base import CHECKS, Check, Context, layout_of, run_checks
+from .formulas import computed_noted
 from .crossfile import TableFigures, UnitFigures, check_unit, figures_of
 
 __all__ = ["CHECKS", "Check", "Context", "check_workbook", "check_recomputed", "check_table", "check_unit", "figures_of",
@@ -80,7 +81,7 @@ def _check(path: str, table: Table, system: IndicatorSystem | None, formulas_kno
         cell = table.anchor
         return [finding("check-failed", f"重算出错：{type(exc).__name__}: {exc}", file=path, sheet=table.sheet,
                         cell=cell.ref if cell else "")], None
-    return list(run_checks(context)), context.re
+    return computed_noted(run_checks(context), table), context.re
 
 
 def check_workbook(data: WorkbookData, system: IndicatorSystem | None = None) -> FileReport:

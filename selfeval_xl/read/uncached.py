@@ -194,5 +194,7 @@ def _deadline(seconds: float) -> Iterator[None]:
 
 def shown(value: Any) -> str:
     """A computed value as the explain listing prints it."""
+    if isinstance(value, float):
+        return f"{value:.15g}"
     return "空" if value is None or value == "" else str(value)
 

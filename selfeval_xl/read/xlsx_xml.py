@@ -119,20 +119,17 @@ _EMPTY_VALUE = re.compile(r"\s*<(?:\w+:)?v\s*(?:/>|></(?:\w+:)?v>)")
 _TEXT_RESULT = re.compile(r'\bt="str"')
 
 
-def _stored(text: str, end: int, cell_attrs: str) -> bool:
-    """The formula ending at ``end`` has a stored result: a ``<v>`` follows, and it is not empty unless
-    the cell says its result is text (Excel's ``t="str"`` ``<v></v>`` is a stored ""; openpyxl writes
-    ``<v />`` with no type for "no result")."""
-    if _VALUE_NEXT.match(text, end) is None:
-        return False
-    return _EMPTY_VALUE.match(text, end) is None or _TEXT_RESULT.search(cell_attrs) is not None
-
-
 def _formulas(text: str, max_rows: int, scan: SheetScan) -> None:
+    """The formulas into ``scan``, and which have no stored result: those with no ``<v>``, and those
+    with an empty untyped ``<v/>`` where no formula of the sheet has a result (what openpyxl writes for
+    every formula). Where others have results, an empty ``<v/>`` is a stored empty result (our own
+    writers store "" so; Excel writes ``t="str"`` ``<v></v>``)."""
     formulas, uncached = scan.formulas, scan.uncached
     shared: dict[str, str] = {}
     if "<f" not in text and ":f" not in text:
         return
+    empty: set[tuple[int, int]] = set()
+    results = False
     for cell_attrs, f_attrs, body, end in _formula_cells_ending(text):
         where = _REF.search(cell_attrs)
         if where is None:
@@ -148,8 +145,14 @@ def _formulas(text: str, max_rows: int, scan: SheetScan) -> None:
                 shared[key] = body
             body = body or shared.get(key, "")
         formulas[(row, col)] = "=" + body
-        if not _stored(text, end, cell_attrs):
+        if _VALUE_NEXT.match(text, end) is None:
             uncached.add((row, col))
+        elif _EMPTY_VALUE.match(text, end) is None or _TEXT_RESULT.search(cell_attrs):
+            results = True
+        else:
+            empty.add((row, col))
+    if not results:
+        uncached |= empty
 
 
 def formula_cells(text: str) -> Iterator[tuple[str, str, str | None]]:
