@@ -278,3 +278,46 @@ def test_the_file_is_not_changed(filled, tmp_path):
     assert read_workbook(path).tables[0].computed
 
     assert path.read_bytes() == before
+
+
+def test_the_limits_hold_at_their_boundary():
+    formulas = {"S": {(r, 0): f"=B{r + 1}*2" for r in range(10)}}          # 10 formulas, 10 cells named
+    assert refusal(Book(formulas, {}, 5), Limits(formula_cells=10, formula_inputs=5)) == ""
+    assert "formula_cells" in refusal(Book(formulas, {}, 5), Limits(formula_cells=9))
+    ranged = {"S": {(0, 0): "=SUM(B1:B10)"}}                               # 10 cells named, 5 in the book
+    assert refusal(Book(ranged, {}, 5), Limits(formula_inputs=15)) == ""
+    assert "formula_inputs" in refusal(Book(ranged, {}, 5), Limits(formula_inputs=14))
+    assert "超出读取限制" in refusal(Book(ranged, {}, 5, "有工作表超出读取限制"), Limits())
+    assert "INDIRECT" in refusal(Book({"S": {(0, 0): '=SUM(INDIRECT("B1:B9"))'}}, {}, 5), Limits())
+
+
+def test_the_bridge_never_opens_a_linked_file(tmp_path, monkeypatch):
+    """Below the reader's refusal of links: the bridge itself drops them, and looks in no folder."""
+    from selfeval_xl.formulas_bridge import CellError, compute
+
+    other = openpyxl.Workbook()
+    other.active.title = "Sheet"
+    other.active["A1"] = 1000
+    other.save(tmp_path / "outside.xlsx")
+    book = openpyxl.Workbook()
+    book.active.title = "S"
+    book.active["A1"] = "='[outside.xlsx]Sheet'!A1"
+    book.active["A2"] = f"='{tmp_path}/[outside.xlsx]Sheet'!A1"
+    book.active["A3"] = "=2*3"
+    book.save(tmp_path / "linking.xlsx")
+    monkeypatch.chdir(tmp_path)
+    found = compute((tmp_path / "linking.xlsx").read_bytes(), [("S", "A1"), ("S", "A2"), ("S", "A3")])
+    assert found[("S", "A3")] == 6
+    assert all(found.get(("S", ref)) != 1000 and isinstance(found.get(("S", ref), CellError("")), CellError)
+               for ref in ("A1", "A2"))
+
+
+def test_a_finding_at_a_computed_cell_says_so(filled, tmp_path):
+    from selfeval_xl.checks.formulas import computed_noted
+    from selfeval_xl.findings import finding
+
+    [table] = read_workbook(_uncached(filled, tmp_path / "noted.xlsx")).tables
+    at_computed = finding("total-mismatch", "总分不符", sheet=table.sheet, cell=table.total.ref)
+    elsewhere = finding("total-mismatch", "总分不符", sheet=table.sheet, cell="A1")
+    noted = computed_noted([at_computed, elsewhere], table)
+    assert "按公式计算" in noted[0].message and noted[1] == elsewhere
