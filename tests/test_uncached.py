@@ -17,24 +17,9 @@ from selfeval_xl.read import read_workbook
 from selfeval_xl.read.uncached import Book, area, refusal
 from selfeval_xl.read.xlsx_xml import scan_sheet_cells
 from selfeval_xl.recalc import recalculate
+from test_checks_formulas import clean_project as filled  # noqa: F401  (the fixture: a clean filled table)
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def filled(tmp_path_factory):
-    """A filled project workbook from our template on which every check passes (cached values)."""
-    from selfeval_xl import demo_data
-    from selfeval_xl.fill import fill
-
-    folder = tmp_path_factory.mktemp("filled")
-    demo_data.write_xlsx(demo_data.generate(), folder / "data.xlsx")
-    fill(folder / "data.xlsx", folder / "out")
-    for path in sorted((folder / "out").glob("*.xlsx")):
-        data = read_workbook(path)
-        if data.tables[0].kind == "project" and not check_workbook(data).findings:
-            return path
-    pytest.fail("no clean filled project workbook in the demo data")
 
 
 def _uncached(source, target, edit=None):
