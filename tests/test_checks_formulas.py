@@ -72,10 +72,24 @@ def test_formula_replaced_by_a_typed_number(clean_project, tmp_path):
 
 
 def test_saved_without_calculating(clean_project, tmp_path):
+    """The results are computed (read/uncached.py) and the file checks as the clean one it is."""
     from openpyxl import load_workbook
 
     path = _copy(clean_project, tmp_path)
     load_workbook(path).save(path)                  # openpyxl drops every cached value
-    report = check_workbook(read_workbook(path))
+    data = read_workbook(path)
+    assert data.tables[0].computed and check_workbook(data).findings == []
+
+
+def test_saved_without_calculating_beyond_the_limit(clean_project, tmp_path):
+    """Not computed (too many formulas for ``formula_cells``): a warning per cell, saying why."""
+    from openpyxl import load_workbook
+
+    from selfeval_xl.core.limits import Limits
+
+    path = _copy(clean_project, tmp_path)
+    load_workbook(path).save(path)
+    report = check_workbook(read_workbook(path, limits=Limits(formula_cells=1)))
     assert report.findings and {f.code for f in report.findings} == {"formula-not-calculated"}
+    assert all("formula_cells" in f.message for f in report.findings)
     assert report.errors == 0

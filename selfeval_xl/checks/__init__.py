@@ -17,6 +17,7 @@ from ..core.recompute import Recomputed, number, recompute
 from ..core.system import IndicatorSystem, load_system
 from .base import Check, Context, layout_of, run_checks
 from .crossfile import TableFigures, UnitFigures, check_unit, figures_of
+from .formulas import computed_noted
 
 __all__ = ["Check", "Context", "check_workbook", "check_recomputed", "check_table", "check_unit", "figures_of",
            "TableFigures", "UnitFigures", "system_for", "preload"]
@@ -81,7 +82,7 @@ def _check(path: str, table: Table, system: IndicatorSystem | None, formulas_kno
         cell = table.anchor
         return [finding("check-failed", f"重算出错：{type(exc).__name__}: {exc}", file=path, sheet=table.sheet,
                         cell=cell.ref if cell else "")], None
-    return overridden(run_checks(context, table_checks(chosen.severity)), chosen.severity), context.re
+    return computed_noted(overridden(run_checks(context, table_checks(chosen.severity)), chosen.severity), table), context.re
 
 
 def check_workbook(data: WorkbookData, system: IndicatorSystem | None = None) -> FileReport:

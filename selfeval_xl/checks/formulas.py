@@ -1,9 +1,11 @@
 """Formulas in computed cells: replaced by typed numbers, or stored results that are stale."""
 from __future__ import annotations
 
-from typing import Iterator
+from dataclasses import replace
+from typing import Iterable, Iterator
 
 from ..core.findings import Finding
+from ..core.model import Table
 from ..core.recompute import Expected, number
 from .base import Context, check, differs, show
 
@@ -58,6 +60,10 @@ def stale_cached_value(ctx: Context) -> Iterator[Finding]:
         if number(e.cell) is None:
             continue
         if differs(ctx, e, use_stated=True, formula_cells=True):
+            if e.cell.address in ctx.table.computed:
+                yield ctx.find("stale-cached-value", e.cell, f"公式没有存储值，{COMPUTED}为 {show(e.cell.value)}，"
+                               f"按表中数据应为 {show(expected)}（公式有误）", expected, e.cell.value)
+                continue
             yield ctx.find("stale-cached-value", e.cell, f"公式存储值为 {show(e.cell.value)}，按公式应为 "
                            f"{show(expected)}（文件保存时未重算）", expected, e.cell.value)
 
@@ -65,14 +71,33 @@ def stale_cached_value(ctx: Context) -> Iterator[Finding]:
 @check("formula-not-calculated", "warning", "公式没有存储计算结果")
 def formula_not_calculated(ctx: Context) -> Iterator[Finding]:
     """A formula cell with no stored result (the file was written by a program and never opened in a
-    spreadsheet): the checks use the recomputed value instead.
+    spreadsheet) that could not be computed as Excel would (a function the ``formulas`` package lacks,
+    a reference to another workbook, a workbook beyond the ``formula_cells`` / ``formula_inputs``
+    limits): the message says why, and the checks use the recomputed value instead. Such cells that
+    could be computed are checked with their computed values, as if Excel had stored them.
 
     Fix: open and save the file in Excel, WPS or LibreOffice before submitting.
     """
     for e in ctx.re.cells.values():
-        if e.cell.formula and e.cell.blank:
-            yield ctx.find("formula-not-calculated", e.cell, f"公式没有计算结果，应为 {show(_expected_here(e))}",
-                           _expected_here(e), None)
+        if e.cell.formula and e.cell.blank and e.cell.address not in ctx.table.computed:
+            why = ctx.table.not_computed.get(e.cell.address)
+            yield ctx.find("formula-not-calculated", e.cell, f"公式没有计算结果{f'（{why}）' if why else ''}，"
+                           f"应为 {show(_expected_here(e))}", _expected_here(e), None)
+
+
+COMPUTED = "按公式计算"
+"""What a message says of a cell whose formula had no stored result and was computed by us."""
+
+
+def computed_noted(findings: Iterable[Finding], table: Table) -> list[Finding]:
+    """The findings, those at a cell computed for lack of a stored result saying so: the value they
+    name is what Excel would show, not what the file holds."""
+    noted = []
+    for f in findings:
+        if COMPUTED not in f.message and f.cell and f.position in table.computed:
+            f = replace(f, message=f"{f.message}（该单元格公式无存储值，{COMPUTED}）")
+        noted.append(f)
+    return noted
 
 
 @check("formula-broken", "error", "公式引用了已删除的单元格")

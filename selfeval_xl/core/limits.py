@@ -27,6 +27,10 @@ class Limits:
                                          # 32 bytes each (640 MB); XFD4999 is 82 million
     memory_mb: int = 2048                # address space one worker may add to what it was forked with
     seconds: float = 120.0               # one file, read and checked (or scored), in its worker
+    formula_cells: int = 2_000           # formulas in a workbook whose results are not stored, for them
+                                         # to be computed (``formulas`` compiles 1–15 ms each)
+    formula_inputs: int = 200_000        # cells that computation may load: the workbook's cells and the
+                                         # ranges its formulas name (SUM(I:I) names 1,048,576)
 
     def with_settings(self, pairs: Iterable[str]) -> "Limits":
         """These limits with ``name=value`` pairs applied (``seconds=30``); ValueError on a bad one."""

@@ -143,6 +143,9 @@ class Table:
     #                                        ``check --explain`` prints (header rows, rows that are not indicators)
     guessed: dict[str, str] = field(default_factory=dict)   # "indicators.actual" → the header text read as it
     #                                        (a required column's header whose characters came scrambled)
+    computed: set[str] = field(default_factory=set)   # addresses of formula cells the file stored no
+    #                                        result for, whose value was computed (``formulas``) as Excel would
+    not_computed: dict[str, str] = field(default_factory=dict)   # address → why such a cell could not be
 
     def field_text(self, key: str) -> str:
         cell = self.fields.get(key)

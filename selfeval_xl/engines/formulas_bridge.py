@@ -1,6 +1,9 @@
 """Register the SE_* functions with the ``formulas`` package, to recompute workbooks without Excel."""
 from __future__ import annotations
 
+import contextlib
+import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -63,3 +66,52 @@ def calculate(path: str | Path) -> dict[str, Any]:
     solution = model.calculate()
     return {key: _plain(getattr(value, "value", value)[0, 0] if hasattr(value, "value") else value)
             for key, value in solution.items()}
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A formula that computed to an Excel error (``#NAME?`` for a function ``formulas`` lacks)."""
+
+    text: str
+
+
+_BOOK = "BOOK.XLSX"
+"""The one workbook's name in the model: the file is given as bytes, never as a path to load others by."""
+
+
+def compute(blob: bytes, cells: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+    """The values of ``cells`` (sheet, ``"J16"``) of the .xlsx in ``blob``, computed from the cells they
+    refer to, and only those (not the whole book): a number, text, bool, None for an empty text result,
+    or :class:`CellError`; a cell left out was not computed (a circular reference). The file's external links are dropped and the model has no folder to look in,
+    so a formula naming another workbook computes to ``#REF!`` instead of opening a file on this machine.
+    A formula that evaluates to an empty cell shows 0, as in Excel."""
+    import formulas
+    from formulas.excel import BOOK
+    from formulas.excel.xlreader import load_workbook
+    from formulas.tokens.operand import XlError
+    from schedula.utils.cst import EMPTY
+
+    register()
+    book = load_workbook(io.BytesIO(blob), data_only=False)
+    book._external_links = []
+    model = formulas.ExcelModel()
+    model.basedir = "/nonexistent-selfeval-xl"      # nothing else is ever loaded from disk
+    model.books = {_BOOK: {BOOK: book}}
+    model.add_book(_BOOK)
+    keys = {f"'[{_BOOK}]{sheet.upper()}'!{ref}": (sheet, ref) for sheet, ref in cells}
+    with contextlib.redirect_stderr(io.StringIO()):          # formulas draws a progress bar there
+        model.complete(list(keys)).finish(complete=False)
+    solution = model.calculate(outputs=list(keys))
+    values: dict[tuple[str, str], Any] = {}
+    for key, cell in keys.items():
+        if key not in solution:
+            continue                         # not reached: a circular reference
+        found = solution[key]
+        value = found.value[0, 0] if hasattr(found, "value") else found
+        if isinstance(value, XlError):
+            values[cell] = CellError(str(value))
+        elif value is EMPTY:
+            values[cell] = 0
+        else:
+            values[cell] = _plain(value)
+    return values

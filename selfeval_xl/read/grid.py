@@ -28,6 +28,8 @@ class Grid:
     - ``truncated``: True when the source had more rows than were read (``rows`` holds the first ones).
     - ``formats``: number formats (``"0.00%"``) by 0-based ``(row, col)`` for cells not in the General
       format; ``None`` when the source gives none (.xls values, a live book), so a format is unknown.
+    - ``computed``: formula cells the file stored no result for, whose value in ``rows`` was computed
+      (:mod:`selfeval_xl.read.uncached`); ``not_computed``: those left blank, with why.
     """
 
     name: str
@@ -37,6 +39,17 @@ class Grid:
     hidden: bool = False
     truncated: bool = False
     formats: dict[tuple[int, int], str] | None = None
+    computed: set[tuple[int, int]] = field(default_factory=set)
+    not_computed: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def put(self, row: int, col: int, value: Any) -> None:
+        """Set the value at 0-based (row, col), growing the rows to reach it."""
+        while len(self.rows) <= row:
+            self.rows.append([])
+        line = self.rows[row]
+        if len(line) <= col:
+            line.extend([None] * (col + 1 - len(line)))
+        line[col] = value
 
     @property
     def height(self) -> int:

@@ -339,6 +339,8 @@ def locate_tables(grid: Grid, defined_names: dict[str, str] | None = None,
         lab, header, funds_at = chosen
         if load_formulas is not None and grid.formulas is None:
             grid.formulas = load_formulas(grid.name)
+            if grid.computed:
+                sheet = _Sheet(grid)        # values computed for formulas the file stored no result for
         tables.append(_read_table(sheet, start, end, title_at, header, funds_at, lab,
                                   defined_names or {}, bonus_names or layout_bonus_names()))
     return tables

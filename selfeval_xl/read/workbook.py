@@ -12,16 +12,17 @@ import os
 import zipfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from ..core.data_tables import is_data_table
 from ..core.layout import META_SHEET
 from ..core.limits import DEFAULT_LIMITS, Limits
-from ..core.model import WorkbookData, quote_sheet
+from ..core.model import Cell, Table, WorkbookData, quote_sheet
 from ..files.ownfiles import not_a_submission, output_reason
 from . import guard
-from .grid import Grid
+from .grid import Grid, parse_ref
 from .locate import layout_bonus_names, locate_tables, near_miss
+from .uncached import MAX_AREA_ROWS, Book, Outcome, compute_sheet, shown
 
 MAX_ROWS = 5000                        # rows scanned per sheet; a 自评表 has well under 200
 MAX_COLUMNS = 200
@@ -121,6 +122,8 @@ def _locate_tables(data: WorkbookData, grids: list[Grid], names: dict[str, str],
         tables = locate_tables(grid, names, _bonus_names(), formula_source)
         data.has_formulas = data.has_formulas or bool(grid.formulas)
         for table in tables:
+            if grid.computed or grid.not_computed:
+                _mark_uncached(table, grid)
             if data.meta.get("kind") == table.kind:
                 table.from_template = True
                 table.system_name = data.meta.get("system") or None
@@ -129,6 +132,28 @@ def _locate_tables(data: WorkbookData, grids: list[Grid], names: dict[str, str],
     if not data.tables and (miss := near_miss([g for g in grids if g.name != META_SHEET])) is not None:
         data.problems.append(("no-table", miss.message(), quote_sheet(miss.sheet)))
     return data
+
+
+def _mark_uncached(table: Table, grid: Grid) -> None:
+    """Which of the table's cells were computed (and which could not be), for the checks' messages and
+    the ``--explain`` listing."""
+    for cell in _cells_of(table):
+        at = parse_ref(cell.ref)
+        if at in grid.computed:
+            table.computed.add(cell.address)
+            table.reading.append((cell.ref, f"公式无存储值，按公式计算为 {shown(cell.value)}"))
+        elif at in grid.not_computed:
+            why = table.not_computed[cell.address] = grid.not_computed[at]
+            table.reading.append((cell.ref, f"公式无存储值：{why}"))
+
+
+def _cells_of(table: Table) -> Iterator[Cell]:
+    """Every cell a table was read from (its fields, funds, goal, indicators, 总分 and 等级)."""
+    yield from table.fields.values()
+    yield from table.goal.values()
+    for row in (*table.funds.values(), *table.indicators):
+        yield from row.cells.values()
+    yield from (cell for cell in (table.total, table.grade, table.total_weight) if cell is not None)
 
 
 def preload() -> None:
@@ -175,7 +200,7 @@ def _load(path: Path, max_rows: int, limits: Limits, problems: list, skip_ours: 
 def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list, skip_ours: bool):
     """The file is read once into memory (its size is bounded by ``limits.file_bytes``): the guard,
     the workbook part, calamine and the formula scan all read that one copy, never reopening the file."""
-    from .xlsx_xml import read_workbook_xml, scan_sheet, style_number_formats
+    from .xlsx_xml import read_workbook_xml, scan_sheet_cells, style_number_formats
 
     with path.open("rb") as handle:          # read(n) would allocate n bytes up front: ask for the size
         size = os.fstat(handle.fileno()).st_size
@@ -214,21 +239,45 @@ def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list, skip_ou
     styles: list[list[str] | None] = []
 
     def formulas(sheet: str) -> dict[tuple[int, int], str] | None:
-        """The sheet's formulas; its number formats go onto its grid in the same pass over its XML."""
+        """The sheet's formulas; its number formats go onto its grid in the same pass over its XML, and
+        its formula cells without stored results are computed into it (:mod:`.uncached`)."""
         part = book.sheet_paths.get(sheet)
         if not part:
             return None
         try:
             if not styles:
                 styles.append(style_number_formats(zf))
-            found, formats = scan_sheet(parts.get(part) or zf.read(part), styles[0], max_rows)
-            if sheet in by_name:
-                by_name[sheet].formats = formats
-            return found
+            scan = scan_sheet_cells(parts.get(part) or zf.read(part), styles[0], max_rows)
         except Exception:  # noqa: BLE001 - values are still good without formulas and formats
             return None
+        grid = by_name.get(sheet)
+        if grid is not None:
+            grid.formats = scan.formats
+            if scan.uncached:
+                _computed_into(grid, compute_sheet(blob, sheet, scan.uncached, _whole_book(), limits))
+        return scan.formulas
+
+    def _whole_book() -> Book:
+        """Every sheet's formulas (read only now: a file whose results are stored never needs them)."""
+        if skipped or any(g.truncated for g in grids):
+            return Book({}, {}, 0, "有工作表超出读取限制")
+        found, incomplete = {}, ""
+        for name, part in book.sheet_paths.items():
+            try:
+                found[name] = scan_sheet_cells(parts.get(part) or zf.read(part), None, MAX_AREA_ROWS).formulas
+            except Exception:  # noqa: BLE001 - a chart sheet, a missing part: what it refers to is unknown
+                incomplete = incomplete or f"工作表“{name}”的公式无法读取"
+        return Book(found, book.defined_names, sum(1 for g in grids for _ in g.cells()), incomplete)
 
     return grids, book.defined_names, formulas
+
+
+def _computed_into(grid: Grid, outcome: Outcome) -> None:
+    """The computed values into the grid (as if the file had stored them); the refused stay blank."""
+    for (row, col), value in outcome.values.items():
+        grid.put(row, col, value)
+        grid.computed.add((row, col))
+    grid.not_computed.update(outcome.refused)
 
 
 def _oversized_sheets(zf: zipfile.ZipFile, parts: dict[str, str], limits: Limits, kept: dict[str, bytes]

@@ -82,25 +82,55 @@ _STYLED_CELL = re.compile(r'<(?:\w+:)?c\b([^>]*?\bs="([0-9]+)"[^>]*)>')
 Cells = dict[tuple[int, int], str]
 
 
+@dataclass
+class SheetScan:
+    """What one pass over a sheet part finds: formulas and number formats by 0-based ``(row, col)``, and
+    the formula cells that carry no stored result (no ``<v>``: written by a program that does not
+    calculate), which :mod:`selfeval_xl.read.uncached` computes."""
+
+    formulas: Cells
+    formats: Cells | None
+    uncached: set[tuple[int, int]] = field(default_factory=set)
+
+
 def scan_sheet(xml: bytes, styles: list[str] | None, max_rows: int) -> tuple[Cells, Cells | None]:
-    """One sheet part's formulas and number formats, each by 0-based ``(row, col)``, rows beyond
-    ``max_rows`` ignored; formats ``None`` when ``styles`` is (unknown), empty when no style of the
-    workbook has a format other than General (then the cells need no scan at all).
+    """One sheet part's formulas and number formats (:func:`scan_sheet_cells` without the uncached)."""
+    scan = scan_sheet_cells(xml, styles, max_rows)
+    return scan.formulas, scan.formats
+
+
+def scan_sheet_cells(xml: bytes, styles: list[str] | None, max_rows: int) -> SheetScan:
+    """One sheet part's formulas, number formats and uncached formula cells, rows beyond ``max_rows``
+    ignored; formats ``None`` when ``styles`` is (unknown), empty when no style of the workbook has a
+    format other than General (then the cells need no scan at all).
 
     A linear scan with regular expressions rather than an XML parser (3× faster on our templates): a
     formula cell is ``<c r="J12" …><f …>text</f>``, and formula text never holds ``<``. Nothing is
     expanded, so no entity trick applies. A shared formula's followers get their master's text
     (unshifted): enough to know a formula is there."""
     text = xml.decode("utf-8", errors="replace")
-    return _formulas(text, max_rows), None if styles is None else _formats(text, styles, max_rows)
+    scan = SheetScan({}, None if styles is None else _formats(text, styles, max_rows))
+    _formulas(text, max_rows, scan)
+    return scan
 
 
-def _formulas(text: str, max_rows: int) -> Cells:
-    formulas: Cells = {}
+_VALUE_NEXT = re.compile(r"\s*<(?:\w+:)?v\b")
+_EMPTY_VALUE = re.compile(r"\s*<(?:\w+:)?v\s*(?:/>|></(?:\w+:)?v>)")
+_TEXT_RESULT = re.compile(r'\bt="str"')
+
+
+def _formulas(text: str, max_rows: int, scan: SheetScan) -> None:
+    """The formulas into ``scan``, and which have no stored result: those with no ``<v>``, and those
+    with an empty untyped ``<v/>`` where no formula of the sheet has a result (what openpyxl writes for
+    every formula). Where others have results, an empty ``<v/>`` is a stored empty result (our own
+    writers store "" so; Excel writes ``t="str"`` ``<v></v>``)."""
+    formulas, uncached = scan.formulas, scan.uncached
     shared: dict[str, str] = {}
     if "<f" not in text and ":f" not in text:
-        return formulas
-    for cell_attrs, f_attrs, body in formula_cells(text):
+        return
+    empty: set[tuple[int, int]] = set()
+    results = False
+    for cell_attrs, f_attrs, body, end in _formula_cells_ending(text):
         where = _REF.search(cell_attrs)
         if where is None:
             continue
@@ -115,16 +145,29 @@ def _formulas(text: str, max_rows: int) -> Cells:
                 shared[key] = body
             body = body or shared.get(key, "")
         formulas[(row, col)] = "=" + body
-    return formulas
+        if _VALUE_NEXT.match(text, end) is None:
+            uncached.add((row, col))
+        elif _EMPTY_VALUE.match(text, end) is None or _TEXT_RESULT.search(cell_attrs):
+            results = True
+        else:
+            empty.add((row, col))
+    if not results:
+        uncached |= empty
 
 
 def formula_cells(text: str) -> Iterator[tuple[str, str, str | None]]:
     """(the cell's attributes, the formula's attributes, its text) of each formula cell, in order."""
+    for cell_attrs, f_attrs, body, _ in _formula_cells_ending(text):
+        yield cell_attrs, f_attrs, body
+
+
+def _formula_cells_ending(text: str) -> Iterator[tuple[str, str, str | None, int]]:
+    """:func:`formula_cells`, each with where its formula ends (what follows may be its stored result)."""
     for match in _FORMULA.finditer(text):
         opened = text.rfind("<", 0, match.start())
         cell = _CELL_BEFORE.fullmatch(text, opened, match.start()) if opened >= 0 else None
         if cell is not None:
-            yield cell.group(1), match.group(1), match.group(2)
+            yield cell.group(1), match.group(1), match.group(2), match.end()
 
 
 def _formats(text: str, styles: list[str], max_rows: int) -> Cells:
