@@ -9,6 +9,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from decimal import Decimal
+
 import pytest
 
 from selfeval_xl.cli import main
@@ -308,6 +310,17 @@ def test_the_real_case_in_its_own_words(tmp_path):
         ("report-part-missing", at("分值100分，其中预算执行10分，占比")),       # no 满意度 among the scores
     }
 
+
+
+def test_the_real_case_with_one_indicator_less_done_has_a_wrong_indicator_rate(tmp_path):
+    """33 indicators (21 + 12), 32 done: its 指标完成率 100% is said to be 96.97%, at its paragraph; the
+    other findings stay as they were."""
+    path = tmp_path / "2021年度报告.txt"
+    path.write_text(REAL_CASE.replace("实际完成指标33个", "实际完成指标32个"), encoding="utf-8")
+    paragraph = next(f"第{p.number}段" for p in read_report(path) if p.text.startswith("项目自评总分94.43分"))
+    rates = [f for f in check_report(path).findings if f.code == "report-rate"]
+    assert [(f.cell, f.expected) for f in rates] == [(paragraph, Decimal("96.97"))]
+    assert "实际完成指标 32 个 / 指标 33 个 = 96.97%" in rates[0].message
 
 @pytest.mark.libreoffice
 def test_text_extracted_from_a_pdf_reads_as_the_pdf(corpus, pdfs, tmp_path):
