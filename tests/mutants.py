@@ -11,10 +11,13 @@ stable description, and the kill rate over the valid mutants: the equivalent one
 tell them apart, e.g. a chunk size) are listed with a reason in tests/data/equivalent_mutants.yaml,
 keyed by module and description, and left out of the rate.
 
-Fast enough for a shared 2-core machine: the tests run once under a line tracer to learn which test
-reaches which line of the module, then each mutant runs only the tests that reach its statement
-(all of them for a statement run at import), fastest first, with ``-x``, in a process forked from one
-that has pytest and the heavy libraries loaded. Not collected by pytest (its name is not test_*);
+Fast enough for a shared 2-core machine: the tests run once, in this process, under a line tracer to
+learn which test reaches which line of the module; then each mutant runs only the tests that reach
+its statement, fastest first, with ``-x``, in a child forked from this process with the mutated
+functions' code swapped into the loaded functions (nothing imported again). A mutant of a statement
+that runs at import (a constant, a class body) runs all the tests in a fresh interpreter instead.
+``--confirm`` runs a survivor again with all the tests (a fixture shared by several tests is traced
+to the first only). Not collected by pytest (its name is not test_*);
 README's testing section gives the rates measured with it.
 """
 from __future__ import annotations
@@ -23,13 +26,18 @@ import argparse
 import ast
 import copy
 import datetime
+import functools
+import gc
+import inspect
 import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -49,6 +57,7 @@ class Mutant:
     line: int               # the enclosing statement's first line: the tests that reach it are run
     what: str               # stable across edits elsewhere: scope, change, the code changed
     source: str
+    in_function: bool       # runs when called (its code can be swapped), not when the module loads
 
 
 @dataclass
@@ -112,23 +121,24 @@ class _Replace(ast.NodeTransformer):
         return super().visit(node)
 
 
-def _places(tree: ast.AST) -> dict[int, tuple[str, int]]:
-    """id(node) → (the scope's qualified name, the enclosing statement's first line)."""
-    places: dict[int, tuple[str, int]] = {}
+def _places(tree: ast.AST) -> dict[int, tuple[str, int, bool]]:
+    """id(node) → (the scope's qualified name, the enclosing statement's first line, inside a function)."""
+    places: dict[int, tuple[str, int, bool]] = {}
 
-    def walk(node: ast.AST, scope: str, statement: int) -> None:
+    def walk(node: ast.AST, scope: str, statement: int, in_function: bool) -> None:
         if isinstance(node, ast.stmt):
             statement = node.lineno
-        places[id(node)] = (scope, statement)
-        inner = scope
+        places[id(node)] = (scope, statement, in_function)
+        inner, function = scope, in_function
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             inner = node.name if scope == "<module>" else f"{scope}.{node.name}"
+            function = in_function or not isinstance(node, ast.ClassDef)
         for child in ast.iter_child_nodes(node):
             # a function's decorators and defaults run where it is defined, its body where it is called
             body = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and child in node.body
-            walk(child, inner if body else scope, statement)
+            walk(child, inner if body else scope, statement, function if body else in_function)
 
-    walk(tree, "<module>", 0)
+    walk(tree, "<module>", 0, False)
     return places
 
 
@@ -149,7 +159,7 @@ def mutants(source: str) -> Iterator[Mutant]:
     for node in ast.walk(tree):
         if id(node) in annotations or id(node) in last_returns or not hasattr(node, "lineno"):
             continue
-        scope, statement = places[id(node)]
+        scope, statement, in_function = places[id(node)]
         for what, replacement in _changes(node):
             mutated = copy.deepcopy(tree)
             target = next(n for n, o in zip(ast.walk(mutated), ast.walk(tree)) if o is node)
@@ -159,7 +169,7 @@ def mutants(source: str) -> Iterator[Mutant]:
             seen[description] = seen.get(description, 0) + 1
             if seen[description] > 1:                          # the same change twice in one scope
                 description += f" #{seen[description]}"
-            yield Mutant(statement, description, ast.unparse(new))
+            yield Mutant(statement, description, ast.unparse(new), in_function)
 
 
 def equivalents(module: str) -> dict[str, str]:
@@ -225,7 +235,7 @@ def _forked(work, timeout: float) -> int:
             os.killpg(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             return -1
-        time.sleep(0.02)
+        time.sleep(0.01)
     try:
         os.killpg(pid, signal.SIGKILL)                         # workers the tests left behind
     except (ProcessLookupError, PermissionError):
@@ -239,37 +249,92 @@ def _pytest(args: list[str], plugins: list | None = None) -> int:
     return int(pytest.main(["-p", "no:cacheprovider", "-q", *args], plugins=plugins or []))
 
 
-def _baseline(tree: Path, target: Path, tests: list[str], timeout: float) -> tuple[dict, dict] | None:
-    """Run the tests once, traced: (line → test ids reaching it, test id → seconds), None if they fail."""
-    out = tree.parent / "reach.json"
+def _fresh(tree: Path, tests: list[str], timeout: float) -> int:
+    """The tests in a new interpreter (a mutant of what runs at import); -1 on timeout."""
+    try:
+        return subprocess.run([sys.executable, "-m", "pytest", "-x", "-p", "no:cacheprovider", *tests], cwd=tree,
+                              capture_output=True, timeout=timeout).returncode
+    except subprocess.TimeoutExpired:
+        return -1
 
-    def work() -> int:
-        reach = _Reach(str(target))
-        reach.start()
+
+def _functions(module) -> Iterator:
+    """Every function object the module defines, methods and wrapped functions included."""
+    seen: set[int] = set()
+
+    def of(value, depth=0) -> Iterator:
+        if id(value) in seen or depth > 3:
+            return
+        seen.add(id(value))
+        value = inspect.unwrap(value) if callable(value) else value
+        if isinstance(value, (staticmethod, classmethod)):
+            value = value.__func__
+        if isinstance(value, property):
+            for f in (value.fget, value.fset, value.fdel):
+                yield from of(f, depth + 1)
+        elif isinstance(value, types.FunctionType) and value.__module__ == module.__name__:
+            yield value
+        elif isinstance(value, type) and value.__module__ == module.__name__:
+            for member in vars(value).values():
+                yield from of(member, depth + 1)
+
+    for value in list(vars(module).values()):
+        yield from of(value)
+
+
+def _swap(module, source: str) -> bool:
+    """Put the code of ``source``'s functions into the module's loaded functions (every holder of a
+    function — a registry, a ``from … import`` — then runs the mutant); False when one cannot be."""
+    compiled: dict[str, types.CodeType] = {}
+
+    def collect(code: types.CodeType) -> None:
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                compiled.setdefault(const.co_qualname, const)
+                collect(const)
+
+    collect(compile(source, module.__file__, "exec"))
+    for function in _functions(module):
+        new = compiled.get(function.__code__.co_qualname)
+        if new is None or new.co_freevars != function.__code__.co_freevars:
+            return False
+        function.__code__ = new
+    for value in gc.get_objects():                             # results cached before the swap
+        if isinstance(value, functools._lru_cache_wrapper):
+            value.cache_clear()
+    return True
+
+
+def _baseline(target: Path, tests: list[str]) -> tuple[dict, dict] | None:
+    """Run the tests once, here, traced: (line → test ids reaching it, test id → seconds), None if they
+    fail. Everything they import stays loaded for the forks."""
+    reach = _Reach(str(target))
+    reach.start()
+    try:
         code = _pytest(tests, [reach])
+    finally:
         sys.settrace(None)
-        out.write_text(json.dumps({"lines": {k: sorted(v) for k, v in reach.lines.items()},
-                                   "seconds": reach.seconds}))
-        return code
+        import threading
 
-    if _forked(work, timeout * 10) != 0:
+        threading.settrace(None)
+    if code != 0:
         return None
-    data = json.loads(out.read_text())
     by_line: dict[int, set[str]] = {}
-    for test, lines in data["lines"].items():
+    for test, lines in reach.lines.items():
         for line in lines:
             by_line.setdefault(line, set()).add(test)
-    return by_line, data["seconds"]
+    return by_line, reach.seconds
 
 
-def _tests_for(line: int, by_line: dict[int, set[str]], seconds: dict[str, float], tests: list[str]) -> list[str]:
-    reached = by_line.get(line, set())
-    if not reached or AT_IMPORT in reached or "<between>" in reached:
-        return tests                                           # run at import, or by no test we could trace
-    return sorted(reached, key=lambda t: seconds.get(t, 0.0))
+def _tests_for(line: int, by_line: dict[int, set[str]], seconds: dict[str, float]) -> list[str] | None:
+    """The tests that reach a line, fastest first; None when it is reached only outside a test."""
+    reached = by_line.get(line, set()) - {AT_IMPORT, "<between>"}
+    return sorted(reached, key=lambda t: seconds.get(t, 0.0)) if reached else None
 
 
-def run(module: Path, tests: list[str], only: set[int], timeout: int) -> Result | None:
+def run(module: Path, tests: list[str], only: set[int], timeout: int, confirm: bool = False) -> Result | None:
+    """The mutants of one module against the tests (a fork of this process runs each: call once per
+    process, the module's tests stay loaded)."""
     name = str(module.resolve().relative_to(ROOT))
     source = module.read_text(encoding="utf-8")
     known = equivalents(name)
@@ -286,25 +351,32 @@ def run(module: Path, tests: list[str], only: set[int], timeout: int) -> Result 
         os.environ["PYTHONPATH"] = str(tree)
         os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
         sys.dont_write_bytecode = True                         # a mutant never runs a stale .pyc
-        import hypothesis  # noqa: F401  (loaded once, before the forks)
-        import openpyxl  # noqa: F401
-        import pytest  # noqa: F401
-
-        reach = _baseline(tree, target, tests, timeout)
-        if reach is None:
-            print(f"{name}: the tests fail before any mutation (run them: python -m pytest {' '.join(tests)})")
+        reach = _baseline(target, tests)
+        dotted = name.removesuffix(".py").replace("/", ".")
+        if reach is None or dotted not in sys.modules:
+            print(f"{name}: the tests fail (or never import it) before any mutation: "
+                  f"python -m pytest {' '.join(tests)}")
             return None
         by_line, seconds = reach
+        loaded = sys.modules[dotted]
         used: set[str] = set()
         for m in mutants(source):
             if only and m.line not in only:
                 continue
             result.total += 1
-            target.write_text(m.source, encoding="utf-8")
-            chosen = _tests_for(m.line, by_line, seconds, tests)
-            alive = _forked(lambda: _pytest(["-x", *chosen]), timeout) == 0
-            if alive and chosen != tests:                      # a shared fixture may carry it further
-                alive = _forked(lambda: _pytest(["-x", *tests]), timeout) == 0
+            target.write_text(m.source, encoding="utf-8")        # for a worker that starts a new interpreter
+            chosen = _tests_for(m.line, by_line, seconds) if m.in_function else None
+            if chosen is None:
+                code = _fresh(tree, tests, timeout * 4)
+            else:
+                code = _forked(lambda: _pytest(["-x", *chosen]) if _swap(loaded, m.source) else 4, timeout)
+                if code == 4:                                    # the code could not be swapped in
+                    code = _fresh(tree, tests, timeout * 4)
+                elif code == 0 and confirm and chosen != tests:
+                    code = _fresh(tree, tests, timeout * 4)
+            alive = code == 0
+            if code == -1:
+                print(f"timeout   {name}:{m.line}  {m.what}  (counted as killed)", flush=True)
             if m.what in known:
                 used.add(m.what)
                 result.equivalent += 1
@@ -340,19 +412,31 @@ def main() -> int:
     parser.add_argument("tests", nargs="*")
     parser.add_argument("--plan", action="store_true", help="every module of tests/data/mutation_plan.yaml")
     parser.add_argument("--only", default="", help="comma-separated line numbers")
-    parser.add_argument("--timeout", type=int, default=120)
+    parser.add_argument("--timeout", type=int, default=60)
+    parser.add_argument("--confirm", action="store_true", help="run a survivor again with all the tests")
+    parser.add_argument("--json", type=Path, help="write the result here (used by --plan)")
     args = parser.parse_args()
     only = {int(x) for x in args.only.split(",") if x}
     if args.plan:
         plan = yaml.safe_load(PLAN.read_text(encoding="utf-8"))
-        results = [run(ROOT / module, tests, only, args.timeout) for module, tests in plan.items()]
+        results = []
+        for module, tests in plan.items():                     # one process each: a module's tests stay loaded
+            out = Path(tempfile.mkstemp(suffix=".json")[1])
+            subprocess.run([sys.executable, __file__, module, *tests, "--timeout", str(args.timeout), "--json",
+                            str(out), *(["--confirm"] if args.confirm else [])], check=False)
+            data = json.loads(out.read_text() or "null")
+            out.unlink()
+            results.append(Result(**data) if data else None)
         print(_table([r for r in results if r is not None]))
         return 0 if all(r is not None and r.rate >= 0.9 for r in results) else 1
     if args.module is None or not args.tests:
         parser.error("a module and its tests, or --plan")
-    result = run(args.module, args.tests, only, args.timeout)
+    result = run(args.module, args.tests, only, args.timeout, args.confirm)
+    if args.json:
+        args.json.write_text(json.dumps(None if result is None else {
+            "module": result.module, "total": result.total, "killed": result.killed,
+            "equivalent": result.equivalent}))
     return 2 if result is None else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

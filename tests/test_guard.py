@@ -256,3 +256,8 @@ def test_a_broken_workbook_xml_counts_only_worksheet_parts_as_sheets(tmp_path):
 
 def test_a_missing_file_gives_the_os_reason_alone(tmp_path):
     assert path_problem(tmp_path / "none.xlsx", Limits()) == "文件不存在或无法访问（No such file or directory）"
+
+
+def test_a_path_given_as_text_is_looked_at_as_a_path(tmp_path):
+    (tmp_path / "big.xlsx").write_bytes(b"x" * 11)
+    assert "file_bytes" in path_problem(str(tmp_path / "big.xlsx"), Limits(file_bytes=10))
