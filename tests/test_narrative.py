@@ -182,6 +182,11 @@ def test_planted_error_found_at_its_paragraph(corpus, edited, name):
     assert alone == without
 
 
+def test_a_table_mismatch_names_the_table_and_its_figure(corpus, edited):
+    path, _ = edited["figure-changed"]
+    [found] = [f for f in check_report(path, corpus[2]).findings if f.code == "report-table-mismatch"]
+    assert "自评 报告为 44.34，部门整体支出绩效自评表为 44.43" in found.message, found.message
+
 def test_txt_report_reads_as_the_docx(corpus, tmp_path):
     units = corpus[2]
     paragraphs = read_report(_report(corpus, REAL_UNIT))
