@@ -326,10 +326,15 @@ def _baseline(target: Path, tests: list[str]) -> tuple[dict, dict] | None:
     return by_line, reach.seconds
 
 
-def _tests_for(line: int, by_line: dict[int, set[str]], seconds: dict[str, float]) -> list[str] | None:
-    """The tests that reach a line, fastest first; None when it is reached only outside a test."""
+def _tests_for(line: int, by_line: dict[int, set[str]], seconds: dict[str, float],
+               tests: list[str]) -> list[str] | None:
+    """The tests that reach a line, the files in the order given (the plan lists the fast ones first: a
+    test's own time hides the shared fixture it needs), fastest first within a file; None when the line
+    is reached only outside a test."""
     reached = by_line.get(line, set()) - {AT_IMPORT, "<between>"}
-    return sorted(reached, key=lambda t: seconds.get(t, 0.0)) if reached else None
+    files = {Path(t).as_posix(): i for i, t in enumerate(tests)}
+    return sorted(reached, key=lambda t: (files.get(t.split("::")[0], len(files)), seconds.get(t, 0.0))) \
+        if reached else None
 
 
 def run(module: Path, tests: list[str], only: set[int], timeout: int, confirm: bool = False) -> Result | None:
@@ -365,7 +370,7 @@ def run(module: Path, tests: list[str], only: set[int], timeout: int, confirm: b
                 continue
             result.total += 1
             target.write_text(m.source, encoding="utf-8")        # for a worker that starts a new interpreter
-            chosen = _tests_for(m.line, by_line, seconds) if m.in_function else None
+            chosen = _tests_for(m.line, by_line, seconds, tests) if m.in_function else None
             if chosen is None:
                 code = _fresh(tree, tests, timeout * 4)
             else:
