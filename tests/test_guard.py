@@ -32,9 +32,22 @@ def test_extent_is_the_last_cell(tmp_path, rows_xml, expected):
     assert (extent.rows, extent.columns) == expected
 
 
-def test_a_reference_cut_by_a_chunk_is_seen(tmp_path):
-    filler = '<row r="1"><c r="A1"><v>1</v></c></row>' * 30000      # past the 1 MB chunk
-    extent = _extent(tmp_path, filler + '<row r="2"><c r="ZZ2"><v>1</v></c></row>')
+@pytest.mark.parametrize("shift", (-2, 0, 3))
+def test_a_reference_cut_by_a_streamed_chunk_is_seen(tmp_path, shift):
+    """The sheet read from the zip a chunk at a time: the chunk edge falls inside ``r="ZZ2"``."""
+    from selfeval_xl.read.guard import _CHUNK
+
+    head = '<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+    cell = '<row r="2"><c r="ZZ2">'
+    filler = "<!--" + "x" * (_CHUNK - len(head) - 7 - cell.index('r="ZZ2"') - 4 + shift) + "-->"
+    xml = head + filler + cell + "<v>1</v></c></row></sheetData></worksheet>"
+    edge = _CHUNK - len(head) - len(filler)
+    assert 0 < edge - cell.index('r="ZZ2"') < len('r="ZZ2"')              # the edge is inside the reference
+    path = tmp_path / "s.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("s.xml", xml)
+    with zipfile.ZipFile(path) as z:
+        extent = sheet_extent(z, "s.xml", Limits())
     assert (extent.rows, extent.columns) == (2, 702)
 
 
@@ -194,3 +207,57 @@ def test_an_inflated_part_is_measured_from_its_first_byte():
 
     assert extent_of(b'r="B2"><v>1</v></c>') == Extent(2, 2)          # a reference at byte 0
     assert Extent() == Extent(0, 0)
+
+
+@pytest.mark.parametrize("data, plain", [
+    (b'<?xml version="1.0" encoding="UTF-8"?><a>\xe8\xa1\xa8</a>', True),
+    (b"<?xml version='1.0' encoding='utf8'?><a/>", True),
+    (b"<a>no declaration</a>", True),
+    (b'<?xml version="1.0" encoding="GBK"?><a/>', False),                # another encoding: defusedxml decides
+    (b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>', False),   # where entities are declared
+    (b"<a>\x00</a>", False),
+    (b"<a>\xff\xfe</a>", False),                                            # not UTF-8 at all
+])
+def test_only_plain_utf8_xml_without_a_doctype_goes_to_the_standard_parser(data, plain):
+    from selfeval_xl.read.guard import plain_xml
+
+    assert plain_xml(data) == (data.decode("utf-8") if plain else None)
+
+
+def test_a_small_sheet_is_inflated_once_and_kept_a_large_one_streamed(tmp_path):
+    from selfeval_xl.read.guard import KEEP_PART_BYTES, measure_sheet
+
+    small = b'<worksheet><sheetData><row r="4"><c r="C4"><v>1</v></c></row></sheetData></worksheet>'
+    at_limit = small[:-len(b"</worksheet>")] + b" " * (KEEP_PART_BYTES - len(small)) + b"</worksheet>"
+    large = at_limit + b" "
+    path = tmp_path / "b.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in (("small.xml", small), ("at.xml", at_limit), ("large.xml", large)):
+            z.writestr(name, data)
+    kept: dict[str, bytes] = {}
+    with zipfile.ZipFile(path) as z:
+        extents = [measure_sheet(z, name, Limits(), kept) for name in ("small.xml", "at.xml", "large.xml")]
+        assert measure_sheet(z, "large.xml", Limits()) == Extent(4, 3)      # nothing kept without a dict
+    assert extents == [Extent(4, 3)] * 3
+    assert kept == {"small.xml": small, "at.xml": at_limit}
+
+
+def test_a_broken_workbook_xml_counts_only_worksheet_parts_as_sheets(tmp_path):
+    from selfeval_xl.read.guard import file_problem
+
+    book = _book(tmp_path / "b.xlsx", {"a": '<row r="1"><c r="XFD1"><v>1</v></c></row>', "b": ""},
+                 workbook_xml="<workbook><sheets><sheet name=")
+    with zipfile.ZipFile(book, "a") as z:
+        z.writestr("xl/worksheets/_rels/sheet1.xml.rels", "<Relationships/>")
+    assert file_problem(book, Limits(sheets=2)) is None
+    assert "sheet1.xml" in file_problem(book, Limits(sheets=2, columns=100))
+    assert "sheets" in file_problem(book, Limits(sheets=1))
+
+
+def test_a_missing_file_gives_the_os_reason_alone(tmp_path):
+    assert path_problem(tmp_path / "none.xlsx", Limits()) == "文件不存在或无法访问（No such file or directory）"
+
+
+def test_a_path_given_as_text_is_looked_at_as_a_path(tmp_path):
+    (tmp_path / "big.xlsx").write_bytes(b"x" * 11)
+    assert "file_bytes" in path_problem(str(tmp_path / "big.xlsx"), Limits(file_bytes=10))

@@ -500,3 +500,78 @@ def test_a_package_written_by_another_program_keeps_its_shared_strings(tmp_path)
     assert not any(n.startswith("docProps/") for n in differ)
     assert differ - INDEX_PARTS <= SCORED_SHEET_PARTS, differ
     assert RESULTS_SHEET in openpyxl.load_workbook(tmp_path / "out" / converted.name).sheetnames
+
+
+# ------------------------------------------------------------------ what a reader of the saved file sees
+
+def _vml_ids(path: Path) -> tuple[list[str], list[str]]:
+    """Every drawing's shape-id blocks (``o:idmap data``) and every shape id, across the package."""
+    blocks, shapes = [], []
+    for name, data in parts(path).items():
+        if name.endswith(".vml"):
+            text = data.decode("utf-8")
+            blocks += [b.strip() for m in re.findall(r'idmap\b[^>]*data="([\d,\s]+)"', text) for b in m.split(",")]
+            shapes += re.findall(r'<[\w:]*shape\b[^>]*\bid="(_x0000_s\d+)"', text)
+    return blocks, shapes
+
+
+def test_new_comment_drawings_take_shape_ids_no_other_drawing_uses(tmp_path):
+    """Excel calls a package with one shape id in two drawings damaged (and moves the boxes): a sheet's
+    new drawing takes a block no drawing of the file (openpyxl's data="1") nor another new one uses."""
+    source = tmp_path / "三表.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "甲"
+    wb.active["A1"].comment = Comment("已有批注", "会计")                 # openpyxl's drawing, block 1
+    wb.create_sheet("乙")["A1"] = 1
+    wb.create_sheet("丙")["A1"] = 1
+    wb.save(source)
+    book = PackageBook.open(source)
+    book.set_comment("乙", "B2", "检查：缺少")
+    book.set_comment("丙", "C3", "检查：缺少")
+    book.save(tmp_path / "out.xlsx")
+    blocks, shapes = _vml_ids(tmp_path / "out.xlsx")
+    assert len(blocks) == 3 and len(set(blocks)) == 3, blocks
+    assert len(shapes) == 3 and len(set(shapes)) == 3, shapes
+    again = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert again["乙"]["B2"].comment.text == "检查：缺少" and again["甲"]["A1"].comment.text == "已有批注"
+
+
+def test_the_results_sheet_prints_its_header_on_every_page(tmp_path):
+    source = busy_workbook(tmp_path / "部门.xlsx")
+    book = PackageBook.open(source)
+    score_book(book)
+    book.save(tmp_path / "out.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert wb[RESULTS_SHEET].print_title_rows == "$1:$1"
+    assert all(ws.print_title_rows is None for ws in wb.worksheets if ws.title != RESULTS_SHEET)
+    book = PackageBook.open(tmp_path / "out.xlsx")                  # a second run adds no second one
+    score_book(book)
+    book.save(tmp_path / "again.xlsx")
+    workbook_xml = parts(tmp_path / "again.xlsx")["xl/workbook.xml"].decode()
+    assert workbook_xml.count("_xlnm.Print_Titles") == 1
+
+
+def test_a_value_written_over_a_formula_is_a_value_when_read_again(tmp_path):
+    source = tmp_path / "f.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "表"
+    wb.active["A1"], wb.active["B1"], wb.active["C1"] = 2, "=A1*2", "=A1*3"
+    wb.save(source)
+    book = PackageBook.open(source)
+    book.write("表", "B1", 5)
+    assert (book.read("表", "B1").value, book.read("表", "B1").formula) == (5, None)
+    assert book.read("表", "C1").formula == "=A1*3"                       # its neighbour keeps its own
+    book.save(tmp_path / "out.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["表"]
+    assert (ws["B1"].value, ws["C1"].value) == (5, "=A1*3")
+
+
+def test_a_hidden_sheet_is_read_as_hidden(tmp_path):
+    source = tmp_path / "h.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "表"
+    wb.create_sheet("底稿").sheet_state = "hidden"
+    wb.create_sheet("参数").sheet_state = "veryHidden"
+    wb.save(source)
+    grids = PackageBook.open(source).grids()
+    assert {g.name: g.hidden for g in grids} == {"表": False, "底稿": True, "参数": True}

@@ -260,3 +260,33 @@ def test_an_xls_renamed_xlsx_is_read_by_its_bytes(tmp_path):
     data, original = read_workbook(renamed), read_workbook(SAMPLES / "项目库导出_已填指标.xls")
     assert data.problems == [] and len(data.tables) == len(original.tables) == 1
     assert [r.level3 for r in data.tables[0].rows()] == [r.level3 for r in original.tables[0].rows()]
+
+
+def _project_rows(name: str = "测试项目", reason: str | None = None) -> list[list]:
+    return [["项目支出绩效自评表（2021年度）"], ["项目名称", None, name], ["主管部门", None, "某局"],
+            ["项目资金（万元）", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+            ["年度资金总额", None, 100, 100, 90, 10, 0.9, 9],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+            ["产出指标", "数量指标", "培训人次", "≥100人次", "100人次", 90, 90, reason],
+            ["总分", None, None, None, None, 100, 99, 98],
+            ["等级", None, None, None, None, None, "优", "良"]]
+
+
+def test_our_templates_named_total_and_grade_cells_win_over_the_labels():
+    """A named cell (SE_TOTAL, SE_GRADE) on the table's sheet is the 总分/等级 even where the label
+    points elsewhere; a name on another sheet or over a range is not."""
+    grid = Grid("Sheet1", _project_rows())
+    [table] = read_grids([grid], defined_names={"SE_TOTAL": "'Sheet1'!$H$8", "SE_GRADE": "Sheet1!$H$9"}).tables
+    assert (table.total.ref, table.total.value, table.grade.ref, table.grade.value) == ("H8", 98, "H9", "良")
+    [table] = read_grids([grid], defined_names={"SE_TOTAL": "其他!$H$8", "SE_GRADE": "Sheet1!$H$9:$H$10"}).tables
+    assert (table.total.ref, table.grade.ref) == ("G8", "G9")
+
+
+def test_the_forms_instruction_text_in_a_field_is_read_as_blank_and_kept_for_the_message():
+    grid = Grid("Sheet1", _project_rows(name="请填写项目全称", reason="说明偏差原因（100字以内）"))
+    [table] = read_grids([grid]).tables
+    assert table.fields["project_name"].value is None
+    assert table.rows()[0].get("reason").value is None
+    assert table.instructions == {"'Sheet1'!C2": "请填写项目全称", "'Sheet1'!H7": "说明偏差原因（100字以内）"}
+    [table] = read_grids([Grid("Sheet1", _project_rows(name="请假管理系统建设"))]).tables
+    assert table.fields["project_name"].value == "请假管理系统建设" and table.instructions == {}

@@ -255,9 +255,21 @@ def test_range_score_bounded(lo, width, actual, weight):
 
 @hsettings(max_examples=500, deadline=None)
 @given(x=st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
-def test_xl_round_is_what_15_digits_then_half_up_gives(x):
+def test_xl_round_is_the_nearest_cent_to_the_15_digit_form(x):
     # ROUND(x, 2) never moves a value by more than half a cent beyond its 15-digit form.
     r = rules.xl_round(x)
     shown = D(format(x, ".15g"))
     assert abs(r - shown) <= D("0.005")
     assert r == r.quantize(D("0.01"))
+
+
+@hsettings(max_examples=500, deadline=None)
+@given(cents=st.integers(min_value=0, max_value=10**9), negative=st.booleans())
+def test_xl_round_takes_a_half_cent_away_from_zero(cents, negative):
+    """x.xx5 as the spreadsheet shows it goes up in size whatever its sign and its double (2.675 is
+    2.67499… as a double): not to even (Python's round), not towards +∞ (floor(x + 0.005))."""
+    sign = "-" if negative else ""
+    x = float(f"{sign}{cents // 100}.{cents % 100:02d}5")
+    away = D(f"{sign}{cents + 1}").scaleb(-2)
+    assert rules.xl_round(x) == away
+    assert rules.xl_round(D(f"{sign}{cents // 100}.{cents % 100:02d}5")) == away

@@ -135,7 +135,7 @@ def test_a_streamed_upload_without_length_is_cut_off_at_the_limit(site):
 def test_uploads_are_stored_by_content_hash_never_by_the_clients_name(site, tmp_path):
     store, client = site
     content = build_project(tmp_path / "p.xlsx").path.read_bytes()
-    started = time.time()
+    before = set(tmp_path.parent.rglob("evil*"))          # what other tests of the session made there
     r = upload(client, "/api/check", "../../../evil.xlsx", content)
     assert r.status_code == 200
     assert r.json()["files"][0]["path"] == "evil.xlsx"
@@ -143,9 +143,9 @@ def test_uploads_are_stored_by_content_hash_never_by_the_clients_name(site, tmp_
     assert r.status_code == 200 and "evil.xlsx" in r.text
     digest = hashlib.sha256(content).hexdigest()
     assert store.file_path(digest, ".xlsx").read_bytes() == content
-    # nothing named after the client anywhere the ../ could reach; files other tests of the session made
-    # there before this upload do not count
-    around = [p for p in tmp_path.parent.rglob("evil*") if p.lstat().st_mtime >= started]
+    # nothing named after the client anywhere the ../ could reach: compared by name with what was there
+    # before (not by time: a file's clock is coarser than time.time() and may read earlier)
+    around = set(tmp_path.parent.rglob("evil*")) - before
     everything = [p.name for p in (tmp_path / "data").rglob("*")] + [p.name for p in around]
     assert not any("evil" in name for name in everything)
 

@@ -128,6 +128,7 @@ class PackageBook:
         self._book_rels = Rels(z.read("xl/_rels/workbook.xml.rels").decode("utf-8"))
         self._types = z.read("[Content_Types].xml").decode("utf-8")
         self._comments: dict[str, SheetComments] = {}
+        self._idmaps_given: list[int] = []           # blocks of VML shape ids new drawings took
         try:                                         # what we may patch, parsed now: a part we could not
             self._styles = StylesXml(self._read_part(self._styles_part()) or "")      # patch fails the open
             self._sheets = {name: SheetXml(self._read_part(part)) for name, part in self._parts.items()}
@@ -334,14 +335,15 @@ class PackageBook:
             parts[rels_part] = rels.text.encode("utf-8")
 
     def _free_idmap(self) -> int:
-        """A block of VML shape ids that no drawing of the package uses."""
-        used = [0]
+        """A block of VML shape ids that no drawing of the package uses, nor a drawing made before it."""
+        used = [0, *self._idmaps_given]
         for name in self._names:
             if name.lower().endswith(".vml"):
                 text = self._archive.read(name).decode("utf-8", errors="replace")
                 used += [int(x) for m in re.findall(r'idmap\b[^>]*data="([\d,\s]+)"', text)
                          for x in m.split(",") if x.strip().isdigit()]
-        return max(used) + 1 + len(self._comments)
+        self._idmaps_given.append(max(used) + 1)
+        return self._idmaps_given[-1]
 
     def _save_put_sheets(self, parts: dict[str, bytes], new_name) -> None:
         styles = self._styles

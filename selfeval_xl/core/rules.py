@@ -21,7 +21,6 @@ from typing import Sequence, Union
 
 Number = Union[int, float, Decimal, str]
 
-TWO_PLACES = Decimal("0.01")
 
 
 class RuleError(ValueError):

@@ -156,11 +156,12 @@ def extract(paragraphs: list[Paragraph], names: Names) -> Extracted:
             if sentence.strip():
                 _scores(sentence, p, scope, what, enumerated, names, out)
         before: list[Statement] = []
+        waiting: list[Statement] | None = None
         for sentence in re.split(r"(?<=[。！？!?])", body):
             if sentence.strip():
                 before = _funds(sentence, p, scope, out, before)
                 _rates(sentence, p, scope, out)
-                _counts(sentence, p, scope, names, out)
+                waiting = _counts(sentence, p, scope, names, out, waiting)
     return out
 
 
@@ -276,19 +277,27 @@ def _rates(sentence: str, p: Paragraph, scope: str, out: Extracted) -> None:
         _statement(out, (scope, "rate", what), rate.group("num"), p, sentence)
 
 
-def _counts(sentence: str, p: Paragraph, scope: str, names: Names, out: Extracted) -> None:
+def _counts(sentence: str, p: Paragraph, scope: str, names: Names, out: Extracted,
+            waiting: list[Statement] | None) -> list[Statement] | None:
+    """The counts of indicators a sentence states (``涉及 21 个管理效能指标…``) with the 实际完成指标 and
+    指标完成率 of that sentence or of a later one of the paragraph (``…指标。实际完成指标33个，指标完成率100%。``):
+    ``waiting`` are the counts stated before. Returns the counts still waiting for them."""
     found = _COUNTS.search(sentence)
-    if found is None:
-        return
-    parts = []
-    for item in _COUNT_ITEM.finditer(found.group("items")):
-        what = resolve(item.group("name"), scope, names)
-        if what and what[0] == "level":
-            parts.append(_statement(out, (scope, "count", what[1]), item.group("num"), p, sentence))
-        elif not item.group("name").strip("共"):
-            parts.append(_statement(out, (scope, "count", "all"), item.group("num"), p, sentence))
+    if found is not None:
+        waiting = []
+        for item in _COUNT_ITEM.finditer(found.group("items")):
+            what = resolve(item.group("name"), scope, names)
+            if what and what[0] == "level":
+                waiting.append(_statement(out, (scope, "count", what[1]), item.group("num"), p, sentence))
+            elif not item.group("name").strip("共"):
+                waiting.append(_statement(out, (scope, "count", "all"), item.group("num"), p, sentence))
+    if waiting is None:
+        return None
     full = _FULL.search(sentence)
     full_s = _statement(out, (scope, "count", "full"), full.group("num"), p, sentence) if full else None
     rate = next((s for s in out.statements if s.key == (scope, "rate", "full") and s.sentence == sentence.strip()),
                 None)
-    out.counts.append(([s for s in parts if s], full_s, rate))
+    if full_s is None and rate is None:
+        return waiting
+    out.counts.append(([s for s in waiting if s], full_s, rate))
+    return None
