@@ -132,9 +132,13 @@ def test_case(tmp_path, code, case):
         assert [f for f in found if f["code"] == code or f["severity"] == Severity.ERROR.value] == [], listed
 
 
-NOT_YET = {   # issue 23, part 1 left these without a case here (each is seeded in its own test file today):
-    "check-failed", "sheet-too-large", "table-partly-read", "exec-rule-unknown",
-    "text-in-number-cell", "direction-not-in-list", "formula-replaced", "stale-cached-value",  # our template
+NOT_YET = {   # issue 23: still without a case here (each is seeded in its own test file today):
+    "check-failed",        # raised only when our own code crashes: a case would need a bug (tests/test_worker_config.py
+                           # plants one; test_hostile_batch.py the time and memory limits)
+    "table-partly-read",   # a form without 分值 or scored by rubric: the gallery's forms (tests/test_gallery.py)
+    "exec-rule-unknown",   # a 得分计算方法 column, which only a local layout has (department-output-ab)
+    "text-in-number-cell", "direction-not-in-list",   # our native template's cells (tests/test_text_in_number_cells.py)
+    "formula-replaced", "stale-cached-value",         # our template's formulas with cached values (test_checks_formulas.py)
 }
 """Debt, listed so it cannot grow: the test below fails for any other code without a failing case,
 and for a listed code once it has one (take it off the list)."""
