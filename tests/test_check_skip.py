@@ -76,3 +76,23 @@ def test_a_bad_override_is_a_load_error(tmp_path, severity, problem, capsys):
     built = build_project(tmp_path / "t.xlsx")
     assert main(["check", str(built.path), "--system", str(path), "-j", "1"]) == 2
     assert problem in capsys.readouterr().err
+
+
+def test_a_system_relevels_a_quality_rule_of_its_tables(tmp_path):
+    """The 指标质量 rules one table shows are table checks: a system's ``severity:`` reaches them, over
+    the pack's severity (README: which overrides go where)."""
+    built = build_project(tmp_path / "t.xlsx", edits={("ind", 2, "level3"): "资金拨付及时性", ("ind", 2, "target"): "及时",
+                                                     ("ind", 2, "actual"): "达成年度指标"})
+    table = read_workbook(built.path).tables[0]
+    plain = {f.code: f.severity.value for f in check_table(str(built.path), table)}
+    assert plain.get("time-without-date") == "warning"
+    system = load_system(_system(tmp_path, "{time-without-date: error}"))
+    found = {f.code: f.severity.value for f in check_table(str(built.path), table, system)}
+    assert found.get("time-without-date") == "error"
+
+
+@pytest.mark.parametrize("code", ["wording-shared-across-units", "report-table-mismatch"])
+def test_a_system_cannot_set_a_code_no_table_of_it_raises(tmp_path, code):
+    """The rules across files and the report checks are not under one table's system (README says why)."""
+    with pytest.raises(DataFileError, match=code):
+        check_overrides(load_system(_system(tmp_path, f"{{{code}: error}}")))

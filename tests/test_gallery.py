@@ -2,6 +2,8 @@
 checked with its own system; planted problems are found at their cells, the correct copy draws nothing."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 import gallery
@@ -207,8 +209,10 @@ def test_an_answer_that_merely_starts_like_the_instructions_is_an_answer(tmp_pat
 
 
 def test_a_bureaus_own_layout_and_system_files_are_recognised_by_check(tmp_path, monkeypatch):
+    """``--layout`` reaches the pooled workers with their tasks (no environment variable carries it),
+    and ``SELFEVAL_LAYOUTS``, the user's setting, is read once by the command and handed down the same way."""
     from selfeval_xl.cli import main
-    from selfeval_xl.core.layout import LAYOUTS_ENV
+    from selfeval_xl.cli.check import LAYOUTS_ENV
 
     monkeypatch.delenv(LAYOUTS_ENV, raising=False)
     own = tmp_path / "bureau"
@@ -223,10 +227,14 @@ def test_a_bureaus_own_layout_and_system_files_are_recognised_by_check(tmp_path,
     rows[0] = (*rows[0][:5], 30, 30, "")                       # 产出 60 + 效益 30, no 满意度
     built = gallery.anhui(tmp_path / "sent.xlsx", rows=rows, code="CITY-2022-07")
     assert main(["check", "-q", str(built.path)]) == 1           # the national system wants 满意度
-    monkeypatch.setenv(LAYOUTS_ENV, "")                          # restored after the test
-    assert main(["check", "--layout", str(own / "city-layout.yaml"), str(built.path)]) == 0
-    [table] = read_workbook(built.path).tables
+    assert main(["check", "-j", "2", "--layout", str(own / "city-layout.yaml"), str(built.path)]) == 0
+    assert LAYOUTS_ENV not in os.environ                         # the command set no variable for its workers
+    assert read_workbook(built.path).tables[0].layout != str((own / "city-layout.yaml").resolve())
+    [table] = read_workbook(built.path, own=(str(own / "city-layout.yaml"),)).tables
     assert table.layout == str((own / "city-layout.yaml").resolve())
+    monkeypatch.setenv(LAYOUTS_ENV, str(own / "city-layout.yaml"))   # the user's setting, for score and summary
+    assert main(["summary", "-j", "2", str(built.path), "-o", str(tmp_path / "汇总.xlsx")]) == 0
+    monkeypatch.delenv(LAYOUTS_ENV)
     bad = own / "bad-layout.yaml"
     bad.write_text("extends: project\nsystem: missing.yaml\n", encoding="utf-8")
     assert main(["check", "--layout", str(bad), str(built.path)]) == 2

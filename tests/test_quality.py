@@ -12,7 +12,6 @@ import pytest
 from selfeval_xl.cli import main
 from selfeval_xl.demo.data import PLANTED, DemoData, generate, previous_year, write_xlsx
 from selfeval_xl.fill import fill
-from selfeval_xl.quality import QUALITY_ENV
 from selfeval_xl.quality.across import Across
 from selfeval_xl.quality.digest import IndicatorDigest, TableDigest
 from selfeval_xl.quality.pack import default_pack, load_pack
@@ -105,7 +104,6 @@ def found(tables):
 
 def test_satisfaction_without_survey_is_off_unless_a_bureau_turns_it_on(tables, tmp_path, monkeypatch):
     """Most correct tables have no cell for the survey: packaged off, so a default check is silent."""
-    monkeypatch.delenv(QUALITY_ENV, raising=False)
     tmp, folder = tables
     assert default_pack().rule("satisfaction-without-survey").severity == "off"
     assert "satisfaction-without-survey" not in {f["code"] for f in _check(tmp_path, str(folder))}
@@ -151,7 +149,6 @@ def test_the_quality_findings_point_at_the_rows_they_name(found, tables):
 
 
 def test_a_bureaus_own_pack_changes_a_threshold_a_severity_and_turns_a_rule_off(tables, tmp_path, monkeypatch):
-    monkeypatch.delenv(QUALITY_ENV, raising=False)
     _, folder = tables
     own = tmp_path / "本局规则.yaml"
     own.write_text("rules:\n"
@@ -164,7 +161,6 @@ def test_a_bureaus_own_pack_changes_a_threshold_a_severity_and_turns_a_rule_off(
     assert "routine-management" not in codes
     assert codes["cost-with-floor"]["severity"] == "error"
     assert "vague-target" in codes                  # what the file does not restate stays as packaged
-    monkeypatch.delenv(QUALITY_ENV, raising=False)
     lower = tmp_path / "低阈值.yaml"
     lower.write_text("rules:\n  far-over-target: {params: {ratio: 1.1}}\n", encoding="utf-8")
     again = _check(tmp_path, str(folder), "--quality", str(lower))
@@ -178,7 +174,6 @@ def test_a_bureaus_own_pack_changes_a_threshold_a_severity_and_turns_a_rule_off(
     ("rules:\n  far-over-target: {severity: fatal}\n", "fatal"),
 ])
 def test_a_wrong_pack_is_a_usage_error_naming_the_problem(tables, tmp_path, text, problem, monkeypatch, capsys):
-    monkeypatch.delenv(QUALITY_ENV, raising=False)
     own = tmp_path / "wrong.yaml"
     own.write_text(text, encoding="utf-8")
     assert main(["check", str(tables[1]), "--quality", str(own), "-j", "1"]) == 2

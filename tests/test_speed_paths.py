@@ -251,16 +251,17 @@ def test_copied_satisfaction_texts_are_found_whatever_the_block(block, monkeypat
     """The 满意度 texts compared a block of rows at a time find what the whole matrix found."""
     from selfeval_xl.quality import across
     from selfeval_xl.quality.digest import IndicatorDigest, TableDigest
-    from selfeval_xl.quality.pack import active_pack
+    from selfeval_xl.quality.pack import default_pack
 
     said = ["经问卷调查，服务对象满意度达96%，群众对项目实施效果普遍认可", "经问卷调查，服务对象满意度达95%，群众对项目实施效果普遍认可",
             "本年度共发放问卷200份，回收186份，满意率92%，主要意见为开放时间", "经问卷调查，服务对象满意度达96%，群众对项目实施效果普遍认可"]
     tables = [TableDigest(f"{n}.xlsx", "自评表", "project", unit, "项目", 10.0, "J20", (
         IndicatorDigest("满意度指标", "服务对象满意度指标", "群众满意度", "D20", "F20", "H20", "I20", "≥90%", "%", "≥",
                         90.0, 95.0, 10.0, 10.0, text),)) for n, (unit, text) in enumerate(zip("甲乙丙甲", said))]
-    rule = active_pack().rule("satisfaction-copied-across-units")
-    whole = list(across.satisfaction_copied_across_units(tables, [], rule))
+    pack = default_pack()
+    rule = pack.rule("satisfaction-copied-across-units")
+    whole = list(across.satisfaction_copied_across_units(tables, [], rule, pack))
     monkeypatch.setattr(across, "SIMILARITY_ROWS", block)
-    assert [(f.file, f.message) for f in across.satisfaction_copied_across_units(tables, [], rule)] \
+    assert [(f.file, f.message) for f in across.satisfaction_copied_across_units(tables, [], rule, pack)] \
         == [(f.file, f.message) for f in whole]
     assert {f.file for f in whole} == {"0.xlsx", "1.xlsx", "3.xlsx"}

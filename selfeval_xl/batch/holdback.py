@@ -12,29 +12,30 @@ from typing import Callable, Iterator
 from ..core.findings import FileReport, Finding, Report
 from ..core.limits import DEFAULT_LIMITS, Limits
 from ..files.discovery import Found, scan
-from .worker import Facts, FileResult, check_files
+from .worker import Choices, Facts, FileResult, check_files
 
 
 def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
                 limits: Limits = DEFAULT_LIMITS, found: Found | None = None,
                 facts: Facts | None = None,
                 on_result: Callable[[FileResult], None] | None = None,
-                previous: list[Path] = ()) -> Iterator[FileReport]:
+                previous: list[Path] = (), choices: Choices = Choices()) -> Iterator[FileReport]:
     """One FileReport per file, in input order, the files holding a 部门整体 table last. Every report
     is held back until every file is in: the cross-file checks of a 单位 and the 指标质量 rules across
     单位 and years (``previous``: last year's files, read for their digests only) may add to any file.
     Memory stays flat: the reports wait in a temporary file, and only a running sum per 单位 and each
     table's small digest are kept. ``on_result`` hears each file's whole result as it arrives (with its
-    ``facts``)."""
+    ``facts``). ``choices``: the bureau's layouts, 指标质量 pack and skipped codes, for every worker and the
+    rules across files."""
     import pickle
     import tempfile
 
     from ..checks import UnitFigures
 
-    units, across = UnitFigures(), _across(previous, system_ref, jobs, limits)
+    units, across = UnitFigures(), _across(previous, system_ref, jobs, limits, choices)
     with tempfile.TemporaryFile() as held:
         offsets: list[tuple[int, bool]] = []       # (where a report starts, it holds a 部门整体 table)
-        for result in check_files(paths, system_ref, jobs, limits, found, facts):
+        for result in check_files(paths, system_ref, jobs, limits, found, facts, choices=choices):
             result.report.findings += units.add(result.figures)
             across.add(result.digests)
             if on_result:
@@ -53,15 +54,15 @@ def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
                     yield report
 
 
-def _across(previous: list[Path], system_ref: str | None, jobs: int, limits: Limits):
+def _across(previous: list[Path], system_ref: str | None, jobs: int, limits: Limits, choices: Choices):
     """The 指标质量 collector of a run, with the digests of last year's workbooks (``previous``: files or
     folders) in it: those are read and checked in workers like any file, but never reported."""
     from ..quality.across import Across
 
-    across = Across()
+    across = Across(choices.pack(), choices.skip)
     if previous:
         found = scan(previous)
-        for result in check_files(found.paths, system_ref, jobs, limits, found):
+        for result in check_files(found.paths, system_ref, jobs, limits, found, choices=choices):
             across.add_previous(result.digests)
     return across
 
@@ -70,14 +71,15 @@ def run(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
         on_result: Callable[[FileResult], None] | None = None,
         on_cross: Callable[[list[Finding]], None] | None = None,
         limits: Limits = DEFAULT_LIMITS, found: Found | None = None,
-        facts: Facts | None = None, previous: list[Path] = ()) -> Report:
+        facts: Facts | None = None, previous: list[Path] = (), choices: Choices = Choices()) -> Report:
     """Every file checked, as one Report (for callers that want it whole): ``on_result`` hears each
     file as it arrives, ``on_cross`` the cross-file findings at the end (also added to their files),
-    the 指标质量 rules across 单位 and against ``previous`` (last year's files) among them."""
+    the 指标质量 rules across 单位 and against ``previous`` (last year's files) among them; ``choices`` as
+    for :func:`check_batch`."""
     from ..checks import UnitFigures
 
-    report, units, across = Report(), UnitFigures(), _across(previous, system_ref, jobs, limits)
-    for result in check_files(paths, system_ref, jobs, limits, found, facts):
+    report, units, across = Report(), UnitFigures(), _across(previous, system_ref, jobs, limits, choices)
+    for result in check_files(paths, system_ref, jobs, limits, found, facts, choices=choices):
         result.report.findings += units.add(result.figures)
         across.add(result.digests)
         report.files.append(result.report)

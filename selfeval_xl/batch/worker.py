@@ -1,7 +1,7 @@
 """The check worker: one workbook read and checked in a worker process, one small FileResult back.
 
-Workers receive paths (never workbooks) and a :class:`WorkerConfig` (system, limits, hook), and send
-back small results; the pool (:mod:`selfeval_xl.isolation.pool`) loses a worker, never the run.
+Workers receive paths (never workbooks) and a :class:`WorkerConfig` (system, limits, hook, and the
+bureau's :class:`Choices`), and send back small results; the pool (:mod:`selfeval_xl.isolation.pool`) loses a worker, never the run.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ..core.system import IndicatorSystem, load_system
 from ..files.discovery import Found
 from ..files.ownfiles import not_a_submission
 from ..isolation.pool import isolated
+from ..quality.pack import Pack, load_pack
 
 
 @dataclass
@@ -34,15 +35,32 @@ Facts = Callable[[str, list, IndicatorSystem | None], list]   # (path, tables, s
 
 
 @dataclass(frozen=True)
+class Choices:
+    """What a bureau chose for a run, read once by the face (the command line) and handed to every
+    worker with its tasks: its own layout files (``--layout``, recognised beside the packaged ones),
+    its 指标质量 pack file (``--quality``; None: ours) and the check codes it skips (``--skip``: never
+    run, so a crashing skipped check cannot cost a file)."""
+
+    layouts: tuple[str, ...] = ()
+    quality: str | None = None
+    skip: frozenset[str] = frozenset()
+
+    def pack(self) -> Pack:
+        """The 指标质量 pack (read once per process: :func:`load_pack` keeps it)."""
+        return load_pack(self.quality)
+
+
+@dataclass(frozen=True)
 class WorkerConfig:
     """What a check worker needs besides the path, handed to it with every task (a few pickled bytes),
     never through the environment or a module global: the run's indicator system (a packaged name or a
-    file; None: each table's own), what one file may cost, and the ``facts`` hook (a module-level
-    function, or None)."""
+    file; None: each table's own), what one file may cost, the ``facts`` hook (a module-level
+    function, or None) and the bureau's :class:`Choices`."""
 
     system_ref: str | None = None
     limits: Limits = DEFAULT_LIMITS
     facts: Facts | None = None
+    choices: Choices = Choices()
 
 
 @lru_cache(maxsize=8)
@@ -52,18 +70,20 @@ def _system(ref: str) -> IndicatorSystem:
 
 
 def check_file(path: str | Path, system: IndicatorSystem | None = None,
-               limits: Limits | None = None, facts: Facts | None = None, skip_ours: bool = False) -> FileResult:
+               limits: Limits | None = None, facts: Facts | None = None, skip_ours: bool = False,
+               choices: Choices = Choices()) -> FileResult:
     """Read and check one workbook in this process, under the reader's size guard (the in-process path
     for tests and the add-in; batches use :func:`check_files`). Never raises: a crash becomes a
-    ``check-failed`` finding. ``skip_ours``: a workbook carrying our output mark is listed as skipped."""
+    ``check-failed`` finding. ``skip_ours``: a workbook carrying our output mark is listed as skipped;
+    ``choices``: the bureau's layouts, 指标质量 pack and skipped codes."""
     from ..checks import check_recomputed, figures_of
     from ..quality.digest import digest_tables
     from ..read import read_workbook
 
     limits = limits or DEFAULT_LIMITS
     try:
-        data = read_workbook(path, limits=limits, skip_ours=skip_ours)
-        report, recomputed = check_recomputed(data, system)
+        data = read_workbook(path, limits=limits, skip_ours=skip_ours, own=choices.layouts)
+        report, recomputed = check_recomputed(data, system, choices.pack(), choices.skip)
         result = FileResult(report, figures_of(str(path), data.tables), digests=digest_tables(str(path), recomputed))
         if facts:
             result.facts = facts(str(path), data.tables, system)
@@ -78,7 +98,7 @@ def check_file(path: str | Path, system: IndicatorSystem | None = None,
 def _check_pending(config: WorkerConfig, item: tuple[Path, bool]) -> FileResult:
     """One task of a pool: the file (and whether to skip it if ours) with the run's configuration."""
     system = _system(config.system_ref) if config.system_ref else None
-    return check_file(item[0], system, config.limits, config.facts, skip_ours=item[1])
+    return check_file(item[0], system, config.limits, config.facts, item[1], config.choices)
 
 
 def _size(item: tuple[Path, bool]) -> int:
@@ -105,15 +125,14 @@ def skipped(path: str | Path, reason: str) -> FileResult:
     return FileResult(FileReport(str(path), skipped=not_a_submission(reason)))
 
 
-
 def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
                 limits: Limits = DEFAULT_LIMITS, found: Found | None = None,
-                facts: Facts | None = None, group: int = 0) -> Iterator[FileResult]:
+                facts: Facts | None = None, group: int = 0, choices: Choices = Choices()) -> Iterator[FileResult]:
     """One result per path, in input order, each file read in an isolated worker (``jobs`` 0 = all
     cores). Paths that are not regular files are refused without a worker (and never opened); what
     ``found`` (the scan of these paths) says is ours is listed as skipped. ``facts`` (a module-level
     function) fills :attr:`FileResult.facts`. ``group``: files per worker task (0: by the batch's
-    length, see :func:`isolated`)."""
+    length, see :func:`isolated`). ``choices``: the bureau's, handed to every worker with its task."""
     from .. import checks, read
     from ..read.guard import path_problem
 
@@ -133,7 +152,7 @@ def check_files(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
         read.preload()          # forked workers inherit what is loaded here
         checks.preload()
     with read.converted_together([p for p, _ in pending], limits):   # the .xls: one soffice run, not one each
-        task = partial(_check_pending, WorkerConfig(system_ref, limits, facts))
+        task = partial(_check_pending, WorkerConfig(system_ref, limits, facts, choices))
         results = isolated(task, pending, jobs, limits, _lost, weight=_size, group=group)
         for i in range(len(paths)):
             yield verdicts.pop(i) if i in verdicts else next(results)

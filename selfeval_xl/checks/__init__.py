@@ -15,6 +15,7 @@ from ..core.findings import FileReport, Finding, finding
 from ..core.model import Table, WorkbookData, split_address
 from ..core.recompute import Recomputed, number, recompute
 from ..core.system import IndicatorSystem, load_system
+from ..quality.pack import Pack, default_pack
 from .base import Check, Context, layout_of, run_checks
 from .crossfile import TableFigures, UnitFigures, check_unit, figures_of
 from .formulas import computed_noted
@@ -68,21 +69,22 @@ def recompute_table(table: Table, system: IndicatorSystem | None = None) -> Reco
 def check_table(path: str, table: Table, system: IndicatorSystem | None = None,
                 formulas_known: bool = False) -> list[Finding]:
     """Every check on one table."""
-    return _check(path, table, system, formulas_known)[0]
+    return _check(path, table, system, formulas_known, default_pack(), frozenset())[0]
 
 
-def _check(path: str, table: Table, system: IndicatorSystem | None, formulas_known: bool
-           ) -> tuple[list[Finding], Recomputed | None]:
+def _check(path: str, table: Table, system: IndicatorSystem | None, formulas_known: bool, quality: Pack,
+           skip: frozenset[str]) -> tuple[list[Finding], Recomputed | None]:
     from .registry import overridden, table_checks    # (see _load) a dictionary look-up once imported
 
     chosen = system_for(table, system)
     try:
-        context = Context(path, table, chosen, recompute(table, chosen), formulas_known)
+        context = Context(path, table, chosen, recompute(table, chosen), formulas_known, quality)
     except Exception as exc:  # noqa: BLE001 - the run goes on
         cell = table.anchor
         return [finding("check-failed", f"重算出错：{type(exc).__name__}: {exc}", file=path, sheet=table.sheet,
                         cell=cell.ref if cell else "")], None
-    return computed_noted(overridden(run_checks(context, table_checks(chosen.severity)), chosen.severity), table), context.re
+    return computed_noted(overridden(run_checks(context, table_checks(chosen.severity, skip)), chosen.severity),
+                          table), context.re
 
 
 def check_workbook(data: WorkbookData, system: IndicatorSystem | None = None) -> FileReport:
@@ -90,10 +92,12 @@ def check_workbook(data: WorkbookData, system: IndicatorSystem | None = None) ->
     return check_recomputed(data, system)[0]
 
 
-def check_recomputed(data: WorkbookData, system: IndicatorSystem | None = None
-                     ) -> tuple[FileReport, list[Recomputed]]:
+def check_recomputed(data: WorkbookData, system: IndicatorSystem | None = None, quality: Pack | None = None,
+                     skip: frozenset[str] = frozenset()) -> tuple[FileReport, list[Recomputed]]:
     """:func:`check_workbook`, with each table's recomputation (those that did not fail), for what else
-    reads the scores of the same tables (the quality digests): a batch recomputes each table once."""
+    reads the scores of the same tables (the quality digests): a batch recomputes each table once.
+    ``quality``: the run's 指标质量 pack (default ours); ``skip``: table check codes not to run."""
+    quality = quality or default_pack()
     report = FileReport(data.path, skipped=data.skipped)
     done: list[Recomputed] = []
     for code, message, position in data.problems:
@@ -106,7 +110,7 @@ def check_recomputed(data: WorkbookData, system: IndicatorSystem | None = None
         return report, done
     first = None
     for table in data.tables:
-        findings, recomputed = _check(data.path, table, system, data.has_formulas)
+        findings, recomputed = _check(data.path, table, system, data.has_formulas, quality, skip)
         report.findings.extend(findings)
         first = first or (table, recomputed)
         if recomputed is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +27,7 @@ from ..core.parse import shown_places
 from ..core.recompute import RATE_KINDS, Expected, Recomputed, number, rate_number
 from ..core.rules import Settings, xl_round
 from ..core.system import IndicatorSystem
+from ..quality.pack import Pack, default_pack
 
 DOC_FIELDS = ("title_en", "explain", "bad", "fix")
 """What the YAML beside a check module says of each of its codes (``english`` too, for a code no
@@ -98,6 +99,7 @@ class Context:
     system: IndicatorSystem
     re: Recomputed
     formulas_known: bool = False     # the source gave formulas (.xlsx), so a missing one means something
+    quality: Pack = field(default_factory=default_pack)    # the run's 指标质量 pack (a bureau's, or ours)
 
     @property
     def settings(self) -> Settings:

@@ -77,10 +77,11 @@ def check_overrides(system: IndicatorSystem) -> IndicatorSystem:
 
 
 @lru_cache(maxsize=None)
-def table_checks(severity: tuple[tuple[str, str], ...] = ()) -> tuple[Check, ...]:
-    """The table checks to run under a system's severity map: those it turns ``off`` are not run at
-    all. Built once per map (the check path only looks it up)."""
-    off = {code for code, value in severity if value == OFF}
+def table_checks(severity: tuple[tuple[str, str], ...] = (), skip: frozenset[str] = frozenset()
+                 ) -> tuple[Check, ...]:
+    """The table checks to run under a system's severity map and a run's ``--skip``: those it turns
+    ``off`` or skips are not run at all. Built once per map (the check path only looks it up)."""
+    off = {code for code, value in severity if value == OFF} | skip
     return tuple(c for c in TABLE if c.code not in off)
 
 

@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from ..files.discovery import Found
     from ..core.limits import Limits
 
+LAYOUTS_ENV = "SELFEVAL_LAYOUTS"
+"""The user's setting naming their own layout files (separated by ``os.pathsep``) for the commands
+without ``--layout`` (score, summary): read once here, at the face, and handed down to the reader."""
+
 PROGRESS_MIN_FILES = 5
 
 
@@ -79,6 +83,7 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, qu
     1 errors found, 2 usage error.
     """
     from ..batch.holdback import check_batch
+    from ..batch.worker import Choices
     from ..report import Tally
     from ..report.console import common_base
 
@@ -91,16 +96,16 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, qu
     if not paths:
         raise click.UsageError("请给出要检查的文件或文件夹 / give files or folders to check")
     limits = limits_from(limit_settings)
+    own = own_layouts(layouts)
     if explain:
-        return _explain(paths, layouts, limits)
+        return _explain(paths, own, limits)
     outputs = [p for p in (report_path, json_path) if p]
     usable_outputs(outputs, paths, force)
     from ..narrative import check_reports, find_reports, group_units, summaries_of
     reports = find_reports(paths)
     found = workbooks_to_check([p for p in paths if Path(p) not in reports], system_ref, outputs,
                                bool(reports))
-    _use_layouts(layouts)
-    _use_quality(quality_file)
+    choices = Choices(own, _quality_pack(quality_file), frozenset(skipped))
     if feedback_dir:
         try:
             Path(feedback_dir).mkdir(parents=True, exist_ok=True)
@@ -127,16 +132,16 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, qu
         each in a worker too, against the tables of its 单位."""
         for report in check_batch(found.paths, system_ref, jobs, limits, found,
                                   facts=summaries_of if reports else None, on_result=heard,
-                                  previous=[Path(p) for p in previous]):
+                                  previous=[Path(p) for p in previous], choices=choices):
             yield report, True
-        for report in check_reports(reports, group_units(tables)[0], jobs, limits):
+        for report in check_reports(reports, group_units(tables)[0], jobs, limits, choices.skip):
             yield report, False
 
     for report, workbook in checked():
         if report_path and writer is None:     # opened once the workers run: openpyxl loads meanwhile
             from ..report import XlsxReport
             writer = XlsxReport(report_path, skipped)
-        if skipped:
+        if skipped:     # what the workers do not run (the reader's codes, those across files) is dropped here
             report.findings = [f for f in report.findings if f.code not in skipped]
         tally.add(report)
         if kept is not None:
@@ -215,13 +220,13 @@ def _write_feedback(reports, folder: str) -> None:
         click.echo(f"  {item.path.name}：{item.files} 个文件，{item.findings} 个问题", err=True)
 
 
-def _use_layouts(files: tuple[str, ...]) -> None:
-    """A bureau's own layouts, validated with their systems before any work (a usage error otherwise),
-    then named to the reader through the environment, which worker processes inherit."""
-    if not files:
-        return
+def own_layouts(given: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """A bureau's own layout files — ``--layout`` given, else the user's :data:`LAYOUTS_ENV` setting —
+    read once here and validated with their systems before any work (a usage error otherwise), to be
+    handed down to the reader (in workers, with each task). Shared by check, summary and score."""
+    files = tuple(given) or tuple(p for p in os.environ.get(LAYOUTS_ENV, "").split(os.pathsep) if p)
     from ..core.datafiles import DataFileError
-    from ..core.layout import LAYOUTS_ENV, load_layout
+    from ..core.layout import load_layout
     from ..core.system import load_system
 
     for file in files:
@@ -230,22 +235,25 @@ def _use_layouts(files: tuple[str, ...]) -> None:
             load_system(layout.system or None, layout.kind)
         except DataFileError as exc:
             raise click.UsageError(f"表格式样无法使用 / unusable layout: {exc}") from None
-    os.environ[LAYOUTS_ENV] = os.pathsep.join(str(Path(f).resolve()) for f in files)
+        except OSError as exc:
+            raise click.UsageError(f"表格式样无法读取 / cannot read the layout {file}: {exc}") from None
+    return tuple(str(Path(f).resolve()) for f in files)
 
 
-def _use_quality(file: str | None) -> None:
-    """A bureau's 指标质量 pack, validated before any work (a usage error otherwise), then named to the
-    workers through the environment, which they inherit."""
+def _quality_pack(file: str | None) -> str | None:
+    """A bureau's 指标质量 pack file, validated before any work (a usage error otherwise), to be handed
+    to the workers with each task."""
     if not file:
-        return
+        return None
     from ..core.datafiles import DataFileError
-    from ..quality import QUALITY_ENV, load_pack
+    from ..quality import load_pack
 
+    path = str(Path(file).resolve())
     try:
-        load_pack(str(Path(file).resolve()))
+        load_pack(path)
     except DataFileError as exc:
         raise click.UsageError(f"指标质量规则无法使用 / unusable quality rules: {exc}") from None
-    os.environ[QUALITY_ENV] = str(Path(file).resolve())
+    return path
 
 
 def _progress(total: int):
@@ -256,15 +264,15 @@ def _progress(total: int):
     return tqdm(total=total, unit="个文件", file=sys.stderr, desc="检查")
 
 
-def _explain(paths, layouts, limits) -> int:
-    """``--explain``: how each workbook was read, nothing checked or written."""
+def _explain(paths, own: tuple[str, ...], limits) -> int:
+    """``--explain``: how each workbook was read (with the bureau's ``own`` layouts), nothing checked or
+    written."""
     from ..read import read_workbook
     from ..report.explain import explain
 
-    _use_layouts(layouts)
     for given in paths:
         files = sorted(p for p in Path(given).rglob("*") if p.suffix.lower() in (".xlsx", ".xlsm", ".xls")) \
             if Path(given).is_dir() else [Path(given)]
         for path in files:
-            click.echo(explain(read_workbook(path, limits=limits)))
+            click.echo(explain(read_workbook(path, limits=limits, own=own)))
     return 0

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Iterator
 
 import click
 
-from .check import limit_option, limits_from
+from .check import limit_option, limits_from, own_layouts
 from ..files.outputs import Inputs, file_identity, replacing, same_file
 from ..files.ownfiles import backup_name
 
@@ -133,8 +133,9 @@ def convert_xls(jobs: list[Job], workdir: Path) -> None:
         pending, batch_no = rest, batch_no + 1
 
 
-def score_job(job: Job, system, limits) -> "Summary | None":
-    """Score one file and write it. Sets ``job.failure`` (and returns None) when it cannot."""
+def score_job(job: Job, system, limits, own: tuple[str, ...] = ()) -> "Summary | None":
+    """Score one file and write it (``own``: the user's own layout files). Sets ``job.failure`` (and
+    returns None) when it cannot."""
     from ..book import BookRefused
     from ..book.package_book import PackageBook
     from ..score.writeback import score_book
@@ -147,7 +148,7 @@ def score_job(job: Job, system, limits) -> "Summary | None":
     except Exception as exc:  # noqa: BLE001 - a stranger's file we cannot open
         job.failure = f"文件无法打开：{type(exc).__name__}: {exc}"[:300]
         return None
-    summary = score_book(book, system, str(job.source))
+    summary = score_book(book, system, str(job.source), own)
     if not summary.tables:
         job.failure = "未找到绩效自评表，未写入 / no 自评表 found"
         return None
@@ -160,12 +161,12 @@ def score_job(job: Job, system, limits) -> "Summary | None":
     return summary
 
 
-def score_guarded(job: Job, system, limits) -> "tuple[Summary | None, str]":
+def score_guarded(job: Job, system, limits, own: tuple[str, ...]) -> "tuple[Summary | None, str]":
     """:func:`score_job` in a worker: (summary, why it failed)."""
-    return score_job(job, system, limits), job.failure
+    return score_job(job, system, limits, own), job.failure
 
 
-def score_all(jobs: list[Job], system, limits) -> "Iterator[Summary | None]":
+def score_all(jobs: list[Job], system, limits, own: tuple[str, ...] = ()) -> "Iterator[Summary | None]":
     """Score the jobs in order, each in an isolated worker (a file that crashes the reader, eats memory
     or overruns its seconds fails alone); sets each ``job.failure`` as it comes back. Jobs that failed
     already (and paths that are not regular files: the caller refuses them first) are not sent."""
@@ -174,7 +175,7 @@ def score_all(jobs: list[Job], system, limits) -> "Iterator[Summary | None]":
     from ..isolation.pool import isolated
 
     pending = [job for job in jobs if not job.failure]
-    outcomes = isolated(partial(score_guarded, system=system, limits=limits), pending, 1, limits,
+    outcomes = isolated(partial(score_guarded, system=system, limits=limits, own=own), pending, 1, limits,
                         lambda _, reason: (None, reason))
     for job in jobs:
         if job.failure:
@@ -206,6 +207,7 @@ def command(files: tuple[Path, ...], out_dir: Path | None, in_place: bool, syste
     if bool(out_dir) == in_place:
         raise click.UsageError("请给出 -o 文件夹 或 --in-place 之一 / give exactly one of -o DIR or --in-place")
     limits = limits_from(limit_settings)
+    own = own_layouts()
     try:
         system = load_system(system_name) if system_name else None
     except DataFileError as exc:
@@ -218,7 +220,7 @@ def command(files: tuple[Path, ...], out_dir: Path | None, in_place: bool, syste
         for job in jobs:               # never hand LibreOffice a FIFO or a device
             job.failure = job.failure or path_problem(job.source, limits) or ""
         convert_xls(jobs, Path(workdir))
-        for n, (job, summary) in enumerate(zip(jobs, score_all(jobs, system, limits)), start=1):
+        for n, (job, summary) in enumerate(zip(jobs, score_all(jobs, system, limits, own)), start=1):
             prefix = f"[{n}/{len(jobs)}] {job.source}"
             if job.failure:
                 failed += 1

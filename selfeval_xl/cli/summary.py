@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .check import limit_option, limits_from, previous_option, usable_outputs, workbooks_to_check
+from .check import limit_option, limits_from, own_layouts, previous_option, usable_outputs, workbooks_to_check
 
 
 @click.command()
@@ -30,6 +30,7 @@ def command(paths, output, system_ref, jobs, force, previous, limit_settings) ->
     Exit status: 0 no errors in the workbooks, 1 errors found, 2 usage error.
     """
     from ..batch.holdback import run
+    from ..batch.worker import Choices
     from ..report.summary_workbook import OUR_SHEETS, write_summary
 
     path = Path(output)
@@ -38,12 +39,13 @@ def command(paths, output, system_ref, jobs, force, previous, limit_settings) ->
     usable_outputs([path], paths, force)
     limits = limits_from(limit_settings)
     found = workbooks_to_check(paths, system_ref, [path])
+    choices = Choices(own_layouts())
     from tqdm import tqdm
 
     with tqdm(total=len(found.paths), unit="个文件", desc="检查", file=sys.stderr, disable=None,
               leave=False) as bar:
         report = run(found.paths, system_ref, jobs, on_result=lambda _: bar.update(), limits=limits,
-                     found=found, previous=[Path(p) for p in previous])
+                     found=found, previous=[Path(p) for p in previous], choices=choices)
     info = write_summary(report.files, path, year_over_year=bool(previous))
     click.echo(f"汇总已写入 / summary written: {info.path}（{info.workbooks} 个工作簿，{info.units} 个单位；"
                f"工作表：{'、'.join(s for s in info.sheets if s in OUR_SHEETS)} 及各单位）")

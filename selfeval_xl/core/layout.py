@@ -286,10 +286,6 @@ def available_layouts() -> list[str]:
     return packaged_names("layouts")
 
 
-LAYOUTS_ENV = "SELFEVAL_LAYOUTS"
-"""Environment variable naming a bureau's own layout files (separated by ``os.pathsep``) that the reader
-recognises beside the packaged ones."""
-
 META_SHEET = "_selfeval"
 """The hidden sheet of our templates: key/value rows (kind, system, system_version, template_version,
 formulas) in columns A/B, so readers know a workbook came from our template and under which system."""

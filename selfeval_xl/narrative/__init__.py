@@ -40,9 +40,10 @@ def find_reports(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def check_reports(reports: list[Path], units: Iterable[Unit] = (), jobs: int = 0,
-                  limits: Limits = DEFAULT_LIMITS) -> Iterator[FileReport]:
+                  limits: Limits = DEFAULT_LIMITS, skip: frozenset[str] = frozenset()) -> Iterator[FileReport]:
     """Each report checked against the tables of its 单位 among ``units`` (from the run's workers:
-    :func:`~selfeval_xl.narrative.units.summaries_of`), one FileReport each, in input order.
+    :func:`~selfeval_xl.narrative.units.summaries_of`), one FileReport each, in input order; the report
+    checks of ``skip`` (``check --skip``) are not run.
 
     Why in workers: a report is a stranger's file like a workbook (a zip bomb, a PDF that makes the
     parser loop or eat memory), so it is read in :func:`selfeval_xl.isolation.pool.isolated` under the same
@@ -53,16 +54,16 @@ def check_reports(reports: list[Path], units: Iterable[Unit] = (), jobs: int = 0
 
     verdicts = {str(p): _lost(p, why, "unreadable") for p in reports if (why := path_problem(p, limits))}
     pending = [str(p) for p in reports if str(p) not in verdicts]
-    task = partial(_check_in_worker, tuple(units), limits)       # handed with each task, no global
+    task = partial(_check_in_worker, tuple(units), limits, skip)   # handed with each task, no global
     results = isolated(task, pending, jobs, limits, _lost)
     for path in map(str, reports):
         yield verdicts[path] if path in verdicts else next(results)
 
 
-def _check_in_worker(units: tuple[Unit, ...], limits: Limits, path: str) -> FileReport:
+def _check_in_worker(units: tuple[Unit, ...], limits: Limits, skip: frozenset[str], path: str) -> FileReport:
     from .report import check_report
 
-    return check_report(path, list(units), limits)
+    return check_report(path, list(units), limits, skip)
 
 
 def _lost(path: str | Path, reason: str, code: str = "check-failed") -> FileReport:

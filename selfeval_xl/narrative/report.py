@@ -26,10 +26,11 @@ def unit_of(paragraphs: list[Paragraph], units: list[Unit]) -> Unit | None:
     return None
 
 
-def check_report(path: str | Path, units: Iterable[Unit] = (), limits: Limits = DEFAULT_LIMITS) -> FileReport:
+def check_report(path: str | Path, units: Iterable[Unit] = (), limits: Limits = DEFAULT_LIMITS,
+                 skip: frozenset[str] = frozenset()) -> FileReport:
     """Check one report (.docx / .pdf / .txt), against its 单位's tables when they are among ``units``,
-    in this process (batches use :func:`selfeval_xl.narrative.check_reports`, in isolated workers).
-    Never raises: an unreadable file is an ``unreadable`` finding."""
+    in this process (batches use :func:`selfeval_xl.narrative.check_reports`, in isolated workers);
+    the checks of ``skip`` are not run. Never raises: an unreadable file is an ``unreadable`` finding."""
     units = list(units)
     report = FileReport(str(path), kind="report")
     try:
@@ -53,7 +54,7 @@ def check_report(path: str | Path, units: Iterable[Unit] = (), limits: Limits = 
     report.unit = unit.name if unit is not None else ""
     report.stated_total = stated_total.value if stated_total is not None else None
     report.name = Path(path).stem
-    report.findings.extend(run_checks(ctx))
+    report.findings.extend(run_checks(ctx, skip))
     if not ctx.compared:
         report.findings.append(finding(
             "report-nothing-checked", "报告中没有读出可相互核对的数字（总分与分项、资金合计与其中各项、执行率与金额、"

@@ -8,9 +8,9 @@
 """
 from __future__ import annotations
 
-from .pack import QUALITY_ENV, Pack, Rule, active_pack, load_pack
+from .pack import Pack, Rule, default_pack, load_pack
 
 FAMILY = "指标质量"
 """The family name every quality finding's title opens with: report.xlsx's 类别, the console, the web."""
 
-__all__ = ["FAMILY", "QUALITY_ENV", "Pack", "Rule", "active_pack", "load_pack"]
+__all__ = ["FAMILY", "Pack", "Rule", "default_pack", "load_pack"]

@@ -14,16 +14,18 @@ from rapidfuzz import fuzz, process
 from ..checks.base import Check
 from ..core.findings import Finding, Severity, finding
 from .digest import IndicatorDigest, TableDigest
-from .pack import Rule, active_pack
+from .pack import Pack, Rule, default_pack
 from .registry import as_configured, declared, title_of
 from .text import has_any, percent, squeeze
 
 Tables = list[TableDigest]
-AcrossRule = Callable[[Tables, Tables, Rule], Iterable[Finding]]
+AcrossRule = Callable[[Tables, Tables, Rule, Pack], Iterable[Finding]]
+"""(this year's digests, last year's, the rule, the run's pack: year over year matching reads its thresholds
+from the pack's ``target-lowered``) → findings."""
 
 
 def across_rule(code: str) -> Callable[[AcrossRule], Check]:
-    """Make ``fn(current, previous, rule)`` the unit of ``code`` (listed in the registry's ACROSS)."""
+    """Make ``fn(current, previous, rule, pack)`` the unit of ``code`` (listed in the registry's ACROSS)."""
     packaged = declared(code)
 
     def unit(fn: AcrossRule) -> Check:
@@ -34,11 +36,14 @@ def across_rule(code: str) -> Callable[[AcrossRule], Check]:
 
 class Across:
     """The digests of a run (:meth:`add`, file by file, and :meth:`add_previous` for last year's), and
-    the findings of every rule over them (:meth:`findings`), at the active pack's severities."""
+    the findings of every rule over them (:meth:`findings`), at the severities of the run's ``pack`` (a
+    bureau's, ``check --quality``), leaving out the codes the run skips (``skip``: not run at all)."""
 
-    def __init__(self) -> None:
+    def __init__(self, pack: Pack | None = None, skip: frozenset[str] = frozenset()) -> None:
         self.current: Tables = []
         self.previous: Tables = []
+        self.pack = pack or default_pack()
+        self.skip = skip
 
     def add(self, digests: Iterable[TableDigest]) -> None:
         self.current += digests
@@ -49,12 +54,11 @@ class Across:
     def findings(self) -> list[Finding]:
         from ..checks.registry import ACROSS     # the registry imports this module: looked up at run time
 
-        pack = active_pack()
         out: list[Finding] = []
         for unit in ACROSS:
-            rule = pack.rule(unit.code)
-            if rule.on:
-                out += as_configured(unit.code, unit(self.current, self.previous, rule))
+            rule = self.pack.rule(unit.code)
+            if rule.on and unit.code not in self.skip:
+                out += as_configured(rule, unit(self.current, self.previous, rule, self.pack))
         return out
 
 
@@ -70,7 +74,7 @@ def _rows(tables: Tables) -> Iterator[tuple[TableDigest, IndicatorDigest]]:
 
 
 @across_rule("wording-shared-across-units")
-def wording_shared_across_units(current: Tables, previous: Tables, rule: Rule) -> Iterator[Finding]:
+def wording_shared_across_units(current: Tables, previous: Tables, rule: Rule, pack: Pack) -> Iterator[Finding]:
     """An indicator worded exactly as another 单位's — the same 三级指标 of ``min_chars`` or more and the
     same 年度指标值 — in a run over several 单位: a template copied without adapting it. Short names
     (预算执行率, 满意度) are shared by design and not compared. Each copy is reported at its cell,
@@ -96,7 +100,7 @@ def wording_shared_across_units(current: Tables, previous: Tables, rule: Rule) -
 
 
 @across_rule("satisfaction-copied-across-units")
-def satisfaction_copied_across_units(current: Tables, previous: Tables, rule: Rule) -> Iterator[Finding]:
+def satisfaction_copied_across_units(current: Tables, previous: Tables, rule: Rule, pack: Pack) -> Iterator[Finding]:
     """A 满意度 indicator's explanation (its worded 完成值 and 偏差原因, ``min_chars`` or more) the same as,
     or almost the same as (rapidfuzz ratio ≥ ``similarity``), another 单位's: the survey's result
     copied, not measured.
@@ -136,7 +140,7 @@ def _similarities(texts: list[str], cutoff: float) -> Iterator:
 
 
 @across_rule("all-full-score")
-def all_full_score(current: Tables, previous: Tables, rule: Rule) -> Iterator[Finding]:
+def all_full_score(current: Tables, previous: Tables, rule: Rule, pack: Pack) -> Iterator[Finding]:
     """A 单位 whose project tables in this run (``min_projects`` or more) are, at least ``share`` of them,
     self-scored full on every indicator: reviewers sample such a 单位 first (10号 第十九条). Reported
     at each such table's 总分.

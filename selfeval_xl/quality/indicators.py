@@ -1,7 +1,7 @@
 """The quality rules one table shows, each a check under its code (the sqlfluff model: one small
 function per rule, its docstring the English documentation, its wording and thresholds in the pack).
 
-Every rule reads the recomputed table (:class:`~selfeval_xl.checks.base.Context`) and the active pack's
+Every rule reads the recomputed table (:class:`~selfeval_xl.checks.base.Context`) and the run's pack's
 :class:`~selfeval_xl.quality.pack.Rule`; it never changes a score: a quality finding is a reviewer's
 remark, a warning unless the pack says otherwise.
 """
@@ -18,7 +18,7 @@ from ..core.model import Cell
 from ..core.parse import parse_deadline
 from ..core.recompute import RowResult
 from ..core.rules import Direction, is_overachieved
-from .pack import Rule, active_pack
+from .pack import Rule
 from .registry import as_configured, declared, title_of
 from .text import has_any, has_digit, percent, similarity, squeeze
 
@@ -26,14 +26,14 @@ PerTable = Callable[[Context, Rule], Iterable[Finding]]
 
 
 def quality_rule(code: str) -> Callable[[PerTable], Check]:
-    """Make ``fn(ctx, rule)`` the unit of ``code``, run as the active pack configures it."""
+    """Make ``fn(ctx, rule)`` the unit of ``code``, run as the run's pack (``ctx.quality``) configures it."""
     packaged = declared(code)
 
     def unit(fn: PerTable) -> Check:
         def run(ctx: Context) -> Iterator[Finding]:
-            rule = active_pack().rule(code)
+            rule = ctx.quality.rule(code)
             if rule.on:
-                yield from as_configured(code, fn(ctx, rule))
+                yield from as_configured(rule, fn(ctx, rule))
         run.__doc__, run.__name__, run.__module__ = fn.__doc__, fn.__name__, fn.__module__
         return check(code, packaged.severity if packaged.on else "warning", title_of(code))(run)
     return unit

@@ -8,7 +8,6 @@ or parameter is an error, not a silent no-op).
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -16,8 +15,6 @@ from typing import Any
 
 from ..core.datafiles import DataFileError, load_yaml
 
-QUALITY_ENV = "SELFEVAL_QUALITY"
-"""The bureau's pack file, named to worker processes through the environment (as layouts are)."""
 SEVERITIES = ("warning", "error", "off")
 KEYS = ("title", "wording", "severity", "params", "source")
 
@@ -68,7 +65,8 @@ def default_pack() -> Pack:
 @lru_cache(maxsize=None)
 def load_pack(path: str | None = None) -> Pack:
     """The packaged pack, with a bureau's file (``path``) laid over it; every problem of that file is
-    listed in one :class:`~selfeval_xl.core.datafiles.DataFileError`."""
+    listed in one :class:`~selfeval_xl.core.datafiles.DataFileError`. Read once per process: a run names
+    the file to its workers with each task (``WorkerConfig.quality``), never through the environment."""
     base = default_pack()
     if not path:
         return base
@@ -86,11 +84,6 @@ def load_pack(path: str | None = None) -> Pack:
     if problems:
         raise DataFileError(source, problems)
     return Pack(source, rules)
-
-
-def active_pack() -> Pack:
-    """The pack this run uses: the bureau's file named in :data:`QUALITY_ENV`, else the packaged one."""
-    return load_pack(os.environ.get(QUALITY_ENV) or None)
 
 
 def _rule(code: str, raw: Any, base: Rule | None, problems: list[str]) -> Rule:

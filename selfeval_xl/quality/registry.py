@@ -1,7 +1,7 @@
 """How a quality rule joins the checks: under its code, titled by the pack, run as the pack says.
 
 A rule's default title and severity come from the packaged ``rules.yaml`` (declared in the finding
-catalogue once, at import); at run time the active pack (a bureau's file may override it) decides
+catalogue once, at import); at run time the run's pack (a bureau's file may override it) decides
 whether the rule runs, with which parameters, and at which severity its findings are reported.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Iterator
 
 from ..core.findings import Finding, Severity, declare
 from . import FAMILY
-from .pack import Rule, active_pack, default_pack
+from .pack import Rule, default_pack
 
 
 def title_of(code: str) -> str:
@@ -26,9 +26,8 @@ def declared(code: str) -> Rule:
     return rule
 
 
-def as_configured(code: str, findings: Iterable[Finding]) -> Iterator[Finding]:
-    """The findings at the active pack's severity for ``code`` (none when the pack turns it off)."""
-    rule = active_pack().rule(code)
+def as_configured(rule: Rule, findings: Iterable[Finding]) -> Iterator[Finding]:
+    """The findings at the severity the run's pack gives ``rule`` (none when the pack turns it off)."""
     if not rule.on:
         return
     severity = Severity(rule.severity)

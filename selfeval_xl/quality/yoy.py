@@ -21,7 +21,7 @@ from typing import Iterator
 from ..core.findings import Finding
 from .across import Tables, across_rule, at
 from .digest import IndicatorDigest, TableDigest
-from .pack import Rule, active_pack
+from .pack import Pack, Rule
 from .text import percent, similarity, squeeze
 
 
@@ -79,9 +79,10 @@ def _closeness(a: float | None, b: float | None) -> float:
     return -abs(math.log(a / b))
 
 
-def pairs(current: Tables, previous: Tables) -> list[Pair]:
-    """This year's tables matched with last year's (see the module's documentation)."""
-    rule = active_pack().rule("target-lowered")
+def pairs(current: Tables, previous: Tables, pack: Pack) -> list[Pair]:
+    """This year's tables matched with last year's (see the module's documentation), by the thresholds
+    of the run's pack (``target-lowered``'s ``project_similarity`` and ``indicator_similarity``)."""
+    rule = pack.rule("target-lowered")
     return _pairs(tuple(current), tuple(previous), rule.param("project_similarity"),
                   rule.param("indicator_similarity"))
 
@@ -117,7 +118,7 @@ def _same_unit(a: IndicatorDigest, b: IndicatorDigest) -> bool:
 
 
 @across_rule("target-lowered")
-def target_lowered(current: Tables, previous: Tables, rule: Rule) -> Iterator[Finding]:
+def target_lowered(current: Tables, previous: Tables, rule: Rule, pack: Pack) -> Iterator[Finding]:
     """A target lowered against last year's table: a 正向 (≥) target smaller, a 反向 (≤) one larger, the
     same indicator (fuzzy-matched, see the module) in the same unit. 101号 wants targets set
     "尽量从严、从高", with last year's value as a reference.
@@ -125,7 +126,7 @@ def target_lowered(current: Tables, previous: Tables, rule: Rule) -> Iterator[Fi
     Bad: 接收建设工程档案 ``≥10000卷`` last year, ``≥8000卷`` this year. Fix: keep or raise the target,
     or say why the work shrank.
     """
-    for pair in pairs(current, previous):
+    for pair in pairs(current, previous, pack):
         for cur, old in pair.indicators:
             if cur.target is None or old.target is None or cur.direction != old.direction or not _same_unit(cur, old):
                 continue
@@ -140,7 +141,7 @@ def target_lowered(current: Tables, previous: Tables, rule: Rule) -> Iterator[Fi
 
 
 @across_rule("indicator-dropped")
-def indicator_dropped(current: Tables, previous: Tables, rule: Rule) -> Iterator[Finding]:
+def indicator_dropped(current: Tables, previous: Tables, rule: Rule, pack: Pack) -> Iterator[Finding]:
     """An indicator of last year's table that lost points then and is gone from this year's (no
     indicator of this year's matched table matches it): a missed target dropped rather than worked on.
     Reported at this year's table.
@@ -148,7 +149,7 @@ def indicator_dropped(current: Tables, previous: Tables, rule: Rule) -> Iterator
     Bad: last year ``征集档案资料 ≥1200件`` reached 1020 and lost points; this year's table has no such
     indicator. Fix: keep it, or explain in the report why it no longer applies.
     """
-    for pair in pairs(current, previous):
+    for pair in pairs(current, previous, pack):
         for old in pair.dropped:
             if old.missed:
                 yield _change(rule, pair, pair.table.anchor,
@@ -160,13 +161,13 @@ def indicator_dropped(current: Tables, previous: Tables, rule: Rule) -> Iterator
 
 
 @across_rule("weight-moved")
-def weight_moved(current: Tables, previous: Tables, rule: Rule) -> Iterator[Finding]:
+def weight_moved(current: Tables, previous: Tables, rule: Rule, pack: Pack) -> Iterator[Finding]:
     """An indicator that lost points last year now weighs less (by ``min_points`` or more): its 分值
     moved to indicators that score full, so this year's total rises without the work improving.
 
     Bad: 征集档案资料 weighed 10 and scored 8 last year; this year it weighs 4. Fix: keep its weight.
     """
-    for pair in pairs(current, previous):
+    for pair in pairs(current, previous, pack):
         for cur, old in pair.indicators:
             if cur.weight is None or old.weight is None or not old.missed:
                 continue
@@ -178,13 +179,13 @@ def weight_moved(current: Tables, previous: Tables, rule: Rule) -> Iterator[Find
 
 
 @across_rule("far-over-again")
-def far_over_again(current: Tables, previous: Tables, rule: Rule) -> Iterator[Finding]:
+def far_over_again(current: Tables, previous: Tables, rule: Rule, pack: Pack) -> Iterator[Finding]:
     """The same target as last year while the 完成值 runs far above it (``ratio`` or more) both years:
     a target set low and kept low (10号 第十六条, 101号's "从高设定" with last year's value as reference).
 
     Bad: 参观人数 ``≥15000`` both years, reached 46845 and 41200. Fix: set the target from last year's value.
     """
-    for pair in pairs(current, previous):
+    for pair in pairs(current, previous, pack):
         for cur, old in pair.indicators:
             now, then = cur.ratio, old.ratio
             if now is None or then is None or cur.target != old.target or not _same_unit(cur, old):

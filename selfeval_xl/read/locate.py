@@ -15,14 +15,13 @@ checks to report cell by cell; a workbook with no table gets the closest miss (:
 """
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
-from ..core.layout import LAYOUTS_ENV, Block, Label, Layout, available_layouts, load_layout, normalize_label, plain_text
+from ..core.layout import Block, Label, Layout, available_layouts, load_layout, normalize_label, plain_text
 from ..core.model import Cell, FundRow, IndicatorRow, Table, split_address
 from .grid import Grid, parse_ref, ref
 
@@ -98,18 +97,17 @@ def _footer_patterns(layout: Layout) -> tuple[re.Pattern[str] | None, re.Pattern
     return (re.compile(f"^(?:{words})"), re.compile(f"^(?:{words})(?:：|$)")) if words else (None, None)
 
 
-def family() -> tuple[str, ...]:
+def family(own: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Every packaged layout, the base layout of each kind (named as its kind) first: a sibling is
-    chosen only when its title, 报表编号, headers or 一级指标 say so; then a bureau's own layout files,
-    named by the :data:`~selfeval_xl.core.layout.LAYOUTS_ENV` variable (``selfeval check --layout`` sets it,
-    so worker processes see it too)."""
-    return _family(os.environ.get(LAYOUTS_ENV, ""))
+    chosen only when its title, 报表编号, headers or 一级指标 say so; then ``own``, a bureau's own layout
+    files (``selfeval check --layout``), handed down explicitly from the command to the reader."""
+    return _family(tuple(own))
 
 
 @lru_cache(maxsize=None)
-def _family(extra: str) -> tuple[str, ...]:
+def _family(own: tuple[str, ...]) -> tuple[str, ...]:
     packaged = sorted(available_layouts(), key=lambda n: (KINDS.index(n) if n in KINDS else len(KINDS), n))
-    return (*packaged, *(p for p in extra.split(os.pathsep) if p))
+    return (*packaged, *dict.fromkeys(own))
 
 
 def _strip_unit(text: str) -> str:
@@ -288,13 +286,13 @@ def _titled(lab: _Labels, texts: set[str]) -> int:
                default=0)
 
 
-def _choose_layout(sheet: _Sheet, start: int, end: int, kind: str | None
+def _choose_layout(sheet: _Sheet, start: int, end: int, kind: str | None, layouts: tuple[str, ...]
                    ) -> tuple[_Labels, _Header | None, _Header | None] | None:
     """The layout of the family that fits the segment best (of ``kind``, when a title said it), with
     the indicator and funds headers it found there."""
     texts = {t for (r, _), t in sheet.norm.items() if start <= r < end}
     best, best_score = None, 0
-    for name in family():
+    for name in layouts:
         lab = labels_for(name)
         if kind is not None and lab.layout.kind != kind or lab.layout.recognise.by_title and not _titled(lab, texts):
             continue            # a local form is tried only where its title stands (its headers cost the rest)
@@ -304,20 +302,22 @@ def _choose_layout(sheet: _Sheet, start: int, end: int, kind: str | None
     return best
 
 
-def layout_bonus_names() -> tuple[str, ...]:
-    """The 一级 texts the layouts declare for 加减分 rows (label and aliases)."""
-    return tuple(dict.fromkeys(name for layout in family() if (bonus := labels_for(layout).layout.bonus)
+def layout_bonus_names(own: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The 一级 texts the layouts (the packaged and ``own``) declare for 加减分 rows (label and aliases)."""
+    return tuple(dict.fromkeys(name for layout in family(own) if (bonus := labels_for(layout).layout.bonus)
                                for name in (bonus.label, *bonus.aliases)))
 
 
 def locate_tables(grid: Grid, defined_names: dict[str, str] | None = None,
                   bonus_names: tuple[str, ...] | None = None,
-                  load_formulas: Callable[[str], dict[tuple[int, int], str] | None] | None = None) -> list[Table]:
+                  load_formulas: Callable[[str], dict[tuple[int, int], str] | None] | None = None,
+                  own: tuple[str, ...] = ()) -> list[Table]:
     """Every 自评表 in one grid, in sheet order. ``bonus_names``: 一级 texts that mark 加减分 rows.
     ``load_formulas(sheet name)`` is called once, and only if the grid holds a table, to fill
-    ``grid.formulas`` before the cells are read (so a file's XML is parsed only where it matters)."""
+    ``grid.formulas`` before the cells are read (so a file's XML is parsed only where it matters).
+    ``own``: a bureau's own layout files, recognised beside the packaged ones."""
     sheet = _Sheet(grid)
-    layouts = family()
+    layouts = family(own)
     titles = sorted((r, c, kind) for (r, c), t in sheet.norm.items() if (kind := _kind_of_title(t, layouts)))
     segments: list[tuple[int, int, str | None, tuple[int, int] | None]] = []
     if titles:
@@ -331,7 +331,7 @@ def locate_tables(grid: Grid, defined_names: dict[str, str] | None = None,
         segments.append((0, grid.height, None, None))
     tables = []
     for start, end, kind, title_at in segments:
-        chosen = _choose_layout(sheet, start, end, kind)
+        chosen = _choose_layout(sheet, start, end, kind, layouts)
         if chosen is None:
             if title_at is None or kind is None or not _title_is_sheet(grid, kind):
                 continue
@@ -342,7 +342,7 @@ def locate_tables(grid: Grid, defined_names: dict[str, str] | None = None,
             if grid.computed:
                 sheet = _Sheet(grid)        # values computed for formulas the file stored no result for
         tables.append(_read_table(sheet, start, end, title_at, header, funds_at, lab,
-                                  defined_names or {}, bonus_names or layout_bonus_names()))
+                                  defined_names or {}, bonus_names or layout_bonus_names(own)))
     return tables
 
 
@@ -369,14 +369,14 @@ class NearMiss:
                 f"{self.row}行（按“{labels_for(self.layout).layout.title}”）：识别到表头 {found}；缺少 {missed}")
 
 
-def near_miss(grids: list[Grid]) -> NearMiss | None:
+def near_miss(grids: list[Grid], own: tuple[str, ...] = ()) -> NearMiss | None:
     """Of all rows of all sheets, the one whose text matches most header labels of a layout's
-    indicator or funds block; None when no row matches any."""
+    indicator or funds block (the packaged and ``own``); None when no row matches any."""
     best: tuple[int, NearMiss] | None = None
     for grid in grids:
         sheet = _Sheet(grid)
         rows = {r for r, _ in sheet.norm}
-        for name in family():
+        for name in family(own):
             lab = labels_for(name)
             for block, index in ((lab.layout.indicators, lab.indicator_columns), (lab.layout.funds, lab.funds_columns)):
                 for r in rows:

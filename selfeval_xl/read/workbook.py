@@ -52,11 +52,12 @@ class OurOutput(Exception):
 
 
 def read_workbook(path: str | Path, max_rows: int = MAX_ROWS, limits: Limits = DEFAULT_LIMITS,
-                  skip_ours: bool = False) -> WorkbookData:
+                  skip_ours: bool = False, own: tuple[str, ...] = ()) -> WorkbookData:
     """Read every 自评表 of an .xlsx / .xlsm / .xls file. Never raises for bad input: problems are
     recorded in ``WorkbookData.problems`` (``unreadable`` with the reason, ``sheet-truncated``,
     ``sheet-too-large`` for a sheet beyond ``limits`` …). ``skip_ours``: a workbook that carries our
-    output mark (a report found in a folder of submissions) is not read but ``skipped``."""
+    output mark (a report found in a folder of submissions) is not read but ``skipped``. ``own``: a
+    bureau's own layout files, recognised beside the packaged layouts."""
     path = Path(path)
     data = WorkbookData(str(path), path.suffix.lower().lstrip("."))
     try:
@@ -75,14 +76,14 @@ def read_workbook(path: str | Path, max_rows: int = MAX_ROWS, limits: Limits = D
             raise
         data.problems.append(("unreadable", f"读取库无法处理该文件（{exc}）"[:300], ""))
         return data
-    return _locate(data, grids, names, formula_source, max_rows)
+    return _locate(data, grids, names, formula_source, max_rows, own)
 
 
-def _locate(data: WorkbookData, grids: list[Grid], names: dict[str, str], formula_source, max_rows: int
-            ) -> WorkbookData:
+def _locate(data: WorkbookData, grids: list[Grid], names: dict[str, str], formula_source, max_rows: int,
+            own: tuple[str, ...]) -> WorkbookData:
     """Find the tables; a crash of ours becomes a ``check-failed`` problem, never an exception."""
     try:
-        return _locate_tables(data, grids, names, formula_source, max_rows)
+        return _locate_tables(data, grids, names, formula_source, max_rows, own)
     except Exception as exc:  # noqa: BLE001 - one odd sheet must not stop a batch
         data.tables = []
         data.problems.append(("check-failed", f"查找自评表时出错：{type(exc).__name__}: {exc}"[:300], ""))
@@ -90,18 +91,18 @@ def _locate(data: WorkbookData, grids: list[Grid], names: dict[str, str], formul
 
 
 def read_grids(grids: Iterable[Grid], path: str = "", defined_names: dict[str, str] | None = None,
-               fmt: str = "grid") -> WorkbookData:
+               fmt: str = "grid", own: tuple[str, ...] = ()) -> WorkbookData:
     """The same locator over grids built elsewhere (the Excel add-in builds them from a live book).
 
     ``defined_names`` maps a workbook-level name to its target, ``"'Sheet'!$H$14"``. A grid named
     :data:`selfeval_xl.core.layout.META_SHEET` is read as our template's key/value sheet.
     """
     data = WorkbookData(path, fmt)
-    return _locate(data, list(grids), defined_names or {}, None, MAX_ROWS)
+    return _locate(data, list(grids), defined_names or {}, None, MAX_ROWS, own)
 
 
 def _locate_tables(data: WorkbookData, grids: list[Grid], names: dict[str, str], formula_source,
-                   max_rows: int) -> WorkbookData:
+                   max_rows: int, own: tuple[str, ...]) -> WorkbookData:
     data.defined_names = dict(names)
     skipped = any(code == "sheet-too-large" for code, _, _ in data.problems)
     if not skipped and not any(True for g in grids for _ in g.cells()):
@@ -119,7 +120,7 @@ def _locate_tables(data: WorkbookData, grids: list[Grid], names: dict[str, str],
         if grid.truncated:
             data.problems.append(("sheet-truncated", f"工作表“{grid.name}”超过 {max_rows} 行，只检查了前"
                                   f" {max_rows} 行", quote_sheet(grid.name)))
-        tables = locate_tables(grid, names, _bonus_names(), formula_source)
+        tables = locate_tables(grid, names, _bonus_names(own), formula_source, own)
         data.has_formulas = data.has_formulas or bool(grid.formulas)
         for table in tables:
             if grid.computed or grid.not_computed:
@@ -129,7 +130,7 @@ def _locate_tables(data: WorkbookData, grids: list[Grid], names: dict[str, str],
                 table.system_name = data.meta.get("system") or None
                 table.formulas = data.meta.get("formulas") or None
         data.tables.extend(tables)
-    if not data.tables and (miss := near_miss([g for g in grids if g.name != META_SHEET])) is not None:
+    if not data.tables and (miss := near_miss([g for g in grids if g.name != META_SHEET], own)) is not None:
         data.problems.append(("no-table", miss.message(), quote_sheet(miss.sheet)))
     return data
 
@@ -168,13 +169,14 @@ def preload() -> None:
     _bonus_names()
 
 
-@lru_cache(maxsize=1)
-def _bonus_names() -> tuple[str, ...]:
-    """The 一级 names that mark 加减分 rows: the bonus levels of the packaged systems and the layouts'."""
+@lru_cache(maxsize=4)
+def _bonus_names(own: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The 一级 names that mark 加减分 rows: the bonus levels of the packaged systems and the layouts'
+    (the packaged and ``own``)."""
     from ..core.system import DEFAULT_SYSTEMS, load_system
 
     names = {lv.name for kind in DEFAULT_SYSTEMS for lv in load_system(None, kind).levels if lv.bonus}
-    return tuple(sorted(names | set(layout_bonus_names())))
+    return tuple(sorted(names | set(layout_bonus_names(own))))
 
 
 def _load(path: Path, max_rows: int, limits: Limits, problems: list, skip_ours: bool = False):

@@ -276,16 +276,18 @@ def _layout_title(name: str) -> str:
         return ""
 
 
-def score_book(book: Book, system: "IndicatorSystem | None" = None, path: str = "") -> Summary:
+def score_book(book: Book, system: "IndicatorSystem | None" = None, path: str = "",
+               own: tuple[str, ...] = ()) -> Summary:
     """Recompute and write every 执行率, score, 小计, 总分 and 等级 of the book's tables, check the
     result, mark the problems and write the 检查结果 sheet. ``system`` None: each table's own (the
-    template records it) or the default for its kind. The caller saves (or, in Excel, the user does)."""
+    template records it) or the default for its kind; ``own``: a bureau's own layout files. The caller
+    saves (or, in Excel, the user does)."""
     from ..checks import check_workbook, system_for
     from ..core.recompute import recompute
 
     grids = book.grids()
     previous = next((g for g in grids if g.name == RESULTS_SHEET), None)
-    data = _read(book, grids, path)
+    data = _read(book, grids, path, own)
     summary = Summary()
     values: dict[tuple[str, str], Any] = {}
     for table in data.tables:
@@ -298,14 +300,14 @@ def score_book(book: Book, system: "IndicatorSystem | None" = None, path: str = 
         summary.report = check_workbook(data, system)
         return summary
     summary.written = write_values(book, values)
-    summary.report = check_workbook(_read(book, book.grids(), path) if values else data, system)
+    summary.report = check_workbook(_read(book, book.grids(), path, own) if values else data, system)
     summary.marked = mark_findings(book, summary.report.findings, previous, summary.written.changes)
     return summary
 
 
-def _read(book: Book, grids: list[Grid], path: str):
+def _read(book: Book, grids: list[Grid], path: str, own: tuple[str, ...]):
     from ..read import read_grids
 
     fmt = Path(path).suffix.lower().lstrip(".") or "grid"
-    return read_grids([g for g in grids if g.name != RESULTS_SHEET], path, book.defined_names(), fmt)
+    return read_grids([g for g in grids if g.name != RESULTS_SHEET], path, book.defined_names(), fmt, own)
 
