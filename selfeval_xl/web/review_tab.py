@@ -22,9 +22,11 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from . import exports, review_steps, views
+from . import round as rounds
 from ..core.sanitize import file_name
 from .isolated import StepFailed
 from .pages import page, scratch_file, xlsx_response
+from .review_parts import publishable
 from .round_pages import bureau, collection_of
 from .session import need_admin
 from .state import AppState, app_state, form_of
@@ -69,8 +71,10 @@ def review_page(request: Request, status: int = 200, error: str = "") -> Respons
     collection, states = collection_of(request)
     draws = [(d, state.store.review_reports(d.id)) for d in state.store.draws(collection.id)]
     return page(request, "review.html", status, collection=collection, candidates=_candidates(states),
-                draws=draws, rules_name=_rules(state, collection)[1], error=error,
-                drawn_of=drawn_of)
+                draws=draws, rules_name=_rules(state, collection)[1], error=error, drawn_of=drawn_of,
+                parts=lambda done: publishable(done, states),
+                published={st.unit.id: state.store.publication(st.unit.id) for st in states},
+                closed=rounds.is_closed(state.store.round_state(collection.id)))
 
 
 def _lay_out(state: AppState, states: list[views.UnitState], folder: Path) -> int:
