@@ -310,3 +310,25 @@ def test_a_closed_collection_publishes_and_withdraws_nothing(site, tmp_path):
     assert 'id="review-published"' in client.get(links[UNITS[0]]).text          # as it was
     assert "收集已结束" in client.get(f"{dashboard}/review").text
     assert client.get(dashboard).text.count("复核结论") == 1                     # only the publishing
+
+
+def test_a_conclusion_gathering_tables_of_two_units_uploads_is_published_to_neither():
+    from selfeval_xl.web.review_parts import publishable
+    from selfeval_xl.web.store import ReviewReport, Unit
+    from selfeval_xl.web.views import UnitState
+
+    def table(folder: str, opinion: str) -> dict:
+        return {"name": "项目", "kind": "project", "self_total": 90.0, "review_total": 80.0, "self_grade": "优",
+                "review_grade": "良", "folder": folder,
+                "rows": [{"name": "指标", "level2": "", "self_score": 5.0, "review_score": 0.0, "basis": "K01",
+                          "opinion": opinion}]}
+
+    units = [Unit(1, 1, "甲单位", False, "t1"), Unit(2, 1, "乙/单位", False, "t2"), Unit(3, 1, "乙／单位", False, "t3")]
+    conclusions = [{"unit": "甲", "text": "结论甲\x07", "projects": [table("甲单位", "意见\x00甲")]},
+                   {"unit": "混", "text": "结论混", "projects": [table("甲单位", ""), table("丙单位", "")]},
+                   {"unit": "乙", "text": "结论乙", "projects": [table("乙／单位", "")]}]
+    done = ReviewReport(1, 1, 0.0, "财政局", "f.xlsx", "", "", {"conclusions": conclusions})
+    shares = publishable(done, [UnitState(u, [], 0) for u in units])
+    assert list(shares) == [1, 3]         # 混 spans two uploads' folders; 乙/单位's folder is not 乙／单位's
+    unit, (mine,) = shares[1]
+    assert unit.name == "甲单位" and mine["text"] == "结论甲\ufffd" and mine["projects"][0]["rows"][0]["opinion"] == "意见\ufffd甲"

@@ -21,12 +21,9 @@ def _text(value: Any) -> str:
 
 
 def _folders(states: list[views.UnitState]) -> dict[str, Unit]:
-    """Each 单位's folder in a draw (as :func:`.review_tab._lay_out` names it) → the 单位; a name two
-    单位 share is nobody's."""
-    named: dict[str, list[Unit]] = {}
-    for st in states:
-        named.setdefault(exports.Folder(st.unit.name).name, []).append(st.unit)
-    return {folder: units[0] for folder, units in named.items() if len(units) == 1}
+    """Each 单位's folder in a draw (as :func:`.review_tab._lay_out` names it; two names never share
+    one, :func:`~selfeval_xl.core.sanitize.file_name` marks a changed name with its hash) → the 单位."""
+    return {exports.Folder(st.unit.name).name: st.unit for st in states}
 
 
 def _clean(conclusion: dict[str, Any]) -> dict[str, Any]:
