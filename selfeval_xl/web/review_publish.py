@@ -17,22 +17,10 @@ from starlette.routing import Route
 
 from . import round as rounds
 from .review_parts import publishable
-from .review_tab import review_page
+from .review_tab import report_of, review_page
 from .round_pages import bureau, collection_of
 from .session import need_admin
 from .state import app_state
-
-
-def _report_of(request: Request):
-    """The collection, its active 单位 and the report the path names (of one of its draws)."""
-    collection, states = collection_of(request)
-    store = app_state(request).store
-    draw = next((d for d in store.draws(collection.id) if d.id == request.path_params["did"]), None)
-    done = next((r for r in store.review_reports(draw.id) if r.id == request.path_params["rid"]), None) \
-        if draw else None
-    if done is None:
-        raise HTTPException(404, "没有这份复核报告 / no such report")
-    return collection, states, done
 
 
 def _refused_when_closed(request: Request, collection_id: int) -> Response | None:
@@ -47,7 +35,7 @@ async def publish(request: Request) -> Response:
 
 
 def _publish(request: Request) -> Response:
-    collection, states, done = _report_of(request)
+    collection, states, _, done = report_of(request)
     if refused := _refused_when_closed(request, collection.id):
         return refused
     unit, conclusions = publishable(done, states).get(request.path_params["uid"], (None, None))

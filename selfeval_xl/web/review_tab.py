@@ -30,7 +30,7 @@ from .review_parts import publishable
 from .round_pages import bureau, collection_of
 from .session import need_admin
 from .state import AppState, app_state, form_of
-from .store import Collection, ReviewDraw
+from .store import Collection, ReviewDraw, ReviewReport
 from .uploads import WORKBOOK_SUFFIXES, receive
 
 RULES_KEY = "review_rules:{}"
@@ -153,10 +153,14 @@ def _draw(request: Request, form) -> Response:
 
 def _draw_of(request: Request) -> tuple[Collection, ReviewDraw]:
     collection, _ = collection_of(request)
+    return collection, _drawn(request, collection)
+
+
+def _drawn(request: Request, collection: Collection) -> ReviewDraw:
     made = next((d for d in app_state(request).store.draws(collection.id) if d.id == request.path_params["did"]), None)
     if made is None:
         raise HTTPException(404, "没有这次抽样 / no such draw")
-    return collection, made
+    return made
 
 
 def _stored(state: AppState, blob: str) -> Path:
@@ -208,12 +212,19 @@ def _filled(request: Request, path: Path, name: str) -> Response:
     return RedirectResponse(f"/admin/c/{collection.id}/review#report-{done.id}", status_code=303)
 
 
-def report(request: Request) -> Response:
-    collection, made = _draw_of(request)
+def report_of(request: Request) -> tuple[Collection, list[views.UnitState], ReviewDraw, ReviewReport]:
+    """The report the path names, of the draw it names, of the collection (with its active 单位)."""
+    collection, states = collection_of(request)
+    made = _drawn(request, collection)
     done = next((r for r in app_state(request).store.review_reports(made.id) if r.id == request.path_params["rid"]),
                 None)
     if done is None:
         raise HTTPException(404, "没有这份复核报告 / no such report")
+    return collection, states, made, done
+
+
+def report(request: Request) -> Response:
+    collection, _, made, done = report_of(request)
     return FileResponse(_stored(app_state(request), done.report), media_type="application/octet-stream",
                         filename=file_name(collection.title, f"_复核报告_第{made.id}次.xlsx"))
 
