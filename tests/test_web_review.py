@@ -310,6 +310,10 @@ def test_a_closed_collection_publishes_and_withdraws_nothing(site, tmp_path):
     assert 'id="review-published"' in client.get(links[UNITS[0]]).text          # as it was
     assert "收集已结束" in client.get(f"{dashboard}/review").text
     assert client.get(dashboard).text.count("复核结论") == 1                     # only the publishing
+    client.cookies.clear()                                   # logged out: neither step, a login asked for
+    for action in (publish, withdraw):
+        r = client.post(action, headers=ORIGIN, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/admin/login"
 
 
 def test_a_conclusion_gathering_tables_of_two_units_uploads_is_published_to_neither():

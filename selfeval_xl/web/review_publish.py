@@ -9,7 +9,6 @@ change.
 """
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -19,7 +18,6 @@ from . import round as rounds
 from .review_parts import publishable
 from .review_tab import report_of, review_page
 from .round_pages import bureau, collection_of
-from .session import need_admin
 from .state import app_state
 
 
@@ -29,12 +27,7 @@ def _refused_when_closed(request: Request, collection_id: int) -> Response | Non
     return None
 
 
-async def publish(request: Request) -> Response:
-    need_admin(request)
-    return await run_in_threadpool(_publish, request)
-
-
-def _publish(request: Request) -> Response:
+def publish(request: Request) -> Response:
     collection, states, _, done = report_of(request)
     if refused := _refused_when_closed(request, collection.id):
         return refused
@@ -51,12 +44,7 @@ def _publish(request: Request) -> Response:
     return RedirectResponse(f"/admin/c/{collection.id}/review#report-{done.id}", status_code=303)
 
 
-async def withdraw(request: Request) -> Response:
-    need_admin(request)
-    return await run_in_threadpool(_withdraw, request)
-
-
-def _withdraw(request: Request) -> Response:
+def withdraw(request: Request) -> Response:
     collection, states = collection_of(request)
     if refused := _refused_when_closed(request, collection.id):
         return refused
