@@ -546,6 +546,13 @@ def test_a_department_table_is_drawn_when_asked_its_indicators_scored_its_bonus_
         project = next(p for p in done.sheet.projects if p.sheet == m["sheet"])
         assert project.review_total == Decimal(str(m["self_total"]))                 # untouched: 复核 = 自评
         assert project.review_grade == m["self_grade"]
+    for c in done.conclusions:          # a 部门整体 table is counted as one, not as a project
+        sheets = {p.project.sheet for p in c.projects}
+        reviewed = [m for m in meta if m["sheet"] in sheets]
+        said = [f"{n} 个项目" for n in [sum(m["kind"] == "project" for m in reviewed)] if n]
+        said += [f"{n} 张部门整体表" for n in [sum(m["kind"] == "department" for m in reviewed)] if n]
+        assert c.text.startswith(f"抽查复核 {'、'.join(said)}，"), c.text
+    assert any("张部门整体表" in c.text for c in done.conclusions)
     blank = review_report(out_blank, tmp_path / "r2.xlsx", RULES).sheet.problems
     assert {(p.sheet, p.cell) for p in blank} == {(m["sheet"], f"{LETTER['review_score']}{m['last']}")
                                                   for m in departments}

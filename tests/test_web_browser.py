@@ -468,7 +468,36 @@ def test_the_review_round_in_the_browser_draw_sheet_filled_report(server, browse
     conclusions = browser.find_elements(By.CSS_SELECTOR, "div.review-report tr.conclusion")
     assert conclusions and all("抽查复核" in c.text and "自评平均" in c.text for c in conclusions)
     assert "P0 1" in browser.find_element(By.CSS_SELECTOR, "div.review-report p.levels").text
+
+    # 发布: the 单位 sees its 复核结论 on its own page, another 单位 sees nothing; 撤回发布 takes it back
+    def share_button():
+        return browser.find_element(By.CSS_SELECTOR, 'table.publish tr.share[data-unit="广州市第二单位"] button')
+
+    _confirmed(browser, share_button(), accept=False)
+    assert share_button().text == "发布"
+    _confirmed(browser, share_button(), accept=True)
+    assert share_button().text == "撤回发布"
+    assert "已发布" in browser.find_element(By.CSS_SELECTOR, 'tr.share[data-unit="广州市第二单位"]').text
     shot(browser, "web-review.png")
+    browser.get(links["广州市第二单位"])
+    published = browser.find_element(By.ID, "review-published")
+    assert "抽查复核" in published.text and "K01 无佐证材料" in published.text
+    assert [r.text.split()[0] for r in published.find_elements(By.CSS_SELECTOR, "tr.published-row")] \
+        == ["复核乙项目"]                        # K01 only on the first table drawn: the key project's row
+    browser.execute_script("arguments[0].scrollIntoView()", published)
+    shot(browser, "web-review-unit.png")
+    browser.get(links["广州市第三单位"])
+    assert not browser.find_elements(By.ID, "review-published")
+    browser.get(links["dashboard"])
+    assert "发布复核结论" in browser.find_element(By.TAG_NAME, "body").text
+    click_through(browser, "review-tab")
+    _confirmed(browser, share_button(), accept=True)
+    assert share_button().text == "发布"
+    browser.get(links["广州市第二单位"])
+    assert not browser.find_elements(By.ID, "review-published")
+    browser.get(links["dashboard"])
+    assert "撤回复核结论" in browser.find_element(By.TAG_NAME, "body").text
+    click_through(browser, "review-tab")
 
     browser.find_element(By.ID, f"filled-file-{draw_id}").send_keys(str(tables[0]))
     click_through(browser, f"upload-filled-{draw_id}")

@@ -216,3 +216,123 @@ def test_retention_keeps_the_files_of_draws_and_reports_while_their_rows_stay(si
     assert store.purge_before(4_000_000_000) > 0                   # every submission deleted …
     assert client.get(f"{dashboard}/review/d/{did}/sheet.xlsx").status_code == 200      # … the 底稿 kept
     assert client.get(f"{dashboard}/review/d/{did}/r/{done.id}/report.xlsx").status_code == 200
+
+
+def unit_links(client, dashboard: str) -> dict[str, str]:
+    return dict(re.findall(r'data-unit="([^"]+)">.*?<code class="link">http://testserver(/u/[\w-]+)</code>',
+                           client.get(dashboard).text, re.S))
+
+
+def published_rows(html: str) -> list[tuple[str, str, str, str, str, str]]:
+    """(表, 指标, 自评得分, 复核得分, 口径, 意见) of the 复核结论 a 单位's page shows."""
+    if 'id="review-published"' not in html:
+        return []
+    card = html.split('id="review-published"')[1].split('<div class="card')[0]
+    return re.findall(r'<tr class="published-row"><td>(.*?)</td><td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>'
+                      r'\s*<td>(.*?)</td><td>(.*?)</td></tr>', card)
+
+
+def publish_form(html: str, report_id: int, unit: str) -> str:
+    """The action of the 发布 (or 撤回发布) form of ``unit`` under a report."""
+    table = html.split(f'id="publish-{report_id}"')[1].split("</table>")[0]
+    row = table.split(f'data-unit="{unit}"')[1].split("</tr>")[0]
+    return re.search(r'action="([^"]+)"', row).group(1)
+
+
+def test_each_units_conclusion_is_published_to_its_page_alone_and_withdrawn(site, tmp_path):
+    store, client, dashboard = site
+    links = unit_links(client, dashboard)
+    did, _ = make_draw(client, dashboard, n="50", seed="7", department="1")     # every table of both 单位
+    filled, meta = fill(client.get(f"{dashboard}/review/d/{did}/sheet.xlsx").content, tmp_path / "填好的底稿.xlsx")
+    wb = load_workbook(filled)
+    for info in meta:                     # each 单位's own words on its first indicator, one with markup
+        ws = wb[info["sheet"]]
+        first = info["first"] + (1 if info["kind"] == "project" else 0)
+        ws[f"{LETTER['opinion']}{first}"] = f"<b>{info['path'].split('/')[0]}的意见</b>"
+    wb.save(filled)
+    assert {m["path"].split("/")[0] for m in meta} == set(UNITS)
+    r = post(client, f"{dashboard}/review/d/{did}/filled", files={"file": (filled.name, filled.read_bytes())})
+    done = store.review_reports(int(did))[0]
+    assert all(published_rows(client.get(links[u]).text) == [] for u in UNITS)     # nothing until published
+    expected = review_report(filled, tmp_path / "独立.xlsx", load_rules())
+
+    mine, other = UNITS
+    r = post(client, publish_form(r.text, done.id, mine))
+    assert r.status_code == 200 and 'class="badge b-ok published"' in r.text
+    page = client.get(links[mine]).text
+    rows = published_rows(page)
+    ours = next(c for c in expected.conclusions if c.unit == mine)
+    want = [(p.project.name, row.name, f"{row.self_score:.2f}", f"{row.score:.2f}", row.basis_text,
+             row.opinion.replace("<", "&lt;").replace(">", "&gt;"))
+            for p in ours.projects for row in p.project.rows if row.changed or row.basis_text or row.opinion]
+    assert rows == want and len(rows) >= 2
+    assert f"<b>{mine}的意见</b>" not in page and f"&lt;b&gt;{mine}的意见&lt;/b&gt;" in page    # escaped
+    assert ours.text.split("，")[0] in page and other not in page.split('id="review-published"')[1]
+    assert published_rows(client.get(links[other]).text) == []           # the other 单位 sees nothing
+    totals = re.findall(r"<td>(\d+\.\d\d)</td><td>([^<]*)</td>\s*<td>(\d+\.\d\d)</td><td>([^<]*)</td></tr>",
+                        page.split('class="list small published-totals"')[1].split("</table>")[0])
+    assert totals == [(f"{p.self_total:.2f}", p.self_grade, f"{p.review_total:.2f}", p.review_grade)
+                      for p in ours.projects]
+    log = client.get(dashboard).text
+    assert log.count("发布复核结论") == 1 and f"{mine}：第 {did} 次抽样的复核报告“{filled.name}”" in log
+
+    # a later report of the same draw changes nothing the 单位 sees until the bureau publishes again
+    wb = load_workbook(filled)
+    wb[meta[0]["sheet"]][f"{LETTER['opinion']}{meta[0]['first'] + 1}"] = "第二份报告的意见"
+    wb.save(tmp_path / "第二份.xlsx")
+    r = post(client, f"{dashboard}/review/d/{did}/filled",
+             files={"file": ("第二份.xlsx", (tmp_path / "第二份.xlsx").read_bytes())})
+    later = store.review_reports(int(did))[0]
+    assert later.id != done.id and "发布（替换已发布的）" in r.text.split(f'id="publish-{later.id}"')[1]
+    assert published_rows(client.get(links[mine]).text) == rows
+    assert "第二份报告的意见" not in client.get(links[mine]).text
+
+    r = post(client, publish_form(r.text, done.id, mine))                   # 撤回发布
+    assert r.status_code == 200 and 'id="review-published"' not in client.get(links[mine]).text
+    assert "撤回复核结论" in client.get(dashboard).text
+    assert store.publication(store.unit_by_token(links[mine].rsplit("/", 1)[1]).id) is None
+
+
+def test_a_closed_collection_publishes_and_withdraws_nothing(site, tmp_path):
+    store, client, dashboard = site
+    links = unit_links(client, dashboard)
+    did, _ = make_draw(client, dashboard, n="50", seed="7")
+    filled, _ = fill(client.get(f"{dashboard}/review/d/{did}/sheet.xlsx").content, tmp_path / "f.xlsx")
+    page = post(client, f"{dashboard}/review/d/{did}/filled", files={"file": (filled.name, filled.read_bytes())}).text
+    done = store.review_reports(int(did))[0]
+    publish = publish_form(page, done.id, UNITS[0])
+    assert post(client, publish).status_code == 200
+    withdraw = publish_form(client.get(f"{dashboard}/review").text, done.id, UNITS[0])
+    assert post(client, f"{dashboard}/close").status_code == 200
+    for action in (publish, withdraw):
+        r = post(client, action)
+        assert r.status_code == 409 and "本次收集已结束，不能发布或撤回复核结论" in r.text
+    assert 'id="review-published"' in client.get(links[UNITS[0]]).text          # as it was
+    assert "收集已结束" in client.get(f"{dashboard}/review").text
+    assert client.get(dashboard).text.count("复核结论") == 1                     # only the publishing
+    client.cookies.clear()                                   # logged out: neither step, a login asked for
+    for action in (publish, withdraw):
+        r = client.post(action, headers=ORIGIN, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/admin/login"
+
+
+def test_a_conclusion_gathering_tables_of_two_units_uploads_is_published_to_neither():
+    from selfeval_xl.web.review_parts import publishable
+    from selfeval_xl.web.store import ReviewReport, Unit
+    from selfeval_xl.web.views import UnitState
+
+    def table(folder: str, opinion: str) -> dict:
+        return {"name": "项目", "kind": "project", "self_total": 90.0, "review_total": 80.0, "self_grade": "优",
+                "review_grade": "良", "folder": folder,
+                "rows": [{"name": "指标", "level2": "", "self_score": 5.0, "review_score": 0.0, "basis": "K01",
+                          "opinion": opinion}]}
+
+    units = [Unit(1, 1, "甲单位", False, "t1"), Unit(2, 1, "乙/单位", False, "t2"), Unit(3, 1, "乙／单位", False, "t3")]
+    conclusions = [{"unit": "甲", "text": "结论甲\x07", "projects": [table("甲单位", "意见\x00甲")]},
+                   {"unit": "混", "text": "结论混", "projects": [table("甲单位", ""), table("丙单位", "")]},
+                   {"unit": "乙", "text": "结论乙", "projects": [table("乙／单位", "")]}]
+    done = ReviewReport(1, 1, 0.0, "财政局", "f.xlsx", "", "", {"conclusions": conclusions})
+    shares = publishable(done, [UnitState(u, [], 0) for u in units])
+    assert list(shares) == [1, 3]         # 混 spans two uploads' folders; 乙/单位's folder is not 乙／单位's
+    unit, (mine,) = shares[1]
+    assert unit.name == "甲单位" and mine["text"] == "结论甲\ufffd" and mine["projects"][0]["rows"][0]["opinion"] == "意见\ufffd甲"

@@ -90,15 +90,23 @@ class Conclusion:
         return sum(p.grade_changed for p in self.projects)
 
     @property
+    def counted(self) -> str:
+        """"3 个项目", "2 个项目、1 张部门整体表": a 部门整体 table is not a project."""
+        departments = sum(p.project.kind == "department" for p in self.projects)
+        said = [f"{len(self.projects) - departments} 个项目"] if len(self.projects) > departments else []
+        return "、".join(said + ([f"{departments} 张部门整体表"] if departments else []))
+
+    @property
     def text(self) -> str:
         """The 复核结论 in one paragraph, every figure from the fields above."""
         self_mean, review_mean = self.mean("self_total"), self.mean("review_total")
-        head = [f"抽查复核 {len(self.projects)} 个项目"]
+        head = [f"抽查复核 {self.counted}"]
         if self_mean is not None and review_mean is not None:
             head.append(f"自评平均 {self_mean:.2f} 分，复核平均 {review_mean:.2f} 分，相差 {self_mean - review_mean:.2f} 分")
         share = self.changed_share
         head.append(f"{self.changed}/{self.rows} 个指标复核调整" + (f"（{share:.0%}）" if share is not None else ""))
-        head.append(f"{self.grades_changed} 个项目等级变化" if self.grades_changed else "等级均未变化")
+        tables = "张表" if any(p.project.kind == "department" for p in self.projects) else "个项目"
+        head.append(f"{self.grades_changed} {tables}等级变化" if self.grades_changed else "等级均未变化")
         tail = []
         if self.largest:
             tail.append("偏离最大：" + "；".join(_row_words(r) for r in self.largest))

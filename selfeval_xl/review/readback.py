@@ -93,6 +93,7 @@ class ReviewedProject:
     self_total: Decimal | None
     self_grade: str
     rows: list[ReviewedRow] = field(default_factory=list)
+    kind: str = "project"                   # or "department": a 部门整体 table, counted apart in the 结论
 
     @property
     def review_total(self) -> Decimal | None:
@@ -253,7 +254,8 @@ def _project(ws, cached, info: dict, rules: ReviewRules, problems: list[Problem]
     settings, bands = system.settings, system.bands_for
     project = ReviewedProject(sheet, str(info.get("path") or ""), str(info.get("unit") or ""),
                               str(info.get("name") or ""), str(info.get("system") or ""), settings,
-                              _number(info.get("self_total")), str(info.get("self_grade") or ""))
+                              _number(info.get("self_total")), str(info.get("self_grade") or ""),
+                              kind="department" if info.get("kind") == "department" else "project")
     first, last, total_row = int(info["first"]), int(info["last"]), int(info["total_row"])
     for r in range(first, last + 1):
         project.rows.append(_row(ws, cached, r, settings, bands, rules, problems))

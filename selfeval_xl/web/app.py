@@ -5,7 +5,7 @@ in the :class:`~.store.Store` by content hash. A 单位 is known only by its lin
 own submissions; the bureau's pages need a login with the bureau's password (a session cookie,
 ``SameSite=Strict``); every form is guarded by the origin check of :mod:`.guards`. The handlers live in a
 module per area — :mod:`.anonymous`, :mod:`.unit_pages`, :mod:`.session`, :mod:`.round_pages`,
-:mod:`.downloads`, :mod:`.review_tab` — and share one :class:`~.state.AppState`.
+:mod:`.downloads`, :mod:`.review_tab` (its 结论 published by :mod:`.review_publish`) — and share one :class:`~.state.AppState`.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from . import anonymous, downloads, review_tab, round_pages, session, unit_pages
+from . import anonymous, downloads, review_publish, review_tab, round_pages, session, unit_pages
 from .exports import ZipBuilds
 from .guards import DEFAULT_LIMIT, Guards
 from .limits import WebLimits
@@ -67,7 +67,7 @@ def create_app(store: Store, limit: int = DEFAULT_LIMIT, jobs: int = 2, hosts: H
     settings = Settings(store, limits, pool, public_url.rstrip("/") if public_url else None)
     state = AppState(settings, Processor(settings), ZipBuilds(store.scratch() / "exports"))
     routes = (anonymous.ROUTES + unit_pages.ROUTES + session.ROUTES + round_pages.ROUTES + downloads.ROUTES
-              + review_tab.ROUTES + round_pages.ACTIONS)
+              + review_tab.ROUTES + review_publish.ROUTES + round_pages.ACTIONS)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):

@@ -66,12 +66,21 @@ def report(filled: str, output: str, rules_ref: str | None, record_json: str) ->
             "conclusions": [{"unit": c.unit, "text": c.text, "quality": c.quality.grade if c.quality else "",
                              "projects": [{"name": p.project.name, "self_total": _num(p.self_total),
                                            "review_total": _num(p.review_total), "self_grade": p.self_grade,
-                                           "review_grade": p.review_grade, "gap": _num(p.gap)}
+                                           "review_grade": p.review_grade, "gap": _num(p.gap),
+                                           "kind": p.project.kind, "folder": p.project.path.split("/")[0],
+                                           "rows": _remarked(p.project.rows)}
                                           for p in c.projects]} for c in done.conclusions],
             "issues": [{"level": i.level, "subject": i.subject, "finding": i.finding, "place": i.place}
                        for i in done.issues[:MOST_SHOWN]],
             "problems": [{"place": p.place, "message": p.message} for p in done.sheet.problems[:MOST_SHOWN]],
             "problem_count": len(done.sheet.problems)}
+
+
+def _remarked(rows) -> list[dict[str, Any]]:
+    """The rows a 单位 is told of: those the review scored otherwise, or gave a 口径 or an 意见."""
+    return [{"name": r.name, "level2": r.level2, "self_score": _num(r.self_score), "review_score": _num(r.score),
+             "basis": r.basis_text, "opinion": r.opinion}
+            for r in rows if r.changed or r.basis_text or r.opinion]
 
 
 def _num(value) -> float | None:

@@ -22,13 +22,15 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from . import exports, review_steps, views
+from . import round as rounds
 from ..core.sanitize import file_name
 from .isolated import StepFailed
 from .pages import page, scratch_file, xlsx_response
+from .review_parts import publishable
 from .round_pages import bureau, collection_of
 from .session import need_admin
 from .state import AppState, app_state, form_of
-from .store import Collection, ReviewDraw
+from .store import Collection, ReviewDraw, ReviewReport
 from .uploads import WORKBOOK_SUFFIXES, receive
 
 RULES_KEY = "review_rules:{}"
@@ -69,8 +71,10 @@ def review_page(request: Request, status: int = 200, error: str = "") -> Respons
     collection, states = collection_of(request)
     draws = [(d, state.store.review_reports(d.id)) for d in state.store.draws(collection.id)]
     return page(request, "review.html", status, collection=collection, candidates=_candidates(states),
-                draws=draws, rules_name=_rules(state, collection)[1], error=error,
-                drawn_of=drawn_of)
+                draws=draws, rules_name=_rules(state, collection)[1], error=error, drawn_of=drawn_of,
+                parts=lambda done: publishable(done, states),
+                published={st.unit.id: state.store.publication(st.unit.id) for st in states},
+                closed=rounds.is_closed(state.store.round_state(collection.id)))
 
 
 def _lay_out(state: AppState, states: list[views.UnitState], folder: Path) -> int:
@@ -149,10 +153,14 @@ def _draw(request: Request, form) -> Response:
 
 def _draw_of(request: Request) -> tuple[Collection, ReviewDraw]:
     collection, _ = collection_of(request)
+    return collection, _drawn(request, collection)
+
+
+def _drawn(request: Request, collection: Collection) -> ReviewDraw:
     made = next((d for d in app_state(request).store.draws(collection.id) if d.id == request.path_params["did"]), None)
     if made is None:
         raise HTTPException(404, "没有这次抽样 / no such draw")
-    return collection, made
+    return made
 
 
 def _stored(state: AppState, blob: str) -> Path:
@@ -204,12 +212,19 @@ def _filled(request: Request, path: Path, name: str) -> Response:
     return RedirectResponse(f"/admin/c/{collection.id}/review#report-{done.id}", status_code=303)
 
 
-def report(request: Request) -> Response:
-    collection, made = _draw_of(request)
+def report_of(request: Request) -> tuple[Collection, list[views.UnitState], ReviewDraw, ReviewReport]:
+    """The report the path names, of the draw it names, of the collection (with its active 单位)."""
+    collection, states = collection_of(request)
+    made = _drawn(request, collection)
     done = next((r for r in app_state(request).store.review_reports(made.id) if r.id == request.path_params["rid"]),
                 None)
     if done is None:
         raise HTTPException(404, "没有这份复核报告 / no such report")
+    return collection, states, made, done
+
+
+def report(request: Request) -> Response:
+    collection, _, made, done = report_of(request)
     return FileResponse(_stored(app_state(request), done.report), media_type="application/octet-stream",
                         filename=file_name(collection.title, f"_复核报告_第{made.id}次.xlsx"))
 

@@ -134,6 +134,18 @@ class ReviewReport:
 
 
 @dataclass(frozen=True)
+class Publication:
+    """A 单位's 复核结论 as the bureau published it to the 单位's page: a copy of that 单位's part of
+    one report (``content``, JSON-able), kept as published whatever later reports say."""
+
+    unit_id: int
+    report_id: int
+    at: float
+    who: str
+    content: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Job:
     """A zip unpacked and checked in the background: ``done`` of ``total`` files."""
 
@@ -197,6 +209,9 @@ class Store(Protocol):
     def add_review_report(self, draw_id: int, who: str, filename: str, filled: str, report: str,
                           summary: dict[str, Any]) -> ReviewReport: ...
     def review_reports(self, draw_id: int) -> list[ReviewReport]: ...
+    def publish(self, unit_id: int, report_id: int, who: str, content: dict[str, Any]) -> Publication: ...
+    def withdraw(self, unit_id: int) -> None: ...
+    def publication(self, unit_id: int) -> Publication | None: ...
 
 
 SCHEMA = """
@@ -233,6 +248,9 @@ CREATE TABLE IF NOT EXISTS review_draws (id INTEGER PRIMARY KEY, collection_id I
 CREATE TABLE IF NOT EXISTS review_reports (id INTEGER PRIMARY KEY, draw_id INTEGER NOT NULL REFERENCES review_draws(id),
     at REAL NOT NULL, who TEXT NOT NULL, filename TEXT NOT NULL, filled TEXT NOT NULL, report TEXT NOT NULL,
     summary BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS review_publications (unit_id INTEGER PRIMARY KEY REFERENCES units(id),
+    report_id INTEGER NOT NULL REFERENCES review_reports(id), at REAL NOT NULL, who TEXT NOT NULL,
+    content BLOB NOT NULL);
 """
 """The 复核 tab (:mod:`.review_tab`): added tables only, as the round's. Retention deletes only the files
 of the submissions it deletes, so a draw's and a report's files stay with their rows."""
@@ -561,3 +579,18 @@ class SqliteStore:
         rows = self._run("SELECT id, draw_id, at, who, filename, filled, report, summary FROM review_reports "
                          "WHERE draw_id = ? ORDER BY id DESC", (draw_id,))
         return [ReviewReport(*r[:7], _unpacked(r[7])) for r in rows]
+
+    def publish(self, unit_id: int, report_id: int, who: str, content: dict[str, Any]) -> Publication:
+        """The 单位's published 复核结论, in place of the one it had (the bureau's step, never a report's)."""
+        at = time.time()
+        self._run("INSERT OR REPLACE INTO review_publications (unit_id, report_id, at, who, content) "
+                  "VALUES (?, ?, ?, ?, ?)", (unit_id, report_id, at, who, _packed(content)))
+        return Publication(unit_id, report_id, at, who, content)
+
+    def withdraw(self, unit_id: int) -> None:
+        self._run("DELETE FROM review_publications WHERE unit_id = ?", (unit_id,))
+
+    def publication(self, unit_id: int) -> Publication | None:
+        rows = self._run("SELECT unit_id, report_id, at, who, content FROM review_publications WHERE unit_id = ?",
+                         (unit_id,))
+        return Publication(*rows[0][:4], _unpacked(rows[0][4])) if rows else None

@@ -1,4 +1,5 @@
-"""A 单位's link: its page, its uploads (workbooks, reports, a zip), its own submissions and downloads.
+"""A 单位's link: its page, its uploads (workbooks, reports, a zip), its own submissions and downloads,
+and the 复核结论 the bureau published to it (:mod:`.review_publish`).
 
 A 单位 is known only by its link's token and sees only its own submissions; what it may upload is the
 round's to say (:mod:`.round`).
@@ -54,7 +55,8 @@ def unit_page(request: Request, refused: str | None = None) -> Response:
                 subs=list(reversed(subs)), latest={s.id for s in latest}, jobs=jobs[:5], running=running,
                 results=[submission_context(s) for s in subs if s.token in new],
                 base=lambda s: f"/u/{unit.token}/s/{s.token}", round=rounds.status_of(store, unit, deadline),
-                deadline=deadline, refusal=refused or rounds.upload_refusal(store, unit), verdict=verdict)
+                deadline=deadline, refusal=refused or rounds.upload_refusal(store, unit), verdict=verdict,
+                review=store.publication(unit.id))
 
 
 async def unit_upload(request: Request) -> Response:
