@@ -299,10 +299,13 @@ def _swap(module, source: str) -> bool:
         if new is None or new.co_freevars != function.__code__.co_freevars:
             return False
         function.__code__ = new
-    for value in gc.get_objects():                             # results cached before the swap
-        if isinstance(value, functools._lru_cache_wrapper):
-            value.cache_clear()
+    for cache in _CACHES:                                      # results cached before the swap
+        cache.cache_clear()
     return True
+
+
+_CACHES: list = []
+"""Every ``functools.lru_cache`` of the loaded program, found once after the baseline run."""
 
 
 def _baseline(target: Path, tests: list[str]) -> tuple[dict, dict] | None:
@@ -364,11 +367,15 @@ def run(module: Path, tests: list[str], only: set[int], timeout: int, confirm: b
             return None
         by_line, seconds = reach
         loaded = sys.modules[dotted]
+        _CACHES[:] = [v for v in gc.get_objects() if isinstance(v, functools._lru_cache_wrapper)]
+        started = time.monotonic()
         used: set[str] = set()
         for m in mutants(source):
             if only and m.line not in only:
                 continue
             result.total += 1
+            if result.total % 50 == 0:
+                print(f"... {result.total} mutants in {time.monotonic() - started:.0f} s", flush=True)
             target.write_text(m.source, encoding="utf-8")        # for a worker that starts a new interpreter
             chosen = _tests_for(m.line, by_line, seconds, tests) if m.in_function else None
             if chosen is None:
