@@ -16,8 +16,9 @@ learn which test reaches which line of the module; then each mutant runs only th
 its statement, fastest first, with ``-x``, in a child forked from this process with the mutated
 functions' code swapped into the loaded functions (nothing imported again). A mutant of a statement
 that runs at import (a constant, a class body) runs all the tests in a fresh interpreter instead.
-``--confirm`` runs a survivor again with all the tests (a fixture shared by several tests is traced
-to the first only). Not collected by pytest (its name is not test_*);
+A mutant of a line no test reaches survives without a run. ``--confirm`` runs a survivor again with
+all the tests (a fixture shared by several tests is traced to the first only; a worker process is not
+traced at all). Not collected by pytest (its name is not test_*);
 README's testing section gives the rates measured with it.
 """
 from __future__ import annotations
@@ -378,7 +379,10 @@ def run(module: Path, tests: list[str], only: set[int], timeout: int, confirm: b
                 print(f"... {result.total} mutants in {time.monotonic() - started:.0f} s", flush=True)
             target.write_text(m.source, encoding="utf-8")        # for a worker that starts a new interpreter
             chosen = _tests_for(m.line, by_line, seconds, tests) if m.in_function else None
-            if chosen is None:
+            unreached = m.line not in by_line
+            if unreached and not confirm:
+                code = 0                                         # no test runs it: it stands whatever it says
+            elif chosen is None:
                 code = _fresh(tree, tests, timeout * 4)
             else:
                 code = _forked(lambda: _pytest(["-x", *chosen]) if _swap(loaded, m.source) else 4, timeout)
@@ -398,7 +402,8 @@ def run(module: Path, tests: list[str], only: set[int], timeout: int, confirm: b
             result.killed += not alive
             if alive:
                 result.survivors.append(m)
-                print(f"survived  {name}:{m.line}  {m.what}", flush=True)
+                print(f"survived  {name}:{m.line}  {m.what}{'  (no test reaches it)' if unreached else ''}",
+                      flush=True)
         target.write_text(source, encoding="utf-8")
         for stale in sorted(set(known) - used) if not only else []:
             print(f"stale     {name}: no mutant '{stale}' (tests/data/equivalent_mutants.yaml)")
