@@ -95,3 +95,12 @@ def test_a_check_that_crashes_is_a_check_failed_finding_and_the_others_still_run
     found = _report(tmp_path, "自评得分97分，其中预算执行9.55分，产出指标46.4分，效益指标40分。")
     assert [code for code, _, _ in found][:2] == ["check-failed", "report-parts-sum"]
     assert "report-broken" in found[0][2] and "ZeroDivisionError: planted" in found[0][2]
+
+
+def test_a_finding_carries_the_stated_figure_and_the_one_expected(tmp_path):
+    from decimal import Decimal
+
+    path = tmp_path / "report.txt"
+    path.write_text(TITLE + "自评得分97分，其中预算执行9.55分，产出指标46.4分，效益指标40分。\n", encoding="utf-8")
+    [found] = check_report(path).findings
+    assert (found.code, found.found, found.expected) == ("report-parts-sum", Decimal("97"), Decimal("95.95"))
