@@ -369,6 +369,7 @@ def run(module: Path, tests: list[str], only: set[int], timeout: int, confirm: b
         by_line, seconds = reach
         loaded = sys.modules[dotted]
         _CACHES[:] = [v for v in gc.get_objects() if isinstance(v, functools._lru_cache_wrapper)]
+        gc.freeze()                           # a child's collector leaves the loaded heap alone: no page copied
         started = time.monotonic()
         used: set[str] = set()
         for m in mutants(source):
