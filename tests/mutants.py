@@ -16,8 +16,9 @@ learn which test reaches which line of the module; then each mutant runs only th
 its statement, fastest first, with ``-x``, in a child forked from this process with the mutated
 functions' code swapped into the loaded functions (nothing imported again). A mutant of a statement
 that runs at import (a constant, a class body) runs all the tests in a fresh interpreter instead.
-``--confirm`` runs a survivor again with all the tests (a fixture shared by several tests is traced
-to the first only). Not collected by pytest (its name is not test_*);
+A mutant of a line no test reaches survives without a run. ``--confirm`` runs a survivor again with
+all the tests (a fixture shared by several tests is traced to the first only; a worker process is not
+traced at all). Not collected by pytest (its name is not test_*);
 README's testing section gives the rates measured with it.
 """
 from __future__ import annotations
@@ -299,10 +300,13 @@ def _swap(module, source: str) -> bool:
         if new is None or new.co_freevars != function.__code__.co_freevars:
             return False
         function.__code__ = new
-    for value in gc.get_objects():                             # results cached before the swap
-        if isinstance(value, functools._lru_cache_wrapper):
-            value.cache_clear()
+    for cache in _CACHES:                                      # results cached before the swap
+        cache.cache_clear()
     return True
+
+
+_CACHES: list = []
+"""Every ``functools.lru_cache`` of the loaded program, found once after the baseline run."""
 
 
 def _baseline(target: Path, tests: list[str]) -> tuple[dict, dict] | None:
@@ -364,14 +368,22 @@ def run(module: Path, tests: list[str], only: set[int], timeout: int, confirm: b
             return None
         by_line, seconds = reach
         loaded = sys.modules[dotted]
+        _CACHES[:] = [v for v in gc.get_objects() if isinstance(v, functools._lru_cache_wrapper)]
+        gc.freeze()                           # a child's collector leaves the loaded heap alone: no page copied
+        started = time.monotonic()
         used: set[str] = set()
         for m in mutants(source):
             if only and m.line not in only:
                 continue
             result.total += 1
+            if result.total % 50 == 0:
+                print(f"... {result.total} mutants in {time.monotonic() - started:.0f} s", flush=True)
             target.write_text(m.source, encoding="utf-8")        # for a worker that starts a new interpreter
             chosen = _tests_for(m.line, by_line, seconds, tests) if m.in_function else None
-            if chosen is None:
+            unreached = m.line not in by_line
+            if unreached and not confirm:
+                code = 0                                         # no test runs it: it stands whatever it says
+            elif chosen is None:
                 code = _fresh(tree, tests, timeout * 4)
             else:
                 code = _forked(lambda: _pytest(["-x", *chosen]) if _swap(loaded, m.source) else 4, timeout)
@@ -391,7 +403,8 @@ def run(module: Path, tests: list[str], only: set[int], timeout: int, confirm: b
             result.killed += not alive
             if alive:
                 result.survivors.append(m)
-                print(f"survived  {name}:{m.line}  {m.what}", flush=True)
+                print(f"survived  {name}:{m.line}  {m.what}{'  (no test reaches it)' if unreached else ''}",
+                      flush=True)
         target.write_text(source, encoding="utf-8")
         for stale in sorted(set(known) - used) if not only else []:
             print(f"stale     {name}: no mutant '{stale}' (tests/data/equivalent_mutants.yaml)")

@@ -79,3 +79,28 @@ def test_a_subject_resolves_to_what_it_names(subject, enumerated, expected):
 
 def test_a_subject_that_is_the_scope_is_its_total():
     assert resolve("档案展厅运营项目", "档案展厅运营项目", NAMES) == ()
+
+
+def test_a_check_that_crashes_is_a_check_failed_finding_and_the_others_still_run(tmp_path, monkeypatch):
+    from selfeval_xl.narrative import checks
+
+    class Broken:
+        code = "report-broken"
+
+        @staticmethod
+        def run(ctx):
+            raise ZeroDivisionError("planted")
+
+    monkeypatch.setattr(checks, "NARRATIVE_CHECKS", [Broken(), *checks.NARRATIVE_CHECKS])
+    found = _report(tmp_path, "自评得分97分，其中预算执行9.55分，产出指标46.4分，效益指标40分。")
+    assert [code for code, _, _ in found][:2] == ["check-failed", "report-parts-sum"]
+    assert "report-broken" in found[0][2] and "ZeroDivisionError: planted" in found[0][2]
+
+
+def test_a_finding_carries_the_stated_figure_and_the_one_expected(tmp_path):
+    from decimal import Decimal
+
+    path = tmp_path / "report.txt"
+    path.write_text(TITLE + "自评得分97分，其中预算执行9.55分，产出指标46.4分，效益指标40分。\n", encoding="utf-8")
+    [found] = check_report(path).findings
+    assert (found.code, found.found, found.expected) == ("report-parts-sum", Decimal("97"), Decimal("95.95"))
