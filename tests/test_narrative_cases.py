@@ -91,7 +91,7 @@ def test_a_check_that_crashes_is_a_check_failed_finding_and_the_others_still_run
         def run(ctx):
             raise ZeroDivisionError("planted")
 
-    monkeypatch.setattr(checks, "NARRATIVE_CHECKS", [Broken(), *checks.NARRATIVE_CHECKS])
+    monkeypatch.setattr(checks, "REPORT_CHECKS", (Broken(), *checks.REPORT_CHECKS))
     found = _report(tmp_path, "自评得分97分，其中预算执行9.55分，产出指标46.4分，效益指标40分。")
     assert [code for code, _, _ in found][:2] == ["check-failed", "report-parts-sum"]
     assert "report-broken" in found[0][2] and "ZeroDivisionError: planted" in found[0][2]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from ..checks.base import Check, check, raised, run_checks as run_units
+from ..checks.reading import CHECK_FAILED
 from ..core.findings import Finding, finding
 from .numbers import HUNDRED, agrees, places, same_quantity
 from .statements import Extracted, Key, Statement
@@ -278,4 +279,4 @@ REPORT_CODES: tuple[Check, ...] = REPORT_CHECKS + (NO_TEXT, NOT_A_REPORT, NOTHIN
 def run_checks(ctx: Context, skip: frozenset[str] = frozenset()) -> Iterator[Finding]:
     """Every report check but those of ``skip``; one that crashes becomes a ``check-failed`` finding."""
     return run_units(ctx, [c for c in REPORT_CHECKS if c.code not in skip],
-                     lambda message: finding("check-failed", message, file=ctx.file))
+                     lambda message: finding(CHECK_FAILED.code, message, file=ctx.file))
