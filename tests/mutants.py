@@ -297,7 +297,9 @@ def _swap(module, source: str) -> bool:
     collect(compile(source, module.__file__, "exec"))
     for function in _functions(module):
         new = compiled.get(function.__code__.co_qualname)
-        if new is None or new.co_freevars != function.__code__.co_freevars:
+        if new is None:                                        # not in the source: made by @dataclass
+            continue
+        if new.co_freevars != function.__code__.co_freevars:
             return False
         function.__code__ = new
     for cache in _CACHES:                                      # results cached before the swap
