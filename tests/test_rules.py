@@ -273,3 +273,18 @@ def test_xl_round_takes_a_half_cent_away_from_zero(cents, negative):
     away = D(f"{sign}{cents + 1}").scaleb(-2)
     assert rules.xl_round(x) == away
     assert rules.xl_round(D(f"{sign}{cents // 100}.{cents % 100:02d}5")) == away
+
+
+@pytest.mark.parametrize("value, says", [
+    (None, "#实际值为空"), ("  ", "#实际值为空"), (True, "#实际值不是数字"), ("十", "#实际值不是数字"),
+    (float("inf"), "#实际值无效"), ("NaN", "#实际值无效"), (D("Infinity"), "#实际值无效"),
+])
+def test_a_value_a_rule_cannot_read_says_why(value, says):
+    with pytest.raises(RuleError) as error:
+        rules.to_float(value, "实际值")
+    assert error.value.short == says
+
+
+@pytest.mark.parametrize("value, number", [("1,011.98", 1011.98), ("99.76%", 0.9976), ("50％", 0.5), (3, 3.0)])
+def test_text_a_rule_reads_as_a_number(value, number):
+    assert rules.to_float(value, "实际值") == pytest.approx(number)
