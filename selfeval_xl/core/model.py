@@ -14,6 +14,14 @@ def quote_sheet(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
+def shown_value(value: Any) -> str:
+    """A value read from a cell as a message quotes it: a whole number read back as a float (3000.0) as
+    3000, any other float to 15 significant digits (no binary noise), none as blank, the rest as text."""
+    if isinstance(value, float):
+        return f"{value:.15g}"
+    return "" if value is None else str(value).strip()
+
+
 def split_address(position: str) -> tuple[str, str]:
     """The inverse of ``quote_sheet(sheet) + "!" + ref``: ``"'My ''x'' sheet'!H14"`` → (``My 'x' sheet``,
     ``H14``); a sheet alone → (sheet, ``""``); ``""`` → (``""``, ``""``)."""
@@ -57,9 +65,8 @@ class Cell:
 
     @property
     def shown(self) -> str:
-        """The value as a message quotes it: a whole number read back as a float (3000.0) as 3000, any
-        other number to 15 significant digits (no binary noise), text as :attr:`text`."""
-        return f"{self.value:.15g}" if isinstance(self.value, float) else self.text
+        """The value as a message quotes it (:func:`shown_value`)."""
+        return shown_value(self.value)
 
     @property
     def row(self) -> int:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..core.findings import CATALOGUE, FileReport, Report
+from ..core.model import shown_value
 from ..core.sanitize import clean_text
 from ..core.textwidth import display_width
 from .xlsx import SEVERITY_NAMES, status
@@ -49,7 +50,7 @@ class Tally:
                                     f"{f.code}：{f.message}")
         if report.errors or report.warnings:
             self.with_problems += 1
-            totals = f"{_figure(report.stated_total)}/{_figure(report.total)}"
+            totals = f"{shown_value(report.stated_total)}/{shown_value(report.total)}"
             entry = (report.errors, report.warnings, -self.files, self.shown(report.path), totals)
             if len(self._worst) < TOP_FILES:
                 heapq.heappush(self._worst, entry)
@@ -121,9 +122,3 @@ def summary(reports: Report | Iterable[FileReport], base: str | Path | None = No
         tally.add(report)
     return tally.summary(report_written)
 
-
-def _figure(value) -> str:
-    """A total as the table shows it: the stated 100.0 read back from a cell as 100, none as blank."""
-    if value is None:
-        return ""
-    return f"{value:.15g}" if isinstance(value, float) else str(value)
