@@ -5,6 +5,7 @@ and the warm workers (fast, and a crashed one replaced)."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import socket
 import sqlite3
@@ -58,7 +59,10 @@ def _files(folder: Path) -> dict[str, int]:
 
 # --------------------------------------------------------------------------- what is kept
 
-def test_the_amplification_workbook_grows_the_data_by_little_and_the_dashboard_stays_quick(site, tmp_path):
+def test_the_amplification_workbook_grows_the_data_by_little_and_the_dashboard_stays_small(site, tmp_path):
+    """What stalled the dashboard was the size of what it read (a 540 MB stored result, parsed for every
+    view): the stored result, the page and --data are held to sizes here, not to a time — a clock on a
+    shared machine fails a right program (it did, at load 14) and passes a wrong one."""
     store, client = site
     hostile = amplify(build_department(tmp_path / "d.xlsx").path, tmp_path / "amp.xlsx")
     assert hostile.stat().st_size < 40_000
@@ -68,11 +72,10 @@ def test_the_amplification_workbook_grows_the_data_by_little_and_the_dashboard_s
     r = upload(client, f"{links['档案发展中心']}/upload", "amp.xlsx", hostile.read_bytes())
     assert r.status_code == 200 and len(r.content) < 1024 ** 2          # the page: under 1 MB
     assert _size(store.folder) - before < 3 * 1024 ** 2                  # --data: at most a few MB
-    for _ in range(3):
-        started = time.perf_counter()
-        r = client.get(board)
-        assert r.status_code == 200 and time.perf_counter() - started < 1.0
+    r = client.get(board)
+    assert r.status_code == 200 and len(r.content) < 256 * 1024
     sub = store.submissions(store.units(store.collections()[0].id)[0].id)[0]
+    assert len(json.dumps(sub.result, ensure_ascii=False).encode()) < 2 * 1024 ** 2
     longest = max(len(c) for s in sub.result["sheets"] for row in s["rows"] for c in row)
     assert longest <= WebLimits().cell_chars
 
