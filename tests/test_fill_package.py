@@ -62,11 +62,17 @@ class OpenpyxlJudge:
         self.ws.merge_cells(ref)
 
     def read(self):
-        """As fill read its saved workbook back before caching what the formulas compute."""
+        """As fill read its saved workbook back before caching what the formulas compute: the formula
+        cells without results are left blank (``formula_cells=0``), not computed by ``formulas`` — fill's
+        own engine computes them next, and computing them here cost ~1.5 s a workbook."""
+        from dataclasses import replace
+
+        from selfeval_xl.core.limits import DEFAULT_LIMITS
         from selfeval_xl.read import read_workbook
 
         with tempfile.TemporaryDirectory() as folder:
-            return read_workbook(save_workbook(self.wb, Path(folder) / "saved.xlsx"))
+            return read_workbook(save_workbook(self.wb, Path(folder) / "saved.xlsx"),
+                                 limits=replace(DEFAULT_LIMITS, formula_cells=0))
 
     def store_results(self, values: dict[str, Any]) -> None:
         self.values = values
