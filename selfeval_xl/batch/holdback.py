@@ -6,6 +6,8 @@ temporary file; only a running sum per 单位 and each table's small digest stay
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -32,8 +34,8 @@ def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
 
     from ..checks import UnitFigures
 
-    units, across = UnitFigures(), _across(previous, system_ref, jobs, limits, choices)
-    with tempfile.TemporaryFile() as held:
+    units = UnitFigures()
+    with _across(previous, system_ref, jobs, limits, choices) as across, tempfile.TemporaryFile() as held:
         offsets: list[tuple[int, bool]] = []       # (where a report starts, it holds a 部门整体 table)
         for result in check_files(paths, system_ref, jobs, limits, found, facts, choices=choices):
             result.report.findings += units.add(result.figures)
@@ -43,7 +45,7 @@ def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
             offsets.append((held.tell(), any(f.kind == "department" for f in result.figures)))
             pickle.dump(result.report, held, protocol=pickle.HIGHEST_PROTOCOL)
         cross: dict[str, list[Finding]] = {}
-        for f in units.findings() + across.findings():
+        for f in chain(units.findings(), across.findings()):
             cross.setdefault(f.file, []).append(f)
         for department in (False, True):
             for offset, kind in offsets:
@@ -54,17 +56,19 @@ def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
                     yield report
 
 
+@contextmanager
 def _across(previous: list[Path], system_ref: str | None, jobs: int, limits: Limits, choices: Choices):
     """The 指标质量 collector of a run, with the digests of last year's workbooks (``previous``: files or
-    folders) in it: those are read and checked in workers like any file, but never reported."""
+    folders) in it: those are read and checked in workers like any file, but never reported. Its store
+    of digests is removed when the run ends, however it ends."""
     from ..quality.across import Across
 
-    across = Across(choices.pack(), choices.skip)
-    if previous:
-        found = scan(previous)
-        for result in check_files(found.paths, system_ref, jobs, limits, found, choices=choices):
-            across.add_previous(result.digests)
-    return across
+    with Across(choices.pack(), choices.skip) as across:
+        if previous:
+            found = scan(previous)
+            for result in check_files(found.paths, system_ref, jobs, limits, found, choices=choices):
+                across.add_previous(result.digests)
+        yield across
 
 
 def run(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
@@ -78,14 +82,15 @@ def run(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
     for :func:`check_batch`."""
     from ..checks import UnitFigures
 
-    report, units, across = Report(), UnitFigures(), _across(previous, system_ref, jobs, limits, choices)
-    for result in check_files(paths, system_ref, jobs, limits, found, facts, choices=choices):
-        result.report.findings += units.add(result.figures)
-        across.add(result.digests)
-        report.files.append(result.report)
-        if on_result:
-            on_result(result)
-    cross = units.findings() + across.findings()
+    report, units = Report(), UnitFigures()
+    with _across(previous, system_ref, jobs, limits, choices) as across:
+        for result in check_files(paths, system_ref, jobs, limits, found, facts, choices=choices):
+            result.report.findings += units.add(result.figures)
+            across.add(result.digests)
+            report.files.append(result.report)
+            if on_result:
+                on_result(result)
+        cross = units.findings() + list(across.findings())
     _attach(cross, report.files)
     if on_cross and cross:
         on_cross(cross)
