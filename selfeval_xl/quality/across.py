@@ -17,7 +17,7 @@ from ..core.findings import Finding, Severity, finding
 from .digest import TableDigest
 from .pack import Pack, Rule, default_pack
 from .registry import as_configured, declared, title_of
-from .store import BLOCK, PREVIOUS, DigestStore
+from .store import PREVIOUS, DigestStore
 from .text import has_any, percent
 
 AcrossRule = Callable[[DigestStore, Rule, Pack], Iterable[Finding]]
@@ -124,11 +124,11 @@ def _nearest_of_other_units(digests: DigestStore, count: int, cutoff: float) -> 
     block of rows against every text grows with the run."""
     import numpy        # as cdist answers (pandas brings it): loaded only when texts are compared
 
-    for start in range(0, count, BLOCK):
+    for start in range(0, count, digests.block):
         rows = digests.text_block(start)
         units = numpy.array([unit for unit, _ in rows], dtype=object)[:, None]
         best, where = numpy.zeros(len(rows), dtype=numpy.float32), numpy.full(len(rows), -1)
-        for other in range(0, count, BLOCK):
+        for other in range(0, count, digests.block):
             others = digests.text_block(other)
             scores = process.cdist([t for _, t in rows], [t for _, t in others], scorer=fuzz.ratio,
                                    score_cutoff=cutoff)

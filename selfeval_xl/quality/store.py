@@ -53,6 +53,7 @@ class DigestStore:
         self._db.executescript(f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
                                f"PRAGMA cache_size={CACHE_PAGES}; PRAGMA temp_store=FILE;" + _SCHEMA)
         self._paired: tuple[float, float] | None = None
+        self.block = BLOCK
         self.digest = lru_cache(maxsize=BLOCK)(self._digest)
 
     def close(self) -> None:
@@ -112,9 +113,9 @@ class DigestStore:
         return count
 
     def text_block(self, start: int) -> list[tuple[str, str]]:
-        """(单位, squeezed text) of the chosen rows ``start`` … ``start + BLOCK - 1`` (counted from 0)."""
+        """(单位, squeezed text) of the chosen rows ``start`` … ``start + block - 1`` (counted from 0)."""
         return self._db.execute("SELECT unit, text FROM chosen WHERE n > ? AND n <= ? ORDER BY n",
-                                (start, start + BLOCK)).fetchall()
+                                (start, start + self.block)).fetchall()
 
     def chosen(self, n: int) -> Row:
         """The chosen row ``n`` (counted from 0) with its table."""
