@@ -153,14 +153,17 @@ def outputs_of(out: Path) -> tuple:
     return json.loads((out / "findings.json").read_text(encoding="utf-8")), cells
 
 
-def peak_memory_mb(folder: Path, jobs: int, out: Path) -> float:
-    """The largest resident set of any process of one ``selfeval check`` run (fresh wrapper process)."""
+def peak_memory_mb(folder: Path, jobs: int, out: Path) -> tuple[float, float, float]:
+    """The largest resident set of any process of one ``selfeval check`` run (fresh wrapper process),
+    in MB, with the run's wall clock and the CPU seconds of all its processes."""
     wrapper = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=False, "
                "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
-               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+               "u = resource.getrusage(resource.RUSAGE_CHILDREN); print(u.ru_maxrss, u.ru_utime + u.ru_stime)")
+    start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", wrapper, *check_command(folder, jobs, out)],
                           capture_output=True, text=True, check=True)
-    return int(done.stdout.strip()) / 1024
+    rss, cpu = done.stdout.split()
+    return int(rss) / 1024, time.perf_counter() - start, float(cpu)
 
 
 def score_command(files: list[Path], out: Path) -> list[str]:
@@ -278,13 +281,14 @@ def memory(work: Path, plain: list[Path], out: Path, count: int) -> None:
     if len(list(big.rglob("*.xlsx"))) < count:
         shutil.rmtree(big, ignore_errors=True)
         repeat_corpus(plain, -(-count // len(plain)), big)
-    small_mb = peak_memory_mb(work / "department", 2, out / "memory-small")
-    big_mb = peak_memory_mb(big, 2, out / "memory-big")
+    small_mb, small_wall, small_cpu = peak_memory_mb(work / "department", 2, out / "memory-small")
+    big_mb, big_wall, big_cpu = peak_memory_mb(big, 2, out / "memory-big")
     n_big = len(list(big.rglob("*.xlsx")))
     ratio = big_mb / small_mb
     print(f"\npeak memory (largest process), --jobs 2 -r --json, department-style (load avg {load()}):")
-    print(f"  {len(plain):>6} files: {small_mb:7.1f} MB\n  {n_big:>6} files: {big_mb:7.1f} MB   "
-          f"({ratio:.2f} ×, bar ≤ 1.2)   {'OK' if ratio <= 1.2 else 'BELOW BAR'}")
+    for n, mb, wall, cpu in ((len(plain), small_mb, small_wall, small_cpu), (n_big, big_mb, big_wall, big_cpu)):
+        print(f"  {n:>6} files: {mb:7.1f} MB   {wall * 1000 / n:6.2f} ms/file, {cpu * 1000 / n:6.2f} CPU ms/file")
+    print(f"  {ratio:.2f} ×, bar ≤ 1.2   {'OK' if ratio <= 1.2 else 'BELOW BAR'}")
 
 
 if __name__ == "__main__":
