@@ -116,7 +116,8 @@ LISTED = {"wording-shared-across-units": listed_wording, "satisfaction-copied-ac
 
 LONG = ["全面完成市委市政府交办的各项档案工作任务", "全面完成市委市政府交办的各项档案工作任务。", "档案数字化加工页数达到年度计划"]
 SATISFIED = ["经问卷调查，服务对象满意度达96%，群众普遍认可", "经问卷调查，服务对象满意度达95%，群众普遍认可",
-             "发放问卷200份，回收180份，满意度93%", ""]
+             "发放问卷200份，回收180份，满意度93%", "发放问卷200份，回收180份，满意度93%\udc80", ""]
+"""Texts a rule compares; one not valid Unicode (a lone surrogate), as a hostile file's may be."""
 
 
 @st.composite
@@ -143,7 +144,7 @@ def tables(draw, prefix):
         if draw(st.booleans()):                  # self-scored full: every indicator at its 分值
             rows = [replace(i, score=i.weight) for i in rows]
         out.append(TableDigest(f"/in/{prefix}{n}.xlsx", "自评表", draw(st.sampled_from(["project", "department"])),
-                               draw(st.sampled_from(["甲单位", "乙单位", "丙单位", ""])),
+                               draw(st.sampled_from(["甲单位", "乙单位", "丙单位", "丙单位\udc80", ""])),
                                draw(st.sampled_from(["档案征集项目", "档案征集服务项目", "道路保洁项目"])),
                                draw(st.sampled_from([None, 100.0, 105.0])), f"J{n}", tuple(rows)))
     return out

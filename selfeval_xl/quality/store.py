@@ -5,7 +5,9 @@ about 4 KB a table; kept in memory they made a 10,000-file run's parent 40 MB la
 one's. Here each digest goes to an SQLite database (the standard library's) in a temporary folder of the
 run's own (0700, removed by :meth:`DigestStore.close`, also on Ctrl-C or an error), with the few keys the
 rules group and filter by beside it; the rules read back one group, one block of texts or one 单位 at a
-time. It holds only what the digests held.
+time. It holds only what the digests held. Texts go in as UTF-8 bytes that keep even a lone surrogate
+(a stranger's text that is not valid Unicode must not stop the run), compared byte for byte as Python
+compares them.
 """
 from __future__ import annotations
 
@@ -73,7 +75,7 @@ class DigestStore:
         for table in digests:
             seq = self._db.execute(
                 "INSERT INTO tables (year, unit, kind, name, full, digest) VALUES (?, ?, ?, ?, ?, ?)",
-                (year, table.unit, table.kind, table.name, table.full,
+                (year, _bytes(table.unit), table.kind, _bytes(table.name), table.full,
                  pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))).lastrowid
             if year == CURRENT and table.unit:      # the rules across 单位 compare tables that name theirs
                 self._db.executemany(
@@ -104,7 +106,7 @@ class DigestStore:
     def texts(self, wanted: Callable[[str], bool], min_chars: int) -> int:
         """Choose the rows whose 二级 and 三级 (together) are ``wanted`` and whose squeezed worded 完成值
         and 偏差原因 has ``min_chars`` or more, for :meth:`text_block`; how many there are."""
-        self._db.create_function("wanted", 1, wanted, deterministic=True)
+        self._db.create_function("wanted", 1, lambda label: wanted(_text(label)), deterministic=True)
         self._db.executescript("DROP TABLE IF EXISTS chosen; CREATE TABLE chosen "
                                "(n INTEGER PRIMARY KEY, unit TEXT, text TEXT, tbl INTEGER, idx INTEGER);")
         self._db.execute("INSERT INTO chosen (unit, text, tbl, idx) SELECT unit, text, tbl, idx FROM rows "
@@ -114,8 +116,9 @@ class DigestStore:
 
     def text_block(self, start: int) -> list[tuple[str, str]]:
         """(单位, squeezed text) of the chosen rows ``start`` … ``start + block - 1`` (counted from 0)."""
-        return self._db.execute("SELECT unit, text FROM chosen WHERE n > ? AND n <= ? ORDER BY n",
-                                (start, start + self.block)).fetchall()
+        cursor = self._db.execute("SELECT unit, text FROM chosen WHERE n > ? AND n <= ? ORDER BY n",
+                                  (start, start + self.block))
+        return [(_text(unit), _text(text)) for unit, text in cursor]
 
     def chosen(self, n: int) -> Row:
         """The chosen row ``n`` (counted from 0) with its table."""
@@ -125,14 +128,15 @@ class DigestStore:
     def project_counts(self) -> Iterator[tuple[str, int, int]]:
         """(单位, its distinct project names this year, those self-scored full) for every 单位 with a
         project table, in the order of each 单位's first one."""
-        return self._db.execute(
+        cursor = self._db.execute(
             "SELECT unit, COUNT(DISTINCT name), COUNT(DISTINCT CASE WHEN full THEN name END) FROM tables "
-            "WHERE year = ? AND kind = 'project' AND unit != '' GROUP BY unit ORDER BY MIN(seq)", (CURRENT,))
+            "WHERE year = ? AND kind = 'project' AND unit != x'' GROUP BY unit ORDER BY MIN(seq)", (CURRENT,))
+        return ((_text(unit), projects, full) for unit, projects, full in cursor)
 
     def full_projects(self, unit: str) -> Iterator[TableDigest]:
         """This year's project tables of ``unit`` that are self-scored full, in the order they came."""
         cursor = self._db.execute("SELECT seq FROM tables WHERE year = ? AND unit = ? AND kind = 'project' "
-                                  "AND full ORDER BY seq", (CURRENT, unit))
+                                  "AND full ORDER BY seq", (CURRENT, _bytes(unit)))
         return (self.digest(seq) for seq, in cursor)
 
     def pair_tables(self, match: Callable[[list[tuple[int, TableDigest]], list[tuple[int, TableDigest]]],
@@ -144,7 +148,7 @@ class DigestStore:
         all the tables would list them. Matched once per ``thresholds``."""
         if self._paired != thresholds:
             self._db.execute("DELETE FROM pairs")
-            units = self._db.execute("SELECT DISTINCT unit FROM tables WHERE year = ? AND unit != '' INTERSECT "
+            units = self._db.execute("SELECT DISTINCT unit FROM tables WHERE year = ? AND unit != x'' INTERSECT "
                                      "SELECT DISTINCT unit FROM tables WHERE year = ?", (CURRENT, PREVIOUS))
             for unit, in units.fetchall():
                 self._db.executemany("INSERT INTO pairs VALUES (?, ?, ?)",
@@ -153,7 +157,7 @@ class DigestStore:
         for cur, prev in self._db.execute("SELECT cur, prev FROM pairs ORDER BY score DESC, cur, prev"):
             yield self.digest(cur), self.digest(prev)
 
-    def _of_unit(self, unit: str, year: int) -> list[tuple[int, TableDigest]]:
+    def _of_unit(self, unit: bytes, year: int) -> list[tuple[int, TableDigest]]:
         cursor = self._db.execute("SELECT seq, digest FROM tables WHERE unit = ? AND year = ? ORDER BY seq",
                                   (unit, year))
         return [(seq, pickle.loads(blob)) for seq, blob in cursor]
@@ -161,4 +165,13 @@ class DigestStore:
 
 def _row(tbl: int, idx: int, unit: str, ind: IndicatorDigest) -> tuple:
     key, text = ind.key, squeeze(ind.text)
-    return tbl, idx, unit, key, len(key), squeeze(ind.target_text), ind.level2 + ind.name, text, len(text)
+    return (tbl, idx, _bytes(unit), _bytes(key), len(key), _bytes(squeeze(ind.target_text)),
+            _bytes(ind.level2 + ind.name), _bytes(text), len(text))
+
+
+def _bytes(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _text(stored: bytes) -> str:
+    return stored.decode("utf-8", "surrogatepass")
