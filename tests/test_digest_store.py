@@ -213,3 +213,8 @@ def test_a_run_that_fails_leaves_no_store_behind(scratch):
     with pytest.raises(RuntimeError):
         run(paths, jobs=1, on_result=fails)
     assert os.listdir(folder) == []
+    reports = check_batch(paths, jobs=1)         # a reader that stops after the first report (Ctrl-C in it)
+    next(reports)
+    assert any(name.startswith("selfeval-digests-") for name in os.listdir(folder))
+    reports.close()
+    assert os.listdir(folder) == []
