@@ -8,6 +8,7 @@ files. Every ratio of issues 12 and 26 in one run.
     python benchmarks/bench_check.py --files 200 --big 0 --workdir /tmp/bench-check   # keep the corpora
     python benchmarks/bench_check.py --python /other/checkout/.venv/bin/python      # another version
     python benchmarks/bench_check.py --rounds 3                  # each figure the median of 3 runs
+    python benchmarks/bench_check.py --memory-only --workdir /tmp/bench-check   # only the memory figures
 
 Corpora: "templates" is the demo data set (4 单位, 24 projects and 4 部门整体 tables per seed, with its
 planted mistakes) filled into our templates by ``selfeval fill`` with a new seed per 28 files, each
@@ -152,14 +153,17 @@ def outputs_of(out: Path) -> tuple:
     return json.loads((out / "findings.json").read_text(encoding="utf-8")), cells
 
 
-def peak_memory_mb(folder: Path, jobs: int, out: Path) -> float:
-    """The largest resident set of any process of one ``selfeval check`` run (fresh wrapper process)."""
+def peak_memory_mb(folder: Path, jobs: int, out: Path) -> tuple[float, float, float]:
+    """The largest resident set of any process of one ``selfeval check`` run (fresh wrapper process),
+    in MB, with the run's wall clock and the CPU seconds of all its processes."""
     wrapper = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=False, "
                "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
-               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+               "u = resource.getrusage(resource.RUSAGE_CHILDREN); print(u.ru_maxrss, u.ru_utime + u.ru_stime)")
+    start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", wrapper, *check_command(folder, jobs, out)],
                           capture_output=True, text=True, check=True)
-    return int(done.stdout.strip()) / 1024
+    rss, cpu = done.stdout.split()
+    return int(rss) / 1024, time.perf_counter() - start, float(cpu)
 
 
 def score_command(files: list[Path], out: Path) -> list[str]:
@@ -212,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=None, help="keep the corpora here")
     parser.add_argument("--python", default=sys.executable, help="the Python whose selfeval_xl is timed")
     parser.add_argument("--rounds", type=int, default=1, help="runs of each command (the median is shown)")
+    parser.add_argument("--memory-only", action="store_true",
+                        help="only peak memory for --files against --big (no timings; a shared machine's "
+                             "load moves the clock, not the memory)")
     args = parser.parse_args(argv)
     PYTHON = args.python
     work = args.workdir or Path(tempfile.mkdtemp(prefix="bench-check-"))
@@ -225,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         files = make_corpus(args.files, corpus)
     files = files[:args.files]
     styled = {}
-    for kind in ("department", "rich"):
+    for kind in ("department",) if args.memory_only else ("department", "rich"):
         found = sorted((work / kind).glob("*.xlsx")) if (work / kind).is_dir() else []
         if len(found) < len(files):
             print(f"改写为部门自制样式 / rebuilding them department-style ({kind}) …", flush=True)
@@ -233,14 +240,26 @@ def main(argv: list[str] | None = None) -> int:
             found = department_corpus(files, work / kind, rich=kind == "rich")
         styled[kind] = found[:len(files)]
     out = work / "out"
-    for kind in ("one-out", "two-out"):
+    for kind in ("one-out", "two-out", "memory-small", "memory-big"):
         (out / kind).mkdir(parents=True, exist_ok=True)
     compile_package(PYTHON)
     print(f"[{os.cpu_count()} cores; {PYTHON}]")
-    results = {"templates' output": bench("templates' output", corpus, files, out, args.rounds),
+    if not args.memory_only:
+        timings(corpus, files, work, styled, out, args.rounds)
+    if args.big:
+        memory(work, styled["department"], out, args.big)
+    if not args.workdir:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def timings(corpus: Path, files: list[Path], work: Path, styled: dict[str, list[Path]], out: Path,
+            rounds: int) -> None:
+    """Every timed ratio of issues 12 and 26 on the three corpora, and the bars."""
+    results = {"templates' output": bench("templates' output", corpus, files, out, rounds),
                "department-style": bench("department-style", work / "department", styled["department"], out,
-                                         args.rounds),
-               "rich": bench("rich department-style", work / "rich", styled["rich"], out, args.rounds)}
+                                         rounds),
+               "rich": bench("rich department-style", work / "rich", styled["rich"], out, rounds)}
     print()
     for name, r in results.items():
         print(f"{name:18} check --jobs 1 = {r['openpyxl']:.2f} × openpyxl, {r['floor']:.0%} of the floor;"
@@ -252,22 +271,24 @@ def main(argv: list[str] | None = None) -> int:
           f"  jobs {d['jobs']:.2f} ≥ 1.7 {'OK' if d['jobs'] >= 1.7 and d['same'] else 'BELOW'}")
     print(f"bars (score ≤ 3 × check): department-style {d['score']:.2f} {'OK' if d['score'] <= 3 else 'ABOVE'};"
           f"  rich {rich['score']:.2f} {'OK' if rich['score'] <= 3 else 'ABOVE'}")
-    if args.big:
-        plain = styled["department"]
-        big = work / "big"
-        if len(list(big.rglob("*.xlsx"))) < args.big:
-            shutil.rmtree(big, ignore_errors=True)
-            repeat_corpus(plain, -(-args.big // len(plain)), big)
-        small_mb = peak_memory_mb(work / "department", 2, out / "two-out")
-        big_mb = peak_memory_mb(big, 2, out / "two-out")
-        n_big = len(list(big.rglob("*.xlsx")))
-        ratio = big_mb / small_mb
-        print(f"\npeak memory (largest process), --jobs 2 -r --json, department-style (load avg {load()}):")
-        print(f"  {len(plain):>6} files: {small_mb:7.1f} MB\n  {n_big:>6} files: {big_mb:7.1f} MB   "
-              f"({ratio:.2f} ×, bar ≤ 1.2)   {'OK' if ratio <= 1.2 else 'BELOW BAR'}")
-    if not args.workdir:
-        shutil.rmtree(work, ignore_errors=True)
-    return 0
+
+
+def memory(work: Path, plain: list[Path], out: Path, count: int) -> None:
+    """Peak memory of the largest process for the department-style files against ``count`` of them
+    (the same files repeated in folders), ``--jobs 2 -r --json``; each run's findings.json and report.xlsx
+    stay in ``out/memory-small`` and ``out/memory-big`` (to compare two versions' findings)."""
+    big = work / "big"
+    if len(list(big.rglob("*.xlsx"))) < count:
+        shutil.rmtree(big, ignore_errors=True)
+        repeat_corpus(plain, -(-count // len(plain)), big)
+    small_mb, small_wall, small_cpu = peak_memory_mb(work / "department", 2, out / "memory-small")
+    big_mb, big_wall, big_cpu = peak_memory_mb(big, 2, out / "memory-big")
+    n_big = len(list(big.rglob("*.xlsx")))
+    ratio = big_mb / small_mb
+    print(f"\npeak memory (largest process), --jobs 2 -r --json, department-style (load avg {load()}):")
+    for n, mb, wall, cpu in ((len(plain), small_mb, small_wall, small_cpu), (n_big, big_mb, big_wall, big_cpu)):
+        print(f"  {n:>6} files: {mb:7.1f} MB   {wall * 1000 / n:6.2f} ms/file, {cpu * 1000 / n:6.2f} CPU ms/file")
+    print(f"  {ratio:.2f} ×, bar ≤ 1.2   {'OK' if ratio <= 1.2 else 'BELOW BAR'}")
 
 
 if __name__ == "__main__":

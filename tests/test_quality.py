@@ -374,10 +374,10 @@ def _table(file, indicators, name="档案征集项目", budget=100.0):
      [_indicator("单页加工成本", 0.6, 0.5, 10, 10, direction="≤")], "target-lowered"),
 ])
 def test_each_year_over_year_rule_fires_on_its_case_only(previous, current, code):
-    across = Across()
-    across.add([_table("今年.xlsx", current, "档案征集服务项目", 105.0)])     # a name drifted between years
-    across.add_previous([_table("上年.xlsx", previous)])
-    found = [f for f in across.findings() if f.code in YOY]
+    with Across() as across:
+        across.add([_table("今年.xlsx", current, "档案征集服务项目", 105.0)])     # a name drifted between years
+        across.add_previous([_table("上年.xlsx", previous)])
+        found = [f for f in across.findings() if f.code in YOY]
     assert [f.code for f in found] == [code] and found[0].file == "今年.xlsx"
 
 
@@ -390,14 +390,14 @@ def test_each_year_over_year_rule_fires_on_its_case_only(previous, current, code
      [_indicator("征集档案资料", 1000, 1020, 10, 10, unit="卷")]),                                  # another unit
 ])
 def test_no_year_over_year_rule_fires_where_nothing_went_backwards(previous, current):
-    across = Across()
-    across.add([_table("今年.xlsx", current)])
-    across.add_previous([_table("上年.xlsx", previous)])
-    assert not [f for f in across.findings() if f.code in YOY]
+    with Across() as across:
+        across.add([_table("今年.xlsx", current)])
+        across.add_previous([_table("上年.xlsx", previous)])
+        assert not [f for f in across.findings() if f.code in YOY]
 
 
 def test_projects_of_other_units_or_other_names_are_not_matched():
-    across = Across()
-    across.add([_table("今年.xlsx", [_indicator("征集档案资料", 1000, 1020, 10, 10)], "城市道路保洁项目")])
-    across.add_previous([_table("上年.xlsx", [_indicator("征集档案资料", 1200, 1250, 10, 10)])])
-    assert not [f for f in across.findings() if f.code in YOY]
+    with Across() as across:
+        across.add([_table("今年.xlsx", [_indicator("征集档案资料", 1000, 1020, 10, 10)], "城市道路保洁项目")])
+        across.add_previous([_table("上年.xlsx", [_indicator("征集档案资料", 1200, 1250, 10, 10)])])
+        assert not [f for f in across.findings() if f.code in YOY]

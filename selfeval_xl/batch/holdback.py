@@ -1,11 +1,15 @@
 """A whole run: every file's verdict held back until every file is in, for the checks across files.
 
 Why held back: the cross-file checks of a 单位 and the 指标质量 rules across 单位 and years may add to
-any file's report, so none is final before the last file is read. Memory stays flat: reports wait in a
-temporary file; only a running sum per 单位 and each table's small digest stay in memory.
+any file's report, so none is final before the last file is read. Memory stays flat: reports and the
+findings across files wait in a temporary file, the digests in the 指标质量 rules' store on disk; only a
+running sum per 单位 and where each report starts stay in memory.
 """
 from __future__ import annotations
 
+from array import array
+from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -23,8 +27,9 @@ def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
     """One FileReport per file, in input order, the files holding a 部门整体 table last. Every report
     is held back until every file is in: the cross-file checks of a 单位 and the 指标质量 rules across
     单位 and years (``previous``: last year's files, read for their digests only) may add to any file.
-    Memory stays flat: the reports wait in a temporary file, and only a running sum per 单位 and each
-    table's small digest are kept. ``on_result`` hears each file's whole result as it arrives (with its
+    Memory stays flat: the reports and the findings across files wait in a temporary file, the digests
+    in the 指标质量 rules' store (on disk too); a running sum per 单位 and where each report starts are
+    kept. ``on_result`` hears each file's whole result as it arrives (with its
     ``facts``). ``choices``: the bureau's layouts, 指标质量 pack and skipped codes, for every worker and the
     rules across files."""
     import pickle
@@ -32,39 +37,45 @@ def check_batch(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
 
     from ..checks import UnitFigures
 
-    units, across = UnitFigures(), _across(previous, system_ref, jobs, limits, choices)
-    with tempfile.TemporaryFile() as held:
-        offsets: list[tuple[int, bool]] = []       # (where a report starts, it holds a 部门整体 table)
+    units = UnitFigures()
+    with _across(previous, system_ref, jobs, limits, choices) as across, tempfile.TemporaryFile() as held:
+        starts = array("q")         # where each report starts; -1 - that for a file with a 部门整体 table
         for result in check_files(paths, system_ref, jobs, limits, found, facts, choices=choices):
             result.report.findings += units.add(result.figures)
             across.add(result.digests)
             if on_result:
                 on_result(result)
-            offsets.append((held.tell(), any(f.kind == "department" for f in result.figures)))
+            department = any(f.kind == "department" for f in result.figures)
+            starts.append(-1 - held.tell() if department else held.tell())
             pickle.dump(result.report, held, protocol=pickle.HIGHEST_PROTOCOL)
-        cross: dict[str, list[Finding]] = {}
-        for f in units.findings() + across.findings():
-            cross.setdefault(f.file, []).append(f)
+        cross: dict[str, list[int]] = {}            # file → where its findings across files are, after the reports
+        for f in chain(units.findings(), across.findings()):
+            cross.setdefault(f.file, []).append(held.tell())
+            pickle.dump(f, held, protocol=pickle.HIGHEST_PROTOCOL)
         for department in (False, True):
-            for offset, kind in offsets:
-                if kind is department:
-                    held.seek(offset)
+            for start in starts:
+                if (start < 0) is department:
+                    held.seek(-1 - start if department else start)
                     report = pickle.load(held)          # our own file, written just above
-                    report.findings += cross.get(report.path, [])
+                    for at in cross.get(report.path, ()):
+                        held.seek(at)
+                        report.findings.append(pickle.load(held))
                     yield report
 
 
+@contextmanager
 def _across(previous: list[Path], system_ref: str | None, jobs: int, limits: Limits, choices: Choices):
     """The 指标质量 collector of a run, with the digests of last year's workbooks (``previous``: files or
-    folders) in it: those are read and checked in workers like any file, but never reported."""
+    folders) in it: those are read and checked in workers like any file, but never reported. Its store
+    of digests is removed when the run ends, however it ends."""
     from ..quality.across import Across
 
-    across = Across(choices.pack(), choices.skip)
-    if previous:
-        found = scan(previous)
-        for result in check_files(found.paths, system_ref, jobs, limits, found, choices=choices):
-            across.add_previous(result.digests)
-    return across
+    with Across(choices.pack(), choices.skip) as across:
+        if previous:
+            found = scan(previous)
+            for result in check_files(found.paths, system_ref, jobs, limits, found, choices=choices):
+                across.add_previous(result.digests)
+        yield across
 
 
 def run(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
@@ -78,14 +89,15 @@ def run(paths: list[Path], system_ref: str | None = None, jobs: int = 0,
     for :func:`check_batch`."""
     from ..checks import UnitFigures
 
-    report, units, across = Report(), UnitFigures(), _across(previous, system_ref, jobs, limits, choices)
-    for result in check_files(paths, system_ref, jobs, limits, found, facts, choices=choices):
-        result.report.findings += units.add(result.figures)
-        across.add(result.digests)
-        report.files.append(result.report)
-        if on_result:
-            on_result(result)
-    cross = units.findings() + across.findings()
+    report, units = Report(), UnitFigures()
+    with _across(previous, system_ref, jobs, limits, choices) as across:
+        for result in check_files(paths, system_ref, jobs, limits, found, facts, choices=choices):
+            result.report.findings += units.add(result.figures)
+            across.add(result.digests)
+            report.files.append(result.report)
+            if on_result:
+                on_result(result)
+        cross = units.findings() + list(across.findings())
     _attach(cross, report.files)
     if on_cross and cross:
         on_cross(cross)

@@ -1,31 +1,32 @@
 """The quality rules that need several files, run in the parent once every file is in: across 单位 (a
 template copied without adapting, 满意度 texts copied, every project of a 单位 self-scored full) and
 year over year (:mod:`.yoy`). Each rule is a small function under its code, its docstring the English
-documentation; :class:`Across` gathers the workers' digests and runs them.
+documentation; :class:`Across` gathers the workers' digests in a :class:`~.store.DigestStore` (on disk:
+a run's memory stays flat in its length) and runs them; each rule reads the store a group, a block or a
+单位 at a time.
 """
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 from typing import Callable, Iterable, Iterator
 
 from rapidfuzz import fuzz, process
 
 from ..checks.base import Check
 from ..core.findings import Finding, Severity, finding
-from .digest import IndicatorDigest, TableDigest
+from .digest import TableDigest
 from .pack import Pack, Rule, default_pack
 from .registry import as_configured, declared, title_of
-from .text import has_any, percent, squeeze
+from .store import PREVIOUS, DigestStore
+from .text import has_any, percent
 
-Tables = list[TableDigest]
-AcrossRule = Callable[[Tables, Tables, Rule, Pack], Iterable[Finding]]
-"""(this year's digests, last year's, the rule, the run's pack: year over year matching reads its thresholds
-from the pack's ``target-lowered``) → findings."""
+AcrossRule = Callable[[DigestStore, Rule, Pack], Iterable[Finding]]
+"""(the run's digests, this year's and last year's; the rule; the run's pack: year over year matching
+reads its thresholds from the pack's ``target-lowered``) → findings."""
 
 
 def across_rule(code: str) -> Callable[[AcrossRule], Check]:
-    """Make ``fn(current, previous, rule, pack)`` the unit of ``code`` (listed in the registry's ACROSS)."""
+    """Make ``fn(digests, rule, pack)`` the unit of ``code`` (listed in the registry's ACROSS)."""
     packaged = declared(code)
 
     def unit(fn: AcrossRule) -> Check:
@@ -37,29 +38,37 @@ def across_rule(code: str) -> Callable[[AcrossRule], Check]:
 class Across:
     """The digests of a run (:meth:`add`, file by file, and :meth:`add_previous` for last year's), and
     the findings of every rule over them (:meth:`findings`), at the severities of the run's ``pack`` (a
-    bureau's, ``check --quality``), leaving out the codes the run skips (``skip``: not run at all)."""
+    bureau's, ``check --quality``), leaving out the codes the run skips (``skip``: not run at all). The
+    digests wait on disk: use it as a context manager (or :meth:`close` it), which removes them."""
 
     def __init__(self, pack: Pack | None = None, skip: frozenset[str] = frozenset()) -> None:
-        self.current: Tables = []
-        self.previous: Tables = []
+        self.digests = DigestStore()
         self.pack = pack or default_pack()
         self.skip = skip
 
+    def __enter__(self) -> "Across":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.digests.close()
+
     def add(self, digests: Iterable[TableDigest]) -> None:
-        self.current += digests
+        self.digests.add(digests)
 
     def add_previous(self, digests: Iterable[TableDigest]) -> None:
-        self.previous += digests
+        self.digests.add(digests, PREVIOUS)
 
-    def findings(self) -> list[Finding]:
+    def findings(self) -> Iterator[Finding]:
+        """Every rule's findings, rule after rule, as they are found."""
         from ..checks.registry import ACROSS     # the registry imports this module: looked up at run time
 
-        out: list[Finding] = []
         for unit in ACROSS:
             rule = self.pack.rule(unit.code)
             if rule.on and unit.code not in self.skip:
-                out += as_configured(rule, unit(self.current, self.previous, rule, self.pack))
-        return out
+                yield from as_configured(rule, unit(self.digests, rule, self.pack))
 
 
 def at(rule: Rule, table: TableDigest, cell: str, message: str, expected=None, found=None) -> Finding:
@@ -67,14 +76,8 @@ def at(rule: Rule, table: TableDigest, cell: str, message: str, expected=None, f
                    expected=expected, found=found)
 
 
-def _rows(tables: Tables) -> Iterator[tuple[TableDigest, IndicatorDigest]]:
-    for table in tables:
-        for indicator in table.indicators:
-            yield table, indicator
-
-
 @across_rule("wording-shared-across-units")
-def wording_shared_across_units(current: Tables, previous: Tables, rule: Rule, pack: Pack) -> Iterator[Finding]:
+def wording_shared_across_units(digests: DigestStore, rule: Rule, pack: Pack) -> Iterator[Finding]:
     """An indicator worded exactly as another 单位's — the same 三级指标 of ``min_chars`` or more and the
     same 年度指标值 — in a run over several 单位: a template copied without adapting it. Short names
     (预算执行率, 满意度) are shared by design and not compared. Each copy is reported at its cell,
@@ -83,14 +86,7 @@ def wording_shared_across_units(current: Tables, previous: Tables, rule: Rule, p
     Bad: two 单位 both write ``全面完成市委市政府交办的各项档案工作任务`` / ``全面完成``. Fix: this 单位's own
     output and its own target.
     """
-    seen: dict[tuple[str, str], list[tuple[TableDigest, IndicatorDigest]]] = defaultdict(list)
-    for table, ind in _rows(current):
-        if table.unit and len(ind.key) >= rule.param("min_chars"):
-            seen[ind.key, squeeze(ind.target_text)].append((table, ind))
-    for group in seen.values():
-        units = {t.unit for t, _ in group}
-        if len(units) < 2:
-            continue
+    for group in digests.wording_groups(rule.param("min_chars")):
         for table, ind in group:
             other, where = next((t, i) for t, i in group if t.unit != table.unit)
             yield at(rule, table, ind.name_cell,
@@ -100,7 +96,7 @@ def wording_shared_across_units(current: Tables, previous: Tables, rule: Rule, p
 
 
 @across_rule("satisfaction-copied-across-units")
-def satisfaction_copied_across_units(current: Tables, previous: Tables, rule: Rule, pack: Pack) -> Iterator[Finding]:
+def satisfaction_copied_across_units(digests: DigestStore, rule: Rule, pack: Pack) -> Iterator[Finding]:
     """A 满意度 indicator's explanation (its worded 完成值 and 偏差原因, ``min_chars`` or more) the same as,
     or almost the same as (rapidfuzz ratio ≥ ``similarity``), another 单位's: the survey's result
     copied, not measured.
@@ -108,39 +104,44 @@ def satisfaction_copied_across_units(current: Tables, previous: Tables, rule: Ru
     Bad: two 单位 write ``经问卷调查，服务对象满意度达96%，群众对项目实施效果普遍认可``. Fix: this 单位's own
     survey: how many answered, what they said.
     """
-    rows = [(t, i, squeeze(i.text)) for t, i in _rows(current)
-            if t.unit and has_any(i.level2 + i.name, rule.param("satisfaction_words"))]
-    rows = [r for r in rows if len(r[2]) >= rule.param("min_chars")]
-    if len(rows) < 2:
+    words = rule.param("satisfaction_words")
+    count = digests.texts(lambda label: has_any(label, words), rule.param("min_chars"))
+    if count < 2:
         return
-    texts = [text for _, _, text in rows]
-    for a, scores in enumerate(_similarities(texts, rule.param("similarity"))):
-        table, ind, _ = rows[a]
-        others = [b for b in range(len(rows)) if scores[b] and rows[b][0].unit != table.unit]
-        if not others:
-            continue
-        b = max(others, key=lambda k: scores[k])
-        other, where, _ = rows[b]
+    for a, (score, b) in _nearest_of_other_units(digests, count, rule.param("similarity")):
+        table, ind = digests.chosen(a)
+        other, where = digests.chosen(b)
         yield at(rule, table, ind.actual_cell,
                  rule.message(name=ind.name, text=ind.text, other_unit=other.unit,
                               other_file=os.path.basename(other.file), other_cell=where.actual_cell,
-                              similarity=f"{scores[b]:.0f}"), None, ind.text)
+                              similarity=f"{score:.0f}"), None, ind.text)
 
 
-SIMILARITY_ROWS = 256
-"""Texts compared with all the others at a time: the whole matrix at once was 48 MB of a 10,000-file
-run's peak (and grows with the square of the texts); a block of rows grows with their number."""
+def _nearest_of_other_units(digests: DigestStore, count: int, cutoff: float) -> Iterator[tuple[int, tuple]]:
+    """(row, (its best rapidfuzz ratio with another 单位's text, that text's row)) of each chosen row
+    with such a text at ``cutoff`` or above (the first row of the best ratio): a block of rows compared
+    with a block at a time. The whole matrix at once was 48 MB of a 10,000-file run's peak, and even a
+    block of rows against every text grows with the run."""
+    import numpy        # as cdist answers (pandas brings it): loaded only when texts are compared
 
-
-def _similarities(texts: list[str], cutoff: float) -> Iterator:
-    """Each text's rapidfuzz ratio with every text (0 below ``cutoff``), one row after another."""
-    for start in range(0, len(texts), SIMILARITY_ROWS):
-        yield from process.cdist(texts[start:start + SIMILARITY_ROWS], texts, scorer=fuzz.ratio,
-                                 score_cutoff=cutoff)
+    for start in range(0, count, digests.block):
+        rows = digests.text_block(start)
+        units = numpy.array([unit for unit, _ in rows], dtype=object)[:, None]
+        best, where = numpy.zeros(len(rows), dtype=numpy.float32), numpy.full(len(rows), -1)
+        for other in range(0, count, digests.block):
+            others = digests.text_block(other)
+            scores = process.cdist([t for _, t in rows], [t for _, t in others], scorer=fuzz.ratio,
+                                   score_cutoff=cutoff)
+            scores[units == numpy.array([unit for unit, _ in others], dtype=object)[None, :]] = 0
+            top, at_most = scores.max(axis=1), other + scores.argmax(axis=1)     # the first of the best
+            better = top > best
+            best[better], where[better] = top[better], at_most[better]
+        yield from ((start + a, (best[a], int(where[a])))
+                    for a in range(len(rows)) if where[a] >= 0)
 
 
 @across_rule("all-full-score")
-def all_full_score(current: Tables, previous: Tables, rule: Rule, pack: Pack) -> Iterator[Finding]:
+def all_full_score(digests: DigestStore, rule: Rule, pack: Pack) -> Iterator[Finding]:
     """A 单位 whose project tables in this run (``min_projects`` or more) are, at least ``share`` of them,
     self-scored full on every indicator: reviewers sample such a 单位 first (10号 第十九条). Reported
     at each such table's 总分.
@@ -148,19 +149,14 @@ def all_full_score(current: Tables, previous: Tables, rule: Rule, pack: Pack) ->
     Bad: all 6 projects of a 单位 with every indicator at its full 分值. Fix: check each 完成值 against its
     evidence; score what was not met as missed.
     """
-    by_unit: dict[str, Tables] = defaultdict(list)
-    for table in current:
-        if table.kind == "project" and table.unit:
-            by_unit[table.unit].append(table)
-    for unit, tables in by_unit.items():
-        projects = {t.name for t in tables}           # a project sent twice (a copy, a resubmission) is one
-        full = {t.name for t in tables if t.full}
-        if len(projects) < rule.param("min_projects") or len(full) < rule.param("share") * len(projects):
+    # a project sent twice (a copy, a resubmission) is one: the store counts distinct names
+    for unit, projects, full in digests.project_counts():
+        if projects < rule.param("min_projects") or full < rule.param("share") * projects:
             continue
-        for table in (t for t in tables if t.full):
+        for table in digests.full_projects(unit):
             yield at(rule, table, table.anchor,
-                     rule.message(unit=unit, full=len(full), projects=len(projects),
-                                  share=percent(len(full) / len(projects))), None, "满分")
+                     rule.message(unit=unit, full=full, projects=projects,
+                                  share=percent(full / projects)), None, "满分")
 
 
 from . import yoy as _yoy  # noqa: E402,F401  (registers the year-over-year rules, after these)

@@ -21,10 +21,10 @@ def _state(digest) -> tuple:
 
 
 def _restore(digest, state: tuple) -> None:
-    """A digest as it arrives from a worker into the parent, which keeps every digest of a run until its
-    last file: each text many rows share (a cell's address, a form's 一级 and 二级, a standard 三级 name)
-    kept once. With slots (no dict per digest), this keeps the parent's memory near flat in the run's
-    length."""
+    """A digest as it arrives from a worker into the parent, or back from the run's store
+    (:mod:`.store`) for a rule across files: each text many rows share (a cell's address, a form's 一级
+    and 二级, a standard 三级 name) kept once, with slots (no dict per digest): the digests a rule holds
+    at a time (a group, a block, a 单位) stay small."""
     for f, value in zip(fields(digest), state):
         object.__setattr__(digest, f.name, sys.intern(value) if type(value) is str else value)
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import partial
 from typing import Iterator
 
 from ..core.findings import Finding
-from .across import Tables, across_rule, at
+from .across import across_rule, at
 from .digest import IndicatorDigest, TableDigest
 from .pack import Pack, Rule
+from .store import DigestStore
 from .text import percent, similarity, squeeze
 
 
@@ -79,20 +80,29 @@ def _closeness(a: float | None, b: float | None) -> float:
     return -abs(math.log(a / b))
 
 
-def pairs(current: Tables, previous: Tables, pack: Pack) -> list[Pair]:
+def pairs(digests: DigestStore, pack: Pack) -> Iterator[Pair]:
     """This year's tables matched with last year's (see the module's documentation), by the thresholds
-    of the run's pack (``target-lowered``'s ``project_similarity`` and ``indicator_similarity``)."""
+    of the run's pack (``target-lowered``'s ``project_similarity`` and ``indicator_similarity``): the
+    tables matched one 单位 at a time, the pairs best first."""
     rule = pack.rule("target-lowered")
-    return _pairs(tuple(current), tuple(previous), rule.param("project_similarity"),
-                  rule.param("indicator_similarity"))
+    project_min, indicator_min = rule.param("project_similarity"), rule.param("indicator_similarity")
+    for cur, old in digests.pair_tables(partial(_matched_tables, project_min=project_min),
+                                        (project_min, indicator_min)):
+        inner = [(similarity(a.key, b.key), x, y) for x, a in enumerate(cur.indicators)
+                 for y, b in enumerate(old.indicators) if a.family == b.family]
+        matched = _greedy([c for c in inner if c[0] >= indicator_min])
+        kept = {y for _, y in matched}
+        yield Pair(cur, old, tuple((cur.indicators[x], old.indicators[y]) for x, y in matched),
+                   tuple(b for y, b in enumerate(old.indicators) if y not in kept))
 
 
-@lru_cache(maxsize=2)
-def _pairs(current: tuple[TableDigest, ...], previous: tuple[TableDigest, ...], project_min: float,
-           indicator_min: float) -> list[Pair]:
+def _matched_tables(current: list[tuple[int, TableDigest]], previous: list[tuple[int, TableDigest]],
+                    project_min: float) -> list[tuple[float, int, int]]:
+    """(score, seq, seq) of each pair of one 单位's tables, this year's and last year's: one to one,
+    best first."""
     candidates = []
-    for i, cur in enumerate(current):
-        for j, old in enumerate(previous):
+    for i, (_, cur) in enumerate(current):
+        for j, (_, old) in enumerate(previous):
             if cur.kind != old.kind or not cur.unit or cur.unit != old.unit:
                 continue
             if cur.kind == "department":
@@ -101,16 +111,8 @@ def _pairs(current: tuple[TableDigest, ...], previous: tuple[TableDigest, ...], 
             score = similarity(squeeze(cur.name), squeeze(old.name))
             if score >= project_min:
                 candidates.append((score + _closeness(cur.budget, old.budget) / 100, i, j))
-    out = []
-    for i, j in _greedy(candidates):
-        cur, old = current[i], previous[j]
-        inner = [(similarity(a.key, b.key), x, y) for x, a in enumerate(cur.indicators)
-                 for y, b in enumerate(old.indicators) if a.family == b.family]
-        matched = _greedy([c for c in inner if c[0] >= indicator_min])
-        kept = {y for _, y in matched}
-        out.append(Pair(cur, old, tuple((cur.indicators[x], old.indicators[y]) for x, y in matched),
-                        tuple(b for y, b in enumerate(old.indicators) if y not in kept)))
-    return out
+    scores = {(i, j): score for score, i, j in candidates}
+    return [(scores[i, j], current[i][0], previous[j][0]) for i, j in _greedy(candidates)]
 
 
 def _same_unit(a: IndicatorDigest, b: IndicatorDigest) -> bool:
@@ -118,7 +120,7 @@ def _same_unit(a: IndicatorDigest, b: IndicatorDigest) -> bool:
 
 
 @across_rule("target-lowered")
-def target_lowered(current: Tables, previous: Tables, rule: Rule, pack: Pack) -> Iterator[Finding]:
+def target_lowered(digests: DigestStore, rule: Rule, pack: Pack) -> Iterator[Finding]:
     """A target lowered against last year's table: a 正向 (≥) target smaller, a 反向 (≤) one larger, the
     same indicator (fuzzy-matched, see the module) in the same unit. 101号 wants targets set
     "尽量从严、从高", with last year's value as a reference.
@@ -126,7 +128,7 @@ def target_lowered(current: Tables, previous: Tables, rule: Rule, pack: Pack) ->
     Bad: 接收建设工程档案 ``≥10000卷`` last year, ``≥8000卷`` this year. Fix: keep or raise the target,
     or say why the work shrank.
     """
-    for pair in pairs(current, previous, pack):
+    for pair in pairs(digests, pack):
         for cur, old in pair.indicators:
             if cur.target is None or old.target is None or cur.direction != old.direction or not _same_unit(cur, old):
                 continue
@@ -141,7 +143,7 @@ def target_lowered(current: Tables, previous: Tables, rule: Rule, pack: Pack) ->
 
 
 @across_rule("indicator-dropped")
-def indicator_dropped(current: Tables, previous: Tables, rule: Rule, pack: Pack) -> Iterator[Finding]:
+def indicator_dropped(digests: DigestStore, rule: Rule, pack: Pack) -> Iterator[Finding]:
     """An indicator of last year's table that lost points then and is gone from this year's (no
     indicator of this year's matched table matches it): a missed target dropped rather than worked on.
     Reported at this year's table.
@@ -149,7 +151,7 @@ def indicator_dropped(current: Tables, previous: Tables, rule: Rule, pack: Pack)
     Bad: last year ``征集档案资料 ≥1200件`` reached 1020 and lost points; this year's table has no such
     indicator. Fix: keep it, or explain in the report why it no longer applies.
     """
-    for pair in pairs(current, previous, pack):
+    for pair in pairs(digests, pack):
         for old in pair.dropped:
             if old.missed:
                 yield _change(rule, pair, pair.table.anchor,
@@ -161,13 +163,13 @@ def indicator_dropped(current: Tables, previous: Tables, rule: Rule, pack: Pack)
 
 
 @across_rule("weight-moved")
-def weight_moved(current: Tables, previous: Tables, rule: Rule, pack: Pack) -> Iterator[Finding]:
+def weight_moved(digests: DigestStore, rule: Rule, pack: Pack) -> Iterator[Finding]:
     """An indicator that lost points last year now weighs less (by ``min_points`` or more): its 分值
     moved to indicators that score full, so this year's total rises without the work improving.
 
     Bad: 征集档案资料 weighed 10 and scored 8 last year; this year it weighs 4. Fix: keep its weight.
     """
-    for pair in pairs(current, previous, pack):
+    for pair in pairs(digests, pack):
         for cur, old in pair.indicators:
             if cur.weight is None or old.weight is None or not old.missed:
                 continue
@@ -179,13 +181,13 @@ def weight_moved(current: Tables, previous: Tables, rule: Rule, pack: Pack) -> I
 
 
 @across_rule("far-over-again")
-def far_over_again(current: Tables, previous: Tables, rule: Rule, pack: Pack) -> Iterator[Finding]:
+def far_over_again(digests: DigestStore, rule: Rule, pack: Pack) -> Iterator[Finding]:
     """The same target as last year while the 完成值 runs far above it (``ratio`` or more) both years:
     a target set low and kept low (10号 第十六条, 101号's "从高设定" with last year's value as reference).
 
     Bad: 参观人数 ``≥15000`` both years, reached 46845 and 41200. Fix: set the target from last year's value.
     """
-    for pair in pairs(current, previous, pack):
+    for pair in pairs(digests, pack):
         for cur, old in pair.indicators:
             now, then = cur.ratio, old.ratio
             if now is None or then is None or cur.target != old.target or not _same_unit(cur, old):
