@@ -10,6 +10,7 @@ formula; :meth:`.package.FilledBook.put`).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
@@ -183,9 +184,13 @@ def store_computed(path: str | Path, system: IndicatorSystem) -> int:
     edit (demo): the sums then include what was typed, as a spreadsheet would show. Returns the count.
     """
     from ..book.cached import from_python, write_cached
+    from ..core.limits import DEFAULT_LIMITS
     from ..read import read_workbook
 
+    # the formulas' stored results are what this computes: the reader leaves them blank (formula_cells=0)
+    # instead of computing them first with `formulas` (1–10 s a workbook, for values thrown away)
+    data = read_workbook(path, limits=replace(DEFAULT_LIMITS, formula_cells=0))
     cached = {sheet: {ref: from_python(value) for ref, value in values.items()}
-              for sheet, values in computed(read_workbook(path), system).items()}
+              for sheet, values in computed(data, system).items()}
     write_cached(path, cached)
     return sum(len(v) for v in cached.values())
