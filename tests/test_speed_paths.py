@@ -247,11 +247,12 @@ def test_digests_arrive_slotted_with_their_shared_texts_kept_once():
 
 
 @pytest.mark.parametrize("block", [1, 2, 3, 1000])
-def test_copied_satisfaction_texts_are_found_whatever_the_block(block, monkeypatch):
+def test_copied_satisfaction_texts_are_found_whatever_the_block(block):
     """The 满意度 texts compared a block of rows at a time find what the whole matrix found."""
     from selfeval_xl.quality import across
     from selfeval_xl.quality.digest import IndicatorDigest, TableDigest
     from selfeval_xl.quality.pack import default_pack
+    from selfeval_xl.quality.store import DigestStore
 
     said = ["经问卷调查，服务对象满意度达96%，群众对项目实施效果普遍认可", "经问卷调查，服务对象满意度达95%，群众对项目实施效果普遍认可",
             "本年度共发放问卷200份，回收186份，满意率92%，主要意见为开放时间", "经问卷调查，服务对象满意度达96%，群众对项目实施效果普遍认可"]
@@ -260,8 +261,12 @@ def test_copied_satisfaction_texts_are_found_whatever_the_block(block, monkeypat
                         90.0, 95.0, 10.0, 10.0, text),)) for n, (unit, text) in enumerate(zip("甲乙丙甲", said))]
     pack = default_pack()
     rule = pack.rule("satisfaction-copied-across-units")
-    whole = list(across.satisfaction_copied_across_units(tables, [], rule, pack))
-    monkeypatch.setattr(across, "SIMILARITY_ROWS", block)
-    assert [(f.file, f.message) for f in across.satisfaction_copied_across_units(tables, [], rule, pack)] \
-        == [(f.file, f.message) for f in whole]
+    with DigestStore() as store:
+        store.add(tables)
+        whole = list(across.satisfaction_copied_across_units(store, rule, pack))
+    with DigestStore() as store:
+        store.add(tables)
+        store.block = block
+        assert [(f.file, f.message) for f in across.satisfaction_copied_across_units(store, rule, pack)] \
+            == [(f.file, f.message) for f in whole]
     assert {f.file for f in whole} == {"0.xlsx", "1.xlsx", "3.xlsx"}
