@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-import selfeval_xl.checks  # noqa: F401  (declares the codes)
+import selfeval_xl.checks.registry  # noqa: F401  (declares the codes)
 from selfeval_xl.book.openpyxl_book import OpenpyxlBook
 from selfeval_xl.core.findings import FileReport, finding
 from selfeval_xl.core.sanitize import cell_value, clean_text, formula_like, typed_value, url_text, write_openpyxl, xlsx_text
