@@ -575,3 +575,184 @@ def test_a_hidden_sheet_is_read_as_hidden(tmp_path):
     wb.save(source)
     grids = PackageBook.open(source).grids()
     assert {g.name: g.hidden for g in grids} == {"表": False, "底稿": True, "参数": True}
+
+
+def test_the_results_sheet_shows_its_rows_links_and_widths(tmp_path):
+    """What a reader of 检查结果 sees: every row's values, a bold header frozen above row 2, a link that
+    jumps to the marked cell and shows that cell's text, a hidden column for width 0, landscape one
+    page wide."""
+    from selfeval_xl.book import Link
+
+    book = PackageBook.open(simple(tmp_path / "a.xlsx"))
+    book.put_sheet(RESULTS_SHEET, [["序号", "位置", "说明"], [1, "'表'!B2", "应为 2"], [2, None, True]],
+                   {(1, 1): Link("表", "B2")}, (6, 0, 40))
+    book.save(tmp_path / "b.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "b.xlsx")[RESULTS_SHEET]
+    assert [[c.value for c in row] for row in ws.iter_rows()] == \
+        [["序号", "位置", "说明"], [1, "'表'!B2", "应为 2"], [2, None, True]]
+    assert all(c.font.b for c in ws[1]) and not any(c.font.b for c in ws[2])
+    assert ws["B2"].hyperlink.location == "'表'!B2" and ws["B2"].hyperlink.display == "'表'!B2"
+    assert ws["B2"].style_id != 0 and ws["A2"].style_id == 0 and ws["C2"].hyperlink is None
+    assert ws.freeze_panes == "A2" and ws.dimensions == "A1:C3"
+    assert ws.column_dimensions["A"].width == 6 and not ws.column_dimensions["A"].hidden
+    assert ws.column_dimensions["B"].hidden and ws.column_dimensions["C"].width == 40
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def _calc_pr(path: Path) -> list[str]:
+    return re.findall(r"<calcPr\b[^>]*>", parts(path)["xl/workbook.xml"].decode())
+
+
+def test_excel_computes_on_open_whatever_calc_settings_the_file_had(tmp_path):
+    """Our cached values are not Excel's: ``fullCalcOnLoad`` goes on the one ``calcPr`` (its other
+    settings kept) or, where the file has none, into a new one in the schema's place (after
+    ``definedNames``, else after ``sheets``)."""
+    path = simple(tmp_path / "a.xlsx")
+    workbook = parts(path)["xl/workbook.xml"].decode()
+    excel = re.sub(r"<calcPr\b[^>]*/>", '<calcPr calcId="191029" iterate="1"/>', workbook)
+    named = re.sub(r"<definedNames\s*/>", '<definedNames><definedName name="甲">\'表\'!$B$2</definedName>'
+                                          "</definedNames>", re.sub(r"<calcPr\b[^>]*/>", "", workbook))
+    bare = re.sub(r"<definedNames\s*/>", "", re.sub(r"<calcPr\b[^>]*/>", "", workbook))
+    for label, text in (("excel", excel), ("named", named), ("bare", bare)):
+        source = tmp_path / f"{label}.xlsx"
+        source.write_bytes(path.read_bytes())
+        rewrite(source, {"xl/workbook.xml": text.encode()})
+        book = PackageBook.open(source)
+        book.write("表", "A1", 1)
+        book.save(tmp_path / f"{label}-out.xlsx")
+        out = tmp_path / f"{label}-out.xlsx"
+        (calc,) = _calc_pr(out)
+        assert 'fullCalcOnLoad="1"' in calc, label
+        wb = openpyxl.load_workbook(out)
+        assert wb.calculation.fullCalcOnLoad, label
+        written = parts(out)["xl/workbook.xml"].decode()
+        if label == "excel":
+            assert 'calcId="191029"' in calc and 'iterate="1"' in calc
+        elif label == "named":
+            assert written.index("</definedNames>") < written.index("<calcPr") and "甲" in wb.defined_names
+        else:
+            assert written.index("</sheets>") < written.index("<calcPr") < written.index("</workbook>")
+
+
+def _flag_member(path: Path, member: str, bits: int = 0, signature: bytes | None = None) -> None:
+    """Set general-purpose ``bits`` on ``member`` in its local header and its central directory entry
+    (as another zip program would write them), or overwrite its local header's ``signature``."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        local, central = z.getinfo(member).header_offset, z.start_dir
+    data[local + 6:local + 8] = struct.pack("<H", struct.unpack("<H", data[local + 6:local + 8])[0] | bits)
+    if signature is not None:
+        data[local:local + 4] = signature
+    while data[central + 46:central + 46 + struct.unpack("<H", data[central + 28:central + 30])[0]] != member.encode():
+        name_len, extra_len, comment_len = struct.unpack("<3H", data[central + 28:central + 34])
+        central += 46 + name_len + extra_len + comment_len
+    data[central + 8:central + 10] = struct.pack("<H", struct.unpack("<H", data[central + 8:central + 10])[0] | bits)
+    path.write_bytes(bytes(data))
+
+
+def _local_flags(path: Path, member: str) -> int:
+    data = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        local = z.getinfo(member).header_offset
+    return struct.unpack("<H", data[local + 6:local + 8])[0]
+
+
+def test_a_copied_member_keeps_its_header_flags(tmp_path):
+    """A member we do not change keeps what its header says (here the deflate option bit another zip
+    program sets), not only its compressed bytes."""
+    path = simple(tmp_path / "a.xlsx")
+    _flag_member(path, "docProps/app.xml", 0x02)
+    book = PackageBook.open(path)
+    book.write("表", "A1", 1)
+    book.save(tmp_path / "b.xlsx")
+    assert _local_flags(tmp_path / "b.xlsx", "docProps/app.xml") & 0x02
+    with zipfile.ZipFile(tmp_path / "b.xlsx") as z:
+        assert z.getinfo("docProps/app.xml").flag_bits & 0x02 and z.testzip() is None
+        assert z.read("docProps/app.xml") == parts(path)["docProps/app.xml"]
+
+
+@pytest.mark.parametrize("damage", ["encrypted", "no local header"])
+def test_a_member_that_cannot_be_copied_refuses_the_save(tmp_path, damage):
+    """An encrypted member (which a package may not hold) or one whose local header is not there is
+    not copied blind: the save fails as a package that cannot be patched."""
+    from selfeval_xl.book.package_book import PackageError
+
+    path = simple(tmp_path / "a.xlsx")
+    _flag_member(path, "docProps/app.xml", *((0x01,) if damage == "encrypted" else (0, b"XXXX")))
+    book = PackageBook.open(path)
+    book.write("表", "A1", 1)
+    with pytest.raises(PackageError, match="文件包无法修改"):
+        book.save(tmp_path / "b.xlsx")
+
+
+def test_parts_named_from_the_package_root_are_found(tmp_path):
+    """A relationship may name its target from the package root (``/xl/comments/comment1.xml``, as we
+    and openpyxl write them): a second run reads the comment through it and replaces it in place."""
+    path = simple(tmp_path / "a.xlsx")
+    book = PackageBook.open(path)
+    book.set_comment("表", "B2", "第一次")
+    book.save(tmp_path / "once.xlsx")
+    rels = parts(tmp_path / "once.xlsx")["xl/worksheets/_rels/sheet1.xml.rels"].decode()
+    assert 'Target="/xl/comments/' in rels
+    again = PackageBook.open(tmp_path / "once.xlsx")
+    assert again.comment("表", "B2") == "第一次"
+    again.set_comment("表", "C2", "第二次")
+    again.save(tmp_path / "twice.xlsx")
+    assert set(parts(tmp_path / "twice.xlsx")) == set(parts(tmp_path / "once.xlsx"))
+    ws = openpyxl.load_workbook(tmp_path / "twice.xlsx")["表"]
+    assert (ws["B2"].comment.text, ws["C2"].comment.text) == ("第一次", "第二次")
+
+
+def test_a_new_relationship_takes_an_id_no_other_has(tmp_path):
+    """Ids need not run 1, 2, 3 (a sheet deleted in Excel leaves a gap): 检查结果's relationship
+    takes one that no relationship of the workbook has, so every sheet opens as itself."""
+    path = simple(tmp_path / "a.xlsx")
+    old = parts(path)
+    rels = old["xl/_rels/workbook.xml.rels"].decode()
+    assert 'Id="rId2"' in rels and 'Id="rId4"' not in rels
+    rewrite(path, {"xl/_rels/workbook.xml.rels": rels.replace('Id="rId2"', 'Id="rId4"').encode()})
+    book = PackageBook.open(path)
+    book.put_sheet(RESULTS_SHEET, [["序号"], [1]], {})
+    book.save(tmp_path / "b.xlsx")
+    ids = re.findall(r'Id="(rId\d+)"', parts(tmp_path / "b.xlsx")["xl/_rels/workbook.xml.rels"].decode())
+    assert len(ids) == 4 and len(set(ids)) == 4, ids
+    wb = openpyxl.load_workbook(tmp_path / "b.xlsx")
+    assert wb.sheetnames == ["表", RESULTS_SHEET] and wb[RESULTS_SHEET]["A2"].value == 1 and wb["表"]["B2"].value == 1
+
+
+def test_a_file_beyond_its_size_limits_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    """Too many bytes on disk, or inflated (a zip bomb): refused from the file's size and the zip's
+    directory alone, before any member is inflated."""
+    from dataclasses import replace
+
+    from selfeval_xl.core.limits import DEFAULT_LIMITS
+
+    path = simple(tmp_path / "a.xlsx")
+    with pytest.raises(BookRefused, match="file_bytes"):
+        PackageBook.open(path, replace(DEFAULT_LIMITS, file_bytes=path.stat().st_size - 1))
+    inflated = sum(i.file_size for i in zipfile.ZipFile(path).infolist())
+    opened, real_open = [], zipfile.ZipFile.open
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda z, name, *a, **k: opened.append(name) or real_open(z, name, *a, **k))
+    with pytest.raises(BookRefused, match="uncompressed_bytes"):
+        PackageBook.open(path, replace(DEFAULT_LIMITS, uncompressed_bytes=inflated - 1))
+    assert opened == []
+    monkeypatch.undo()
+    assert PackageBook.open(path, replace(DEFAULT_LIMITS, file_bytes=path.stat().st_size,
+                                          uncompressed_bytes=inflated)).read("表", "B2").value == 1
+
+
+def test_a_package_of_our_own_is_written_with_only_the_given_parts_changed(tmp_path):
+    """``write_patched`` (fill's template): the given parts replaced or added, every other member its
+    very compressed bytes."""
+    from selfeval_xl.book.package_book import write_patched
+
+    path = simple(tmp_path / "a.xlsx")
+    sheet = sheet_xml(path).replace("<v>3</v>", "<v>4</v>").encode()
+    write_patched(path.read_bytes(), tmp_path / "b.xlsx", {"xl/worksheets/sheet1.xml": sheet, "customXml/x.xml": b"<x/>"})
+    before, after = parts(path), parts(tmp_path / "b.xlsx")
+    assert list(after) == [*before, "customXml/x.xml"]
+    assert after["xl/worksheets/sheet1.xml"] == sheet and after["customXml/x.xml"] == b"<x/>"
+    raw_old, raw_new = raw_members(path), raw_members(tmp_path / "b.xlsx")
+    assert all(raw_new[n] == raw_old[n] for n in before if n != "xl/worksheets/sheet1.xml")
+    assert openpyxl.load_workbook(tmp_path / "b.xlsx")["表"]["B4"].value == 4

@@ -26,6 +26,7 @@ from typing import Any, Sequence
 
 from ..core.limits import DEFAULT_LIMITS, Limits
 from ..read.grid import Grid, column_letter, parse_ref
+from ..read.workbook import MAX_ROWS            # the rows check reads: score reads each sheet as check does
 from . import BookRefused, CellContent, Link, plain_value
 from .comments_xml import SheetComments
 from .sheet_xml import SheetXml, attrs_of, attrs_text, value_xml, xml_attr
@@ -40,7 +41,6 @@ VML_TYPE = f"{REL_NS}/vmlDrawing"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
-MAX_ROWS = 5000
 _RELATIONSHIP = re.compile(r"<Relationship\b([^>]*?)/?>")
 _SHEET_ENTRY = re.compile(r"<(?:\w+:)?sheet\b([^>]*?)/>")
 _LEGACY = re.compile(r"<(?:\w+:)?legacyDrawing\b[^>]*?/>")
@@ -257,7 +257,8 @@ class PackageBook:
         :class:`PackageError` (an OSError, as a failed write is) when a part cannot be patched."""
         try:
             self._save(path)
-        except (ValueError, KeyError, IndexError, AttributeError, zipfile.BadZipFile) as exc:
+        except (ValueError, KeyError, IndexError, AttributeError, RuntimeError, zipfile.BadZipFile) as exc:
+            # RuntimeError: zipfile's "encrypted, password required" for a member (a package may hold none)
             raise PackageError(f"文件包无法修改 / the package cannot be patched: {type(exc).__name__}: {exc}"[:300]) \
                 from exc
 
@@ -527,8 +528,10 @@ _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 def _copy_raw(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile) -> bool:
     """Copy a member's compressed bytes as they are (no inflate, no deflate: the very bytes of the
     source). zipfile has no public call for this; we write the local header with ``ZipInfo.FileHeader``
-    and register the entry as ``writestr`` does (``filelist``, ``NameToInfo``, ``start_dir``). False —
-    and the caller recompresses — for what we do not copy raw: encrypted or zip64 members."""
+    and register the entry for the central directory as ``writestr`` does (``filelist``, ``start_dir``;
+    not ``NameToInfo``, read only to warn of a name written twice, which a package we opened cannot
+    hold). False — and the caller recompresses — for what we do not copy raw: encrypted or zip64
+    members, a member whose local header is not where the directory says."""
     if info.flag_bits & 0x1 or max(info.file_size, info.compress_size, info.header_offset) >= 0x7FFFFFFF:
         return False
     zin.fp.seek(info.header_offset)
@@ -545,8 +548,7 @@ def _copy_raw(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile
     copy.header_offset = zout.fp.tell()
     zout.fp.write(copy.FileHeader())
     zout.fp.write(raw)
-    zout.filelist.append(copy)
-    zout.NameToInfo[copy.filename] = copy
+    zout.filelist.append(copy)                         # what close() writes the central directory from
     zout.start_dir = zout.fp.tell()
     return True
 
