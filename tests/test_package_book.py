@@ -756,3 +756,24 @@ def test_a_package_of_our_own_is_written_with_only_the_given_parts_changed(tmp_p
     raw_old, raw_new = raw_members(path), raw_members(tmp_path / "b.xlsx")
     assert all(raw_new[n] == raw_old[n] for n in before if n != "xl/worksheets/sheet1.xml")
     assert openpyxl.load_workbook(tmp_path / "b.xlsx")["表"]["B4"].value == 4
+
+
+def test_a_workbook_index_that_cannot_be_parsed_is_named_in_the_refusal(tmp_path):
+    """A ``workbook.xml`` cut short: the guard measures every sheet part instead, then the open fails
+    saying what is wrong with the index (not a crash of ours)."""
+    path = simple(tmp_path / "a.xlsx")
+    rewrite(path, {"xl/workbook.xml": parts(path)["xl/workbook.xml"][:-20]})
+    with pytest.raises(SyntaxError, match="unclosed token"):
+        PackageBook.open(path)
+
+
+def test_a_workbook_without_a_styles_part_cannot_be_patched(tmp_path):
+    """Our marks need ``styles.xml``: a package that names none is refused on open, as a package we
+    cannot patch (the user's file is not written), not a crash of ours."""
+    from selfeval_xl.book.package_book import PackageError
+
+    path = simple(tmp_path / "a.xlsx")
+    rels = parts(path)["xl/_rels/workbook.xml.rels"].decode()
+    rewrite(path, {"xl/_rels/workbook.xml.rels": re.sub(r'<Relationship [^>]*/styles"[^>]*/>', "", rels).encode()})
+    with pytest.raises(PackageError, match="styles"):
+        PackageBook.open(path)

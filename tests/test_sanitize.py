@@ -60,6 +60,13 @@ def test_cell_values_numbers_stay_numbers_text_keeps_its_words():
     assert typed_value("=1+1") == "'=1+1" and typed_value("正常") == "'正常" and typed_value(3) == 3
 
 
+def test_what_is_typed_into_excel_is_the_cell_value_kept_text():
+    """Through xlwings a value is typed: it is made fit for a cell first (control characters shown,
+    Decimal a number, infinity its text), then every text gets the apostrophe that keeps it text."""
+    assert typed_value("响\x07铃") == "'响\ufffd铃" and typed_value("一\r\n二") == "'一\n二"
+    assert typed_value(Decimal("9.98")) == 9.98 and typed_value(math.inf) == "'inf" and typed_value(None) is None
+
+
 def test_xlsx_escapes_and_link_targets():
     assert xlsx_text("_x0007_") == "_x005F_x0007_"
     assert xlsx_text("_x005F_x0007_") == "_x005F_x005F_x005F_x0007_"
