@@ -142,6 +142,16 @@ def test_put_sheet_replaces_in_place_with_links(tmp_path, Book):
     assert ws.column_dimensions["B"].hidden
 
 
+def test_a_put_sheet_is_read_as_written_once(tmp_path, Book):
+    """After ``put_sheet`` (twice, as a second run replaces 检查结果), ``grids()`` holds the sheet once,
+    in its place, with the rows last written."""
+    book = Book.open(small_book(tmp_path / "a.xlsx"))
+    book.put_sheet("结果", [["序号"], [1]], {})
+    book.put_sheet("结果", [["序号"], [2]], {})
+    assert [g.name for g in book.grids()] == ["自评表", "其他", "结果"]
+    assert book.grids()[2].value(1, 0) == 2 and book.sheet_names() == ["自评表", "其他", "结果"]
+
+
 def test_grids_carry_values_formulas_and_merges(tmp_path, Book):
     book = Book.open(small_book(tmp_path / "a.xlsx"))
     grid = book.grids()[0]

@@ -111,6 +111,46 @@ def test_any_text_written_by_openpyxl_reads_back_as_text(tmp_path_factory, texts
         assert shown == expected, (text, shown)
 
 
+def _written_both_ways(tmp_path: Path, values: list) -> dict[str, list]:
+    """``values`` down column A through :func:`write_openpyxl` and :func:`write_xlsxwriter` (with a
+    quoted format; a date format for a date, as XlsxWriter's callers give), each read back by openpyxl:
+    (value, its type, quote prefix) per cell."""
+    from datetime import date
+    import xlsxwriter
+
+    from selfeval_xl.core.sanitize import write_xlsxwriter
+
+    wb = openpyxl.Workbook()
+    for r, value in enumerate(values, start=1):
+        write_openpyxl(wb.active.cell(r, 1), value)
+    wb.save(tmp_path / "openpyxl.xlsx")
+    book = xlsxwriter.Workbook(tmp_path / "xlsxwriter.xlsx")
+    sheet, quoted = book.add_worksheet(), book.add_format({"quote_prefix": True})
+    day = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    for r, value in enumerate(values):
+        write_xlsxwriter(sheet, r, 0, value, day if isinstance(value, date) else None, quoted)
+    book.close()
+    result = {}
+    for name in ("openpyxl", "xlsxwriter"):
+        ws = openpyxl.load_workbook(tmp_path / f"{name}.xlsx").active
+        result[name] = [(c.value, c.data_type, c.quotePrefix) for c in (ws.cell(r, 1) for r in range(1, len(values) + 1))]
+    return result
+
+
+def test_both_writers_keep_numbers_dates_and_blanks_and_quote_what_looks_like_a_formula(tmp_path):
+    """What a user of the written file sees: a number a number, a date a date, a blank a blank, a
+    formula-like text the same text, shown as text with the quote prefix (and still text on edit)."""
+    from datetime import date, datetime
+
+    values = [None, True, 3, -2.5, Decimal("9.98"), datetime(2026, 12, 6, 9, 30), date(2026, 12, 6), "=1+1",
+              " -1+2", "正常", "a\x07b"]
+    for name, cells in _written_both_ways(tmp_path, values).items():
+        assert [v for v, _, _ in cells] == [None, True, 3, -2.5, 9.98, datetime(2026, 12, 6, 9, 30),
+                                            datetime(2026, 12, 6), "=1+1", " -1+2", "正常", "a\ufffdb"], name
+        assert [t for _, t, _ in cells] == ["n", "b", "n", "n", "n", "d", "d", "s", "s", "s", "s"], name
+        assert [q for _, _, q in cells] == [False] * 7 + [True, True, False, False], name
+
+
 # --------------------------------------------------------------------------- every writer
 
 def assert_safe(path: Path) -> list[str]:
