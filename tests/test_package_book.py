@@ -613,8 +613,9 @@ def test_excel_computes_on_open_whatever_calc_settings_the_file_had(tmp_path):
     excel = re.sub(r"<calcPr\b[^>]*/>", '<calcPr calcId="191029" iterate="1"/>', workbook)
     named = re.sub(r"<definedNames\s*/>", '<definedNames><definedName name="甲">\'表\'!$B$2</definedName>'
                                           "</definedNames>", re.sub(r"<calcPr\b[^>]*/>", "", workbook))
-    bare = re.sub(r"<definedNames\s*/>", "", re.sub(r"<calcPr\b[^>]*/>", "", workbook))
-    for label, text in (("excel", excel), ("named", named), ("bare", bare)):
+    empty = re.sub(r"<calcPr\b[^>]*/>", "", workbook)                   # openpyxl's <definedNames />, no calcPr
+    bare = re.sub(r"<definedNames\s*/>", "", empty)
+    for label, text in (("excel", excel), ("named", named), ("empty", empty), ("bare", bare)):
         source = tmp_path / f"{label}.xlsx"
         source.write_bytes(path.read_bytes())
         rewrite(source, {"xl/workbook.xml": text.encode()})
@@ -631,6 +632,8 @@ def test_excel_computes_on_open_whatever_calc_settings_the_file_had(tmp_path):
             assert 'calcId="191029"' in calc and 'iterate="1"' in calc
         elif label == "named":
             assert written.index("</definedNames>") < written.index("<calcPr") and "甲" in wb.defined_names
+        elif label == "empty":
+            assert re.search(r"<definedNames\s*/><calcPr", written)
         else:
             assert written.index("</sheets>") < written.index("<calcPr") < written.index("</workbook>")
 
@@ -777,3 +780,26 @@ def test_a_workbook_without_a_styles_part_cannot_be_patched(tmp_path):
     rewrite(path, {"xl/_rels/workbook.xml.rels": re.sub(r'<Relationship [^>]*/styles"[^>]*/>', "", rels).encode()})
     with pytest.raises(PackageError, match="styles"):
         PackageBook.open(path)
+
+
+def test_print_titles_written_by_another_program_are_not_doubled(tmp_path):
+    """openpyxl writes an empty ``<definedNames />``: 检查结果's ``Print_Titles`` goes into it (a second
+    ``definedNames`` is a file Excel repairs). LibreOffice writes ``localSheetId`` before ``name``: a
+    file it saved after our run, scored again, still has one ``Print_Titles``."""
+    path = simple(tmp_path / "a.xlsx")
+    assert re.search(r"<definedNames\s*/>", parts(path)["xl/workbook.xml"].decode())
+    book = PackageBook.open(path)
+    book.put_sheet(RESULTS_SHEET, [["序号"], [1]], {})
+    book.save(tmp_path / "once.xlsx")
+    workbook = parts(tmp_path / "once.xlsx")["xl/workbook.xml"].decode()
+    assert workbook.count("<definedNames") == 1 and workbook.index("</sheets>") < workbook.index("<definedNames>")
+    assert openpyxl.load_workbook(tmp_path / "once.xlsx")[RESULTS_SHEET].print_title_rows == "$1:$1"
+    swapped = re.sub(r'<definedName name="_xlnm.Print_Titles" localSheetId="(\d+)">',
+                     r'<definedName function="false" localSheetId="\1" name="_xlnm.Print_Titles">', workbook)
+    assert swapped != workbook
+    rewrite(tmp_path / "once.xlsx", {"xl/workbook.xml": swapped.encode()})
+    again = PackageBook.open(tmp_path / "once.xlsx")
+    again.put_sheet(RESULTS_SHEET, [["序号"], [2]], {})
+    again.save(tmp_path / "twice.xlsx")
+    assert parts(tmp_path / "twice.xlsx")["xl/workbook.xml"].decode().count("_xlnm.Print_Titles") == 1
+    assert openpyxl.load_workbook(tmp_path / "twice.xlsx")[RESULTS_SHEET].print_title_rows == "$1:$1"

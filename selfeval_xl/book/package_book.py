@@ -434,8 +434,9 @@ def _print_titles(workbook: str, name: str, index: int) -> str:
     end = re.search(rf"</{p}definedNames>", workbook)
     if end:
         return workbook[:end.start()] + item + workbook[end.start():]
-    after = _after_sheets(workbook, p)
-    return workbook[:after] + f"<{p}definedNames>{item}</{p}definedNames>" + workbook[after:]
+    empty = re.search(rf"<{p}definedNames\b[^>]*/>", workbook)         # openpyxl writes <definedNames />
+    start, stop = (empty.start(), empty.end()) if empty else (_after_sheets(workbook, p),) * 2
+    return workbook[:start] + f"<{p}definedNames>{item}</{p}definedNames>" + workbook[stop:]
 
 
 def _after_sheets(workbook: str, p: str) -> int:
@@ -451,7 +452,7 @@ def _full_calc_on_load(workbook: str) -> str:
     if calc:
         attrs = {**attrs_of(calc.group(1)), "fullCalcOnLoad": "1"}
         return workbook[:calc.start()] + f"<{p}calcPr{attrs_text(attrs)}{calc.group(2)}>" + workbook[calc.end():]
-    names = re.search(rf"</{p}definedNames>", workbook)
+    names = re.search(rf"</{p}definedNames>|<{p}definedNames\b[^>]*/>", workbook)
     at = names.end() if names else _after_sheets(workbook, p)
     return workbook[:at] + f'<{p}calcPr fullCalcOnLoad="1"/>' + workbook[at:]
 
