@@ -151,6 +151,19 @@ def test_both_writers_keep_numbers_dates_and_blanks_and_quote_what_looks_like_a_
         assert [q for _, _, q in cells] == [False] * 7 + [True, True, False, False], name
 
 
+def test_a_blank_written_by_xlsxwriter_keeps_its_format(tmp_path):
+    """A blank cell of a bordered table (a finding without an expected value) still shows its border."""
+    import xlsxwriter
+
+    from selfeval_xl.core.sanitize import write_xlsxwriter
+
+    book = xlsxwriter.Workbook(tmp_path / "blank.xlsx")
+    sheet = book.add_worksheet()
+    write_xlsxwriter(sheet, 0, 0, None, book.add_format({"border": 1}))
+    book.close()
+    assert openpyxl.load_workbook(tmp_path / "blank.xlsx").active["A1"].border.left.style == "thin"
+
+
 # --------------------------------------------------------------------------- every writer
 
 def assert_safe(path: Path) -> list[str]:

@@ -380,22 +380,19 @@ def _read_grids(data: bytes, z: zipfile.ZipFile, parts: dict[str, str], inflated
         styles: list[str] | None = style_number_formats(z)
     except Exception:  # noqa: BLE001 - values are still good without formats (then unknown, as for .xls)
         styles = None
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    try:
-        for meta in book.sheets_metadata:
-            if meta.typ != SheetTypeEnum.WorkSheet:
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
-            rows = [[None if v == "" else v for v in row]
-                    for row in sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS)]
-            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-            part = parts.get(meta.name)
-            formulas, formats = (scan_sheet(inflated.get(part) or z.read(part), styles, MAX_ROWS) if part
-                                 else ({}, None))
-            grids.append(Grid(meta.name, rows, formulas, merged, meta.visible != SheetVisibleEnum.Visible,
-                              formats=formats))
-    finally:
-        book.close()
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))     # read from memory: no file to close
+    for meta in book.sheets_metadata:
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            continue
+        sheet = book.get_sheet_by_name(meta.name)
+        rows = [[None if v == "" else v for v in row]
+                for row in sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS)]
+        merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+        part = parts.get(meta.name)
+        formulas, formats = (scan_sheet(inflated.get(part) or z.read(part), styles, MAX_ROWS) if part
+                             else ({}, None))
+        grids.append(Grid(meta.name, rows, formulas, merged, meta.visible != SheetVisibleEnum.Visible,
+                          formats=formats))
     return grids
 
 
