@@ -63,11 +63,9 @@ def test_read_gives_value_and_formula(tmp_path, Book):
     assert book.read("自评表", "B1").formula is None and book.read("自评表", "B1").value == 4
 
 
-def test_defined_names_and_destinations(tmp_path, Book):
+def test_defined_names(tmp_path, Book):
     book = Book.open(small_book(tmp_path / "a.xlsx"))
     assert book.defined_names() == {"SE_X": "'自评表'!$B$2"}
-    assert book.destinations("SE_X") == [("自评表", "B2")]
-    assert book.destinations("SE_NONE") == []
 
 
 def test_save_keeps_cached_values_that_openpyxl_drops(tmp_path, Book):

@@ -213,16 +213,6 @@ class PackageBook:
     def defined_names(self) -> dict[str, str]:
         return dict(self._names_defined)
 
-    def destinations(self, name: str) -> list[tuple[str, str]]:
-        target = self.defined_names().get(name)
-        if not target:
-            return []
-        result = []
-        for area in re.findall(r"(?:'((?:[^']|'')+)'|([^'!,()\s]+))!(\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)", target):
-            quoted, plain, ref = area
-            result.append((quoted.replace("''", "'") if quoted else plain, ref.replace("$", "")))
-        return result
-
     # -- marks -------------------------------------------------------------------------------------
     def comment(self, sheet: str, ref: str) -> str:
         return self._sheet_comments(sheet).text(self._ref(sheet, ref))
