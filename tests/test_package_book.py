@@ -803,3 +803,85 @@ def test_print_titles_written_by_another_program_are_not_doubled(tmp_path):
     again.save(tmp_path / "twice.xlsx")
     assert parts(tmp_path / "twice.xlsx")["xl/workbook.xml"].decode().count("_xlnm.Print_Titles") == 1
     assert openpyxl.load_workbook(tmp_path / "twice.xlsx")[RESULTS_SHEET].print_title_rows == "$1:$1"
+
+
+def test_a_workbook_with_a_chart_sheet_is_scored(tmp_path):
+    """A chart sheet (a unit's 图表 on a tab of its own) has no cells: the worksheets are read and
+    written, the chart sheet is copied as it is."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "表"
+    wb.active["A1"] = 1
+    chart = BarChart()
+    chart.add_data(Reference(wb.active, min_col=1, min_row=1, max_row=1))
+    wb.create_chartsheet("图").add_chart(chart)
+    wb.save(tmp_path / "a.xlsx")
+    book = PackageBook.open(tmp_path / "a.xlsx")
+    assert book.sheet_names() == ["表"]
+    book.write("表", "B1", 2)
+    book.put_sheet(RESULTS_SHEET, [["序号"]], {})
+    book.save(tmp_path / "b.xlsx")
+    assert parts(tmp_path / "b.xlsx")["xl/chartsheets/sheet1.xml"] == parts(tmp_path / "a.xlsx")["xl/chartsheets/sheet1.xml"]
+    out = openpyxl.load_workbook(tmp_path / "b.xlsx")
+    assert out.sheetnames == ["表", "图", RESULTS_SHEET] and out["表"]["B1"].value == 2
+    assert out[RESULTS_SHEET].print_title_rows == "$1:$1"                # its index counts the chart sheet
+
+
+def test_a_damaged_declaration_in_styles_leaves_the_values_readable(tmp_path):
+    """A styles part the XML reader refuses (a document type declaration) gives no number formats;
+    the values are read all the same."""
+    path = simple(tmp_path / "a.xlsx")
+    styles = parts(path)["xl/styles.xml"].decode()
+    rewrite(path, {"xl/styles.xml": styles.replace("<styleSheet", "<!DOCTYPE styleSheet><styleSheet", 1).encode()})
+    book = PackageBook.open(path)
+    assert [book.read("表", ref).value for ref in ("B2", "C2", "B4")] == [1, "文字", 3]
+
+
+def _content_types(path: Path) -> tuple[list[str], list[str]]:
+    """(the extensions of the Default entries, the part names of the Override entries)."""
+    types = parts(path)["[Content_Types].xml"].decode()
+    return (re.findall(r'<Default\b[^>]*Extension="([^"]+)"', types),
+            [p.lstrip("/") for p in re.findall(r'<Override\b[^>]*PartName="([^"]+)"', types)])
+
+
+def test_every_new_part_has_one_content_type(tmp_path):
+    """Excel refuses a package with a part of no content type, or an extension typed twice: our new
+    comments, drawings and 检查结果 are typed, once, beside the drawing openpyxl typed already."""
+    source = tmp_path / "a.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "甲"
+    wb.active["A1"].comment = Comment("已有批注", "会计")                 # its drawing types "vml" already
+    wb.create_sheet("乙")["A1"] = 1
+    wb.save(source)
+    book = PackageBook.open(source)
+    book.set_comment("乙", "B2", "检查：缺少")
+    book.put_sheet(RESULTS_SHEET, [["序号"]], {})
+    book.save(tmp_path / "out.xlsx")
+    defaults, overrides = _content_types(tmp_path / "out.xlsx")
+    assert len(defaults) == len(set(defaults)) and len(overrides) == len(set(overrides)), (defaults, overrides)
+    for name in parts(tmp_path / "out.xlsx"):
+        assert name in overrides or name.rsplit(".", 1)[-1] in defaults, name
+
+
+def test_a_drawing_the_sheet_does_not_show_is_not_where_its_comments_go(tmp_path):
+    """A sheet whose relationships name a VML drawing its XML never shows (no ``legacyDrawing``, as a
+    tool that removed the comments leaves it): the marks get a drawing the sheet shows."""
+    path = simple(tmp_path / "a.xlsx")
+    vml = ('<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
+           '<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="1"/></o:shapelayout></xml>')
+    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/vmlDrawing" Target="/xl/drawings/old.vml"/></Relationships>')
+    types = parts(path)["[Content_Types].xml"].decode().replace(
+        "</Types>", '<Default Extension="vml" ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/></Types>')
+    rewrite(path, {"xl/drawings/old.vml": vml.encode(), "xl/worksheets/_rels/sheet1.xml.rels": rels.encode(),
+                   "[Content_Types].xml": types.encode()})
+    book = PackageBook.open(path)
+    book.set_comment("表", "B2", "检查：缺少")
+    book.save(tmp_path / "b.xlsx")
+    out = parts(tmp_path / "b.xlsx")
+    (rid,) = re.findall(r'<legacyDrawing\b[^>]*r:id="(\w+)"', out["xl/worksheets/sheet1.xml"].decode())
+    target = re.search(rf'Id="{rid}"[^>]*Target="/?([^"]+)"|Target="/?([^"]+)"[^>]*Id="{rid}"',
+                       out["xl/worksheets/_rels/sheet1.xml.rels"].decode())
+    shown = next(g for g in target.groups() if g)
+    assert note_boxes(out[shown]) == [(1, 1)]
+    assert openpyxl.load_workbook(tmp_path / "b.xlsx")["表"]["B2"].comment.text == "检查：缺少"

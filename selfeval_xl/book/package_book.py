@@ -122,10 +122,13 @@ class PackageBook:
             raise BookRefused(refused)
         index = index or read_workbook_xml(z)
         self._names = z.namelist()
-        self._parts = {name: part for name, part in index.sheet_paths.items() if part in self._names}
         self._names_defined = index.defined_names
         self._workbook = z.read("xl/workbook.xml").decode("utf-8")
         self._book_rels = Rels(z.read("xl/_rels/workbook.xml.rels").decode("utf-8"))
+        worksheets = {_resolve("xl/workbook.xml", r.get("Target", "")) for r in self._book_rels.all()
+                      if r.get("Type", "").endswith("/worksheet")}          # not a chart sheet: no cells
+        self._parts = {name: part for name, part in index.sheet_paths.items()
+                       if part in self._names and part in worksheets}
         self._types = z.read("[Content_Types].xml").decode("utf-8")
         self._comments: dict[str, SheetComments] = {}
         self._idmaps_given: list[int] = []           # blocks of VML shape ids new drawings took
