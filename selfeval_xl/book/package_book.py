@@ -523,7 +523,7 @@ def _copy_raw(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile
     not ``NameToInfo``, read only to warn of a name written twice, which a package we opened cannot
     hold). False — and the caller recompresses — for what we do not copy raw: encrypted or zip64
     members, a member whose local header is not where the directory says."""
-    if info.flag_bits & 0x1 or max(info.file_size, info.compress_size, info.header_offset) >= 0x7FFFFFFF:
+    if info.flag_bits & 0x1 or max(info.file_size, info.compress_size, info.header_offset) > zipfile.ZIP64_LIMIT:
         return False
     zin.fp.seek(info.header_offset)
     header = _LOCAL_HEADER.unpack(zin.fp.read(_LOCAL_HEADER.size))
