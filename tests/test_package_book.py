@@ -598,6 +598,17 @@ def test_the_results_sheet_shows_its_rows_links_and_widths(tmp_path):
     assert ws.column_dimensions["B"].hidden and ws.column_dimensions["C"].width == 40
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    ids = re.findall(r'sheetId="(\d+)"', parts(tmp_path / "b.xlsx")["xl/workbook.xml"].decode())
+    assert ids == ["1", "2"]                                   # a sheetId of its own (Excel repairs a twice-used one)
+
+
+def test_an_empty_sheet_put_is_still_a_sheet(tmp_path):
+    book = PackageBook.open(simple(tmp_path / "a.xlsx"))
+    book.put_sheet("空", [], {})
+    book.save(tmp_path / "b.xlsx")
+    assert '<dimension ref="A1:A1"/>' in parts(tmp_path / "b.xlsx")["xl/worksheets/sheet2.xml"].decode()
+    ws = openpyxl.load_workbook(tmp_path / "b.xlsx")["空"]
+    assert ws.max_row == 1 and ws["A1"].value is None
 
 
 def _calc_pr(path: Path) -> list[str]:
@@ -885,3 +896,22 @@ def test_a_drawing_the_sheet_does_not_show_is_not_where_its_comments_go(tmp_path
     shown = next(g for g in target.groups() if g)
     assert note_boxes(out[shown]) == [(1, 1)]
     assert openpyxl.load_workbook(tmp_path / "b.xlsx")["表"]["B2"].comment.text == "检查：缺少"
+
+
+def test_every_cell_of_a_merge_is_its_first_cell(tmp_path):
+    """A 得分 merged over B2:C3: a value, a comment or a fill aimed at any of its cells (first row, first
+    column, last corner) lands on B2, the cell Excel shows; a cell beside the merge stays itself."""
+    path = simple(tmp_path / "a.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["表"].merge_cells("B2:C3")
+    wb.save(path)
+    for ref in ("C2", "B3", "C3"):
+        book = PackageBook.open(path)
+        book.write("表", ref, 7)
+        book.set_comment("表", ref, "检查")
+        book.set_fill("表", ref, "FFC7CE")
+        book.write("表", "D3", 8)
+        book.save(tmp_path / "b.xlsx")
+        ws = openpyxl.load_workbook(tmp_path / "b.xlsx")["表"]
+        assert (ws["B2"].value, ws["B2"].comment.text, ws["B2"].fill.fgColor.rgb) == (7, "检查", "FFFFC7CE"), ref
+        assert ws["D3"].value == 8 and ws["A2"].value is None and ws["B4"].value == 3, ref

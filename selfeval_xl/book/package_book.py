@@ -246,8 +246,10 @@ class PackageBook:
 
     # -- file --------------------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
-        """Write the patched package to ``path`` (a new file; the source is only read). Raises
-        :class:`PackageError` (an OSError, as a failed write is) when a part cannot be patched."""
+        """Write the patched package to ``path`` (a new file; the source is only read). Once per book: the
+        new parts are added to the index as the save writes them, and a second save would add them
+        again. Raises :class:`PackageError` (an OSError, as a failed write is) when a part cannot be
+        patched."""
         try:
             self._save(path)
         except (ValueError, KeyError, IndexError, AttributeError, RuntimeError, zipfile.BadZipFile) as exc:
@@ -353,7 +355,6 @@ class PackageBook:
                 self._add_type(part, CT_WORKSHEET)
                 entries = _SHEET_ENTRY.findall(self._workbook)
                 index = len(entries) - 1
-                self._parts[name] = part
             parts[part] = results_sheet_xml(rows, links, widths, styles.bold(), styles.link()).encode("utf-8")
             self._workbook = _print_titles(self._workbook, name, index)
 
@@ -454,7 +455,7 @@ def _add_legacy_drawing(sheet: str, rel_id: str) -> str:
     p = (prefix.group(1) or "") if prefix else ""
     rel = re.search(rf'xmlns:(\w+)="{re.escape(REL_NS)}"', prefix.group(2)) if prefix else None
     rid = f'{rel.group(1)}:id="{rel_id}"' if rel else f'xmlns:r="{REL_NS}" r:id="{rel_id}"'
-    before = max((m.end() for m in _BEFORE_LEGACY.finditer(sheet)), default=0)   # past nested extLst
+    before = max(m.end() for m in _BEFORE_LEGACY.finditer(sheet))   # past nested extLst; </sheetData> is always there
     at = _AFTER_LEGACY.search(sheet, before)
     return sheet[:at.start()] + f"<{p}legacyDrawing {rid}/>" + sheet[at.start():]
 
