@@ -150,6 +150,19 @@ def test_a_put_sheet_is_read_as_written_once(tmp_path, Book):
     assert book.grids()[2].value(1, 0) == 2 and book.sheet_names() == ["自评表", "其他", "结果"]
 
 
+def test_an_engine_decimal_is_read_back_as_the_number_the_file_holds(tmp_path, Book):
+    """The engine computes in Decimal; a cell holds a double. Read after writing, the value is that
+    double (9.98 the float), as a check of the saved file will read it: Decimal("9.98") != 9.98."""
+    from decimal import Decimal
+
+    book = Book.open(small_book(tmp_path / "a.xlsx"))
+    book.write("自评表", "B1", Decimal("9.98"))
+    book.store_result("自评表", "B2", Decimal("19.96"))
+    got = [book.read("自评表", ref).value for ref in ("B1", "B2")]
+    assert got == [9.98, 19.96] and all(type(v) is float for v in got)
+    assert book.read("自评表", "B2").formula == "=B1*2"
+
+
 def test_grids_carry_values_formulas_and_merges(tmp_path, Book):
     book = Book.open(small_book(tmp_path / "a.xlsx"))
     grid = book.grids()[0]
