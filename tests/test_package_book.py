@@ -598,6 +598,10 @@ def test_the_results_sheet_shows_its_rows_links_and_widths(tmp_path):
     assert ws.column_dimensions["B"].hidden and ws.column_dimensions["C"].width == 40
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    results = parts(tmp_path / "b.xlsx")["xl/worksheets/sheet2.xml"].decode()
+    for number, row in re.findall(r'<row r="(\d+)">(.*?)</row>', results):      # each cell in its own row
+        assert set(re.findall(r'<c r="[A-Z]+(\d+)"', row)) == {number}, (number, row)
+    assert compressions(tmp_path / "b.xlsx")["xl/worksheets/sheet1.xml"] == zipfile.ZIP_DEFLATED
     ids = re.findall(r'sheetId="(\d+)"', parts(tmp_path / "b.xlsx")["xl/workbook.xml"].decode())
     assert ids == ["1", "2"]                                   # a sheetId of its own (Excel repairs a twice-used one)
 
@@ -867,10 +871,16 @@ def test_every_new_part_has_one_content_type(tmp_path):
     book.set_comment("乙", "B2", "检查：缺少")
     book.put_sheet(RESULTS_SHEET, [["序号"]], {})
     book.save(tmp_path / "out.xlsx")
-    defaults, overrides = _content_types(tmp_path / "out.xlsx")
-    assert len(defaults) == len(set(defaults)) and len(overrides) == len(set(overrides)), (defaults, overrides)
-    for name in parts(tmp_path / "out.xlsx"):
-        assert name in overrides or name.rsplit(".", 1)[-1] in defaults, name
+    simple(tmp_path / "bare.xlsx")                                         # no drawing typed yet
+    book = PackageBook.open(tmp_path / "bare.xlsx")
+    book.set_comment("表", "B2", "检查：缺少")
+    book.save(tmp_path / "bare-out.xlsx")
+    for out in (tmp_path / "out.xlsx", tmp_path / "bare-out.xlsx"):
+        defaults, overrides = _content_types(out)
+        assert len(defaults) == len(set(defaults)) and len(overrides) == len(set(overrides)), (defaults, overrides)
+        for name in parts(out):
+            assert name in overrides or name.rsplit(".", 1)[-1] in defaults, name
+        assert "vml" in defaults and all(n in overrides for n in parts(out) if n.startswith("xl/comments/"))
 
 
 def test_a_drawing_the_sheet_does_not_show_is_not_where_its_comments_go(tmp_path):
@@ -915,3 +925,22 @@ def test_every_cell_of_a_merge_is_its_first_cell(tmp_path):
         ws = openpyxl.load_workbook(tmp_path / "b.xlsx")["表"]
         assert (ws["B2"].value, ws["B2"].comment.text, ws["B2"].fill.fgColor.rgb) == (7, "检查", "FFFFC7CE"), ref
         assert ws["D3"].value == 8 and ws["A2"].value is None and ws["B4"].value == 3, ref
+
+
+def test_print_titles_in_a_workbook_without_names_and_a_sheet_with_its_own_prefix(tmp_path):
+    """No ``definedNames`` at all: one is made after ``sheets``. A worksheet that declares the
+    relationships namespace itself (as Excel writes it): the new ``legacyDrawing`` uses that prefix."""
+    path = simple(tmp_path / "a.xlsx")
+    workbook = re.sub(r"<definedNames\s*/>", "", parts(path)["xl/workbook.xml"].decode())
+    sheet = sheet_xml(path).replace("<worksheet ", '<worksheet xmlns:rel="http://schemas.openxmlformats.org/'
+                                    'officeDocument/2006/relationships" ', 1)
+    rewrite(path, {"xl/workbook.xml": workbook.encode(), "xl/worksheets/sheet1.xml": sheet.encode()})
+    book = PackageBook.open(path)
+    book.put_sheet(RESULTS_SHEET, [["序号"], [1]], {})
+    book.set_comment("表", "B2", "检查")
+    book.save(tmp_path / "b.xlsx")
+    written = parts(tmp_path / "b.xlsx")["xl/workbook.xml"].decode()
+    assert written.index("</sheets><definedNames>") >= 0 and written.count("<definedNames>") == 1
+    assert re.search(r'<legacyDrawing rel:id="rId\d+"/>', sheet_xml(tmp_path / "b.xlsx"))
+    wb = openpyxl.load_workbook(tmp_path / "b.xlsx")
+    assert wb[RESULTS_SHEET].print_title_rows == "$1:$1" and wb["表"]["B2"].comment.text == "检查"
