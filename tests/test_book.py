@@ -145,6 +145,7 @@ def test_a_put_sheet_is_read_as_written_once(tmp_path, Book):
     in its place, with the rows last written."""
     book = Book.open(small_book(tmp_path / "a.xlsx"))
     book.put_sheet("结果", [["序号"], [1]], {})
+    assert [g.name for g in book.grids()] == ["自评表", "其他", "结果"] and book.grids()[2].value(1, 0) == 1
     book.put_sheet("结果", [["序号"], [2]], {})
     assert [g.name for g in book.grids()] == ["自评表", "其他", "结果"]
     assert book.grids()[2].value(1, 0) == 2 and book.sheet_names() == ["自评表", "其他", "结果"]
