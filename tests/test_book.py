@@ -63,11 +63,9 @@ def test_read_gives_value_and_formula(tmp_path, Book):
     assert book.read("自评表", "B1").formula is None and book.read("自评表", "B1").value == 4
 
 
-def test_defined_names_and_destinations(tmp_path, Book):
+def test_defined_names(tmp_path, Book):
     book = Book.open(small_book(tmp_path / "a.xlsx"))
     assert book.defined_names() == {"SE_X": "'自评表'!$B$2"}
-    assert book.destinations("SE_X") == [("自评表", "B2")]
-    assert book.destinations("SE_NONE") == []
 
 
 def test_save_keeps_cached_values_that_openpyxl_drops(tmp_path, Book):
@@ -140,6 +138,30 @@ def test_put_sheet_replaces_in_place_with_links(tmp_path, Book):
     assert ws["A2"].hyperlink.location == "'自评表'!B1"
     assert ws["A1"].font.bold
     assert ws.column_dimensions["B"].hidden
+
+
+def test_a_put_sheet_is_read_as_written_once(tmp_path, Book):
+    """After ``put_sheet`` (twice, as a second run replaces 检查结果), ``grids()`` holds the sheet once,
+    in its place, with the rows last written."""
+    book = Book.open(small_book(tmp_path / "a.xlsx"))
+    book.put_sheet("结果", [["序号"], [1]], {})
+    assert [g.name for g in book.grids()] == ["自评表", "其他", "结果"] and book.grids()[2].value(1, 0) == 1
+    book.put_sheet("结果", [["序号"], [2]], {})
+    assert [g.name for g in book.grids()] == ["自评表", "其他", "结果"]
+    assert book.grids()[2].value(1, 0) == 2 and book.sheet_names() == ["自评表", "其他", "结果"]
+
+
+def test_an_engine_decimal_is_read_back_as_the_number_the_file_holds(tmp_path, Book):
+    """The engine computes in Decimal; a cell holds a double. Read after writing, the value is that
+    double (9.98 the float), as a check of the saved file will read it: Decimal("9.98") != 9.98."""
+    from decimal import Decimal
+
+    book = Book.open(small_book(tmp_path / "a.xlsx"))
+    book.write("自评表", "B1", Decimal("9.98"))
+    book.store_result("自评表", "B2", Decimal("19.96"))
+    got = [book.read("自评表", ref).value for ref in ("B1", "B2")]
+    assert got == [9.98, 19.96] and all(type(v) is float for v in got)
+    assert book.read("自评表", "B2").formula == "=B1*2"
 
 
 def test_grids_carry_values_formulas_and_merges(tmp_path, Book):

@@ -575,3 +575,372 @@ def test_a_hidden_sheet_is_read_as_hidden(tmp_path):
     wb.save(source)
     grids = PackageBook.open(source).grids()
     assert {g.name: g.hidden for g in grids} == {"表": False, "底稿": True, "参数": True}
+
+
+def test_the_results_sheet_shows_its_rows_links_and_widths(tmp_path):
+    """What a reader of 检查结果 sees: every row's values, a bold header frozen above row 2, a link that
+    jumps to the marked cell and shows that cell's text, a hidden column for width 0, landscape one
+    page wide."""
+    from selfeval_xl.book import Link
+
+    book = PackageBook.open(simple(tmp_path / "a.xlsx"))
+    book.put_sheet(RESULTS_SHEET, [["序号", "位置", "说明"], [1, "'表'!B2", "应为 2"], [2, None, True]],
+                   {(1, 1): Link("表", "B2")}, (6, 0, 40))
+    book.save(tmp_path / "b.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "b.xlsx")[RESULTS_SHEET]
+    assert [[c.value for c in row] for row in ws.iter_rows()] == \
+        [["序号", "位置", "说明"], [1, "'表'!B2", "应为 2"], [2, None, True]]
+    assert all(c.font.b for c in ws[1]) and not any(c.font.b for c in ws[2])
+    assert ws["B2"].hyperlink.location == "'表'!B2" and ws["B2"].hyperlink.display == "'表'!B2"
+    assert ws["B2"].style_id != 0 and ws["A2"].style_id == 0 and ws["C2"].hyperlink is None
+    assert ws.freeze_panes == "A2" and ws.dimensions == "A1:C3"
+    assert ws.column_dimensions["A"].width == 6 and not ws.column_dimensions["A"].hidden
+    assert ws.column_dimensions["B"].hidden and ws.column_dimensions["C"].width == 40
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    results = parts(tmp_path / "b.xlsx")["xl/worksheets/sheet2.xml"].decode()
+    for number, row in re.findall(r'<row r="(\d+)">(.*?)</row>', results):      # each cell in its own row
+        assert set(re.findall(r'<c r="[A-Z]+(\d+)"', row)) == {number}, (number, row)
+    assert compressions(tmp_path / "b.xlsx")["xl/workbook.xml"] == zipfile.ZIP_DEFLATED        # rewritten, still deflated
+    ids = re.findall(r'sheetId="(\d+)"', parts(tmp_path / "b.xlsx")["xl/workbook.xml"].decode())
+    assert ids == ["1", "2"]                                   # a sheetId of its own (Excel repairs a twice-used one)
+
+
+def test_an_empty_sheet_put_is_still_a_sheet(tmp_path):
+    book = PackageBook.open(simple(tmp_path / "a.xlsx"))
+    book.put_sheet("空", [], {})
+    book.save(tmp_path / "b.xlsx")
+    assert '<dimension ref="A1:A1"/>' in parts(tmp_path / "b.xlsx")["xl/worksheets/sheet2.xml"].decode()
+    ws = openpyxl.load_workbook(tmp_path / "b.xlsx")["空"]
+    assert ws.max_row == 1 and ws["A1"].value is None
+
+
+def _calc_pr(path: Path) -> list[str]:
+    return re.findall(r"<calcPr\b[^>]*>", parts(path)["xl/workbook.xml"].decode())
+
+
+def test_excel_computes_on_open_whatever_calc_settings_the_file_had(tmp_path):
+    """Our cached values are not Excel's: ``fullCalcOnLoad`` goes on the one ``calcPr`` (its other
+    settings kept) or, where the file has none, into a new one in the schema's place (after
+    ``definedNames``, else after ``sheets``)."""
+    path = simple(tmp_path / "a.xlsx")
+    workbook = parts(path)["xl/workbook.xml"].decode()
+    excel = re.sub(r"<calcPr\b[^>]*/>", '<calcPr calcId="191029" iterate="1"/>', workbook)
+    named = re.sub(r"<definedNames\s*/>", '<definedNames><definedName name="甲">\'表\'!$B$2</definedName>'
+                                          "</definedNames>", re.sub(r"<calcPr\b[^>]*/>", "", workbook))
+    empty = re.sub(r"<calcPr\b[^>]*/>", "", workbook)                   # openpyxl's <definedNames />, no calcPr
+    bare = re.sub(r"<definedNames\s*/>", "", empty)
+    for label, text in (("excel", excel), ("named", named), ("empty", empty), ("bare", bare)):
+        source = tmp_path / f"{label}.xlsx"
+        source.write_bytes(path.read_bytes())
+        rewrite(source, {"xl/workbook.xml": text.encode()})
+        book = PackageBook.open(source)
+        book.write("表", "A1", 1)
+        book.save(tmp_path / f"{label}-out.xlsx")
+        out = tmp_path / f"{label}-out.xlsx"
+        (calc,) = _calc_pr(out)
+        assert 'fullCalcOnLoad="1"' in calc, label
+        wb = openpyxl.load_workbook(out)
+        assert wb.calculation.fullCalcOnLoad, label
+        written = parts(out)["xl/workbook.xml"].decode()
+        if label == "excel":
+            assert 'calcId="191029"' in calc and 'iterate="1"' in calc
+        elif label == "named":
+            assert written.index("</definedNames>") < written.index("<calcPr") and "甲" in wb.defined_names
+        elif label == "empty":
+            assert re.search(r"<definedNames\s*/><calcPr", written)
+        else:
+            assert written.index("</sheets>") < written.index("<calcPr") < written.index("</workbook>")
+
+
+def _flag_member(path: Path, member: str, bits: int = 0, signature: bytes | None = None) -> None:
+    """Set general-purpose ``bits`` on ``member`` in its local header and its central directory entry
+    (as another zip program would write them), or overwrite its local header's ``signature``."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        local, central = z.getinfo(member).header_offset, z.start_dir
+    data[local + 6:local + 8] = struct.pack("<H", struct.unpack("<H", data[local + 6:local + 8])[0] | bits)
+    if signature is not None:
+        data[local:local + 4] = signature
+    while data[central + 46:central + 46 + struct.unpack("<H", data[central + 28:central + 30])[0]] != member.encode():
+        name_len, extra_len, comment_len = struct.unpack("<3H", data[central + 28:central + 34])
+        central += 46 + name_len + extra_len + comment_len
+    data[central + 8:central + 10] = struct.pack("<H", struct.unpack("<H", data[central + 8:central + 10])[0] | bits)
+    path.write_bytes(bytes(data))
+
+
+def _local_flags(path: Path, member: str) -> int:
+    data = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        local = z.getinfo(member).header_offset
+    return struct.unpack("<H", data[local + 6:local + 8])[0]
+
+
+def test_a_copied_member_keeps_its_header_flags(tmp_path):
+    """A member we do not change keeps what its header says (here the deflate option bit another zip
+    program sets), not only its compressed bytes."""
+    path = simple(tmp_path / "a.xlsx")
+    _flag_member(path, "docProps/app.xml", 0x02)
+    book = PackageBook.open(path)
+    book.write("表", "A1", 1)
+    book.save(tmp_path / "b.xlsx")
+    assert _local_flags(tmp_path / "b.xlsx", "docProps/app.xml") & 0x02
+    with zipfile.ZipFile(tmp_path / "b.xlsx") as z:
+        assert z.getinfo("docProps/app.xml").flag_bits & 0x02 and z.testzip() is None
+        assert z.read("docProps/app.xml") == parts(path)["docProps/app.xml"]
+
+
+@pytest.mark.parametrize("damage", ["encrypted", "no local header"])
+def test_a_member_that_cannot_be_copied_refuses_the_save(tmp_path, damage):
+    """An encrypted member (which a package may not hold) or one whose local header is not there is
+    not copied blind: the save fails as a package that cannot be patched."""
+    from selfeval_xl.book.package_book import PackageError
+
+    path = simple(tmp_path / "a.xlsx")
+    _flag_member(path, "docProps/app.xml", *((0x01,) if damage == "encrypted" else (0, b"XXXX")))
+    book = PackageBook.open(path)
+    book.write("表", "A1", 1)
+    with pytest.raises(PackageError, match="文件包无法修改"):
+        book.save(tmp_path / "b.xlsx")
+
+
+def test_parts_named_from_the_package_root_are_found(tmp_path):
+    """A relationship may name its target from the package root (``/xl/comments/comment1.xml``, as we
+    and openpyxl write them): a second run reads the comment through it and replaces it in place."""
+    path = simple(tmp_path / "a.xlsx")
+    book = PackageBook.open(path)
+    book.set_comment("表", "B2", "第一次")
+    book.save(tmp_path / "once.xlsx")
+    rels = parts(tmp_path / "once.xlsx")["xl/worksheets/_rels/sheet1.xml.rels"].decode()
+    assert 'Target="/xl/comments/' in rels
+    again = PackageBook.open(tmp_path / "once.xlsx")
+    assert again.comment("表", "B2") == "第一次"
+    again.set_comment("表", "C2", "第二次")
+    again.save(tmp_path / "twice.xlsx")
+    assert set(parts(tmp_path / "twice.xlsx")) == set(parts(tmp_path / "once.xlsx"))
+    ws = openpyxl.load_workbook(tmp_path / "twice.xlsx")["表"]
+    assert (ws["B2"].comment.text, ws["C2"].comment.text) == ("第一次", "第二次")
+
+
+def test_a_new_relationship_takes_an_id_no_other_has(tmp_path):
+    """Ids need not run 1, 2, 3 (a sheet deleted in Excel leaves a gap): 检查结果's relationship
+    takes one that no relationship of the workbook has, so every sheet opens as itself."""
+    path = simple(tmp_path / "a.xlsx")
+    old = parts(path)
+    rels = old["xl/_rels/workbook.xml.rels"].decode()
+    assert 'Id="rId2"' in rels and 'Id="rId4"' not in rels
+    rewrite(path, {"xl/_rels/workbook.xml.rels": rels.replace('Id="rId2"', 'Id="rId4"').encode()})
+    book = PackageBook.open(path)
+    book.put_sheet(RESULTS_SHEET, [["序号"], [1]], {})
+    book.save(tmp_path / "b.xlsx")
+    ids = re.findall(r'Id="(rId\d+)"', parts(tmp_path / "b.xlsx")["xl/_rels/workbook.xml.rels"].decode())
+    assert len(ids) == 4 and len(set(ids)) == 4, ids
+    wb = openpyxl.load_workbook(tmp_path / "b.xlsx")
+    assert wb.sheetnames == ["表", RESULTS_SHEET] and wb[RESULTS_SHEET]["A2"].value == 1 and wb["表"]["B2"].value == 1
+
+
+def test_a_file_beyond_its_size_limits_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    """Too many bytes on disk, or inflated (a zip bomb): refused from the file's size and the zip's
+    directory alone, before any member is inflated."""
+    from dataclasses import replace
+
+    from selfeval_xl.core.limits import DEFAULT_LIMITS
+
+    path = simple(tmp_path / "a.xlsx")
+    with pytest.raises(BookRefused, match="file_bytes"):
+        PackageBook.open(path, replace(DEFAULT_LIMITS, file_bytes=path.stat().st_size - 1))
+    inflated = sum(i.file_size for i in zipfile.ZipFile(path).infolist())
+    opened, real_open = [], zipfile.ZipFile.open
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda z, name, *a, **k: opened.append(name) or real_open(z, name, *a, **k))
+    with pytest.raises(BookRefused, match="uncompressed_bytes"):
+        PackageBook.open(path, replace(DEFAULT_LIMITS, uncompressed_bytes=inflated - 1))
+    assert opened == []
+    monkeypatch.undo()
+    assert PackageBook.open(path, replace(DEFAULT_LIMITS, file_bytes=path.stat().st_size,
+                                          uncompressed_bytes=inflated)).read("表", "B2").value == 1
+
+
+def test_a_package_of_our_own_is_written_with_only_the_given_parts_changed(tmp_path):
+    """``write_patched`` (fill's template): the given parts replaced or added, every other member its
+    very compressed bytes."""
+    from selfeval_xl.book.package_book import write_patched
+
+    path = simple(tmp_path / "a.xlsx")
+    sheet = sheet_xml(path).replace("<v>3</v>", "<v>4</v>").encode()
+    write_patched(path.read_bytes(), tmp_path / "b.xlsx", {"xl/worksheets/sheet1.xml": sheet, "customXml/x.xml": b"<x/>"})
+    before, after = parts(path), parts(tmp_path / "b.xlsx")
+    assert list(after) == [*before, "customXml/x.xml"]
+    assert after["xl/worksheets/sheet1.xml"] == sheet and after["customXml/x.xml"] == b"<x/>"
+    raw_old, raw_new = raw_members(path), raw_members(tmp_path / "b.xlsx")
+    assert all(raw_new[n] == raw_old[n] for n in before if n != "xl/worksheets/sheet1.xml")
+    assert openpyxl.load_workbook(tmp_path / "b.xlsx")["表"]["B4"].value == 4
+
+
+def test_a_workbook_index_that_cannot_be_parsed_is_named_in_the_refusal(tmp_path):
+    """A ``workbook.xml`` cut short: the guard measures every sheet part instead, then the open fails
+    saying what is wrong with the index (not a crash of ours)."""
+    path = simple(tmp_path / "a.xlsx")
+    rewrite(path, {"xl/workbook.xml": parts(path)["xl/workbook.xml"][:-20]})
+    with pytest.raises(SyntaxError, match="unclosed token"):
+        PackageBook.open(path)
+
+
+def test_a_workbook_without_a_styles_part_cannot_be_patched(tmp_path):
+    """Our marks need ``styles.xml``: a package that names none is refused on open, as a package we
+    cannot patch (the user's file is not written), not a crash of ours."""
+    from selfeval_xl.book.package_book import PackageError
+
+    path = simple(tmp_path / "a.xlsx")
+    rels = parts(path)["xl/_rels/workbook.xml.rels"].decode()
+    rewrite(path, {"xl/_rels/workbook.xml.rels": re.sub(r'<Relationship [^>]*/styles"[^>]*/>', "", rels).encode()})
+    with pytest.raises(PackageError, match="styles"):
+        PackageBook.open(path)
+
+
+def test_print_titles_written_by_another_program_are_not_doubled(tmp_path):
+    """openpyxl writes an empty ``<definedNames />``: 检查结果's ``Print_Titles`` goes into it (a second
+    ``definedNames`` is a file Excel repairs). LibreOffice writes ``localSheetId`` before ``name``: a
+    file it saved after our run, scored again, still has one ``Print_Titles``."""
+    path = simple(tmp_path / "a.xlsx")
+    assert re.search(r"<definedNames\s*/>", parts(path)["xl/workbook.xml"].decode())
+    book = PackageBook.open(path)
+    book.put_sheet(RESULTS_SHEET, [["序号"], [1]], {})
+    book.save(tmp_path / "once.xlsx")
+    workbook = parts(tmp_path / "once.xlsx")["xl/workbook.xml"].decode()
+    assert workbook.count("<definedNames") == 1 and workbook.index("</sheets>") < workbook.index("<definedNames>")
+    assert openpyxl.load_workbook(tmp_path / "once.xlsx")[RESULTS_SHEET].print_title_rows == "$1:$1"
+    swapped = re.sub(r'<definedName name="_xlnm.Print_Titles" localSheetId="(\d+)">',
+                     r'<definedName function="false" localSheetId="\1" name="_xlnm.Print_Titles">', workbook)
+    assert swapped != workbook
+    rewrite(tmp_path / "once.xlsx", {"xl/workbook.xml": swapped.encode()})
+    again = PackageBook.open(tmp_path / "once.xlsx")
+    again.put_sheet(RESULTS_SHEET, [["序号"], [2]], {})
+    again.save(tmp_path / "twice.xlsx")
+    assert parts(tmp_path / "twice.xlsx")["xl/workbook.xml"].decode().count("_xlnm.Print_Titles") == 1
+    assert openpyxl.load_workbook(tmp_path / "twice.xlsx")[RESULTS_SHEET].print_title_rows == "$1:$1"
+
+
+def test_a_workbook_with_a_chart_sheet_is_scored(tmp_path):
+    """A chart sheet (a unit's 图表 on a tab of its own) has no cells: the worksheets are read and
+    written, the chart sheet is copied as it is."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "表"
+    wb.active["A1"] = 1
+    chart = BarChart()
+    chart.add_data(Reference(wb.active, min_col=1, min_row=1, max_row=1))
+    wb.create_chartsheet("图").add_chart(chart)
+    wb.save(tmp_path / "a.xlsx")
+    book = PackageBook.open(tmp_path / "a.xlsx")
+    assert book.sheet_names() == ["表"]
+    book.write("表", "B1", 2)
+    book.put_sheet(RESULTS_SHEET, [["序号"]], {})
+    book.save(tmp_path / "b.xlsx")
+    assert parts(tmp_path / "b.xlsx")["xl/chartsheets/sheet1.xml"] == parts(tmp_path / "a.xlsx")["xl/chartsheets/sheet1.xml"]
+    out = openpyxl.load_workbook(tmp_path / "b.xlsx")
+    assert out.sheetnames == ["表", "图", RESULTS_SHEET] and out["表"]["B1"].value == 2
+    assert out[RESULTS_SHEET].print_title_rows == "$1:$1"                # its index counts the chart sheet
+
+
+def test_a_damaged_declaration_in_styles_leaves_the_values_readable(tmp_path):
+    """A styles part the XML reader refuses (a document type declaration) gives no number formats;
+    the values are read all the same."""
+    path = simple(tmp_path / "a.xlsx")
+    styles = parts(path)["xl/styles.xml"].decode()
+    rewrite(path, {"xl/styles.xml": styles.replace("<styleSheet", "<!DOCTYPE styleSheet><styleSheet", 1).encode()})
+    book = PackageBook.open(path)
+    assert [book.read("表", ref).value for ref in ("B2", "C2", "B4")] == [1, "文字", 3]
+
+
+def _content_types(path: Path) -> tuple[list[str], list[str]]:
+    """(the extensions of the Default entries, the part names of the Override entries)."""
+    types = parts(path)["[Content_Types].xml"].decode()
+    return (re.findall(r'<Default\b[^>]*Extension="([^"]+)"', types),
+            [p.lstrip("/") for p in re.findall(r'<Override\b[^>]*PartName="([^"]+)"', types)])
+
+
+def test_every_new_part_has_one_content_type(tmp_path):
+    """Excel refuses a package with a part of no content type, or an extension typed twice: our new
+    comments, drawings and 检查结果 are typed, once, beside the drawing openpyxl typed already."""
+    source = tmp_path / "a.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "甲"
+    wb.active["A1"].comment = Comment("已有批注", "会计")                 # its drawing types "vml" already
+    wb.create_sheet("乙")["A1"] = 1
+    wb.save(source)
+    book = PackageBook.open(source)
+    book.set_comment("乙", "B2", "检查：缺少")
+    book.put_sheet(RESULTS_SHEET, [["序号"]], {})
+    book.save(tmp_path / "out.xlsx")
+    simple(tmp_path / "bare.xlsx")                                         # no drawing typed yet
+    book = PackageBook.open(tmp_path / "bare.xlsx")
+    book.set_comment("表", "B2", "检查：缺少")
+    book.save(tmp_path / "bare-out.xlsx")
+    for out in (tmp_path / "out.xlsx", tmp_path / "bare-out.xlsx"):
+        defaults, overrides = _content_types(out)
+        assert len(defaults) == len(set(defaults)) and len(overrides) == len(set(overrides)), (defaults, overrides)
+        for name in parts(out):
+            assert name in overrides or name.rsplit(".", 1)[-1] in defaults, name
+        assert "vml" in defaults and all(n in overrides for n in parts(out) if n.startswith("xl/comments/"))
+
+
+def test_a_drawing_the_sheet_does_not_show_is_not_where_its_comments_go(tmp_path):
+    """A sheet whose relationships name a VML drawing its XML never shows (no ``legacyDrawing``, as a
+    tool that removed the comments leaves it): the marks get a drawing the sheet shows."""
+    path = simple(tmp_path / "a.xlsx")
+    vml = ('<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
+           '<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="1"/></o:shapelayout></xml>')
+    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/vmlDrawing" Target="/xl/drawings/old.vml"/></Relationships>')
+    types = parts(path)["[Content_Types].xml"].decode().replace(
+        "</Types>", '<Default Extension="vml" ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/></Types>')
+    rewrite(path, {"xl/drawings/old.vml": vml.encode(), "xl/worksheets/_rels/sheet1.xml.rels": rels.encode(),
+                   "[Content_Types].xml": types.encode()})
+    book = PackageBook.open(path)
+    book.set_comment("表", "B2", "检查：缺少")
+    book.save(tmp_path / "b.xlsx")
+    out = parts(tmp_path / "b.xlsx")
+    (rid,) = re.findall(r'<legacyDrawing\b[^>]*r:id="(\w+)"', out["xl/worksheets/sheet1.xml"].decode())
+    target = re.search(rf'Id="{rid}"[^>]*Target="/?([^"]+)"|Target="/?([^"]+)"[^>]*Id="{rid}"',
+                       out["xl/worksheets/_rels/sheet1.xml.rels"].decode())
+    shown = next(g for g in target.groups() if g)
+    assert note_boxes(out[shown]) == [(1, 1)]
+    assert openpyxl.load_workbook(tmp_path / "b.xlsx")["表"]["B2"].comment.text == "检查：缺少"
+
+
+def test_every_cell_of_a_merge_is_its_first_cell(tmp_path):
+    """A 得分 merged over B2:C3: a value, a comment or a fill aimed at any of its cells (first row, first
+    column, last corner) lands on B2, the cell Excel shows; a cell beside the merge stays itself."""
+    path = simple(tmp_path / "a.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["表"].merge_cells("B2:C3")
+    wb.save(path)
+    for ref in ("C2", "B3", "C3"):
+        book = PackageBook.open(path)
+        book.write("表", ref, 7)
+        book.set_comment("表", ref, "检查")
+        book.set_fill("表", ref, "FFC7CE")
+        book.write("表", "D3", 8)
+        book.save(tmp_path / "b.xlsx")
+        ws = openpyxl.load_workbook(tmp_path / "b.xlsx")["表"]
+        assert (ws["B2"].value, ws["B2"].comment.text, ws["B2"].fill.fgColor.rgb) == (7, "检查", "FFFFC7CE"), ref
+        assert ws["D3"].value == 8 and ws["A2"].value is None and ws["B4"].value == 3, ref
+
+
+def test_print_titles_in_a_workbook_without_names_and_a_sheet_with_its_own_prefix(tmp_path):
+    """No ``definedNames`` at all: one is made after ``sheets``. A worksheet that declares the
+    relationships namespace itself (as Excel writes it): the new ``legacyDrawing`` uses that prefix."""
+    path = simple(tmp_path / "a.xlsx")
+    workbook = re.sub(r"<definedNames\s*/>", "", parts(path)["xl/workbook.xml"].decode())
+    sheet = sheet_xml(path).replace("<worksheet ", '<worksheet xmlns:rel="http://schemas.openxmlformats.org/'
+                                    'officeDocument/2006/relationships" ', 1)
+    rewrite(path, {"xl/workbook.xml": workbook.encode(), "xl/worksheets/sheet1.xml": sheet.encode()})
+    book = PackageBook.open(path)
+    book.put_sheet(RESULTS_SHEET, [["序号"], [1]], {})
+    book.set_comment("表", "B2", "检查")
+    book.save(tmp_path / "b.xlsx")
+    written = parts(tmp_path / "b.xlsx")["xl/workbook.xml"].decode()
+    assert written.index("</sheets><definedNames>") >= 0 and written.count("<definedNames>") == 1
+    assert re.search(r'<legacyDrawing rel:id="rId\d+"/>', sheet_xml(tmp_path / "b.xlsx"))
+    wb = openpyxl.load_workbook(tmp_path / "b.xlsx")
+    assert wb[RESULTS_SHEET].print_title_rows == "$1:$1" and wb["表"]["B2"].comment.text == "检查"

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-import selfeval_xl.checks  # noqa: F401  (declares the codes)
+import selfeval_xl.checks.registry  # noqa: F401  (declares the codes)
 from selfeval_xl.book.openpyxl_book import OpenpyxlBook
 from selfeval_xl.core.findings import FileReport, finding
 from selfeval_xl.core.sanitize import cell_value, clean_text, formula_like, typed_value, url_text, write_openpyxl, xlsx_text
@@ -58,6 +58,13 @@ def test_cell_values_numbers_stay_numbers_text_keeps_its_words():
     assert cell_value(Decimal("1e400")) == "1E+400"
     assert len(cell_value("x" * 40000)) == 32767
     assert typed_value("=1+1") == "'=1+1" and typed_value("正常") == "'正常" and typed_value(3) == 3
+
+
+def test_what_is_typed_into_excel_is_the_cell_value_kept_text():
+    """Through xlwings a value is typed: it is made fit for a cell first (control characters shown,
+    Decimal a number, infinity its text), then every text gets the apostrophe that keeps it text."""
+    assert typed_value("响\x07铃") == "'响\ufffd铃" and typed_value("一\r\n二") == "'一\n二"
+    assert typed_value(Decimal("9.98")) == 9.98 and typed_value(math.inf) == "'inf" and typed_value(None) is None
 
 
 def test_xlsx_escapes_and_link_targets():
@@ -102,6 +109,59 @@ def test_any_text_written_by_openpyxl_reads_back_as_text(tmp_path_factory, texts
             # (only XML's own whitespace: a no-break space U+00A0 is a character and reads back)
             expected = ""
         assert shown == expected, (text, shown)
+
+
+def _written_both_ways(tmp_path: Path, values: list) -> dict[str, list]:
+    """``values`` down column A through :func:`write_openpyxl` and :func:`write_xlsxwriter` (with a
+    quoted format; a date format for a date, as XlsxWriter's callers give), each read back by openpyxl:
+    (value, its type, quote prefix) per cell."""
+    from datetime import date
+    import xlsxwriter
+
+    from selfeval_xl.core.sanitize import write_xlsxwriter
+
+    wb = openpyxl.Workbook()
+    for r, value in enumerate(values, start=1):
+        write_openpyxl(wb.active.cell(r, 1), value)
+    wb.save(tmp_path / "openpyxl.xlsx")
+    book = xlsxwriter.Workbook(tmp_path / "xlsxwriter.xlsx")
+    sheet, quoted = book.add_worksheet(), book.add_format({"quote_prefix": True})
+    day = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    for r, value in enumerate(values):
+        write_xlsxwriter(sheet, r, 0, value, day if isinstance(value, date) else None, quoted)
+    book.close()
+    result = {}
+    for name in ("openpyxl", "xlsxwriter"):
+        ws = openpyxl.load_workbook(tmp_path / f"{name}.xlsx").active
+        result[name] = [(c.value, c.data_type, c.quotePrefix) for c in (ws.cell(r, 1) for r in range(1, len(values) + 1))]
+    return result
+
+
+def test_both_writers_keep_numbers_dates_and_blanks_and_quote_what_looks_like_a_formula(tmp_path):
+    """What a user of the written file sees: a number a number, a date a date, a blank a blank, a
+    formula-like text the same text, shown as text with the quote prefix (and still text on edit)."""
+    from datetime import date, datetime
+
+    values = [None, True, 3, -2.5, Decimal("9.98"), datetime(2026, 12, 6, 9, 30), date(2026, 12, 6), "=1+1",
+              " -1+2", "正常", "a\x07b"]
+    for name, cells in _written_both_ways(tmp_path, values).items():
+        assert [v for v, _, _ in cells] == [None, True, 3, -2.5, 9.98, datetime(2026, 12, 6, 9, 30),
+                                            datetime(2026, 12, 6), "=1+1", " -1+2", "正常", "a\ufffdb"], name
+        assert [t for _, t, _ in cells] == ["n", "b", "n", "n", "n", "d", "d", "s", "s", "s", "s"], name
+        assert [q for _, _, q in cells] == [False] * 7 + [True, True, False, False], name
+
+
+def test_a_blank_written_by_xlsxwriter_keeps_its_format(tmp_path):
+    """A blank cell of a bordered table (a finding without an expected value) still shows its border."""
+    import xlsxwriter
+
+    from selfeval_xl.core.sanitize import write_xlsxwriter
+
+    book = xlsxwriter.Workbook(tmp_path / "blank.xlsx")
+    sheet = book.add_worksheet()
+    write_xlsxwriter(sheet, 0, 0, None, book.add_format({"border": 1}))
+    book.close()
+    assert openpyxl.load_workbook(tmp_path / "blank.xlsx").active["A1"].border.left.style == "thin"
 
 
 # --------------------------------------------------------------------------- every writer

@@ -53,9 +53,6 @@ class Book(Protocol):
     def defined_names(self) -> dict[str, str]:
         """Workbook-level defined names → what they refer to (``'表'!$C$3``)."""
 
-    def destinations(self, name: str) -> list[tuple[str, str]]:
-        """The (sheet, range) cells a defined name points at; empty when the name is unknown."""
-
     def comment(self, sheet: str, ref: str) -> str:
         """The text of a cell's comment (note), ``""`` when it has none."""
 

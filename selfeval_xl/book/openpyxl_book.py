@@ -79,15 +79,6 @@ class OpenpyxlBook:
     def defined_names(self) -> dict[str, str]:
         return {name: dn.attr_text for name, dn in self.wb.defined_names.items() if dn.attr_text}
 
-    def destinations(self, name: str) -> list[tuple[str, str]]:
-        dn = self.wb.defined_names.get(name)
-        if dn is None:
-            return []
-        try:
-            return [(sheet, ref.replace("$", "")) for sheet, ref in dn.destinations]
-        except Exception:            # a name that refers to a constant or a formula has no cells
-            return []
-
     # -- marks -------------------------------------------------------------------------------------
     def comment(self, sheet: str, ref: str) -> str:
         note = self._cell(sheet, ref).comment

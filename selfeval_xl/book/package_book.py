@@ -26,6 +26,7 @@ from typing import Any, Sequence
 
 from ..core.limits import DEFAULT_LIMITS, Limits
 from ..read.grid import Grid, column_letter, parse_ref
+from ..read.workbook import MAX_ROWS            # the rows check reads: score reads each sheet as check does
 from . import BookRefused, CellContent, Link, plain_value
 from .comments_xml import SheetComments
 from .sheet_xml import SheetXml, attrs_of, attrs_text, value_xml, xml_attr
@@ -40,7 +41,6 @@ VML_TYPE = f"{REL_NS}/vmlDrawing"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
-MAX_ROWS = 5000
 _RELATIONSHIP = re.compile(r"<Relationship\b([^>]*?)/?>")
 _SHEET_ENTRY = re.compile(r"<(?:\w+:)?sheet\b([^>]*?)/>")
 _LEGACY = re.compile(r"<(?:\w+:)?legacyDrawing\b[^>]*?/>")
@@ -122,10 +122,13 @@ class PackageBook:
             raise BookRefused(refused)
         index = index or read_workbook_xml(z)
         self._names = z.namelist()
-        self._parts = {name: part for name, part in index.sheet_paths.items() if part in self._names}
         self._names_defined = index.defined_names
         self._workbook = z.read("xl/workbook.xml").decode("utf-8")
         self._book_rels = Rels(z.read("xl/_rels/workbook.xml.rels").decode("utf-8"))
+        worksheets = {_resolve("xl/workbook.xml", r.get("Target", "")) for r in self._book_rels.all()
+                      if r.get("Type", "").endswith("/worksheet")}          # not a chart sheet: no cells
+        self._parts = {name: part for name, part in index.sheet_paths.items()
+                       if part in self._names and part in worksheets}
         self._types = z.read("[Content_Types].xml").decode("utf-8")
         self._comments: dict[str, SheetComments] = {}
         self._idmaps_given: list[int] = []           # blocks of VML shape ids new drawings took
@@ -213,16 +216,6 @@ class PackageBook:
     def defined_names(self) -> dict[str, str]:
         return dict(self._names_defined)
 
-    def destinations(self, name: str) -> list[tuple[str, str]]:
-        target = self.defined_names().get(name)
-        if not target:
-            return []
-        result = []
-        for area in re.findall(r"(?:'((?:[^']|'')+)'|([^'!,()\s]+))!(\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)", target):
-            quoted, plain, ref = area
-            result.append((quoted.replace("''", "'") if quoted else plain, ref.replace("$", "")))
-        return result
-
     # -- marks -------------------------------------------------------------------------------------
     def comment(self, sheet: str, ref: str) -> str:
         return self._sheet_comments(sheet).text(self._ref(sheet, ref))
@@ -253,11 +246,14 @@ class PackageBook:
 
     # -- file --------------------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
-        """Write the patched package to ``path`` (a new file; the source is only read). Raises
-        :class:`PackageError` (an OSError, as a failed write is) when a part cannot be patched."""
+        """Write the patched package to ``path`` (a new file; the source is only read). Once per book: the
+        new parts are added to the index as the save writes them, and a second save would add them
+        again. Raises :class:`PackageError` (an OSError, as a failed write is) when a part cannot be
+        patched."""
         try:
             self._save(path)
-        except (ValueError, KeyError, IndexError, AttributeError, zipfile.BadZipFile) as exc:
+        except (ValueError, KeyError, IndexError, AttributeError, RuntimeError, zipfile.BadZipFile) as exc:
+            # RuntimeError: zipfile's "encrypted, password required" for a member (a package may hold none)
             raise PackageError(f"文件包无法修改 / the package cannot be patched: {type(exc).__name__}: {exc}"[:300]) \
                 from exc
 
@@ -359,7 +355,6 @@ class PackageBook:
                 self._add_type(part, CT_WORKSHEET)
                 entries = _SHEET_ENTRY.findall(self._workbook)
                 index = len(entries) - 1
-                self._parts[name] = part
             parts[part] = results_sheet_xml(rows, links, widths, styles.bold(), styles.link()).encode("utf-8")
             self._workbook = _print_titles(self._workbook, name, index)
 
@@ -379,22 +374,19 @@ def _read_grids(data: bytes, z: zipfile.ZipFile, parts: dict[str, str], inflated
         styles: list[str] | None = style_number_formats(z)
     except Exception:  # noqa: BLE001 - values are still good without formats (then unknown, as for .xls)
         styles = None
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    try:
-        for meta in book.sheets_metadata:
-            if meta.typ != SheetTypeEnum.WorkSheet:
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
-            rows = [[None if v == "" else v for v in row]
-                    for row in sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS)]
-            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-            part = parts.get(meta.name)
-            formulas, formats = (scan_sheet(inflated.get(part) or z.read(part), styles, MAX_ROWS) if part
-                                 else ({}, None))
-            grids.append(Grid(meta.name, rows, formulas, merged, meta.visible != SheetVisibleEnum.Visible,
-                              formats=formats))
-    finally:
-        book.close()
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))     # read from memory: no file to close
+    for meta in book.sheets_metadata:
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            continue
+        sheet = book.get_sheet_by_name(meta.name)
+        rows = [[None if v == "" else v for v in row]
+                for row in sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS)]
+        merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+        part = parts.get(meta.name)
+        formulas, formats = (scan_sheet(inflated.get(part) or z.read(part), styles, MAX_ROWS) if part
+                             else ({}, None))
+        grids.append(Grid(meta.name, rows, formulas, merged, meta.visible != SheetVisibleEnum.Visible,
+                          formats=formats))
     return grids
 
 
@@ -433,8 +425,9 @@ def _print_titles(workbook: str, name: str, index: int) -> str:
     end = re.search(rf"</{p}definedNames>", workbook)
     if end:
         return workbook[:end.start()] + item + workbook[end.start():]
-    after = _after_sheets(workbook, p)
-    return workbook[:after] + f"<{p}definedNames>{item}</{p}definedNames>" + workbook[after:]
+    empty = re.search(rf"<{p}definedNames\b[^>]*/>", workbook)         # openpyxl writes <definedNames />
+    start, stop = (empty.start(), empty.end()) if empty else (_after_sheets(workbook, p),) * 2
+    return workbook[:start] + f"<{p}definedNames>{item}</{p}definedNames>" + workbook[stop:]
 
 
 def _after_sheets(workbook: str, p: str) -> int:
@@ -450,7 +443,7 @@ def _full_calc_on_load(workbook: str) -> str:
     if calc:
         attrs = {**attrs_of(calc.group(1)), "fullCalcOnLoad": "1"}
         return workbook[:calc.start()] + f"<{p}calcPr{attrs_text(attrs)}{calc.group(2)}>" + workbook[calc.end():]
-    names = re.search(rf"</{p}definedNames>", workbook)
+    names = re.search(rf"</{p}definedNames>|<{p}definedNames\b[^>]*/>", workbook)
     at = names.end() if names else _after_sheets(workbook, p)
     return workbook[:at] + f'<{p}calcPr fullCalcOnLoad="1"/>' + workbook[at:]
 
@@ -462,7 +455,7 @@ def _add_legacy_drawing(sheet: str, rel_id: str) -> str:
     p = (prefix.group(1) or "") if prefix else ""
     rel = re.search(rf'xmlns:(\w+)="{re.escape(REL_NS)}"', prefix.group(2)) if prefix else None
     rid = f'{rel.group(1)}:id="{rel_id}"' if rel else f'xmlns:r="{REL_NS}" r:id="{rel_id}"'
-    before = max((m.end() for m in _BEFORE_LEGACY.finditer(sheet)), default=0)   # past nested extLst
+    before = max(m.end() for m in _BEFORE_LEGACY.finditer(sheet))   # past nested extLst; </sheetData> is always there
     at = _AFTER_LEGACY.search(sheet, before)
     return sheet[:at.start()] + f"<{p}legacyDrawing {rid}/>" + sheet[at.start():]
 
@@ -527,9 +520,11 @@ _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 def _copy_raw(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile) -> bool:
     """Copy a member's compressed bytes as they are (no inflate, no deflate: the very bytes of the
     source). zipfile has no public call for this; we write the local header with ``ZipInfo.FileHeader``
-    and register the entry as ``writestr`` does (``filelist``, ``NameToInfo``, ``start_dir``). False —
-    and the caller recompresses — for what we do not copy raw: encrypted or zip64 members."""
-    if info.flag_bits & 0x1 or max(info.file_size, info.compress_size, info.header_offset) >= 0x7FFFFFFF:
+    and register the entry for the central directory as ``writestr`` does (``filelist``, ``start_dir``;
+    not ``NameToInfo``, read only to warn of a name written twice, which a package we opened cannot
+    hold). False — and the caller recompresses — for what we do not copy raw: encrypted or zip64
+    members, a member whose local header is not where the directory says."""
+    if info.flag_bits & 0x1 or max(info.file_size, info.compress_size, info.header_offset) > zipfile.ZIP64_LIMIT:
         return False
     zin.fp.seek(info.header_offset)
     header = _LOCAL_HEADER.unpack(zin.fp.read(_LOCAL_HEADER.size))
@@ -545,8 +540,7 @@ def _copy_raw(zin: zipfile.ZipFile, info: zipfile.ZipInfo, zout: zipfile.ZipFile
     copy.header_offset = zout.fp.tell()
     zout.fp.write(copy.FileHeader())
     zout.fp.write(raw)
-    zout.filelist.append(copy)
-    zout.NameToInfo[copy.filename] = copy
+    zout.filelist.append(copy)                         # what close() writes the central directory from
     zout.start_dir = zout.fp.tell()
     return True
 

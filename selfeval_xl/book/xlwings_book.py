@@ -37,12 +37,6 @@ class XlwingsBook:
     def defined_names(self) -> dict[str, str]:
         return {n.name: n.refers_to.lstrip("=") for n in self.book.names if "!" not in n.name}
 
-    def destinations(self, name: str) -> list[tuple[str, str]]:
-        if not self.book.names.contains(name):
-            return []
-        rng = self.book.names[name].refers_to_range
-        return [(rng.sheet.name, rng.address.replace("$", ""))]
-
     def comment(self, sheet: str, ref: str) -> str:
         note = self._range(sheet, ref).note
         return note.text if note is not None else ""
