@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 
-import selfeval_xl.checks  # noqa: F401  (declares the codes)
+import selfeval_xl.checks.registry  # noqa: F401  (declares the codes)
 from selfeval_xl.core.findings import FileReport, finding
 from selfeval_xl.report.feedback import HEADER_ROW, write_feedback
 

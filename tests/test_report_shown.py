@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import selfeval_xl.checks  # noqa: F401  (declares the codes)
+import selfeval_xl.checks.registry  # noqa: F401  (declares the codes)
 from selfeval_xl.core.findings import finding
 from selfeval_xl.report.shown import shown_values
 

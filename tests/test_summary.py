@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import selfeval_xl.checks  # noqa: F401  (declares the finding codes used below)
+import selfeval_xl.checks.registry  # noqa: F401  (declares the finding codes used below)
 from selfeval_xl.core.findings import FileReport, finding
 from selfeval_xl.report.summary_workbook import FIXED_SHEETS, GRADES, OVERVIEW, RATES, ROWS, UNITS, safe_sheet_name, \
     write_summary

@@ -20,7 +20,7 @@ from starlette.testclient import TestClient
 
 from amplified import amplify
 from check_workbooks import build_department
-import selfeval_xl.checks  # noqa: F401  (registers the codes the made-up findings use)
+import selfeval_xl.checks.registry  # noqa: F401  (registers the codes the made-up findings use)
 from selfeval_xl.core.findings import FileReport, finding
 from selfeval_xl.web import round as rounds
 from selfeval_xl.web import views
