@@ -540,7 +540,7 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
             _read_total_row(sheet, table, r, columns, sheet.row_texts(r, width), lab)
             r += 1
             break
-        if texts & lab.grade or _is_footer(sheet, r, lab, before):
+        if texts & lab.grade or _is_footer(sheet, r, lab, before, columns.get("reason")):
             break
         if (len(sheet.by_row.get(r, ())) >= MIN_HEADER_MATCHES
                 and len(sheet.row_keys(r, lab.indicator_columns)) >= MIN_HEADER_MATCHES):
@@ -659,13 +659,14 @@ def _empty_slot(value: Any, placeholder: re.Pattern[str] | None) -> bool:
     return isinstance(value, str) and placeholder is not None and bool(placeholder.search(plain_text(value)))
 
 
-def _is_footer(sheet: _Sheet, r: int, lab: _Labels, before: int) -> bool:
+def _is_footer(sheet: _Sheet, r: int, lab: _Labels, before: int, answer: int | None) -> bool:
     """A text row that closes the table (评价结论, 存在问题, 填报人, 项目负责人：…): its label alone in a
-    cell, or followed by a colon, or opening a cell left of the 三级指标 column."""
+    cell, or followed by a colon, or opening a cell left of the 三级指标 column. Not the 偏差原因 cell
+    (``answer``): an indicator's own answer may well open with 存在问题：… 改进措施：…"""
     if lab.footer_start is None:
         return False
     for c, t, _ in sheet.by_row.get(r, ()):
-        if (lab.footer_start if c < before else lab.footer_word).match(t):
+        if c != answer and (lab.footer_start if c < before else lab.footer_word).match(t):
             return True
     return False
 

@@ -1,0 +1,63 @@
+"""The locator on small grids built in memory (no file, no check): each test a shape a real form takes —
+the value beside a label, the year under the title, a header of just enough columns, the rows that are
+not indicators, where 总分 and 等级 stand — and the cell the reader must point at. Fast: the mutation run
+of ``selfeval_xl/read/locate.py`` runs these first."""
+from __future__ import annotations
+
+from selfeval_xl.read import Grid, locate_tables
+from selfeval_xl.read.locate import near_miss
+
+HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+
+
+def _rows(name="测试项目", department="某局", reason=None):
+    """The national 项目支出 form, columns A–H: title, two fields, the funds block, one indicator, 总分, 等级."""
+    return [["项目支出绩效自评表（2021年度）"], ["项目名称", None, name], ["主管部门", None, department],
+            ["项目资金（万元）", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+            ["年度资金总额", None, 100, 100, 90, 10, 0.9, 9],
+            HEADER,
+            ["产出指标", "数量指标", "培训人次", "≥100人次", "100人次", 90, 90, reason],
+            ["总分", None, None, None, None, 100, 99, None],
+            ["等级", None, None, None, None, None, "优", None]]
+
+
+def _table(rows, **grid):
+    [table] = locate_tables(Grid("表", rows, **grid))
+    return table
+
+
+def _indicators(rows):
+    """The table whose indicator block is ``rows`` under the header (row 6 on), as (row, 三级, kind)."""
+    table = _table(_rows()[:5] + [HEADER] + rows)
+    return [(r.row, r.level3, r.kind) for r in table.indicators]
+
+
+def test_the_national_form_is_read_cell_by_cell():
+    table = _table(_rows())
+    assert (table.kind, table.layout, table.year, table.title.ref) == ("project", "project", 2021, "A1")
+    assert {k: c.ref for k, c in table.fields.items()} == {"project_name": "C2", "department": "C3"}
+    assert {k: c.ref for k, c in table.funds["total"].cells.items()} == {
+        "initial": "C5", "budget": "D5", "spent": "E5", "weight": "F5", "rate": "G5", "score": "H5"}
+    [row] = table.indicators
+    assert (row.row, row.level1, row.level2, row.level3, row.kind) == (7, "产出指标", "数量指标", "培训人次", "indicator")
+    assert (table.total.ref, table.total_weight.ref, table.grade.ref) == ("G8", "F8", "G9")
+    assert (table.headers["total.label"].ref, table.headers["grade.label"].ref) == ("A8", "A9")
+    assert (table.headers["funds.label"].ref, table.amount_unit, table.reading) == ("A4", "万元", [])
+
+
+def test_an_answer_opening_with_a_footer_word_is_no_footer():
+    """偏差原因 “存在问题：…；改进措施：…” is the indicator's answer: the table goes on to its 总分."""
+    table = _table(_rows(reason="存在问题：部分培训延期。改进措施：下半年补办。"))
+    assert [r.level3 for r in table.indicators] == ["培训人次"] and table.total.ref == "G8"
+
+
+def test_a_footer_row_closes_the_table():
+    rows = _rows()
+    rows[7:7] = [["填报人：张三"], [None, None, "培训场地", "1个", "1个", 10, 10]]
+    table = _table(rows)
+    assert [r.level3 for r in table.indicators] == ["培训人次"] and table.total is None
+    rows[7] = [None, None, None, None, "联系电话", "123"]          # a footer word alone, right of 三级指标
+    assert [r.level3 for r in _table(rows).indicators] == ["培训人次"]
+    rows[7] = [None, None, None, None, "联系电话是多少"]              # right of 三级: only alone or before a colon
+    table = _table(rows)
+    assert [r.level3 for r in table.indicators] == ["培训人次", "", "培训场地"] and table.total.ref == "G10"
