@@ -61,3 +61,51 @@ def test_a_footer_row_closes_the_table():
     rows[7] = [None, None, None, None, "联系电话是多少"]              # right of 三级: only alone or before a colon
     table = _table(rows)
     assert [r.level3 for r in table.indicators] == ["培训人次", "", "培训场地"] and table.total.ref == "G10"
+
+
+def test_a_header_of_four_known_columns_is_the_indicator_table():
+    """三级指标 / 年度指标值 / 实际完成值 / 分值 and nothing else (MIN_HEADER_MATCHES) is enough; three are not."""
+    rows = [["项目支出绩效自评表"], ["三级指标", "年度指标值", "实际完成值", "分值"], ["培训人次", "≥100人次", "100人次", 90]]
+    [row] = _table(rows).indicators
+    assert (row.level3, row.get("weight").ref) == ("培训人次", "D3")
+    assert locate_tables(Grid("表", [["三级指标", "年度指标值", "分值"], ["培训人次", "≥100人次", 90]])) == []
+
+
+def test_the_year_stands_in_the_title_or_the_two_rows_under_it():
+    rows = _rows()
+    rows[0:1] = [["项目支出绩效自评表"], [None, None, "（2023年度）"]]
+    assert _table(rows).year == 2023
+    rows[1:1] = [[None], [None]]          # three rows under the title: another text's year
+    assert _table(rows).year is None
+
+
+def test_a_label_takes_the_first_value_right_of_it_and_never_the_next_label():
+    rows = _rows()
+    rows[2] = ["主管部门", None, None, "实施单位", "某单位"]
+    table = _table(rows)
+    assert (table.fields["department"].ref, table.fields["department"].value) == ("C3", None)
+    assert (table.fields["implementer"].ref, table.fields["implementer"].value) == ("E3", "某单位")
+
+
+def test_a_blank_value_is_pointed_at_under_the_value_of_the_label_above():
+    """项目名称's value in C: 主管部门's blank value is C3, even with the label merged over A:B."""
+    rows = _rows(department=None)
+    assert _table(rows).fields["department"].ref == "C3"
+    rows[1] = ["项目名称", None, None, "测试项目"]
+    assert _table(rows, merged=[(2, 0, 2, 1)]).fields["department"].ref == "D3"
+    rows[1] = ["项目名称"]
+    assert _table(rows, merged=[(2, 0, 2, 1)]).fields["department"].ref == "C3"    # after the merged label
+
+
+def test_a_note_or_a_footer_of_any_length_is_no_indicator():
+    """A 说明：… note row and a 存在问题：… footer written out at length (past any label's length) are
+    what they say: the note is listed for ``--explain``, the footer closes the table."""
+    long = "本表指标按年初批复的绩效目标填列，实际完成值以年末统计数为准。" * 4
+    rows = _rows()
+    rows.insert(7, [None, None, "说明：" + long])
+    table = _table(rows)
+    assert [r.level3 for r in table.indicators] == ["培训人次"] and table.total.ref == "G9"
+    assert [(cell, why[:6]) for cell, why in table.reading] == [("A8", "说明行，不是")]
+    rows[7] = [None, None, "存在问题：" + long]
+    table = _table(rows)
+    assert [r.level3 for r in table.indicators] == ["培训人次"] and table.total is None

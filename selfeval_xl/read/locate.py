@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..core.layout import Block, Label, Layout, available_layouts, load_layout, normalize_label, plain_text
 from ..core.model import Cell, FundRow, IndicatorRow, Table, split_address
@@ -159,6 +159,13 @@ class _Sheet:
 
     def text(self, r: int, c: int) -> str:
         return self.norm.get((r, c), "")
+
+    def texts(self, r: int) -> Iterator[tuple[int, str]]:
+        """Each text cell of row ``r``, left to right, normalised: of any length (a note or a footer may
+        run on), where :attr:`by_row` has the label-sized ones only."""
+        for c, v in enumerate(self.grid.rows[r]):
+            if isinstance(v, str) and (t := self.label_text(r, c)):
+                yield c, t
 
     def row_texts(self, r: int, width: int) -> list[str]:
         """The normalised text of row ``r``'s first ``width`` cells ("" where none), from the row's
@@ -604,7 +611,7 @@ def _scrambled(sheet: _Sheet, table: Table, r: int, columns: dict[str, int], lab
     the label's characters out of order (a PDF's wrapped cell read column by column: 年成值全完值 for
     全年完成值): that cell is read as the column, and ``table.guessed`` keeps it for a warning."""
     taken = set(columns.values())
-    free = [(c, t) for c, t, _ in sheet.by_row.get(r, ()) if c not in taken and len(t) <= MAX_LABEL_LENGTH]
+    free = [(c, t) for c, t, _ in sheet.by_row.get(r, ()) if c not in taken]
     for column in lab.layout.indicators.columns:
         if not column.required or column.key in columns:
             continue
@@ -626,8 +633,7 @@ def _not_an_indicator(sheet: _Sheet, r: int, cells: dict[str, Cell], lab: _Label
     layout = lab.layout
     weight = cells.get("weight")
     no_weight = weight is None or weight.blank or isinstance(weight.value, str) and not any(ch.isdigit() for ch in weight.text)
-    texts = sheet.by_row.get(r, ())
-    first = texts[0][1] if texts else ""
+    first = next((t for _, t in sheet.texts(r)), "")
     if no_weight and first and any(first == w or first.startswith(w) for w in layout.notes):
         return f"说明行，不是指标 / a note row: “{first[:20]}”"
     level3 = plain_text(cells["level3"].text) if "level3" in cells else ""     # 其中 kept (a label drops it)
@@ -665,7 +671,7 @@ def _is_footer(sheet: _Sheet, r: int, lab: _Labels, before: int, answer: int | N
     (``answer``): an indicator's own answer may well open with 存在问题：… 改进措施：…"""
     if lab.footer_start is None:
         return False
-    for c, t, _ in sheet.by_row.get(r, ()):
+    for c, t in sheet.texts(r):
         if c != answer and (lab.footer_start if c < before else lab.footer_word).match(t):
             return True
     return False
