@@ -109,3 +109,46 @@ def test_a_note_or_a_footer_of_any_length_is_no_indicator():
     rows[7] = [None, None, "存在问题：" + long]
     table = _table(rows)
     assert [r.level3 for r in table.indicators] == ["培训人次"] and table.total is None
+
+
+def test_the_closest_miss_names_the_sheet_row_and_the_labels_to_rename():
+    grids = [Grid("甲", [["说明"], ["三级指标", "年度指标值", "分值"]]),
+             Grid("乙", [[None], [None], ["一级指标", "三级指标", "年度指标值", "实际完成值"]])]
+    miss = near_miss(grids)
+    assert (miss.sheet, miss.row, miss.layout) == ("乙", 3, "project")
+    assert miss.found == ("一级指标", "三级指标", "年度指标值", "实际完成值")
+    assert "分值" in miss.missed and "度量单位" not in miss.missed         # an optional column is never asked for
+    assert miss.message().endswith("识别到表头 一级指标、三级指标、年度指标值、实际完成值；缺少 " + "、".join(miss.missed))
+    assert "工作表“乙”第3行（按“项目支出绩效自评表”）" in miss.message()
+    assert near_miss([Grid("甲", [["说明"]])]) is None
+
+
+def test_two_titled_tables_on_one_sheet_are_two_tables_each_to_its_own_rows():
+    rows = _rows() + [[None]] + _rows(name="第二个项目")
+    first, second = locate_tables(Grid("表", rows))
+    assert (first.title.ref, first.fields["project_name"].value, first.total.ref) == ("A1", "测试项目", "G8")
+    assert (second.title.ref, second.fields["project_name"].value, second.total.ref) == ("A11", "第二个项目", "G18")
+    assert [r.row for r in first.indicators] == [7] and [r.row for r in second.indicators] == [17]
+
+
+def test_a_title_repeated_on_its_row_starts_one_table():
+    rows = _rows()
+    rows[0] = ["项目支出绩效自评表（2021年度）", None, None, None, "项目支出绩效自评表"]
+    [table] = locate_tables(Grid("表", rows))
+    assert table.title.ref == "A1" and table.total.ref == "G8"
+
+
+def test_a_titled_sheet_without_headers_is_a_table_when_the_sheet_bears_the_title():
+    rows = [["项目支出绩效自评表（2024年度）"], ["项目名称", "甲"]]
+    [table] = locate_tables(Grid("项目支出绩效自评表", rows))
+    assert (table.kind, table.fields["project_name"].ref, table.indicators) == ("project", "B2", [])
+    assert locate_tables(Grid("Sheet1", rows)) == []
+
+
+def test_a_title_with_a_long_tail_is_text_not_a_title():
+    """A title is a title with at most 20 more characters (年度, 单位, 盖章): a sentence naming it is not."""
+    rows = _rows()
+    rows[0] = ["项目支出绩效自评表" + "（" + "二" * 18 + "）"]
+    assert _table(rows).title.ref == "A1"
+    rows[0] = ["项目支出绩效自评表" + "（" + "二" * 19 + "）"]
+    assert _table(rows).title is None
