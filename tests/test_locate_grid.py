@@ -152,3 +152,46 @@ def test_a_title_with_a_long_tail_is_text_not_a_title():
     assert _table(rows).title.ref == "A1"
     rows[0] = ["项目支出绩效自评表" + "（" + "二" * 19 + "）"]
     assert _table(rows).title is None
+
+
+def _read(rows):
+    """The table whose indicator block is ``rows`` under the header (from row 7)."""
+    return _table(_rows()[:5] + [HEADER] + rows)
+
+
+def test_subtotals_repeated_headers_and_empty_slots_are_no_indicators():
+    table = _read([["产出指标", "数量指标", "培训人次", "≥100人次", "100人次", 20, 20],
+                   ["产出指标小计", None, None, None, None, 20, 20],
+                   [None, None, "小计", None, None, 20, 20],
+                   HEADER,                                              # printed over two pages
+                   [None, None, "指标1", None, None, None],                 # the form's slot, unfilled
+                   [None, None, "……", "……"],
+                   ["效益指标", "社会效益指标", "群众知晓率", "≥90%", "95%", 10, 10],
+                   ["总分", None, None, None, None, 30, 30]])
+    assert [(r.row, r.level1, r.level3, r.kind) for r in table.indicators] == [
+        (7, "产出指标", "培训人次", "indicator"), (8, "产出指标", "", "subtotal"), (9, "产出指标", "小计", "subtotal"),
+        (13, "效益指标", "群众知晓率", "indicator")]
+    assert table.total.ref == "G14" and table.reading == []
+
+
+def test_a_lost_level1_is_inferred_from_its_level2_and_said_where():
+    table = _read([["产出指标", "数量指标", "培训人次", "≥100人次", "100人次", 20, 20],
+                   [None, "质量指标", "合格率", "≥90%", "95%", 20, 20],               # 产出's own: kept, nothing said
+                   [None, "满意度指标", "群众满意度", "≥90%", "95%", 10, 10],         # 一级 lost: 满意度指标
+                   ["管理效能", "数量指标", "会议次数", "≥4次", "4次", 10, 10],
+                   [None, "满意度", "职工满意度", "≥90%", "95%", 10, 10]])          # 管理效能 is never second-guessed
+    assert [(r.level1, r.level2) for r in table.indicators] == [
+        ("产出指标", "数量指标"), ("产出指标", "质量指标"), ("满意度指标", "满意度指标"),
+        ("管理效能", "数量指标"), ("管理效能", "满意度")]
+    assert table.reading == [("B9", "一级指标空缺，按二级“满意度指标”归入“满意度指标” / 一级 inferred from its 二级")]
+
+
+def test_the_direction_column_is_read_in_the_rules_words():
+    header = HEADER[:3] + ["指标性质"] + HEADER[3:]
+    table = _table(_rows()[:5] + [header,
+                                  ["产出指标", "数量指标", "培训人次", "正向指标", "100人次", "100人次", 20, 20],
+                                  ["产出指标", "数量指标", "投诉件数", "反向指标", "5件", "3件", 20, 20],
+                                  ["产出指标", "数量指标", "覆盖人数", "定量", "≥100人", "100人", 20, 20],
+                                  ["产出指标", "数量指标", "培训效果", "其他", "好", "好", 20, 20]])
+    assert [r.direction_word for r in table.indicators] == ["正向", "反向", "", None]
+    assert [r.direction for r in table.indicators] == ["正向", "反向", "", "其他"]
