@@ -195,3 +195,39 @@ def test_the_direction_column_is_read_in_the_rules_words():
                                   ["产出指标", "数量指标", "培训效果", "其他", "好", "好", 20, 20]])
     assert [r.direction_word for r in table.indicators] == ["正向", "反向", "", None]
     assert [r.direction for r in table.indicators] == ["正向", "反向", "", "其他"]
+
+
+def _funds_rows(label_rows):
+    """A funds block whose label stands ``label_rows`` rows above its header (0: on the header row)."""
+    rows = _rows()
+    header = [None, None, "年初预算数", "预算执行数", "分值", "执行率", "得分"]
+    label = ["项目资金（元）"]
+    block = [label, *([[None]] * (label_rows - 1)), header] if label_rows else [label[:1] + header[1:]]
+    rows[3:5] = [*block, ["年度资金总额", None, 100, 90, 10, 0.9, 9, "含追加10万元"],
+                 ["其中：当年财政拨款", None, 100, 90], ["上年结转资金", None, 0, 0],
+                 ["年度总体目标", None, "预期目标", None, "实际完成情况"], [None, None, "目标甲", None, "完成甲"],
+                 ["其他资金", None, 1, 1]]
+    return rows
+
+
+def test_the_funds_block_its_label_unit_rows_note_and_the_goal_below():
+    """年初预算数 is the budget where no 全年预算数 stands; the label above (元) gives the unit; a text right
+    of the block is the row's note; the 年度总体目标 block ends the funds rows (其他资金 under it is not one)."""
+    table = _table(_funds_rows(2))
+    total = table.funds["total"]
+    assert {k: c.ref for k, c in total.cells.items()} == {
+        "budget": "C7", "spent": "D7", "weight": "E7", "rate": "F7", "score": "G7", "note": "H7"}
+    assert list(table.funds) == ["total", "current", "carryover"] and "note" not in table.funds["current"].cells
+    assert (table.headers["funds.label"].ref, table.amount_unit) == ("A4", "元")
+    assert {k: c.ref for k, c in table.goal.items()} == {"expected": "C11", "achieved": "E11"}
+    assert _table(_funds_rows(1)).amount_unit == "元" and _table(_funds_rows(0)).amount_unit == "元"
+    far = _table(_funds_rows(3))                  # three rows above its header: another text, not its label
+    assert "funds.label" not in far.headers and far.amount_unit == "万元"
+
+
+def test_the_unit_a_funds_header_states_is_the_tables():
+    rows = _rows()
+    rows[3] = ["项目资金", None, "年初预算数", "全年预算数（元）", "全年执行数", "分值", "执行率", "得分"]
+    assert _table(rows).amount_unit == "元"
+    rows[3][3] = "全年预算数( 元 )"
+    assert _table(rows).amount_unit == "元"
