@@ -105,7 +105,7 @@ def test_a_note_or_a_footer_of_any_length_is_no_indicator():
     rows.insert(7, [None, None, "说明：" + long])
     table = _table(rows)
     assert [r.level3 for r in table.indicators] == ["培训人次"] and table.total.ref == "G9"
-    assert [(cell, why[:6]) for cell, why in table.reading] == [("A8", "说明行，不是")]
+    assert table.reading == [("A8", "说明行，不是指标 / a note row: “说明：本表指标按年初批复的绩效目标填列,”")]   # 20 characters
     rows[7] = [None, None, "存在问题：" + long]
     table = _table(rows)
     assert [r.level3 for r in table.indicators] == ["培训人次"] and table.total is None
@@ -231,3 +231,21 @@ def test_the_unit_a_funds_header_states_is_the_tables():
     assert _table(rows).amount_unit == "元"
     rows[3][3] = "全年预算数( 元 )"
     assert _table(rows).amount_unit == "元"
+
+
+def test_breakdown_not_applicable_and_note_rows_are_said_and_skipped():
+    table = _read([["产出指标", "数量指标", "培训人次", "≥100人次", "100人次", 20, 20],
+                   [None, None, "其中：人物专辑（含访谈、纪录片与宣传短片）", "10集", None, None],    # part of the row above
+                   [None, None, "其中：专题片", "5集", "5集", 5, 5],                  # with a 分值 of its own: one
+                   [None, None, "档案数字化", "/", "/", "/"],
+                   [None, None, "安全事故数", "0", "0", "不适用"],
+                   [None, None, "群众满意度", "≥90%", "95%", "十分", 10],            # a 分值 in words: an indicator
+                   ["备注：见附件", None, None, "x"],
+                   ["备注", None, None, "x", None, 5]])                        # with a 分值: not a note
+    assert [(r.row, r.level3) for r in table.indicators] == [
+        (7, "培训人次"), (9, "其中：专题片"), (12, "群众满意度"), (14, "")]
+    assert table.reading == [
+        ("A8", "“其中:人物专辑(含访谈、纪录片与宣传短片”是上一行的分项（无分值），不是单独的指标 / a breakdown of the row above"),
+        ("A10", "分值为“/”：不适用，不计分 / not applicable"),
+        ("A11", "分值为“不适用”：不适用，不计分 / not applicable"),
+        ("A13", "说明行，不是指标 / a note row: “备注：见附件”")]
