@@ -249,3 +249,27 @@ def test_breakdown_not_applicable_and_note_rows_are_said_and_skipped():
         ("A10", "分值为“/”：不适用，不计分 / not applicable"),
         ("A11", "分值为“不适用”：不适用，不计分 / not applicable"),
         ("A13", "说明行，不是指标 / a note row: “备注：见附件”")]
+
+
+def test_a_two_row_header_names_its_columns_from_either_row():
+    """指标值 over 年度指标值 / 实际完成值, or 年度指标值 … 分值 over 一级 / 二级 / 三级: one header of two rows,
+    its second row no indicator; each column's header cell is where its label stands."""
+    first = ["一级指标", "二级指标", "三级指标", "指标值", None, "分值", "得分", "偏差原因分析及改进措施"]
+    data = ["产出指标", "数量指标", "培训人次", "≥100人次", "100人次", 90, 90]
+    table = _table(_rows()[:5] + [first, [None, None, None, "年度指标值", "实际完成值"], data])
+    [row] = table.indicators
+    assert (row.row, row.get("target").ref, row.get("actual").ref) == (8, "D8", "E8")
+    assert (table.headers["indicators.target"].ref, table.headers["indicators.actual"].ref) == ("D7", "E7")
+    assert table.headers["indicators.weight"].ref == "F6"
+    levels_below = [None, None, None, "年度指标值", "实际完成值", "分值", "得分", "偏差原因"]
+    table = _table(_rows()[:5] + [levels_below, ["一级指标", "二级指标", "三级指标"], data])
+    [row] = table.indicators
+    assert (row.row, row.level1, row.level3, row.get("weight").ref) == (8, "产出指标", "培训人次", "F8")
+    assert table.headers["indicators.level3"].ref == "C7"
+
+
+def test_a_first_indicator_row_is_never_a_second_header_row():
+    """Under a one-row header, a row of text (numbers typed as text) naming a column or two among its
+    own texts is data."""
+    table = _read([["产出指标", "数量指标", "实际完成值", "年度指标值", "达成", "90", "90"]])
+    assert [(r.row, r.level3, r.get("target").ref) for r in table.indicators] == [(7, "实际完成值", "D7")]
