@@ -273,3 +273,20 @@ def test_a_first_indicator_row_is_never_a_second_header_row():
     own texts is data."""
     table = _read([["产出指标", "数量指标", "实际完成值", "年度指标值", "达成", "90", "90"]])
     assert [(r.row, r.level3, r.get("target").ref) for r in table.indicators] == [(7, "实际完成值", "D7")]
+
+
+def _header_read_as(actual_header):
+    header = list(HEADER)
+    header[4] = actual_header
+    table = _table(_rows()[:5] + [header, ["产出指标", "数量指标", "培训人次", "≥100人次", "100人次", 90, 90]])
+    actual = table.indicators[0].get("actual")
+    return actual.ref if actual else None, table.guessed, table.reading
+
+
+def test_a_scrambled_required_header_is_read_and_said():
+    """实际完成值 come column by column out of a PDF (际实完成值): read as it, with one stray character at
+    most, and said at its cell; a name of three characters is too short to guess from."""
+    assert _header_read_as("际实完成值值") == (
+        "E7", {"indicators.actual": "实际完成值"}, [("E6", "表头“际实完成值值”按“实际完成值”读取（字序错乱）")])
+    assert _header_read_as("际实完成值值值") == (None, {}, [])
+    assert _header_read_as("值际实") == (None, {}, [])
