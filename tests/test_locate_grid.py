@@ -290,3 +290,23 @@ def test_a_scrambled_required_header_is_read_and_said():
         "E7", {"indicators.actual": "实际完成值"}, [("E6", "表头“际实完成值值”按“实际完成值”读取（字序错乱）")])
     assert _header_read_as("际实完成值值值") == (None, {}, [])
     assert _header_read_as("值际实") == (None, {}, [])
+
+
+def test_total_and_grade_are_read_beside_their_labels_wherever_they_stand():
+    rows = _rows()
+    rows[7] = [None, "合计", None, None, None, 100, 99]
+    rows[8] = [None, None, None, None, "自评等级", None, "优"]
+    table = _table(rows)
+    assert (table.total.ref, table.total_weight.ref, table.headers["total.label"].ref) == ("G8", "F8", "B8")
+    assert (table.grade.ref, table.grade.value, table.headers["grade.label"].ref) == ("G9", "优", "E9")
+
+
+def test_a_table_without_a_title_points_at_its_header():
+    table = _table(_rows()[1:])
+    assert (table.title, table.year, table.anchor.ref, table.total.ref) == (None, None, "A5", "G7")
+
+
+def test_a_defined_name_on_one_cell_of_the_sheet_wins_over_the_label():
+    names = {"SE_PROJECT_NAME": "表!$E$2", "SE_DEPARTMENT": "表!E3:E4", "SE_IMPLEMENTER": "表!不是地址"}
+    [table] = locate_tables(Grid("表", _rows()), names)
+    assert {k: c.ref for k, c in table.fields.items()} == {"project_name": "E2", "department": "C3"}
