@@ -310,3 +310,24 @@ def test_a_defined_name_on_one_cell_of_the_sheet_wins_over_the_label():
     names = {"SE_PROJECT_NAME": "表!$E$2", "SE_DEPARTMENT": "表!E3:E4", "SE_IMPLEMENTER": "表!不是地址"}
     [table] = locate_tables(Grid("表", _rows()), names)
     assert {k: c.ref for k, c in table.fields.items()} == {"project_name": "E2", "department": "C3"}
+
+
+def _department(funds_header, level1s=("管理效能", "履职效能"), total="总分"):
+    rows = [["部门整体支出绩效自评表（2022年度）"], ["部门（单位）名称", None, "某局"], ["资金情况（万元）", None, *funds_header],
+            ["合计", None, 100, 90, 0.9, 5, 5],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "扣分原因"],
+            *[[level1, "数量指标", f"指标{i}", "≥1", "1", 10, 10] for i, level1 in enumerate(level1s)],
+            ["加减分项", "加分", "获奖", None, None, 2, 2], [total, None, None, None, None, 100, 90]]
+    [table] = locate_tables(Grid("表", rows))
+    return table
+
+
+def test_a_department_table_is_read_by_the_layout_its_headers_name_with_its_bonus_rows():
+    guangzhou = _department(["支出预算数", "支出决算数", "预算完成率"])
+    assert (guangzhou.kind, guangzhou.layout) == ("department", "department")
+    assert [(r.level1, r.kind) for r in guangzhou.indicators] == [
+        ("管理效能", "indicator"), ("履职效能", "indicator"), ("加减分项", "bonus")]
+    assert guangzhou.total.ref == "G9"
+    output = _department(["全年预算数", "全年执行数", "执行率", "分值", "得分"], ("产出指标", "效益指标"), "合计")
+    assert output.layout == "department-output" and output.total.ref == "G9"     # its 合计 is the 总分
+    assert [r.kind for r in output.indicators] == ["indicator", "indicator", "bonus"]
