@@ -331,3 +331,16 @@ def test_a_department_table_is_read_by_the_layout_its_headers_name_with_its_bonu
     output = _department(["全年预算数", "全年执行数", "执行率", "分值", "得分"], ("产出指标", "效益指标"), "合计")
     assert output.layout == "department-output" and output.total.ref == "G9"     # its 合计 is the 总分
     assert [r.kind for r in output.indicators] == ["indicator", "indicator", "bonus"]
+
+
+def test_the_form_number_is_read_from_label_sized_text_not_from_a_paragraph():
+    """Sichuan's 报表编号 (510000_0013zp) makes the table Sichuan's where it stands in a cell of up to 80
+    characters (twice a label's 40: a title with its year, unit and number); a longer text is content."""
+    def layout(cell):
+        rows = _rows()
+        rows.insert(1, [None, None, None, None, None, cell])
+        return _table(rows).layout
+
+    assert layout("报表编号：510000_0013zp") == "sichuan-project"
+    assert layout("依据" + "甲" * 58 + "报表编号510000_0013zp的说明") == "sichuan-project"     # 80 characters
+    assert layout("依据" + "甲" * 59 + "报表编号510000_0013zp的说明") == "project"             # 81
