@@ -344,3 +344,13 @@ def test_the_form_number_is_read_from_label_sized_text_not_from_a_paragraph():
     assert layout("报表编号：510000_0013zp") == "sichuan-project"
     assert layout("依据" + "甲" * 58 + "报表编号510000_0013zp的说明") == "sichuan-project"     # 80 characters
     assert layout("依据" + "甲" * 59 + "报表编号510000_0013zp的说明") == "project"             # 81
+
+
+def test_the_forms_instruction_text_in_a_goal_or_funds_cell_is_read_as_blank():
+    rows = _funds_rows(1)
+    rows[9][2] = "请简要说明年度目标（200字以内）"
+    rows[5][7] = "请填写资金来源"
+    table = _table(rows)
+    assert table.goal["expected"].value is None and table.goal["achieved"].value == "完成甲"
+    assert table.funds["total"].get("note").value is None
+    assert table.instructions == {"'表'!C10": "请简要说明年度目标（200字以内）", "'表'!H6": "请填写资金来源"}
