@@ -354,3 +354,16 @@ def test_the_forms_instruction_text_in_a_goal_or_funds_cell_is_read_as_blank():
     assert table.goal["expected"].value is None and table.goal["achieved"].value == "完成甲"
     assert table.funds["total"].get("note").value is None
     assert table.instructions == {"'表'!C10": "请简要说明年度目标（200字以内）", "'表'!H6": "请填写资金来源"}
+
+
+def test_a_bureaus_label_of_brackets_alone_matches_no_blank_cell(tmp_path):
+    """An own layout's alias that normalises to nothing (（盖章）) is no label: the value beside 项目名称 is
+    still found past the blank cells, not stopped at the first of them."""
+    own = tmp_path / "own.yaml"
+    own.write_text("extends: project\ntitle: 某县项目支出绩效自评表\nfields:\n"
+                   "  - {key: project_name, label: 项目名称, aliases: [（盖章）], required: true}\n"
+                   "  - {key: department, label: 主管部门, required: true}\n", encoding="utf-8")
+    rows = _rows()
+    rows[0:2] = [["某县项目支出绩效自评表"], ["项目名称", None, None, None, "某单位"]]
+    [table] = locate_tables(Grid("表", rows), own=(str(own),))
+    assert table.layout == str(own) and table.fields["project_name"].ref == "E2"

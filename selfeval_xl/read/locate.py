@@ -58,8 +58,10 @@ class _Labels:
 
 
 def _names(label: Label) -> set[str]:
-    return {normalize_label(x) for x in (label.label, *label.aliases)} | {
-        _strip_unit(normalize_label(x)) for x in (label.label, *label.aliases)}
+    """A label's texts as the sheet's are compared: each spelling, with and without its unit; never ""
+    (a bureau's alias of brackets alone would otherwise match every blank cell)."""
+    return {name for x in (label.label, *label.aliases)
+            for name in (normalize_label(x), _strip_unit(normalize_label(x))) if name}
 
 
 _INDICES: dict[frozenset, dict[str, str]] = {}
@@ -208,7 +210,7 @@ class _Sheet:
         end = self.grid.merge_end(r, c)
         width = len(self.grid.rows[r])
         for cc in range(end + 1, width):
-            if self.text(r, cc) in stop and self.text(r, cc):
+            if self.text(r, cc) in stop:            # no label is "" (the text of a cell without one)
                 break
             if self.value(r, cc) is not None:
                 return self.cell(r, cc)
