@@ -367,3 +367,23 @@ def test_a_bureaus_label_of_brackets_alone_matches_no_blank_cell(tmp_path):
     rows[0:2] = [["某县项目支出绩效自评表"], ["项目名称", None, None, None, "某单位"]]
     [table] = locate_tables(Grid("表", rows), own=(str(own),))
     assert table.layout == str(own) and table.fields["project_name"].ref == "E2"
+
+
+def test_a_header_without_a_third_level_is_read_without_one():
+    """一级指标 … 分值 with no 三级指标 column (the 三级 under a name no layout knows): the rows are read, the
+    weight is the row's one 分值, and the missing column is left for the checks to report."""
+    table = _read_with_header(["一级指标", "指标名称", "年度指标值", "实际完成值", "分值", "得分"],
+                              [["产出指标", "培训人次", "≥100人次", "100人次", 90, 90]])
+    [row] = table.indicators
+    assert (row.level1, row.level3, row.get("weight").ref, "level3" in row.cells) == ("产出指标", "", "E7", False)
+
+
+def test_the_rubrics_weight_is_the_one_right_of_its_third_level():
+    """一级 | 分值 | 二级 | 分值 | 三级 | 分值 (长沙's rubric): an indicator's own weight is beside its 三级."""
+    table = _read_with_header(["一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "年度指标值", "实际完成值"],
+                              [["产出指标", 40, "数量指标", 20, "培训人次", 10, "≥100人次", "100人次"]])
+    assert table.indicators[0].get("weight").ref == "F7"
+
+
+def _read_with_header(header, rows):
+    return _table(_rows()[:5] + [header] + rows)
