@@ -387,3 +387,21 @@ def test_the_rubrics_weight_is_the_one_right_of_its_third_level():
 
 def _read_with_header(header, rows):
     return _table(_rows()[:5] + [header] + rows)
+
+
+def _layout(title, level1s, header=HEADER, funds=True):
+    """The layout a table of ``title`` is read by, with ``header`` over one row per 一级 of ``level1s``."""
+    rows = [[title], *(_rows()[1:5] if funds else []), header,
+            *[[level1, "数量指标", f"指标{i}", "≥1", "1", 10, 10] for i, level1 in enumerate(level1s)]]
+    [table] = locate_tables(Grid("表", rows))
+    return table.layout
+
+
+def test_the_layout_is_the_one_the_table_names_by_title_first_level_or_words():
+    assert _layout("项目支出绩效自评表", ["产出指标", "效益指标"]) == "project"
+    assert _layout("项目支出绩效自评表", ["产出指标", "成本指标"]) == "national-2021-project"   # its own 一级
+    assert _layout("部门预算项目支出绩效自评表", ["产出指标"]) == "sichuan-project"             # its longer title
+    assert _layout("部门整体支出绩效自评表", ["管理效能"], funds=False) == "department"           # Guangzhou's 一级
+    assert _layout("部门整体支出绩效自评表", ["产出指标"], funds=False) == "department-output"
+    guangzhou_words = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "自评得分", "扣分原因"]
+    assert _layout("部门整体支出绩效自评表", ["产出指标"], guangzhou_words, funds=False) == "department"
