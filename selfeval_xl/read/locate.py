@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from ..core.layout import Block, Label, Layout, available_layouts, load_layout, normalize_label, plain_text
 from ..core.model import Cell, FundRow, IndicatorRow, Table, split_address
@@ -132,6 +132,7 @@ class _Sheet:
         self.values: dict[tuple[int, int], Any] = {}        # every non-blank cell, blank text dropped
         self.norm: dict[tuple[int, int], str] = {}
         self.by_row: dict[int, list[tuple[int, str, str]]] = {}
+        self.long: dict[int, list[int]] = {}                # by row, the columns of longer text
         self._keys: dict[tuple[int, int], dict[str, int]] = {}
         values, norm, by_row = self.values, self.norm, self.by_row
         for r, line in enumerate(grid.rows):
@@ -146,6 +147,8 @@ class _Sheet:
                         t = norm[(r, c)] = normalize_label(v)
                         if t:
                             labels.append((c, t, _strip_unit(t)))
+                    else:
+                        self.long.setdefault(r, []).append(c)
                 values[(r, c)] = v
             if labels:
                 by_row[r] = labels
@@ -162,12 +165,11 @@ class _Sheet:
     def text(self, r: int, c: int) -> str:
         return self.norm.get((r, c), "")
 
-    def texts(self, r: int) -> Iterator[tuple[int, str]]:
+    def texts(self, r: int) -> list[tuple[int, str]]:
         """Each text cell of row ``r``, left to right, normalised: of any length (a note or a footer may
         run on), where :attr:`by_row` has the label-sized ones only."""
-        for c, v in enumerate(self.grid.rows[r]):
-            if isinstance(v, str) and (t := self.label_text(r, c)):
-                yield c, t
+        longer = [(c, t) for c in self.long.get(r, ()) if (t := _label_text(self.values[(r, c)]))]
+        return sorted([(c, t) for c, t, _ in self.by_row.get(r, ())] + longer)
 
     def row_texts(self, r: int, width: int) -> list[str]:
         """The normalised text of row ``r``'s first ``width`` cells ("" where none), from the row's
