@@ -310,6 +310,7 @@ def test_a_defined_name_on_one_cell_of_the_sheet_wins_over_the_label():
     names = {"SE_PROJECT_NAME": "表!$E$2", "SE_DEPARTMENT": "表!E3:E4", "SE_IMPLEMENTER": "表!不是地址"}
     [table] = locate_tables(Grid("表", _rows()), names)
     assert {k: c.ref for k, c in table.fields.items()} == {"project_name": "E2", "department": "C3"}
+    assert (table.total.ref, table.grade.ref) == ("G8", "G9")        # named by no name: found by their labels
 
 
 def _department(funds_header, level1s=("管理效能", "履职效能"), total="总分"):
