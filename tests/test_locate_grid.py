@@ -406,3 +406,18 @@ def test_the_layout_is_the_one_the_table_names_by_title_first_level_or_words():
     assert _layout("部门整体支出绩效自评表", ["产出指标"], funds=False) == "department-output"
     guangzhou_words = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "自评得分", "扣分原因"]
     assert _layout("部门整体支出绩效自评表", ["产出指标"], guangzhou_words, funds=False) == "department"
+
+
+def test_a_funds_block_of_one_unlabelled_row_is_the_years_total():
+    """重庆's 部门预算执行情况: one row of figures under its header, no row label; the total's label is the
+    block's label where it stands, else the header row's first cell."""
+    header = [None, "年初预算数", "全年预算数", "全年执行数", "执行率", "执行率权重", "执行率得分"]
+
+    def total(*block):
+        rows = [["部门整体绩效自评表（2023年度）"], ["主管部门", "某局"], *block, [None, 100, 100, 90, 0.9, 10, 9]]
+        [table] = locate_tables(Grid("表", rows))
+        row = table.funds["total"]
+        return table.layout, row.label.ref, row.get("budget").ref, row.get("score").ref
+
+    assert total(["部门预算执行情况"], header) == ("chongqing-department", "A3", "C5", "G5")
+    assert total(header) == ("chongqing-department", "A3", "C4", "G4")

@@ -715,10 +715,7 @@ def _apply_defined_names(sheet: _Sheet, table: Table, names: dict[str, str], lab
         return
 
     def target(name: str) -> Cell | None:
-        where = names.get(name) if name else None
-        if not where or "!" not in where:
-            return None
-        sheet_name, cell_part = split_address(where)
+        sheet_name, cell_part = split_address(names.get(name, "") if name else "")     # "": no sheet
         if sheet_name != sheet.grid.name or ":" in cell_part:
             return None
         try:
