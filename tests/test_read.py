@@ -290,3 +290,16 @@ def test_the_forms_instruction_text_in_a_field_is_read_as_blank_and_kept_for_the
     assert table.instructions == {"'Sheet1'!C2": "请填写项目全称", "'Sheet1'!H7": "说明偏差原因（100字以内）"}
     [table] = read_grids([Grid("Sheet1", _project_rows(name="请假管理系统建设"))]).tables
     assert table.fields["project_name"].value == "请假管理系统建设" and table.instructions == {}
+
+
+def test_a_fresh_process_checks_a_file_without_a_table():
+    """``check_workbook`` called first thing (a script of a user's own) reports the reader's codes: they
+    are declared by the checks package itself, not by whichever check happened to load before."""
+    import subprocess
+    import sys
+
+    code = ("from selfeval_xl.core.model import WorkbookData; from selfeval_xl.checks import check_workbook; "
+            "data = WorkbookData('x.xlsx', 'xlsx', problems=[('sheet-truncated', '只检查了前 5000 行', '表!')]); "
+            "print(sorted(f.code for f in check_workbook(data).findings))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "['no-table', 'sheet-truncated']", out.stderr[-500:]

@@ -19,6 +19,7 @@ from ..quality.pack import Pack, default_pack
 from .base import Check, Context, layout_of, run_checks
 from .crossfile import TableFigures, UnitFigures, check_unit, figures_of
 from .formulas import computed_noted
+from .reading import NO_TABLE       # declares the reader's codes (unreadable, no-table …) this module reports
 
 __all__ = ["Check", "Context", "check_workbook", "check_recomputed", "check_table", "check_unit", "figures_of",
            "TableFigures", "UnitFigures", "system_for", "preload"]
@@ -105,7 +106,7 @@ def check_recomputed(data: WorkbookData, system: IndicatorSystem | None = None, 
         report.findings.append(finding(code, message, file=data.path, sheet=sheet, cell=cell))
     if not data.tables:
         if not data.skipped and not any(code in ("unreadable", "no-table") for code, _, _ in data.problems):
-            report.findings.append(finding("no-table", "未找到项目支出或部门整体支出绩效自评表（按标题和表头查找）",
+            report.findings.append(finding(NO_TABLE.code, "未找到项目支出或部门整体支出绩效自评表（按标题和表头查找）",
                                            file=data.path))
         return report, done
     first = None

@@ -58,8 +58,10 @@ class _Labels:
 
 
 def _names(label: Label) -> set[str]:
-    return {normalize_label(x) for x in (label.label, *label.aliases)} | {
-        _strip_unit(normalize_label(x)) for x in (label.label, *label.aliases)}
+    """A label's texts as the sheet's are compared: each spelling, with and without its unit; never ""
+    (a bureau's alias of brackets alone would otherwise match every blank cell)."""
+    return {name for x in (label.label, *label.aliases)
+            for name in (normalize_label(x), _strip_unit(normalize_label(x))) if name}
 
 
 _INDICES: dict[frozenset, dict[str, str]] = {}
@@ -130,6 +132,7 @@ class _Sheet:
         self.values: dict[tuple[int, int], Any] = {}        # every non-blank cell, blank text dropped
         self.norm: dict[tuple[int, int], str] = {}
         self.by_row: dict[int, list[tuple[int, str, str]]] = {}
+        self.long: dict[int, list[int]] = {}                # by row, the columns of longer text
         self._keys: dict[tuple[int, int], dict[str, int]] = {}
         values, norm, by_row = self.values, self.norm, self.by_row
         for r, line in enumerate(grid.rows):
@@ -144,6 +147,8 @@ class _Sheet:
                         t = norm[(r, c)] = normalize_label(v)
                         if t:
                             labels.append((c, t, _strip_unit(t)))
+                    else:
+                        self.long.setdefault(r, []).append(c)
                 values[(r, c)] = v
             if labels:
                 by_row[r] = labels
@@ -159,6 +164,12 @@ class _Sheet:
 
     def text(self, r: int, c: int) -> str:
         return self.norm.get((r, c), "")
+
+    def texts(self, r: int) -> list[tuple[int, str]]:
+        """Each text cell of row ``r``, left to right, normalised: of any length (a note or a footer may
+        run on), where :attr:`by_row` has the label-sized ones only."""
+        longer = [(c, t) for c in self.long.get(r, ()) if (t := _label_text(self.values[(r, c)]))]
+        return sorted([(c, t) for c, t, _ in self.by_row.get(r, ())] + longer)
 
     def row_texts(self, r: int, width: int) -> list[str]:
         """The normalised text of row ``r``'s first ``width`` cells ("" where none), from the row's
@@ -201,7 +212,7 @@ class _Sheet:
         end = self.grid.merge_end(r, c)
         width = len(self.grid.rows[r])
         for cc in range(end + 1, width):
-            if self.text(r, cc) in stop and self.text(r, cc):
+            if self.text(r, cc) in stop:            # no label is "" (the text of a cell without one)
                 break
             if self.value(r, cc) is not None:
                 return self.cell(r, cc)
@@ -540,7 +551,7 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
             _read_total_row(sheet, table, r, columns, sheet.row_texts(r, width), lab)
             r += 1
             break
-        if texts & lab.grade or _is_footer(sheet, r, lab, before):
+        if texts & lab.grade or _is_footer(sheet, r, lab, before, columns.get("reason")):
             break
         if (len(sheet.by_row.get(r, ())) >= MIN_HEADER_MATCHES
                 and len(sheet.row_keys(r, lab.indicator_columns)) >= MIN_HEADER_MATCHES):
@@ -604,7 +615,7 @@ def _scrambled(sheet: _Sheet, table: Table, r: int, columns: dict[str, int], lab
     the label's characters out of order (a PDF's wrapped cell read column by column: 年成值全完值 for
     全年完成值): that cell is read as the column, and ``table.guessed`` keeps it for a warning."""
     taken = set(columns.values())
-    free = [(c, t) for c, t, _ in sheet.by_row.get(r, ()) if c not in taken and len(t) <= MAX_LABEL_LENGTH]
+    free = [(c, t) for c, t, _ in sheet.by_row.get(r, ()) if c not in taken]
     for column in lab.layout.indicators.columns:
         if not column.required or column.key in columns:
             continue
@@ -626,8 +637,7 @@ def _not_an_indicator(sheet: _Sheet, r: int, cells: dict[str, Cell], lab: _Label
     layout = lab.layout
     weight = cells.get("weight")
     no_weight = weight is None or weight.blank or isinstance(weight.value, str) and not any(ch.isdigit() for ch in weight.text)
-    texts = sheet.by_row.get(r, ())
-    first = texts[0][1] if texts else ""
+    first = next((t for _, t in sheet.texts(r)), "")
     if no_weight and first and any(first == w or first.startswith(w) for w in layout.notes):
         return f"说明行，不是指标 / a note row: “{first[:20]}”"
     level3 = plain_text(cells["level3"].text) if "level3" in cells else ""     # 其中 kept (a label drops it)
@@ -659,13 +669,14 @@ def _empty_slot(value: Any, placeholder: re.Pattern[str] | None) -> bool:
     return isinstance(value, str) and placeholder is not None and bool(placeholder.search(plain_text(value)))
 
 
-def _is_footer(sheet: _Sheet, r: int, lab: _Labels, before: int) -> bool:
+def _is_footer(sheet: _Sheet, r: int, lab: _Labels, before: int, answer: int | None) -> bool:
     """A text row that closes the table (评价结论, 存在问题, 填报人, 项目负责人：…): its label alone in a
-    cell, or followed by a colon, or opening a cell left of the 三级指标 column."""
+    cell, or followed by a colon, or opening a cell left of the 三级指标 column. Not the 偏差原因 cell
+    (``answer``): an indicator's own answer may well open with 存在问题：… 改进措施：…"""
     if lab.footer_start is None:
         return False
-    for c, t, _ in sheet.by_row.get(r, ()):
-        if (lab.footer_start if c < before else lab.footer_word).match(t):
+    for c, t in sheet.texts(r):
+        if c != answer and (lab.footer_start if c < before else lab.footer_word).match(t):
             return True
     return False
 
@@ -704,10 +715,7 @@ def _apply_defined_names(sheet: _Sheet, table: Table, names: dict[str, str], lab
         return
 
     def target(name: str) -> Cell | None:
-        where = names.get(name) if name else None
-        if not where or "!" not in where:
-            return None
-        sheet_name, cell_part = split_address(where)
+        sheet_name, cell_part = split_address(names.get(name, "") if name else "")     # "": no sheet
         if sheet_name != sheet.grid.name or ":" in cell_part:
             return None
         try:
