@@ -470,3 +470,14 @@ def test_deviation_is_the_gap_as_a_share_of_the_weight():
     assert info.value.short == "#分值为0"
     with pytest.raises(RuleError, match="分值不能为负数"):
         rules.deviation(1, 0, -2)
+
+
+def test_the_default_settings_are_spec_and_the_national_text():
+    """SPEC.md's scoring rules: 执行率 below 90% is explained, 超额 from 120%, 加减分项 ±5, 反向 by ratio, the
+    grades 90/80/60/0; a 成本指标 is 反向 unless it names a saving (成本节约率 ≥ 5%)."""
+    s = rules.DEFAULT_SETTINGS
+    assert (s.exec_rate_explain_below, s.overachievement_ratio, s.bonus_min, s.bonus_max) == (0.9, 1.2, -5.0, 5.0)
+    assert s.reverse_formula is ReverseFormula.RATIO and (s.score_tolerance, s.compare_as_shown) == (0.0, True)
+    assert [floor for floor, _ in s.grades] == [90.0, 80.0, 60.0, 0.0]
+    assert s.cost_levels == ("成本指标",) and "节约" in s.cost_positive_words
+    assert [(t.low, t.high, t.default) for t in s.tiers] == [(0.8, 1.0, 1.0), (0.6, 0.8, 0.7), (0.0, 0.6, 0.3)]
