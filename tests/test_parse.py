@@ -179,3 +179,22 @@ def test_an_operator_and_a_word_that_contradict_are_not_guessed(text, direction,
     with pytest.raises(ParseError) as info:
         align(value.quantity, parse_quantity(f"90{unit[:-2]}"))
     assert info.value.short == "#单位不一致"
+
+
+def test_a_day_without_a_year_counts_in_a_year_without_29_february():
+    from selfeval_xl.core.parse import Day
+    assert Day(2).number() == 59 and Day(12, 31).number() == 365          # 2月底, 年底: no table year known
+    assert Day(2).number(2024) == 60 and Day(2, year=2024).number() == 60  # the table's year decides
+    assert Day(2, 30).number(2023) == 59                                    # a day past the month's end is its end
+
+
+def test_the_parse_cache_stays_bounded_and_an_error_is_raised_anew(monkeypatch):
+    from selfeval_xl.core import parse
+    monkeypatch.setattr(parse, "PARSE_CACHE_SIZE", 4)
+    parse.parse_quantity.cache.clear()
+    assert [parse.parse_quantity(f"{n}天").number for n in range(10)] == [D(n) for n in range(10)]
+    assert 0 < len(parse.parse_quantity.cache) <= 4
+    for _ in range(2):
+        with pytest.raises(ParseError) as info:
+            parse.parse_quantity("约150天左右≥", "实际完成值")
+        assert info.value.short == "#无法识别实际完成值"

@@ -108,9 +108,9 @@ def test_unknown_direction_is_an_error(direction):
 
 
 def test_range_and_qual_need_their_own_rules():
-    with pytest.raises(RuleError):
+    with pytest.raises(RuleError, match="区间指标需给出上下限，请用区间评分"):
         rules.indicator_score(1, 1, 1, "区间")
-    with pytest.raises(RuleError):
+    with pytest.raises(RuleError, match="定性指标按档次评分"):
         rules.indicator_score(1, 1, 1, "定性")
 
 
