@@ -295,7 +295,7 @@ def test_a_message_without_a_short_form_gets_its_first_clause():
     assert RuleError("总分为空，请填写").short == "#总分为空"
     assert RuleError("区间下限大于上限（90 > 80）").short == "#区间下限大于上限"
     assert RuleError("分值为0，无法计算", "#分值为0").short == "#分值为0"
-    assert str(RuleError("总分为空，请填写")) == "总分为空，请填写"      # what a log or a traceback shows
+    assert str(RuleError("分值为0，无法计算", "#分值为0")) == "分值为0，无法计算"   # a log shows the message, not a tuple
 
 
 def test_a_full_width_comma_in_an_amount_is_a_thousands_separator():
