@@ -347,6 +347,7 @@ def test_bands_in_words_keep_a_fraction_of_a_percent():
     (100, 83, "≤", True),            # 83 × 1.2 = 99.6 ≤ 100
     (120, 100, "≤", True),           # 100 × 1.2 = 120: the bound is 超额
     (100, 84, "≤", False),
+    (0.5, 0.6, "≥", True), (1, 0.8, "≤", True),   # a rate typed as a fraction: 60% against 50% is 超额
     (0, 5, "≥", False), (0, 0, "≤", False),   # a target of 0 cannot be exceeded by a share
     (100, 200, "=", False), (100, 200, "区间", False),
 ])
@@ -425,6 +426,7 @@ def test_a_total_no_grade_covers_is_an_error_naming_it():
     (((60, "合格"), (90, "优秀"), (0, "差")), ["从高到低"]),          # would grade 95 as 合格
     (((90, "优"), (90, "良"), (0, "差")), ["不重复"]),
     (((110, "优"), (0, "差")), ["0–100 之间"]),
+    (((100.5, "优"), (0, "差")), ["0–100 之间"]),
     (((90, "优"), (-5, "差")), ["0–100 之间", "低于 -5 分"]),
     (((90, "优"), (60.5, "中")), ["下限为 0 的一档（否则低于 60.5 分的总分无等级）"]),
 ])
