@@ -483,3 +483,11 @@ def test_the_default_settings_are_spec_and_the_national_text():
     assert [floor for floor, _ in s.grades] == [90.0, 80.0, 60.0, 0.0]
     assert s.cost_levels == ("成本指标",) and "节约" in s.cost_positive_words
     assert [(t.low, t.high, t.default) for t in s.tiers] == [(0.8, 1.0, 1.0), (0.6, 0.8, 0.7), (0.0, 0.6, 0.3)]
+
+
+def test_the_longest_tier_name_wins():
+    """A system whose tier name is another's followed by a bracket: ``达成（部分）`` is that tier, not 达成."""
+    whole = rules.Tier("whole", "达成", (), 0.8, 1.0, 1.0)
+    part = rules.Tier("part", "达成（部分）", (), 0.6, 0.8, 0.7)
+    assert rules.find_tier("达成（部分）", Settings(tiers=(whole, part))).key == "part"
+    assert rules.find_tier("达成（部分）", Settings(tiers=(part, whole))).key == "part"
