@@ -198,3 +198,16 @@ def test_the_parse_cache_stays_bounded_and_an_error_is_raised_anew(monkeypatch):
         with pytest.raises(ParseError) as info:
             parse.parse_quantity("约150天左右≥", "实际完成值")
         assert info.value.short == "#无法识别实际完成值"
+
+
+def test_a_date_cell_is_its_day_and_a_number_names_none():
+    import datetime
+    from selfeval_xl.core.parse import Day, parse_day
+    assert parse_day(datetime.datetime(2023, 7, 15, 9, 30)) == Day(7, 15, 2023)
+    assert parse_day(datetime.date(2023, 7, 15)) == Day(7, 15, 2023)
+    assert parse_day(45122) is None and parse_day(None) is None
+
+
+def test_a_true_cell_is_not_the_number_one():
+    assert parse_value(1).direction is Direction.GE
+    assert parse_value(True).qualitative            # TRUE == 1 in a dict: never read from the cache of 1

@@ -28,9 +28,6 @@ class Quantity:
     number: Decimal
     unit: str = ""
 
-    def scaled(self, factor: int) -> "Quantity":
-        return Quantity(self.number * factor, self.unit[1:] if self.unit.startswith("万") else self.unit)
-
 
 @dataclass(frozen=True)
 class Value:
