@@ -303,12 +303,14 @@ def _swap(module, source: str) -> bool:
             return False
         function.__code__ = new
     for cache in _CACHES:                                      # results cached before the swap
-        cache.cache_clear()
+        cache.clear() if isinstance(cache, dict) else cache.cache_clear()
     return True
 
 
 _CACHES: list = []
-"""Every ``functools.lru_cache`` of the loaded program, found once after the baseline run."""
+"""Every ``functools.lru_cache`` of the loaded program, and every dict a function keeps as its ``cache``
+(parse.py's ``_by_text``: a parse of a text the baseline run read would hide the mutant), found once
+after the baseline run."""
 
 
 def _baseline(target: Path, tests: list[str]) -> tuple[dict, dict] | None:
@@ -370,7 +372,8 @@ def run(module: Path, tests: list[str], only: set[int], timeout: int, confirm: b
             return None
         by_line, seconds = reach
         loaded = sys.modules[dotted]
-        _CACHES[:] = [v for v in gc.get_objects() if isinstance(v, functools._lru_cache_wrapper)]
+        _CACHES[:] = [v for v in gc.get_objects() if isinstance(v, functools._lru_cache_wrapper)] + \
+            [v.cache for v in gc.get_objects() if isinstance(v, types.FunctionType) and isinstance(getattr(v, "cache", None), dict)]
         gc.freeze()                           # a child's collector leaves the loaded heap alone: no page copied
         started = time.monotonic()
         used: set[str] = set()

@@ -100,6 +100,7 @@ def test_wan_aligns_units_that_differ():
     assert align(target, actual) == (D("15000.0"), D("46845"))
     assert align(parse_quantity("30万元"), parse_quantity("28万元")) == (D("30"), D("28"))
     assert align(parse_quantity("20"), parse_quantity("21集")) == (D("20"), D("21"))
+    assert align(parse_quantity("15000人次"), parse_quantity("1.5万人次")) == (D("15000"), D("15000.0"))
 
 
 def test_units_that_cannot_be_aligned_are_reported():
@@ -123,3 +124,90 @@ def test_a_tables_own_exec_rule(text, weight, understood):
 def test_text_that_states_no_rule_is_none():
     from selfeval_xl.core.parse import parse_exec_rule
     assert [parse_exec_rule(t) for t in ("资金拨付及时", "", None, 3)] == [None] * 4
+
+
+def test_a_float_is_read_as_the_15_digits_excel_shows():
+    assert parse_number(0.1 + 0.2) == D("0.3")             # the double is 0.30000000000000004
+    assert str(parse_number(-0.0)) == str(parse_number(0.0)) == "0"   # never "-0" in a message
+    assert parse_value(0.1 + 0.2).quantity == Quantity(D("0.3"))
+    assert parse_value(1e-05).quantity == Quantity(D("0.00001"))      # str() would give 1e-05
+
+
+@pytest.mark.parametrize("value, short", [
+    ("", "#全年预算数为空"), ("  ", "#全年预算数为空"), (None, "#全年预算数为空"),
+    ("十二", "#全年预算数不是数字"), (True, "#全年预算数不是数字"),
+    ("Infinity", "#全年预算数无效"), ("NaN%", "#全年预算数无效"),
+    (float("nan"), "#全年预算数无效"), (float("-inf"), "#全年预算数无效"), (D("Infinity"), "#全年预算数无效"),
+])
+def test_a_number_no_rule_can_use_says_why(value, short):
+    with pytest.raises(ParseError) as info:
+        parse_number(value, "全年预算数")
+    assert info.value.short == short
+
+
+def test_exact_numbers_are_kept_as_they_are():
+    assert parse_number(D("1.50")) == D("1.50") and parse_number(10**20) == D(10**20)
+
+
+@pytest.mark.parametrize("text, bare", [
+    ("100%", True), ("2200篇", True), (0.03, True), (21, True), (D("1.5"), True),
+    ("≥95%", False), ("95%以上", False), ("≤5", False),       # a comparison spelled before or after
+    ("达成年度指标", False), ("90%-110%", False),             # a tier, a range: no figure alone
+    ("", False), (True, False),
+])
+def test_a_bare_figure_names_no_comparison_of_its_own(text, bare):
+    from selfeval_xl.core.parse import bare_figure
+    assert bare_figure(text) is bare
+
+
+@pytest.mark.parametrize("text, direction, number, unit", [
+    ("≥95%以上", Direction.GE, "95", "%"), (">95%以上", Direction.GT, "95", "%"),
+    ("≤5天以内", Direction.LE, "5", "天"), ("<5天及以下", Direction.LT, "5", "天"),
+    ("95%（含）以上", Direction.GE, "95", "%"),
+])
+def test_an_operator_and_a_word_that_agree_say_it_once(text, direction, number, unit):
+    value = parse_value(text)
+    assert (value.direction, value.quantity) == (direction, Quantity(D(number), unit))
+
+
+@pytest.mark.parametrize("text, direction, unit", [
+    ("≥95%以下", Direction.GE, "%以下"), ("≤5天以上", Direction.LE, "天以上"), (">3个以内", Direction.GT, "个以内")])
+def test_an_operator_and_a_word_that_contradict_are_not_guessed(text, direction, unit):
+    """Neither side wins: the word stays on the unit, which then matches no 实际完成值's unit (#单位不一致)."""
+    value = parse_value(text)
+    assert (value.direction, value.quantity.unit) == (direction, unit)
+    with pytest.raises(ParseError) as info:
+        align(value.quantity, parse_quantity(f"90{unit[:-2]}"))
+    assert info.value.short == "#单位不一致"
+
+
+def test_a_day_without_a_year_counts_in_a_year_without_29_february():
+    from selfeval_xl.core.parse import Day
+    assert Day(2).number() == 59 and Day(12, 31).number() == 365          # 2月底, 年底: no table year known
+    assert Day(2).number(2024) == 60 and Day(2, year=2024).number() == 60  # the table's year decides
+    assert Day(2, 30).number(2023) == 59                                    # a day past the month's end is its end
+
+
+def test_the_parse_cache_stays_bounded_and_an_error_is_raised_anew(monkeypatch):
+    from selfeval_xl.core import parse
+    monkeypatch.setattr(parse, "PARSE_CACHE_SIZE", 4)
+    parse.parse_quantity.cache.clear()
+    assert [parse.parse_quantity(f"{n}天").number for n in range(10)] == [D(n) for n in range(10)]
+    assert 0 < len(parse.parse_quantity.cache) <= 4
+    for _ in range(2):
+        with pytest.raises(ParseError) as info:
+            parse.parse_quantity("约150天左右≥", "实际完成值")
+        assert info.value.short == "#无法识别实际完成值"
+
+
+def test_a_date_cell_is_its_day_and_a_number_names_none():
+    import datetime
+    from selfeval_xl.core.parse import Day, parse_day
+    assert parse_day(datetime.datetime(2023, 7, 15, 9, 30)) == Day(7, 15, 2023)
+    assert parse_day(datetime.date(2023, 7, 15)) == Day(7, 15, 2023)
+    assert parse_day(45122) is None and parse_day(None) is None
+
+
+def test_a_true_cell_is_not_the_number_one():
+    assert parse_value(1).direction is Direction.GE
+    assert parse_value(True).qualitative            # TRUE == 1 in a dict: never read from the cache of 1

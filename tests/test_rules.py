@@ -108,9 +108,9 @@ def test_unknown_direction_is_an_error(direction):
 
 
 def test_range_and_qual_need_their_own_rules():
-    with pytest.raises(RuleError):
+    with pytest.raises(RuleError, match="区间指标需给出上下限，请用区间评分"):
         rules.indicator_score(1, 1, 1, "区间")
-    with pytest.raises(RuleError):
+    with pytest.raises(RuleError, match="定性指标按档次评分"):
         rules.indicator_score(1, 1, 1, "定性")
 
 
@@ -288,3 +288,206 @@ def test_a_value_a_rule_cannot_read_says_why(value, says):
 @pytest.mark.parametrize("value, number", [("1,011.98", 1011.98), ("99.76%", 0.9976), ("50％", 0.5), (3, 3.0)])
 def test_text_a_rule_reads_as_a_number(value, number):
     assert rules.to_float(value, "实际值") == pytest.approx(number)
+
+
+# --------------------------------------------------------------------------- what a user reads of a rule
+def test_a_message_without_a_short_form_gets_its_first_clause():
+    assert RuleError("总分为空，请填写").short == "#总分为空"
+    assert RuleError("区间下限大于上限（90 > 80）").short == "#区间下限大于上限"
+    assert RuleError("分值为0，无法计算", "#分值为0").short == "#分值为0"
+    assert str(RuleError("分值为0，无法计算", "#分值为0")) == "分值为0，无法计算"   # a log shows the message, not a tuple
+
+
+def test_a_full_width_comma_in_an_amount_is_a_thousands_separator():
+    assert rules.to_float("1，011.98", "全年执行数") == 1011.98
+
+
+def test_a_percent_in_text_is_a_hundredth():
+    assert rules.to_float("12.5%", "执行率") == 0.125
+    assert rules.to_float("1,250", "执行数") == 1250.0
+
+
+@pytest.mark.parametrize("typed", [rules.Direction.LE, " ≤ ", "＜＝", "< =", "≦"])
+def test_a_direction_is_read_however_it_is_spelled(typed):
+    assert rules.parse_direction(typed) in (rules.Direction.LE, rules.Direction.LT)
+    assert rules.parse_direction(typed).reverse and not rules.parse_direction(typed).positive
+
+
+def test_an_unknown_direction_is_quoted_back():
+    with pytest.raises(RuleError) as info:
+        rules.parse_direction(" 大约 ")
+    assert info.value.message.startswith("未知的指标性质：大约（应为 ≥ ≤ = 区间 定性")
+    with pytest.raises(RuleError) as info:
+        rules.parse_direction(None)
+    assert info.value.message.startswith("未知的指标性质：空（")
+    assert info.value.short == "#未知指标性质"
+
+
+def test_range_bounds_out_of_order_are_quoted():
+    with pytest.raises(RuleError) as info:
+        rules.range_score(110, 90.5, 100, 5)
+    assert info.value.message == "区间下限110大于上限90.5"
+
+
+@pytest.mark.parametrize("bands", [[rules.Band(0.1, 0.6), rules.Band(0, 1.0), rules.Band(0.05, 0.8)]])
+def test_bands_are_read_in_order_of_their_bounds_however_listed(bands):
+    assert rules.band_score(-0.01, bands, 5) == D("5.00")      # a rate below the first bound: the first band
+    assert rules.band_score(0.05, bands, 5) == D("4.00")       # a bound belongs to its own band
+    assert rules.band_score(0.0501, bands, 5) == D("3.00")
+    assert rules.band_score(0.1001, bands, 5) == D("0.00")     # beyond the last band: nothing
+    assert rules.describe_bands(bands) == "≤0%得100%；≤5%得80%；≤10%得60%；超过10%得0"
+
+
+def test_bands_in_words_keep_a_fraction_of_a_percent():
+    assert rules.describe_bands([rules.Band(0.125, 0.5)]) == "≤12.5%得50%；超过12.5%得0"
+    assert rules.describe_bands([]) == ""
+
+
+@pytest.mark.parametrize("target, actual, direction, flagged", [
+    (100, 83, "≤", True),            # 83 × 1.2 = 99.6 ≤ 100
+    (120, 100, "≤", True),           # 100 × 1.2 = 120: the bound is 超额
+    (100, 84, "≤", False),
+    (0.5, 0.6, "≥", True), (1, 0.8, "≤", True),   # a rate typed as a fraction: 60% against 50% is 超额
+    (0, 5, "≥", False), (0, 0, "≤", False),   # a target of 0 cannot be exceeded by a share
+    (100, 200, "=", False), (100, 200, "区间", False),
+])
+def test_overachievement_both_ways(target, actual, direction, flagged):
+    assert rules.is_overachieved(target, actual, direction) is flagged
+
+
+@pytest.mark.parametrize("text, key", [
+    ("达成年度指标，效果良好", "achieved"), ("未达成。", "failed"), ("部分达成 ", "partial"),
+    ("达成年度指标效果良好", None),   # no mark after the name: it names no tier
+    ("基本达成", None), ("", None), (None, None),
+])
+def test_a_tier_is_named_alone_or_before_a_mark(text, key):
+    tier = rules.find_tier(text)
+    assert (tier.key if tier else None) == key
+
+
+def test_an_unknown_tier_lists_the_tiers():
+    with pytest.raises(RuleError) as info:
+        rules.tier_of("还行")
+    assert info.value.message == "未知的定性档次：还行（应为 达成 / 部分达成 / 未达成 或官方档次表述）"
+    with pytest.raises(RuleError, match="未知的定性档次：空"):
+        rules.tier_of("")
+
+
+@pytest.mark.parametrize("key, fraction, inside", [
+    ("achieved", 1.0, True), ("achieved", 0.8, True), ("achieved", 0.7999, False), ("achieved", 1.01, False),
+    ("partial", 0.8, False), ("partial", 0.6, True), ("partial", 0.5999, False),
+    ("failed", 0.0, True), ("failed", 0.6, False),
+])
+def test_a_tier_holds_its_lower_bound_and_only_the_top_one_its_upper(key, fraction, inside):
+    tier = {t.key: t for t in rules.DEFAULT_TIERS}[key]
+    assert tier.holds(fraction) is inside
+
+
+def test_a_tier_band_in_words():
+    achieved, partial, failed = rules.DEFAULT_TIERS
+    assert achieved.closed and not partial.closed and not failed.closed
+    assert achieved.band_words == "80%（含）–100%"
+    assert partial.band_words == "60%（含）–80%（不含）"
+    assert failed.band_words == "0%（含）–60%（不含）"
+    assert rules.qual_band(partial, 10) == (D("6.00"), D("8.00"))
+
+
+@pytest.mark.parametrize("stated, kept", [
+    (7.456, "7.46"), ("6", "6.00"),                 # inside the band: the 单位's score, rounded
+    (8, "7.00"), (5.99, "7.00"),                    # outside: the tier's default
+    (None, "7.00"), ("", "7.00"),                   # none given: the default
+])
+def test_a_score_inside_its_tier_band_is_kept(stated, kept):
+    partial = rules.DEFAULT_TIERS[1]
+    assert rules.qual_score_kept(partial, 10, stated) == D(kept)
+
+
+def test_grades_are_tried_from_the_highest_floor_whatever_their_order():
+    listed = Settings(grades=((60.0, "合格"), (90.0, "优秀"), (0.0, "不合格")))
+    assert rules.grade(95, listed) == "优秀"
+    assert rules.grade(60, listed) == "合格"
+    assert rules.grade(59.99, listed) == "不合格"
+
+
+def test_a_total_no_grade_covers_is_an_error_naming_it():
+    with pytest.raises(RuleError) as info:
+        rules.grade(30.5, Settings(grades=((60.0, "合格"),)))
+    assert info.value.message == "等级表没有覆盖总分 30.5（最低一档的下限应为 0）"
+    assert info.value.short == "#等级表缺0分档"
+    with pytest.raises(RuleError) as info:
+        rules.grade(101)
+    assert info.value.message == "总分应在0–100之间：101"
+
+
+@pytest.mark.parametrize("grades, says", [
+    (rules.DEFAULT_GRADES, []),
+    (((100, "满分"), (0, "其他")), []),                                  # 0 and 100 are floors a list may use
+    ((), ["等级表为空"]),
+    (((60, "合格"), (90, "优秀"), (0, "差")), ["从高到低"]),          # would grade 95 as 合格
+    (((90, "优"), (90, "良"), (0, "差")), ["不重复"]),
+    (((110, "优"), (0, "差")), ["0–100 之间"]),
+    (((100.5, "优"), (0, "差")), ["0–100 之间"]),
+    (((90, "优"), (-5, "差")), ["0–100 之间", "低于 -5 分"]),
+    (((90, "优"), (60.5, "中")), ["下限为 0 的一档（否则低于 60.5 分的总分无等级）"]),
+])
+def test_a_grade_list_that_cannot_grade_every_total_says_why(grades, says):
+    problems = rules.grade_list_problems(grades)
+    assert len(problems) == len(says)
+    for words in says:
+        assert any(words in p for p in problems), (words, problems)
+
+
+def test_the_total_is_clamped_after_rounding():
+    assert rules.clamp_total(99.995) == D("100.00")
+    assert rules.clamp_total("50.555") == D("50.56")
+    assert rules.clamp_total(0) == D("0.00")
+
+
+# --------------------------------------------------------------------------- the bureau's review
+@pytest.mark.parametrize("args, expected", [
+    ((7.5,), "7.50"),                    # no 口径: the rule's score
+    ((10, 0.7), "7.00"),                 # a 30% cut
+    ((10, 0), "0.00"),                   # 无佐证材料
+    ((10, 1, 2), "8.00"),                # 2 points deducted
+    ((10, 0.7, 2), "5.00"),              # the share first, then the points
+    ((3, 1, 5), "0.00"),                 # never below 0
+    ((1.425, 1, 0), "1.43"),             # ROUND half away from zero on the 15-digit double
+])
+def test_review_score(args, expected):
+    assert rules.review_score(*args) == D(expected)
+
+
+def test_a_review_share_that_is_not_a_number_says_so():
+    with pytest.raises(RuleError) as info:
+        rules.review_score(5, "七成")
+    assert info.value.short == "#保留比例不是数字"
+
+
+def test_deviation_is_the_gap_as_a_share_of_the_weight():
+    assert rules.deviation(4, 2, 4) == 0.5          # scored 2 points too high on a 4-point indicator
+    assert rules.deviation(2, 4, 4) == -0.5
+    assert rules.deviation("3", 3, 5) == 0.0
+    with pytest.raises(RuleError) as info:
+        rules.deviation(1, 0, 0)
+    assert info.value.short == "#分值为0"
+    with pytest.raises(RuleError, match="分值不能为负数"):
+        rules.deviation(1, 0, -2)
+
+
+def test_the_default_settings_are_spec_and_the_national_text():
+    """SPEC.md's scoring rules: 执行率 below 90% is explained, 超额 from 120%, 加减分项 ±5, 反向 by ratio, the
+    grades 90/80/60/0; a 成本指标 is 反向 unless it names a saving (成本节约率 ≥ 5%)."""
+    s = rules.DEFAULT_SETTINGS
+    assert (s.exec_rate_explain_below, s.overachievement_ratio, s.bonus_min, s.bonus_max) == (0.9, 1.2, -5.0, 5.0)
+    assert s.reverse_formula is ReverseFormula.RATIO and (s.score_tolerance, s.compare_as_shown) == (0.0, True)
+    assert [floor for floor, _ in s.grades] == [90.0, 80.0, 60.0, 0.0]
+    assert s.cost_levels == ("成本指标",) and "节约" in s.cost_positive_words
+    assert [(t.low, t.high, t.default) for t in s.tiers] == [(0.8, 1.0, 1.0), (0.6, 0.8, 0.7), (0.0, 0.6, 0.3)]
+
+
+def test_the_longest_tier_name_wins():
+    """A system whose tier name is another's followed by a bracket: ``达成（部分）`` is that tier, not 达成."""
+    whole = rules.Tier("whole", "达成", (), 0.8, 1.0, 1.0)
+    part = rules.Tier("part", "达成（部分）", (), 0.6, 0.8, 0.7)
+    assert rules.find_tier("达成（部分）", Settings(tiers=(whole, part))).key == "part"
+    assert rules.find_tier("达成（部分）", Settings(tiers=(part, whole))).key == "part"

@@ -41,6 +41,12 @@ def test_what_a_cell_shows():
     assert [shown_places(t, None) for t in ("86%", "99.76%", "９８％", "9.3", "约90%")] == [2, 4, 2, None, None]
 
 
+def test_a_format_that_does_not_round_to_decimals_shows_no_fixed_places():
+    """Text (@), scientific and fraction formats show no fixed decimals: a figure in them is held to full precision."""
+    assert [shown_places(v, f) for v, f in ((0.5, "@"), (12345.678, "0.00E+00"), (0.5, "# ?/?"),
+                                            (0.86, '0.0"%"'), (0.86, "0.0;[Red]-0.0"))] == [None, None, None, 1, 1]
+
+
 def test_a_rule_stated_in_words_is_read_or_said_unread(tmp_path):
     """得分计算方法 beside 年度资金总额: the common forms are applied (20分*执行率 gives 预算执行 20 points in
     a form without a 分值 cell); any other wording leaves the score unreviewed, with a warning."""

@@ -28,9 +28,6 @@ class Quantity:
     number: Decimal
     unit: str = ""
 
-    def scaled(self, factor: int) -> "Quantity":
-        return Quantity(self.number * factor, self.unit[1:] if self.unit.startswith("万") else self.unit)
-
 
 @dataclass(frozen=True)
 class Value:
@@ -127,21 +124,21 @@ def parse_number(value: object, what: str = "数值") -> Decimal:
     """
     if isinstance(value, bool):
         raise ParseError(f"{what}不是数字：{value}", f"#{what}不是数字")
+    percent = False
     if isinstance(value, float):
-        return _float_decimal(value) if value else Decimal(format(value, ".15g"))   # -0.0 == 0.0 in a cache
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, Decimal):
-        return value
-    text = fold_text(str(value if value is not None else "")).strip().replace(",", "")
-    if not text:
-        raise ParseError(f"{what}为空", f"#{what}为空")
-    percent = text.endswith(("%", "％"))
-    try:
-        number = Decimal(text[:-1] if percent else text)
-    except InvalidOperation:
-        raise ParseError(f"{what}不是数字：{value}", f"#{what}不是数字") from None
-    if not number.is_finite():
+        number = _float_decimal(value)
+    elif isinstance(value, (int, Decimal)):
+        number = Decimal(value)
+    else:
+        text = fold_text(str(value if value is not None else "")).strip().replace(",", "")
+        if not text:
+            raise ParseError(f"{what}为空", f"#{what}为空")
+        percent = text.endswith(("%", "％"))
+        try:
+            number = Decimal(text[:-1] if percent else text)
+        except InvalidOperation:
+            raise ParseError(f"{what}不是数字：{value}", f"#{what}不是数字") from None
+    if not number.is_finite():      # a NaN or an infinity, typed or held: no rule can use it
         raise ParseError(f"{what}不是有效数字：{value}", f"#{what}无效")
     return number / 100 if percent else number
 
@@ -149,8 +146,8 @@ def parse_number(value: object, what: str = "数值") -> Decimal:
 @lru_cache(maxsize=4096)
 def _float_decimal(value: float) -> Decimal:
     """A float as the Decimal of its 15 significant digits (what Excel shows); once per value, as a
-    table's numbers are read by several checks."""
-    return Decimal(format(value, ".15g"))
+    table's numbers are read by several checks. -0.0 is 0 (as Excel shows it, and as the cache keys it)."""
+    return Decimal(format(value, ".15g")) + 0
 
 
 @_by_text
@@ -176,9 +173,6 @@ def parse_value(text: object, what: str = "年度指标值",
     if not raw:
         raise ParseError(f"{what}为空", f"#{what}为空")
     body = fold_text(raw.replace(" ", "").replace("\u3000", ""))
-    tier = find_tier(body, settings)
-    if tier is not None and not re.search(r"\d", body):
-        return Value(raw, Direction.QUAL, tier=tier)
     candidate = body.removeprefix("区间")
     if candidate[:1] in "[［(（":   # "[90,110]": a comma separates bounds only inside brackets
         candidate = re.sub("[,，]", "~", candidate, count=1)
@@ -192,15 +186,13 @@ def parse_value(text: object, what: str = "年度指标值",
         return Value(raw, Direction.RANGE, low, high)
     direction, rest = _comparison(_INCLUSIVE.sub("", body))
     if not re.search(r"\d", rest):
-        return Value(raw, Direction.QUAL, tier=tier)
+        return Value(raw, Direction.QUAL, tier=find_tier(body, settings))
     return Value(raw, direction, parse_quantity(rest, what))
 
 
 def bare_figure(text: object) -> bool:
     """A 年度指标值 that is a figure alone (``100%``, ``2200篇``, 0.03): it names no comparison of its own, so
     it is read as ≥ unless the indicator's kind says otherwise (a 控制率 is held from above)."""
-    if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool):
-        return True
     try:
         value = parse_value(text)
     except ParseError:

@@ -247,11 +247,10 @@ def _fraction(direction: Direction, target: float, actual: float, settings: Sett
         if settings.reverse_formula is ReverseFormula.LINEAR:
             return 0.0 if target == 0 else max(1 - (actual - target) / target, 0.0)
         return target / actual
-    if direction is Direction.EQ:
-        if actual == target:
-            return 1.0
-        return min(actual, target) / max(actual, target)
-    raise RuleError(f"指标性质{direction.value}不是定量比较", "#指标性质不符")
+    # Direction.EQ: indicator_score has refused 区间 and 定性 already
+    if actual == target:
+        return 1.0
+    return min(actual, target) / max(actual, target)
 
 
 def indicator_score(target: Number | None, actual: Number | None, weight: Number | None,
@@ -326,8 +325,6 @@ def find_tier(text: object, settings: Settings = DEFAULT_SETTINGS) -> Tier | Non
     punctuation mark (the longest name wins, so 未达成 is never read as 达成). Anything else — 基本达成,
     效果明显, 较好 — names no tier: a reviewer must say which tier is meant, nothing is guessed."""
     key = str(text or "").strip()
-    if not key:
-        return None
     candidates = [(len(name), tier) for tier in settings.tiers for name in tier.names
                   if key == name or (key.startswith(name) and key[len(name)] in TIER_NAME_ENDS)]
     return max(candidates, key=lambda c: c[0])[1] if candidates else None
