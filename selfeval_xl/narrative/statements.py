@@ -128,8 +128,7 @@ def _measure(kw: str, value: Decimal) -> str:
 def extract(paragraphs: list[Paragraph], names: Names) -> Extracted:
     """The statements of the report's body: from the first chapter heading (一、) up to the 附件, each in
     the scope its section speaks of (:mod:`sections`)."""
-    out = Extracted()
-    out.placeholders = [p for p in paragraphs if "【待填写：" in p.text]
+    out = Extracted(placeholders=[p for p in paragraphs if "【待填写：" in p.text])
     placed = place(paragraphs, names.projects)
     started = not any(item.level == 1 for item in placed)
     heading: tuple | None = None
