@@ -164,11 +164,10 @@ def extract(paragraphs: list[Paragraph], names: Names) -> Extracted:
     return out
 
 
-def _statement(out: Extracted, key: Key, text: str, p: Paragraph, sentence: str) -> Statement | None:
-    value = read_number(text)
-    if value is None:
-        return None
-    s = Statement(key, value, p, sentence.strip(), text)
+def _statement(out: Extracted, key: Key, text: str, p: Paragraph, sentence: str) -> Statement:
+    """A figure filed under ``key``; ``text`` is a match of :data:`NUMBER` (or an amount made of one), so
+    it always reads as a number."""
+    s = Statement(key, read_number(text), p, sentence.strip(), text)
     out.statements.append(s)
     return s
 
@@ -227,14 +226,14 @@ def _funds(sentence: str, p: Paragraph, scope: str, out: Extracted, before: list
             category = f"part:{_label(label)}"      # 其中 A…, or a qualified amount: never the total
         if amount is None or any(w in core for w in _SKIP_FUNDS):
             continue
-        measure = _funds_measure(label) or (made[-1].key[2] if within and made else None)
-        value = read_number(amount.group("num"))
-        if measure is None or value is None:
+        stated = before + made                      # 其中 opening a sentence: of the whole the one before states
+        measure = _funds_measure(label) or (stated[-1].key[2] if within and stated else None)
+        if measure is None:
             continue
-        text = amount.group("num") if amount.group("unit") == "万元" else str(value / 10000)
+        text = amount.group("num")
+        if amount.group("unit") == "元":
+            text = str(read_number(text) / 10000)
         s = _statement(out, (scope, "funds", measure, category), text, p, sentence)
-        if s is None:
-            continue
         if category.startswith("part:"):
             if group is None:
                 whole = next((w for w in reversed(before + made) if w.key[2] == measure), None)
@@ -298,5 +297,5 @@ def _counts(sentence: str, p: Paragraph, scope: str, names: Names, out: Extracte
                 None)
     if full_s is None and rate is None:
         return waiting
-    out.counts.append(([s for s in waiting if s], full_s, rate))
+    out.counts.append((waiting, full_s, rate))
     return None
