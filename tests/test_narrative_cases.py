@@ -155,3 +155,13 @@ def test_a_figure_the_table_states_otherwise_is_a_table_mismatch_quoting_the_tab
 ])
 def test_a_figure_the_table_states_alike_is_no_mismatch(tmp_path, body):
     assert [f for f in _against_tables(tmp_path, body) if f[0] == "report-table-mismatch"] == []
+
+
+def test_a_projects_item_breakdown_is_the_projects_own(tmp_path):
+    """The reference report's project 2 (/work/shared/reports/README.md): an item ``1.<项目>，分值 100 分，其中…``
+    names the project, so its breakdowns are the project's — 效益 40 over its 30, and 满意度 left out."""
+    body = ("（二）各项工作任务绩效目标完成情况分析\n1.档案展厅运营项目，分值100分，其中预算执行10分，产出指标50分，效益指标30分，"
+            "满意度指标10分；自评95.95分，其中预算执行9.55分，产出指标46.4分，效益指标40分。")
+    found = [(code, message.split("：“")[0]) for code, _, message, _ in _against_tables(tmp_path, body)]
+    assert found == [("report-score-over-weight", "档案展厅运营项目 “效益指标” 自评 40 分高于报告所述分值 30 分"),
+                     ("report-part-missing", "档案展厅运营项目 总分 自评 的分项未列“满意度指标”（分值分项列了它）")]
