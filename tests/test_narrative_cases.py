@@ -108,7 +108,8 @@ def _unit():
                          parts=[Part("管理效能", Decimal(45), Decimal("44.43"),
                                      indicators=[ind("预算编制", "20", "19.43"), ind("资金管理", "25", "25")]),
                                 Part("履职效能", Decimal(50), Decimal(50), indicators=[ind("人物专辑", "50", "50")])],
-                         funds={("budget", "total"): Decimal("1014.4"), ("spent", "total"): Decimal("1011.98")},
+                         funds={("budget", "total"): Decimal("1014.4"), ("spent", "total"): Decimal("1011.98"),
+                                ("budget", "basic"): Decimal("969.83"), ("budget", "project"): Decimal("44.57")},
                          rate=Decimal("1011.98") / Decimal("1014.4"))
     project = Summary("project", "档案展厅运营项目", unit_name, 2021, "项目.xlsx", Decimal(100), Decimal("95.95"))
     return Unit(unit_name, [unit_name], department, [project])
@@ -134,6 +135,13 @@ def _against_tables(tmp_path: Path, body: str):
      "部门整体 “管理效能” 自评 报告为 44.34，部门整体支出绩效自评表为 44.43", "44.43"),
     ("（一）档案展厅运营项目\n档案展厅运营项目自评总分96.95分。", "自评总分96.95分",
      "档案展厅运营项目 总分 自评 报告为 96.95，“档案展厅运营项目”项目支出绩效自评表为 95.95", "95.95"),
+    ("其中基本支出预算960万元，项目支出预算44.57万元。", "基本支出预算960万元",
+     "部门整体 基本支出 预算 报告为 960，部门整体支出绩效自评表为 969.83", "969.83"),
+    ("其中基本支出预算969.83万元，项目支出预算54.57万元。", "项目支出预算54.57万元",
+     "部门整体 项目支出 预算 报告为 54.57，部门整体支出绩效自评表为 44.57", "44.57"),
+    ("共涉及4个指标。", "共涉及4个指标", "部门整体 指标个数 报告为 4，部门整体支出绩效自评表为 3", "3"),
+    ("涉及2个管理效能指标、1个履职效能指标，实际完成指标3个（均得满分），指标完成率100%。", "指标完成率100%",
+     "部门整体 指标完成率 报告为 100%，部门整体支出绩效自评表为 66.67%", "66.67"),
     ("涉及3个管理效能指标、1个履职效能指标。", "涉及3个管理效能指标",
      "部门整体 管理效能指标个数 报告为 3，部门整体支出绩效自评表为 2", "2"),
     ("涉及2个管理效能指标、1个履职效能指标，实际完成指标3个（均得满分），指标完成率100%。", "实际完成指标3个",
@@ -165,3 +173,10 @@ def test_a_projects_item_breakdown_is_the_projects_own(tmp_path):
     found = [(code, message.split("：“")[0]) for code, _, message, _ in _against_tables(tmp_path, body)]
     assert found == [("report-score-over-weight", "档案展厅运营项目 “效益指标” 自评 40 分高于报告所述分值 30 分"),
                      ("report-part-missing", "档案展厅运营项目 总分 自评 的分项未列“满意度指标”（分值分项列了它）")]
+
+
+def test_a_figure_stated_twice_against_the_table_is_one_mismatch_at_the_wrong_one(tmp_path):
+    """The table says which of the two is right: a report-table-mismatch there, not a report-figure-twice."""
+    body = "2021年支出预算1132.01万元，支出决算1011.98万元。\n二、其他情况\n2021年支出预算1014.4万元，支出决算1011.98万元。"
+    found = [(code, text) for code, text, _, _ in _against_tables(tmp_path, body)]
+    assert found == [("report-table-mismatch", "2021年支出预算1132.01万元，支出决算1011.98万元。")]

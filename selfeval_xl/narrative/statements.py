@@ -27,8 +27,8 @@ _PART = re.compile(rf"[，,、](?:其中)?(?P<name>[^\d，,、。；;：:（）(
 _ANNEX = re.compile(rf"^(?:{MARKS[0]}\s*)?附件(?:\s*[\d{CN}]*\s*[：:].*|\s*)$")
 _AMOUNT = re.compile(rf"(?P<num>{NUMBER})(?P<unit>万元|元)")
 _RATE = re.compile(rf"(?P<label>预算完成率|预算执行率|资金执行率|执行率|指标完成率)(?:为|达到|达|是|：|:)?(?P<num>{NUMBER})%")
-_COUNTS = re.compile(rf"涉及(?P<items>(?:[，,、和]?(?:共)?{NUMBER}个[^，,、。；;\d]{{1,12}}?指标)+)")
-_COUNT_ITEM = re.compile(rf"(?P<num>{NUMBER})个(?P<name>[^，,、。；;\d]{{1,12}}?)指标")
+_COUNTS = re.compile(rf"涉及(?P<items>(?:[，,、和]?(?:共)?{NUMBER}个[^，,、。；;\d]{{0,12}}?指标)+)")
+_COUNT_ITEM = re.compile(rf"(?P<num>{NUMBER})个(?P<name>[^，,、。；;\d]{{0,12}}?)指标")     # no name: all of them
 _FULL = re.compile(rf"实际完成指标(?P<num>{NUMBER})个")
 _SKIP_FUNDS = ("调整", "结转", "结余", "追加", "调减", "调增", "采购", "节约", "上年", "去年", "上一年", "同比",
                "较", "比上", "增长", "减少", "下降")
@@ -287,7 +287,7 @@ def _counts(sentence: str, p: Paragraph, scope: str, names: Names, out: Extracte
             what = resolve(item.group("name"), scope, names)
             if what and what[0] == "level":
                 waiting.append(_statement(out, (scope, "count", what[1]), item.group("num"), p, sentence))
-            elif not item.group("name").strip("共"):
+            elif not item.group("name"):
                 waiting.append(_statement(out, (scope, "count", "all"), item.group("num"), p, sentence))
     if waiting is None:
         return None
