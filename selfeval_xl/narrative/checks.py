@@ -19,7 +19,7 @@ from .statements import Extracted, Key, Statement
 from .summary import Summary
 from .units import Unit
 
-WHAT = {"weight": "分值", "score": "自评", "budget": "预算", "spent": "决算", "gap": "预算执行差额"}
+WHAT = {"weight": "分值", "score": "自评", "budget": "预算", "spent": "决算", "gap": "预算执行差额", "initial": "年初预算"}
 
 # raised by the report reader (narrative/report.py) before or after the checks, not by a check
 NO_TEXT = raised("report-no-text", "warning", "报告未能读出文字，未检查", __name__)
