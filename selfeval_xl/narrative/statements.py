@@ -69,7 +69,7 @@ class Extracted:
     statements: list[Statement] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
     fund_groups: list[Group] = field(default_factory=list)      # a total and its named parts (其中…)
-    counts: list[tuple[list[Statement], Statement | None, Statement | None]] = field(default_factory=list)
+    counts: list[tuple[list[Statement], Statement, Statement]] = field(default_factory=list)   # (counts, 实际完成, 完成率)
     placeholders: list[Paragraph] = field(default_factory=list)
 
 
@@ -277,9 +277,9 @@ def _rates(sentence: str, p: Paragraph, scope: str, out: Extracted) -> None:
 
 def _counts(sentence: str, p: Paragraph, scope: str, names: Names, out: Extracted,
             waiting: list[Statement] | None) -> list[Statement] | None:
-    """The counts of indicators a sentence states (``涉及 21 个管理效能指标…``) with the 实际完成指标 and
-    指标完成率 of that sentence or of a later one of the paragraph (``…指标。实际完成指标33个，指标完成率100%。``):
-    ``waiting`` are the counts stated before. Returns the counts still waiting for them."""
+    """The counts of indicators a sentence states (``涉及 21 个管理效能指标…``), held with the 实际完成指标 and
+    the 指标完成率 of that sentence or of later ones of the paragraph (``…指标。实际完成指标33个。指标完成率100%。``):
+    ``waiting`` are the counts, and a 实际完成指标, stated before. Returns what still waits for a rate."""
     found = _COUNTS.search(sentence)
     if found is not None:
         waiting = []
@@ -292,10 +292,14 @@ def _counts(sentence: str, p: Paragraph, scope: str, names: Names, out: Extracte
     if waiting is None:
         return None
     full = _FULL.search(sentence)
-    full_s = _statement(out, (scope, "count", "full"), full.group("num"), p, sentence) if full else None
+    if full is not None:
+        waiting.append(_statement(out, (scope, "count", "full"), full.group("num"), p, sentence))
     rate = next((s for s in out.statements if s.key == (scope, "rate", "full") and s.sentence == sentence.strip()),
                 None)
-    if full_s is None and rate is None:
+    done = next((s for s in reversed(waiting) if s.key[2] == "full"), None)
+    if rate is None or done is None:
         return waiting
-    out.counts.append((waiting, full_s, rate))
+    counts = [s for s in waiting if s.key[2] != "full"]
+    if counts:
+        out.counts.append((counts, done, rate))
     return None
