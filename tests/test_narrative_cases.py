@@ -180,3 +180,26 @@ def test_a_figure_stated_twice_against_the_table_is_one_mismatch_at_the_wrong_on
     body = "2021年支出预算1132.01万元，支出决算1011.98万元。\n二、其他情况\n2021年支出预算1014.4万元，支出决算1011.98万元。"
     found = [(code, text) for code, text, _, _ in _against_tables(tmp_path, body)]
     assert found == [("report-table-mismatch", "2021年支出预算1132.01万元，支出决算1011.98万元。")]
+
+
+@pytest.mark.parametrize("key, words", [
+    (("", "total", "score"), "部门整体 总分 自评"),
+    (("", "level", "管理效能", "weight"), "部门整体 “管理效能” 分值"),
+    (("", "level2", "产出数量", "score"), "部门整体 “产出数量” 自评"),
+    (("档案展厅运营项目", "indicator", "人物专辑", "weight"), "档案展厅运营项目 “人物专辑” 分值"),
+    (("", "named", "档案馆", "score"), "部门整体 “档案馆” 自评"),
+    (("", "funds", "budget", "total"), "部门整体 支出 预算"),
+    (("", "funds", "gap", "basic"), "部门整体 基本支出 预算执行差额"),
+    (("", "funds", "spent", "project"), "部门整体 项目支出 决算"),
+    (("", "funds", "initial", "part:人员经费"), "部门整体 人员经费 年初预算"),
+    (("", "rate", "budget"), "部门整体 预算完成率/执行率"),
+    (("", "rate", "full"), "部门整体 指标完成率"),
+    (("", "count", "all"), "部门整体 指标个数"),
+    (("", "count", "full"), "部门整体 实际完成指标个数"),
+    (("", "count", "履职效能"), "部门整体 履职效能指标个数"),
+])
+def test_a_figure_is_named_in_a_message_as_the_report_names_it(key, words):
+    """The words a finding opens with: which figure of which scope, in Chinese (no key word left in English)."""
+    from selfeval_xl.narrative.checks import describe
+
+    assert describe(key) == words
