@@ -226,8 +226,11 @@ def _funds(sentence: str, p: Paragraph, scope: str, out: Extracted, before: list
             category = f"part:{_label(label)}"      # 其中 A…, or a qualified amount: never the total
         if amount is None or any(w in core for w in _SKIP_FUNDS):
             continue
-        stated = before + made                      # 其中 opening a sentence: of the whole the one before states
-        measure = _funds_measure(label) or (stated[-1].key[2] if within and stated else None)
+        # after 其中 a named part (基本支出, 人员经费) without its measure is of the whole's, the whole stated in
+        # this sentence or the one before; an amount naming nothing (其中30万元用于…) is left alone
+        stated = before + made
+        named = within and category != "total"
+        measure = _funds_measure(label) or (stated[-1].key[2] if named and stated else None)
         if measure is None:
             continue
         text = amount.group("num")
