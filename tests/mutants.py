@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import dataclasses
 import datetime
 import functools
 import gc
@@ -260,7 +261,8 @@ def _fresh(tree: Path, tests: list[str], timeout: float) -> int:
 
 
 def _functions(module) -> Iterator:
-    """Every function object the module defines, methods and wrapped functions included."""
+    """Every function object the module defines, methods, wrapped functions and those a decorator keeps in a
+    dataclass (``@check`` returns a ``Check`` holding the function) included."""
     seen: set[int] = set()
 
     def of(value, depth=0) -> Iterator:
@@ -276,6 +278,9 @@ def _functions(module) -> Iterator:
         elif isinstance(value, types.FunctionType) and value.__module__ == module.__name__:
             yield value
         elif isinstance(value, type) and value.__module__ == module.__name__:
+            for member in vars(value).values():
+                yield from of(member, depth + 1)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):   # a registry's unit: @check's Check.run
             for member in vars(value).values():
                 yield from of(member, depth + 1)
 

@@ -19,7 +19,7 @@ from .statements import Extracted, Key, Statement
 from .summary import Summary
 from .units import Unit
 
-WHAT = {"weight": "分值", "score": "自评", "budget": "预算", "spent": "决算", "gap": "预算执行差额"}
+WHAT = {"weight": "分值", "score": "自评", "budget": "预算", "spent": "决算", "gap": "预算执行差额", "initial": "年初预算"}
 
 # raised by the report reader (narrative/report.py) before or after the checks, not by a check
 NO_TEXT = raised("report-no-text", "warning", "报告未能读出文字，未检查", __name__)
@@ -164,13 +164,14 @@ def rate_of_amounts(ctx: Context) -> Iterator[Finding]:
                            f"{describe(rate.key)} {_show(rate.value)}% 不等于决算 {_show(spent.value)} / 预算 "
                            f"{_show(budget.value)} = {_show(round(expected, 2))}%", round(expected, 2))
     for parts, full, rate in ctx.extracted.counts:
-        if rate is not None and full is not None and parts:
-            total = sum((p.value for p in parts if p.key[2] != "all"), Decimal(0)) or parts[0].value
-            expected = full.value / total * HUNDRED if total else None
-            if expected is not None and not ctx.agrees(rate.value, expected):
-                yield ctx.find("report-rate", rate,
-                               f"指标完成率 {_show(rate.value)}% 不等于实际完成指标 {_show(full.value)} 个 / 指标 "
-                               f"{_show(total)} 个 = {_show(round(expected, 2))}%", round(expected, 2))
+        total = sum((p.value for p in parts if p.key[2] != "all"), Decimal(0)) or parts[0].value
+        if not total:
+            continue
+        expected = full.value / total * HUNDRED
+        if not ctx.agrees(rate.value, expected):
+            yield ctx.find("report-rate", rate,
+                           f"指标完成率 {_show(rate.value)}% 不等于实际完成指标 {_show(full.value)} 个 / 指标 "
+                           f"{_show(total)} 个 = {_show(round(expected, 2))}%", round(expected, 2))
 
 
 @check("report-score-over-weight", "error", "报告中的自评得分高于其分值")

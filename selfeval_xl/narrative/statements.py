@@ -27,8 +27,8 @@ _PART = re.compile(rf"[，,、](?:其中)?(?P<name>[^\d，,、。；;：:（）(
 _ANNEX = re.compile(rf"^(?:{MARKS[0]}\s*)?附件(?:\s*[\d{CN}]*\s*[：:].*|\s*)$")
 _AMOUNT = re.compile(rf"(?P<num>{NUMBER})(?P<unit>万元|元)")
 _RATE = re.compile(rf"(?P<label>预算完成率|预算执行率|资金执行率|执行率|指标完成率)(?:为|达到|达|是|：|:)?(?P<num>{NUMBER})%")
-_COUNTS = re.compile(rf"涉及(?P<items>(?:[，,、和]?(?:共)?{NUMBER}个[^，,、。；;\d]{{1,12}}?指标)+)")
-_COUNT_ITEM = re.compile(rf"(?P<num>{NUMBER})个(?P<name>[^，,、。；;\d]{{1,12}}?)指标")
+_COUNTS = re.compile(rf"涉及(?P<items>(?:[，,、和]?(?:共)?{NUMBER}个[^，,、。；;\d]{{0,12}}?指标)+)")
+_COUNT_ITEM = re.compile(rf"(?P<num>{NUMBER})个(?P<name>[^，,、。；;\d]{{0,12}}?)指标")     # no name: all of them
 _FULL = re.compile(rf"实际完成指标(?P<num>{NUMBER})个")
 _SKIP_FUNDS = ("调整", "结转", "结余", "追加", "调减", "调增", "采购", "节约", "上年", "去年", "上一年", "同比",
                "较", "比上", "增长", "减少", "下降")
@@ -69,7 +69,7 @@ class Extracted:
     statements: list[Statement] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
     fund_groups: list[Group] = field(default_factory=list)      # a total and its named parts (其中…)
-    counts: list[tuple[list[Statement], Statement | None, Statement | None]] = field(default_factory=list)
+    counts: list[tuple[list[Statement], Statement, Statement]] = field(default_factory=list)   # (counts, 实际完成, 完成率)
     placeholders: list[Paragraph] = field(default_factory=list)
 
 
@@ -128,8 +128,7 @@ def _measure(kw: str, value: Decimal) -> str:
 def extract(paragraphs: list[Paragraph], names: Names) -> Extracted:
     """The statements of the report's body: from the first chapter heading (一、) up to the 附件, each in
     the scope its section speaks of (:mod:`sections`)."""
-    out = Extracted()
-    out.placeholders = [p for p in paragraphs if "【待填写：" in p.text]
+    out = Extracted(placeholders=[p for p in paragraphs if "【待填写：" in p.text])
     placed = place(paragraphs, names.projects)
     started = not any(item.level == 1 for item in placed)
     heading: tuple | None = None
@@ -165,11 +164,10 @@ def extract(paragraphs: list[Paragraph], names: Names) -> Extracted:
     return out
 
 
-def _statement(out: Extracted, key: Key, text: str, p: Paragraph, sentence: str) -> Statement | None:
-    value = read_number(text)
-    if value is None:
-        return None
-    s = Statement(key, value, p, sentence.strip(), text)
+def _statement(out: Extracted, key: Key, text: str, p: Paragraph, sentence: str) -> Statement:
+    """A figure filed under ``key``; ``text`` is a match of :data:`NUMBER` (or an amount made of one), so
+    it always reads as a number."""
+    s = Statement(key, read_number(text), p, sentence.strip(), text)
     out.statements.append(s)
     return s
 
@@ -228,14 +226,17 @@ def _funds(sentence: str, p: Paragraph, scope: str, out: Extracted, before: list
             category = f"part:{_label(label)}"      # 其中 A…, or a qualified amount: never the total
         if amount is None or any(w in core for w in _SKIP_FUNDS):
             continue
-        measure = _funds_measure(label) or (made[-1].key[2] if within and made else None)
-        value = read_number(amount.group("num"))
-        if measure is None or value is None:
+        # after 其中 a named part (基本支出, 人员经费) without its measure is of the whole's, the whole stated in
+        # this sentence or the one before; an amount naming nothing (其中30万元用于…) is left alone
+        stated = before + made
+        named = within and category != "total"
+        measure = _funds_measure(label) or (stated[-1].key[2] if named and stated else None)
+        if measure is None:
             continue
-        text = amount.group("num") if amount.group("unit") == "万元" else str(value / 10000)
+        text = amount.group("num")
+        if amount.group("unit") == "元":
+            text = str(read_number(text) / 10000)
         s = _statement(out, (scope, "funds", measure, category), text, p, sentence)
-        if s is None:
-            continue
         if category.startswith("part:"):
             if group is None:
                 whole = next((w for w in reversed(before + made) if w.key[2] == measure), None)
@@ -279,9 +280,9 @@ def _rates(sentence: str, p: Paragraph, scope: str, out: Extracted) -> None:
 
 def _counts(sentence: str, p: Paragraph, scope: str, names: Names, out: Extracted,
             waiting: list[Statement] | None) -> list[Statement] | None:
-    """The counts of indicators a sentence states (``涉及 21 个管理效能指标…``) with the 实际完成指标 and
-    指标完成率 of that sentence or of a later one of the paragraph (``…指标。实际完成指标33个，指标完成率100%。``):
-    ``waiting`` are the counts stated before. Returns the counts still waiting for them."""
+    """The counts of indicators a sentence states (``涉及 21 个管理效能指标…``), held with the 实际完成指标 and
+    the 指标完成率 of that sentence or of later ones of the paragraph (``…指标。实际完成指标33个。指标完成率100%。``):
+    ``waiting`` are the counts, and a 实际完成指标, stated before. Returns what still waits for a rate."""
     found = _COUNTS.search(sentence)
     if found is not None:
         waiting = []
@@ -289,15 +290,19 @@ def _counts(sentence: str, p: Paragraph, scope: str, names: Names, out: Extracte
             what = resolve(item.group("name"), scope, names)
             if what and what[0] == "level":
                 waiting.append(_statement(out, (scope, "count", what[1]), item.group("num"), p, sentence))
-            elif not item.group("name").strip("共"):
+            elif not item.group("name"):
                 waiting.append(_statement(out, (scope, "count", "all"), item.group("num"), p, sentence))
     if waiting is None:
         return None
     full = _FULL.search(sentence)
-    full_s = _statement(out, (scope, "count", "full"), full.group("num"), p, sentence) if full else None
+    if full is not None:
+        waiting.append(_statement(out, (scope, "count", "full"), full.group("num"), p, sentence))
     rate = next((s for s in out.statements if s.key == (scope, "rate", "full") and s.sentence == sentence.strip()),
                 None)
-    if full_s is None and rate is None:
+    done = next((s for s in reversed(waiting) if s.key[2] == "full"), None)
+    if rate is None or done is None:
         return waiting
-    out.counts.append(([s for s in waiting if s], full_s, rate))
+    counts = [s for s in waiting if s.key[2] != "full"]
+    if counts:
+        out.counts.append((counts, done, rate))
     return None
