@@ -203,3 +203,15 @@ def test_a_figure_is_named_in_a_message_as_the_report_names_it(key, words):
     from selfeval_xl.narrative.checks import describe
 
     assert describe(key) == words
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("2021年支出预算1132.01万元，支出决算1011.98万元，预算完成率99.76%。", "89.40"),          # 89.3967…
+    ("涉及21个管理效能指标、12个履职效能指标，实际完成指标30个，指标完成率100%。", "90.91"),     # 90.9090…
+])
+def test_a_rate_finding_expects_the_rate_as_its_message_shows_it(tmp_path, body, expected):
+    """The expected figure (JSON, the findings sheet) is the rate to 2 places, as the message says it."""
+    path = tmp_path / "report.txt"
+    path.write_text(TITLE + body + "\n", encoding="utf-8")
+    [found] = check_report(path).findings
+    assert (found.code, found.expected) == ("report-rate", Decimal(expected))
