@@ -179,6 +179,26 @@ def test_out_of_time_stops_the_computation(filled, tmp_path):
     assert not table.computed and "秒" in table.not_computed[table.total.address]
 
 
+@pytest.mark.parametrize("library", ["re-raises", "swallows"])
+def test_out_of_time_is_said_whatever_the_library_does_with_the_signal(monkeypatch, library):
+    """The timer's exception lands inside ``formulas`` or openpyxl, which may raise one of its own (openpyxl
+    gave a TypeError, seen once in a full run) or carry on: the cells are refused as out of time either way,
+    and nothing computed after the deadline is kept."""
+    from selfeval_xl.read import uncached
+
+    def slow(blob, sheet, wanted):
+        try:
+            time.sleep(5)
+        except uncached._OutOfTime:
+            if library == "re-raises":
+                raise TypeError("expected <class 'MultiCellRange'>") from None
+        return {cell: 1.0 for cell in wanted}
+
+    monkeypatch.setattr(uncached, "_compute", slow)
+    outcome = uncached.compute_sheet(b"", "Sheet1", [(0, 0)], Book({}, {}, 1, ""), Limits(seconds=0.1))
+    assert outcome.values == {} and "秒" in outcome.refused[(0, 0)]
+
+
 def test_cached_files_never_import_formulas(filled, tmp_path):
     uncached = _uncached(filled, tmp_path / "uncached.xlsx")
     probe = ("import sys; from selfeval_xl.read import read_workbook; read_workbook(sys.argv[1]); "

@@ -113,16 +113,21 @@ def compute_sheet(blob: bytes, sheet: str, wanted: Iterable[tuple[int, int]], bo
     outcome = Outcome()
     why = refusal(book, limits)
     if not why:
+        late = f"按公式计算超过 {limits.seconds / 2:g} 秒（限制项 seconds 的一半），已停止"
+        clock = _Clock()
         try:
-            with _deadline(limits.seconds / 2):
+            with _deadline(limits.seconds / 2, clock):
                 computed = _compute(blob, sheet, wanted)
+            if clock.expired:       # the signal's exception was caught inside a library: nothing it gave is trusted
+                raise _OutOfTime
             return _judged(computed, wanted, book)
         except _OutOfTime:
-            why = f"按公式计算超过 {limits.seconds / 2:g} 秒（限制项 seconds 的一半），已停止"
+            why = late
         except ImportError:
             why = f"未安装 formulas，{NOT_COMPUTED}"
         except (Exception, MemoryError, RecursionError) as exc:  # noqa: BLE001 - a stranger's formulas
-            why = f"按公式计算出错（{type(exc).__name__}: {exc}）"[:200]
+            # a library may turn the signal's exception into one of its own (openpyxl: a TypeError)
+            why = late if clock.expired else f"按公式计算出错（{type(exc).__name__}: {exc}）"[:200]
     outcome.refused = {cell: why for cell in wanted}
     return outcome
 
@@ -172,15 +177,25 @@ class _OutOfTime(Exception):
     """The computation overran its share of the file's seconds."""
 
 
+@dataclass
+class _Clock:
+    """Whether the deadline passed: the code the signal interrupts may catch :class:`_OutOfTime` and raise
+    something else, or nothing."""
+
+    expired: bool = False
+
+
 @contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    """Stop the block after ``seconds`` with :class:`_OutOfTime`, where a timer signal can be had (the
-    main thread of a POSIX process: a batch worker); elsewhere the worker's own time limit holds."""
+def _deadline(seconds: float, clock: _Clock) -> Iterator[None]:
+    """Stop the block after ``seconds`` with :class:`_OutOfTime` (and mark ``clock``), where a timer signal
+    can be had (the main thread of a POSIX process: a batch worker); elsewhere the worker's own time limit
+    holds."""
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def expired(signum, frame):
+        clock.expired = True
         raise _OutOfTime
 
     before = signal.signal(signal.SIGALRM, expired)
