@@ -199,6 +199,26 @@ def test_out_of_time_is_said_whatever_the_library_does_with_the_signal(monkeypat
     assert outcome.values == {} and "秒" in outcome.refused[(0, 0)]
 
 
+@pytest.mark.parametrize("installed", [True, False])
+def test_formulas_failing_to_load_is_not_called_missing(monkeypatch, installed):
+    """A worker at its memory cap cannot map ``formulas``' libraries (an ImportError, seen with
+    ``--limit memory_mb=1``): the cells are refused saying so, and "not installed" only when it is not."""
+    import importlib.util
+
+    from selfeval_xl.read import uncached
+
+    def unloadable(blob, sheet, wanted):
+        raise ImportError("libopenblas.so: failed to map segment from shared object")
+
+    monkeypatch.setattr(uncached, "_compute", unloadable)
+    if not installed:
+        real = importlib.util.find_spec
+        monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "formulas" else real(name, *a))
+    why = uncached.compute_sheet(b"", "Sheet1", [(0, 0)], Book({}, {}, 1, ""), Limits()).refused[(0, 0)]
+    assert ("未安装 formulas" in why) is not installed
+    assert ("无法载入" in why and "memory_mb" in why) is installed
+
+
 def test_cached_files_never_import_formulas(filled, tmp_path):
     uncached = _uncached(filled, tmp_path / "uncached.xlsx")
     probe = ("import sys; from selfeval_xl.read import read_workbook; read_workbook(sys.argv[1]); "

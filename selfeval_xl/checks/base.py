@@ -18,8 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-import yaml
-
+from ..core.datafiles import safe_yaml
 from ..core.findings import Finding, Severity, declare, finding
 from ..core.layout import Layout, load_layout
 from ..core.model import Cell, Table
@@ -71,7 +70,7 @@ def texts_of(module: str) -> dict[str, dict[str, Any]]:
     path = Path(sys.modules[module].__file__ or "").with_suffix(".yaml")
     if not path.exists():
         return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return safe_yaml(path.read_text(encoding="utf-8")) or {}
 
 
 def check(code: str, severity: Severity | str, title: str) -> Callable[[Callable[..., Iterable[Finding]]], Check]:

@@ -12,6 +12,11 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 the pure-Python one; both build only plain data."""
 
 
+def safe_yaml(text: str) -> Any:
+    """Plain data from YAML text, by the fastest safe loader there is (raises ``yaml.YAMLError``)."""
+    return yaml.load(text, Loader=_SAFE_LOADER)
+
+
 class DataFileError(ValueError):
     """A data file that cannot be used; ``problems`` lists every reason, not just the first."""
 
@@ -44,7 +49,7 @@ def load_yaml(folder: str, name_or_path: str | Path) -> tuple[str, dict[str, Any
                                             f"（可用 / available: {known}）"])
         source, text = f"{folder}/{text_name}.yaml", resource.read_text(encoding="utf-8")
     try:
-        data = yaml.load(text, Loader=_SAFE_LOADER)
+        data = safe_yaml(text)
     except yaml.YAMLError as exc:
         raise DataFileError(source, [f"YAML 格式错误 / YAML syntax error: {exc}"]) from None
     if not isinstance(data, dict):

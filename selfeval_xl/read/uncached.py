@@ -123,13 +123,29 @@ def compute_sheet(blob: bytes, sheet: str, wanted: Iterable[tuple[int, int]], bo
             return _judged(computed, wanted, book)
         except _OutOfTime:
             why = late
-        except ImportError:
-            why = f"未安装 formulas，{NOT_COMPUTED}"
+        except ImportError as exc:
+            why = _unloadable(exc)
         except (Exception, MemoryError, RecursionError) as exc:  # noqa: BLE001 - a stranger's formulas
             # a library may turn the signal's exception into one of its own (openpyxl: a TypeError)
             why = late if clock.expired else f"按公式计算出错（{type(exc).__name__}: {exc}）"[:200]
     outcome.refused = {cell: why for cell in wanted}
     return outcome
+
+
+def _unloadable(exc: ImportError) -> str:
+    """Why ``formulas`` could not be used: not installed, or installed and failing to load (a worker at
+    its memory cap cannot map a library: "not installed" would send the user to reinstall it). The
+    exception's own text is left out: numpy's runs to pages."""
+    from importlib.util import find_spec
+
+    try:
+        installed = find_spec("formulas") is not None
+    except (ImportError, ValueError, MemoryError):
+        installed = True
+    if not installed:
+        return f"未安装 formulas，{NOT_COMPUTED}"
+    module = f" {exc.name}" if exc.name and exc.name != "formulas" else ""
+    return f"formulas 已安装但无法载入{module}（工作进程可能已到内存上限，限制项 memory_mb），{NOT_COMPUTED}"
 
 
 def _compute(blob: bytes, sheet: str, wanted: list[tuple[int, int]]) -> dict[tuple[int, int], Any]:
