@@ -169,7 +169,10 @@ def command(paths, system_ref, layouts, report_path, json_path, feedback_dir, qu
 
 def skipped_codes(given: tuple[str, ...]) -> tuple[str, ...]:
     """The codes of ``--skip`` (``a,b`` and repeated), each a known check code: a usage error (exit 2)
-    naming the unknown ones otherwise."""
+    naming the unknown ones otherwise. Without ``--skip`` the catalogue (every check's module, the
+    report checks' among them) is not imported: a fifth of a second of every run."""
+    if not given:
+        return ()
     from ..catalogue import codes
 
     wanted = tuple(dict.fromkeys(c.strip() for item in given for c in item.split(",") if c.strip()))
