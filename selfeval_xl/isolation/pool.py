@@ -170,8 +170,27 @@ def _quick_pool_loops() -> None:
         consts.sleep_unit = POOL_TICK
 
 
+def ends_with_what_it_started() -> None:
+    """Make this worker the leader of a process group of its own, and its stop (pebble sends SIGTERM to
+    a worker past its time limit, or when the run is stopped) kill that whole group: the programs it
+    started for a file (LibreOffice converting an .xls, which knows nothing of our limits) end with it
+    instead of running on, orphaned, on the user's machine or the server. POSIX only."""
+    if not hasattr(os, "setsid"):
+        return
+    try:
+        os.setsid()
+    except OSError:          # already a group leader: its group may be the caller's, leave it be
+        return
+    signal.signal(signal.SIGTERM, _end_group)
+
+
+def _end_group(signum: int, frame: Any) -> None:
+    os.killpg(os.getpgrp(), signal.SIGKILL)
+
+
 def _start_worker(limits: Limits, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     faulthandler.disable()       # a worker's death is reported as its file's finding, not as a dump
+    ends_with_what_it_started()
     if initializer:
         initializer(*initargs)
     cap_memory(limits.memory_mb)

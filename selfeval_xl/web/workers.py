@@ -36,12 +36,13 @@ class ClientGone(Exception):
 def _start(memory: int) -> None:
     """A worker's start: the modules a step needs, the batch told to check here (this worker is the
     isolation, no pool inside it), and its address space capped."""
-    from ..isolation.pool import isolated_already
+    from ..isolation.pool import ends_with_what_it_started, isolated_already
     from ..core.limits import cap_memory
     from ..checks import preload as checks_preload
     from ..read import preload as read_preload
 
     faulthandler.disable()       # a worker's death is its file's verdict, not a dump on the server's console
+    ends_with_what_it_started()  # a step stopped for its time takes the LibreOffice it started with it
     isolated_already()
     read_preload()
     checks_preload()
