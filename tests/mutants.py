@@ -269,6 +269,9 @@ def _functions(module) -> Iterator:
         if id(value) in seen or depth > 3:
             return
         seen.add(id(value))
+        if isinstance(value, types.FunctionType) and hasattr(value, "__wrapped__") \
+                and value.__module__ == module.__name__:
+            yield value            # the wrapper itself: a decorator's closure (parse.py's ``_by_text`` cache)
         value = inspect.unwrap(value) if callable(value) else value
         if isinstance(value, (staticmethod, classmethod)):
             value = value.__func__

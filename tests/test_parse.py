@@ -211,3 +211,66 @@ def test_a_date_cell_is_its_day_and_a_number_names_none():
 def test_a_true_cell_is_not_the_number_one():
     assert parse_value(1).direction is Direction.GE
     assert parse_value(True).qualitative            # TRUE == 1 in a dict: never read from the cache of 1
+
+
+def test_a_rule_with_a_clause_not_understood_is_not_understood():
+    """One formula among clauses we cannot read (a local deduction) is not the rule: which wins is unknown."""
+    from selfeval_xl.core.parse import parse_exec_rule
+    assert parse_exec_rule("执行率×分值") .understood
+    assert not parse_exec_rule("执行率×分值，每低于1%扣0.5分").understood
+    assert not parse_exec_rule("每低于1%扣0.5分，执行率×分值").understood
+
+
+def test_a_range_whose_bounds_are_equal_is_read():
+    value = parse_value("90%~90%")
+    assert value.direction is Direction.RANGE and value.quantity.number == value.high.number == D(90)
+
+
+@pytest.mark.parametrize("text", ["≥≤95%", "≤>=95%", "95%之内以内"])
+def test_a_doubled_comparison_is_not_read_as_the_second_one(text):
+    """Two operators (or two words after the figure) in a row are a slip: the second is never taken as
+    the comparison, the value is left unread or its unit keeps the stray word."""
+    try:
+        value = parse_value(text)
+    except ParseError:
+        return
+    assert value.quantity.unit != "%"
+
+
+def test_fullwidth_digits_fold_and_nothing_past_nine():
+    from selfeval_xl.core.parse import fold_text
+    assert fold_text("备注：１２．５％") == "备注：12.5%"        # the full-width colon (U+FF1A, after ９) stays
+
+
+def test_an_empty_quantity_says_empty_and_a_wrong_one_shows_itself():
+    with pytest.raises(ParseError, match="无法识别实际完成值：空"):
+        parse_quantity("", "实际完成值")
+    with pytest.raises(ParseError, match="无法识别实际完成值：约百天"):
+        parse_quantity("约百天", "实际完成值")
+
+
+def test_a_percent_without_its_sign_names_both_readings():
+    from selfeval_xl.core.parse import percent_beside
+    with pytest.raises(ParseError, match="是 98% 还是 9800%"):
+        percent_beside(Quantity(D("98")), "98", "General", "实际完成值")
+
+
+@pytest.mark.parametrize("text, day", [("7月1日", 1), ("7月31日", 31), ("7月32日", None), ("7月0日", None)])
+def test_a_day_of_the_month_is_1_to_31(text, day):
+    from selfeval_xl.core.parse import parse_day
+    found = parse_day(text)
+    assert (found.day if found else None) == day
+
+
+def test_equal_labels_share_one_cache_entry_and_each_is_said():
+    """The label (``what``) is text, keyed by its value: a label built at run time (a layout's column
+    name) finds the entry an equal one made, and an error says the label it was asked with."""
+    from selfeval_xl.core import parse
+    parse.parse_value.cache.clear()
+    for how in ("positional", "keyword"):
+        for n in range(3):
+            label = "".join(["实际", "完成值"])                # equal, not the same object
+            with pytest.raises(ParseError) as info:
+                parse_value("", label) if how == "positional" else parse_value("", what=label)
+            assert info.value.message == "实际完成值为空"
+        assert len(parse.parse_value.cache) == (1 if how == "positional" else 2)

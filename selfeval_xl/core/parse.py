@@ -380,9 +380,7 @@ def parse_deadline(text: object) -> Day | None:
 def parse_day(value: object) -> Day | None:
     """The day an actual names: ``7月``, ``7月15日``, ``2023年7月完成``, ``2023-07-15``, ``年底``, or a date
     cell; None when it names none (``按期完成``)."""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
+    if isinstance(value, datetime.date):             # a datetime too (a subclass): its day
         return Day(value.month, value.day, value.year)
     if not isinstance(value, str):
         return None
