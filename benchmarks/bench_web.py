@@ -104,10 +104,9 @@ def across_files() -> set[str]:
     """Codes the command's check over a folder adds across its files — within one 单位 (its 部门整体 table
     against its projects, a file sent twice) and across 单位 (the 指标质量 rules over several files): a
     file posted alone cannot draw them."""
-    import selfeval_xl.checks  # noqa: F401  (registers the quality rules, across ones included)
-    from selfeval_xl.quality.across import RULES
+    from selfeval_xl.checks.registry import ACROSS
 
-    return {"figure-inconsistent", "duplicate-submission", *RULES}
+    return {"figure-inconsistent", "duplicate-submission", *(unit.code for unit in ACROSS)}
 
 
 def same_findings(posted: dict, command: dict) -> bool:

@@ -163,7 +163,7 @@ def test_every_code_has_a_documented_check():
                 "table-incomplete",  # seeded in tests/test_reading_rows.py
                 "exec-rule-unknown",  # seeded in tests/test_shown_precision.py
                 "table-partly-read"}  # seeded in tests/test_realworld_shapes.py
-    from selfeval_xl.quality.pack import default_pack
+    from selfeval_xl.checks.quality.pack import default_pack
     covered |= set(default_pack().rules)  # each seeded both ways in tests/test_quality.py
     assert {c.code for c in CHECKS} <= covered
 

@@ -17,12 +17,12 @@ from check_workbooks import build_department, build_project
 from selfeval_xl.batch.holdback import check_batch, run
 from selfeval_xl.checks.registry import ACROSS
 from selfeval_xl.files.discovery import find_workbooks
-from selfeval_xl.quality.across import Across, at
-from selfeval_xl.quality.digest import IndicatorDigest, TableDigest
-from selfeval_xl.quality.pack import default_pack
-from selfeval_xl.quality.store import PREVIOUS, DigestStore
-from selfeval_xl.quality.text import has_any, percent, similarity, squeeze
-from selfeval_xl.quality.yoy import Pair, _closeness, _greedy, pairs
+from selfeval_xl.checks.quality.across import Across, at
+from selfeval_xl.checks.quality.digest import IndicatorDigest, TableDigest
+from selfeval_xl.checks.quality.pack import default_pack
+from selfeval_xl.checks.quality.store import PREVIOUS, DigestStore
+from selfeval_xl.checks.quality.text import has_any, percent, similarity, squeeze
+from selfeval_xl.checks.quality.yoy import Pair, _closeness, _greedy, pairs
 
 PACK = default_pack()
 UNIT = {unit.code: unit for unit in ACROSS}
@@ -169,7 +169,7 @@ def test_the_rules_find_from_the_store_what_they_found_from_lists(current, previ
 
 def test_the_store_is_private_and_gone_when_closed_also_after_an_error():
     with pytest.raises(KeyboardInterrupt):
-        with Across() as across:
+        with Across(ACROSS) as across:
             folder = across.digests.folder
             assert stat.S_IMODE(folder.stat().st_mode) == 0o700
             assert os.listdir(folder) == ["digests.sqlite3"]

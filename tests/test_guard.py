@@ -219,7 +219,7 @@ def test_an_inflated_part_is_measured_from_its_first_byte():
     (b"<a>\xff\xfe</a>", False),                                            # not UTF-8 at all
 ])
 def test_only_plain_utf8_xml_without_a_doctype_goes_to_the_standard_parser(data, plain):
-    from selfeval_xl.read.guard import plain_xml
+    from selfeval_xl.read.xlsx_xml import plain_xml
 
     assert plain_xml(data) == (data.decode("utf-8") if plain else None)
 

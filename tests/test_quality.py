@@ -12,10 +12,11 @@ import pytest
 from selfeval_xl.cli import main
 from selfeval_xl.demo.data import PLANTED, DemoData, generate, previous_year, write_xlsx
 from selfeval_xl.fill import fill
-from selfeval_xl.quality.across import Across
-from selfeval_xl.quality.digest import IndicatorDigest, TableDigest
-from selfeval_xl.quality.pack import default_pack, load_pack
-from selfeval_xl.quality.yoy import YEAR_OVER_YEAR
+from selfeval_xl.checks.quality.across import Across
+from selfeval_xl.checks.registry import ACROSS
+from selfeval_xl.checks.quality.digest import IndicatorDigest, TableDigest
+from selfeval_xl.checks.quality.pack import default_pack, load_pack
+from selfeval_xl.checks.quality.yoy import YEAR_OVER_YEAR
 
 OUT, EFFECT, SAT = "产出指标", "效益指标", "满意度指标"
 GOAL = "完成全市档案数字化加工任务，提升档案利用服务水平"
@@ -374,7 +375,7 @@ def _table(file, indicators, name="档案征集项目", budget=100.0):
      [_indicator("单页加工成本", 0.6, 0.5, 10, 10, direction="≤")], "target-lowered"),
 ])
 def test_each_year_over_year_rule_fires_on_its_case_only(previous, current, code):
-    with Across() as across:
+    with Across(ACROSS) as across:
         across.add([_table("今年.xlsx", current, "档案征集服务项目", 105.0)])     # a name drifted between years
         across.add_previous([_table("上年.xlsx", previous)])
         found = [f for f in across.findings() if f.code in YOY]
@@ -390,14 +391,14 @@ def test_each_year_over_year_rule_fires_on_its_case_only(previous, current, code
      [_indicator("征集档案资料", 1000, 1020, 10, 10, unit="卷")]),                                  # another unit
 ])
 def test_no_year_over_year_rule_fires_where_nothing_went_backwards(previous, current):
-    with Across() as across:
+    with Across(ACROSS) as across:
         across.add([_table("今年.xlsx", current)])
         across.add_previous([_table("上年.xlsx", previous)])
         assert not [f for f in across.findings() if f.code in YOY]
 
 
 def test_projects_of_other_units_or_other_names_are_not_matched():
-    with Across() as across:
+    with Across(ACROSS) as across:
         across.add([_table("今年.xlsx", [_indicator("征集档案资料", 1000, 1020, 10, 10)], "城市道路保洁项目")])
         across.add_previous([_table("上年.xlsx", [_indicator("征集档案资料", 1200, 1250, 10, 10)])])
         assert not [f for f in across.findings() if f.code in YOY]

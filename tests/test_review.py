@@ -79,7 +79,7 @@ def test_worse_takes_the_most_severe_level_and_bands_pick_by_size():
 
 def test_every_basis_cites_its_source_and_the_bad_file_lists_every_problem(tmp_path):
     from selfeval_xl.core.datafiles import DataFileError
-    from selfeval_xl.review.config import load_rules as load
+    from selfeval_xl.review.rules_source import load_rules as load
 
     assert all(b.source and b.wording for b in RULES.bases)
     assert {b.effect for b in RULES.bases} == {"zero", "share", "deduct", "none", "judged"}

@@ -70,7 +70,7 @@ BOMB = ('<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&
 
 
 def test_a_document_type_declaration_goes_to_defusedxml():
-    assert guard.plain_xml(BOMB.encode()) is None
+    assert xlsx_xml.plain_xml(BOMB.encode()) is None
     with pytest.raises(Exception) as caught:
         xlsx_xml._parse(BOMB.encode())
     assert "Entit" in type(caught.value).__name__
@@ -79,16 +79,16 @@ def test_a_document_type_declaration_goes_to_defusedxml():
 def test_utf16_goes_to_defusedxml_and_reads_as_before():
     doc = '<?xml version="1.0" encoding="UTF-16"?><workbook><sheets><sheet name="表"/></sheets></workbook>'
     data = doc.encode("utf-16")
-    assert guard.plain_xml(data) is None
+    assert xlsx_xml.plain_xml(data) is None
     assert xlsx_xml._parse(data).find("sheets/sheet").get("name") == "表"
 
 
 def test_another_declared_encoding_goes_to_defusedxml():
     doc = '<?xml version="1.0" encoding="ISO-8859-1"?><w a="é"/>'.encode("latin-1")
-    assert guard.plain_xml(doc) is None and xlsx_xml._parse(doc).get("a") == "é"
+    assert xlsx_xml.plain_xml(doc) is None and xlsx_xml._parse(doc).get("a") == "é"
     mojibake = '<?xml version="1.0" encoding="ISO-8859-1"?><w a="Ã©"/>'.encode("latin-1")   # valid UTF-8 too
-    assert guard.plain_xml(mojibake) is None and xlsx_xml._parse(mojibake).get("a") == "Ã©"
-    assert guard.plain_xml(b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?><w/>') is not None
+    assert xlsx_xml.plain_xml(mojibake) is None and xlsx_xml._parse(mojibake).get("a") == "Ã©"
+    assert xlsx_xml.plain_xml(b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?><w/>') is not None
 
 
 def _shape(element: ElementTree.Element) -> list:
@@ -235,7 +235,7 @@ def test_planning_a_batch_looks_at_each_file_a_few_times_not_at_every_pair(tmp_p
 def test_digests_arrive_slotted_with_their_shared_texts_kept_once():
     import pickle
 
-    from selfeval_xl.quality.digest import IndicatorDigest, TableDigest
+    from selfeval_xl.checks.quality.digest import IndicatorDigest, TableDigest
 
     row = IndicatorDigest("产出指标", "数量指标", "征集档案资料", "D10", "F10", "H10", "I10", "≥1200", "件", "≥",
                           1200.0, 1250.0, 10.0, 10.0, "")
@@ -249,10 +249,10 @@ def test_digests_arrive_slotted_with_their_shared_texts_kept_once():
 @pytest.mark.parametrize("block", [1, 2, 3, 1000])
 def test_copied_satisfaction_texts_are_found_whatever_the_block(block):
     """The 满意度 texts compared a block of rows at a time find what the whole matrix found."""
-    from selfeval_xl.quality import across
-    from selfeval_xl.quality.digest import IndicatorDigest, TableDigest
-    from selfeval_xl.quality.pack import default_pack
-    from selfeval_xl.quality.store import DigestStore
+    from selfeval_xl.checks.quality import across
+    from selfeval_xl.checks.quality.digest import IndicatorDigest, TableDigest
+    from selfeval_xl.checks.quality.pack import default_pack
+    from selfeval_xl.checks.quality.store import DigestStore
 
     said = ["经问卷调查，服务对象满意度达96%，群众对项目实施效果普遍认可", "经问卷调查，服务对象满意度达95%，群众对项目实施效果普遍认可",
             "本年度共发放问卷200份，回收186份，满意率92%，主要意见为开放时间", "经问卷调查，服务对象满意度达96%，群众对项目实施效果普遍认可"]

@@ -16,7 +16,7 @@ from selfeval_xl.demo.run import run_demo
 from selfeval_xl.core.limits import DEFAULT_LIMITS
 from selfeval_xl.read import converted_together, read_workbook
 from selfeval_xl.read import xls_together
-from selfeval_xl.read.workbook import OLE_MAGIC
+from selfeval_xl.read.xls_together import OLE_MAGIC
 
 
 @settings(deadline=None, max_examples=200)

@@ -68,9 +68,10 @@ def _across(previous: list[Path], system_ref: str | None, jobs: int, limits: Lim
     """The 指标质量 collector of a run, with the digests of last year's workbooks (``previous``: files or
     folders) in it: those are read and checked in workers like any file, but never reported. Its store
     of digests is removed when the run ends, however it ends."""
-    from ..quality.across import Across
+    from ..checks.quality.across import Across
+    from ..checks.registry import ACROSS
 
-    with Across(choices.pack(), choices.skip) as across:
+    with Across(ACROSS, choices.pack(), choices.skip) as across:
         if previous:
             found = scan(previous)
             for result in check_files(found.paths, system_ref, jobs, limits, found, choices=choices):

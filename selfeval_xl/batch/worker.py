@@ -16,7 +16,7 @@ from ..core.system import IndicatorSystem, load_system
 from ..files.discovery import Found
 from ..files.ownfiles import not_a_submission
 from ..isolation.pool import isolated
-from ..quality.pack import Pack, load_pack
+from ..checks.quality.pack import Pack, load_pack
 
 
 @dataclass
@@ -77,7 +77,7 @@ def check_file(path: str | Path, system: IndicatorSystem | None = None,
     ``check-failed`` finding. ``skip_ours``: a workbook carrying our output mark is listed as skipped;
     ``choices``: the bureau's layouts, 指标质量 pack and skipped codes."""
     from ..checks import check_recomputed, figures_of
-    from ..quality.digest import digest_tables
+    from ..checks.quality.digest import digest_tables
     from ..read import read_workbook
 
     limits = limits or DEFAULT_LIMITS

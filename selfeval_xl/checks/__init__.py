@@ -15,7 +15,7 @@ from ..core.findings import FileReport, Finding, finding
 from ..core.model import Table, WorkbookData, split_address
 from ..core.recompute import Recomputed, number, recompute
 from ..core.system import IndicatorSystem, load_system
-from ..quality.pack import Pack, default_pack
+from .quality.pack import Pack, default_pack
 from .base import Check, Context, layout_of, run_checks
 from .crossfile import TableFigures, UnitFigures, check_unit, figures_of
 from .formulas import computed_noted

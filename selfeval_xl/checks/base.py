@@ -26,7 +26,7 @@ from ..core.parse import shown_places
 from ..core.recompute import RATE_KINDS, Expected, Recomputed, number, rate_number
 from ..core.rules import Settings, xl_round
 from ..core.system import IndicatorSystem
-from ..quality.pack import Pack, default_pack
+from .quality.pack import Pack, default_pack
 
 DOC_FIELDS = ("title_en", "explain", "bad", "fix")
 """What the YAML beside a check module says of each of its codes (``english`` too, for a code no

@@ -2,7 +2,7 @@
 
 One explicit list, no import side effects (sqlfluff's rule list, frictionless' checks): adding a check
 is a function with ``@check`` in a module of :mod:`selfeval_xl.checks` (or ``@quality_rule`` in
-:mod:`selfeval_xl.quality.indicators`), its entry with cases in the YAML beside that module, and its
+:mod:`selfeval_xl.checks.quality.indicators`), its entry with cases in the YAML beside that module, and its
 name in :data:`TABLE` here. The report checks are listed the same way in
 :data:`selfeval_xl.narrative.checks.REPORT_CHECKS` (a worker above this package); the documentation
 (:mod:`.catalogue`) reads both.
@@ -18,7 +18,7 @@ from typing import Iterable
 
 from ..core.datafiles import DataFileError
 from ..core.findings import Finding, Severity
-from ..quality import across, indicators as quality, yoy
+from .quality import across, indicators as quality, yoy
 from ..core.system import IndicatorSystem
 from . import (crossfile, explain, formulas, numbers, reading, required, scores, system_known, template_inputs,
                totals, weights)
@@ -44,7 +44,7 @@ TABLE: tuple[Check, ...] = (
     formulas.formula_broken,
     crossfile.figure_inconsistent,
     system_known.unknown_system,
-    # 指标质量: the rules one table shows (quality/rules.yaml words and tunes them), last
+    # 指标质量: the rules one table shows (checks/quality/rules.yaml words and tunes them), last
     quality.cost_with_floor, quality.time_without_date, quality.quantity_without_unit,
     quality.satisfaction_without_survey, quality.benefit_restates_output, quality.indicator_copies_goal,
     quality.vague_target, quality.far_over_target, quality.routine_management,

@@ -249,7 +249,7 @@ def _quality_pack(file: str | None) -> str | None:
     if not file:
         return None
     from ..core.datafiles import DataFileError
-    from ..quality import load_pack
+    from ..checks.quality import load_pack
 
     path = str(Path(file).resolve())
     try:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..core.limits import Limits
 from .grid import column_letter
+from .xlsx_xml import read_workbook_xml
 
 _CHUNK = 1024 * 1024
 _OVERLAP = 64                                   # a reference cut at a chunk's end is seen whole next time
@@ -67,25 +68,6 @@ def zip_problem(zf: zipfile.ZipFile, limits: Limits) -> str | None:
         return (f"文件解压后共 {inflated:,} 字节，超过上限 {limits.uncompressed_bytes:,} 字节"
                 f"（限制项 uncompressed_bytes，疑似压缩炸弹），已拒绝读取")
     return None
-
-
-_ENCODING = re.compile(rb'(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*["\']([^"\']*)["\']')
-
-
-def plain_xml(data: bytes) -> str | None:
-    """A small XML part as text, when the standard library's parser may read it as it stands: UTF-8
-    without a document type declaration, the only place an entity (a billion laughs, a file on this
-    machine) can be declared, and declaring no other encoding. None otherwise: then defusedxml reads it,
-    refusing what it refuses."""
-    if b"<!DOCTYPE" in data or b"\x00" in data:
-        return None
-    declared = _ENCODING.match(data)
-    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
 
 
 def sheet_count_problem(count: int, limits: Limits) -> str | None:
@@ -218,8 +200,6 @@ def package_problem(zf: zipfile.ZipFile, limits: Limits, kept: dict[str, bytes] 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → part, from the workbook XML; the part names themselves when it cannot be parsed."""
-    from .xlsx_xml import read_workbook_xml
-
     try:
         return read_workbook_xml(zf).sheet_paths
     except Exception:  # noqa: BLE001 - malformed or hostile XML: measure every worksheet part instead

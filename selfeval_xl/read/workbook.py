@@ -22,6 +22,7 @@ from ..files.ownfiles import not_a_submission, output_reason
 from . import guard
 from .grid import Grid, parse_ref
 from .locate import layout_bonus_names, locate_tables, near_miss
+from .xls_together import OLE_MAGIC
 from .uncached import MAX_AREA_ROWS, Book, Outcome, compute_sheet, shown
 
 MAX_ROWS = 5000                        # rows scanned per sheet; a 自评表 has well under 200
@@ -29,8 +30,6 @@ MAX_COLUMNS = 200
 MAX_OLE_SCAN = 64 * 1024 * 1024        # bytes of an OLE file searched for the encryption streams
 DATA_TABLE_SKIPPED = "fill 用的数据表（项目、指标……），不是自评表 / a fill data table, not a 自评表"
 _ZIP = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-"""The first bytes of an OLE file: an .xls (or an encrypted .xlsx), whatever its name says."""
 
 
 def legacy_xls(path: Path) -> bool:

@@ -30,6 +30,9 @@ files are converted alone afterwards), not the whole batch."""
 _READY: dict[tuple[str, int, int], Path] = {}
 """(real path, size, mtime_ns) of an .xls → its conversion, for the workers this process forks."""
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The first bytes of an OLE file: an .xls (or an encrypted .xlsx), whatever its name says."""
+
 
 def _key(path: Path) -> tuple[str, int, int] | None:
     try:
@@ -47,8 +50,6 @@ def converted(path: Path) -> Path | None:
 
 
 def _is_xls(path: Path) -> bool:
-    from .workbook import OLE_MAGIC
-
     try:
         with path.open("rb") as handle:
             return handle.read(len(OLE_MAGIC)) == OLE_MAGIC

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from ..core.findings import CATALOGUE, FileReport, Severity
 from ..core.model import quote_sheet
-from ..quality.yoy import YEAR_OVER_YEAR
+from ..checks.quality.yoy import YEAR_OVER_YEAR
 from ..core.rules import DEFAULT_SETTINGS, RuleError, exec_rate, xl_round
 from ..files.outputs import replacing
 from ..files.ownfiles import mark_openpyxl

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Iterable
 
 from ..core.limits import DEFAULT_LIMITS, Limits
-from .config import ReviewRules, load_rules
+from .config import ReviewRules
+from .rules_source import load_rules
 from .judge import Conclusion, Issue, conclusions_of, issues_of
 from .projects import Project, load_projects
 from .readback import FilledSheet, Problem, SheetError, read_isolated

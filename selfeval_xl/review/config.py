@@ -9,7 +9,6 @@ effect a 口径 may have on a score (:data:`EFFECTS`); the score itself is :func
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..core.datafiles import DataFileError, load_yaml
@@ -102,19 +101,6 @@ def worse(*levels: str) -> str:
     """The most severe of P-levels (P0 before P2); blanks ignored."""
     known = [lv for lv in levels if lv in LEVELS]
     return min(known, key=LEVELS.index) if known else LEVELS[-1]
-
-
-def load_rules(name_or_path: str | Path | None = None) -> ReviewRules:
-    """The packaged practice (``default``), a bureau's YAML file, or a bureau's 口径 list in Excel (an
-    .xlsx as :mod:`.kouji_book` writes it: its 口径 replace the default's, the P-levels, quality grades
-    and sampling weights stay the default's); every problem listed at once."""
-    if str(name_or_path or "").lower().endswith(".xlsx"):
-        from .kouji_book import read_bases
-
-        _, data = load_yaml(FOLDER, DEFAULT)
-        return rules_of(str(name_or_path), data, read_bases(name_or_path))
-    source, data = load_yaml(FOLDER, name_or_path or DEFAULT)
-    return rules_of(source, data, [(f"bases 第 {n} 条", raw) for n, raw in enumerate(data.get("bases") or [], 1)])
 
 
 def rules_of(source: str, data: dict, raw_bases: list[tuple[str, Any]]) -> ReviewRules:

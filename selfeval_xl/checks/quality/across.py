@@ -8,12 +8,12 @@ a run's memory stays flat in its length) and runs them; each rule reads the stor
 from __future__ import annotations
 
 import os
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz, process
 
-from ..checks.base import Check
-from ..core.findings import Finding, Severity, finding
+from ..base import Check
+from ...core.findings import Finding, Severity, finding
 from .digest import TableDigest
 from .pack import Pack, Rule, default_pack
 from .registry import as_configured, declared, title_of
@@ -37,11 +37,13 @@ def across_rule(code: str) -> Callable[[AcrossRule], Check]:
 
 class Across:
     """The digests of a run (:meth:`add`, file by file, and :meth:`add_previous` for last year's), and
-    the findings of every rule over them (:meth:`findings`), at the severities of the run's ``pack`` (a
+    the findings of the rules ``units`` over them (:meth:`findings`), at the severities of the run's ``pack`` (a
     bureau's, ``check --quality``), leaving out the codes the run skips (``skip``: not run at all). The
     digests wait on disk: use it as a context manager (or :meth:`close` it), which removes them."""
 
-    def __init__(self, pack: Pack | None = None, skip: frozenset[str] = frozenset()) -> None:
+    def __init__(self, units: Sequence[Check], pack: Pack | None = None, skip: frozenset[str] = frozenset()
+                 ) -> None:
+        self.units = units
         self.digests = DigestStore()
         self.pack = pack or default_pack()
         self.skip = skip
@@ -62,10 +64,9 @@ class Across:
         self.digests.add(digests, PREVIOUS)
 
     def findings(self) -> Iterator[Finding]:
-        """Every rule's findings, rule after rule, as they are found."""
-        from ..checks.registry import ACROSS     # the registry imports this module: looked up at run time
-
-        for unit in ACROSS:
+        """Every rule's findings, rule after rule (in the order of ``units``: the registry's ACROSS), as
+        they are found."""
+        for unit in self.units:
             rule = self.pack.rule(unit.code)
             if rule.on and unit.code not in self.skip:
                 yield from as_configured(rule, unit(self.digests, rule, self.pack))
@@ -157,6 +158,3 @@ def all_full_score(digests: DigestStore, rule: Rule, pack: Pack) -> Iterator[Fin
             yield at(rule, table, table.anchor,
                      rule.message(unit=unit, full=full, projects=projects,
                                   share=percent(full / projects)), None, "满分")
-
-
-from . import yoy as _yoy  # noqa: E402,F401  (registers the year-over-year rules, after these)

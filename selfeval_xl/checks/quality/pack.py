@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..core.datafiles import DataFileError, load_yaml
+from ...core.datafiles import DataFileError, load_yaml
 
 SEVERITIES = ("warning", "error", "off")
 KEYS = ("title", "wording", "severity", "params", "source")
@@ -54,7 +54,7 @@ class Pack:
 
 @lru_cache(maxsize=None)
 def default_pack() -> Pack:
-    source, data = load_yaml("quality", "rules")
+    source, data = load_yaml("checks/quality", "rules")
     problems: list[str] = []
     rules = {code: _rule(code, raw, None, problems) for code, raw in (data.get("rules") or {}).items()}
     if problems:
@@ -70,7 +70,7 @@ def load_pack(path: str | None = None) -> Pack:
     base = default_pack()
     if not path:
         return base
-    source, data = load_yaml("quality", Path(path))
+    source, data = load_yaml("checks/quality", Path(path))
     raw_rules = data.get("rules")
     problems = [f"未知的顶层键 / unknown key: {k}" for k in data if k != "rules"]
     if not isinstance(raw_rules, dict):

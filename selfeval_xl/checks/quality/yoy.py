@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 from functools import partial
 from typing import Iterator
 
-from ..core.findings import Finding
+from ...core.findings import Finding
 from .across import across_rule, at
 from .digest import IndicatorDigest, TableDigest
 from .pack import Pack, Rule

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Iterable, Iterator
 
-from ..core.findings import Finding, Severity, declare
+from ...core.findings import Finding, Severity, declare
 from . import FAMILY
 from .pack import Rule, default_pack
 

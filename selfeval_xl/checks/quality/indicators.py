@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable, Iterator
 
-from ..checks.base import Check, Context, check
-from ..checks.explain import no_reason
-from ..core.findings import Finding
-from ..core.layout import normalize_label
-from ..core.model import Cell
-from ..core.parse import parse_deadline
-from ..core.recompute import RowResult
-from ..core.rules import Direction, is_overachieved
+from ..base import Check, Context, check
+from ..explain import no_reason
+from ...core.findings import Finding
+from ...core.layout import normalize_label
+from ...core.model import Cell
+from ...core.parse import parse_deadline
+from ...core.recompute import RowResult
+from ...core.rules import Direction, is_overachieved
 from .pack import Rule
 from .registry import as_configured, declared, title_of
 from .text import has_any, has_digit, percent, similarity, squeeze

@@ -10,7 +10,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from ..core.layout import plain_text
+from ...core.layout import plain_text
 
 _PUNCTUATION = re.compile(r"[\s,.;:!?、，。；：！？“”\"'‘’()（）\[\]【】《》<>·…—\-_/]+")
 

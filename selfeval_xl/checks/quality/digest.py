@@ -7,8 +7,8 @@ import sys
 from dataclasses import dataclass, fields
 from typing import Iterable
 
-from ..core.layout import normalize_label
-from ..core.recompute import Recomputed, RowResult, number
+from ...core.layout import normalize_label
+from ...core.recompute import Recomputed, RowResult, number
 from .text import squeeze
 
 FAMILIES = ("产出", "效益", "满意", "成本", "预算", "管理", "履职")
