@@ -32,7 +32,7 @@ _COUNT_ITEM = re.compile(rf"(?P<num>{NUMBER})个(?P<name>[^，,、。；;\d]{{0,
 _FULL = re.compile(rf"实际完成指标(?P<num>{NUMBER})个")
 _SKIP_FUNDS = ("调整", "结转", "结余", "追加", "调减", "调增", "采购", "节约", "上年", "去年", "上一年", "同比",
                "较", "比上", "增长", "减少", "下降")
-_WITHIN = re.compile(r"^(?:其中|包括|含)[：:]?")
+_WITHIN = re.compile(r"^(?:其中|(?:主要)?包括|含)[：:]?")
 _PROJECT_SPENDING = re.compile(r"(?<!预算)(?<!专项)项目支出")
 _QUALIFIED = re.compile(r"项目|专项|经费|人员|公用|三公|拨款|基金|资金|收入")
 _MEASURE_WORDS = re.compile(r"^\d{4}\s*年度?|(?:为|是|共计|合计|达)$|(?:预算执行差额|预算数|决算数|执行数|支出数|实际支出|预算|决算|金额)$")
@@ -206,11 +206,14 @@ def _scores(sentence: str, p: Paragraph, scope: str, subject: tuple | None, enum
 def _funds(sentence: str, p: Paragraph, scope: str, out: Extracted, before: list[Statement]) -> list[Statement]:
     """The amounts of one sentence: 支出预算 / 决算 / 预算执行差额, of the total, 基本支出 or 项目支出 (a
     clause without its own says the one before it), and after 其中 / 包括 the parts of the whole before
-    them (in this sentence or the one before: ``before``), each part under its own name. An amount of
+    them (in this sentence or the one before: ``before``), each part under its own name and with the
+    whole of its own measure (``其中人员经费预算…，决算…``: two breakdowns). A qualified amount outside a
+    listing (``专项资金预算 200 万元``) is a part's figure, but no breakdown of the whole. An amount of
     another year (上年, 同比 …), an adjustment or a carry-over is not one of them. Returns the statements
     made, for the next sentence."""
     category, within, made = "total", False, []
-    group: Group | None = None
+    groups: dict[str, Group | None] = {}          # measure → the breakdown of the whole of that measure
+    some: bool | None = None                      # the listing opens "其中主要…": some of the parts, not all
     for clause in re.split(r"[，,、；;]", sentence):
         core = clause.strip()
         opens = _WITHIN.match(core)
@@ -237,18 +240,19 @@ def _funds(sentence: str, p: Paragraph, scope: str, out: Extracted, before: list
         if amount.group("unit") == "元":
             text = str(read_number(text) / 10000)
         s = _statement(out, (scope, "funds", measure, category), text, p, sentence)
-        if category.startswith("part:"):
-            if group is None:
-                whole = next((w for w in reversed(before + made) if w.key[2] == measure), None)
-                rest = sentence[sentence.find("其中"):] if "其中" in sentence else sentence
-                group = Group(whole, complete=not any(w in rest for w in _PARTIAL)) if whole else None
-                if group is not None:
-                    out.fund_groups.append(group)
-            if group is not None:
-                group.parts.append(s)
+        if within and category.startswith("part:"):
+            some = any(w in clause for w in _PARTIAL) if some is None else some
+            if measure not in groups:
+                whole = next((w for w in reversed(stated) if w.key[2] == measure), None)
+                groups[measure] = Group(whole, complete=not some) if whole else None
+                if whole:
+                    out.fund_groups.append(groups[measure])
+            if groups[measure] is not None:
+                groups[measure].parts.append(s)
         made.append(s)
-    if group is not None and re.search(r"万?元等", sentence):
-        group.complete = False
+    if re.search(r"万?元等", sentence):
+        for group in filter(None, groups.values()):
+            group.complete = False
     return made
 
 
