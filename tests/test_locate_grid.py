@@ -563,3 +563,15 @@ def test_field_labels_are_kept_for_explain_and_an_untitled_funds_block_is_anchor
     assert (table.headers["fields.project_name"].ref, table.headers["fields.department"].ref) == ("A2", "A3")
     table = _table(_rows()[1:5])
     assert (table.title, table.anchor.ref, list(table.funds)) == (None, "A1", ["total"])
+
+
+def test_a_first_level_its_own_cell_states_is_kept_whatever_its_second_level_says():
+    """An older form's 服务对象满意度指标 as a 二级 under 效益指标: the row's own 一级 stands, nothing inferred."""
+    table = _read([["效益指标", "服务对象满意度指标", "群众满意度", "≥90%", "95%", 10, 10]])
+    assert ([(r.level1, r.level2) for r in table.indicators], table.reading) == ([("效益指标", "服务对象满意度指标")], [])
+
+
+def test_an_emptied_table_still_has_its_grade_read():
+    """Every indicator row and the 总分 row deleted: the 等级 row right under the header is still read."""
+    table = _table(_rows()[:6] + [_rows()[8]])
+    assert (table.indicators, table.grade.ref) == ([], "G7")
