@@ -483,12 +483,12 @@ def test_a_header_label_repeated_further_right_is_no_scrambled_guess():
 
 
 def test_a_label_with_a_bracketed_tail_is_found_by_its_words():
-    """主管部门（盖章）, 年度资金总额（万元）: the trailing bracket is no part of the label."""
+    """项目名称（全称）, 年度资金总额（含追加）: a trailing bracket of any words is no part of the label."""
     rows = _rows()
-    rows[2][0] = "主管部门（盖章）"
-    rows[4][0] = "年度资金总额（万元）"
+    rows[1][0] = "项目名称（全称）"
+    rows[4][0] = "年度资金总额（含追加）"
     table = _table(rows)
-    assert (table.fields["department"].ref, table.funds["total"].get("budget").ref) == ("C3", "D5")
+    assert (table.fields["project_name"].ref, table.funds["total"].get("budget").ref) == ("C2", "D5")
 
 
 def test_a_field_naming_the_years_budget_is_not_the_funds_header():
@@ -572,6 +572,9 @@ def test_a_first_level_its_own_cell_states_is_kept_whatever_its_second_level_say
 
 
 def test_an_emptied_table_still_has_its_grade_read():
-    """Every indicator row and the 总分 row deleted: the 等级 row right under the header is still read."""
+    """Every indicator row and the 总分 row deleted: the 等级 row right under the header is still read; a
+    sheet cut at its header is a table of no rows."""
     table = _table(_rows()[:6] + [_rows()[8]])
     assert (table.indicators, table.grade.ref) == ([], "G7")
+    table = _table(_rows()[:6])
+    assert (table.indicators, table.headers["indicators.level3"].ref) == ([], "C6")
