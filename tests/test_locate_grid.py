@@ -578,3 +578,23 @@ def test_an_emptied_table_still_has_its_grade_read():
     assert (table.indicators, table.grade.ref) == ([], "G7")
     table = _table(_rows()[:6])
     assert (table.indicators, table.headers["indicators.level3"].ref) == ([], "C6")
+
+
+def test_a_local_forms_title_with_a_long_tail_names_no_local_form():
+    """区级's title with 20 more characters is its title; with 21, a sentence: the national form reads it."""
+    title = "区级部门预算项目支出绩效自评表"
+    assert _layout(title + "（" + "二" * 18 + "）", ["产出指标"]) == "shandong-district-project"
+    assert _layout(title + "（" + "二" * 19 + "）", ["产出指标"]) == "project"
+
+
+def test_a_title_repeated_on_a_lower_row_starts_one_table():
+    rows = [[None]] + _rows()
+    rows[1] = ["项目支出绩效自评表（2021年度）", None, None, None, "项目支出绩效自评表"]
+    [table] = locate_tables(Grid("表", rows))
+    assert table.title.ref == "A2" and table.total.ref == "G9"
+
+
+def test_a_two_row_header_on_the_last_rows_of_the_sheet_is_still_the_header():
+    top = [None, None, "年度指标值", "实际完成值", "分值", "得分"]
+    table = _table(_rows()[:5] + [top, ["一级指标", "指标名称"]])
+    assert (table.indicators, table.headers["indicators.weight"].ref) == ([], "E6")
