@@ -598,3 +598,9 @@ def test_a_two_row_header_on_the_last_rows_of_the_sheet_is_still_the_header():
     top = [None, None, "年度指标值", "实际完成值", "分值", "得分"]
     table = _table(_rows()[:5] + [top, ["一级指标", "指标名称"]])
     assert (table.indicators, table.headers["indicators.weight"].ref) == ([], "E6")
+
+
+def test_an_indicator_named_with_a_footer_word_is_an_indicator():
+    """改进措施落实率 as a 三级指标 opens with a footer word, in the 三级 column: an indicator, not a footer."""
+    table = _read([["产出指标", "数量指标", "改进措施落实率", "100%", "100%", 10, 10], ["总分", None, None, None, None, 10, 10]])
+    assert [r.level3 for r in table.indicators] == ["改进措施落实率"] and table.total.ref == "G8"
