@@ -422,3 +422,185 @@ def test_a_funds_block_of_one_unlabelled_row_is_the_years_total():
 
     assert total(["部门预算执行情况"], header) == ("chongqing-department", "A3", "C5", "G5")
     assert total(header) == ("chongqing-department", "A3", "C4", "G4")
+
+
+def test_a_bureaus_form_without_footer_words_or_instruction_text_is_read_to_its_total(tmp_path):
+    """An own layout may name no footer and no instruction text (``footer: []``): every row is read to the
+    总分 row (a 填报人 text in the answer column is a row of the table), and an answer's text is the answer."""
+    own = tmp_path / "own.yaml"
+    own.write_text("extends: project\ntitle: 某县项目支出绩效自评表\nfooter: []\ninstructions: []\n", encoding="utf-8")
+    rows = _rows(reason="请见附件（100字以内）")
+    rows[0] = ["某县项目支出绩效自评表"]
+    rows.insert(7, [None, None, None, None, None, None, None, "填报人：张三"])
+    [table] = locate_tables(Grid("表", rows), own=(str(own),))
+    assert [r.row for r in table.indicators] == [7, 8] and table.total.ref == "G9"
+    assert table.indicators[0].get("reason").value == "请见附件（100字以内）" and table.instructions == {}
+
+
+def test_a_row_with_a_number_under_the_header_is_data_whatever_its_texts():
+    """A first indicator row whose texts happen to be column labels (实际完成值 as a 三级) is data when it
+    carries a number: not a second header row."""
+    table = _read_with_header(["三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+                              [["实际完成值", "年度指标值", "达成", 90, 90]])
+    assert [(r.row, r.level3, r.get("actual").ref) for r in table.indicators] == [(7, "实际完成值", "C7")]
+
+
+def test_a_second_header_row_may_carry_one_note_beside_its_labels():
+    """指标值 over 年度指标值 / 实际完成值 with the form's （可另附页） under 偏差原因: still the header's second row."""
+    first = ["一级指标", "二级指标", "三级指标", "指标值", None, "分值", "得分", "偏差原因分析及改进措施"]
+    second = [None, None, None, "年度指标值", "实际完成值", None, None, "（可另附页）"]
+    table = _table(_rows()[:5] + [first, second, ["产出指标", "数量指标", "培训人次", "≥100人次", "100人次", 90, 90]])
+    assert [(r.row, r.get("actual").ref) for r in table.indicators] == [(8, "E8")]
+
+
+def test_a_table_without_a_total_row_ends_before_the_next_tables_title():
+    """Two tables on one sheet, the first without 总分 / 等级, the second's title typed in column C (the
+    三级指标 column): the title row is the next table's, not an indicator of the first."""
+    first = _rows()[:7]
+    second = _rows(name="第二个项目")
+    second[0] = [None, None, "项目支出绩效自评表（2021年度）"]
+    one, two = locate_tables(Grid("表", first + second))
+    assert [r.row for r in one.indicators] == [7] and one.total is None
+    assert (two.title.ref, [r.row for r in two.indicators]) == ("C8", [14])
+
+
+def test_a_header_repeated_just_before_the_total_leaves_the_total_read():
+    """Printed over two pages, page 2 holding the repeated header and the 总分 row (or a footer) alone."""
+    rows = _rows()
+    rows.insert(7, HEADER)
+    table = _table(rows)
+    assert [r.row for r in table.indicators] == [7] and table.total.ref == "G9"
+    rows[8] = ["填报人：张三", None, None, None, None, 100, 99]
+    table = _table(rows)
+    assert [r.row for r in table.indicators] == [7] and table.total is None
+
+
+def test_a_header_label_repeated_further_right_is_no_scrambled_guess():
+    """A review form repeats 实际完成值 under 复核: the column is the first, nothing is guessed or said."""
+    header = HEADER + ["实际完成值"]
+    table = _table(_rows()[:5] + [header, ["产出指标", "数量指标", "培训人次", "≥100人次", "100人次", 90, 90, None, "90人次"]])
+    assert (table.indicators[0].get("actual").ref, table.guessed, table.reading) == ("E7", {}, [])
+
+
+def test_a_label_with_a_bracketed_tail_is_found_by_its_words():
+    """项目名称（全称）, 年度资金总额（含追加）: a trailing bracket of any words is no part of the label."""
+    rows = _rows()
+    rows[1][0] = "项目名称（全称）"
+    rows[4][0] = "年度资金总额（含追加）"
+    table = _table(rows)
+    assert (table.fields["project_name"].ref, table.funds["total"].get("budget").ref) == ("C2", "D5")
+
+
+def test_a_field_naming_the_years_budget_is_not_the_funds_header():
+    """A 全年预算数 field above the funds block names one of its columns only: the block's header is the
+    row naming both its budget and its spending."""
+    rows = _rows()
+    rows.insert(3, ["全年预算数", None, 100])
+    assert _table(rows).funds["total"].get("budget").ref == "D6"
+
+
+def test_a_funds_block_of_one_row_without_its_figures_reads_no_total():
+    """重庆's 部门预算执行情况 whose row of figures was deleted: the header is all there is."""
+    header = [None, "年初预算数", "全年预算数", "全年执行数", "执行率", "执行率权重", "执行率得分"]
+    [table] = locate_tables(Grid("表", [["部门整体绩效自评表（2023年度）"], ["主管部门", "某局"], header]))
+    assert (table.layout, table.funds) == ("chongqing-department", {})
+
+
+def test_a_text_right_of_the_table_is_not_its_total():
+    """A side sum 合计 beside the last column, and a note right of the 总分 row, are outside the table."""
+    rows = _rows()
+    rows[6] = rows[6] + ["合计"]
+    rows[7] = rows[7] + ["（满分100）"]
+    table = _table(rows)
+    assert [r.row for r in table.indicators] == [7] and (table.total.ref, table.grade.ref) == ("G8", "G9")
+
+
+def test_a_breakdown_row_with_a_weight_typed_as_text_is_an_indicator():
+    table = _read([["产出指标", "数量指标", "培训人次", "≥100人次", "100人次", 20, 20],
+                   [None, None, "其中：专题片", "5集", "5集", "5", "5"]])
+    assert [(r.row, r.level3) for r in table.indicators] == [(7, "培训人次"), (8, "其中：专题片")]
+
+
+def test_an_unscored_county_form_of_four_known_columns_is_the_indicator_table():
+    """县级专项资金 (衡山's, no 分值): 三级指标 / 年度指标值 / 全年完成值 / 未完成原因 is enough."""
+    rows = [["2023年度县级专项资金绩效目标自评表"], ["三级指标", "年度指标值", "全年完成值", "未完成原因和改进措施"],
+            ["培训人次", "≥100人次", "100人次", None]]
+    [table] = locate_tables(Grid("表", rows))
+    assert (table.layout, [(r.row, r.get("actual").ref) for r in table.indicators]) == ("hunan-county-project", [(3, "C3")])
+
+
+def test_a_two_row_header_of_just_enough_columns_over_its_levels():
+    """年度指标值 / 实际完成值 / 分值 / 得分 over 一级指标 / 指标名称 (a 三级 under a name no layout knows)."""
+    data = ["产出指标", "培训人次", "≥100人次", "100人次", 90, 90]
+    top = [None, None, "年度指标值", "实际完成值", "分值", "得分"]
+    table = _table(_rows()[:5] + [top, ["一级指标", "指标名称"], data])
+    assert [(r.row, r.level1, r.get("weight").ref) for r in table.indicators] == [(8, "产出指标", "E8")]
+
+
+def test_a_local_form_is_read_only_where_its_title_stands():
+    """区级's own header words (预期指标值, 得分计算方法) without its title: the table is read as the
+    national form, its missing columns left for the checks to report."""
+    header = ["一级指标", "二级指标", "三级指标", "预期指标值", "实际完成指标值", "分值", "得分", "未完成原因", "得分计算方法"]
+    table = _table(_rows()[1:5] + [header, ["产出指标", "数量指标", "培训人次", "≥100人次", "100人次", 90, 90, None, "x"]])
+    assert table.layout == "project"
+
+
+def test_the_title_says_the_kind_whatever_the_headers_say():
+    """A 项目支出 title over Guangzhou's 部门整体 funds words and 一级: still a project table."""
+    rows = [["项目支出绩效自评表"], ["项目名称", None, "甲"], ["资金情况（万元）", None, "支出预算数", "支出决算数", "预算完成率"],
+            ["合计", None, 100, 90, 0.9], HEADER, ["管理效能", "数量指标", "甲", "≥1", "1", 10, 10],
+            ["履职效能", "数量指标", "乙", "≥1", "1", 10, 10]]
+    assert (_table(rows).kind, _table(rows).layout) == ("project", "project")
+
+
+def test_a_layout_naming_first_levels_the_table_lacks_loses_a_tie():
+    """产出指标 under headers both 部门整体 layouts share: not Guangzhou's (管理效能 / 履职效能)."""
+    assert _layout("部门整体支出绩效自评表", ["产出指标"], HEADER[:6], funds=False) == "department-output"
+
+
+def test_field_labels_are_kept_for_explain_and_an_untitled_funds_block_is_anchored_at_its_segment():
+    table = _table(_rows())
+    assert (table.headers["fields.project_name"].ref, table.headers["fields.department"].ref) == ("A2", "A3")
+    table = _table(_rows()[1:5])
+    assert (table.title, table.anchor.ref, list(table.funds)) == (None, "A1", ["total"])
+
+
+def test_a_first_level_its_own_cell_states_is_kept_whatever_its_second_level_says():
+    """An older form's 服务对象满意度指标 as a 二级 under 效益指标: the row's own 一级 stands, nothing inferred."""
+    table = _read([["效益指标", "服务对象满意度指标", "群众满意度", "≥90%", "95%", 10, 10]])
+    assert ([(r.level1, r.level2) for r in table.indicators], table.reading) == ([("效益指标", "服务对象满意度指标")], [])
+
+
+def test_an_emptied_table_still_has_its_grade_read():
+    """Every indicator row and the 总分 row deleted: the 等级 row right under the header is still read; a
+    sheet cut at its header is a table of no rows."""
+    table = _table(_rows()[:6] + [_rows()[8]])
+    assert (table.indicators, table.grade.ref) == ([], "G7")
+    table = _table(_rows()[:6])
+    assert (table.indicators, table.headers["indicators.level3"].ref) == ([], "C6")
+
+
+def test_a_local_forms_title_with_a_long_tail_names_no_local_form():
+    """区级's title with 20 more characters is its title; with 21, a sentence: the national form reads it."""
+    title = "区级部门预算项目支出绩效自评表"
+    assert _layout(title + "（" + "二" * 18 + "）", ["产出指标"]) == "shandong-district-project"
+    assert _layout(title + "（" + "二" * 19 + "）", ["产出指标"]) == "project"
+
+
+def test_a_title_repeated_on_a_lower_row_starts_one_table():
+    rows = [[None]] + _rows()
+    rows[1] = ["项目支出绩效自评表（2021年度）", None, None, None, "项目支出绩效自评表"]
+    [table] = locate_tables(Grid("表", rows))
+    assert table.title.ref == "A2" and table.total.ref == "G9"
+
+
+def test_a_two_row_header_on_the_last_rows_of_the_sheet_is_still_the_header():
+    top = [None, None, "年度指标值", "实际完成值", "分值", "得分"]
+    table = _table(_rows()[:5] + [top, ["一级指标", "指标名称"]])
+    assert (table.indicators, table.headers["indicators.weight"].ref) == ([], "E6")
+
+
+def test_an_indicator_named_with_a_footer_word_is_an_indicator():
+    """改进措施落实率 as a 三级指标 opens with a footer word, in the 三级 column: an indicator, not a footer."""
+    table = _read([["产出指标", "数量指标", "改进措施落实率", "100%", "100%", 10, 10], ["总分", None, None, None, None, 10, 10]])
+    assert [r.level3 for r in table.indicators] == ["改进措施落实率"] and table.total.ref == "G8"

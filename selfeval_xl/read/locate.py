@@ -114,7 +114,7 @@ def _family(own: tuple[str, ...]) -> tuple[str, ...]:
 
 def _strip_unit(text: str) -> str:
     """``全年预算数（万元）`` → ``全年预算数``: a trailing bracket is a unit, not part of the label."""
-    return _BRACKETS.sub("", text) if len(text) > 2 else text
+    return _BRACKETS.sub("", text)
 
 
 def _unit_of(value: Any) -> str | None:
@@ -549,7 +549,6 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
         texts = {t for c, t, _ in sheet.by_row.get(r, ()) if c < width}
         if texts & lab.total:
             _read_total_row(sheet, table, r, columns, sheet.row_texts(r, width), lab)
-            r += 1
             break
         if texts & lab.grade or _is_footer(sheet, r, lab, before, columns.get("reason")):
             break
@@ -650,10 +649,8 @@ def _not_an_indicator(sheet: _Sheet, r: int, cells: dict[str, Cell], lab: _Label
 
 def _level1_from_level2(level2: str, lab: _Labels) -> str:
     """The 一级 a lost 一级 cell stood for, from the words of the row's 二级 (数量指标 → 产出指标)."""
-    for level1, words in lab.layout.level1_of_level2:
-        if any(w and (level2.startswith(w) or level2.endswith((w, w + "指标"))) for w in words):
-            return level1
-    return ""
+    return next((level1 for level1, words in lab.layout.level1_of_level2
+                 if any(w and (level2.startswith(w) or level2.endswith((w, w + "指标"))) for w in words)), "")
 
 
 def _is_family_level(level1: str, lab: _Labels) -> bool:
@@ -673,12 +670,8 @@ def _is_footer(sheet: _Sheet, r: int, lab: _Labels, before: int, answer: int | N
     """A text row that closes the table (评价结论, 存在问题, 填报人, 项目负责人：…): its label alone in a
     cell, or followed by a colon, or opening a cell left of the 三级指标 column. Not the 偏差原因 cell
     (``answer``): an indicator's own answer may well open with 存在问题：… 改进措施：…"""
-    if lab.footer_start is None:
-        return False
-    for c, t in sheet.texts(r):
-        if c != answer and (lab.footer_start if c < before else lab.footer_word).match(t):
-            return True
-    return False
+    return lab.footer_start is not None and any(
+        c != answer and (lab.footer_start if c < before else lab.footer_word).match(t) for c, t in sheet.texts(r))
 
 
 def _suffix(lab: _Labels) -> str:
@@ -711,9 +704,6 @@ def _read_grade(sheet: _Sheet, table: Table, start: int, end: int, lab: _Labels)
 def _apply_defined_names(sheet: _Sheet, table: Table, names: dict[str, str], lab: _Labels) -> None:
     """Our templates name their key cells: where a name points at a single cell of this table's sheet,
     that cell wins over the one found by text (a user may have moved a label, not the named cell)."""
-    if not names:
-        return
-
     def target(name: str) -> Cell | None:
         sheet_name, cell_part = split_address(names.get(name, "") if name else "")     # "": no sheet
         if sheet_name != sheet.grid.name or ":" in cell_part:
