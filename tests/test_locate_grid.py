@@ -226,6 +226,15 @@ def test_the_funds_block_its_label_unit_rows_note_and_the_goal_below():
     assert "funds.label" not in far.headers and far.amount_unit == "万元"
 
 
+
+def test_a_funds_caption_standing_over_the_headers_gives_the_unit():
+    """The block's caption may stand over its header row, starting at the first header's column (merged
+    across the figures) rather than left of it: it is the block's label all the same, and its 元 the unit."""
+    rows = _funds_rows(1)
+    rows[3] = [None, None, "项目资金（元）"]
+    table = _table(rows)
+    assert (table.headers["funds.label"].ref, table.amount_unit) == ("C4", "元")
+
 def test_the_unit_a_funds_header_states_is_the_tables():
     rows = _rows()
     rows[3] = ["项目资金", None, "年初预算数", "全年预算数（元）", "全年执行数", "分值", "执行率", "得分"]

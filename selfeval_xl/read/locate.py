@@ -494,8 +494,9 @@ def _read_funds(sheet: _Sheet, table: Table, funds_at: tuple[int, dict[str, int]
         table.headers[f"funds.{key}"] = sheet.cell(r0, c)
         table.amount_unit = _unit_of(sheet.value(r0, c)) or table.amount_unit
     first_col = min(columns.values())
-    for (r, c), t in sheet.norm.items():   # the block label: on the header row or just above, left
-        if r0 - 2 <= r <= r0 and c < first_col and t and _strip_unit(t) in {_strip_unit(x) for x in lab.funds_label}:
+    # the block's label: on the header row or up to two rows above, left of its first figure or over it
+    for (r, c), t in sheet.norm.items():
+        if r0 - 2 <= r <= r0 and c <= first_col and t and _strip_unit(t) in {_strip_unit(x) for x in lab.funds_label}:
             table.headers["funds.label"] = sheet.cell(r, c)
             table.amount_unit = _unit_of(sheet.value(r, c)) or table.amount_unit
     last_col = max(columns.values())
