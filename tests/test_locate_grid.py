@@ -546,6 +546,16 @@ def test_a_two_row_header_of_just_enough_columns_over_its_levels():
     assert [(r.row, r.level1, r.get("weight").ref) for r in table.indicators] == [(8, "产出指标", "E8")]
 
 
+
+def test_a_second_header_row_of_one_label_names_its_column():
+    """指标名称 over 三级指标 alone on the row below: that row is the header's, and it names the 三级 column
+    (before, one label was no header row and the indicators lost their names)."""
+    top = ["一级指标", "二级指标", "指标名称", "年度指标值", "实际完成值", "分值", "得分"]
+    data = ["产出指标", "数量指标", "培训人次", "≥100人次", "100人次", 90, 90]
+    table = _table(_rows()[:5] + [top, [None, None, "三级指标"], data])
+    assert [(r.row, r.level3) for r in table.indicators] == [(8, "培训人次")]
+    assert table.headers["indicators.level3"].ref == "C7"
+
 def test_a_local_form_is_read_only_where_its_title_stands():
     """区级's own header words (预期指标值, 得分计算方法) without its title: the table is read as the
     national form, its missing columns left for the checks to report."""

@@ -592,14 +592,15 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
 
 
 def _sub_header(sheet: _Sheet, table: Table, r0: int, columns: dict[str, int], lab: _Labels) -> int:
-    """A two-row header (指标值 over 指标性质 / 指标值 / 度量单位): the second row's labels name the columns
-    under the first's merged cells, and it is no indicator. Returns the first row after the header."""
+    """A two-row header (指标值 over 指标性质 / 指标值 / 度量单位; 指标名称 over 三级指标 alone): the second
+    row's labels name the columns under the first's cells, and it is no indicator. Returns the first row
+    after the header."""
     r = r0 + 1
     if r >= sheet.grid.height or any(not isinstance(v, str) for c in range(len(sheet.grid.rows[r]))
                                      if (v := sheet.value(r, c)) is not None):
         return r
     keys = sheet.row_keys(r, lab.indicator_columns)
-    if len(keys) < 2 or len(keys) < len(sheet.by_row.get(r, ())) - 1:
+    if not keys or len(keys) < len(sheet.by_row.get(r, ())) - 1:
         return r
     columns.update(keys)
     for key, c in keys.items():
