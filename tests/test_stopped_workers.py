@@ -13,7 +13,7 @@ from selfeval_xl.core.limits import DEFAULT_LIMITS
 from selfeval_xl.engines.libreoffice import recalculate
 from selfeval_xl.isolation import pool
 from selfeval_xl.web.workers import WorkerPool
-from selfeval_xl.web.isolated import StepFailed
+from selfeval_xl.web.isolated import StepFailed, run_isolated
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "setsid") or not Path("/proc/self/stat").exists(),
                                 reason="process groups and /proc: POSIX (Linux)")
@@ -87,3 +87,11 @@ def test_a_web_worker_past_its_time_ends_the_libreoffice_it_started(hanging_soff
         assert _gone_soon(pids) == []
     finally:
         workers.close()
+
+
+def test_a_one_off_child_past_its_time_ends_the_libreoffice_it_started(hanging_soffice, tmp_path):
+    """The web page's child of its own (a step run once in a while) is killed with its group too."""
+    book, pids, bin_dir = hanging_soffice
+    with pytest.raises(StepFailed, match="超时"):
+        run_isolated(_convert_with, str(book), str(bin_dir), scratch=tmp_path, time_limit=3)
+    assert _gone_soon(pids) == []

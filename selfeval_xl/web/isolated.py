@@ -29,15 +29,14 @@ class StepFailed(Exception):
 
 def _child(func: Callable[..., Any], args: tuple, out: str, memory: int) -> None:
     from ..core.limits import cap_memory
+    from ..isolation.pool import ends_with_what_it_started, isolated_already
 
+    ends_with_what_it_started()  # a group of its own: an overrun kills the programs it started too
     try:
-        os.setsid()              # a group of its own: an overrun kills the workers it started too
         cap_memory(memory // (1024 * 1024))   # the soft limit binds this child; soffice, which recalculates
         #                                       an .xls for the reader, lifts it for itself (recalc)
     except (AttributeError, ValueError, OSError):   # not on Linux: the time limit still holds
         pass
-    from ..isolation.pool import isolated_already
-
     isolated_already()           # this child is the isolation: the batch checks here, no pool inside it
     try:
         answer = {"ok": func(*args)}
