@@ -89,13 +89,15 @@ def _parse(data: bytes) -> ElementTree.Element:
     return fromstring(data)
 
 
-_FORMULA = re.compile(r"<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)")
-_CELL_BEFORE = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?<!/)>\s*")
+_FORMULA = re.compile(rb"<(?:[\w\x80-\xff]+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:[\w\x80-\xff]+:)?f>)")
+_CELL_BEFORE = re.compile(rb"<(?:[\w\x80-\xff]+:)?c\b([^>]*?)(?<!/)>\s*")
 """A formula cell is ``<c r="J12" …>`` then (spaces allowed) ``<f …>text</f>``: each ``<f>`` is found,
-then the cell tag that opens just before it (the nearest ``<``), not every cell tested for a formula."""
-_REF = re.compile(r'\br="([A-Za-z]{1,3}[0-9]{1,7})"')
-_SHARED_INDEX = re.compile(r'\bsi="([0-9]+)"')
-_STYLED_CELL = re.compile(r'<(?:\w+:)?c\b([^>]*?\bs="([0-9]+)"[^>]*)>')
+then the cell tag that opens just before it (the nearest ``<``), not every cell tested for a formula.
+Scanned as bytes (``<`` and ``>`` are never inside a UTF-8 sequence; a namespace prefix may be, hence
+``\x80-\xff``): only the formulas' own text is decoded, not the whole sheet."""
+_REF = re.compile(rb'\br="([A-Za-z]{1,3}[0-9]{1,7})"')
+_SHARED_INDEX = re.compile(rb'\bsi="([0-9]+)"')
+_STYLED_CELL = re.compile(rb'<(?:[\w\x80-\xff]+:)?c\b([^>]*?\bs="([0-9]+)"[^>]*)>')
 
 Cells = dict[tuple[int, int], str]
 
@@ -126,46 +128,45 @@ def scan_sheet_cells(xml: bytes, styles: list[str] | None, max_rows: int) -> She
     formula cell is ``<c r="J12" …><f …>text</f>``, and formula text never holds ``<``. Nothing is
     expanded, so no entity trick applies. A shared formula's followers get their master's text
     (unshifted): enough to know a formula is there."""
-    text = xml.decode("utf-8", errors="replace")
-    scan = SheetScan({}, None if styles is None else _formats(text, styles, max_rows))
-    _formulas(text, max_rows, scan)
+    scan = SheetScan({}, None if styles is None else _formats(xml, styles, max_rows))
+    _formulas(xml, max_rows, scan)
     return scan
 
 
-_VALUE_NEXT = re.compile(r"\s*<(?:\w+:)?v\b")
-_EMPTY_VALUE = re.compile(r"\s*<(?:\w+:)?v\s*(?:/>|></(?:\w+:)?v>)")
-_TEXT_RESULT = re.compile(r'\bt="str"')
+_VALUE_NEXT = re.compile(rb"\s*<(?:[\w\x80-\xff]+:)?v\b")
+_EMPTY_VALUE = re.compile(rb"\s*<(?:[\w\x80-\xff]+:)?v\s*(?:/>|></(?:[\w\x80-\xff]+:)?v>)")
+_TEXT_RESULT = re.compile(rb'\bt="str"')
 
 
-def _formulas(text: str, max_rows: int, scan: SheetScan) -> None:
+def _formulas(xml: bytes, max_rows: int, scan: SheetScan) -> None:
     """The formulas into ``scan``, and which have no stored result: those with no ``<v>``, and those
     with an empty untyped ``<v/>`` where no formula of the sheet has a result (what openpyxl writes for
     every formula). Where others have results, an empty ``<v/>`` is a stored empty result (our own
     writers store "" so; Excel writes ``t="str"`` ``<v></v>``)."""
     formulas, uncached = scan.formulas, scan.uncached
-    shared: dict[str, str] = {}
-    if "<f" not in text and ":f" not in text:
+    shared: dict[bytes, str] = {}
+    if b"<f" not in xml and b":f" not in xml:
         return
     empty: set[tuple[int, int]] = set()
     results = False
-    for cell_attrs, f_attrs, body, end in _formula_cells_ending(text):
+    for cell_attrs, f_attrs, body, end in _formula_cells_ending(xml):
         where = _REF.search(cell_attrs)
         if where is None:
             continue
-        row, col = parse_ref(where.group(1))
+        row, col = parse_ref(where.group(1).decode("ascii"))
         if row >= max_rows:
             break
-        body = _unescape(body) if body and "&" in body else body or ""
-        if 't="shared"' in f_attrs:
+        text = _text(body)
+        if b't="shared"' in f_attrs:
             index = _SHARED_INDEX.search(f_attrs)
-            key = index.group(1) if index else ""
-            if body:
-                shared[key] = body
-            body = body or shared.get(key, "")
-        formulas[(row, col)] = "=" + body
-        if _VALUE_NEXT.match(text, end) is None:
+            key = index.group(1) if index else b""
+            if text:
+                shared[key] = text
+            text = text or shared.get(key, "")
+        formulas[(row, col)] = "=" + text
+        if _VALUE_NEXT.match(xml, end) is None:
             uncached.add((row, col))
-        elif _EMPTY_VALUE.match(text, end) is None or _TEXT_RESULT.search(cell_attrs):
+        elif _EMPTY_VALUE.match(xml, end) is None or _TEXT_RESULT.search(cell_attrs):
             results = True
         else:
             empty.add((row, col))
@@ -173,35 +174,45 @@ def _formulas(text: str, max_rows: int, scan: SheetScan) -> None:
         uncached |= empty
 
 
-def formula_cells(text: str) -> Iterator[tuple[str, str, str | None]]:
-    """(the cell's attributes, the formula's attributes, its text) of each formula cell, in order."""
-    for cell_attrs, f_attrs, body, _ in _formula_cells_ending(text):
-        yield cell_attrs, f_attrs, body
+def _text(body: bytes | None) -> str:
+    """A formula's text as the sheet's XML holds it, decoded (a broken byte shown as U+FFFD) and unescaped."""
+    if not body:
+        return ""
+    text = body.decode("utf-8", errors="replace")
+    return _unescape(text) if "&" in text else text
 
 
-def _formula_cells_ending(text: str) -> Iterator[tuple[str, str, str | None, int]]:
+def formula_cells(xml: bytes) -> Iterator[tuple[str, str, str | None]]:
+    """(the cell's attributes, the formula's attributes, its text) of each formula cell, in order,
+    decoded as they stand (the test seam of the scan)."""
+    for cell_attrs, f_attrs, body, _ in _formula_cells_ending(xml):
+        yield (cell_attrs.decode("utf-8", errors="replace"), f_attrs.decode("utf-8", errors="replace"),
+               None if body is None else body.decode("utf-8", errors="replace"))
+
+
+def _formula_cells_ending(xml: bytes) -> Iterator[tuple[bytes, bytes, bytes | None, int]]:
     """:func:`formula_cells`, each with where its formula ends (what follows may be its stored result)."""
-    for match in _FORMULA.finditer(text):
-        opened = text.rfind("<", 0, match.start())
-        cell = _CELL_BEFORE.fullmatch(text, opened, match.start()) if opened >= 0 else None
+    for match in _FORMULA.finditer(xml):
+        opened = xml.rfind(b"<", 0, match.start())
+        cell = _CELL_BEFORE.fullmatch(xml, opened, match.start()) if opened >= 0 else None
         if cell is not None:
             yield cell.group(1), match.group(1), match.group(2), match.end()
 
 
-def _formats(text: str, styles: list[str], max_rows: int) -> Cells:
+def _formats(xml: bytes, styles: list[str], max_rows: int) -> Cells:
     """The number format of every cell whose style is not General: what tells a rate stored as 2.53
     and shown as 253% from a 2.53 typed in a General cell."""
     formats: Cells = {}
-    wanted = {str(i) for i, code in enumerate(styles) if code != "General"}
+    wanted = {str(i).encode() for i, code in enumerate(styles) if code != "General"}
     if not wanted:
         return formats
-    for match in _STYLED_CELL.finditer(text):
+    for match in _STYLED_CELL.finditer(xml):
         if match.group(2) not in wanted:
             continue
         where = _REF.search(match.group(1))
         if where is None:
             continue
-        row, col = parse_ref(where.group(1))
+        row, col = parse_ref(where.group(1).decode("ascii"))
         if row >= max_rows:
             break
         formats[(row, col)] = styles[int(match.group(2))]
