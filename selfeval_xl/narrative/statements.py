@@ -24,7 +24,10 @@ _KW = "|".join(KEYWORDS)
 _HEAD = re.compile(rf"(?P<subj>[^，,。；;：:]{{0,40}}?)(?P<kw>{_KW})(?:为|是|：|:)?(?P<num>{NUMBER})分")
 _PART = re.compile(rf"[，,、](?:其中)?(?P<name>[^\d，,、。；;：:（）()%]{{1,20}}?)(?:为|：|:)?(?P<num>{NUMBER})分"
                    rf"(?:[（(，,]?占比{NUMBER}%[)）]?)?")
-_ANNEX = re.compile(rf"^(?:{MARKS[0]}\s*)?附件(?:\s*[\d{CN}]*\s*[：:].*|\s*)$")
+_ANNEX = re.compile(rf"^(?:{MARKS[0]}\s*)?附件(?:\s*[\d{CN}]*\s*(?:[：:].*)?|\s*[\d{CN}]+\s*[^，,。；;！？!?]+)$")
+"""Where the 附件 begin: a line of 附件 alone or numbered (附件1), with a colon and anything after it, or a
+number and a title (附件1 项目支出绩效自评表, its space squeezed out of a PDF's line); not a sentence that
+names an annex (附件1所列…，…): a title has no comma or full stop."""
 _AMOUNT = re.compile(rf"(?P<num>{NUMBER})(?P<unit>万元|元)")
 _RATE = re.compile(rf"(?P<label>预算完成率|预算执行率|资金执行率|执行率|指标完成率)(?:为|达到|达|是|：|:)?(?P<num>{NUMBER})%")
 _COUNTS = re.compile(rf"涉及(?P<items>(?:[，,、和]?(?:共)?{NUMBER}个[^，,、。；;\d]{{0,12}}?指标)+)")
