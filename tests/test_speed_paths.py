@@ -275,3 +275,26 @@ def test_copied_satisfaction_texts_are_found_whatever_the_block(block):
         assert [(f.file, f.message) for f in across.satisfaction_copied_across_units(store, rule, pack)] \
             == [(f.file, f.message) for f in whole]
     assert {f.file for f in whole} == {"0.xlsx", "1.xlsx", "3.xlsx"}
+
+
+# --------------------------------------------------------------------------- a cell made by hand
+
+def test_a_cell_s_own_init_takes_its_fields_in_order_with_their_defaults():
+    """Cell sets its fields itself (a frozen dataclass's own __init__ costs twice as much): its signature is
+    the fields', in order, with the same defaults, and it stays frozen, equal and hashable by value."""
+    import dataclasses
+    import inspect
+
+    from selfeval_xl.core.model import Cell
+
+    params = list(inspect.signature(Cell.__init__).parameters.values())[1:]
+    fields = dataclasses.fields(Cell)
+    assert [p.name for p in params] == [f.name for f in fields]
+    assert [p.default for p in params] == [inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default
+                                          for f in fields]
+    cell = Cell("表", "H14", 9.5, "=ROUND(1,2)", "0.00")
+    assert [getattr(cell, f.name) for f in fields] == ["表", "H14", 9.5, "=ROUND(1,2)", "0.00"]
+    assert cell == Cell("表", "H14", 9.5, "=ROUND(1,2)", "0.00") and hash(cell) == hash(Cell(*dataclasses.astuple(cell)))
+    assert dataclasses.replace(cell, value=None) == Cell("表", "H14", None, "=ROUND(1,2)", "0.00")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cell.value = 1
