@@ -20,7 +20,7 @@ from selfeval_xl.files.discovery import find_workbooks
 from selfeval_xl.checks.quality.across import Across, at
 from selfeval_xl.checks.quality.digest import IndicatorDigest, TableDigest
 from selfeval_xl.checks.quality.pack import default_pack
-from selfeval_xl.checks.quality.store import PREVIOUS, DigestStore
+from selfeval_xl.checks.quality.store import PREVIOUS, DigestStore, stored
 from selfeval_xl.checks.quality.text import has_any, percent, similarity, squeeze
 from selfeval_xl.checks.quality.yoy import Pair, _closeness, _greedy, pairs
 
@@ -156,8 +156,8 @@ def test_the_rules_find_from_the_store_what_they_found_from_lists(current, previ
     with DigestStore() as store:
         store.block = block                      # several blocks of texts even in a small case
         for n in range(0, len(current), 2):      # as files arrive: some with two tables
-            store.add(current[n:n + 2])
-        store.add(previous, PREVIOUS)
+            store.add(map(stored, current[n:n + 2]))
+        store.add(map(stored, previous), PREVIOUS)
         for code, listed in LISTED.items():
             for rule in (PACK.rule(code), LENIENT) if code == LENIENT.code else (PACK.rule(code),):
                 assert list(UNIT[code](store, rule, PACK)) == list(listed(current, rule)), code

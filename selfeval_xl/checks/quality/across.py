@@ -17,7 +17,7 @@ from ...core.findings import Finding, Severity, finding
 from .digest import TableDigest
 from .pack import Pack, Rule, default_pack
 from .registry import as_configured, declared, title_of
-from .store import PREVIOUS, DigestStore
+from .store import PREVIOUS, DigestStore, Stored
 from .text import has_any, percent
 
 AcrossRule = Callable[[DigestStore, Rule, Pack], Iterable[Finding]]
@@ -57,10 +57,10 @@ class Across:
     def close(self) -> None:
         self.digests.close()
 
-    def add(self, digests: Iterable[TableDigest]) -> None:
+    def add(self, digests: Iterable[Stored]) -> None:
         self.digests.add(digests)
 
-    def add_previous(self, digests: Iterable[TableDigest]) -> None:
+    def add_previous(self, digests: Iterable[Stored]) -> None:
         self.digests.add(digests, PREVIOUS)
 
     def findings(self) -> Iterator[Finding]:

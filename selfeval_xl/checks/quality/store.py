@@ -14,6 +14,7 @@ from __future__ import annotations
 import pickle
 import sqlite3
 import tempfile
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
@@ -44,6 +45,30 @@ CREATE TABLE pairs (score REAL, cur INTEGER, prev INTEGER);
 Row = tuple[TableDigest, IndicatorDigest]
 
 
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """One table's digest as the store keeps it, made by :func:`stored` in the worker that read the
+    table: the digest pickled and the keys the rules group and filter by, ready to insert. Why in the
+    worker: the parent of a batch only inserts them, its own CPU competing with two workers on two
+    cores (unpickling each digest and pickling it again cost it a quarter of a millisecond a file)."""
+
+    unit: bytes
+    kind: str
+    name: bytes
+    full: bool
+    digest: bytes                   # the TableDigest, pickled
+    rows: tuple[tuple, ...]         # each indicator's row of the ``rows`` table but its ``tbl``
+
+
+def stored(table: TableDigest) -> Stored:
+    """``table`` as :meth:`DigestStore.add` takes it (its rows are used for this year's tables that name
+    their 单位)."""
+    unit = _bytes(table.unit)
+    return Stored(unit, table.kind, _bytes(table.name), table.full,
+                  pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL),
+                  tuple(_row(n, unit, i) for n, i in enumerate(table.indicators)) if table.unit else ())
+
+
 class DigestStore:
     """Every table digest of a run (:meth:`add`, this year's or last year's), in a temporary SQLite file
     of its own. Use it as a context manager, or :meth:`close` it: the folder is gone afterwards."""
@@ -69,19 +94,18 @@ class DigestStore:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def add(self, digests: Iterable[TableDigest], year: int = CURRENT) -> None:
-        """The digests of one file as they arrive (in the order the rules report them)."""
+    def add(self, digests: Iterable[Stored], year: int = CURRENT) -> None:
+        """The digests of one file as they arrive (in the order the rules report them), each made by
+        :func:`stored`."""
         self._paired = None
         for table in digests:
             seq = self._db.execute(
                 "INSERT INTO tables (year, unit, kind, name, full, digest) VALUES (?, ?, ?, ?, ?, ?)",
-                (year, _bytes(table.unit), table.kind, _bytes(table.name), table.full,
-                 pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))).lastrowid
-            if year == CURRENT and table.unit:      # the rules across 单位 compare tables that name theirs
+                (year, table.unit, table.kind, table.name, table.full, table.digest)).lastrowid
+            if year == CURRENT and table.rows:      # the rules across 单位 compare tables that name theirs
                 self._db.executemany(
                     "INSERT INTO rows (tbl, idx, unit, key, keylen, target, label, text, textlen) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (_row(seq, n, table.unit, i)
-                                                           for n, i in enumerate(table.indicators)))
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ((seq, *row) for row in table.rows))
 
     def _digest(self, seq: int) -> TableDigest:
         (blob,), = self._db.execute("SELECT digest FROM tables WHERE seq = ?", (seq,))
@@ -163,10 +187,10 @@ class DigestStore:
         return [(seq, pickle.loads(blob)) for seq, blob in cursor]
 
 
-def _row(tbl: int, idx: int, unit: str, ind: IndicatorDigest) -> tuple:
+def _row(idx: int, unit: bytes, ind: IndicatorDigest) -> tuple:
     key, text = ind.key, squeeze(ind.text)
-    return (tbl, idx, _bytes(unit), _bytes(key), len(key), _bytes(squeeze(ind.target_text)),
-            _bytes(ind.level2 + ind.name), _bytes(text), len(text))
+    return (idx, unit, _bytes(key), len(key), _bytes(squeeze(ind.target_text)), _bytes(ind.level2 + ind.name),
+            _bytes(text), len(text))
 
 
 def _bytes(text: str) -> bytes:
