@@ -117,7 +117,9 @@ class XlsxReport:
         return made
 
     def _sheet(self, title: str, headers: tuple[str, ...], widths: tuple[int, ...]):
-        ws = self._wb.add_worksheet(title)
+        from .linked_sheet import LinkedSheet
+
+        ws = self._wb.add_worksheet(title, LinkedSheet)
         ws.freeze_panes(1, 0)
         _print_setup(ws, title)
         for i, width in enumerate(widths):
