@@ -218,3 +218,31 @@ def test_a_run_that_fails_leaves_no_store_behind(scratch):
     assert any(name.startswith("selfeval-digests-") for name in os.listdir(folder))
     reports.close()
     assert os.listdir(folder) == []
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task") or (os.cpu_count() or 1) < 2,
+                    reason="counts this process's threads (Linux, two cores or more)")
+def test_comparing_texts_starts_no_blas_threads(tmp_path):
+    """numpy (for cdist's answers) comes without OpenBLAS's thread per core: they spin at start-up, CPU the
+    parent of a batch takes from its workers. A fresh process: numpy is loaded by the rule itself."""
+    import subprocess
+    import sys
+
+    script = (
+        "import os\n"
+        "os.environ.pop('OPENBLAS_NUM_THREADS', None)\n"
+        "from selfeval_xl.checks.quality import across\n"
+        "from selfeval_xl.checks.quality.digest import IndicatorDigest, TableDigest\n"
+        "from selfeval_xl.checks.quality.pack import default_pack\n"
+        "from selfeval_xl.checks.quality.store import DigestStore, stored\n"
+        "said = '经问卷调查，服务对象满意度达96%，群众对项目实施效果普遍认可'\n"
+        "tables = [TableDigest(f'{n}.xlsx', '自评表', 'project', unit, '项目', 10.0, 'J20', (IndicatorDigest("
+        "'满意度指标', '服务对象满意度指标', '群众满意度', 'D20', 'F20', 'H20', 'I20', '≥90%', '%', '≥', 90.0, 95.0,"
+        " 10.0, 10.0, said),)) for n, unit in enumerate('甲乙')]\n"
+        "pack = default_pack()\n"
+        "with DigestStore() as store:\n"
+        "    store.add(map(stored, tables))\n"
+        "    found = list(across.satisfaction_copied_across_units(store, pack.rule('satisfaction-copied-across-units'), pack))\n"
+        "print(len(found), len(os.listdir('/proc/self/task')))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["2", "1"]

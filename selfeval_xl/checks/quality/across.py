@@ -118,11 +118,18 @@ def satisfaction_copied_across_units(digests: DigestStore, rule: Rule, pack: Pac
                               similarity=f"{score:.0f}"), None, ind.text)
 
 
+NO_BLAS_THREADS = "OPENBLAS_NUM_THREADS"
+"""Why numpy is imported with this set to 1 (unless the user set it): its OpenBLAS starts a thread per
+core that spins at start-up, 70 ms of the parent's CPU on two cores, beside workers still reading, for
+matrix arithmetic this module never does (cdist is rapidfuzz's own)."""
+
+
 def _nearest_of_other_units(digests: DigestStore, count: int, cutoff: float) -> Iterator[tuple[int, tuple]]:
     """(row, (its best rapidfuzz ratio with another 单位's text, that text's row)) of each chosen row
     with such a text at ``cutoff`` or above (the first row of the best ratio): a block of rows compared
     with a block at a time. The whole matrix at once was 48 MB of a 10,000-file run's peak, and even a
     block of rows against every text grows with the run."""
+    os.environ.setdefault(NO_BLAS_THREADS, "1")
     import numpy        # as cdist answers (pandas brings it): loaded only when texts are compared
 
     for start in range(0, count, digests.block):
