@@ -35,12 +35,17 @@ CACHE_PAGES = 512
 _SCHEMA = """
 CREATE TABLE tables (seq INTEGER PRIMARY KEY, year INTEGER, unit TEXT, kind TEXT, name TEXT, full INTEGER,
                      digest BLOB);
-CREATE INDEX tables_by_unit ON tables (unit, year, seq);
 CREATE TABLE rows (seq INTEGER PRIMARY KEY, tbl INTEGER, idx INTEGER, unit TEXT, key TEXT, keylen INTEGER,
                    target TEXT, label TEXT, text TEXT, textlen INTEGER);
-CREATE INDEX rows_by_wording ON rows (key, target, seq);
 CREATE TABLE pairs (score REAL, cur INTEGER, prev INTEGER);
 """
+
+_INDEXES = """
+CREATE INDEX tables_by_unit ON tables (unit, year, seq);
+CREATE INDEX rows_by_wording ON rows (key, target, seq);
+"""
+"""Made at the first question (:meth:`DigestStore._read`): built once over every row, not kept up to
+date row by row as the digests of a batch arrive (a third of the parent's cost of adding them)."""
 
 Row = tuple[TableDigest, IndicatorDigest]
 
@@ -80,6 +85,7 @@ class DigestStore:
         self._db.executescript(f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
                                f"PRAGMA cache_size={CACHE_PAGES}; PRAGMA temp_store=FILE;" + _SCHEMA)
         self._paired: tuple[float, float] | None = None
+        self._indexed = False
         self.block = BLOCK
         self.digest = lru_cache(maxsize=BLOCK)(self._digest)
 
@@ -107,8 +113,15 @@ class DigestStore:
                     "INSERT INTO rows (tbl, idx, unit, key, keylen, target, label, text, textlen) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ((seq, *row) for row in table.rows))
 
+    def _read(self, sql: str, parameters: tuple = ()) -> sqlite3.Cursor:
+        """A statement on the store's tables, once they have their indexes."""
+        if not self._indexed:
+            self._db.executescript(_INDEXES)
+            self._indexed = True
+        return self._db.execute(sql, parameters)
+
     def _digest(self, seq: int) -> TableDigest:
-        (blob,), = self._db.execute("SELECT digest FROM tables WHERE seq = ?", (seq,))
+        (blob,), = self._read("SELECT digest FROM tables WHERE seq = ?", (seq,))
         return pickle.loads(blob)                # our own bytes, written by add()
 
     def _indicator_row(self, tbl: int, idx: int) -> Row:
@@ -119,7 +132,7 @@ class DigestStore:
         """The indicators of this year's tables with a 单位, their 三级指标 of ``min_chars`` or more,
         grouped by that name and their 年度指标值 (both squeezed), where a group spans two 单位 or more:
         each group in the order of its first row, its rows in the order they came."""
-        cursor = self._db.execute(
+        cursor = self._read(
             "WITH shared AS (SELECT key, target, MIN(seq) AS first FROM rows WHERE keylen >= ? "
             "GROUP BY key, target HAVING COUNT(DISTINCT unit) >= 2) "
             "SELECT shared.first, rows.tbl, rows.idx FROM rows JOIN shared USING (key, target) "
@@ -133,34 +146,34 @@ class DigestStore:
         self._db.create_function("wanted", 1, lambda label: wanted(_text(label)), deterministic=True)
         self._db.executescript("DROP TABLE IF EXISTS chosen; CREATE TABLE chosen "
                                "(n INTEGER PRIMARY KEY, unit TEXT, text TEXT, tbl INTEGER, idx INTEGER);")
-        self._db.execute("INSERT INTO chosen (unit, text, tbl, idx) SELECT unit, text, tbl, idx FROM rows "
-                         "WHERE textlen >= ? AND wanted(label) ORDER BY seq", (min_chars,))
-        (count,), = self._db.execute("SELECT COUNT(*) FROM chosen")
+        self._read("INSERT INTO chosen (unit, text, tbl, idx) SELECT unit, text, tbl, idx FROM rows "
+                   "WHERE textlen >= ? AND wanted(label) ORDER BY seq", (min_chars,))
+        (count,), = self._read("SELECT COUNT(*) FROM chosen")
         return count
 
     def text_block(self, start: int) -> list[tuple[str, str]]:
         """(单位, squeezed text) of the chosen rows ``start`` … ``start + block - 1`` (counted from 0)."""
-        cursor = self._db.execute("SELECT unit, text FROM chosen WHERE n > ? AND n <= ? ORDER BY n",
-                                  (start, start + self.block))
+        cursor = self._read("SELECT unit, text FROM chosen WHERE n > ? AND n <= ? ORDER BY n",
+                            (start, start + self.block))
         return [(_text(unit), _text(text)) for unit, text in cursor]
 
     def chosen(self, n: int) -> Row:
         """The chosen row ``n`` (counted from 0) with its table."""
-        (tbl, idx), = self._db.execute("SELECT tbl, idx FROM chosen WHERE n = ?", (n + 1,))
+        (tbl, idx), = self._read("SELECT tbl, idx FROM chosen WHERE n = ?", (n + 1,))
         return self._indicator_row(tbl, idx)
 
     def project_counts(self) -> Iterator[tuple[str, int, int]]:
         """(单位, its distinct project names this year, those self-scored full) for every 单位 with a
         project table, in the order of each 单位's first one."""
-        cursor = self._db.execute(
+        cursor = self._read(
             "SELECT unit, COUNT(DISTINCT name), COUNT(DISTINCT CASE WHEN full THEN name END) FROM tables "
             "WHERE year = ? AND kind = 'project' AND unit != x'' GROUP BY unit ORDER BY MIN(seq)", (CURRENT,))
         return ((_text(unit), projects, full) for unit, projects, full in cursor)
 
     def full_projects(self, unit: str) -> Iterator[TableDigest]:
         """This year's project tables of ``unit`` that are self-scored full, in the order they came."""
-        cursor = self._db.execute("SELECT seq FROM tables WHERE year = ? AND unit = ? AND kind = 'project' "
-                                  "AND full ORDER BY seq", (CURRENT, _bytes(unit)))
+        cursor = self._read("SELECT seq FROM tables WHERE year = ? AND unit = ? AND kind = 'project' "
+                            "AND full ORDER BY seq", (CURRENT, _bytes(unit)))
         return (self.digest(seq) for seq, in cursor)
 
     def pair_tables(self, match: Callable[[list[tuple[int, TableDigest]], list[tuple[int, TableDigest]]],
@@ -171,19 +184,19 @@ class DigestStore:
         every 单位 come back best score first (then in the order the tables came), as one matching over
         all the tables would list them. Matched once per ``thresholds``."""
         if self._paired != thresholds:
-            self._db.execute("DELETE FROM pairs")
-            units = self._db.execute("SELECT DISTINCT unit FROM tables WHERE year = ? AND unit != x'' INTERSECT "
-                                     "SELECT DISTINCT unit FROM tables WHERE year = ?", (CURRENT, PREVIOUS))
+            self._read("DELETE FROM pairs")
+            units = self._read("SELECT DISTINCT unit FROM tables WHERE year = ? AND unit != x'' INTERSECT "
+                               "SELECT DISTINCT unit FROM tables WHERE year = ?", (CURRENT, PREVIOUS))
             for unit, in units.fetchall():
                 self._db.executemany("INSERT INTO pairs VALUES (?, ?, ?)",
                                      match(self._of_unit(unit, CURRENT), self._of_unit(unit, PREVIOUS)))
             self._paired = thresholds
-        for cur, prev in self._db.execute("SELECT cur, prev FROM pairs ORDER BY score DESC, cur, prev"):
+        for cur, prev in self._read("SELECT cur, prev FROM pairs ORDER BY score DESC, cur, prev"):
             yield self.digest(cur), self.digest(prev)
 
     def _of_unit(self, unit: bytes, year: int) -> list[tuple[int, TableDigest]]:
-        cursor = self._db.execute("SELECT seq, digest FROM tables WHERE unit = ? AND year = ? ORDER BY seq",
-                                  (unit, year))
+        cursor = self._read("SELECT seq, digest FROM tables WHERE unit = ? AND year = ? ORDER BY seq",
+                            (unit, year))
         return [(seq, pickle.loads(blob)) for seq, blob in cursor]
 
 
