@@ -264,3 +264,31 @@ def test_the_store_indexes_its_digests_once_they_are_in_at_the_first_question():
         assert indexes() == {"tables_by_unit", "rows_by_wording"}
         store.add([stored(table)])                  # a digest after a question: kept in the indexes
         assert list(store.project_counts()) == [("甲单位", 1, 1)] and len(list(store.full_projects("甲单位"))) == 2
+
+
+def test_one_units_texts_are_not_compared():
+    """A run over one 单位's files (a common one) has no other 单位's 满意度 text to compare with: numpy is
+    not loaded for it. A fresh process; two 单位 with the same texts are compared and found."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from selfeval_xl.checks.quality import across\n"
+        "from selfeval_xl.checks.quality.digest import IndicatorDigest, TableDigest\n"
+        "from selfeval_xl.checks.quality.pack import default_pack\n"
+        "from selfeval_xl.checks.quality.store import DigestStore, stored\n"
+        "said = '经问卷调查，服务对象满意度达96%，群众对项目实施效果普遍认可'\n"
+        "pack = default_pack()\n"
+        "for units in (sys.argv[1], sys.argv[2]):\n"
+        "    tables = [TableDigest(f'{n}.xlsx', '自评表', 'project', unit, '项目', 10.0, 'J20', (IndicatorDigest("
+        "'满意度指标', '服务对象满意度指标', '群众满意度', 'D20', 'F20', 'H20', 'I20', '≥90%', '%', '≥', 90.0, 95.0,"
+        " 10.0, 10.0, said),)) for n, unit in enumerate(units)]\n"
+        "    with DigestStore() as store:\n"
+        "        store.add(map(stored, tables))\n"
+        "        found = list(across.satisfaction_copied_across_units(store, pack.rule("
+        "'satisfaction-copied-across-units'), pack))\n"
+        "    print(len(found), 'numpy' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script, "甲甲甲", "甲乙"], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["0", "False", "2", "True"]

@@ -106,8 +106,8 @@ def satisfaction_copied_across_units(digests: DigestStore, rule: Rule, pack: Pac
     survey: how many answered, what they said.
     """
     words = rule.param("satisfaction_words")
-    count = digests.texts(lambda label: has_any(label, words), rule.param("min_chars"))
-    if count < 2:
+    count, units = digests.texts(lambda label: has_any(label, words), rule.param("min_chars"))
+    if units < 2:               # no other 单位's text to compare with (nor numpy to load for it)
         return
     for a, (score, b) in _nearest_of_other_units(digests, count, rule.param("similarity")):
         table, ind = digests.chosen(a)

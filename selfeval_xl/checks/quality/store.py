@@ -140,16 +140,17 @@ class DigestStore:
         for _, group in groupby(cursor, key=lambda r: r[0]):
             yield [self._indicator_row(tbl, idx) for _, tbl, idx in group]
 
-    def texts(self, wanted: Callable[[str], bool], min_chars: int) -> int:
+    def texts(self, wanted: Callable[[str], bool], min_chars: int) -> tuple[int, int]:
         """Choose the rows whose 二级 and 三级 (together) are ``wanted`` and whose squeezed worded 完成值
-        and 偏差原因 has ``min_chars`` or more, for :meth:`text_block`; how many there are."""
+        and 偏差原因 has ``min_chars`` or more, for :meth:`text_block`; how many there are, and of how
+        many 单位 (one 单位's run, a common one, has nothing to compare)."""
         self._db.create_function("wanted", 1, lambda label: wanted(_text(label)), deterministic=True)
         self._db.executescript("DROP TABLE IF EXISTS chosen; CREATE TABLE chosen "
                                "(n INTEGER PRIMARY KEY, unit TEXT, text TEXT, tbl INTEGER, idx INTEGER);")
         self._read("INSERT INTO chosen (unit, text, tbl, idx) SELECT unit, text, tbl, idx FROM rows "
                    "WHERE textlen >= ? AND wanted(label) ORDER BY seq", (min_chars,))
-        (count,), = self._read("SELECT COUNT(*) FROM chosen")
-        return count
+        (count, units), = self._read("SELECT COUNT(*), COUNT(DISTINCT unit) FROM chosen")
+        return count, units
 
     def text_block(self, start: int) -> list[tuple[str, str]]:
         """(单位, squeezed text) of the chosen rows ``start`` … ``start + block - 1`` (counted from 0)."""
