@@ -20,7 +20,7 @@ from selfeval_xl.files.discovery import find_workbooks
 from selfeval_xl.checks.quality.across import Across, at
 from selfeval_xl.checks.quality.digest import IndicatorDigest, TableDigest
 from selfeval_xl.checks.quality.pack import default_pack
-from selfeval_xl.checks.quality.store import PREVIOUS, DigestStore
+from selfeval_xl.checks.quality.store import PREVIOUS, DigestStore, stored
 from selfeval_xl.checks.quality.text import has_any, percent, similarity, squeeze
 from selfeval_xl.checks.quality.yoy import Pair, _closeness, _greedy, pairs
 
@@ -156,8 +156,8 @@ def test_the_rules_find_from_the_store_what_they_found_from_lists(current, previ
     with DigestStore() as store:
         store.block = block                      # several blocks of texts even in a small case
         for n in range(0, len(current), 2):      # as files arrive: some with two tables
-            store.add(current[n:n + 2])
-        store.add(previous, PREVIOUS)
+            store.add(map(stored, current[n:n + 2]))
+        store.add(map(stored, previous), PREVIOUS)
         for code, listed in LISTED.items():
             for rule in (PACK.rule(code), LENIENT) if code == LENIENT.code else (PACK.rule(code),):
                 assert list(UNIT[code](store, rule, PACK)) == list(listed(current, rule)), code
@@ -218,3 +218,77 @@ def test_a_run_that_fails_leaves_no_store_behind(scratch):
     assert any(name.startswith("selfeval-digests-") for name in os.listdir(folder))
     reports.close()
     assert os.listdir(folder) == []
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task") or (os.cpu_count() or 1) < 2,
+                    reason="counts this process's threads (Linux, two cores or more)")
+def test_comparing_texts_starts_no_blas_threads(tmp_path):
+    """numpy (for cdist's answers) comes without OpenBLAS's thread per core: they spin at start-up, CPU the
+    parent of a batch takes from its workers. A fresh process: numpy is loaded by the rule itself."""
+    import subprocess
+    import sys
+
+    script = (
+        "import os\n"
+        "os.environ.pop('OPENBLAS_NUM_THREADS', None)\n"
+        "from selfeval_xl.checks.quality import across\n"
+        "from selfeval_xl.checks.quality.digest import IndicatorDigest, TableDigest\n"
+        "from selfeval_xl.checks.quality.pack import default_pack\n"
+        "from selfeval_xl.checks.quality.store import DigestStore, stored\n"
+        "said = '经问卷调查，服务对象满意度达96%，群众对项目实施效果普遍认可'\n"
+        "tables = [TableDigest(f'{n}.xlsx', '自评表', 'project', unit, '项目', 10.0, 'J20', (IndicatorDigest("
+        "'满意度指标', '服务对象满意度指标', '群众满意度', 'D20', 'F20', 'H20', 'I20', '≥90%', '%', '≥', 90.0, 95.0,"
+        " 10.0, 10.0, said),)) for n, unit in enumerate('甲乙')]\n"
+        "pack = default_pack()\n"
+        "with DigestStore() as store:\n"
+        "    store.add(map(stored, tables))\n"
+        "    found = list(across.satisfaction_copied_across_units(store, pack.rule('satisfaction-copied-across-units'), pack))\n"
+        "print(len(found), len(os.listdir('/proc/self/task')))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["2", "1"]
+
+
+def test_the_store_indexes_its_digests_once_they_are_in_at_the_first_question():
+    """Indexes built row by row as the digests arrived cost a third of adding them; built at the first
+    question they are there for every question (the rules over 10,000 files need them)."""
+    table = TableDigest("a.xlsx", "自评表", "project", "甲单位", "项目", 10.0, "J20", (IndicatorDigest(
+        "产出指标", "数量指标", "征集档案资料", "D10", "F10", "H10", "I10", "≥1200", "件", "≥", 1200.0, 1250.0, 10.0,
+        10.0, ""),))
+    with DigestStore() as store:
+        store.add([stored(table)])
+
+        def indexes():
+            return {name for name, in store._db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert indexes() == set()
+        assert list(store.project_counts()) == [("甲单位", 1, 1)]
+        assert indexes() == {"tables_by_unit", "rows_by_wording"}
+        store.add([stored(table)])                  # a digest after a question: kept in the indexes
+        assert list(store.project_counts()) == [("甲单位", 1, 1)] and len(list(store.full_projects("甲单位"))) == 2
+
+
+def test_one_units_texts_are_not_compared():
+    """A run over one 单位's files (a common one) has no other 单位's 满意度 text to compare with: numpy is
+    not loaded for it. A fresh process; two 单位 with the same texts are compared and found."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from selfeval_xl.checks.quality import across\n"
+        "from selfeval_xl.checks.quality.digest import IndicatorDigest, TableDigest\n"
+        "from selfeval_xl.checks.quality.pack import default_pack\n"
+        "from selfeval_xl.checks.quality.store import DigestStore, stored\n"
+        "said = '经问卷调查，服务对象满意度达96%，群众对项目实施效果普遍认可'\n"
+        "pack = default_pack()\n"
+        "for units in (sys.argv[1], sys.argv[2]):\n"
+        "    tables = [TableDigest(f'{n}.xlsx', '自评表', 'project', unit, '项目', 10.0, 'J20', (IndicatorDigest("
+        "'满意度指标', '服务对象满意度指标', '群众满意度', 'D20', 'F20', 'H20', 'I20', '≥90%', '%', '≥', 90.0, 95.0,"
+        " 10.0, 10.0, said),)) for n, unit in enumerate(units)]\n"
+        "    with DigestStore() as store:\n"
+        "        store.add(map(stored, tables))\n"
+        "        found = list(across.satisfaction_copied_across_units(store, pack.rule("
+        "'satisfaction-copied-across-units'), pack))\n"
+        "    print(len(found), 'numpy' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script, "甲甲甲", "甲乙"], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["0", "False", "2", "True"]

@@ -16,6 +16,7 @@ from selfeval_xl.checks.quality.across import Across
 from selfeval_xl.checks.registry import ACROSS
 from selfeval_xl.checks.quality.digest import IndicatorDigest, TableDigest
 from selfeval_xl.checks.quality.pack import default_pack, load_pack
+from selfeval_xl.checks.quality.store import stored
 from selfeval_xl.checks.quality.yoy import YEAR_OVER_YEAR
 
 OUT, EFFECT, SAT = "产出指标", "效益指标", "满意度指标"
@@ -360,7 +361,7 @@ def _indicator(name, target, actual, weight, score, family="产出", direction="
 
 
 def _table(file, indicators, name="档案征集项目", budget=100.0):
-    return TableDigest(file, "自评表", "project", "甲单位", name, budget, "J20", tuple(indicators))
+    return stored(TableDigest(file, "自评表", "project", "甲单位", name, budget, "J20", tuple(indicators)))
 
 
 @pytest.mark.parametrize("previous, current, code", [

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from hypothesis import given, settings, strategies as st
+
 import selfeval_xl.checks.registry  # noqa: F401  (declares the codes)
 from selfeval_xl.core.findings import FileReport, Report, finding
 from selfeval_xl.report import summary
@@ -100,3 +102,34 @@ def test_findings_past_a_sheets_last_row_go_on_in_a_second_sheet(tmp_path, monke
     assert messages == [f"第{n}-{i}项" for n in range(3) for i in range(3)]
     assert all(rows[0][0] == "文件" for name, rows in listed.items() if name.startswith("问题清单"))
     assert [n for n in listed if n.startswith("汇总")] == ["汇总"] and len(listed["汇总"]) == 4
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text(st.characters(codec=None, exclude_categories=()), max_size=40)
+       | st.text(st.sampled_from("a1 ~\x00\u2e7e\u2e7f\u2e80\u2e81自评表（）\ud800\udfff\uffff\U00010000\U0010ffff"),
+                 max_size=40))
+def test_display_width_is_two_columns_a_wide_character_and_one_any_other(text):
+    """The width counted in C (report.xlsx sizes every row by it) is the rule said per character."""
+    from selfeval_xl.core.textwidth import WIDE_FROM, display_width, lines_needed
+
+    assert display_width(text) == sum(2 if ord(ch) > WIDE_FROM else 1 for ch in text)
+    assert lines_needed(text, 10) == max(1, -(-display_width(text) // 10))
+
+
+NAMES_XLSXWRITER_REWRITES = ["SORT(", "FILTER(", "XLOOKUP(", "SINGLE(", "LAMBDA(", "MAP(", "UNIQUE(", "SEQUENCE("]
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(st.sampled_from(NAMES_XLSXWRITER_REWRITES) | st.text(max_size=6), max_size=6).map("".join),
+       st.sampled_from(["打开", "open SORT(1)", ""]))
+def test_a_link_is_prepared_as_xlsxwriter_would_without_its_rewrites(target, label):
+    """report.xlsx's sheets skip XlsxWriter's 29 rewrites of a formula: for every link we make (whatever
+    the names in it) XlsxWriter's own preparation gives the same text."""
+    from xlsxwriter.worksheet import Worksheet
+
+    from selfeval_xl.report.linked_sheet import LinkedSheet
+
+    formula = hyperlink_formula(target, label)
+    assert "_prepare_formula" in vars(Worksheet)          # the step we skip is still XlsxWriter's
+    if formula is not None:
+        assert LinkedSheet()._prepare_formula(formula) == Worksheet()._prepare_formula(formula)

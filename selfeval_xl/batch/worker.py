@@ -28,7 +28,7 @@ class FileResult:
     report: FileReport
     figures: list = field(default_factory=list)
     facts: list = field(default_factory=list)
-    digests: list = field(default_factory=list)    # each table's quality digest (across 单位, year over year)
+    digests: list = field(default_factory=list)    # each table's quality digest, as the store keeps it (Stored)
 
 
 Facts = Callable[[str, list, IndicatorSystem | None], list]   # (path, tables, system) → picklable list
@@ -78,13 +78,15 @@ def check_file(path: str | Path, system: IndicatorSystem | None = None,
     ``choices``: the bureau's layouts, 指标质量 pack and skipped codes."""
     from ..checks import check_recomputed, figures_of
     from ..checks.quality.digest import digest_tables
+    from ..checks.quality.store import stored
     from ..read import read_workbook
 
     limits = limits or DEFAULT_LIMITS
     try:
         data = read_workbook(path, limits=limits, skip_ours=skip_ours, own=choices.layouts)
         report, recomputed = check_recomputed(data, system, choices.pack(), choices.skip)
-        result = FileResult(report, figures_of(str(path), data.tables), digests=digest_tables(str(path), recomputed))
+        result = FileResult(report, figures_of(str(path), data.tables),
+                            digests=[stored(t) for t in digest_tables(str(path), recomputed)])
         if facts:
             result.facts = facts(str(path), data.tables, system)
         return result

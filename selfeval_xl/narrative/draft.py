@@ -12,8 +12,6 @@ from typing import Iterable
 from ..core.findings import Finding
 from ..core.limits import DEFAULT_LIMITS, Limits
 from ..core.sanitize import file_name
-from .docx_writer import write_docx
-from .outline import outline
 from .units import Unit, load_units
 
 REPORT_SUFFIX = "绩效自评报告.docx"
@@ -53,7 +51,11 @@ def targets(units: list[Unit], output: str | Path) -> list[Path]:
 def draft(paths: Iterable[str | Path], output: str | Path, system_ref: str | None = None,
           force: bool = False, limits: Limits = DEFAULT_LIMITS) -> Drafted:
     """Read and check the workbooks (in the batch's isolated workers, under ``limits``), group them by
-    单位, write one report per 单位."""
+    单位, write one report per 单位. (The writer is imported here: ``check`` imports this package for its
+    report checks, and the .docx writer would bring urllib and its kin into every check run.)"""
+    from .docx_writer import write_docx
+    from .outline import outline
+
     units, unreadable = load_units(paths, system_ref, limits=limits)
     if not units:
         raise DraftError("没有找到任何单位的自评表 / no 自评表 of any unit found")

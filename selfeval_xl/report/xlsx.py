@@ -38,6 +38,8 @@ FINDING_STYLES = ("text", "text", "text", "center", "text", "code", "text", "fig
 """How each column's cells look: text (left, padded, wrapped in its column), centred, the code (small,
 grey: the 类别 beside it says it in Chinese), a number kind (:data:`~.shown.NUMBER_FORMATS`), or a
 figure whose kind its finding's code says (:data:`~.shown.FIGURES`)."""
+WRAPPED = frozenset(("text", "code", "center"))
+"""The styles whose text wraps in its column (a row is as tall as its longest such text needs)."""
 PADDING = "_)"
 """After a number format: a blank the width of ``)`` on the right, as accountants pad figures (text
 cells are indented one character on the left)."""
@@ -74,6 +76,8 @@ class XlsxReport:
         self._replacement = Replacement(self.path)
         self._wb = Workbook(str(self._replacement.temporary), {"constant_memory": True})
         self._formats: dict[tuple, Any] = {}
+        self._pairs: dict[tuple[str, str | None], tuple[Any, Any]] = {}
+        self._plans: dict[tuple[str, str | None], tuple[tuple[int, ...], tuple[str, ...]]] = {}
         self._summary = _Stream(SUMMARY_SHEET, SUMMARY_HEADERS, SUMMARY_WIDTHS)
         self._findings = _Stream(FINDINGS_SHEET, FINDING_HEADERS, FINDING_WIDTHS)
         for stream in (self._summary, self._findings):
@@ -113,7 +117,9 @@ class XlsxReport:
         return made
 
     def _sheet(self, title: str, headers: tuple[str, ...], widths: tuple[int, ...]):
-        ws = self._wb.add_worksheet(title)
+        from .linked_sheet import LinkedSheet
+
+        ws = self._wb.add_worksheet(title, LinkedSheet)
         ws.freeze_panes(1, 0)
         _print_setup(ws, title)
         for i, width in enumerate(widths):
@@ -143,25 +149,41 @@ class XlsxReport:
         """One row: each value sanitised and styled by its column (:data:`FINDING_STYLES`; a figure by
         ``figure``, its code's kind), text wrapped in its own column and the row tall enough to show it
         (LibreOffice keeps the stored height of a row it opens); the last column the link, if any."""
-        widths, styles = (SUMMARY_WIDTHS, SUMMARY_STYLES) if sheet == SUMMARY_SHEET else (FINDING_WIDTHS,
-                                                                                          FINDING_STYLES)
-        styles = tuple((figure or "general") if style == "figure" else style for style in styles)
+        widths, styles = self._columns(sheet, figure)
         lines = max((lines_needed(value, widths[c] - 2) for c, value in enumerate(values)
-                     if isinstance(value, str) and styles[c] in ("text", "code", "center")), default=1)
+                     if styles[c] in WRAPPED and isinstance(value, str)), default=1)
         ws.set_row(row, 15 * min(lines, 8) + 4)                 # a little air above and below the text
         for col, value in enumerate(values):
-            style = styles[col] if _is_number(value) or styles[col] in ("text", "code", "center") else \
-                "right" if isinstance(value, str) and PERCENT.match(value) else "text"
-            fill = fills.get(col)
-            write_xlsxwriter(ws, row, col, value, self._format(style, fill), self._format(style, fill, quoted=True))
+            style = styles[col]
+            if style not in WRAPPED and not _is_number(value):
+                style = "right" if isinstance(value, str) and PERCENT.match(value) else "text"
+            write_xlsxwriter(ws, row, col, value, *self._plain_and_quoted(style, fills.get(col)))
         col = len(values)
         formula = hyperlink_formula(*link) if link else None
         if formula is not None:
             ws.write_formula(row, col, formula, self._format(link=True), link[1])
         else:
-            write_xlsxwriter(ws, row, col, link[0] if link else None, self._format("center"),
-                             self._format("center", quoted=True))
+            write_xlsxwriter(ws, row, col, link[0] if link else None, *self._plain_and_quoted("center", None))
         _forget_row(ws, row - 1)
+
+    def _columns(self, sheet: str, figure: str | None) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        """The widths and styles of a row of ``sheet`` whose figures are of the kind ``figure``, made
+        once per kind (a report's rows share a handful; each file's 汇总 row asked for them anew)."""
+        made = self._plans.get((sheet, figure))
+        if made is None:
+            widths, styles = (SUMMARY_WIDTHS, SUMMARY_STYLES) if sheet == SUMMARY_SHEET else \
+                (FINDING_WIDTHS, FINDING_STYLES)
+            made = self._plans[sheet, figure] = \
+                (widths, tuple((figure or "general") if style == "figure" else style for style in styles))
+        return made
+
+    def _plain_and_quoted(self, style: str, fill: str | None) -> tuple[Any, Any]:
+        """The formats of a cell of ``style`` and ``fill``, without and with the quote prefix (for text
+        that looks like a formula): the pair :func:`write_xlsxwriter` takes, looked up once a cell."""
+        made = self._pairs.get((style, fill))
+        if made is None:
+            made = self._pairs[style, fill] = (self._format(style, fill), self._format(style, fill, quoted=True))
+        return made
 
     def _link(self, path: str, sheet: str = "", ref: str = "") -> str:
         """The link from the report to a file (and a cell of it), relative to the report's folder; made
@@ -187,7 +209,7 @@ class XlsxReport:
         :meth:`add_summary`, or :meth:`close`)."""
         for f in report.findings if findings is None else findings:
             category = CATALOGUE[f.code].title if f.code in CATALOGUE else f.code
-            values = [Path(f.file).name, f.sheet, f.cell, SEVERITY_NAMES[f.severity], category, f.code, f.message,
+            values = [os.path.basename(f.file), f.sheet, f.cell, SEVERITY_NAMES[f.severity], category, f.code, f.message,
                       *shown_values(f)]
             # a workbook opens at the cell; a report's paragraph is no place a link can open: the file
             link = ((self._link(f.file, f.sheet, f.cell) if has_cells(f.file) else self._link(f.file)), "打开") \
@@ -199,7 +221,7 @@ class XlsxReport:
         """Append the 汇总 row of one file."""
         state = status(report)
         fill = {"通过": "ok", "有警告": "warning", "已跳过": None}.get(state, "error")
-        values = [Path(report.path).name, report.unit, report.name, KIND_NAMES.get(report.kind, report.kind),
+        values = [os.path.basename(report.path), report.unit, report.name, KIND_NAMES.get(report.kind, report.kind),
                   report.stated_total, report.total, report.grade, report.errors, report.warnings, state,
                   report.reviewed, report.unreviewed, report.budget, report.spent]
         ws, row = self._next_row(self._summary)

@@ -17,7 +17,7 @@ from ...core.findings import Finding, Severity, finding
 from .digest import TableDigest
 from .pack import Pack, Rule, default_pack
 from .registry import as_configured, declared, title_of
-from .store import PREVIOUS, DigestStore
+from .store import PREVIOUS, DigestStore, Stored
 from .text import has_any, percent
 
 AcrossRule = Callable[[DigestStore, Rule, Pack], Iterable[Finding]]
@@ -57,10 +57,10 @@ class Across:
     def close(self) -> None:
         self.digests.close()
 
-    def add(self, digests: Iterable[TableDigest]) -> None:
+    def add(self, digests: Iterable[Stored]) -> None:
         self.digests.add(digests)
 
-    def add_previous(self, digests: Iterable[TableDigest]) -> None:
+    def add_previous(self, digests: Iterable[Stored]) -> None:
         self.digests.add(digests, PREVIOUS)
 
     def findings(self) -> Iterator[Finding]:
@@ -106,8 +106,8 @@ def satisfaction_copied_across_units(digests: DigestStore, rule: Rule, pack: Pac
     survey: how many answered, what they said.
     """
     words = rule.param("satisfaction_words")
-    count = digests.texts(lambda label: has_any(label, words), rule.param("min_chars"))
-    if count < 2:
+    count, units = digests.texts(lambda label: has_any(label, words), rule.param("min_chars"))
+    if units < 2:               # no other 单位's text to compare with (nor numpy to load for it)
         return
     for a, (score, b) in _nearest_of_other_units(digests, count, rule.param("similarity")):
         table, ind = digests.chosen(a)
@@ -118,11 +118,18 @@ def satisfaction_copied_across_units(digests: DigestStore, rule: Rule, pack: Pac
                               similarity=f"{score:.0f}"), None, ind.text)
 
 
+NO_BLAS_THREADS = "OPENBLAS_NUM_THREADS"
+"""Why numpy is imported with this set to 1 (unless the user set it): its OpenBLAS starts a thread per
+core that spins at start-up, 70 ms of the parent's CPU on two cores, beside workers still reading, for
+matrix arithmetic this module never does (cdist is rapidfuzz's own)."""
+
+
 def _nearest_of_other_units(digests: DigestStore, count: int, cutoff: float) -> Iterator[tuple[int, tuple]]:
     """(row, (its best rapidfuzz ratio with another 单位's text, that text's row)) of each chosen row
     with such a text at ``cutoff`` or above (the first row of the best ratio): a block of rows compared
     with a block at a time. The whole matrix at once was 48 MB of a 10,000-file run's peak, and even a
     block of rows against every text grows with the run."""
+    os.environ.setdefault(NO_BLAS_THREADS, "1")
     import numpy        # as cdist answers (pandas brings it): loaded only when texts are compared
 
     for start in range(0, count, digests.block):
