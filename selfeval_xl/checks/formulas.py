@@ -1,6 +1,7 @@
 """Formulas in computed cells: replaced by typed numbers, or stored results that are stale."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Iterable, Iterator
 
@@ -100,6 +101,11 @@ def computed_noted(findings: Iterable[Finding], table: Table) -> list[Finding]:
     return noted
 
 
+_REF = re.compile("#REF!", re.IGNORECASE)
+"""Excel's error for a reference to deleted cells, in any case (a search, not an upper-cased copy of
+a formula that may be thousands of characters long)."""
+
+
 @check("formula-broken", "error", "公式引用了已删除的单元格")
 def formula_broken(ctx: Context) -> Iterator[Finding]:
     """A computed cell whose formula refers to cells that no longer exist (``#REF!``): rows were
@@ -109,6 +115,6 @@ def formula_broken(ctx: Context) -> Iterator[Finding]:
     Fix: rewrite the formula over the rows that are there (``=SUM(I11:I13)+I5``) or use our template.
     """
     for e in ctx.re.cells.values():
-        if e.cell.formula and "#REF!" in e.cell.formula.upper():
+        if e.cell.formula and _REF.search(e.cell.formula):
             yield ctx.find("formula-broken", e.cell, f"公式引用了已删除的单元格（#REF!）：{e.cell.formula}",
                            _expected_here(e), e.cell.formula)
