@@ -7,7 +7,7 @@ from typing import Iterable, Iterator
 
 from ..core.findings import Finding
 from ..core.model import Table
-from ..core.recompute import Expected, number
+from ..core.recompute import Expected
 from .base import Context, check, differs, show
 
 
@@ -58,9 +58,7 @@ def stale_cached_value(ctx: Context) -> Iterator[Finding]:
                 yield ctx.find("stale-cached-value", e.cell, f"公式存储值为“{e.cell.text}”，应为“{expected}”",
                                expected, e.cell.value)
             continue
-        if number(e.cell) is None:
-            continue
-        if differs(ctx, e, use_stated=True, formula_cells=True):
+        if differs(ctx, e, use_stated=True, formula_cells=True):     # (words are not-a-number's)
             if e.cell.address in ctx.table.computed:
                 yield ctx.find("stale-cached-value", e.cell, f"公式没有存储值，{COMPUTED}为 {show(e.cell.value)}，"
                                f"按表中数据应为 {show(expected)}（公式有误）", expected, e.cell.value)
@@ -93,6 +91,8 @@ COMPUTED = "按公式计算"
 def computed_noted(findings: Iterable[Finding], table: Table) -> list[Finding]:
     """The findings, those at a cell computed for lack of a stored result saying so: the value they
     name is what Excel would show, not what the file holds."""
+    if not table.computed:
+        return list(findings)
     noted = []
     for f in findings:
         if COMPUTED not in f.message and f.cell and f.position in table.computed:
