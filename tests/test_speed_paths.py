@@ -28,6 +28,16 @@ def test_the_parse_cache_stays_within_its_bound():
     assert len(cache) <= parse.PARSE_CACHE_SIZE
 
 
+def test_the_number_format_caches_are_bounded():
+    """A stranger's file may bring thousands of odd format codes: each reading of one is remembered
+    within a bound."""
+    for read in (parse.percent_in_format, parse._format_places):
+        assert read.cache_info().maxsize == parse.FORMAT_CACHE_SIZE
+    for n in range(parse.FORMAT_CACHE_SIZE + 50):
+        parse.shown_places(0.5, f'0.{"0" * (n % 7)}"x{n}"%')
+    assert parse._format_places.cache_info().currsize <= parse.FORMAT_CACHE_SIZE
+
+
 def test_a_cached_error_is_raised_anew_with_its_message():
     first = second = None
     for _ in range(2):
