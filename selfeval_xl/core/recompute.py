@@ -225,12 +225,14 @@ def _sum_rows(result: Recomputed, table: Table, total_key: str, parts: tuple[str
     rows = [table.funds[k] for k in parts if k in table.funds]
     if total is None or not rows:
         return
+    names = " + ".join(r.label.text for r in rows)
     for column in columns:
+        if total.get(column) is None:
+            continue
         values = [number(r.get(column)) for r in rows]
-        if all(v is None for v in values) or total.get(column) is None:
+        if all(v is None for v in values):
             continue
         value = sum((v for v in values if v is not None), Decimal(0))
-        names = " + ".join(r.label.text for r in rows)
         result.add(Expected(total.cells[column], "funds_total", value, value, note=names))
 
 
@@ -355,7 +357,8 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
         return out
     direction = row.direction or _named_direction(row, system)
     bands = system.bands_for(row.level3)
-    blocked = _native_blocked(row, bands, result.table)
+    as_stored = _native_formula(row, result.table)
+    blocked = _native_blocked(row, bands) if as_stored else []
     if blocked:
         out.blocked, out.shown = tuple(key for key, _ in blocked), blocked[0][1]
         return out
@@ -365,7 +368,7 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
     def scored(formats: dict[str, str | None] | None) -> Scored:
         return score_indicator(target, actual, weight, direction, row.value("target_high"),
                                system.settings, bands, result.table.year, formats)
-    formats, as_stored = _value_formats(row), _native_formula(row, result.table)
+    formats = _value_formats(row)
     try:
         out.scored = scored(None if as_stored else formats)
     except RuleError as exc:
@@ -424,12 +427,11 @@ def _native_formula(row: IndicatorRow, table: Table) -> bool:
     return table.formulas == "native" and score is not None and bool(score.formula)
 
 
-def _native_blocked(row: IndicatorRow, bands: tuple[Band, ...], table: Table) -> list[tuple[str, str]]:
-    """In our native template, the inputs the row's score formula cannot compute (text where it needs
-    a number, a 指标性质 not from its list). The spreadsheet then shows ``#…`` and its sums skip the
-    row; so does the recomputation, or a values-only reader would see a score Excel never shows."""
-    if not _native_formula(row, table):
-        return []
+def _native_blocked(row: IndicatorRow, bands: tuple[Band, ...]) -> list[tuple[str, str]]:
+    """In our native template (a row whose score is its formula: :func:`_native_formula`), the inputs
+    the row's score formula cannot compute (text where it needs a number, a 指标性质 not from its list).
+    The spreadsheet then shows ``#…`` and its sums skip the row; so does the recomputation, or a
+    values-only reader would see a score Excel never shows."""
     return native_blocked_inputs(row.value("direction"), row.value("target"), row.value("target_high"),
                                  row.value("actual"), row.value("weight"), bool(bands))
 

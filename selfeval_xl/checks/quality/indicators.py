@@ -87,9 +87,12 @@ def time_without_date(ctx: Context, rule: Rule) -> Iterator[Finding]:
 
     Bad: 时效指标 ``资金拨付及时性`` with 年度指标值 ``及时``. Fix: ``≤30个工作日`` or ``11月30日前``.
     """
+    time_words = rule.param("time_words")
     for out, levels in zip(ctx.re.rows, ctx.row_levels):
+        if not has_any(levels, time_words):
+            continue
         row, target = out.row, _text(out, "target")
-        if not target or not has_any(levels, rule.param("time_words")):
+        if not target:
             continue
         if has_digit(target) or parse_deadline(target) is not None:
             continue
@@ -215,8 +218,10 @@ def vague_target(ctx: Context, rule: Rule) -> Iterator[Finding]:
     Bad: 数量指标 ``培训覆盖面`` with 年度指标值 ``有效提升`` (定性). Fix: ``≥800人次``.
     """
     for out in ctx.re.rows:
+        if not out.qualitative:
+            continue
         row, target = out.row, _text(out, "target")
-        if not target or has_digit(target) or not out.qualitative:
+        if not target or has_digit(target):
             continue
         level = normalize_label(row.level2)
         if not has_any(level, rule.param("quantitative_levels")) or not has_any(target, rule.param("vague_words")):
@@ -258,8 +263,9 @@ def routine_management(ctx: Context, rule: Rule) -> Iterator[Finding]:
     Bad: 产出指标 ``资金使用合规性`` (定性, ``合规``). Fix: drop it (it belongs to 过程 / 管理, if anywhere)
     and measure an output.
     """
+    words = rule.param("levels")
     for out, levels in zip(ctx.re.rows, ctx.row_levels):
-        level = next((w for w in rule.param("levels") if w in levels), None)
+        level = next((w for w in words if w in levels), None)
         if level is None or not _is_requirement(squeeze(out.row.level3), rule):
             continue
         yield ctx.find(rule.code, out.row.get("level3"), rule.message(name=out.row.level3, level1=f"{level}指标"),
@@ -268,8 +274,9 @@ def routine_management(ctx: Context, rule: Rule) -> Iterator[Finding]:
 
 def _is_requirement(name: str, rule: Rule) -> bool:
     """The squeezed name is one of ``names``, with at most a ``suffixes`` word after it."""
+    suffixes = rule.param("suffixes")
     for word in rule.param("names"):
-        if name.startswith(word) and (name == word or name[len(word):] in rule.param("suffixes")):
+        if name.startswith(word) and (name == word or name[len(word):] in suffixes):
             return True
         if name.startswith("是否") and name[2:] == word:
             return True
