@@ -7,8 +7,8 @@ from typing import Iterator
 from ..core.findings import Finding
 from ..core.layout import normalize_label
 from ..core.model import Cell, FundRow, IndicatorRow
-from ..core.parse import PERCENT_UNCLEAR, ParseError, parse_number
-from ..core.recompute import match_level
+from ..core.parse import PERCENT_UNCLEAR
+from ..core.recompute import match_level, number
 from ..core.rules import Direction
 from .base import Context, check
 
@@ -17,13 +17,9 @@ _AMOUNTS = ("initial", "budget", "spent")
 
 
 def _not_number(cell: Cell | None) -> bool:
-    if cell is None or cell.blank:
+    if cell is None or number(cell) is not None or cell.blank:
         return False
-    try:
-        parse_number(cell.value)
-    except ParseError:
-        return not _DASH.match(cell.text)       # a dash is read as blank where the table shows one
-    return False
+    return not _DASH.match(cell.text)       # a dash is read as blank where the table shows one
 
 
 def _numeric_cells(ctx: Context) -> Iterator[tuple[Cell, FundRow | IndicatorRow | None, str]]:
@@ -82,10 +78,8 @@ def negative_amount(ctx: Context) -> Iterator[Finding]:
     """
     for row in ctx.table.funds.values():
         for key in _AMOUNTS:
-            cell = row.get(key)
-            if cell is None or cell.blank or _not_number(cell) or _DASH.match(cell.text):
-                continue
-            if parse_number(cell.value) < 0:
+            amount = number(cell := row.get(key))       # None: blank, a dash or words (not-a-number's)
+            if amount is not None and amount < 0:
                 yield ctx.find("negative-amount", cell, f"{row.label.text}的金额不能为负数：{cell.text}",
                                "≥0", cell.value)
 

@@ -379,9 +379,11 @@ def _day(match: re.Match[str]) -> Day | None:
     return Day(month, int(day) if day else None, int(year) if year else None)
 
 
+@_by_text
 def parse_deadline(text: object) -> Day | None:
     """A 时效 target as a deadline: ``9月前``, ``2023年9月底前``, ``12月31日前``, ``年底前`` (31 December).
-    None when the text names no day (``按期``, ``及时``): such a target is left to 定性."""
+    None when the text names no day (``按期``, ``及时``): such a target is left to 定性. Read once per
+    distinct text (a row's target is asked by its score, its note and the 指标质量 rules)."""
     if not isinstance(text, str):
         return None
     body = re.sub(r"\s+", "", text).removeprefix("≤").removeprefix("<=")

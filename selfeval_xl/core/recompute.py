@@ -24,7 +24,7 @@ from . import rules
 from .excel_rules import native_blocked_inputs
 from .layout import normalize_label
 from .model import Cell, IndicatorRow, Table
-from .parse import PERCENT_UNCLEAR, ExecRule, ParseError, bare_figure, parse_deadline, parse_exec_rule, parse_number, percent_in_format
+from .parse import PARSE_CACHE_SIZE, PERCENT_UNCLEAR, ExecRule, ParseError, bare_figure, parse_deadline, parse_exec_rule, parse_number, percent_in_format
 from .rules import Band, RuleError, Tier
 from .scoring import Scored, score_indicator
 from .system import IndicatorSystem, Level
@@ -137,8 +137,23 @@ def number(cell: Cell | None) -> Decimal | None:
     """A cell's value as a number (``"1,011.98"`` and ``"95%"`` accepted); None if blank or not a number."""
     if cell is None or cell.blank:
         return None
+    if type(cell.value) is str and len(cell.value) <= NUMBER_TEXT_CACHED:
+        return _number_in_text(cell.value)
     try:
         return parse_number(cell.value)
+    except ParseError:
+        return None
+
+
+NUMBER_TEXT_CACHED = 64
+"""Texts up to this length are read as a number once per distinct text (a form's ``—`` in every file's
+funds block, where a failed reading costs an exception each time); a longer one is words, read each time."""
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _number_in_text(text: str) -> Decimal | None:
+    try:
+        return parse_number(text)
     except ParseError:
         return None
 
