@@ -245,13 +245,14 @@ def far_over_target(ctx: Context, rule: Rule) -> Iterator[Finding]:
         if s is None or not s.direction.positive or s.bands or not s.target or s.actual is None or s.target <= 0:
             continue
         ratio = s.actual / s.target
+        if not ratio >= rule.param("ratio"):
+            continue
         if is_overachieved(s.target, s.actual, s.direction, ctx.settings) and no_reason(out.row):
             continue              # overachievement-unexplained reports it, asking whether the target was too low
-        if ratio >= rule.param("ratio"):
-            cell = out.row.get("actual")
-            yield ctx.find(rule.code, cell, rule.message(name=out.row.level3, actual=cell.shown if cell else "",
-                                                         target=_target_shown(out), ratio=percent(ratio)),
-                           f"< {percent(rule.param('ratio'))}", percent(ratio))
+        cell = out.row.get("actual")
+        yield ctx.find(rule.code, cell, rule.message(name=out.row.level3, actual=cell.shown if cell else "",
+                                                     target=_target_shown(out), ratio=percent(ratio)),
+                       f"< {percent(rule.param('ratio'))}", percent(ratio))
 
 
 @quality_rule("routine-management")
