@@ -14,6 +14,7 @@ from .base import Context, check
 
 _DASH = re.compile(r"^[—–\-－/／]+$")
 _AMOUNTS = ("initial", "budget", "spent")
+_DIGIT = re.compile(r"\d")
 
 
 def _not_number(cell: Cell | None) -> bool:
@@ -103,7 +104,7 @@ def target_not_numeric(ctx: Context) -> Iterator[Finding]:
     """
     for out in ctx.re.rows:
         row, target = out.row, out.row.get("target")
-        if target is None or target.blank or re.search(r"\d", target.text):
+        if target is None or target.blank or _DIGIT.search(target.text):
             continue
         if out.error is not None and out.error.short == "#指标值不是数字":
             yield ctx.find("target-not-numeric", target, f"“{row.level3}”是定量指标，年度指标值应为数字：{target.text}",
