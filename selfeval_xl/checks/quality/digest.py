@@ -108,7 +108,7 @@ def digest_tables(path: str, results: Iterable[Recomputed]) -> list[TableDigest]
 def _indicator(out: RowResult) -> IndicatorDigest:
     s, row = out.scored, out.row
     cells = row.cells
-    name, target, actual, weight = (cells.get(k) for k in ("level3", "target", "actual", "weight"))
+    name, target, actual, weight = cells.get("level3"), cells.get("target"), cells.get("actual"), cells.get("weight")
     score = out.stated if out.stated is not None else out.expected
     actual_text = _text(actual)
     worded = "" if actual_text.replace(".", "").replace("%", "").isdigit() else actual_text
