@@ -16,9 +16,9 @@ For each target cell :func:`recompute` gives an :class:`Expected` with two value
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from . import rules
 from .excel_rules import native_blocked_inputs
@@ -47,7 +47,13 @@ class Expected:
     from_stated: Any = None
     row: IndicatorRow | None = None
     places: int | None = None
-    note: str = ""
+    how: str | Callable[[], str] = ""   # the note, or (an indicator's score) the function that words it
+
+    @property
+    def note(self) -> str:
+        """How the value was computed, as a message quotes it: worded when a message asks (most cells
+        are never reported)."""
+        return self.how if isinstance(self.how, str) else self.how()
 
 
 @dataclass
@@ -248,7 +254,7 @@ def _sum_rows(result: Recomputed, table: Table, total_key: str, parts: tuple[str
         if all(v is None for v in values):
             continue
         value = sum((v for v in values if v is not None), Decimal(0))
-        result.add(Expected(total.cells[column], "funds_total", value, value, note=names))
+        result.add(Expected(total.cells[column], "funds_total", value, value, how=names))
 
 
 def _parts(table: Table) -> tuple[str, ...]:
@@ -290,7 +296,7 @@ def _rate(result: Recomputed, row, what: str) -> float | None:
         from_stated = None if stated_rate is None else parse_number(stated_rate)
         shown = rate_number(cell, from_stated if from_stated is not None else value)
         result.add(Expected(cell, what, value, from_stated, places=places_of(shown, 4) if shown is not None else 4,
-                            note=f"{stated_spent} / {stated_budget}"))
+                            how=f"{stated_spent} / {stated_budget}"))
     return stated_rate
 
 
@@ -326,7 +332,7 @@ def _exec_scored(result: Recomputed, row, weight: Decimal, label: str = "") -> D
                    if _try_rate(stated_budget, stated_spent) is not None else None)
     if row.get("score") is not None:
         how = f"{label}：MIN({stated_spent} / {stated_budget}, 1)" if label else "MIN(执行率, 1)"
-        result.add(Expected(row.cells["score"], "exec_score", score, from_stated, note=f"{how} × {weight}"))
+        result.add(Expected(row.cells["score"], "exec_score", score, from_stated, how=f"{how} × {weight}"))
     return score
 
 
@@ -398,7 +404,7 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
     out.expected = _qualitative_score(out, system) if out.qualitative else out.scored.score
     if row.get("score") is not None and out.expected is not None:
         result.add(Expected(row.cells["score"], "score", out.expected, out.expected, row,
-                            note=_how(out)))
+                            how=partial(_how, out)))
     return out
 
 
@@ -513,7 +519,7 @@ def _levels_and_total(table: Table, system: IndicatorSystem, result: Recomputed)
         name = level.name if level else row.level1
         if row.get("score") is not None:
             result.add(Expected(row.cells["score"], "subtotal", result.level_scores.get(name, ZERO),
-                                stated_levels.get(name, ZERO), row, note=f"{name}各项得分之和"))
+                                stated_levels.get(name, ZERO), row, how=f"{name}各项得分之和"))
         stated = _stated_or(row.get("score"), None)
         if stated is not None:
             stated_levels[name] = stated
@@ -536,11 +542,11 @@ def _levels_and_total(table: Table, system: IndicatorSystem, result: Recomputed)
         result.grade = None
     result.stated_total = number(table.total)
     if table.total is not None:
-        result.add(Expected(table.total, "total", total, from_stated, note="各项得分之和"))
+        result.add(Expected(table.total, "total", total, from_stated, how="各项得分之和"))
     if table.grade is not None:
         basis = result.stated_total if result.stated_total is not None else from_stated
         try:
             grade_stated = rules.grade(basis, settings)
         except RuleError:
             grade_stated = None
-        result.add(Expected(table.grade, "grade", result.grade, grade_stated, note="按总分定等级"))
+        result.add(Expected(table.grade, "grade", result.grade, grade_stated, how="按总分定等级"))
