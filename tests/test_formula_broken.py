@@ -39,3 +39,11 @@ def test_a_sound_total_formula_is_not_reported(tmp_path):
     _official_table(path, "=I7+I8+I9+K5")
     report = check_workbook(read_workbook(path))
     assert not [f for f in report.findings if f.code == "formula-broken"]
+
+
+def test_ref_error_is_found_in_any_case(tmp_path):
+    """A program that wrote the file may spell the error in lower case; Excel reads it all the same."""
+    path = tmp_path / "lower.xlsx"
+    _official_table(path, "=I7+#ref!+I8+I9+K5")
+    report = check_workbook(read_workbook(path))
+    assert [f.cell for f in report.findings if f.code == "formula-broken"] == ["I10"]

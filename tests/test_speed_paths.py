@@ -28,6 +28,34 @@ def test_the_parse_cache_stays_within_its_bound():
     assert len(cache) <= parse.PARSE_CACHE_SIZE
 
 
+def test_the_number_format_caches_are_bounded():
+    """A stranger's file may bring thousands of odd format codes: each reading of one is remembered
+    within a bound."""
+    for read in (parse.percent_in_format, parse._format_places):
+        assert read.cache_info().maxsize == parse.FORMAT_CACHE_SIZE
+    for n in range(parse.FORMAT_CACHE_SIZE + 50):
+        parse.shown_places(0.5, f'0.{"0" * (n % 7)}"x{n}"%')
+    assert parse._format_places.cache_info().currsize <= parse.FORMAT_CACHE_SIZE
+
+
+def test_a_number_cell_text_is_read_once_and_a_long_one_never_kept():
+    """``—`` stands in every funds block: read once (a failed reading costs an exception); a text longer
+    than NUMBER_TEXT_CACHED (words, or a hostile file's) is read each time and never kept."""
+    from decimal import Decimal
+    from selfeval_xl.core import recompute
+    from selfeval_xl.core.model import Cell
+
+    recompute._number_in_text.cache_clear()
+    assert recompute._number_in_text.cache_info().maxsize == parse.PARSE_CACHE_SIZE
+    assert recompute.number(Cell("s", "A1", "—")) is None
+    assert recompute.number(Cell("s", "A2", "1,011.98")) == Decimal("1011.98")
+    assert recompute.number(Cell("s", "A3", "1" * recompute.NUMBER_TEXT_CACHED)) == Decimal("1" * 64)
+    assert recompute._number_in_text.cache_info().currsize == 3
+    assert recompute.number(Cell("s", "A4", "1" * (recompute.NUMBER_TEXT_CACHED + 1))) == Decimal("1" * 65)
+    assert recompute.number(Cell("s", "A5", "—")) is None
+    assert recompute._number_in_text.cache_info().currsize == 3
+
+
 def test_a_cached_error_is_raised_anew_with_its_message():
     first = second = None
     for _ in range(2):

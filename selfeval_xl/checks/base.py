@@ -14,13 +14,13 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ..core.datafiles import safe_yaml
 from ..core.findings import Finding, Severity, declare, finding
-from ..core.layout import Layout, load_layout
+from ..core.layout import Layout, load_layout, normalize_label
 from ..core.model import Cell, Table
 from ..core.parse import shown_places
 from ..core.recompute import RATE_KINDS, Expected, Recomputed, number, rate_number
@@ -104,6 +104,17 @@ class Context:
     def settings(self) -> Settings:
         return self.system.settings
 
+    @cached_property
+    def tolerance(self) -> Decimal:
+        """The system's score tolerance as a Decimal (made once per table: every compared score reads it)."""
+        return Decimal(str(self.settings.score_tolerance))
+
+    @cached_property
+    def row_levels(self) -> tuple[str, ...]:
+        """Each recomputed indicator row's 一级 and 二级 as one comparison key, in the order of ``re.rows``:
+        several 指标质量 rules place a row by them (so each table's are normalised once)."""
+        return tuple(normalize_label(o.row.level1) + normalize_label(o.row.level2) for o in self.re.rows)
+
     @property
     def layout(self) -> Layout:
         return layout_of(self.table.layout or self.table.kind)
@@ -161,12 +172,20 @@ def differs(ctx: Context, e: Expected, use_stated: bool = False, formula_cells: 
     stated = rate_number(e.cell, expected) if e.what in RATE_KINDS else number(e.cell)
     if stated is None:
         return False
+    return _gap(ctx, e, stated, expected) > (ctx.tolerance if e.places is None else 0)
+
+
+def _gap(ctx: Context, e: Expected, stated: Decimal, expected: Any) -> Decimal:
+    """How far the stated figure is from the expected one at the decimals compared (those of ``e``, or
+    fewer where the cell shows fewer). Equal figures are equal at any decimals: nothing to round (most
+    cells of a sound table)."""
+    if stated == expected:
+        return Decimal(0)
     places = e.places or 2
     shown = shown_places(e.cell.value, e.cell.number_format) if ctx.settings.compare_as_shown else None
     if shown is not None and shown < places:        # 86% shown for 86.2%: right at the decimals it shows
         places = shown
-    gap = abs(xl_round(stated, places) - xl_round(Decimal(expected), places))
-    return gap > Decimal(str(ctx.settings.score_tolerance if e.places is None else 0))
+    return abs(xl_round(stated, places) - xl_round(Decimal(expected), places))
 
 
 def mismatches(ctx: Context, code: str, what: str, describe: Callable[[Expected, Any], str],

@@ -1,12 +1,13 @@
 """Formulas in computed cells: replaced by typed numbers, or stored results that are stale."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Iterable, Iterator
 
 from ..core.findings import Finding
 from ..core.model import Table
-from ..core.recompute import Expected, number
+from ..core.recompute import Expected
 from .base import Context, check, differs, show
 
 
@@ -57,9 +58,7 @@ def stale_cached_value(ctx: Context) -> Iterator[Finding]:
                 yield ctx.find("stale-cached-value", e.cell, f"公式存储值为“{e.cell.text}”，应为“{expected}”",
                                expected, e.cell.value)
             continue
-        if number(e.cell) is None:
-            continue
-        if differs(ctx, e, use_stated=True, formula_cells=True):
+        if differs(ctx, e, use_stated=True, formula_cells=True):     # (words are not-a-number's)
             if e.cell.address in ctx.table.computed:
                 yield ctx.find("stale-cached-value", e.cell, f"公式没有存储值，{COMPUTED}为 {show(e.cell.value)}，"
                                f"按表中数据应为 {show(expected)}（公式有误）", expected, e.cell.value)
@@ -92,12 +91,19 @@ COMPUTED = "按公式计算"
 def computed_noted(findings: Iterable[Finding], table: Table) -> list[Finding]:
     """The findings, those at a cell computed for lack of a stored result saying so: the value they
     name is what Excel would show, not what the file holds."""
+    if not table.computed:
+        return list(findings)
     noted = []
     for f in findings:
         if COMPUTED not in f.message and f.cell and f.position in table.computed:
             f = replace(f, message=f"{f.message}（该单元格公式无存储值，{COMPUTED}）")
         noted.append(f)
     return noted
+
+
+_REF = re.compile("#REF!", re.IGNORECASE)
+"""Excel's error for a reference to deleted cells, in any case (a search, not an upper-cased copy of
+a formula that may be thousands of characters long)."""
 
 
 @check("formula-broken", "error", "公式引用了已删除的单元格")
@@ -109,6 +115,6 @@ def formula_broken(ctx: Context) -> Iterator[Finding]:
     Fix: rewrite the formula over the rows that are there (``=SUM(I11:I13)+I5``) or use our template.
     """
     for e in ctx.re.cells.values():
-        if e.cell.formula and "#REF!" in e.cell.formula.upper():
+        if e.cell.formula and _REF.search(e.cell.formula):
             yield ctx.find("formula-broken", e.cell, f"公式引用了已删除的单元格（#REF!）：{e.cell.formula}",
                            _expected_here(e), e.cell.formula)

@@ -6,39 +6,48 @@ from typing import Iterator
 
 from ..core.findings import Finding
 from ..core.layout import normalize_label
-from ..core.model import Cell
-from ..core.parse import PERCENT_UNCLEAR, ParseError, parse_number
-from ..core.recompute import match_level
+from ..core.model import Cell, FundRow, IndicatorRow
+from ..core.parse import PERCENT_UNCLEAR
+from ..core.recompute import match_level, number
 from ..core.rules import Direction
 from .base import Context, check
 
 _DASH = re.compile(r"^[—–\-－/／]+$")
 _AMOUNTS = ("initial", "budget", "spent")
+_DIGIT = re.compile(r"\d")
 
 
 def _not_number(cell: Cell | None) -> bool:
-    if cell is None or cell.blank or _DASH.match(cell.text):
+    if cell is None or number(cell) is not None or cell.blank:
         return False
-    try:
-        parse_number(cell.value)
-    except ParseError:
-        return True
-    return False
+    return not _DASH.match(cell.text)       # a dash is read as blank where the table shows one
 
 
-def _numeric_cells(ctx: Context) -> Iterator[tuple[Cell, str]]:
+def _numeric_cells(ctx: Context) -> Iterator[tuple[Cell, FundRow | IndicatorRow | None, str]]:
+    """Every cell that must hold a number, with its row (None: the 总分) and column key."""
     t = ctx.table
     for row in t.funds.values():
         for key, cell in row.cells.items():
-            if key == "note":
-                continue
-            yield cell, f"{row.label.text}的{ctx.layout.funds.column(key).label}"
+            if key != "note":
+                yield cell, row, key
     for row in t.indicators:
-        for key, name in (("weight", "分值"), ("score", "得分")):
-            if row.get(key) is not None:
-                yield row.cells[key], f"“{row.level3 or row.level1}”的{name}"
+        for key in _INDICATOR_NUMBERS:
+            if (cell := row.get(key)) is not None:
+                yield cell, row, key
     if t.total is not None:
-        yield t.total, "总分"
+        yield t.total, None, "total"
+
+
+_INDICATOR_NUMBERS = {"weight": "分值", "score": "得分"}
+
+
+def _what(ctx: Context, row: FundRow | IndicatorRow | None, key: str) -> str:
+    """How a message names a cell of :func:`_numeric_cells` (worded only for a cell reported)."""
+    if isinstance(row, FundRow):
+        return f"{row.label.text}的{ctx.layout.funds.column(key).label}"
+    if isinstance(row, IndicatorRow):
+        return f"“{row.level3 or row.level1}”的{_INDICATOR_NUMBERS[key]}"
+    return "总分"
 
 
 @check("not-a-number", "error", "应填数字的单元格不是数字")
@@ -49,9 +58,10 @@ def not_a_number(ctx: Context) -> Iterator[Finding]:
     ``"99.76%"`` is accepted, a dash ``—`` is read as blank where the table shows one.
     """
     explained = {out.row.cells["score"].address for out in ctx.re.rows if out.shown}   # text-in-number-cell's
-    for cell, what in _numeric_cells(ctx):
+    for cell, row, key in _numeric_cells(ctx):
         if _not_number(cell) and cell.address not in explained:
-            yield ctx.find("not-a-number", cell, _not_number_message(ctx, cell, what), "数字", cell.value)
+            yield ctx.find("not-a-number", cell, _not_number_message(ctx, cell, _what(ctx, row, key)), "数字",
+                           cell.value)
 
 
 def _not_number_message(ctx: Context, cell: Cell, what: str) -> str:
@@ -69,10 +79,8 @@ def negative_amount(ctx: Context) -> Iterator[Finding]:
     """
     for row in ctx.table.funds.values():
         for key in _AMOUNTS:
-            cell = row.get(key)
-            if cell is None or cell.blank or _not_number(cell) or _DASH.match(cell.text):
-                continue
-            if parse_number(cell.value) < 0:
+            amount = number(cell := row.get(key))       # None: blank, a dash or words (not-a-number's)
+            if amount is not None and amount < 0:
                 yield ctx.find("negative-amount", cell, f"{row.label.text}的金额不能为负数：{cell.text}",
                                "≥0", cell.value)
 
@@ -96,7 +104,7 @@ def target_not_numeric(ctx: Context) -> Iterator[Finding]:
     """
     for out in ctx.re.rows:
         row, target = out.row, out.row.get("target")
-        if target is None or target.blank or re.search(r"\d", target.text):
+        if target is None or target.blank or _DIGIT.search(target.text):
             continue
         if out.error is not None and out.error.short == "#指标值不是数字":
             yield ctx.find("target-not-numeric", target, f"“{row.level3}”是定量指标，年度指标值应为数字：{target.text}",

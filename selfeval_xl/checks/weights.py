@@ -91,10 +91,14 @@ def level_weights_mismatch(ctx: Context) -> Iterator[Finding]:
                            f"{level.name}小计分值为 {show(stated)}，各行分值之和为 {show(total)}", total, row.value("weight"))
     for name, outs in groups.items():
         level = ctx.system.level(name)
-        for child in level.children if level else ():
+        children = level.children if level else ()
+        if all(child.weight is None for child in children):
+            continue
+        placed = [(match_level(children, o.row.level2), o) for o in outs]     # each row's 二级, once
+        for child in children:
             if child.weight is None:
                 continue
-            rows = [o for o in outs if match_level(level.children, o.row.level2) is child]
+            rows = [o for under, o in placed if under is child]
             if rows and _sum(rows) != child.weight:
                 yield ctx.find("level-weights-mismatch", rows[0].row.get("weight"),
                                f"{name} › {child.name} 各行分值之和为 {show(_sum(rows))}，指标体系为 {show(child.weight)}",

@@ -246,10 +246,17 @@ _FORMAT_TEXT = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 """The parts of a number format code that are printed as they stand: ``"…"``, ``\\%``, ``[Red]``."""
 
 
+FORMAT_CACHE_SIZE = 1024
+"""Distinct number format codes whose reading is remembered: a workbook uses a handful, a batch a few
+dozen; a stranger's thousands of odd codes only make the least used ones be read again."""
+
+
+@lru_cache(maxsize=FORMAT_CACHE_SIZE)
 def percent_in_format(number_format: str | None) -> str:
     """How a number format shows a number with a % sign: ``"scaled"`` when the % scales it (``0%``,
     ``0.00%``: the cell stores the fraction, 0.98 for 98%), ``"literal"`` when the % is text printed after
-    the number as stored (``0"%"``, ``0\\%``: 98 for 98%), ``""`` when it shows no % (General, ``0.00``)."""
+    the number as stored (``0"%"``, ``0\\%``: 98 for 98%), ``""`` when it shows no % (General, ``0.00``).
+    Read once per format code (every number cell of a table asks)."""
     if not number_format:
         return ""
     if "%" in _FORMAT_TEXT.sub("", number_format):
@@ -272,6 +279,13 @@ def shown_places(value: object, number_format: str | None) -> int | None:
         return len(decimals) + 2 if whole.lstrip("+-").replace(",", "").isdigit() else None
     if not is_plain_number(value) or not number_format or number_format == "General":
         return None
+    return _format_places(number_format)
+
+
+@lru_cache(maxsize=FORMAT_CACHE_SIZE)
+def _format_places(number_format: str) -> int | None:
+    """The decimals of the fraction a number shows in ``number_format`` (:func:`shown_places`), read
+    once per format code."""
     section = _FORMAT_TEXT.sub("", number_format.split(";")[0])
     if not re.search(r"[0#?]", section) or re.search(r"[eE][+-]|/", section):
         return None
@@ -365,9 +379,11 @@ def _day(match: re.Match[str]) -> Day | None:
     return Day(month, int(day) if day else None, int(year) if year else None)
 
 
+@_by_text
 def parse_deadline(text: object) -> Day | None:
     """A 时效 target as a deadline: ``9月前``, ``2023年9月底前``, ``12月31日前``, ``年底前`` (31 December).
-    None when the text names no day (``按期``, ``及时``): such a target is left to 定性."""
+    None when the text names no day (``按期``, ``及时``): such a target is left to 定性. Read once per
+    distinct text (a row's target is asked by its score, its note and the 指标质量 rules)."""
     if not isinstance(text, str):
         return None
     body = re.sub(r"\s+", "", text).removeprefix("≤").removeprefix("<=")

@@ -16,15 +16,15 @@ For each target cell :func:`recompute` gives an :class:`Expected` with two value
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from . import rules
 from .excel_rules import native_blocked_inputs
 from .layout import normalize_label
 from .model import Cell, IndicatorRow, Table
-from .parse import PERCENT_UNCLEAR, ExecRule, ParseError, bare_figure, parse_deadline, parse_exec_rule, parse_number, percent_in_format
+from .parse import PARSE_CACHE_SIZE, PERCENT_UNCLEAR, ExecRule, ParseError, bare_figure, parse_deadline, parse_exec_rule, parse_number, percent_in_format
 from .rules import Band, RuleError, Tier
 from .scoring import Scored, score_indicator
 from .system import IndicatorSystem, Level
@@ -47,7 +47,13 @@ class Expected:
     from_stated: Any = None
     row: IndicatorRow | None = None
     places: int | None = None
-    note: str = ""
+    how: str | Callable[[], str] = ""   # the note, or (an indicator's score) the function that words it
+
+    @property
+    def note(self) -> str:
+        """How the value was computed, as a message quotes it: worded when a message asks (most cells
+        are never reported)."""
+        return self.how if isinstance(self.how, str) else self.how()
 
 
 @dataclass
@@ -137,8 +143,23 @@ def number(cell: Cell | None) -> Decimal | None:
     """A cell's value as a number (``"1,011.98"`` and ``"95%"`` accepted); None if blank or not a number."""
     if cell is None or cell.blank:
         return None
+    if type(cell.value) is str and len(cell.value) <= NUMBER_TEXT_CACHED:
+        return _number_in_text(cell.value)
     try:
         return parse_number(cell.value)
+    except ParseError:
+        return None
+
+
+NUMBER_TEXT_CACHED = 64
+"""Texts up to this length are read as a number once per distinct text (a form's ``—`` in every file's
+funds block, where a failed reading costs an exception each time); a longer one is words, read each time."""
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _number_in_text(text: str) -> Decimal | None:
+    try:
+        return parse_number(text)
     except ParseError:
         return None
 
@@ -225,13 +246,15 @@ def _sum_rows(result: Recomputed, table: Table, total_key: str, parts: tuple[str
     rows = [table.funds[k] for k in parts if k in table.funds]
     if total is None or not rows:
         return
+    names = " + ".join(r.label.text for r in rows)
     for column in columns:
+        if total.get(column) is None:
+            continue
         values = [number(r.get(column)) for r in rows]
-        if all(v is None for v in values) or total.get(column) is None:
+        if all(v is None for v in values):
             continue
         value = sum((v for v in values if v is not None), Decimal(0))
-        names = " + ".join(r.label.text for r in rows)
-        result.add(Expected(total.cells[column], "funds_total", value, value, note=names))
+        result.add(Expected(total.cells[column], "funds_total", value, value, how=names))
 
 
 def _parts(table: Table) -> tuple[str, ...]:
@@ -273,7 +296,7 @@ def _rate(result: Recomputed, row, what: str) -> float | None:
         from_stated = None if stated_rate is None else parse_number(stated_rate)
         shown = rate_number(cell, from_stated if from_stated is not None else value)
         result.add(Expected(cell, what, value, from_stated, places=places_of(shown, 4) if shown is not None else 4,
-                            note=f"{stated_spent} / {stated_budget}"))
+                            how=f"{stated_spent} / {stated_budget}"))
     return stated_rate
 
 
@@ -309,7 +332,7 @@ def _exec_scored(result: Recomputed, row, weight: Decimal, label: str = "") -> D
                    if _try_rate(stated_budget, stated_spent) is not None else None)
     if row.get("score") is not None:
         how = f"{label}：MIN({stated_spent} / {stated_budget}, 1)" if label else "MIN(执行率, 1)"
-        result.add(Expected(row.cells["score"], "exec_score", score, from_stated, note=f"{how} × {weight}"))
+        result.add(Expected(row.cells["score"], "exec_score", score, from_stated, how=f"{how} × {weight}"))
     return score
 
 
@@ -355,7 +378,8 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
         return out
     direction = row.direction or _named_direction(row, system)
     bands = system.bands_for(row.level3)
-    blocked = _native_blocked(row, bands, result.table)
+    as_stored = _native_formula(row, result.table)
+    blocked = _native_blocked(row, bands) if as_stored else []
     if blocked:
         out.blocked, out.shown = tuple(key for key, _ in blocked), blocked[0][1]
         return out
@@ -365,7 +389,7 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
     def scored(formats: dict[str, str | None] | None) -> Scored:
         return score_indicator(target, actual, weight, direction, row.value("target_high"),
                                system.settings, bands, result.table.year, formats)
-    formats, as_stored = _value_formats(row), _native_formula(row, result.table)
+    formats = _value_formats(row)
     try:
         out.scored = scored(None if as_stored else formats)
     except RuleError as exc:
@@ -380,7 +404,7 @@ def _score_row(row: IndicatorRow, system: IndicatorSystem, result: Recomputed) -
     out.expected = _qualitative_score(out, system) if out.qualitative else out.scored.score
     if row.get("score") is not None and out.expected is not None:
         result.add(Expected(row.cells["score"], "score", out.expected, out.expected, row,
-                            note=_how(out)))
+                            how=partial(_how, out)))
     return out
 
 
@@ -424,12 +448,11 @@ def _native_formula(row: IndicatorRow, table: Table) -> bool:
     return table.formulas == "native" and score is not None and bool(score.formula)
 
 
-def _native_blocked(row: IndicatorRow, bands: tuple[Band, ...], table: Table) -> list[tuple[str, str]]:
-    """In our native template, the inputs the row's score formula cannot compute (text where it needs
-    a number, a 指标性质 not from its list). The spreadsheet then shows ``#…`` and its sums skip the
-    row; so does the recomputation, or a values-only reader would see a score Excel never shows."""
-    if not _native_formula(row, table):
-        return []
+def _native_blocked(row: IndicatorRow, bands: tuple[Band, ...]) -> list[tuple[str, str]]:
+    """In our native template (a row whose score is its formula: :func:`_native_formula`), the inputs
+    the row's score formula cannot compute (text where it needs a number, a 指标性质 not from its list).
+    The spreadsheet then shows ``#…`` and its sums skip the row; so does the recomputation, or a
+    values-only reader would see a score Excel never shows."""
     return native_blocked_inputs(row.value("direction"), row.value("target"), row.value("target_high"),
                                  row.value("actual"), row.value("weight"), bool(bands))
 
@@ -496,7 +519,7 @@ def _levels_and_total(table: Table, system: IndicatorSystem, result: Recomputed)
         name = level.name if level else row.level1
         if row.get("score") is not None:
             result.add(Expected(row.cells["score"], "subtotal", result.level_scores.get(name, ZERO),
-                                stated_levels.get(name, ZERO), row, note=f"{name}各项得分之和"))
+                                stated_levels.get(name, ZERO), row, how=f"{name}各项得分之和"))
         stated = _stated_or(row.get("score"), None)
         if stated is not None:
             stated_levels[name] = stated
@@ -519,11 +542,11 @@ def _levels_and_total(table: Table, system: IndicatorSystem, result: Recomputed)
         result.grade = None
     result.stated_total = number(table.total)
     if table.total is not None:
-        result.add(Expected(table.total, "total", total, from_stated, note="各项得分之和"))
+        result.add(Expected(table.total, "total", total, from_stated, how="各项得分之和"))
     if table.grade is not None:
         basis = result.stated_total if result.stated_total is not None else from_stated
         try:
             grade_stated = rules.grade(basis, settings)
         except RuleError:
             grade_stated = None
-        result.add(Expected(table.grade, "grade", result.grade, grade_stated, note="按总分定等级"))
+        result.add(Expected(table.grade, "grade", result.grade, grade_stated, how="按总分定等级"))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from typing import Iterable
 
 from ...core.layout import normalize_label
+from ...core.model import Cell
 from ...core.recompute import Recomputed, RowResult, number
 from .text import squeeze
 
@@ -104,25 +105,25 @@ def digest_tables(path: str, results: Iterable[Recomputed]) -> list[TableDigest]
     return out
 
 
-def _ref(out: RowResult, key: str) -> str:
-    cell = out.row.get(key)
+def _indicator(out: RowResult) -> IndicatorDigest:
+    s, row = out.scored, out.row
+    cells = row.cells
+    name, target, actual, weight = cells.get("level3"), cells.get("target"), cells.get("actual"), cells.get("weight")
+    score = out.stated if out.stated is not None else out.expected
+    actual_text = _text(actual)
+    worded = "" if actual_text.replace(".", "").replace("%", "").isdigit() else actual_text
+    return IndicatorDigest(
+        row.level1, row.level2, name.text if name else "", _ref(name), _ref(target), _ref(actual),
+        _ref(weight), _text(target), _text(cells.get("unit")),
+        s.direction.value if s is not None else "", s.target if s is not None else None,
+        s.actual if s is not None else None, float(out.weight) if out.weight is not None else None,
+        float(score) if score is not None else None, (worded + " " + _text(cells.get("reason"))).strip())
+
+
+def _ref(cell: Cell | None) -> str:
     return cell.ref if cell is not None else ""
 
 
-def _text(out: RowResult, key: str) -> str:
+def _text(cell: Cell | None) -> str:
     """The cell as its table shows it: a whole number read back as a float (10000.0) shown as 10000."""
-    cell = out.row.get(key)
     return cell.shown if cell is not None else ""
-
-
-def _indicator(out: RowResult) -> IndicatorDigest:
-    s, row = out.scored, out.row
-    score = out.stated if out.stated is not None else out.expected
-    actual = _text(out, "actual")
-    worded = "" if actual.replace(".", "").replace("%", "").isdigit() else actual
-    return IndicatorDigest(
-        row.level1, row.level2, row.level3, _ref(out, "level3"), _ref(out, "target"), _ref(out, "actual"),
-        _ref(out, "weight"), _text(out, "target"), _text(out, "unit"),
-        s.direction.value if s is not None else "", s.target if s is not None else None,
-        s.actual if s is not None else None, float(out.weight) if out.weight is not None else None,
-        float(score) if score is not None else None, (worded + " " + _text(out, "reason")).strip())

@@ -44,10 +44,6 @@ def _text(row_result: RowResult, key: str) -> str:
     return cell.shown if cell is not None else ""
 
 
-def _levels(out: RowResult) -> str:
-    return normalize_label(out.row.level1) + normalize_label(out.row.level2)
-
-
 def _target_shown(out: RowResult) -> str:
     """The 年度指标值 as the table shows it, with its 指标性质 and 度量单位 when they are columns of their own."""
     direction = _text(out, "direction")
@@ -66,9 +62,10 @@ def cost_with_floor(ctx: Context, rule: Rule) -> Iterator[Finding]:
     Bad: 成本指标 ``设备采购成本`` with 年度指标值 ``≥17.4万元``. Fix: ``≤17.4万元``.
     """
     system_levels = tuple(normalize_label(w) for w in ctx.settings.cost_levels)
+    cost_words = rule.param("cost_words")
     for out in ctx.re.rows:
         row = out.row
-        if not has_any(normalize_label(row.level2) + normalize_label(row.level3), rule.param("cost_words")):
+        if not has_any(normalize_label(row.level2) + normalize_label(row.level3), cost_words):
             continue
         if has_any(row.level3, rule.param("saving_words")):
             continue
@@ -90,9 +87,12 @@ def time_without_date(ctx: Context, rule: Rule) -> Iterator[Finding]:
 
     Bad: 时效指标 ``资金拨付及时性`` with 年度指标值 ``及时``. Fix: ``≤30个工作日`` or ``11月30日前``.
     """
-    for out in ctx.re.rows:
+    time_words = rule.param("time_words")
+    for out, levels in zip(ctx.re.rows, ctx.row_levels):
+        if not has_any(levels, time_words):
+            continue
         row, target = out.row, _text(out, "target")
-        if not target or not has_any(_levels(out), rule.param("time_words")):
+        if not target:
             continue
         if has_digit(target) or parse_deadline(target) is not None:
             continue
@@ -170,9 +170,10 @@ def benefit_restates_output(ctx: Context, rule: Rule) -> Iterator[Finding]:
     Bad: 产出 ``举办培训班`` and 效益 ``举办培训班次``. Fix: under 效益, what the training changed
     (``参训人员考核合格率``).
     """
-    outputs = [(squeeze(o.row.level3), o.row) for o in ctx.re.rows if "产出" in _levels(o)]
-    for out in ctx.re.rows:
-        if "效益" not in _levels(out):
+    rows = list(zip(ctx.re.rows, ctx.row_levels))
+    outputs = [(squeeze(o.row.level3), o.row) for o, levels in rows if "产出" in levels]
+    for out, levels in rows:
+        if "效益" not in levels:
             continue
         name = squeeze(out.row.level3)
         if len(name) < rule.param("min_chars"):
@@ -217,8 +218,10 @@ def vague_target(ctx: Context, rule: Rule) -> Iterator[Finding]:
     Bad: 数量指标 ``培训覆盖面`` with 年度指标值 ``有效提升`` (定性). Fix: ``≥800人次``.
     """
     for out in ctx.re.rows:
+        if not out.qualitative:
+            continue
         row, target = out.row, _text(out, "target")
-        if not target or has_digit(target) or not out.qualitative:
+        if not target or has_digit(target):
             continue
         level = normalize_label(row.level2)
         if not has_any(level, rule.param("quantitative_levels")) or not has_any(target, rule.param("vague_words")):
@@ -242,13 +245,14 @@ def far_over_target(ctx: Context, rule: Rule) -> Iterator[Finding]:
         if s is None or not s.direction.positive or s.bands or not s.target or s.actual is None or s.target <= 0:
             continue
         ratio = s.actual / s.target
+        if not ratio >= rule.param("ratio"):
+            continue
         if is_overachieved(s.target, s.actual, s.direction, ctx.settings) and no_reason(out.row):
             continue              # overachievement-unexplained reports it, asking whether the target was too low
-        if ratio >= rule.param("ratio"):
-            cell = out.row.get("actual")
-            yield ctx.find(rule.code, cell, rule.message(name=out.row.level3, actual=cell.shown if cell else "",
-                                                         target=_target_shown(out), ratio=percent(ratio)),
-                           f"< {percent(rule.param('ratio'))}", percent(ratio))
+        cell = out.row.get("actual")
+        yield ctx.find(rule.code, cell, rule.message(name=out.row.level3, actual=cell.shown if cell else "",
+                                                     target=_target_shown(out), ratio=percent(ratio)),
+                       f"< {percent(rule.param('ratio'))}", percent(ratio))
 
 
 @quality_rule("routine-management")
@@ -260,9 +264,9 @@ def routine_management(ctx: Context, rule: Rule) -> Iterator[Finding]:
     Bad: 产出指标 ``资金使用合规性`` (定性, ``合规``). Fix: drop it (it belongs to 过程 / 管理, if anywhere)
     and measure an output.
     """
-    for out in ctx.re.rows:
-        levels = _levels(out)
-        level = next((w for w in rule.param("levels") if w in levels), None)
+    words = rule.param("levels")
+    for out, levels in zip(ctx.re.rows, ctx.row_levels):
+        level = next((w for w in words if w in levels), None)
         if level is None or not _is_requirement(squeeze(out.row.level3), rule):
             continue
         yield ctx.find(rule.code, out.row.get("level3"), rule.message(name=out.row.level3, level1=f"{level}指标"),
@@ -271,8 +275,9 @@ def routine_management(ctx: Context, rule: Rule) -> Iterator[Finding]:
 
 def _is_requirement(name: str, rule: Rule) -> bool:
     """The squeezed name is one of ``names``, with at most a ``suffixes`` word after it."""
+    suffixes = rule.param("suffixes")
     for word in rule.param("names"):
-        if name.startswith(word) and (name == word or name[len(word):] in rule.param("suffixes")):
+        if name.startswith(word) and (name == word or name[len(word):] in suffixes):
             return True
         if name.startswith("是否") and name[2:] == word:
             return True

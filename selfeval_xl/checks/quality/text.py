@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 
 from ...core.layout import plain_text
 
+_DIGIT = re.compile(r"\d")
 _PUNCTUATION = re.compile(r"[\s,.;:!?、，。；：！？“”\"'‘’()（）\[\]【】《》<>·…—\-_/]+")
 
 
@@ -30,7 +31,7 @@ def has_any(text: str, words: list[str]) -> bool:
 
 
 def has_digit(text: str) -> bool:
-    return bool(re.search(r"\d", plain_text(text)))
+    return _DIGIT.search(plain_text(text)) is not None
 
 
 def percent(ratio: float) -> str:
