@@ -328,3 +328,27 @@ def test_a_cell_s_own_init_takes_its_fields_in_order_with_their_defaults():
     assert dataclasses.replace(cell, value=None) == Cell("表", "H14", None, "=ROUND(1,2)", "0.00")
     with pytest.raises(dataclasses.FrozenInstanceError):
         cell.value = 1
+
+
+# --------------------------------------------------------------------------- a sheet's <sheetData>
+
+_OLD_SHEET_DATA = re.compile(r"<(?:\w+:)?sheetData\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?sheetData>)", re.S)
+"""How a sheet's <sheetData> was found before (one lazy pattern), kept as the mirror."""
+
+_SHEET_PIECES = st.sampled_from([
+    "<sheetData>", "</sheetData>", "<sheetData/>", "<sheetData />", '<sheetData a="/">', "<x:sheetData>",
+    "</x:sheetData>", "<sheetDataX>", "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>", "<", ">", "/", "\n",
+    "<sheetData", "sheetData>", "中文", '<sheetData a="b"/>'])
+
+
+@settings(max_examples=500)
+@given(st.lists(_SHEET_PIECES, max_size=12))
+@example(["<sheetData>", "<row/>", "<sheetData/>"])          # never closed, then an empty one: the empty one
+@example(["<sheetData>", "<sheetData>", "</sheetData>"])      # the first that closes is the first opened
+def test_the_sheet_data_is_where_the_old_pattern_found_it(pieces):
+    from selfeval_xl.book.sheet_xml import _sheet_data
+
+    text = "<worksheet>" + "".join(pieces) + "</worksheet>"
+    old = _OLD_SHEET_DATA.search(text)
+    expected = None if old is None else (old.span(), None if old.group(1) is None else old.span(1))
+    assert _sheet_data(text) == expected

@@ -20,7 +20,8 @@ from ..read.grid import parse_ref as _parse_ref
 from .cached import from_python
 
 _ROOT = re.compile(r"<(\w+:)?worksheet\b")
-_SHEET_DATA = re.compile(r"<(?:\w+:)?sheetData\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?sheetData>)", re.S)
+_SHEET_DATA_OPEN = re.compile(r"<(?:\w+:)?sheetData\b[^>]*?(/)?>")
+_SHEET_DATA_CLOSE = re.compile(r"</(?:\w+:)?sheetData>")
 _ROW = re.compile(r"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
 _CELL = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -117,6 +118,22 @@ class Row:
         self._cells = cells
 
 
+def _sheet_data(text: str) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+    """(the span of the first ``<sheetData>`` element that is closed or empty, the span of its content, None
+    for ``<sheetData/>``). Its opening tag, then the first closing tag after it: one lazy pattern from the
+    opening to the closing tag, tried at every character of a 40 KB sheet, cost ten times as much. An
+    opening tag never closed is passed over, as that pattern did; past it, no later one can close."""
+    pos, unclosed = 0, False
+    while (opened := _SHEET_DATA_OPEN.search(text, pos)) is not None:
+        if opened.group(1):
+            return opened.span(), None
+        closed = None if unclosed else _SHEET_DATA_CLOSE.search(text, opened.end())
+        if closed is not None:
+            return (opened.start(), closed.end()), (opened.end(), closed.start())
+        pos, unclosed = opened.start() + 1, True
+    return None
+
+
 class SheetXml:
     """One worksheet part: read a cell's style, set values and styles, then :meth:`text` for the part."""
 
@@ -124,16 +141,16 @@ class SheetXml:
         self.source = text
         root = _ROOT.search(text)
         self.prefix = (root.group(1) or "") if root else ""
-        match = _SHEET_DATA.search(text)
-        if match is None:
+        found = _sheet_data(text)
+        if found is None:
             raise ValueError("worksheet without <sheetData>")
-        self._span = match.span()
-        self._open = text[match.start():match.start(1)] if match.group(1) is not None else f"<{self.prefix}sheetData>"
+        self._span, inside = found
+        self._open = text[self._span[0]:inside[0]] if inside else f"<{self.prefix}sheetData>"
         self.rows: dict[int, Row] = {}
         self.formulas_removed = False         # a formula cell became a constant (calcChain names it)
         self._order: list[int] = []
-        self._parse(match.group(1) or "")
-        self._col_styles = _column_styles(text[:match.start()])
+        self._parse(text[inside[0]:inside[1]] if inside else "")
+        self._col_styles = _column_styles(text[:self._span[0]])
 
     def _parse(self, data: str) -> None:
         number = 0
