@@ -341,14 +341,42 @@ _SHEET_PIECES = st.sampled_from([
     "<sheetData", "sheetData>", "中文", '<sheetData a="b"/>'])
 
 
+_OLD_ROW = re.compile(r"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
+_ROW_PIECES = st.sampled_from(['<row r="1">', "</row>", "<row/>", '<row r="2"/>', '<row a="/">', "<x:row>", "</x:row>",
+                               "<rows>", '<c r="A1"><v>1</v></c>', "<", ">", "/", "\n", "<row", "row>", "中文"])
+
+
+def _found(pattern: re.Pattern[str], text: str) -> list:
+    return [(m.span(), m.group(1), None if m.group(m.re.groups) is None else m.span(m.re.groups))
+            for m in pattern.finditer(text)]
+
+
+def _mine(text: str, tags) -> list:
+    from selfeval_xl.book.sheet_xml import elements
+
+    return [((start, end), attrs, inside) for start, end, attrs, inside in elements(text, tags)]
+
+
+@settings(max_examples=500)
+@given(st.lists(_ROW_PIECES, max_size=14))
+@example(['<row r="1">', "<c/>", '<row r="2">', "</row>"])      # the first closing tag ends the first row
+@example(['<row r="1">', "<c/>", "<row/>"])                        # never closed, then an empty one
+def test_the_rows_are_those_the_old_pattern_found(pieces):
+    from selfeval_xl.book.sheet_xml import _ROW
+
+    text = "".join(pieces)
+    assert _mine(text, _ROW) == _found(_OLD_ROW, text)
+
+
 @settings(max_examples=500)
 @given(st.lists(_SHEET_PIECES, max_size=12))
 @example(["<sheetData>", "<row/>", "<sheetData/>"])          # never closed, then an empty one: the empty one
 @example(["<sheetData>", "<sheetData>", "</sheetData>"])      # the first that closes is the first opened
 def test_the_sheet_data_is_where_the_old_pattern_found_it(pieces):
-    from selfeval_xl.book.sheet_xml import _sheet_data
+    from selfeval_xl.book.sheet_xml import _SHEET_DATA
 
     text = "<worksheet>" + "".join(pieces) + "</worksheet>"
     old = _OLD_SHEET_DATA.search(text)
     expected = None if old is None else (old.span(), None if old.group(1) is None else old.span(1))
-    assert _sheet_data(text) == expected
+    mine = _mine(text, _SHEET_DATA)
+    assert ((mine[0][0], mine[0][2]) if mine else None) == expected

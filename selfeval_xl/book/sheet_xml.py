@@ -13,16 +13,15 @@ import copy
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 from ..read.grid import column_letter
 from ..read.grid import parse_ref as _parse_ref
 from .cached import from_python
 
 _ROOT = re.compile(r"<(\w+:)?worksheet\b")
-_SHEET_DATA_OPEN = re.compile(r"<(?:\w+:)?sheetData\b[^>]*?(/)?>")
-_SHEET_DATA_CLOSE = re.compile(r"</(?:\w+:)?sheetData>")
-_ROW = re.compile(r"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
+_SHEET_DATA = (re.compile(r"<(?:\w+:)?sheetData\b([^>]*?)(/)?>"), re.compile(r"</(?:\w+:)?sheetData>"))
+_ROW = (re.compile(r"<(?:\w+:)?row\b([^>]*?)(/)?>"), re.compile(r"</(?:\w+:)?row>"))
 _CELL = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _FORMULA = re.compile(r"<(?:\w+:)?f\b[^>]*?(?:/>|>.*?</(?:\w+:)?f>)", re.S)
@@ -118,20 +117,29 @@ class Row:
         self._cells = cells
 
 
-def _sheet_data(text: str) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
-    """(the span of the first ``<sheetData>`` element that is closed or empty, the span of its content, None
-    for ``<sheetData/>``). Its opening tag, then the first closing tag after it: one lazy pattern from the
-    opening to the closing tag, tried at every character of a 40 KB sheet, cost ten times as much. An
-    opening tag never closed is passed over, as that pattern did; past it, no later one can close."""
+Element = tuple[int, int, str, tuple[int, int] | None]
+"""Where an element starts and ends, its opening tag's attribute text, and the span of its content (None
+for an empty ``<x/>``)."""
+
+
+def elements(text: str, tags: tuple[re.Pattern[str], re.Pattern[str]]) -> Iterator[Element]:
+    """Each element of ``tags`` (its opening tag's pattern, its closing tag's), in order, as one lazy
+    pattern ``<x …>(.*?)</x>`` found them: an opening tag, then the first closing tag after it. That
+    pattern, tried at every character of a 40 KB sheet, cost ten times as much. An opening tag never
+    closed is passed over, as it was; past it, no later one can close."""
+    opening, closing = tags
     pos, unclosed = 0, False
-    while (opened := _SHEET_DATA_OPEN.search(text, pos)) is not None:
-        if opened.group(1):
-            return opened.span(), None
-        closed = None if unclosed else _SHEET_DATA_CLOSE.search(text, opened.end())
-        if closed is not None:
-            return (opened.start(), closed.end()), (opened.end(), closed.start())
-        pos, unclosed = opened.start() + 1, True
-    return None
+    while (opened := opening.search(text, pos)) is not None:
+        if opened.group(2):
+            yield opened.start(), opened.end(), opened.group(1), None
+            pos = opened.end()
+            continue
+        closed = None if unclosed else closing.search(text, opened.end())
+        if closed is None:
+            pos, unclosed = opened.start() + 1, True
+            continue
+        yield opened.start(), closed.end(), opened.group(1), (opened.end(), closed.start())
+        pos = closed.end()
 
 
 class SheetXml:
@@ -141,10 +149,11 @@ class SheetXml:
         self.source = text
         root = _ROOT.search(text)
         self.prefix = (root.group(1) or "") if root else ""
-        found = _sheet_data(text)
+        found = next(elements(text, _SHEET_DATA), None)
         if found is None:
             raise ValueError("worksheet without <sheetData>")
-        self._span, inside = found
+        start, end, _, inside = found
+        self._span = (start, end)
         self._open = text[self._span[0]:inside[0]] if inside else f"<{self.prefix}sheetData>"
         self.rows: dict[int, Row] = {}
         self.formulas_removed = False         # a formula cell became a constant (calcChain names it)
@@ -154,10 +163,10 @@ class SheetXml:
 
     def _parse(self, data: str) -> None:
         number = 0
-        for row_match in _ROW.finditer(data):
-            attrs = attrs_of(row_match.group(1))
+        for start, end, attributes, inside in elements(data, _ROW):
+            attrs = attrs_of(attributes)
             number = int(attrs["r"]) if attrs.get("r", "").isdigit() else number + 1
-            self.rows[number] = Row(number, attrs, row_match.group(0), row_match.group(2) or "")
+            self.rows[number] = Row(number, attrs, data[start:end], data[inside[0]:inside[1]] if inside else "")
             self._order.append(number)
 
     def copy(self) -> "SheetXml":
