@@ -368,6 +368,21 @@ def test_the_rows_are_those_the_old_pattern_found(pieces):
     assert _mine(text, _ROW) == _found(_OLD_ROW, text)
 
 
+_OLD_CELL = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_CELL_PIECES = st.sampled_from(['<c r="A1">', "</c>", "<c/>", '<c r="B1" s="2"/>', '<c a="/">', "<x:c>", "</x:c>",
+                                "<cols>", "<v>1</v>", '<f>SUM(A1:B1)</f>', "<", ">", "/", "<c", "c>", "中文"])
+
+
+@settings(max_examples=500)
+@given(st.lists(_CELL_PIECES, max_size=14))
+@example(['<c r="A1">', "<v>1</v>", '<c r="B1">', "</c>"])      # the first closing tag ends the first cell
+def test_the_cells_are_those_the_old_pattern_found(pieces):
+    from selfeval_xl.book.sheet_xml import _CELL
+
+    text = "".join(pieces)
+    assert _mine(text, _CELL) == _found(_OLD_CELL, text)
+
+
 @settings(max_examples=500)
 @given(st.lists(_SHEET_PIECES, max_size=12))
 @example(["<sheetData>", "<row/>", "<sheetData/>"])          # never closed, then an empty one: the empty one

@@ -22,7 +22,7 @@ from .cached import from_python
 _ROOT = re.compile(r"<(\w+:)?worksheet\b")
 _SHEET_DATA = (re.compile(r"<(?:\w+:)?sheetData\b([^>]*?)(/)?>"), re.compile(r"</(?:\w+:)?sheetData>"))
 _ROW = (re.compile(r"<(?:\w+:)?row\b([^>]*?)(/)?>"), re.compile(r"</(?:\w+:)?row>"))
-_CELL = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_CELL = (re.compile(r"<(?:\w+:)?c\b([^>]*?)(/)?>"), re.compile(r"</(?:\w+:)?c>"))
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _FORMULA = re.compile(r"<(?:\w+:)?f\b[^>]*?(?:/>|>.*?</(?:\w+:)?f>)", re.S)
 _DIMENSION = re.compile(r'(<(?:\w+:)?dimension\b[^>]*?\bref=")([^"]*)(")')
@@ -106,10 +106,11 @@ class Row:
     def cells(self) -> list[Cell]:
         if self._cells is None:
             self._cells, col = [], -1
-            for match in _CELL.finditer(self.body):
-                attrs = attrs_of(match.group(1))
+            body = self.body
+            for start, end, attributes, inside in elements(body, _CELL):
+                attrs = attrs_of(attributes)
                 col = parse_ref(attrs["r"])[1] if "r" in attrs else col + 1
-                self._cells.append(Cell(col, attrs, match.group(2), match.group(0)))
+                self._cells.append(Cell(col, attrs, body[inside[0]:inside[1]] if inside else None, body[start:end]))
         return self._cells
 
     @cells.setter
