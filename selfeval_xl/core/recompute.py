@@ -145,8 +145,13 @@ def number(cell: Cell | None) -> Decimal | None:
         return None
     if type(cell.value) is str and len(cell.value) <= NUMBER_TEXT_CACHED:
         return _number_in_text(cell.value)
+    return _number_of(cell.value)
+
+
+def _number_of(value: Any) -> Decimal | None:
+    """:func:`parse_number`'s reading of a value, None where it finds no number."""
     try:
-        return parse_number(cell.value)
+        return parse_number(value)
     except ParseError:
         return None
 
@@ -155,13 +160,7 @@ NUMBER_TEXT_CACHED = 64
 """Texts up to this length are read as a number once per distinct text (a form's ``—`` in every file's
 funds block, where a failed reading costs an exception each time); a longer one is words, read each time."""
 
-
-@lru_cache(maxsize=PARSE_CACHE_SIZE)
-def _number_in_text(text: str) -> Decimal | None:
-    try:
-        return parse_number(text)
-    except ParseError:
-        return None
+_number_in_text = lru_cache(maxsize=PARSE_CACHE_SIZE)(_number_of)
 
 
 RATE_KINDS = ("exec_rate", "dept_rate")
