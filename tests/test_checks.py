@@ -34,6 +34,7 @@ PROJECT_CASES = {
                              ("funds", "total", "initial")),
     "total-mismatch": ({"total": 95.95}, {"total-mismatch"}, "total"),
     "grade-mismatch": ({"grade": "良"}, {"grade-mismatch"}, "grade"),
+    "grade-not-understood": ({"grade": "合格"}, {"grade-not-understood"}, "grade"),
     "missing-deviation-reason": ({("ind", 2, "actual"): "120天", ("ind", 2, "score"): 8, "total": 97.98},
                                  {"missing-deviation-reason"}, ("ind", 2, "reason")),
     "exec-rate-unexplained": ({("funds", "total", "spent"): 800, ("funds", "current", "spent"): 800,

@@ -8,6 +8,7 @@ from typing import Iterable, Iterator
 from ..core.findings import Finding
 from ..core.model import Table
 from ..core.recompute import Expected
+from ..core.rules import grade_named
 from .base import Context, check, differs, show
 
 
@@ -53,8 +54,8 @@ def stale_cached_value(ctx: Context) -> Iterator[Finding]:
         expected = _expected_here(e)
         if not e.cell.formula or e.cell.blank or expected is None:
             continue
-        if e.what == "grade":
-            if e.cell.text != expected:
+        if e.what == "grade":               # a word for the grade it should be (优秀 for 优) is that grade
+            if (grade_named(e.cell.text, ctx.settings) or e.cell.text) != expected:
                 yield ctx.find("stale-cached-value", e.cell, f"公式存储值为“{e.cell.text}”，应为“{expected}”",
                                expected, e.cell.value)
             continue

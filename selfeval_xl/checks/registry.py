@@ -39,6 +39,7 @@ TABLE: tuple[Check, ...] = (
     weights.table_incomplete, weights.level_missing, weights.unknown_level,
     totals.funds_total_mismatch, totals.dept_funds_sum_mismatch, totals.dept_rate_mismatch,
     totals.subtotal_mismatch, totals.bonus_out_of_range, totals.total_mismatch, totals.grade_mismatch,
+    totals.grade_not_understood,
     explain.missing_deviation_reason, explain.exec_rate_unexplained, explain.overachievement_unexplained,
     formulas.formula_replaced, formulas.stale_cached_value, formulas.formula_not_calculated,
     formulas.formula_broken,

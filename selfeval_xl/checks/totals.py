@@ -5,6 +5,7 @@ from typing import Iterator
 
 from ..core.findings import Finding
 from ..core.recompute import rate_number
+from ..core.rules import grade_named
 from .base import Context, check, mismatches, percent, show
 
 
@@ -89,6 +90,24 @@ def grade_mismatch(ctx: Context) -> Iterator[Finding]:
     for e in ctx.re.of_kind("grade"):
         if e.from_stated is None or e.cell.formula:
             continue
-        if e.cell.text != e.from_stated:
+        named = grade_named(e.cell.text, ctx.settings)
+        if (named is not None or e.cell.blank) and named != e.from_stated:
             yield ctx.find("grade-mismatch", e.cell, f"总分对应的等级为“{e.from_stated}”，表中为“{e.cell.text or '空'}”",
                            e.from_stated, e.cell.value)
+
+
+@check("grade-not-understood", "warning", "等级不是评分体系中的等级，未核对")
+def grade_not_understood(ctx: Context) -> Iterator[Finding]:
+    """The 等级 cell holds words that are none of the system's grades (优、良、中、差, or a word for one of
+    them such as 优秀; both are settings): it is not checked against the 总分 rather than guessed.
+
+    Bad: 等级 ``合格`` under grades 优、良、中、差. Fix: the grade of the 总分 (see 应为); or, where the
+    bureau grades in other words, its system's ``grades`` / ``grade_words``.
+    """
+    for e in ctx.re.of_kind("grade"):
+        if e.from_stated is None or e.cell.formula or e.cell.blank:
+            continue
+        if grade_named(e.cell.text, ctx.settings) is None:
+            names = "、".join(name for _, name in ctx.settings.grades)
+            yield ctx.find("grade-not-understood", e.cell, f"等级“{e.cell.text}”不是本评分体系的等级（{names}），"
+                           f"未与总分核对；按总分应为“{e.from_stated}”", e.from_stated, e.cell.value)

@@ -145,6 +145,8 @@ class Table:
     indicators: list[IndicatorRow] = field(default_factory=list)
     total: Cell | None = None
     grade: Cell | None = None
+    grade_row: tuple[str, ...] = ()        # the texts after the 等级 cell in its row (a legend of the grades
+    #                                        has several: then it is not the table's 等级)
     from_template: bool = False            # made from our template (found through defined names)
     system_name: str | None = None         # as recorded in the template's hidden sheet
     formulas: str | None = None            # our template's formula set (native / udf), from the same sheet

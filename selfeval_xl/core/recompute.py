@@ -542,10 +542,13 @@ def _levels_and_total(table: Table, system: IndicatorSystem, result: Recomputed)
     result.stated_total = number(table.total)
     if table.total is not None:
         result.add(Expected(table.total, "total", total, from_stated, how="各项得分之和"))
-    if table.grade is not None:
+    if table.grade is not None and not rules.grade_legend(table.grade.value, table.grade_row, settings):
         basis = result.stated_total if result.stated_total is not None else from_stated
         try:
             grade_stated = rules.grade(basis, settings)
         except RuleError:
             grade_stated = None
-        result.add(Expected(table.grade, "grade", result.grade, grade_stated, how="按总分定等级"))
+        # a word for the grade it should be (优秀 for 优) is right as typed: written back as it stands
+        kept = result.grade is not None and rules.grade_named(table.grade.text, settings) == result.grade
+        result.add(Expected(table.grade, "grade", table.grade.text if kept else result.grade, grade_stated,
+                            how="按总分定等级"))

@@ -201,6 +201,9 @@ DEFAULT_TIERS = (
 middle of the two lower bands (a system may set others inside each band)."""
 
 DEFAULT_GRADES = ((90.0, "优"), (80.0, "良"), (60.0, "中"), (0.0, "差"))
+DEFAULT_GRADE_WORDS = (("优秀", "优"), ("良好", "良"), ("中等", "中"), ("较差", "差"))
+"""Other words a table writes for a grade (``优秀`` for ``优``): the same grade, not a mismatch. A word
+counts only where its grade is one of the system's."""
 
 
 @dataclass(frozen=True)
@@ -221,6 +224,7 @@ class Settings:
     exec_rate_explain_words: tuple[str, ...] = ("执行", "尾款", "结余", "未支付", "未付")   # 实际完成情况 text naming these explains a low rate
     tiers: tuple[Tier, ...] = DEFAULT_TIERS
     grades: tuple[tuple[float, str], ...] = DEFAULT_GRADES
+    grade_words: tuple[tuple[str, str], ...] = DEFAULT_GRADE_WORDS   # (word, the grade it means)
     bonus_min: float = -5.0
     bonus_max: float = 5.0
     score_tolerance: float = 0.0   # a stated score may differ from the recomputed by at most this
@@ -385,6 +389,30 @@ def grade(total: Number | None, settings: Settings = DEFAULT_SETTINGS) -> str:
         if value >= floor:
             return name
     raise RuleError(f"等级表没有覆盖总分 {value:g}（最低一档的下限应为 0）", "#等级表缺0分档")
+
+
+def grade_named(text: object, settings: Settings = DEFAULT_SETTINGS) -> str | None:
+    """The grade a 等级 cell's text names: one of ``settings.grades`` or a word for one of them
+    (``settings.grade_words``: 优秀 is 优), spaces ignored; None for any other text."""
+    squeezed = "".join(str(text or "").split())
+    names = {name for _, name in settings.grades}
+    if squeezed in names:
+        return squeezed
+    meant = dict(settings.grade_words).get(squeezed)
+    return meant if meant in names else None
+
+
+def grade_legend(value: object, others: Sequence[object], settings: Settings = DEFAULT_SETTINGS) -> bool:
+    """Whether the cells beside an 等级 label are a legend of the grades, not the table's own: two or more
+    grades in cells of their own (``value`` and the ``others`` after it in its row), or three or more
+    named in the words of ``value`` itself (``90分以上为优，80-90分为良，60-80分为中，以下为差``). One
+    grade, or words naming fewer, is a stated 等级 (its mismatch, or that it is not understood, is said)."""
+    if len({named for t in (value, *others) if (named := grade_named(t, settings))}) > 1:
+        return True
+    names = {name for _, name in settings.grades}
+    words = [(name, name) for name in names] + [(w, name) for w, name in settings.grade_words if name in names]
+    text = str(value or "")
+    return len({name for word, name in words if word in text}) > 2
 
 
 def grade_list_problems(grades: Sequence[tuple[float, str]]) -> list[str]:

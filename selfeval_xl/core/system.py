@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .datafiles import DataFileError, load_yaml, packaged_names
-from .rules import DEFAULT_SETTINGS, Band, Direction, ReverseFormula, RuleError, Settings, Tier, grade_list_problems, parse_direction
+from .rules import DEFAULT_GRADES, DEFAULT_SETTINGS, Band, Direction, ReverseFormula, RuleError, Settings, Tier, grade_list_problems, parse_direction
 
 DEFAULT_SYSTEMS = {"project": "national-project", "department": "guangzhou-department"}
 SEVERITY_CHOICES = ("error", "warning", "off")
@@ -225,6 +225,8 @@ def _settings(raw: dict, source: str, problems: list[str]) -> Settings:
     if "grades" in raw:
         kwargs["grades"] = tuple((float(floor), str(name)) for floor, name in raw["grades"])
         problems.extend(f"settings.grades: {p}" for p in grade_list_problems(kwargs["grades"]))
+    if "grade_words" in raw:
+        kwargs["grade_words"] = _grade_words(raw["grade_words"], kwargs.get("grades", DEFAULT_GRADES), problems)
     if "bonus" in raw:
         kwargs["bonus_min"], kwargs["bonus_max"] = (float(x) for x in raw["bonus"])
     unknown = sorted(set(raw) - set(Settings.__dataclass_fields__) - {"bonus"})
@@ -232,6 +234,20 @@ def _settings(raw: dict, source: str, problems: list[str]) -> Settings:
         problems.append(f"settings: 未知的设置项 / unknown settings: {', '.join(map(str, unknown))}（可用 / known: "
                         f"{', '.join(sorted(set(Settings.__dataclass_fields__) - {'bonus_min', 'bonus_max'} | {'bonus'}))}）")
     return Settings(**kwargs)
+
+
+def _grade_words(raw: Any, grades: tuple[tuple[float, str], ...], problems: list[str]) -> tuple[tuple[str, str], ...]:
+    """``{优秀: 优, …}``: other words a table writes for a grade, each for a grade of ``grades``."""
+    if not isinstance(raw, dict):
+        problems.append("settings.grade_words: 应为“写法: 等级”的映射，如 {优秀: 优} / must map words to grades")
+        return ()
+    words = tuple((str(word), str(name)) for word, name in raw.items())
+    names = {name for _, name in grades}
+    unknown = sorted({name for _, name in words if name not in names})
+    if unknown:
+        problems.append(f"settings.grade_words: {'、'.join(unknown)} 不是等级表中的等级（{'、'.join(n for _, n in grades)}）"
+                        " / not grades of the grade list")
+    return words
 
 
 def _build(data: dict, source: str, problems: list[str]) -> IndicatorSystem:

@@ -699,6 +699,9 @@ def _read_grade(sheet: _Sheet, table: Table, start: int, end: int, lab: _Labels)
         for c, t, _ in sheet.by_row.get(r, ()):         # a row's label texts, left to right
             if t in lab.grade:
                 table.grade = sheet.value_right_of(r, c, _all_labels(lab))
+                after = parse_ref(table.grade.ref)[1] + 1
+                table.grade_row = tuple(str(v).strip() for cc in range(after, len(sheet.grid.rows[r]))
+                                        if (v := sheet.value(r, cc)) is not None)
                 table.headers["grade.label"] = sheet.cell(r, c)
                 return
 
