@@ -115,3 +115,15 @@ def test_one_grade_among_other_cells_is_never_a_legend(text, others):
         assert not rules.grade_legend(text, others)
     if len(named) > 1:
         assert rules.grade_legend(text, others)
+
+
+def test_a_drafted_report_takes_the_grade_of_the_total_not_of_a_legend(tmp_path):
+    from selfeval_xl.checks import system_for
+    from selfeval_xl.core.recompute import recompute
+    from selfeval_xl.narrative.summary import summarise
+
+    table = read_workbook(_legend_row(tmp_path, ["差", "中", "良", "优"]).path).tables[0]
+    system = system_for(table, None)
+    assert summarise(table, recompute(table, system), system).grade == PROJECT_GRADE
+    words = read_workbook(build_project(tmp_path / "w.xlsx", edits={"grade": "优秀"}).path).tables[0]
+    assert summarise(words, recompute(words, system), system).grade == "优秀"      # as the table says it

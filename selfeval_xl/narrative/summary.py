@@ -171,7 +171,8 @@ def summarise(table: Table, re: Recomputed, system: IndicatorSystem, path: str =
     s.weight = number(table.total_weight) if table.total_weight is not None else None
     if s.weight is None:
         s.weight = _sum(p.weight for p in s.parts)
-    s.grade = table.grade.text if table.grade is not None and not table.grade.blank else (re.grade or "")
+    stated = re.expected(table.grade)          # None also where the 等级 label's row is a legend of the grades
+    s.grade = stated.cell.text if stated is not None and not stated.cell.blank else (re.grade or "")
     s.goal = table.goal["expected"].text if "expected" in table.goal else ""
     s.achieved = table.goal["achieved"].text if "achieved" in table.goal else ""
     return s
