@@ -127,3 +127,19 @@ def test_a_drafted_report_takes_the_grade_of_the_total_not_of_a_legend(tmp_path)
     assert summarise(table, recompute(table, system), system).grade == PROJECT_GRADE
     words = read_workbook(build_project(tmp_path / "w.xlsx", edits={"grade": "优秀"}).path).tables[0]
     assert summarise(words, recompute(words, system), system).grade == "优秀"      # as the table says it
+
+
+def test_the_review_sheet_takes_the_grade_the_table_names(tmp_path):
+    """复核 compares its grade with the 自评等级: 优秀 is 优 (no change of grade), a legend is no grade."""
+    from selfeval_xl.checks import system_for
+    from selfeval_xl.core.recompute import recompute
+    from selfeval_xl.review.projects import project_of
+
+    def self_grade(path):
+        table = read_workbook(path).tables[0]
+        system = system_for(table, None)
+        return project_of(str(path), table, recompute(table, system), system).grade
+
+    assert self_grade(build_project(tmp_path / "w.xlsx", edits={"grade": "优秀"}).path) == "优"
+    assert self_grade(build_project(tmp_path / "h.xlsx", edits={"grade": "合格"}).path) == "合格"
+    assert self_grade(_legend_row(tmp_path, ["差", "中", "良", "优"]).path) == ""

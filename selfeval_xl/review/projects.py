@@ -118,6 +118,17 @@ def _row(outcome, system) -> SourceRow:
                      bands=scored.bands or system.bands_for(row.level3), **base)
 
 
+def _self_grade(table: Table, recomputed, system) -> str:
+    """The 等级 the table states, as the grade it names (优秀 is 优, so that 复核's 优 is no change of
+    grade); "" where it states none (a legend of the grades beside the label is none)."""
+    from ..core.rules import grade_named
+
+    stated = recomputed.expected(table.grade)
+    if stated is None:
+        return ""
+    return grade_named(stated.cell.text, system.settings) or stated.cell.text
+
+
 def project_of(path: str, table: Table, recomputed, system) -> Project:
     """One project table with its recomputation (:func:`selfeval_xl.core.recompute.recompute`)."""
     from ..core.recompute import number
@@ -127,7 +138,7 @@ def project_of(path: str, table: Table, recomputed, system) -> Project:
     spent = number(total.get("spent")) if total else None
     project = Project(path, table.unit, table.name, table.field_text("department"), table.year, system.name,
                       system.settings, _float(budget), _float(spent), _float(number(table.total)),
-                      _float(recomputed.total), table.grade.text if table.grade is not None else "")
+                      _float(recomputed.total), _self_grade(table, recomputed, system))
     if recomputed.exec_weight is not None and recomputed.exec_rate is not None:
         project.rows.append(SourceRow(EXEC_LEVEL, "", EXEC_NAME, Direction.GE.value, 1.0, None, "%",
                                       float(recomputed.exec_weight), recomputed.exec_rate,
