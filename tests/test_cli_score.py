@@ -100,7 +100,19 @@ def test_a_bad_file_is_untouched_reported_and_the_rest_scored(tmp_path, capsys):
     assert not (tmp_path / "坏.bak.xlsx").exists() and not (tmp_path / "没有表.bak.xlsx").exists()
     assert (tmp_path / "好.bak.xlsx").exists()
     err = capsys.readouterr().err
-    assert "坏.xlsx" in err and "无法打开" in err and "未找到绩效自评表" in err
+    assert "坏.xlsx" in err and "文件已损坏（zip 结构错误" in err and "未找到绩效自评表" in err
+
+
+def test_a_file_that_is_no_workbook_is_refused_with_the_reason_check_gives(tmp_path, capsys):
+    """Not "BadZipFile" for all three: the user learns the file is empty, or not a workbook at all."""
+    (tmp_path / "空.xlsx").write_bytes(b"")
+    (tmp_path / "网页.xlsx").write_text("<html>登录超时</html>", encoding="utf-8")
+    files = sorted(tmp_path.glob("*.xlsx"))
+    assert cli_main(["score", *map(str, files), "-o", str(tmp_path / "out")]) != 0
+    lines = capsys.readouterr().err.splitlines()
+    assert any("空.xlsx" in line and "文件是空的（0 字节）" in line for line in lines)
+    assert any("网页.xlsx" in line and "不是 Excel 工作簿" in line for line in lines)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 def test_an_interrupted_in_place_write_leaves_the_original_intact(tmp_path, monkeypatch, score_with):

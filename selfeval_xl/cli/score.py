@@ -138,6 +138,7 @@ def score_job(job: Job, system, limits, own: tuple[str, ...] = ()) -> "Summary |
     returns None) when it cannot."""
     from ..book import BookRefused
     from ..book.package_book import PackageBook
+    from ..read.workbook import why_unopenable
     from ..score.writeback import score_book
 
     try:
@@ -146,7 +147,7 @@ def score_job(job: Job, system, limits, own: tuple[str, ...] = ()) -> "Summary |
         job.failure = f"{exc}，未评分"
         return None
     except Exception as exc:  # noqa: BLE001 - a stranger's file we cannot open
-        job.failure = f"文件无法打开：{type(exc).__name__}: {exc}"[:300]
+        job.failure = why_unopenable(job.opened, exc)
         return None
     summary = score_book(book, system, str(job.source), own)
     if not summary.tables:

@@ -193,9 +193,29 @@ def _load(path: Path, max_rows: int, limits: Limits, problems: list, skip_ours: 
         # by its bytes, not its name: an .xls renamed .xlsx (or exported so) is still an .xls
         grids = _load_calamine(path, max_rows, limits, blob=path.read_bytes())   # unreadable stays so
         return _recalculated_xls(path, max_rows, limits, problems, skip_ours) or (grids, {}, None)
+    raise Unreadable(_head_problem(head))
+
+
+def _head_problem(head: bytes) -> str:
+    """Why a file whose first bytes are ``head`` (neither a zip nor an OLE file) is no workbook."""
     if not head:
-        raise Unreadable("文件是空的（0 字节）")
-    raise Unreadable("不是 Excel 工作簿（文件内容既不是 .xlsx 也不是 .xls 格式，可能是改了扩展名的网页或文本）")
+        return "文件是空的（0 字节）"
+    return "不是 Excel 工作簿（文件内容既不是 .xlsx 也不是 .xls 格式，可能是改了扩展名的网页或文本）"
+
+
+def why_unopenable(path: Path, exc: Exception) -> str:
+    """What to tell a user whose file could not be opened for writing (``selfeval score``) with ``exc``:
+    the reason ``check`` gives for it where its bytes tell (empty, not a workbook, a broken zip)."""
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.read(8)
+    except OSError as error:
+        return f"文件无法打开：{error}"
+    if not head.startswith(_ZIP) and head != OLE_MAGIC:
+        return _head_problem(head)
+    if isinstance(exc, zipfile.BadZipFile):
+        return f"文件已损坏（zip 结构错误：{exc}）"
+    return f"文件无法打开：{type(exc).__name__}: {exc}"[:300]
 
 
 def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list, skip_ours: bool):
