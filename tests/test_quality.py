@@ -403,3 +403,15 @@ def test_projects_of_other_units_or_other_names_are_not_matched():
         across.add([_table("今年.xlsx", [_indicator("征集档案资料", 1000, 1020, 10, 10)], "城市道路保洁项目")])
         across.add_previous([_table("上年.xlsx", [_indicator("征集档案资料", 1200, 1250, 10, 10)])])
         assert not [f for f in across.findings() if f.code in YOY]
+
+
+@pytest.mark.parametrize("target, has", [
+    ("43.2", False), ("４３．２", False), ("＞＝５００", False), ("1，200", False),   # figures, in either width
+    ("≥９５％", True), ("５００人", True), ("≥95%", True), ("500册", True),
+])
+def test_a_full_width_figure_states_no_unit(target, has):
+    """An accountant's IME types ４３．２: the full-width point is no unit (it hid quantity-without-unit)."""
+    from selfeval_xl.checks.quality.indicators import _has_unit
+    from selfeval_xl.core.model import Cell
+
+    assert _has_unit(Cell("自评表", "E14", target)) is has

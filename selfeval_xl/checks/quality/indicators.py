@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator
 from ..base import Check, Context, check
 from ..explain import no_reason
 from ...core.findings import Finding
-from ...core.layout import normalize_label
+from ...core.layout import normalize_label, plain_text
 from ...core.model import Cell
 from ...core.parse import parse_deadline
 from ...core.recompute import RowResult
@@ -126,12 +126,13 @@ _UNIT_IN_NAME = re.compile(r"[（(][^（）()]{1,6}[）)]$")
 
 
 def _has_unit(cell: Cell) -> bool:
-    """The target states its unit: words or % beside the figure, or a percentage format."""
+    """The target states its unit: words or % beside the figure, or a percentage format. Full-width
+    figures (``４３．２``) are figures: folded first."""
     if "%" in (cell.number_format or ""):
         return True
     if not isinstance(cell.value, str):
         return False
-    return any(not (ch.isdigit() or ch in ".,，-+ ≥≤<>=＞＜＝≧≦~～") for ch in cell.text)
+    return any(not (ch.isdigit() or ch in ".,-+≥≤<>=≧≦~") for ch in plain_text(cell.text))
 
 
 @quality_rule("satisfaction-without-survey")
