@@ -104,9 +104,31 @@ def two_rows_above(ws) -> None:
     _moved(ws, 2, 0)
 
 
+def merges_undone(ws) -> None:
+    """Every merged range undone (its value stays in its first cell), as many exports write a table."""
+    for m in list(ws.merged_cells.ranges):
+        ws.unmerge_cells(str(m))
+
+
+def brackets_swapped(ws) -> None:
+    """Full-width brackets and colons half-width, and the other way round."""
+    swap = str.maketrans({"（": "(", "）": ")", "(": "（", ")": "）", "：": ":", ":": "："})
+    for c in _cells(ws):
+        if isinstance(c.value, str):
+            c.value = c.value.translate(swap)
+
+
+def a_sheet_before(ws) -> None:
+    """A 填表说明 sheet before the table, and the table's sheet named Sheet1."""
+    notes = ws.parent.create_sheet("填表说明", 0)
+    notes["A1"], notes["A2"] = "填表说明", "1. 年度指标值按批复的绩效目标填写；2. 得分保留两位小数。"
+    ws.title = "Sheet1"
+
+
 REWRITES: dict[str, Callable] = {f.__name__: f for f in (
     numbers_as_text, full_width_figures, spaces_around_figures, labels_with_line_breaks, ascii_operators,
-    operators_in_words, thousands_separators, a_column_before, two_rows_above)}
+    operators_in_words, thousands_separators, a_column_before, two_rows_above, merges_undone, brackets_swapped,
+    a_sheet_before)}
 
 
 def _verdict(path: Path) -> Counter:
@@ -138,10 +160,14 @@ def test_the_rewrites_change_the_files():
         for table in TABLES:
             wb = openpyxl.load_workbook(table)
             ws = max(wb.worksheets, key=lambda w: w.max_row)
-            before = [[c.value for c in row] for row in ws.iter_rows()]
+            before = _shape(ws)
             rewrite(ws)
-            touched += before != [[c.value for c in row] for row in ws.iter_rows()]
+            touched += before != _shape(ws)
         assert touched >= 3, name
+
+
+def _shape(ws) -> tuple:
+    return ws.title, len(ws.parent.worksheets), len(ws.merged_cells.ranges), [[c.value for c in row] for row in ws.iter_rows()]
 
 
 def _json(args: list[str], out: Path) -> dict[str, Counter]:
