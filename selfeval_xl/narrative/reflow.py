@@ -30,17 +30,21 @@ GLUED_HEADING = re.compile(r"^(\s*(?:[一二三四五六七八九十]+、|[（(]
                            r"[^\s，。,：:；;、\d]{2,24})\s+(?=[\d\u4e00-\u9fff])(.{8,})$")
 _SPACE = re.compile(r"\s+")
 _KEEP_SPACE = re.compile(r"[A-Za-z0-9%.]")
+_HALF_WIDTH_FIGURES = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+"""A Chinese IME's full-width digits, point and percent (``９５．９５％``) read as the figures they are."""
 NOISE_BLANKS = 0.6          # blank lines between this share of line pairs or more carry no meaning
 
 
 def squeeze(text: str) -> str:
     """Drop the spaces a PDF puts around runs; keep one between two Latin words and between two figures
-    ("5 5" stays two numbers, a flattened table row stays a row)."""
+    ("5 5" stays two numbers, a flattened table row stays a row), but not before a figure's % ("99.76 %"
+    is 99.76%). Full-width digits are read as digits."""
     def keep(match: re.Match) -> str:
         before = text[match.start() - 1] if match.start() else ""
         after = text[match.end()] if match.end() < len(text) else ""
         return " " if before.isascii() and after.isascii() and _KEEP_SPACE.match(before or "-") \
-            and _KEEP_SPACE.match(after or "-") else ""
+            and _KEEP_SPACE.match(after or "-") and not (after == "%" and before.isdigit()) else ""
+    text = text.translate(_HALF_WIDTH_FIGURES)
     return _SPACE.sub(keep, text).strip()
 
 
