@@ -1,12 +1,13 @@
 """Metamorphic tests on the real 绩效自评报告 (tests/data/reports): the same report as another program or
 person writes it gets the same verdicts. Full-width figures from a Chinese IME (``９５．９５分``),
-thousands separators (``2,455.5万元``), a space before a unit (``99.76 %``), Windows line ends,
+thousands separators (``2,455.5万元``), a space before a unit (``99.76 %``), amounts in 元, Windows line ends,
 full-width punctuation, page numbers between lines, and the text broken into lines of another width
-(as another PDF reader extracts it), with or without blank lines between paragraphs."""
+(as another PDF reader extracts it), with or without blank lines between paragraphs; and saved as Word."""
 from __future__ import annotations
 
 import re
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
@@ -32,6 +33,12 @@ def space_before_units(text: str, path: Path) -> str:
     return re.sub(r"(\d)(万元|元|%|分)", r"\1 \2", text)
 
 
+def amounts_in_yuan(text: str, path: Path) -> str:
+    """``1014.4万元`` as ``10144000元``: the same amount."""
+    return re.sub(r"(?<![\d.,])(\d+(?:\.\d+)?)万元",
+                  lambda m: f"{(Decimal(m.group(1)) * 10000).normalize():f}元", text)
+
+
 def windows_line_ends(text: str, path: Path) -> str:
     return text.replace("\n", "\r\n")
 
@@ -55,7 +62,8 @@ def _wrapped(width: int, between: str) -> Callable[[str, Path], str]:
     return rewrap
 
 
-REWRITES = {f.__name__: f for f in (full_width_figures, thousands_separators, space_before_units, windows_line_ends,
+REWRITES = {f.__name__: f for f in (full_width_figures, thousands_separators, space_before_units, amounts_in_yuan,
+                                    windows_line_ends,
                                     full_width_punctuation, page_numbers, _wrapped(29, "\n\n"), _wrapped(33, "\n"))}
 
 
@@ -75,4 +83,17 @@ def test_a_report_written_another_way_gets_the_same_verdicts(rewrite, tmp_path):
         if before != after:
             changed[report.name] = {"new": dict(after - before), "gone": dict(before - after)}
     assert touched >= 3, "the rewrite changed too few reports to test anything"
+    assert not changed
+
+
+def test_a_report_saved_as_word_gets_the_same_verdicts(tmp_path):
+    """Each report as a .docx, a Word paragraph per paragraph the text reader found."""
+    from test_report_realworld import docx_of
+
+    changed = {}
+    for report in REPORTS:
+        saved = docx_of([p.text for p in read_report(report)], tmp_path / f"{report.stem}.docx")
+        before, after = _verdict(report), _verdict(saved)
+        if before != after:
+            changed[report.name] = {"new": dict(after - before), "gone": dict(before - after)}
     assert not changed

@@ -118,7 +118,11 @@ def test_the_real_report_alone_three_errors():
 
 def _docx_of_lines(source: Path, target: Path) -> Path:
     """A .docx whose paragraphs are the text's lines (a PDF turned into Word does this)."""
-    lines = source.read_text(encoding="utf-8").splitlines()
+    return docx_of(source.read_text(encoding="utf-8").splitlines(), target)
+
+
+def docx_of(lines: list[str], target: Path) -> Path:
+    """A .docx with a Word paragraph per line given."""
     body = "".join(f'<w:p><w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>' for line in lines)
     document = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                 '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
