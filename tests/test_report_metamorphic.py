@@ -15,6 +15,7 @@ import pytest
 
 from selfeval_xl.narrative.report import check_report
 from selfeval_xl.narrative.text import read_report
+from test_report_realworld import department_table  # noqa: F401  (a fixture: the report's 部门整体 table)
 
 HERE = Path(__file__).parent / "data" / "reports"
 REPORTS = sorted(p for p in HERE.glob("*.txt") if p.name not in ("empty.txt", "unrelated.txt"))
@@ -97,3 +98,16 @@ def test_a_report_saved_as_word_gets_the_same_verdicts(tmp_path):
         if before != after:
             changed[report.name] = {"new": dict(after - before), "gone": dict(before - after)}
     assert not changed
+
+
+@pytest.mark.parametrize("rewrite", sorted(REWRITES))
+def test_the_real_report_written_another_way_beside_its_table(rewrite, department_table, tmp_path):
+    """Beside its 单位's 部门整体 table the report's figures are also compared with the table's: the same
+    comparisons, whichever way the report is written."""
+    report = HERE / "guangzhou_archives_2021.txt"
+    written = tmp_path / report.name
+    written.write_text(REWRITES[rewrite](report.read_text(encoding="utf-8"), report), encoding="utf-8")
+
+    def verdict(path):
+        return Counter((f.code, f.severity.value) for f in check_report(path, department_table).findings)
+    assert verdict(written) == verdict(report)
