@@ -340,3 +340,21 @@ def test_text_extracted_from_a_pdf_reads_as_the_pdf(corpus, pdfs, tmp_path):
     found = {(f.code, f.sheet, f.cell) for f in _errors(check_report(txt, corpus[2]))}
     assert found == {(f.code, f.sheet, f.cell) for f in _errors(check_report(pdfs["rate-other-year"], corpus[2]))}
     assert "report-rate" in {code for code, _, _ in found}
+
+
+def test_a_heading_of_items_ends_with_its_chapter():
+    """``满意度指标分析：`` heads the items below it (``1.满意度指标：`` is then an indicator of that name), up
+    to the next chapter: there the same words are the level again."""
+    from selfeval_xl.narrative.facts import names_of
+    from selfeval_xl.narrative.statements import extract
+    from selfeval_xl.narrative.text import Paragraph
+
+    texts = ["一、部门概况", "本单位负责档案工作。", "二、绩效自评情况", "满意度指标分析：服务对象满意度较高。",
+             "1.满意度指标：分值10分，自评9分。", "三、项目自评情况", "1.满意度指标：分值10分，自评9分。"]
+    found = extract([Paragraph(n, t) for n, t in enumerate(texts, 1)], names_of([])).statements
+    assert [(s.paragraph.number, s.key[1]) for s in found] == [(5, "indicator"), (5, "indicator"), (7, "level"), (7, "level")]
+
+    projects = ["一、部门概况", "本单位负责档案工作。", "三、项目自评情况", "1.档案数字化项目", "满意度指标分析：服务对象满意度较高。",
+                "2.档案修复项目：项目分值100分。", "（1）满意度指标：分值10分，自评9分。"]     # nor into the next project
+    found = extract([Paragraph(n, t) for n, t in enumerate(projects, 1)], names_of([])).statements
+    assert [s.key[1] for s in found if s.paragraph.number == 7] == ["level"] * 2

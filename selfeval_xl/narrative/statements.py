@@ -137,10 +137,13 @@ def extract(paragraphs: list[Paragraph], names: Names) -> Extracted:
     placed = place(paragraphs, names.projects)
     started = not any(item.level == 1 for item in placed)
     heading: tuple | None = None
+    heading_scope = None
     for item in placed:
         p, scope = item.paragraph, item.scope
         if item.level in (0, 1) and _ANNEX.match(p.text):
             break
+        if item.level == 1 or scope != heading_scope:    # a chapter, or another project: the heading is done
+            heading, heading_scope = None, scope
         started = started or item.level == 1
         if not started:
             continue
