@@ -31,7 +31,9 @@ GLUED_HEADING = re.compile(r"^(\s*(?:[一二三四五六七八九十]+、|[（(]
 _SPACE = re.compile(r"\s+")
 _KEEP_SPACE = re.compile(r"[A-Za-z0-9%.]")
 _HALF_WIDTH_FIGURES = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-"""A Chinese IME's full-width digits, point and percent (``９５．９５％``) read as the figures they are."""
+"""A Chinese IME's full-width digits, point and percent (``９５．９５％``) read as the figures they are. Not
+:func:`~selfeval_xl.core.parse.fold_text`, a cell's fold: it also makes the report's clause mark ``，`` a
+comma, and a sentence would then read as a table row (:func:`is_row`) and its quotes lose their marks."""
 NOISE_BLANKS = 0.6          # blank lines between this share of line pairs or more carry no meaning
 
 

@@ -203,6 +203,10 @@ def _head_problem(head: bytes) -> str:
     return "不是 Excel 工作簿（文件内容既不是 .xlsx 也不是 .xls 格式，可能是改了扩展名的网页或文本）"
 
 
+def _broken_zip(exc: Exception) -> str:
+    return f"文件已损坏（zip 结构错误：{exc}）"
+
+
 def why_unopenable(path: Path, exc: Exception) -> str:
     """What to tell a user whose file could not be opened for writing (``selfeval score``) with ``exc``:
     the reason ``check`` gives for it where its bytes tell (empty, not a workbook, a broken zip)."""
@@ -214,7 +218,7 @@ def why_unopenable(path: Path, exc: Exception) -> str:
     if not head.startswith(_ZIP) and head != OLE_MAGIC:
         return _head_problem(head)
     if isinstance(exc, zipfile.BadZipFile):
-        return f"文件已损坏（zip 结构错误：{exc}）"
+        return _broken_zip(exc)
     return f"文件无法打开：{type(exc).__name__}: {exc}"[:300]
 
 
@@ -231,7 +235,7 @@ def _load_zip(path: Path, max_rows: int, limits: Limits, problems: list, skip_ou
     try:
         zf = zipfile.ZipFile(io.BytesIO(blob))
     except (zipfile.BadZipFile, OSError) as exc:
-        raise Unreadable(f"文件已损坏（zip 结构错误：{exc}）") from None
+        raise Unreadable(_broken_zip(exc)) from None
     bomb = guard.zip_problem(zf, limits)
     if bomb:
         raise Unreadable(bomb)
