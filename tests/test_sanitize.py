@@ -22,7 +22,7 @@ from python_calamine import CalamineWorkbook
 import selfeval_xl.checks.registry  # noqa: F401  (declares the codes)
 from selfeval_xl.book.openpyxl_book import OpenpyxlBook
 from selfeval_xl.core.findings import FileReport, finding
-from selfeval_xl.core.sanitize import cell_value, clean_text, formula_like, typed_value, url_text, write_openpyxl, xlsx_text
+from selfeval_xl.core.sanitize import cell_value, clean_text, formula_like, typed_value, openpyxl_text, url_text, write_openpyxl, xlsx_text
 
 PAYLOADS = ["=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "＝1+1", " =1", '=HYPERLINK("http://x","click")',
             "=cmd|' /C calc'!A0", "_x0007_", "\x00", "\x1b[31m", "a\x07b", "\x85", "\ud800", "-5"]
@@ -350,3 +350,10 @@ def test_the_add_in_message_box_and_score_lines_are_clean():
     summary = Summary(tables=[TableScore("\x1b[2J项目\x07", "project", "表", Decimal("90"), "优")],
                       report=FileReport("/x/a.xlsx"))
     assert summary.message().startswith("�[2J项目�：总分 90.00，等级 优")
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text(alphabet="_x005Fx0041_ab", max_size=30))
+def test_openpyxl_reads_back_what_xlsx_text_stored(text):
+    """openpyxl decodes no ``_xHHHH_`` escape: :func:`openpyxl_text` undoes the one we add."""
+    assert openpyxl_text(xlsx_text(text)) == text

@@ -42,6 +42,7 @@ MAX_CELL_TEXT = 32767
 
 _SPECIAL = re.compile("\r\n?|[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _XLSX_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+_XLSX_ESCAPED = re.compile(r"_x005F_(?=x[0-9A-Fa-f]{4}_)", re.IGNORECASE)
 
 
 def _visible(match: re.Match) -> str:
@@ -149,6 +150,12 @@ def xlsx_text(text: str) -> str:
     LibreOffice and calamine as the escape of a control character, so its ``_`` is escaped
     (``_x005F_``), as the standard says."""
     return _XLSX_ESCAPE.sub("_x005F_", text)
+
+
+def openpyxl_text(text: str) -> str:
+    """A string :func:`xlsx_text` stored, as read back through openpyxl, which decodes no ``_xHHHH_``
+    escape (Excel, LibreOffice and calamine do): ``_x005F_x0000_`` is the ``_x0000_`` that was written."""
+    return _XLSX_ESCAPED.sub("_", text)
 
 
 def write_openpyxl(cell: Any, value: Any) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from ..core.limits import DEFAULT_LIMITS, Limits
 from ..core.model import quote_sheet
 from ..core.rules import RuleError, Settings, deviation, grade, qual_score_kept, review_score, total_score, xl_round
+from ..core.sanitize import openpyxl_text
 from .columns import BASES, HEAD, LETTER, META, META_COLUMNS
 from .config import Basis, ReviewRules
 from .projects import EXEC_LEVEL, KINDS
@@ -173,7 +174,7 @@ def read_filled(path: str | Path, rules: ReviewRules, limits: Limits = DEFAULT_L
     projects = []
     meta = formulas[META]
     for line in meta.iter_rows(min_row=2, values_only=True):
-        info = dict(zip(META_COLUMNS, line))
+        info = {k: openpyxl_text(v) if isinstance(v, str) else v for k, v in zip(META_COLUMNS, line)}   # our writes
         if not info.get("sheet"):
             continue
         if info["sheet"] not in formulas.sheetnames:
