@@ -78,6 +78,16 @@ def test_tier_names_and_their_synonyms_pick_their_tier(words, key):
     assert rules.find_tier(words).key == key
 
 
+@pytest.mark.parametrize("system", ["national-project", "national-2021-project", "guangzhou-department",
+                                    "department-output", "chongqing-department"])
+@pytest.mark.parametrize("words, key", [("达成预期指标", "achieved"), ("部分达成预期指标", "partial"),
+                                        ("未达成预期指标", "failed")])
+def test_the_three_tiers_as_other_forms_write_them(system, words, key):
+    """"达成预期指标、部分达成预期指标、未达成预期指标三档" (a 2020年度长江禁捕项目自评表's 定性指标计分原则; the
+    棠溪镇 tables of corpus_d1 write them so): every built-in system reads them as its tiers."""
+    assert rules.find_tier(words, load_system(system).settings).key == key
+
+
 def test_tier_synonyms_are_data_of_the_system(tmp_path):
     path = _system_with(tmp_path, "  tiers:\n"
                         "    - {key: a, phrase: 达成年度指标, aliases: [基本达成], band: [0.8, 1.0], default: 1.0}\n"

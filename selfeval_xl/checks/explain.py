@@ -83,9 +83,9 @@ def overachievement_unexplained(ctx: Context) -> Iterator[Finding]:
         if not is_overachieved(s.target, s.actual, s.direction, ctx.settings) or not no_reason(out.row):
             continue
         if s.direction.positive:
-            how = f"达到指标值 {show(s.target)} 的 {percent(s.actual / s.target)}"
+            how, loose = f"达到指标值 {show(s.target)} 的 {percent(s.actual / s.target)}", "过低"
         else:
-            how = f"远低于指标值 {show(s.target)}（{percent(s.actual / s.target)}，反向指标越低越好）"
+            how, loose = f"远低于指标值 {show(s.target)}（{percent(s.actual / s.target)}，反向指标越低越好）", "过高"
         yield ctx.find("overachievement-unexplained", out.row.get("reason") or out.row.get("actual"),
-                       f"“{out.row.level3}”实际完成 {show(s.actual)}，{how}，请说明超额原因（指标值是否定得过低）",
+                       f"“{out.row.level3}”实际完成 {show(s.actual)}，{how}，请说明超额原因（指标值是否定得{loose}）",
                        "原因说明", out.row.value("actual"))

@@ -193,9 +193,9 @@ class Tier:
 
 
 DEFAULT_TIERS = (
-    Tier("achieved", "达成年度指标", ("达成", "全部达成", "完成"), 0.8, 1.0, 1.0),
-    Tier("partial", "部分达成年度指标并具有一定效果", ("部分达成", "部分完成"), 0.6, 0.8, 0.7),
-    Tier("failed", "未达成年度指标且效果较差", ("未达成", "未完成"), 0.0, 0.6, 0.3),
+    Tier("achieved", "达成年度指标", ("达成", "全部达成", "完成", "达成预期指标"), 0.8, 1.0, 1.0),
+    Tier("partial", "部分达成年度指标并具有一定效果", ("部分达成", "部分完成", "部分达成预期指标"), 0.6, 0.8, 0.7),
+    Tier("failed", "未达成年度指标且效果较差", ("未达成", "未完成", "未达成预期指标"), 0.0, 0.6, 0.3),
 )
 """财预〔2020〕10号 第十七条: the bands 100–80%（含）, 80–60%（含）, 60–0%; the defaults are 100% and the
 middle of the two lower bands (a system may set others inside each band)."""

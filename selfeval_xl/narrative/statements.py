@@ -35,8 +35,10 @@ _COUNT_ITEM = re.compile(rf"(?P<num>{NUMBER})个(?P<name>[^，,、。；;\d]{{0,
 _FULL = re.compile(rf"实际完成指标(?P<num>{NUMBER})个")
 _SKIP_FUNDS = ("调整", "结转", "结余", "追加", "调减", "调增", "采购", "节约", "上年", "去年", "上一年", "同比",
                "较", "比上", "增长", "减少", "下降")
-_CLAUSES = re.compile(r"[，、；;]|,(?!(?<=\d,)\d{3}(?!\d))")
-"""Where a sentence's clauses part: at its commas, but not at a thousands separator (``2,455.5万元``)."""
+_CLAUSES = re.compile(r"[，、；;]|,(?!(?<=\d,)\d{3}(?!\d))|(?<=[元%])(?=\s*其中)")
+"""Where a sentence's clauses part: at its commas, but not at a thousands separator (``2,455.5万元``); and
+before a 其中 glued to the amount it breaks down (``803.74 万元其中:基本支出 757.49 万元``, a PDF's line
+end where the comma was)."""
 _WITHIN = re.compile(r"^(?:其中|(?:主要)?包括|含)[：:]?")
 _PROJECT_SPENDING = re.compile(r"(?<!预算)(?<!专项)项目支出")
 _QUALIFIED = re.compile(r"项目|专项|经费|人员|公用|三公|拨款|基金|资金|收入")
