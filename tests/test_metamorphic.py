@@ -35,6 +35,14 @@ def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _text(c, text: str) -> None:
+    """A text rewritten in its cell, still a text: openpyxl would take ``=8个`` (typed ``'=8个`` in Excel, as
+    the 棠溪镇 tables hold their targets) for a formula."""
+    c.value = text
+    if text.startswith("="):
+        c.data_type = "s"
+
+
 def numbers_as_text(ws) -> None:
     """Every number typed as text, as it shows (a percentage cell's 0.98 as ``98%``)."""
     for c in _cells(ws):
@@ -48,7 +56,7 @@ def full_width_figures(ws) -> None:
     numbers_as_text(ws)
     for c in _cells(ws):
         if isinstance(c.value, str) and FIGURE.fullmatch(c.value):
-            c.value = c.value.translate(FULL_WIDTH)
+            _text(c, c.value.translate(FULL_WIDTH))
 
 
 def spaces_around_figures(ws) -> None:
@@ -62,19 +70,19 @@ def labels_with_line_breaks(ws) -> None:
     """Every short text without a digit (the labels) followed by a space and a line break."""
     for c in _cells(ws):
         if isinstance(c.value, str) and len(c.value) <= 12 and not re.search(r"\d", c.value):
-            c.value += " \n"
+            _text(c, c.value + " \n")
 
 
 def ascii_operators(ws) -> None:
     for c in _cells(ws):
         if isinstance(c.value, str):
-            c.value = c.value.replace("≥", ">=").replace("≤", "<=")
+            _text(c, c.value.replace("≥", ">=").replace("≤", "<="))
 
 
 def operators_in_words(ws) -> None:
     for c in _cells(ws):
         if isinstance(c.value, str):
-            c.value = c.value.replace("≥", "不低于").replace("≤", "不高于")
+            _text(c, c.value.replace("≥", "不低于").replace("≤", "不高于"))
 
 
 def thousands_separators(ws) -> None:
@@ -115,7 +123,7 @@ def brackets_swapped(ws) -> None:
     swap = str.maketrans({"（": "(", "）": ")", "(": "（", ")": "）", "：": ":", ":": "："})
     for c in _cells(ws):
         if isinstance(c.value, str):
-            c.value = c.value.translate(swap)
+            _text(c, c.value.translate(swap))
 
 
 def a_sheet_before(ws) -> None:

@@ -18,7 +18,8 @@ from selfeval_xl.narrative.text import read_report, squeeze
 from selfeval_xl.report.xlsx import status
 
 HERE = Path(__file__).parent / "data" / "reports"
-CORPUS = yaml.safe_load((HERE / "corpus.yaml").read_text(encoding="utf-8"))
+CORPUS = [entry for name in ("corpus.yaml", "corpus_more.yaml")
+          for entry in yaml.safe_load((HERE / name).read_text(encoding="utf-8"))]
 BY_FILE = {e["file"]: e for e in CORPUS}
 REAL = HERE / "guangzhou_archives_2021.txt"
 FORM_EXPECTED = {"chizhou_tangxi_2022.txt"}     # its errors sit in a flattened table: the tables' reader's work
@@ -49,9 +50,11 @@ def test_no_false_error(name):
                                             "figures, not sentences")) if n in FORM_EXPECTED else n
     for n in sorted(BY_FILE) if BY_FILE[n]["expected"]])
 def test_each_expected_finding_found_at_its_sentence(name):
+    """Each expected finding is found, but for one marked ``known_miss`` (why the checker misses it), which
+    must still be missed: finding it is noticed, and the mark goes."""
     found = _verdict(HERE / name)
     for expected in BY_FILE[name]["expected"]:
-        assert any(_matches(f, expected) for f in found), (expected, found)
+        assert any(_matches(f, expected) for f in found) != bool(expected.get("known_miss")), (expected, found)
 
 
 def test_a_blank_or_unrelated_file_never_passes(tmp_path):
