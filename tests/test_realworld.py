@@ -36,10 +36,6 @@ NOT_YET: dict[str, str] = {     # shapes no layout declares yet (file → why): 
     "银川市第六中学_初中公用经费_2021_银川市本级部门项目支出绩效自评表.xlsx":
         "银川's own form (项目决策 10, 项目管理 25, 项目产出 30, 项目效益 35; 预算执行率 an indicator), its headers "
         "damaged by the page's scan (考值参分 for 参考分值, 指标值(八) for 指标值(A))",
-    "隆阳区土壤肥料工作站_中央化肥减量增效示范县项目补助资金_2022_项目支出绩效自评表.xlsx":
-        "the 20+80 form (预算执行 20 as 得分(20分*执行率); 年初目标值(A) | 实际完成值(B) | 得分, no 分值 column)",
-    "昌宁县供销合作社联合社_昌龙鸿运牧业专业合作社生猪养殖场建设项目_2022_项目支出绩效自评表.xlsx":
-        "the 20+80 form (预算执行 20 as 得分(20分*执行率); 年初目标值(A) | 实际完成值(B) | 得分, no 分值 column)",
 }
 
 

@@ -23,6 +23,8 @@ HENGSHAN = HERE / "衡山县商务和粮食局_县级储备粮_2020_县级专项
 CHANGSHA = HERE / "长沙市雨花区发展和改革局_部门整体_2022_部门整体支出绩效评价指标表.xlsx"
 GUANGSHUI = HERE / "广水市交通运输局_乡村道路建设养护项目_2021_财政预算支出项目绩效目标自评表.xlsx"
 CHONGQING = HERE / "西部重庆科学城融媒体中心_部门整体_2021_部门整体绩效自评表.xlsx"
+LONGYANG = HERE / "隆阳区土壤肥料工作站_中央化肥减量增效示范县项目补助资金_2022_项目支出绩效自评表.xlsx"
+CHANGNING = HERE / "昌宁县供销合作社联合社_昌龙鸿运牧业专业合作社生猪养殖场建设项目_2022_项目支出绩效自评表.xlsx"
 
 
 def _check(path: Path):
@@ -35,7 +37,9 @@ def _check(path: Path):
     (CHANGSHA, "hunan-department-rubric", "没有“年度指标值”“实际完成值”列"),
     (GUANGSHUI, "hubei-guangshui-project", "项目决策、项目管理两块"),
     (CHONGQING, "chongqing-department", "自评总分未与各项得分之和核对"),
-], ids=["衡山", "长沙", "广水", "重庆"])
+    (LONGYANG, "project-20-80", "没有“分值”列"),
+    (CHANGNING, "project-20-80", "没有“分值”列"),
+], ids=["衡山", "长沙", "广水", "重庆", "隆阳", "昌宁"])
 def test_a_form_the_checker_reads_in_part_says_what_it_did_not_review(path, layout, said):
     data, report = _check(path)
     assert [t.layout for t in data.tables] == [layout]
@@ -124,3 +128,56 @@ def test_a_figure_alone_is_bare_and_every_spelled_comparison_is_not(figure, unit
     text = f"{figure.normalize():f}{unit}"
     assert bare_figure(text) and bare_figure(figure)
     assert not bare_figure(pattern.format(text))
+
+
+def _completed_longyang(tmp_path: Path, total) -> Path:
+    """隆阳's 20 + 80 table (cut where the stored page stopped) closed by a 总分 row: the 效益 row it ends on,
+    then 总分 ``total``."""
+    book = load_workbook(LONGYANG)
+    ws = book.active
+    for merged in [m for m in ws.merged_cells.ranges if m.max_row >= 24]:
+        ws.unmerge_cells(str(merged))
+    for col in "ABCDEFG":
+        ws[f"{col}24"] = None
+    ws["A25"], ws["G25"] = "总分", total
+    path = tmp_path / LONGYANG.name
+    book.save(path)
+    return path
+
+
+def test_the_20_80_form_scores_its_funds_on_20_and_sums_its_numbered_rows_once(tmp_path):
+    """The 20 + 80 form: 预算执行 is 20 × 执行率 (30 / 278.4449 → 2.15, the table says 2.16); its 总分 is the
+    funds' score and each indicator's once — 一、示范区建立 15 is the sum of its 1、2、3 (5 each), not 15 more
+    (2.16 + 65 = 67.16) — and with no 分值 column no 分值 sum is called wrong."""
+    data, report = _check(_completed_longyang(tmp_path, 67.16))
+    codes = {(f.code, f.cell) for f in report.findings if f.severity is Severity.ERROR}
+    assert ("exec-score-mismatch", "F8") in codes
+    assert not {c for c in codes if c[0] in ("total-mismatch", "total-weight-not-100")}, codes
+    assert [r.level3 for r in data.tables[0].indicators][:3] == ["1、水稻侧深施肥+缓控释肥", "2、玉米种肥同播+缓控释肥",
+                                                                 "3、施用配方肥"]
+    _, wrong = _check(_completed_longyang(tmp_path, 82.16))
+    assert [f.cell for f in wrong.findings if f.code == "total-mismatch"] == ["G25"]
+
+
+@pytest.mark.parametrize("whole, parts, grouped", [
+    ((15, 15), [(5, 5), (5, 5), (5, 5)], True),
+    ((None, 15), [(None, 5), (None, 5), (None, 5)], True),        # the 20 + 80 form: 得分 only
+    ((15, 14), [(5, 5), (5, 5), (5, 5)], False),                  # 得分 not their sum: two things, both counted
+    ((15, 15), [(5, 5), (5, 5), (None, 5)], False),               # a part without its 分值
+    ((None, None), [(None, None), (None, None)], False),          # nothing says they belong together
+], ids=["both", "scores only", "scores differ", "a weight missing", "no figures"])
+def test_a_numbered_row_is_the_sum_of_the_rows_under_it_only_when_its_figures_say_so(whole, parts, grouped):
+    from selfeval_xl.core.model import Cell, IndicatorRow, Table
+    from selfeval_xl.read.locate import _numbered_parts
+
+    def row(n, name, weight, score):
+        cells = {"level3": Cell("S", f"C{n}", name)}
+        for key, col, value in (("weight", "D", weight), ("score", "E", score)):
+            if value is not None:
+                cells[key] = Cell("S", f"{col}{n}", value)
+        return IndicatorRow(n, "产出指标", "数量指标", cells)
+
+    rows = [row(1, "一、示范区建立", *whole)] + [row(2 + i, f"{i + 1}、分项", *p) for i, p in enumerate(parts)]
+    table = Table(kind="project", sheet="S", indicators=list(rows))
+    _numbered_parts(table)
+    assert table.indicators == (rows[1:] if grouped else rows)

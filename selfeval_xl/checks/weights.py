@@ -42,8 +42,8 @@ def total_weight_not_100(ctx: Context) -> Iterator[Finding]:
 
     Bad: 预算执行 10 + 产出 50 + 效益 30 and no 满意度 rows: 90. Fix: weights summing to 100.
     """
-    if not ctx.re.rows:
-        return
+    if not ctx.re.rows or "indicators.weight" not in ctx.table.headers:
+        return          # no 分值 column (the 20 + 80 form): no weight was read to add; table-partly-read says so
     total = weight_sum(ctx)
     if ends_early(ctx) and total <= ctx.system.total:
         return          # a table that may go on elsewhere: table-incomplete says so; past 100 it can only grow

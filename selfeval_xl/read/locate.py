@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 from ..core.layout import Block, Label, Layout, available_layouts, load_layout, normalize_label, plain_text
 from ..core.model import Cell, FundRow, IndicatorRow, Table, split_address
+from ..core.parse import ParseError, parse_number
 from .grid import Grid, parse_ref, ref
 
 KINDS = ("project", "department")
@@ -588,7 +589,59 @@ def _read_indicators(sheet: _Sheet, table: Table, header: tuple[int, dict[str, i
             word = words.get(sheet.text(r, columns["direction"])) if "direction" in columns else None
             table.indicators.append(IndicatorRow(r + 1, level1, level2, cells, direction_word=word))
         r += 1
+    _numbered_parts(table)
     _read_grade(sheet, table, r0 + 1, end, lab)
+
+
+_WHOLE_ITEM = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+_PART_ITEM = re.compile(r"^(?:\d+[、．]|\d+\.(?!\d)|[（(]\d+[)）])")
+
+
+def _numbered_parts(table: Table) -> None:
+    """A row numbered ``一、`` whose 分值 and 得分 the rows numbered ``1、2、…`` right under it add up to is
+    their sum, not an indicator of its own (隆阳 2022: 一、示范区建立 15 = 1、水稻… 5 + 2、玉米… 5 + 3、配方肥
+    5): counting it beside them would count its points twice. Its parts stay, each checked as an indicator."""
+    rows, kept = table.indicators, []
+    for i, row in enumerate(rows):
+        if row.kind == "indicator" and _WHOLE_ITEM.match(plain_text(row.level3)):
+            parts = []
+            for part in rows[i + 1:]:
+                if part.kind != "indicator" or not _PART_ITEM.match(plain_text(part.level3)):
+                    break
+                parts.append(part)
+            if parts and _is_their_sum(row, parts):
+                cell = row.get("level3")
+                table.reading.append((cell.ref if cell else f"{row.row}",
+                                      f"“{row.level3[:20]}”是其下 {len(parts)} 个编号分项之和，不重复计分 / "
+                                      f"the sum of the numbered rows under it"))
+                continue
+        kept.append(row)
+    table.indicators = kept
+
+
+def _is_their_sum(whole: IndicatorRow, parts: list[IndicatorRow]) -> bool:
+    """The whole's 分值 and 得分 — those it states, at least one — are each the sum of the parts'."""
+    stated = False
+    for key in ("weight", "score"):
+        total, figures = _figure(whole.get(key)), [_figure(p.get(key)) for p in parts]
+        if total is None:
+            if any(f is not None for f in figures):
+                return False
+            continue
+        if None in figures or sum(figures) != total:
+            return False
+        stated = True
+    return stated
+
+
+def _figure(cell: Cell | None):
+    """A cell's number (None: blank, or not a number)."""
+    if cell is None or cell.blank:
+        return None
+    try:
+        return parse_number(cell.value)
+    except ParseError:
+        return None
 
 
 def _sub_header(sheet: _Sheet, table: Table, r0: int, columns: dict[str, int], lab: _Labels) -> int:
