@@ -37,7 +37,7 @@ def _check(path: Path):
     (CHANGSHA, "hunan-department-rubric", "没有“年度指标值”“实际完成值”列"),
     (GUANGSHUI, "hubei-guangshui-project", "项目决策、项目管理两块"),
     (CHONGQING, "chongqing-department", "自评总分未与各项得分之和核对"),
-    (LONGYANG, "project-20-80", "没有“分值”列"),
+    (LONGYANG, "project-20-80", "没有“分值”列；表尾的“偏差大或目标未完成原因分析”未读取"),
     (CHANGNING, "project-20-80", "没有“分值”列"),
 ], ids=["衡山", "长沙", "广水", "重庆", "隆阳", "昌宁"])
 def test_a_form_the_checker_reads_in_part_says_what_it_did_not_review(path, layout, said):
@@ -152,6 +152,8 @@ def test_the_20_80_form_scores_its_funds_on_20_and_sums_its_numbered_rows_once(t
     data, report = _check(_completed_longyang(tmp_path, 67.16))
     codes = {(f.code, f.cell) for f in report.findings if f.severity is Severity.ERROR}
     assert ("exec-score-mismatch", "F8") in codes
+    low = [f for f in report.findings if f.code == "exec-rate-unexplained"]     # its reasons stand at its foot,
+    assert [(f.cell, f.severity) for f in low] == [("E8", Severity.WARNING)]    # which the reader does not read
     assert not {c for c in codes if c[0] in ("total-mismatch", "total-weight-not-100")}, codes
     assert [r.level3 for r in data.tables[0].indicators][:3] == ["1、水稻侧深施肥+缓控释肥", "2、玉米种肥同播+缓控释肥",
                                                                  "3、施用配方肥"]
