@@ -183,3 +183,10 @@ def test_a_numbered_row_is_the_sum_of_the_rows_under_it_only_when_its_figures_sa
     table = Table(kind="project", sheet="S", indicators=list(rows))
     _numbered_parts(table)
     assert table.indicators == (rows[1:] if grouped else rows)
+
+
+def test_a_department_score_sheet_with_the_same_funds_headers_is_not_the_20_80_form():
+    """The 2022 部门整体 评分表 (corpus_d2, a form no layout declares yet) heads its funds 预算数 | 执行数 as the
+    20 + 80 form does; without that form's title it is not read as a 项目支出 table."""
+    data = read_workbook(HERE / "未署名部门_部门整体_2022_部门整体绩效评价指标体系评分表.xlsx")
+    assert [t.kind for t in data.tables] == ["department"]
