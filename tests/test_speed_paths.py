@@ -42,18 +42,17 @@ def test_a_number_cell_text_is_read_once_and_a_long_one_never_kept():
     """``—`` stands in every funds block: read once (a failed reading costs an exception); a text longer
     than NUMBER_TEXT_CACHED (words, or a hostile file's) is read each time and never kept."""
     from decimal import Decimal
-    from selfeval_xl.core import recompute
     from selfeval_xl.core.model import Cell
 
-    recompute._number_in_text.cache_clear()
-    assert recompute._number_in_text.cache_info().maxsize == parse.PARSE_CACHE_SIZE
-    assert recompute.number(Cell("s", "A1", "—")) is None
-    assert recompute.number(Cell("s", "A2", "1,011.98")) == Decimal("1011.98")
-    assert recompute.number(Cell("s", "A3", "1" * recompute.NUMBER_TEXT_CACHED)) == Decimal("1" * 64)
-    assert recompute._number_in_text.cache_info().currsize == 3
-    assert recompute.number(Cell("s", "A4", "1" * (recompute.NUMBER_TEXT_CACHED + 1))) == Decimal("1" * 65)
-    assert recompute.number(Cell("s", "A5", "—")) is None
-    assert recompute._number_in_text.cache_info().currsize == 3
+    parse._number_in_text.cache_clear()
+    assert parse._number_in_text.cache_info().maxsize == parse.PARSE_CACHE_SIZE
+    assert parse.number(Cell("s", "A1", "—")) is None
+    assert parse.number(Cell("s", "A2", "1,011.98")) == Decimal("1011.98")
+    assert parse.number(Cell("s", "A3", "1" * parse.NUMBER_TEXT_CACHED)) == Decimal("1" * 64)
+    assert parse._number_in_text.cache_info().currsize == 3
+    assert parse.number(Cell("s", "A4", "1" * (parse.NUMBER_TEXT_CACHED + 1))) == Decimal("1" * 65)
+    assert parse.number(Cell("s", "A5", "—")) is None
+    assert parse._number_in_text.cache_info().currsize == 3
 
 
 def test_a_cached_error_is_raised_anew_with_its_message():

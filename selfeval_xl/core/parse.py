@@ -12,9 +12,12 @@ import re
 from functools import lru_cache, wraps
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from .rules import DEFAULT_SETTINGS, Direction, RuleError, Settings, Tier, find_tier
+
+if TYPE_CHECKING:
+    from .model import Cell
 
 
 class ParseError(RuleError):
@@ -144,6 +147,31 @@ def parse_number(value: object, what: str = "数值") -> Decimal:
 
 
 @lru_cache(maxsize=4096)
+def number(cell: "Cell | None") -> Decimal | None:
+    """A cell's value as a number (``"1,011.98"`` and ``"95%"`` accepted); None if blank or not a number.
+    Shared by the reader and the recompute, so a figure is read one way wherever it is read."""
+    if cell is None or cell.blank:
+        return None
+    if type(cell.value) is str and len(cell.value) <= NUMBER_TEXT_CACHED:
+        return _number_in_text(cell.value)
+    return _number_of(cell.value)
+
+
+def _number_of(value: object) -> Decimal | None:
+    """:func:`parse_number`'s reading of a value, None where it finds no number."""
+    try:
+        return parse_number(value)
+    except ParseError:
+        return None
+
+
+NUMBER_TEXT_CACHED = 64
+"""Texts up to this length are read as a number once per distinct text (a form's ``—`` in every file's
+funds block, where a failed reading costs an exception each time); a longer one is words, read each time."""
+
+_number_in_text = lru_cache(maxsize=PARSE_CACHE_SIZE)(_number_of)
+
+
 def _float_decimal(value: float) -> Decimal:
     """A float as the Decimal of its 15 significant digits (what Excel shows); once per value, as a
     table's numbers are read by several checks. -0.0 is 0 (as Excel shows it, and as the cache keys it)."""

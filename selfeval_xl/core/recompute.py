@@ -24,7 +24,7 @@ from . import rules
 from .excel_rules import native_blocked_inputs
 from .layout import normalize_label
 from .model import Cell, IndicatorRow, Table
-from .parse import PARSE_CACHE_SIZE, PERCENT_UNCLEAR, ExecRule, ParseError, bare_figure, parse_deadline, parse_exec_rule, parse_number, percent_in_format
+from .parse import PERCENT_UNCLEAR, ExecRule, bare_figure, number, parse_deadline, parse_exec_rule, parse_number, percent_in_format
 from .rules import Band, RuleError, Tier
 from .scoring import Scored, score_indicator
 from .system import IndicatorSystem, Level
@@ -137,30 +137,6 @@ class Recomputed:
         shown = [(o.row.cells["score"].sheet, o.row.cells["score"].ref, o.shown)
                  for o in self.rows if o.shown]
         return [(e.cell.sheet, e.cell.ref, e.value) for e in self.cells.values() if e.value is not None] + shown
-
-
-def number(cell: Cell | None) -> Decimal | None:
-    """A cell's value as a number (``"1,011.98"`` and ``"95%"`` accepted); None if blank or not a number."""
-    if cell is None or cell.blank:
-        return None
-    if type(cell.value) is str and len(cell.value) <= NUMBER_TEXT_CACHED:
-        return _number_in_text(cell.value)
-    return _number_of(cell.value)
-
-
-def _number_of(value: Any) -> Decimal | None:
-    """:func:`parse_number`'s reading of a value, None where it finds no number."""
-    try:
-        return parse_number(value)
-    except ParseError:
-        return None
-
-
-NUMBER_TEXT_CACHED = 64
-"""Texts up to this length are read as a number once per distinct text (a form's ``—`` in every file's
-funds block, where a failed reading costs an exception each time); a longer one is words, read each time."""
-
-_number_in_text = lru_cache(maxsize=PARSE_CACHE_SIZE)(_number_of)
 
 
 RATE_KINDS = ("exec_rate", "dept_rate")

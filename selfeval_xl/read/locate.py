@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from ..core.layout import Block, Label, Layout, available_layouts, load_layout, normalize_label, plain_text
 from ..core.model import Cell, FundRow, IndicatorRow, Table, split_address
-from ..core.parse import ParseError, parse_number
+from ..core.parse import number
 from .grid import Grid, parse_ref, ref
 
 KINDS = ("project", "department")
@@ -623,7 +623,7 @@ def _is_their_sum(whole: IndicatorRow, parts: list[IndicatorRow]) -> bool:
     """The whole's 分值 and 得分 — those it states, at least one — are each the sum of the parts'."""
     stated = False
     for key in ("weight", "score"):
-        total, figures = _figure(whole.get(key)), [_figure(p.get(key)) for p in parts]
+        total, figures = number(whole.get(key)), [number(p.get(key)) for p in parts]
         if total is None:
             if any(f is not None for f in figures):
                 return False
@@ -632,16 +632,6 @@ def _is_their_sum(whole: IndicatorRow, parts: list[IndicatorRow]) -> bool:
             return False
         stated = True
     return stated
-
-
-def _figure(cell: Cell | None):
-    """A cell's number (None: blank, or not a number)."""
-    if cell is None or cell.blank:
-        return None
-    try:
-        return parse_number(cell.value)
-    except ParseError:
-        return None
 
 
 def _sub_header(sheet: _Sheet, table: Table, r0: int, columns: dict[str, int], lab: _Labels) -> int:

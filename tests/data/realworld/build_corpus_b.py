@@ -25,10 +25,23 @@ def _new(title="Sheet1"):
 def put(ws, ref, value, fmt=None):
     c = ws[ref]
     c.value = value
+    if isinstance(value, str) and value.startswith("="):
+        c.data_type = "s"           # a published text such as "=8个" (typed '=8个 in Excel), never a formula
     c.alignment = WRAP
     if fmt:
         c.number_format = fmt
     return c
+
+
+def put_rows(ws, rows, cols):
+    """Each row is (row number, values…) in the order of ``cols``; None leaves a cell blank. A value given
+    as (value, number_format) is typed with that format."""
+    for r, *values in rows:
+        for col, value in zip(cols, values):
+            if isinstance(value, tuple):
+                put(ws, f"{col}{r}", *value)
+            elif value is not None:
+                put(ws, f"{col}{r}", value)
 
 
 def merge(ws, rng, value=None, fmt=None):

@@ -7,21 +7,9 @@ Run: python tests/data/realworld/build_corpus_d1.py   (writes the .xlsx files ne
 """
 from pathlib import Path
 
-from build_corpus_b import merge, put, _new
+from build_corpus_b import merge, put, put_rows, _new
 
 HERE = Path(__file__).resolve().parent
-
-
-def _rows(ws, rows, cols="DEFGH"):
-    """rows: (row, 三级, 分值, 年度指标值, 全年实际值, 得分) — None leaves the cell blank."""
-    for r, *values in rows:
-        for col, value in zip(cols, values):
-            if value is None:
-                continue
-            if isinstance(value, tuple):          # (number, format)
-                put(ws, f"{col}{r}", value[0], value[1])
-            else:
-                put(ws, f"{col}{r}", value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -81,7 +69,7 @@ def zhongjiang_shuili_2022():
     merge(ws, "C19:C20", "社会效益指标")
     merge(ws, "B21:B22", "满意度指标(10分)")
     merge(ws, "C21:C22", "服务对象满意度指标")
-    _rows(ws, [
+    put_rows(ws, [
         (12, "安装坡面水标尺", 10, "≥266米", "≥266米", 10),
         (13, "水标尺宽度", 10, "≥50厘米", "≥50厘米", 10),
         (14, "项目(工程)验收合格率", 20, (1, "0%"), (1, "0%"), 20),
@@ -92,7 +80,7 @@ def zhongjiang_shuili_2022():
         (20, "群众生产生活条件改善状况", 10, "显著提升", "显著提升", 10),
         (21, "受益脱贫(含监测对象)户满意度", 10, "≥95%", "≥95%", 10),
         (22, "……", None, None, None, None),
-    ])
+    ], "DEFGH")
     merge(ws, "A23:D23", "总分")
     put(ws, "E23", 100)
     merge(ws, "F23:G23")
@@ -156,7 +144,7 @@ def xiaoxian_hexicun_2023():
     merge(ws, "B12:B25", "产 出 指 标 (50分)")
     merge(ws, "C12:C21", "数量指标")
     merge(ws, "C22:C25", "质量指标")
-    _rows(ws, [
+    put_rows(ws, [
         (12, "★补助各类瓜果蔬菜种植面积", 20, "29.5亩", "29.5亩", 20),
         (13, "其中桃树种植面积", None, "1.5亩", "1.5亩", None),
         (14, "其中苹果树种植面积", None, "5亩", "5亩", None),
@@ -171,17 +159,17 @@ def xiaoxian_hexicun_2023():
         (23, "种植作物成活率", 5, (0.95, "0%"), (0.95, "0%"), 5),
         (24, "养殖家畜家禽成活率", 5, (0.95, "0%"), (1, "0%"), 5),
         (25, "……", None, None, None, None),
-    ])
+    ], "DEFGH")
     merge(ws, "B26:B31", "效 益 指 标 (30分)")
     merge(ws, "C26:C27", "经济效益 指标")
     put(ws, "C28", "社会效益 指标")
     put(ws, "C29", "生态效益 指标")
     merge(ws, "C30:C31", "可持续影响指标")
-    _rows(ws, [
+    put_rows(ws, [
         (27, "特色产业带动增加受益农户收入(总收入)", 20, "≥11.376万元", "12万元", 20),
         (28, "受益人口数量", 10, "90人", "90人", 10),
         (31, "……", None, None, None, None),
-    ])
+    ], "DEFGH")
     put(ws, "B32", "满意")          # the stored text stops here
     wb.save(HERE / "萧县张庄寨镇_河西村特色种养补贴到户项目_2023_绩效目标自评表.xlsx")
 
@@ -247,11 +235,7 @@ def tangxi_cunji_2022():
         (20, "对保障村(社区)两委机构正常运行的影响程度", "效果明显", "达成预期指标", 10, 10),
         (21, "提高村(社区)干部工作积极性的影响程度", "效果明显", "达成预期指标", 10, 10),
     ]
-    for r, *values in rows:
-        for col, value in zip("DEFGH", values):
-            c = put(ws, f"{col}{r}", value)
-            if isinstance(value, str) and value.startswith("="):
-                c.data_type = "s"       # the text "=8个" as published, not a formula
+    put_rows(ws, rows, "DEFGH")        # "=8个" typed as the text it is (put keeps it a text)
     wb.save(HERE / "棠溪镇_村级补助及运转经费_2022_项目支出绩效自评表.xlsx")
 
 

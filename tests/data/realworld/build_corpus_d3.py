@@ -7,22 +7,9 @@ Run: python tests/data/realworld/build_corpus_d3.py   (writes the .xlsx files ne
 """
 from pathlib import Path
 
-from build_corpus_b import merge, put, _new
+from build_corpus_b import merge, put, put_rows, _new
 
 HERE = Path(__file__).resolve().parent
-
-
-def _rows(ws, rows, cols):
-    """Each row is (row number, values…) in the order of ``cols``; None leaves a cell blank.
-    A value given as (value, number_format) is typed with that format."""
-    for r, *values in rows:
-        for col, value in zip(cols, values):
-            if value is None:
-                continue
-            if isinstance(value, tuple):
-                put(ws, f"{col}{r}", value[0], value[1])
-            else:
-                put(ws, f"{col}{r}", value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -65,7 +52,7 @@ def longyang_turang_2022():
     merge(ws, "B10:B22", "产出指标")
     merge(ws, "C10:C20", "数量指标")
     one = "0.0"
-    _rows(ws, [
+    put_rows(ws, [
         # numbered parents (一、二、…) carry their own score; 1、2、… under them are their parts
         (10, "一、示范区建立", "≧20000亩", "20000亩", (15.0, one)),
         (11, "1、水稻侧深施肥+缓控释肥", "≧500亩", "500亩", (5.0, one)),
@@ -80,12 +67,12 @@ def longyang_turang_2022():
         (20, "四、农户施肥情况调查(户)", "≧300户", "300户", (5.0, one)),
     ], "DEFG")
     put(ws, "C21", "质量指标")
-    _rows(ws, [(21, "示范区配方肥到位率", "≧80%", "85.6%", (10.0, one))], "DEFG")
+    put_rows(ws, [(21, "示范区配方肥到位率", "≧80%", "85.6%", (10.0, one))], "DEFG")
     put(ws, "C22", "时效指标")
-    _rows(ws, [(22, "项目按时完成率", "100%", "100%", (10.0, one))], "DEFG")
+    put_rows(ws, [(22, "项目按时完成率", "100%", "100%", (10.0, one))], "DEFG")
     merge(ws, "B23:B24", "效益指标")
     put(ws, "C23", "社会效益效益指标")      # sic: 效益 twice
-    _rows(ws, [(23, "受益农户数", "5000户", "5000户", (5.0, one))], "DEFG")
+    put_rows(ws, [(23, "受益农户数", "5000户", "5000户", (5.0, one))], "DEFG")
     put(ws, "C24", "生态")                  # the stored text stops here
     wb.save(HERE / "隆阳区土壤肥料工作站_中央化肥减量增效示范县项目补助资金_2022_项目支出绩效自评表.xlsx")
 
@@ -127,7 +114,7 @@ def changning_gongxiaoshe_2022():
         put(ws, ref, text)
     merge(ws, "B11:B29", "产出指标(40分)")
     merge(ws, "C11:C29", "数量指标")
-    _rows(ws, [
+    put_rows(ws, [
         # the template's placeholders (≥**平方米) are left in the 三级 names; targets are bare numbers
         (11, "公猪舍(≥**平方米)", 22.8, 22.8, 1),
         (12, "母猪、保育猪舍(≥**平方米)", 180, 180, 3),
@@ -175,9 +162,9 @@ def jishan_zhaidian_2021():
     put(ws, "G5", "执行率")
     put(ws, "H5", "得分")
     put(ws, "B6", "年度资金总额")
-    _rows(ws, [(6, 0, 0, 207.4538, 10, (1, "0%"), 10)], "CDEFGH")
+    put_rows(ws, [(6, 0, 0, 207.4538, 10, (1, "0%"), 10)], "CDEFGH")
     put(ws, "B7", "其中:当年财政拨款")
-    _rows(ws, [(7, 207.4538, "—", (1, "0%"), "—")], "EFGH")
+    put_rows(ws, [(7, 207.4538, "—", (1, "0%"), "—")], "EFGH")
     put(ws, "B8", "上年结转资金")
     put(ws, "B9", "其他资金")
     # 年度总体目标: the text has no 预期目标 / 实际完成情况 sub-headers, only the two texts
@@ -190,7 +177,7 @@ def jishan_zhaidian_2021():
         put(ws, ref, text)
     pct = "0.00%"
     # the 一级 (产出指标) and 二级 (数量指标) labels of rows 12-36 are not in the text: left blank
-    _rows(ws, [
+    put_rows(ws, [
         (12, "指标1:居民健康档案", "38508人", "37442人", 3, 3),
         (13, "指标2:发放健康教育资料", "不少于12\n种", "14种", 1, 1),
         (14, None, "不少于6\n种", "28种", 1, 1),             # 指标3: name not in the text
@@ -245,7 +232,7 @@ def yinchuan_liuzhong_2021():
     put(ws, "E4", "全年执行数(B)")
     put(ws, "F4", "执行率(B/A)")
     put(ws, "B5", "年度资金总额")
-    _rows(ws, [(5, 64.8, 64.8, 64.8, (1, "0%"))], "CDEF")
+    put_rows(ws, [(5, 64.8, 64.8, 64.8, (1, "0%"))], "CDEF")
     merge(ws, "A6:A7", "年度总体r二")          # OCR of 年度总体目标
     put(ws, "B6", "年初设定目标")
     merge(ws, "C6:H6", "保障学校正常工作运行")
@@ -263,7 +250,7 @@ def yinchuan_liuzhong_2021():
     put(ws, "B14", "财务管理")
     merge(ws, "B15:B16", "项Fl实施")         # OCR of 项目实施
     cols = "CDEFG"
-    _rows(ws, [
+    put_rows(ws, [
         (9, "完整性", 4, "一", "目标明确、内容细化、目标量化", 4),
         (10, "相关性", 2, "一", "按照学校管理标准对学校进行管理", 2),
         (11, "可行性", 2, None, "实际工作需求", 2),
@@ -278,7 +265,7 @@ def yinchuan_liuzhong_2021():
     merge(ws, "B19:B20", "质量指标(5分)")
     merge(ws, "B21:B22", "时效指标(5分)")
     merge(ws, "B23:B25", "成本指标(10分)")
-    _rows(ws, [
+    put_rows(ws, [
         (17, "保障人数", 10, "2370人", "2370人", "IO"),      # IO: OCR of the score 10
         (18, "指标2:", None, None, None, None),
         (19, "公用经费标准", 5, "符合相关文件要求", "符合相关文件要求", 5),
@@ -295,7 +282,7 @@ def yinchuan_liuzhong_2021():
     merge(ws, "B29:B30", "生态效益指标")
     merge(ws, "B31:B32", "可持续影响指标")
     put(ws, "B33", "服务对象满意度指标(10分)")
-    _rows(ws, [
+    put_rows(ws, [
         (26, "指标1:", None, None, None, None),
         (27, "指标2:", None, None, None, None),
         (28, "效果显著", 15, "改善学校的办学条件", "改善学校的办学条件", 13),
